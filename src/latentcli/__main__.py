@@ -1,0 +1,3 @@
+from latentcli.cli import main
+
+main()

@@ -1,0 +1,140 @@
+"""The on-disk cache format: one directory per model, written atomically, validated on every open.
+
+A model directory holds ``vectors.npy`` (float32, rows L2-normalised), ``norms.npy`` (the original
+row norms), the vocabulary files of `latentcli.vocabulary`, and ``meta.json``, written last, which
+records the format version, the source it came from and the byte size of every other file.
+
+Writers build into a temporary sibling and rename it into place, so readers and racing writers
+never see half a model. Opening checks the version and every file's size (cheap: no hashing of the
+matrix); anything off makes the entry invalid, and the caller rebuilds it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from latentcli.vocabulary import OFFSETS_FILE, SORTED_FILE, WORDS_FILE, write_vocabulary
+
+FORMAT_VERSION = 1
+VECTORS_FILE = "vectors.npy"
+NORMS_FILE = "norms.npy"
+META_FILE = "meta.json"
+DATA_FILES = (VECTORS_FILE, NORMS_FILE, WORDS_FILE, OFFSETS_FILE, SORTED_FILE)
+CHUNK_ROWS = 1 << 16
+
+
+class InvalidEntry(Exception):
+    """A cache entry that must not be trusted; the message says why (for the rebuild notice)."""
+
+
+def cache_root() -> Path:
+    """``$LATENT_CACHE_DIR``, else the platform's user cache directory for latent."""
+    configured = os.environ.get("LATENT_CACHE_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("latent"))
+
+
+def normalise_rows(matrix: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.float32],
+                                                              npt.NDArray[np.float32]]:
+    """Unit rows and the original norms, computed as gensim does (float32); zero rows stay zero."""
+    norms = np.linalg.norm(matrix, axis=1).astype(np.float32)
+    safe = np.where(norms > 0, norms, np.float32(1))
+    return (matrix / safe[:, np.newaxis]).astype(np.float32), norms
+
+
+def read_meta(directory: Path) -> dict[str, Any]:
+    """The entry's metadata if every file is present with its recorded size; else `InvalidEntry`."""
+    try:
+        meta = json.loads((directory / META_FILE).read_text("utf-8"))
+    except FileNotFoundError:
+        raise InvalidEntry("meta.json is missing") from None
+    except (OSError, ValueError) as error:
+        raise InvalidEntry(f"meta.json is unreadable ({error})") from None
+    if not isinstance(meta, dict) or meta.get("format_version") != FORMAT_VERSION:
+        found = meta.get("format_version") if isinstance(meta, dict) else None
+        raise InvalidEntry(f"format version {found!r} is not {FORMAT_VERSION}")
+    sizes = meta.get("files")
+    if not isinstance(sizes, dict):
+        raise InvalidEntry("meta.json lists no files")
+    for name in DATA_FILES:
+        try:
+            actual = (directory / name).stat().st_size
+        except OSError:
+            raise InvalidEntry(f"{name} is missing") from None
+        if actual != sizes.get(name):
+            raise InvalidEntry(f"{name} has {actual} bytes, expected {sizes.get(name)}")
+    return meta
+
+
+def write_entry(target: Path, words: list[str], matrix: npt.NDArray[np.floating],
+                meta: dict[str, Any]) -> None:
+    """Convert ``matrix`` (rows in ``words`` order) into a cache entry at ``target``, atomically.
+
+    The matrix is normalised in chunks straight into the memory-mapped output, so a memory-mapped
+    source is never loaded whole. If another process installs a valid entry first, ours is dropped.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    try:
+        _write_files(building, words, matrix, meta)
+        _install(building, target)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+
+
+def _write_files(directory: Path, words: list[str], matrix: npt.NDArray[np.floating],
+                 meta: dict[str, Any]) -> None:
+    count, dims = matrix.shape
+    vectors = np.lib.format.open_memmap(directory / VECTORS_FILE, mode="w+", dtype=np.float32,
+                                        shape=(count, dims))
+    norms = np.empty(count, dtype=np.float32)
+    for start in range(0, count, CHUNK_ROWS):
+        chunk = np.asarray(matrix[start : start + CHUNK_ROWS], dtype=np.float32)
+        vectors[start : start + len(chunk)], norms[start : start + len(chunk)] = (
+            normalise_rows(chunk))
+    vectors.flush()
+    del vectors
+    np.save(directory / NORMS_FILE, norms)
+    write_vocabulary(directory, words)
+    full = {**meta, "format_version": FORMAT_VERSION, "count": int(count), "dims": int(dims),
+            "files": {name: (directory / name).stat().st_size for name in DATA_FILES}}
+    (directory / META_FILE).write_text(json.dumps(full, indent=2) + "\n", "utf-8")
+
+
+def _install(building: Path, target: Path) -> None:
+    """Rename ``building`` to ``target``; an invalid entry already there is moved aside first."""
+    for _ in range(5):
+        try:
+            building.rename(target)
+            return
+        except OSError:
+            if not target.exists():
+                continue
+        try:
+            read_meta(target)
+            return  # another process won the race with a valid entry: use theirs
+        except InvalidEntry:
+            discard(target)
+    raise OSError(f"could not install the cache entry at {target}")
+
+
+def discard(entry: Path) -> None:
+    """Remove an entry: renamed away first (atomic), so no reader sees it half-deleted."""
+    trash = Path(tempfile.mkdtemp(prefix=f".{entry.name}.trash-", dir=entry.parent))
+    try:
+        entry.rename(trash / entry.name)
+    except OSError:
+        pass
+    shutil.rmtree(trash, ignore_errors=True)
+

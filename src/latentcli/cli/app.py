@@ -1,0 +1,134 @@
+"""The Typer app, its error handling and the options every command shares.
+
+Errors are translated in exactly one place, `LatentGroup.main`: a `LatentError` or a usage error
+becomes one ``Error: …`` line on stderr and exit code 1 (bad input or data) or 2 (bad usage).
+Core modules are imported inside the commands so that ``--help`` and start-up stay light.
+"""
+
+from __future__ import annotations
+
+import errno
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+from typer.core import TyperGroup
+from typer.exceptions import Abort
+
+from latentcli import __version__
+from latentcli.environment import Environment
+from latentcli.errors import LatentError
+
+if TYPE_CHECKING:
+    from latentcli.render.jsonout import HasDict
+    from latentcli.space import Space
+
+DEFAULT_MODEL = "glove-6b-50d"  # also latentcli.models.DEFAULT_MODEL; kept here to avoid the import
+
+
+class LatentGroup(TyperGroup):
+    """Runs the app non-standalone so every failure is reported as one line, the same way."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        environment = Environment()
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except NoArgsIsHelpError as error:
+            print(error.format_message(), file=sys.stderr)
+            code = 2
+        except UsageError as error:
+            command = error.ctx.command_path if error.ctx else "latent"
+            environment.error(f"{error.format_message()} (see '{command} --help')")
+            code = 2
+        except ClickException as error:
+            environment.error(error.format_message())
+            code = error.exit_code
+        except Abort:
+            environment.error("aborted")
+            code = 1
+        except LatentError as error:
+            environment.error(str(error))
+            code = error.exit_code
+        except BrokenPipeError:
+            code = _quiet_broken_pipe()
+        except OSError as error:
+            if error.errno != errno.EPIPE:
+                raise
+            code = _quiet_broken_pipe()
+        code = code if isinstance(code, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader went away (``latent … | head``): stop quietly, as Unix tools do."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 1
+
+
+app = typer.Typer(
+    cls=LatentGroup,
+    name="latent",
+    help="Explore the latent space of embedding models from the terminal.",
+    epilog=(
+        "Examples:\n\n\b\n"
+        "  latent neighbors king                      nearest words to 'king'\n"
+        "  latent neighbors Paris \"king - man\"       two queries, one an expression\n"
+        "  latent analogy king - man + woman          king is to man as ? is to woman\n"
+        "  latent analogy 'man : king :: woman : ?'   the same, in classic notation\n"
+        "  latent analogy king - man + woman --method mul --json"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+ModelOption = Annotated[str, typer.Option(
+    "--model", "-m", envvar="LATENT_MODEL", metavar="NAME|PATH",
+    help="Model to use: a known name or a file. [env: LATENT_MODEL]", show_envvar=False)]
+TopOption = Annotated[int, typer.Option(
+    "--top", "-n", min=1, metavar="N", help="How many answers to show.")]
+JsonOption = Annotated[bool, typer.Option(
+    "--json", help="Print JSON (one object per query, one per line) instead of a table.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"latent {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """Explore the latent space of embedding models from the terminal."""
+
+
+def open_model(model: str, environment: Environment) -> Space:
+    from latentcli.models import open_space
+
+    return open_space(model, environment)
+
+
+def print_notes(environment: Environment, notes: Sequence[str]) -> None:
+    for note in notes:
+        environment.note(note)
+
+
+def emit_json(environment: Environment, results: Sequence[HasDict]) -> None:
+    from latentcli.render.jsonout import emit
+
+    for result in results:
+        emit(result, environment.stdout)

@@ -1,0 +1,57 @@
+"""`Environment`: the streams and terminal facts the CLI writes through, swappable in tests.
+
+Colour and progress follow DESIGN.md: colour only when stdout is a terminal and ``NO_COLOR`` is
+unset; spinners only when stderr is a terminal; notes always go to stderr, never stdout.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+@dataclass
+class Environment:
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    stderr: TextIO = field(default_factory=lambda: sys.stderr)
+
+    @property
+    def colour(self) -> bool:
+        return _isatty(self.stdout) and "NO_COLOR" not in os.environ
+
+    def note(self, message: str) -> None:
+        print(f"Note: {message}", file=self.stderr)
+
+    def error(self, message: str) -> None:
+        print(f"Error: {message}", file=self.stderr)
+
+    @contextmanager
+    def working(self, message: str) -> Iterator[None]:
+        """A spinner on stderr while a slow step runs; silent when stderr is not a terminal."""
+        if not _isatty(self.stderr):
+            yield
+            return
+        from rich.console import Console
+
+        with Console(file=self.stderr).status(message):
+            yield
+
+    def console(self) -> Console:
+        from rich.console import Console
+
+        return Console(file=self.stdout, force_terminal=self.colour, no_color=not self.colour,
+                       highlight=False, soft_wrap=False)

@@ -1,0 +1,43 @@
+"""Domain errors raised by the core and translated once, by the CLI, into one line on stderr.
+
+Exit codes follow DESIGN.md: 1 for bad input or data, 2 for bad usage.
+"""
+
+from __future__ import annotations
+
+
+class LatentError(Exception):
+    """Base of every error a user can cause; its message is the whole story."""
+
+    exit_code = 1
+
+
+class UsageError(LatentError):
+    """The command line asks for something that makes no sense (`-n 0`, an empty expression)."""
+
+    exit_code = 2
+
+
+class UnknownWordError(LatentError):
+    """A word the model does not have; carries close matches so the user can retry."""
+
+    def __init__(self, word: str, model: str, suggestions: list[str]) -> None:
+        self.word = word
+        self.model = model
+        self.suggestions = suggestions
+        hint = f" — did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"unknown word {word!r} in {model}{hint}")
+
+
+class ExpressionError(UsageError):
+    """An expression that does not parse; says where, so the user can see the mistake."""
+
+    def __init__(self, message: str, text: str, position: int) -> None:
+        self.text = text
+        self.position = position
+        where = f" at position {position + 1} in {text!r}" if text.strip() else ""
+        super().__init__(message + where)
+
+
+class ModelError(LatentError):
+    """A model that cannot be found, opened or built."""

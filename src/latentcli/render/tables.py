@@ -1,0 +1,70 @@
+"""Rich tables for query results: rank, word, similarity and a bar that shows it at a glance."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from latentcli.results import AnalogyResult, NeighborsResult, Scored, WeightedWord
+
+BAR_WIDTH = 20
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def bar(value: float, width: int = BAR_WIDTH) -> str:
+    """A horizontal bar for a value in [0, 1] (clipped), drawn with eighth-block characters."""
+    eighths = round(max(0.0, min(1.0, value)) * width * 8)
+    full, part = divmod(eighths, 8)
+    return "█" * full + (_EIGHTHS[part] if part else "")
+
+
+def describe_terms(terms: Sequence[WeightedWord]) -> str:
+    parts = []
+    for index, term in enumerate(terms):
+        sign = "-" if term.weight < 0 else "+"
+        size = abs(term.weight)
+        weighted = term.word if size == 1 else f"{size:g}*{term.word}"
+        parts.append(weighted if index == 0 and sign == "+" else f"{sign} {weighted}")
+    return " ".join(parts)
+
+
+def _scores_table(rows: Sequence[Scored], heading: str) -> Table:
+    table = Table(box=None, pad_edge=False)
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("word", style="bold")
+    table.add_column(heading, justify="right")
+    table.add_column("", style="cyan", no_wrap=True)
+    for rank, row in enumerate(rows, 1):
+        table.add_row(str(rank), row.word, f"{row.similarity:.4f}", bar(row.similarity))
+    return table
+
+
+def _excluded_caption(excluded: Sequence[str], flag: str) -> Text | None:
+    if not excluded:
+        return None
+    words = ", ".join(excluded)
+    return Text(f"Left out, as inputs: {words}{flag}", style="dim")
+
+
+def neighbors_table(console: Console, result: NeighborsResult) -> None:
+    title = f"Nearest to {describe_terms(result.terms)} in {result.model}"
+    console.print(Text(title, style="bold"))
+    console.print(_scores_table(result.neighbors, "similarity"))
+    if len(result.terms) > 1:
+        caption = _excluded_caption(result.excluded, "")
+        if caption:
+            console.print(caption)
+
+
+def analogy_table(console: Console, result: AnalogyResult) -> None:
+    method = "3CosAdd" if result.method == "add" else "3CosMul"
+    heading = "similarity" if result.method == "add" else "score"
+    title = f"{describe_terms(result.terms)} ≈ ?   ({method}, {result.model})"
+    console.print(Text(title, style="bold"))
+    console.print(_scores_table(result.results, heading))
+    caption = _excluded_caption(result.excluded, " (--allow-inputs keeps them)")
+    if caption:
+        console.print(caption)

@@ -1,0 +1,67 @@
+"""'Did you mean' for unknown words, fast enough over 400,000 words to run on every typo.
+
+Two stages: a vectorised scan scores every word by the character bigrams it shares with the query
+(the newline between words in the vocabulary blob doubles as the word-boundary marker), then the
+best few hundred candidates get an exact edit distance (with transpositions). Ties go to the more
+frequent word, i.e. the lower row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from latentcli.vocabulary import Vocabulary
+
+CANDIDATES = 300
+
+
+def _bigram_codes(data: np.ndarray) -> np.ndarray:
+    data = data.astype(np.uint16)
+    return (data[:-1] << 8) | data[1:]
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal-string-alignment distance: insertions, deletions, substitutions, transpositions."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1,
+                             previous[j - 1] + (char_a != char_b))
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def suggest(vocabulary: Vocabulary, word: str, limit: int = 5) -> list[str]:
+    """Up to ``limit`` vocabulary words close to ``word``, closest (then most frequent) first."""
+    if len(vocabulary) == 0 or not word:
+        return []
+    queries = {word, word.lower()}
+    blob = vocabulary.blob_bytes()
+    wanted = np.zeros(1 << 16, dtype=bool)
+    for query in queries:
+        encoded = np.frombuffer(b"\n" + query.encode("utf-8") + b"\n", dtype=np.uint8)
+        wanted[_bigram_codes(encoded)] = True
+    # A bigram ending at blob[i] belongs to the word containing byte i; the bigram that starts at a
+    # word's last newline and runs into the next word is the next word's leading boundary.
+    hits = np.zeros(len(blob), dtype=np.int32)
+    hits[1:] = wanted[_bigram_codes(blob)]
+    hits[0] = wanted[ord("\n") << 8 | int(blob[0])]
+    starts = vocabulary.offsets[:-1]
+    shared = np.add.reduceat(hits, starts)
+    lengths = np.diff(vocabulary.offsets)
+    score = shared / (lengths + len(word.encode("utf-8")) + 1)
+    count = min(CANDIDATES, len(score))
+    best = np.argpartition(-score, count - 1)[:count]
+    cutoff = 1 if len(word) <= 4 else 2 if len(word) <= 8 else 3
+    ranked = []
+    for row in best.tolist():
+        candidate = vocabulary.word(row)
+        distance = min(edit_distance(query, candidate) for query in queries)
+        if 0 < distance <= cutoff or (distance == 0 and candidate != word):
+            ranked.append((distance, row, candidate))
+    ranked.sort()
+    return [candidate for _, _, candidate in ranked[:limit]]
