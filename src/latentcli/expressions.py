@@ -1,4 +1,4 @@
-"""The little language of queries: ``king - man + woman``, ``2*king - man``, ``man : king :: woman : ?``.
+"""The little language of queries: ``king - man + woman``, ``2*king``, ``man : king :: woman : ?``.
 
 An expression is a signed, weighted sum of words. Operators are ``+`` and ``-`` (standing alone or
 glued to the front of a word, ``-man``), a weight is ``NUMBER*word`` (or ``NUMBER * word``), and the
@@ -76,7 +76,7 @@ def _tokens(text: str) -> list[_Token]:
 
 
 def parse(text: str) -> Expression:
-    """Parse ``text`` into an `Expression`, or raise `ExpressionError` saying where it went wrong."""
+    """Parse ``text`` into an `Expression`, or raise `ExpressionError` saying where it failed."""
     if "::" in text:
         return _parse_proportion(text)
     tokens = _tokens(text)

@@ -17,11 +17,10 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from latentcli.cache import META_FILE, InvalidEntry, cache_root, read_meta, write_entry
+from latentcli import DEFAULT_MODEL
+from latentcli.cache import META_FILE, InvalidEntry, cache_root, discard, read_meta, write_entry
 from latentcli.errors import ModelError
 from latentcli.space import Space
-
-DEFAULT_MODEL = "glove-6b-50d"
 
 Loaded = tuple[list[str], npt.NDArray[np.floating]]
 
@@ -98,6 +97,7 @@ def open_space(spec: str, reporter: Reporter) -> Space:
     except InvalidEntry as why:
         if entry.exists():
             reporter.note(f"the cached copy of {source.name} is invalid ({why}); rebuilding it")
+            discard(entry)
     with reporter.working(f"Converting {source.name} into the cache (once)"):
         words, matrix = source.load()
         try:
@@ -107,7 +107,7 @@ def open_space(spec: str, reporter: Reporter) -> Space:
     try:
         return _open_entry(source, entry)
     except InvalidEntry as why:
-        raise ModelError(f"the cache entry {entry} is unusable right after building: {why}") from None
+        raise ModelError(f"the cache entry {entry} is unusable after building: {why}") from None
 
 
 def _open_directory(directory: Path) -> Space:

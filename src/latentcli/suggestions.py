@@ -9,15 +9,16 @@ frequent word, i.e. the lower row.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from latentcli.vocabulary import Vocabulary
 
-CANDIDATES = 300
+CANDIDATES = 100
 
 
-def _bigram_codes(data: np.ndarray) -> np.ndarray:
-    data = data.astype(np.uint16)
-    return (data[:-1] << 8) | data[1:]
+def _bigram_codes(data: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint16]:
+    wide = data.astype(np.uint16)
+    return np.asarray((wide[:-1] << 8) | wide[1:], dtype=np.uint16)
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -47,12 +48,13 @@ def suggest(vocabulary: Vocabulary, word: str, limit: int = 5) -> list[str]:
         wanted[_bigram_codes(encoded)] = True
     # A bigram ending at blob[i] belongs to the word containing byte i; the bigram that starts at a
     # word's last newline and runs into the next word is the next word's leading boundary.
-    hits = np.zeros(len(blob), dtype=np.int32)
-    hits[1:] = wanted[_bigram_codes(blob)]
-    hits[0] = wanted[ord("\n") << 8 | int(blob[0])]
-    starts = vocabulary.offsets[:-1]
-    shared = np.add.reduceat(hits, starts)
-    lengths = np.diff(vocabulary.offsets)
+    hits = np.zeros(len(blob) + 1, dtype=np.int32)
+    hits[2:] = wanted[_bigram_codes(blob)]
+    hits[1] = wanted[ord("\n") << 8 | int(blob[0])]
+    running = np.cumsum(hits)  # running[i] counts the hits in blob[:i]
+    offsets = np.asarray(vocabulary.offsets)
+    shared = running[offsets[1:]] - running[offsets[:-1]]
+    lengths = np.diff(offsets)
     score = shared / (lengths + len(word.encode("utf-8")) + 1)
     count = min(CANDIDATES, len(score))
     best = np.argpartition(-score, count - 1)[:count]
@@ -60,6 +62,8 @@ def suggest(vocabulary: Vocabulary, word: str, limit: int = 5) -> list[str]:
     ranked = []
     for row in best.tolist():
         candidate = vocabulary.word(row)
+        if abs(len(candidate) - len(word)) > cutoff:
+            continue
         distance = min(edit_distance(query, candidate) for query in queries)
         if 0 < distance <= cutoff or (distance == 0 and candidate != word):
             ranked.append((distance, row, candidate))

@@ -22,7 +22,7 @@ SORTED_FILE = "sorted.npy"
 
 
 class Vocabulary:
-    """Row ↔ word mapping over memory-mapped files; rows are in the model's own (frequency) order."""
+    """Row ↔ word mapping over memory-mapped files, rows in the model's own (frequency) order."""
 
     def __init__(self, blob: bytes | mmap.mmap, offsets: npt.NDArray[np.int64],
                  order: npt.NDArray[np.int64]) -> None:

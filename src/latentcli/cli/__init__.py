@@ -1,15 +1,10 @@
-"""The `latent` command line: parse, call one core function, hand the result to a renderer.
+"""The `latent` command line (Typer): parse, call one core function, hand the result on.
 
 `app.py` holds the Typer app and the shared options; each module beside it registers one family
-of commands on that app. Core modules are imported inside commands so start-up stays light.
+of commands on that app. The executable's entry point is `latentcli.entry.main`.
 """
 
 from latentcli.cli import queries as _queries  # noqa: F401  (registers the commands)
 from latentcli.cli.app import app
 
-
-def main() -> None:
-    app()
-
-
-__all__ = ["app", "main"]
+__all__ = ["app"]

@@ -1,13 +1,13 @@
 """The Typer app, its error handling and the options every command shares.
 
-Errors are translated in exactly one place, `LatentGroup.main`: a `LatentError` or a usage error
-becomes one ``Error: …`` line on stderr and exit code 1 (bad input or data) or 2 (bad usage).
+Errors are translated in one place, `LatentGroup.main` (with `Environment.run`): a usage error
+or a `LatentError` becomes one ``Error: …`` line on stderr and exit code 1 (bad input or data)
+or 2 (bad usage).
 Core modules are imported inside the commands so that ``--help`` and start-up stay light.
 """
 
 from __future__ import annotations
 
-import errno
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
@@ -17,15 +17,13 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageErro
 from typer.core import TyperGroup
 from typer.exceptions import Abort
 
+from latentcli import DEFAULT_MODEL as DEFAULT_MODEL  # re-exported for the command modules
 from latentcli import __version__
 from latentcli.environment import Environment
-from latentcli.errors import LatentError
 
 if TYPE_CHECKING:
     from latentcli.render.jsonout import HasDict
     from latentcli.space import Space
-
-DEFAULT_MODEL = "glove-6b-50d"  # also latentcli.models.DEFAULT_MODEL; kept here to avoid the import
 
 
 class LatentGroup(TyperGroup):
@@ -33,45 +31,32 @@ class LatentGroup(TyperGroup):
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
-             **extra: Any) -> Any:
+             windows_expand_args: bool = True, **extra: Any) -> Any:
         environment = Environment()
-        try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except NoArgsIsHelpError as error:
-            print(error.format_message(), file=sys.stderr)
-            code = 2
-        except UsageError as error:
-            command = error.ctx.command_path if error.ctx else "latent"
-            environment.error(f"{error.format_message()} (see '{command} --help')")
-            code = 2
-        except ClickException as error:
-            environment.error(error.format_message())
-            code = error.exit_code
-        except Abort:
-            environment.error("aborted")
-            code = 1
-        except LatentError as error:
-            environment.error(str(error))
-            code = error.exit_code
-        except BrokenPipeError:
-            code = _quiet_broken_pipe()
-        except OSError as error:
-            if error.errno != errno.EPIPE:
-                raise
-            code = _quiet_broken_pipe()
-        code = code if isinstance(code, int) else 0
+
+        def invoke() -> object:
+            try:
+                return super(LatentGroup, self).main(
+                    args, prog_name, complete_var, standalone_mode=False,
+                    windows_expand_args=windows_expand_args, **extra)
+            except NoArgsIsHelpError as error:
+                print(error.format_message(), file=environment.stderr)
+                return 2
+            except UsageError as error:
+                command = error.ctx.command_path if error.ctx else "latent"
+                environment.error(f"{error.format_message()} (see '{command} --help')")
+                return 2
+            except ClickException as error:
+                environment.error(error.format_message())
+                return error.exit_code
+            except Abort:
+                environment.error("aborted")
+                return 1
+
+        code = environment.run(invoke)
         if standalone_mode:
             sys.exit(code)
         return code
-
-
-def _quiet_broken_pipe() -> int:
-    """The reader went away (``latent … | head``): stop quietly, as Unix tools do."""
-    import os
-
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    return 1
 
 
 app = typer.Typer(
@@ -97,7 +82,7 @@ ModelOption = Annotated[str, typer.Option(
     "--model", "-m", envvar="LATENT_MODEL", metavar="NAME|PATH",
     help="Model to use: a known name or a file. [env: LATENT_MODEL]", show_envvar=False)]
 TopOption = Annotated[int, typer.Option(
-    "--top", "-n", min=1, metavar="N", help="How many answers to show.")]
+    "--top", "-n", metavar="N", help="How many answers to show.")]
 JsonOption = Annotated[bool, typer.Option(
     "--json", help="Print JSON (one object per query, one per line) instead of a table.")]
 
@@ -123,8 +108,7 @@ def open_model(model: str, environment: Environment) -> Space:
 
 
 def print_notes(environment: Environment, notes: Sequence[str]) -> None:
-    for note in notes:
-        environment.note(note)
+    environment.notes(notes)
 
 
 def emit_json(environment: Environment, results: Sequence[HasDict]) -> None:

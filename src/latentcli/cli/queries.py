@@ -1,4 +1,4 @@
-"""`latent neighbors` and `latent analogy`."""
+"""`latent neighbors` and `latent analogy` (the work itself is in `latentcli.actions`)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,8 @@ from typing import Annotated
 
 import typer
 
-from latentcli.cli.app import (
-    DEFAULT_MODEL,
-    JsonOption,
-    ModelOption,
-    TopOption,
-    app,
-    emit_json,
-    open_model,
-    print_notes,
-)
+from latentcli.actions import run_analogy, run_neighbors
+from latentcli.cli.app import DEFAULT_MODEL, JsonOption, ModelOption, TopOption, app
 from latentcli.environment import Environment
 
 
@@ -28,20 +20,7 @@ def neighbors(
     json: JsonOption = False,
 ) -> None:
     """Nearest words by cosine similarity (the query's own words left out)."""
-    from latentcli.queries import neighbors as find_neighbors
-
-    environment = Environment()
-    space = open_model(model, environment)
-    results = [find_neighbors(space, text, top) for text in words]
-    for result in results:
-        print_notes(environment, result.notes)
-    if json:
-        emit_json(environment, results)
-        return
-    from latentcli.render.tables import neighbors_table
-
-    for result in results:
-        neighbors_table(environment.console(), result)
+    run_neighbors(Environment(), words, top, model, json)
 
 
 @app.command(epilog="Example: latent analogy king - man + woman --method mul")
@@ -59,15 +38,4 @@ def analogy(
     json: JsonOption = False,
 ) -> None:
     """Solve an analogy: the words nearest to a sum of word vectors."""
-    from latentcli.queries import analogy as solve
-
-    environment = Environment()
-    space = open_model(model, environment)
-    result = solve(space, " ".join(expression), top, method, allow_inputs)
-    print_notes(environment, result.notes)
-    if json:
-        emit_json(environment, [result])
-        return
-    from latentcli.render.tables import analogy_table
-
-    analogy_table(environment.console(), result)
+    run_analogy(Environment(), expression, top, method, allow_inputs, model, json)

@@ -1,0 +1,62 @@
+"""The executable's fast path answers exactly as the Typer commands do, or steps aside."""
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from latentcli.cli import app
+from latentcli.entry import _parse, fast_path
+from latentcli.environment import Environment
+
+SAME_ANSWER = [
+    ["neighbors", "king", "--json"],
+    ["neighbors", "king", "queen", "-n", "3", "--json"],
+    ["neighbors", "king - man", "-n3", "--top=2", "--json"],
+    ["neighbors", "--json", "KING", "-n", "2"],
+    ["neighbors", "king"],
+    ["analogy", "king", "-", "man", "+", "woman", "--json"],
+    ["analogy", "man : king :: woman : ?", "--method", "mul", "--allow-inputs", "--json"],
+    ["analogy", "king - man + woman", "--method=mul", "-n", "2"],
+    ["neighbors", "kingg", "--json"],
+    ["neighbors", "king", "-n", "0"],
+    ["analogy", "king", "-", "--json"],
+    ["analogy", "king - man + woman", "--method", "sum"],
+]
+NOT_TAKEN = [
+    [], ["--help"], ["neighbors"], ["neighbors", "--help"], ["neighbors", "king", "-h"],
+    ["neighbors", "king", "--bogus"], ["neighbors", "king", "-n"], ["neighbors", "king", "-n", "x"],
+    ["neighbors", "king", "--json=1"], ["neighbors", "king", "--method", "mul"],
+    ["neighbors", "--", "king"], ["models"], ["analogy", "king", "-x"],
+]
+
+
+def run_fast(argv, model):
+    stdout, stderr = io.StringIO(), io.StringIO()
+    environment = Environment(stdout, stderr)
+    action = fast_path([*argv, "-m", model], environment)
+    assert action is not None
+    return environment.run(action), stdout.getvalue(), stderr.getvalue()
+
+
+@pytest.mark.parametrize("argv", SAME_ANSWER)
+def test_fast_path_and_typer_give_identical_output(runner, tiny_model, argv):
+    code, stdout, stderr = run_fast(argv, str(tiny_model))
+    typer_result = runner.invoke(app, [*argv, "-m", str(tiny_model)])
+    assert (code, stdout, stderr) == (typer_result.exit_code, typer_result.stdout,
+                                      typer_result.stderr)
+
+
+@pytest.mark.parametrize("argv", NOT_TAKEN)
+def test_anything_unusual_goes_to_typer(argv):
+    assert _parse(argv) is None
+
+
+def test_installed_entry_point_uses_the_model_from_the_environment(tiny_model, monkeypatch):
+    monkeypatch.setenv("LATENT_MODEL", str(tiny_model))
+    done = subprocess.run([sys.executable, "-m", "latentcli", "neighbors", "king", "--json"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["model"] == "tiny"

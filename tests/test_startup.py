@@ -1,0 +1,36 @@
+"""The query path stays light: on a warm cache it imports none of the heavy libraries."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = {"gensim", "sklearn", "scipy", "pyarrow", "plotext", "typer", "pydantic"}
+
+
+def imported_top_level_modules(args, env):
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "latentcli", *args],
+                          env=env, capture_output=True, text=True, check=True)
+    names = set()
+    for line in done.stderr.splitlines():
+        if line.startswith("import time:"):
+            names.add(line.rsplit("|", 1)[1].strip().split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("args", [
+    ["neighbors", "king", "--json"],
+    ["analogy", "king", "-", "man", "+", "woman", "--json"],
+    ["analogy", "man : king :: woman : ?", "--method", "mul", "--json"],
+])
+def test_query_commands_import_no_heavy_library_once_the_cache_exists(default_cache, args):
+    env = {**os.environ, "LATENT_CACHE_DIR": str(default_cache)}
+    assert not imported_top_level_modules(args, env) & HEAVY
+
+
+def test_table_output_needs_rich_but_still_nothing_heavy(default_cache):
+    env = {**os.environ, "LATENT_CACHE_DIR": str(default_cache)}
+    modules = imported_top_level_modules(["neighbors", "king"], env)
+    assert "rich" in modules
+    assert not modules & HEAVY
