@@ -41,3 +41,11 @@ class ExpressionError(UsageError):
 
 class ModelError(LatentError):
     """A model that cannot be found, opened or built."""
+
+
+class BenchmarkFileError(LatentError):
+    """A benchmark file (analogy questions, word pairs) that cannot be used; says which line."""
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        where = f"{path}, line {line}" if line is not None else path
+        super().__init__(f"{where}: {message}")
