@@ -161,8 +161,16 @@ def evaluate_analogies(space: Space, path: Path, restrict: int = DEFAULT_RESTRIC
 
 def _predictions(space: Space, folded: FoldedVocabulary, inputs: Rows, method: str,
                  progress: Progress | None) -> Rows:
-    """The row gensim would answer for each question ``(a, b, c)``."""
-    best = _best_rows(space, folded.limit, inputs, method, progress)
+    """The row gensim would answer for each question ``(a, b, c)``.
+
+    The products are small (tiles of `TILE_ROWS`), where BLAS's threads cost more than they give
+    (three times slower on two cores, and no better with a thread per share of the questions),
+    so BLAS runs single-threaded here.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        best = _best_rows(space, folded.limit, inputs, method, progress)
     for index in np.flatnonzero(np.isin(inputs, list(folded.varied)).any(axis=1)):
         best[index] = _answer_beside_variants(space, folded, inputs[index], method)
     return best
