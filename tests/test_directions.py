@@ -275,3 +275,45 @@ def test_built_in_model_through_the_cli(runner, glove):
     assert path["steps"][0]["word"] == "cat" and path["steps"][-1]["word"] == "car"
     compare = run_json(runner, "compare", "glove-6b-50d", "glove-6b-50d", "--top", "50")
     assert compare["mean_overlap"] == 1.0 and compare["shared"] == 400_000
+
+
+def test_lower_case_fallback_is_noted_on_stderr(runner, tiny_model):
+    result = run(runner, "similarity", "King", "queen", "--json", "-m", tiny_model)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["words"] == ["king", "queen"]
+    assert doc["notes"] == ["'King' is not in the vocabulary; using 'king'"]
+    assert "Note: 'King' is not in the vocabulary; using 'king'" in result.stderr
+
+
+def documented_keys(command):
+    """The keys docs/json-directions.md lists for ``latent <command>``."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "docs" / "json-directions.md").read_text()
+    section = text.split(f"## `latent {command}")[1].split("\n## ")[0]
+    rows = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
+    return {key for row in rows for key in re.findall(r"`(\w+)`", row)}
+
+
+@pytest.mark.parametrize("args", [
+    ["axis", "man", "woman", "king"], ["steer", "king", "--toward", "woman"],
+    ["path", "king", "apple"], ["odd", "king", "queen", "apple"],
+    ["similarity", "king", "queen"], ["evaluate similarity", "PAIRS"],
+    ["evaluate analogies", "QUESTIONS"],
+])
+def test_json_keys_are_documented(runner, tiny_model, tmp_path, args):
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("king\tprince\t9\nking\tqueen\t1\napple\tbanana\t8\n")
+    questions = tmp_path / "questions.txt"
+    questions.write_text(": s\nman king woman queen\n")
+    files = {"PAIRS": pairs, "QUESTIONS": questions}
+    argv = [*args[0].split(), *(files.get(arg, arg) for arg in args[1:])]
+    doc = run_json(runner, *argv, "-m", tiny_model)
+    assert set(doc) == documented_keys(args[0])
+
+
+def test_compare_json_keys_are_documented(runner, tiny_model):
+    doc = run_json(runner, "compare", tiny_model, tiny_model, "-k", "2")
+    assert set(doc) == documented_keys("compare")

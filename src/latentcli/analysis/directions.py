@@ -28,7 +28,7 @@ from latentcli.results import (
 from latentcli.space import Matrix, Space, Vector, WordRow
 
 
-class Words:
+class Lookups:
     """Words looked up in a space, remembering the notes their lookups produced."""
 
     def __init__(self, space: Space) -> None:
@@ -83,7 +83,7 @@ def axis(space: Space, start: str, end: str, pairs: Sequence[str] = (),
     Given ``words`` are all ranked; otherwise the ``top`` most frequent words (the direction's
     own words left out) are, and the ``show`` at each end are kept.
     """
-    look = Words(space)
+    look = Lookups(space)
     ends = [(look(start), look(end))]
     for pair in pairs:
         first, second = parse_pair(pair)
@@ -134,7 +134,7 @@ def steer(space: Space, word: str, toward: str, away: str | None = None, strengt
     check_top(space, top)
     if steps < 1:
         raise UsageError(f"--steps must be at least 1, not {steps}")
-    look = Words(space)
+    look = Lookups(space)
     origin, target = look(word), look(toward)
     source = look(away) if away is not None else None
     if source is None:
@@ -158,7 +158,7 @@ def path(space: Space, start: str, end: str, steps: int = 8) -> PathResult:
     """The nearest word at ``steps + 1`` evenly spaced points from ``start`` to ``end``."""
     if steps < 1:
         raise UsageError(f"--steps must be at least 1, not {steps}")
-    look = Words(space)
+    look = Lookups(space)
     first, last = look(start), look(end)
     _distinct(first, last)
     a, b = space.unit(first.row), space.unit(last.row)
@@ -177,7 +177,7 @@ def odd_one_out(space: Space, words: Sequence[str]) -> OddResult:
     """gensim ``doesnt_match``: the word least similar to the unit mean of all the words."""
     if len(words) < 3:
         raise UsageError("give at least three words to find the odd one out")
-    look = Words(space)
+    look = Lookups(space)
     rows = [look(word) for word in words]
     mean = combined_vector(space, [row.row for row in rows], [1.0] * len(rows))
     similarities = [float(space.unit(row.row) @ mean) for row in rows]
@@ -190,7 +190,7 @@ def similarity(space: Space, words: Sequence[str]) -> SimilarityResult:
     """The cosine similarity matrix of two or more words."""
     if len(words) < 2:
         raise UsageError("give at least two words to compare")
-    look = Words(space)
+    look = Lookups(space)
     rows = [look(word).row for word in words]
     vectors = np.asarray(space.vectors[rows])
     matrix = vectors @ vectors.T

@@ -148,7 +148,7 @@ def evaluate_analogies(space: Space, path: Path, restrict: int = DEFAULT_RESTRIC
         counts.append((len(inside), len(rows) - len(inside)))
     questions = np.array(known, dtype=np.int64).reshape(-1, 4)
     predicted = _predictions(space, folded, questions[:, :3], method, progress)
-    right = folded.canonical[predicted] == questions[:, 3] if len(questions) else np.array([])
+    right = folded.canonical[predicted] == questions[:, 3]
     scores, start = [], 0
     for section, (total, skipped) in zip(sections, counts, strict=True):
         correct = int(np.count_nonzero(right[start:start + total]))

@@ -34,7 +34,7 @@ def axis(
     start: Annotated[str, typer.Argument(metavar="A", help="Where the direction starts.")],
     end: Annotated[str, typer.Argument(metavar="B", help="Where the direction points.")],
     words: Annotated[list[str] | None, typer.Argument(
-        metavar="[WORD...]", help="Words to rank (default: the --top most frequent).")] = None,
+        metavar="WORD", help="Words to rank (default: the --top most frequent).")] = None,
     pair: Annotated[list[str] | None, typer.Option(
         "--pair", metavar="X:Y", help="Another pair; the direction is the mean difference.")
     ] = None,
@@ -126,7 +126,7 @@ def compare(
     model_a: Annotated[str, typer.Argument(metavar="MODEL_A")],
     model_b: Annotated[str, typer.Argument(metavar="MODEL_B")],
     words: Annotated[list[str] | None, typer.Argument(
-        metavar="[WORD...]", help="Words to compare (default: the --top most frequent).")] = None,
+        metavar="WORD", help="Words to compare (default: the --top most frequent).")] = None,
     top: Annotated[int, typer.Option(
         "--top", "-n", metavar="N", help="Without WORDs, the N most frequent shared words.")
     ] = 1000,

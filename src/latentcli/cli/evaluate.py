@@ -23,7 +23,7 @@ RestrictOption = Annotated[int, typer.Option(
 @evaluate.command(epilog="Example: latent evaluate analogies --restrict 30000 --method mul")
 def analogies(
     file: Annotated[Path | None, typer.Argument(
-        metavar="[FILE]", exists=True, dir_okay=False,
+        metavar="FILE", exists=True, dir_okay=False,
         help="Questions 'a b c d' in ': section' blocks (default: questions-words.txt).")
     ] = None,
     restrict: RestrictOption = 300_000,
@@ -50,7 +50,7 @@ def analogies(
 @evaluate.command(epilog="Example: latent evaluate similarity my-pairs.tsv --json")
 def similarity(
     files: Annotated[list[Path] | None, typer.Argument(
-        metavar="[FILE...]", exists=True, dir_okay=False,
+        metavar="FILE", exists=True, dir_okay=False,
         help="Lines 'word<TAB>word<TAB>score' (default: wordsim353.tsv and simlex999.txt).")
     ] = None,
     restrict: RestrictOption = 300_000,
