@@ -17,6 +17,7 @@ from latentcli.results import CompareResult, WordOverlap
 from latentcli.space import Matrix, Space
 
 SCORE_ELEMENTS = 1 << 24  # similarities held at once while finding neighbours (64 MB)
+PREFIX_ROWS = 4096
 
 
 class SharedVocabulary:
@@ -43,15 +44,23 @@ def _shared_matrix(space: Space, rows: npt.NDArray[np.int64]) -> Matrix:
 
 
 def neighbour_sets(matrix: Matrix, queries: npt.NDArray[np.int64], k: int) -> list[set[int]]:
-    """Each query row's ``k`` nearest rows of ``matrix`` (itself left out), in blocks."""
+    """Each query row's ``k`` nearest rows of ``matrix`` (itself left out), in blocks.
+
+    The k-th best score among the first `PREFIX_ROWS` rows is a floor the true k-th best cannot
+    be under, so only the few rows at or above it are ranked, not the whole vocabulary.
+    """
     block = max(1, SCORE_ELEMENTS // len(matrix))
+    prefix = min(len(matrix), max(PREFIX_ROWS, 4 * k))
     found: list[set[int]] = []
     for start in range(0, len(queries), block):
         chosen = queries[start:start + block]
         scores = matrix[chosen] @ matrix.T
         scores[np.arange(len(chosen)), chosen] = -np.inf
-        best = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-        found.extend(set(row.tolist()) for row in best)
+        floors = np.partition(scores[:, :prefix], prefix - k, axis=1)[:, prefix - k]
+        for line, floor in zip(scores, floors, strict=True):
+            candidates = np.flatnonzero(line >= floor)
+            best = candidates[np.argpartition(-line[candidates], k - 1)[:k]]
+            found.append(set(best.tolist()))
     return found
 
 
