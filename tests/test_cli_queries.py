@@ -100,7 +100,7 @@ def test_model_from_environment_variable(runner, tiny_model, monkeypatch):
     (["neighbors", "king", "-n", "many"], 2, "Error: Invalid value for '--top' / '-n'"),
     (["analogy", "king", "--method", "sum"], 2, "Error: unknown method 'sum'"),
     (["neighbors", "king", "--bogus"], 2, "Error: No such option: --bogus"),
-    (["neighbors"], 2, "Error: Missing argument 'WORD...'"),
+    (["neighbors"], 2, "Error: Missing argument 'WORD'"),
     (["neighbors", "king - king"], 1, "Error: the expression adds up to the zero vector"),
 ])
 def test_bad_input_gets_one_line_and_an_exit_code(runner, tiny_model, args, code, message):

@@ -14,8 +14,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +83,9 @@ def write_entry(target: Path, words: list[str], matrix: npt.NDArray[np.floating]
     The matrix is normalised in chunks straight into the memory-mapped output, so a memory-mapped
     source is never loaded whole. If another process installs a valid entry first, ours is dropped.
     """
+    import shutil
+    import tempfile
+
     target.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
@@ -132,6 +133,9 @@ def _install(building: Path, target: Path) -> None:
 
 def discard(entry: Path) -> None:
     """Remove an entry: renamed away first (atomic), so no reader sees it half-deleted."""
+    import shutil
+    import tempfile
+
     trash = Path(tempfile.mkdtemp(prefix=f".{entry.name}.trash-", dir=entry.parent))
     with contextlib.suppress(OSError):
         entry.rename(trash / entry.name)

@@ -66,7 +66,7 @@ app = typer.Typer(
     epilog=(
         "Examples:\n\n\b\n"
         "  latent neighbors king                      nearest words to 'king'\n"
-        "  latent neighbors Paris \"king - man\"       two queries, one an expression\n"
+        "  latent neighbors Paris \"king - man\"        two queries, one an expression\n"
         "  latent analogy king - man + woman          king is to man as ? is to woman\n"
         "  latent analogy 'man : king :: woman : ?'   the same, in classic notation\n"
         "  latent analogy king - man + woman --method mul --json"

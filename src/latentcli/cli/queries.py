@@ -14,7 +14,7 @@ from latentcli.environment import Environment
 @app.command(epilog="Example: latent neighbors king queen \"king - man\" -n 5")
 def neighbors(
     words: Annotated[list[str], typer.Argument(
-        metavar="WORD...", help="Words or quoted expressions; each is its own query.")],
+        metavar="WORD", help="Words or quoted expressions; each is its own query.")],
     top: TopOption = 10,
     model: ModelOption = DEFAULT_MODEL,
     json: JsonOption = False,
@@ -26,7 +26,7 @@ def neighbors(
 @app.command(epilog="Example: latent analogy king - man + woman --method mul")
 def analogy(
     expression: Annotated[list[str], typer.Argument(
-        metavar="EXPRESSION...",
+        metavar="EXPRESSION",
         help="king - man + woman, 2*king - man, or 'man : king :: woman : ?'.")],
     top: TopOption = 10,
     method: Annotated[str, typer.Option(
