@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from latentcli.cache import NORMS_FILE, VECTORS_FILE, normalise_rows
 from latentcli.errors import UnknownWordError
 from latentcli.vocabulary import Vocabulary, vocabulary_from_words
 
@@ -49,8 +50,6 @@ class Space:
     @classmethod
     def open(cls, name: str, directory: Path) -> Space:
         """Memory-map a cache directory that `latentcli.cache` has already validated."""
-        from latentcli.cache import NORMS_FILE, VECTORS_FILE
-
         return cls(
             name,
             Vocabulary.open(directory),
@@ -61,8 +60,6 @@ class Space:
     @classmethod
     def from_vectors(cls, name: str, words: list[str], raw: npt.ArrayLike) -> Space:
         """An in-memory space (for tests and derived spaces); normalises like the cache does."""
-        from latentcli.cache import normalise_rows
-
         unit, norms = normalise_rows(np.ascontiguousarray(raw, dtype=np.float32))
         return cls(name, vocabulary_from_words(words), unit, norms)
 
