@@ -1,0 +1,50 @@
+"""A ``.npy`` matrix with its words in ``vocab.txt`` beside it (one word per line, in row order).
+
+Anything after the first whitespace on a vocab line is ignored, so word2vec's ``-save-vocab``
+output (``word count``) works as it is. The matrix is memory-mapped and copied in chunks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from latentcli.errors import BadVectorFile
+from latentcli.readers.collect import Collector, Vectors
+from latentcli.readers.stream import check_readable
+
+VOCAB_FILE = "vocab.txt"
+CHUNK_ROWS = 1 << 16
+Progress = Callable[[int], None]
+
+
+def read_npy(path: Path, limit: int | None, progress: Progress) -> Vectors:
+    vocab = path.parent / VOCAB_FILE
+    if not vocab.exists():
+        raise BadVectorFile(path, f"a .npy matrix needs its words in {VOCAB_FILE} beside it")
+    check_readable(vocab)
+    try:
+        matrix = np.load(path, mmap_mode="r", allow_pickle=False)
+    except (ValueError, OSError, EOFError) as error:
+        raise BadVectorFile(path, f"not a readable .npy matrix ({error})") from None
+    if matrix.ndim != 2 or matrix.dtype.kind not in "fiu" or matrix.shape[1] < 1:
+        raise BadVectorFile(path, f"holds a {matrix.dtype} array of shape {matrix.shape}, "
+                                  "not a 2-D numeric matrix")
+    words = [line.split(maxsplit=1)[0] if line.strip() else b""
+             for line in vocab.read_bytes().splitlines()]
+    if len(words) != matrix.shape[0]:
+        raise BadVectorFile(vocab, f"has {len(words)} words but {path.name} has "
+                                   f"{matrix.shape[0]} rows")
+    rows = min(len(words), limit) if limit else len(words)
+    collector = Collector(path, rows, matrix.shape[1], unit="line")
+    for start in range(0, len(words), CHUNK_ROWS):
+        stop = start + CHUNK_ROWS
+        block = np.asarray(matrix[start:stop], dtype=np.float32)
+        # rows are reported as vocab.txt line numbers
+        collector.add(words[start:stop], block, range(start + 1, start + 1 + len(block)))
+        progress(path.stat().st_size * min(stop, len(words)) // len(words))
+        if collector.full:
+            break
+    return collector.result("npy+vocab")
