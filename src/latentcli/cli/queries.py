@@ -9,8 +9,10 @@ import typer
 from latentcli.cli.app import (
     DEFAULT_MODEL,
     JsonOption,
+    LimitOption,
     ModelOption,
     TopOption,
+    TrustOption,
     app,
     emit_json,
     open_model,
@@ -25,13 +27,15 @@ def neighbors(
         metavar="WORD...", help="Words or quoted expressions; each is its own query.")],
     top: TopOption = 10,
     model: ModelOption = DEFAULT_MODEL,
+    limit: LimitOption = None,
+    trust: TrustOption = False,
     json: JsonOption = False,
 ) -> None:
     """Nearest words by cosine similarity (the query's own words left out)."""
     from latentcli.queries import neighbors as find_neighbors
 
     environment = Environment()
-    space = open_model(model, environment)
+    space = open_model(model, environment, limit, trust)
     results = [find_neighbors(space, text, top) for text in words]
     for result in results:
         print_notes(environment, result.notes)
@@ -56,13 +60,15 @@ def analogy(
     allow_inputs: Annotated[bool, typer.Option(
         "--allow-inputs", help="Let the expression's own words appear among the answers.")] = False,
     model: ModelOption = DEFAULT_MODEL,
+    limit: LimitOption = None,
+    trust: TrustOption = False,
     json: JsonOption = False,
 ) -> None:
     """Solve an analogy: the words nearest to a sum of word vectors."""
     from latentcli.queries import analogy as solve
 
     environment = Environment()
-    space = open_model(model, environment)
+    space = open_model(model, environment, limit, trust)
     result = solve(space, " ".join(expression), top, method, allow_inputs)
     print_notes(environment, result.notes)
     if json:

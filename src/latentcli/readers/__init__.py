@@ -41,9 +41,12 @@ def detect(path: Path) -> str:
     header = parse_header(head[:end]) if end > 0 else None
     if header is not None:
         space = head.find(b" ", end + 1)
-        sample = head[space + 1 : space + 1 + min(header[1] * 4, 64)] if space > 0 else b""
-        if sample and not set(sample) <= _TEXT_NUMBER_BYTES:
-            return "word2vec-binary"
+        if space > 0:  # the bytes after the first word: numbers in text, raw floats in binary
+            line_end = head.find(b"\n", space + 1)
+            stop = min(space + 1 + 64, line_end if line_end > 0 else len(head))
+            sample = head[space + 1 : stop]
+            if not sample or not set(sample) <= _TEXT_NUMBER_BYTES:
+                return "word2vec-binary"
     return "text"
 
 

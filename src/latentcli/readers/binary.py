@@ -29,11 +29,12 @@ def read_binary(path: Path, limit: int | None, progress: Progress) -> Vectors:
             raise BadVectorFile(path, "not a word2vec binary header", offset=0)
         declared, dims = header
         row_bytes = dims * 4
-        if source.compression is None and declared * (row_bytes + 2) > source.size - end - 1:
-            rows_present = (source.size - end - 1) // (row_bytes + 2)
+        needed = declared * (row_bytes + 2)  # each row: a word, a space, the floats
+        if source.compression is None and needed > source.size - end - 1:
             raise BadVectorFile(path, f"the header promises {declared} words of {dims} "
-                                      f"dimensions but the file holds at most {rows_present} "
-                                      "(truncated?)", offset=source.size)
+                                      f"dimensions (at least {needed} bytes) but only "
+                                      f"{source.size - end - 1} follow (truncated?)",
+                                offset=source.size)
         collector = Collector(path, min(declared, limit) if limit else declared, dims,
                               unit="offset")
         base = 0  # file offset of data[0]
