@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,7 @@ def read_meta(directory: Path) -> dict[str, Any]:
     sizes = meta.get("files")
     if not isinstance(sizes, dict):
         raise InvalidEntry("meta.json lists no files")
-    for name in DATA_FILES:
+    for name in dict.fromkeys([*DATA_FILES, *sizes]):
         try:
             actual = (directory / name).stat().st_size
         except OSError:
@@ -78,23 +79,27 @@ def read_meta(directory: Path) -> dict[str, Any]:
 
 
 def write_entry(target: Path, words: list[str], matrix: npt.NDArray[np.floating],
-                meta: dict[str, Any]) -> None:
+                meta: dict[str, Any],
+                extras: Mapping[str, npt.NDArray[np.floating]] | None = None) -> None:
     """Convert ``matrix`` (rows in ``words`` order) into a cache entry at ``target``, atomically.
 
     The matrix is normalised in chunks straight into the memory-mapped output, so a memory-mapped
     source is never loaded whole. If another process installs a valid entry first, ours is dropped.
+    ``extras`` are further arrays (such as fastText's n-gram vectors) saved under their names.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
-        _write_files(building, words, matrix, meta)
+        for name, array in (extras or {}).items():
+            np.save(building / name, array)
+        _write_files(building, words, matrix, meta, list(extras or {}))
         _install(building, target)
     finally:
         shutil.rmtree(building, ignore_errors=True)
 
 
 def _write_files(directory: Path, words: list[str], matrix: npt.NDArray[np.floating],
-                 meta: dict[str, Any]) -> None:
+                 meta: dict[str, Any], extras: list[str]) -> None:
     count, dims = matrix.shape
     vectors = np.lib.format.open_memmap(directory / VECTORS_FILE, mode="w+", dtype=np.float32,
                                         shape=(count, dims))
@@ -108,7 +113,8 @@ def _write_files(directory: Path, words: list[str], matrix: npt.NDArray[np.float
     np.save(directory / NORMS_FILE, norms)
     write_vocabulary(directory, words)
     full = {**meta, "format_version": FORMAT_VERSION, "count": int(count), "dims": int(dims),
-            "files": {name: (directory / name).stat().st_size for name in DATA_FILES}}
+            "files": {name: (directory / name).stat().st_size
+                      for name in [*DATA_FILES, *extras]}}
     (directory / META_FILE).write_text(json.dumps(full, indent=2) + "\n", "utf-8")
 
 

@@ -29,6 +29,7 @@ from latentcli.cache import (
 )
 from latentcli.errors import ModelError
 from latentcli.space import Space
+from latentcli.subwords import NGRAMS_FILE, Subwords
 
 DEFAULT_MODEL = "glove-6b-50d"
 
@@ -42,6 +43,7 @@ class Loaded:
     words: list[str]
     matrix: npt.NDArray[np.floating]
     notes: tuple[str, ...] = ()
+    subwords: Subwords | None = None
 
 
 class Reporter(Protocol):
@@ -110,8 +112,9 @@ def _file_source(path: Path, limit: int | None, trust: bool) -> Source:
     key = _limited(f"{re.sub(r'[^A-Za-z0-9._-]+', '_', resolved.name)[:60]}-{digest}", limit)
 
     def load(progress: Progress) -> Loaded:
-        vectors = read_vectors(resolved, limit, progress)
-        return Loaded(vectors.words, vectors.matrix, tuple(vectors.notes(resolved)))
+        vectors = read_vectors(resolved, limit, progress, trust)
+        return Loaded(vectors.words, vectors.matrix, tuple(vectors.notes(resolved)),
+                      vectors.subwords)
 
     return Source(path.name, key, load,
                   {"kind": "file", **_file_fingerprint(resolved), "limit": limit}, size)
@@ -152,9 +155,13 @@ def open_space(spec: str, reporter: Reporter, limit: int | None = None,
             discard(entry)  # else the install below would keep a stale but well-formed entry
     with reporter.progress(f"Converting {source.name} (once)", source.size) as progress:
         loaded = source.load(progress)
+        meta: dict[str, Any] = {"name": source.name, "source": source.fingerprint}
+        extras = {}
+        if loaded.subwords is not None:
+            meta["subwords"] = {"min_n": loaded.subwords.min_n, "max_n": loaded.subwords.max_n}
+            extras[NGRAMS_FILE] = loaded.subwords.vectors
         try:
-            write_entry(entry, loaded.words, loaded.matrix,
-                        {"name": source.name, "source": source.fingerprint})
+            write_entry(entry, loaded.words, loaded.matrix, meta, extras)
         except OSError as error:
             raise ModelError(f"cannot write the model cache in {entry.parent}: {error}") from None
     for note in loaded.notes:
@@ -183,7 +190,11 @@ def _open_entry(source: Source, entry: Path) -> Space:
 def _checked_space(directory: Path, meta: dict[str, Any]) -> Space:
     try:
         space = Space.open(str(meta.get("name", directory.name)), directory)
-    except (OSError, ValueError) as error:
+        shape = meta.get("subwords")
+        if isinstance(shape, dict):
+            space.subwords = Subwords(np.load(directory / NGRAMS_FILE, mmap_mode="r"),
+                                      int(shape["min_n"]), int(shape["max_n"]))
+    except (OSError, ValueError, KeyError, TypeError) as error:
         raise InvalidEntry(f"a file does not open: {error}") from None
     if space.vectors.shape != (meta["count"], meta["dims"]) or len(space) != meta["count"]:
         raise InvalidEntry("the files disagree on the model's size")

@@ -30,6 +30,7 @@ class NeighborsResult:
     terms: tuple[WeightedWord, ...]
     neighbors: tuple[Scored, ...]
     excluded: tuple[str, ...]
+    subword_words: tuple[str, ...] = ()  # query words built from fastText character n-grams
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -46,6 +47,7 @@ class AnalogyResult:
     terms: tuple[WeightedWord, ...]
     results: tuple[Scored, ...]
     excluded: tuple[str, ...]
+    subword_words: tuple[str, ...] = ()  # query words built from fastText character n-grams
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     @property

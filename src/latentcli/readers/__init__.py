@@ -51,17 +51,20 @@ def detect(path: Path) -> str:
 
 
 def read_vectors(path: Path, limit: int | None = None,
-                 progress: Progress = lambda done: None) -> Vectors:
-    """Read any supported plain vector file (not the pickled or fastText-binary formats)."""
+                 progress: Progress = lambda done: None, trust: bool = False) -> Vectors:
+    """Read any supported vector file; gensim pickles only with ``trust``."""
     from latentcli.readers.binary import read_binary
+    from latentcli.readers.gensim import read_fasttext, read_gensim
     from latentcli.readers.npy import read_npy
     from latentcli.readers.text import read_text
 
     kind = detect(path)
+    if kind == "gensim":
+        return read_gensim(path, limit, trust)
+    if kind == "fasttext":
+        return read_fasttext(path, limit)
     if kind == "npy":
         return read_npy(path, limit, progress)
     if kind == "word2vec-binary":
         return read_binary(path, limit, progress)
-    if kind == "text":
-        return read_text(path, limit, progress)
-    raise BadVectorFile(path, f"is a {kind} file, which read_vectors does not handle")
+    return read_text(path, limit, progress)

@@ -15,6 +15,9 @@ import numpy as np
 import numpy.typing as npt
 
 from latentcli.errors import BadVectorFile
+from latentcli.subwords import Subwords
+
+CHUNK_ROWS = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class Vectors:
     format: str
     duplicates: int = 0
     replaced: int = 0
+    subwords: Subwords | None = None
 
     def notes(self, path: Path) -> list[str]:
         notes = []
@@ -119,3 +123,20 @@ class Collector:
             raise BadVectorFile(self.path, "holds no vectors")
         return Vectors(self.words, self.matrix[: len(self.words)], kind, self.duplicates,
                        self.replaced)
+
+
+def from_matrix(path: Path, words: Sequence[bytes], matrix: npt.NDArray[np.generic],
+                limit: int | None) -> Collector:
+    """A collector filled from an in-memory or memory-mapped matrix, a chunk of rows at a time.
+
+    Errors name rows as line numbers, as in a vocabulary file with one word per line.
+    """
+    rows = min(len(words), limit) if limit else len(words)
+    collector = Collector(path, rows, matrix.shape[1], unit="line")
+    for start in range(0, len(words), CHUNK_ROWS):
+        stop = start + CHUNK_ROWS
+        block = np.asarray(matrix[start:stop], dtype=np.float32)
+        collector.add(words[start:stop], block, range(start + 1, start + 1 + len(block)))
+        if collector.full:
+            break
+    return collector

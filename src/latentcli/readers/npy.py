@@ -12,11 +12,10 @@ from pathlib import Path
 import numpy as np
 
 from latentcli.errors import BadVectorFile
-from latentcli.readers.collect import Collector, Vectors
+from latentcli.readers.collect import Vectors, from_matrix
 from latentcli.readers.stream import check_readable
 
 VOCAB_FILE = "vocab.txt"
-CHUNK_ROWS = 1 << 16
 Progress = Callable[[int], None]
 
 
@@ -37,14 +36,6 @@ def read_npy(path: Path, limit: int | None, progress: Progress) -> Vectors:
     if len(words) != matrix.shape[0]:
         raise BadVectorFile(vocab, f"has {len(words)} words but {path.name} has "
                                    f"{matrix.shape[0]} rows")
-    rows = min(len(words), limit) if limit else len(words)
-    collector = Collector(path, rows, matrix.shape[1], unit="line")
-    for start in range(0, len(words), CHUNK_ROWS):
-        stop = start + CHUNK_ROWS
-        block = np.asarray(matrix[start:stop], dtype=np.float32)
-        # rows are reported as vocab.txt line numbers
-        collector.add(words[start:stop], block, range(start + 1, start + 1 + len(block)))
-        progress(path.stat().st_size * min(stop, len(words)) // len(words))
-        if collector.full:
-            break
+    collector = from_matrix(path, words, matrix, limit)
+    progress(path.stat().st_size)
     return collector.result("npy+vocab")
