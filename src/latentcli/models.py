@@ -27,6 +27,7 @@ from latentcli.cache import (
     read_meta,
     write_entry,
 )
+from latentcli.catalogue import CATALOGUE, CatalogueModel
 from latentcli.errors import ModelError
 from latentcli.space import Space
 from latentcli.subwords import NGRAMS_FILE, Subwords
@@ -60,15 +61,13 @@ class Reporter(Protocol):
 class Source:
     """Where a model's vectors come from, and how to read them into memory for conversion.
 
-    ``load`` is called with a callback that takes the number of source bytes consumed so far;
-    ``size`` is the total it counts towards (None when unknown).
+    ``load`` reports its own progress (downloading, reading) through the reporter it is given.
     """
 
     name: str
     key: str
-    load: Callable[[Progress], Loaded]
+    load: Callable[[Reporter], Loaded]
     fingerprint: dict[str, Any] = field(default_factory=dict)
-    size: int | None = None
 
 
 def _file_fingerprint(path: Path) -> dict[str, Any]:
@@ -83,10 +82,11 @@ def _glove_6b_50d(limit: int | None) -> Source:
     matrix_path = root / "glove_6B_50d_emb.npy"
     index_path = root / "glove_6B_index.parquet"
 
-    def load(progress: Progress) -> Loaded:
+    def load(reporter: Reporter) -> Loaded:
         import pyarrow.parquet as pq
 
-        words = pq.read_table(index_path, columns=["index"]).column("index").to_pylist()
+        with reporter.working(f"Converting {DEFAULT_MODEL} into the cache (once)"):
+            words = pq.read_table(index_path, columns=["index"]).column("index").to_pylist()
         return Loaded(words[:limit], np.load(matrix_path, mmap_mode="r")[:limit])
 
     return Source(DEFAULT_MODEL, _limited(DEFAULT_MODEL, limit), load,
@@ -101,37 +101,69 @@ def _limited(key: str, limit: int | None) -> str:
     return f"{key}-first{limit}" if limit else key
 
 
+def _sanitised(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:60]
+
+
+def _read_file(path: Path, name: str, limit: int | None, trust: bool,
+               reporter: Reporter) -> Loaded:
+    from latentcli.readers import read_vectors
+
+    with reporter.progress(f"Reading {name}", path.stat().st_size) as progress:
+        vectors = read_vectors(path, limit, progress, trust)
+    return Loaded(vectors.words, vectors.matrix, tuple(vectors.notes(path)), vectors.subwords)
+
+
 def _file_source(path: Path, limit: int | None, trust: bool) -> Source:
     """A vector file: cached under its sanitised name plus a hash of its absolute path."""
-    from latentcli.readers import read_vectors
     from latentcli.readers.stream import check_readable
 
-    size = check_readable(path)
+    check_readable(path)
     resolved = path.resolve()
     digest = hashlib.sha256(str(resolved).encode("utf-8", "surrogateescape")).hexdigest()[:12]
-    key = _limited(f"{re.sub(r'[^A-Za-z0-9._-]+', '_', resolved.name)[:60]}-{digest}", limit)
+    key = _limited(f"{_sanitised(resolved.name)}-{digest}", limit)
+    return Source(path.name, key,
+                  lambda reporter: _read_file(resolved, path.name, limit, trust, reporter),
+                  {"kind": "file", **_file_fingerprint(resolved), "limit": limit})
 
-    def load(progress: Progress) -> Loaded:
-        vectors = read_vectors(resolved, limit, progress, trust)
-        return Loaded(vectors.words, vectors.matrix, tuple(vectors.notes(resolved)),
-                      vectors.subwords)
 
-    return Source(path.name, key, load,
-                  {"kind": "file", **_file_fingerprint(resolved), "limit": limit}, size)
+def _catalogue_source(model: CatalogueModel, limit: int | None) -> Source:
+    """A gensim-data model: downloaded (verified) beside the cache, converted, then deleted."""
+
+    def load(reporter: Reporter) -> Loaded:
+        from latentcli.download import download
+
+        target = cache_root() / "downloads" / f"{model.name}.gz"
+        with reporter.progress(f"Downloading {model.name}", model.size) as progress:
+            try:
+                download(model.url, target, model.md5, progress)
+            except ModelError as error:
+                raise ModelError(f"{model.name} needs a download ({model.size / 1e6:,.0f} MB) "
+                                 f"that failed: {error}. If you have the file, pass its path "
+                                 "instead: --model path/to/vectors") from None
+        try:
+            return _read_file(target, model.name, limit, False, reporter)
+        finally:
+            target.unlink(missing_ok=True)
+
+    return Source(model.name, _limited(model.name, limit), load,
+                  {"kind": "catalogue", "name": model.name, "md5": model.md5, "limit": limit})
 
 
 def resolve(spec: str, limit: int | None = None, trust: bool = False) -> Source:
-    """The `Source` a ``--model`` value names: a built-in name, else a file.
+    """The `Source` a ``--model`` value names: a built-in or catalogue name, else a file.
 
     ``limit`` keeps the first N words (it is part of the cache key); ``trust`` allows formats
     whose loading runs code from the file (gensim's pickles).
     """
     if spec in BUILTIN:
         return BUILTIN[spec](limit)
+    if spec in CATALOGUE:
+        return _catalogue_source(CATALOGUE[spec], limit)
     path = Path(spec).expanduser()
     if path.exists() or os.sep in spec or path.suffix:
         return _file_source(path, limit, trust)
-    known = ", ".join(sorted(BUILTIN))
+    known = ", ".join([*BUILTIN, *CATALOGUE])
     raise ModelError(f"unknown model {spec!r} — not a file, and not a known name ({known})")
 
 
@@ -153,13 +185,13 @@ def open_space(spec: str, reporter: Reporter, limit: int | None = None,
         if entry.exists():
             reporter.note(f"the cached copy of {source.name} is invalid ({why}); rebuilding it")
             discard(entry)  # else the install below would keep a stale but well-formed entry
-    with reporter.progress(f"Converting {source.name} (once)", source.size) as progress:
-        loaded = source.load(progress)
-        meta: dict[str, Any] = {"name": source.name, "source": source.fingerprint}
-        extras = {}
-        if loaded.subwords is not None:
-            meta["subwords"] = {"min_n": loaded.subwords.min_n, "max_n": loaded.subwords.max_n}
-            extras[NGRAMS_FILE] = loaded.subwords.vectors
+    loaded = source.load(reporter)
+    meta: dict[str, Any] = {"name": source.name, "source": source.fingerprint}
+    extras = {}
+    if loaded.subwords is not None:
+        meta["subwords"] = {"min_n": loaded.subwords.min_n, "max_n": loaded.subwords.max_n}
+        extras[NGRAMS_FILE] = loaded.subwords.vectors
+    with reporter.working(f"Writing {source.name} into the cache (once)"):
         try:
             write_entry(entry, loaded.words, loaded.matrix, meta, extras)
         except OSError as error:
