@@ -11,9 +11,9 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+
 import vectorfiles
 from conftest import TINY_VECTORS, TINY_WORDS
-
 from latentcli.cache import cache_root
 from latentcli.catalogue import CATALOGUE
 from latentcli.cli import app
