@@ -4,6 +4,7 @@
 of commands on that app. Core modules are imported inside commands so start-up stays light.
 """
 
+from latentcli.cli import models as _models  # noqa: F401  (registers the commands)
 from latentcli.cli import queries as _queries  # noqa: F401  (registers the commands)
 from latentcli.cli.app import app
 
