@@ -26,8 +26,9 @@ def read_npy(path: Path, limit: int | None, progress: Progress) -> Vectors:
     check_readable(vocab)
     try:
         matrix = np.load(path, mmap_mode="r", allow_pickle=False)
-    except (ValueError, OSError, EOFError) as error:
-        raise BadVectorFile(path, f"not a readable .npy matrix ({error})") from None
+    except Exception as error:  # numpy's header parser raises many types on damaged headers
+        raise BadVectorFile(path, f"not a readable .npy matrix ({type(error).__name__}: "
+                                  f"{error})") from None
     if matrix.ndim != 2 or matrix.dtype.kind not in "fiu" or matrix.shape[1] < 1:
         raise BadVectorFile(path, f"holds a {matrix.dtype} array of shape {matrix.shape}, "
                                   "not a 2-D numeric matrix")
