@@ -29,7 +29,12 @@ VECTORS_FILE = "vectors.npy"
 NORMS_FILE = "norms.npy"
 META_FILE = "meta.json"
 DATA_FILES = (VECTORS_FILE, NORMS_FILE, WORDS_FILE, OFFSETS_FILE, SORTED_FILE)
-CHUNK_ROWS = 1 << 16
+CHUNK_BYTES = 1 << 23  # rows are normalised this much at a time: the temporaries stay small
+
+
+def chunk_rows(dims: int) -> int:
+    """How many rows of ``dims`` float32s make about `CHUNK_BYTES`."""
+    return max(1, CHUNK_BYTES // (4 * max(1, dims)))
 
 
 class InvalidEntry(Exception):
@@ -101,15 +106,18 @@ def write_entry(target: Path, words: list[str], matrix: npt.NDArray[np.floating]
 def _write_files(directory: Path, words: list[str], matrix: npt.NDArray[np.floating],
                  meta: dict[str, Any], extras: list[str]) -> None:
     count, dims = matrix.shape
-    vectors = np.lib.format.open_memmap(directory / VECTORS_FILE, mode="w+", dtype=np.float32,
-                                        shape=(count, dims))
     norms = np.empty(count, dtype=np.float32)
-    for start in range(0, count, CHUNK_ROWS):
-        chunk = np.asarray(matrix[start : start + CHUNK_ROWS], dtype=np.float32)
-        vectors[start : start + len(chunk)], norms[start : start + len(chunk)] = (
-            normalise_rows(chunk))
-    vectors.flush()
-    del vectors
+    # Plain writes, not a memory map: mapped output pages would count against the process's
+    # memory on top of the source matrix (a 3.6 GB model would need twice that resident).
+    with open(directory / VECTORS_FILE, "wb") as out:
+        np.lib.format.write_array_header_1_0(out, {
+            "descr": np.lib.format.dtype_to_descr(np.dtype(np.float32)),
+            "fortran_order": False, "shape": (int(count), int(dims))})
+        step = chunk_rows(dims)
+        for start in range(0, count, step):
+            chunk = np.asarray(matrix[start : start + step], dtype=np.float32)
+            unit, norms[start : start + len(chunk)] = normalise_rows(chunk)
+            out.write(np.ascontiguousarray(unit).data)
     np.save(directory / NORMS_FILE, norms)
     write_vocabulary(directory, words)
     full = {**meta, "format_version": FORMAT_VERSION, "count": int(count), "dims": int(dims),

@@ -14,10 +14,9 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from latentcli.cache import chunk_rows
 from latentcli.errors import BadVectorFile
 from latentcli.subwords import Subwords
-
-CHUNK_ROWS = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -133,8 +132,9 @@ def from_matrix(path: Path, words: Sequence[bytes], matrix: npt.NDArray[np.gener
     """
     rows = min(len(words), limit) if limit else len(words)
     collector = Collector(path, rows, matrix.shape[1], unit="line")
-    for start in range(0, len(words), CHUNK_ROWS):
-        stop = start + CHUNK_ROWS
+    step = chunk_rows(matrix.shape[1])
+    for start in range(0, len(words), step):
+        stop = start + step
         block = np.asarray(matrix[start:stop], dtype=np.float32)
         collector.add(words[start:stop], block, range(start + 1, start + 1 + len(block)))
         if collector.full:

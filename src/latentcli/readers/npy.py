@@ -6,6 +6,7 @@ output (``word count``) works as it is. The matrix is memory-mapped and copied i
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,7 +26,9 @@ def read_npy(path: Path, limit: int | None, progress: Progress) -> Vectors:
         raise BadVectorFile(path, f"a .npy matrix needs its words in {VOCAB_FILE} beside it")
     check_readable(vocab)
     try:
-        matrix = np.load(path, mmap_mode="r", allow_pickle=False)
+        with warnings.catch_warnings():  # a damaged header can make numpy's parser warn too
+            warnings.simplefilter("ignore")
+            matrix = np.load(path, mmap_mode="r", allow_pickle=False)
     except Exception as error:  # numpy's header parser raises many types on damaged headers
         raise BadVectorFile(path, f"not a readable .npy matrix ({type(error).__name__}: "
                                   f"{error})") from None
