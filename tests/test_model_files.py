@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bz2
 import gzip
+import io
 import json
 import os
 from pathlib import Path
@@ -148,6 +150,9 @@ BAD_FILES = {
     "binary nan": (vectorfiles.word2vec_binary_bytes(
         TINY_WORDS[:2], np.array([[1, 2, 3, 4], [1, np.nan, 3, 4]], np.float32)),
         "byte offset 32: NaN or infinite value"),
+    "truncated compressed binary": (bz2.compress(vectorfiles.word2vec_binary_bytes(count=20)),
+                                    "the header promises 20 words but the file ends after 10 "
+                                    "(truncated?)"),
     "truncated gzip": (gzip.compress(_text("", *GOOD))[:-12], "corrupt gzip data"),
 }
 
@@ -201,3 +206,20 @@ def test_npy_vocab_length_mismatch(runner, tmp_path):
     result = neighbors(runner, path)
     assert result.exit_code == 1
     assert "vocab.txt: has 2 words but matrix.npy has 10 rows" in result.stderr
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_drawn_on_a_terminal_only(tmp_path):
+    from latentcli.environment import Environment
+    from latentcli.models import open_space
+
+    path = vectorfiles.glove(tmp_path / "g.txt")
+    terminal, pipe = FakeTerminal(), io.StringIO()
+    open_space(str(path), Environment(stderr=terminal))
+    open_space(str(path), Environment(stderr=pipe), limit=3)
+    assert "Reading g.txt" in terminal.getvalue()
+    assert pipe.getvalue() == ""
