@@ -75,5 +75,4 @@ def read_binary(path: Path, limit: int | None, progress: Progress) -> Vectors:
             base += pos
             data = data[pos:] + more
             pos = 0
-        return collector.result("word2vec-binary" + (f"+{source.compression}"
-                                                     if source.compression else ""))
+        return collector.result(source.kind("word2vec-binary"))

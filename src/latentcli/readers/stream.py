@@ -72,6 +72,10 @@ class Input:
             raise BadVectorFile(self.path, f"corrupt {self.compression or 'file'} data "
                                            f"({error})") from None
 
+    def kind(self, format_name: str) -> str:
+        """The format's name, with the compression if any: ``word2vec-binary+gzip``."""
+        return f"{format_name}+{self.compression}" if self.compression else format_name
+
     def consumed(self) -> int:
         """Bytes of the file on disk read so far (compressed bytes for a compressed file)."""
         return self._raw.tell()

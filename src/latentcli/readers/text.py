@@ -65,35 +65,37 @@ def count_lines(path: Path, stop: int | None) -> int:
     return total + (tail != b"\n")
 
 
+def _shape(path: Path, line: bytes, number: int) -> tuple[int | None, int]:
+    """(declared word count or None, dims) from the first line: a header, or a GloVe row."""
+    header = parse_header(line)
+    if header is not None:
+        if min(header) < 1:
+            raise BadVectorFile(path, f"the header declares {header[0]} words of {header[1]} "
+                                      "dimensions", line=number)
+        return header
+    parts = line.split()
+    if not parts:
+        raise BadVectorFile(path, "the first line is blank", line=number)
+    if len(parts) < 2:
+        raise BadVectorFile(path, "the first line has a word but no numbers: not a vector file",
+                            line=number)
+    return None, len(parts) - 1
+
+
 def read_text(path: Path, limit: int | None, progress: Progress) -> Vectors:
     """Read a word2vec/fastText text file (with header) or a GloVe file (without)."""
     with Input(path) as source:
-        blocks = _blocks(source, path)
-        header: tuple[int, int] | None = None
         collector: Collector | None = None
-        declared = None
+        declared: int | None = None
         rows = 0
-        for first, lines in blocks:
+        for first, lines in _blocks(source, path):
             if collector is None:
-                header = parse_header(lines[0])
-                if header is not None:
-                    declared, dims = header
-                    capacity = declared
+                declared, dims = _shape(path, lines[0], first)
+                if declared is not None:
                     lines, first = lines[1:], first + 1
-                else:
-                    parts = lines[0].split()
-                    if not parts:
-                        raise BadVectorFile(path, "the first line is blank", line=first)
-                    dims = len(parts) - 1
-                    if dims < 1:
-                        raise BadVectorFile(path, "the first line has a word but no numbers: "
-                                                  "not a vector file", line=first)
-                    capacity = count_lines(path, limit)
-                if dims < 1 or (declared is not None and declared < 1):
-                    raise BadVectorFile(path, f"header declares {declared} words of {dims} "
-                                              "dimensions", line=1)
-                capacity = min(capacity, limit) if limit else capacity
-                collector = Collector(path, capacity, dims, unit="line")
+                capacity = count_lines(path, limit) if declared is None else declared
+                collector = Collector(path, min(capacity, limit) if limit else capacity, dims,
+                                      unit="line")
             if declared is not None:
                 lines = lines[: declared - rows]
             rows += _parse_block(collector, lines, first)
@@ -105,8 +107,8 @@ def read_text(path: Path, limit: int | None, progress: Progress) -> Vectors:
         if declared is not None and rows < declared and not collector.full:
             raise BadVectorFile(path, f"the header promises {declared} words but the file ends "
                                       f"after {rows} (truncated?)", line=1 + rows)
-        kind = "glove-text" if header is None else "word2vec-text"
-        return collector.result(kind + (f"+{source.compression}" if source.compression else ""))
+        return collector.result(source.kind("glove-text" if declared is None
+                                             else "word2vec-text"))
 
 
 def _parse_block(collector: Collector, lines: list[bytes], first: int) -> int:
