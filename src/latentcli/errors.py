@@ -41,3 +41,16 @@ class ExpressionError(UsageError):
 
 class ModelError(LatentError):
     """A model that cannot be found, opened or built."""
+
+
+class BadVectorFile(LatentError):
+    """A vector file that cannot be read; names the file and where: a line or a byte offset."""
+
+    def __init__(self, path: object, problem: str, *, line: int | None = None,
+                 offset: int | None = None) -> None:
+        self.path = str(path)
+        self.line = line
+        self.offset = offset
+        where = (f", line {line}" if line is not None
+                 else f", byte offset {offset}" if offset is not None else "")
+        super().__init__(f"{self.path}{where}: {problem}")

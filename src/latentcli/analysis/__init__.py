@@ -1,1 +1,1 @@
-"""Analyses over a `Space`: pure functions returning dataclasses; heavy libraries imported inside."""
+"""Analyses over a `Space`: pure functions returning dataclasses; heavy imports stay inside."""

@@ -32,7 +32,8 @@ class Decomposition:
     contributions: tuple[Contribution, ...]
 
 
-def decompose(space: Space, rows: list[int], weights: list[float], answer_row: int) -> Decomposition:
+def decompose(space: Space, rows: list[int], weights: list[float],
+              answer_row: int) -> Decomposition:
     """Split the 3CosAdd score of ``answer_row`` into one contribution per term."""
     units = np.stack([np.asarray(space.unit(row), dtype=np.float64) for row in rows])
     total = (np.asarray(weights, dtype=np.float64)[:, np.newaxis] * units).sum(axis=0)
