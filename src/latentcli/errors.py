@@ -41,3 +41,12 @@ class ExpressionError(UsageError):
 
 class ModelError(LatentError):
     """A model that cannot be found, opened or built."""
+
+
+class MissingExtra(LatentError):
+    """A feature needs an optional dependency that is not installed; says how to install it."""
+
+    def __init__(self, feature: str, extra: str, module: str) -> None:
+        self.extra = extra
+        super().__init__(f"{feature} needs the optional extra '{extra}' (module {module!r} is not "
+                         f"installed): pip install 'latentcli[{extra}]'")

@@ -5,6 +5,7 @@ of commands on that app. Core modules are imported inside commands so start-up s
 """
 
 from latentcli.cli import queries as _queries  # noqa: F401  (registers the commands)
+from latentcli.cli import structure as _structure  # noqa: F401
 from latentcli.cli.app import app
 
 
