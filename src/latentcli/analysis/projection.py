@@ -21,6 +21,7 @@ from latentcli.space import Space
 
 METHODS = ("pca", "tsne", "umap")
 TSNE_MIN_WORDS = 5
+TSNE_EXACT_UP_TO = 100
 TRUST_K = 5
 
 Coordinates = npt.NDArray[np.float64]
@@ -109,8 +110,9 @@ def _tsne(vectors: Coordinates, seed: int) -> tuple[Coordinates, Axis, Axis]:
     from sklearn.manifold import TSNE
 
     perplexity = min(30.0, (len(vectors) - 1) / 3)  # sklearn requires perplexity < n
+    exact = len(vectors) <= TSNE_EXACT_UP_TO  # Barnes-Hut only pays off on larger inputs
     tsne = TSNE(n_components=2, perplexity=perplexity, metric="cosine", init="pca",
-                random_state=seed)
+                method="exact" if exact else "barnes_hut", random_state=seed)
     return np.asarray(tsne.fit_transform(vectors), dtype=np.float64), Axis("t-SNE 1"), Axis(
         "t-SNE 2")
 

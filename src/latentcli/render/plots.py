@@ -9,6 +9,7 @@ and drawn with a different glyph per cluster everywhere, so plain text still tel
 from __future__ import annotations
 
 import shutil
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -119,10 +120,10 @@ def map_plot(result: MapResult, width: int, height: int, colour: bool) -> str:
             figure.draw(figure.text(spot[0], rows - 1 - spot[1], text))
     plot = figure.build().string(colorless=not colour).rstrip("\n")
     hidden = sum(spot is None for spot in spots)
-    tail = [*_legend(result, width), trust_summary(result)]
+    tail = [*_legend(result, width), *textwrap.wrap(trust_summary(result), width)]
     if hidden:
-        tail.append(f"{hidden} of {len(points)} labels hidden to avoid overlap "
-                    "(a larger --width/--height or --html shows them)")
+        tail += textwrap.wrap(f"{hidden} of {len(points)} labels hidden to avoid overlap "
+                              "(a larger --width/--height or --html shows them)", width)
     return "\n".join([*above, plot, *below_axes, *tail]) + "\n"
 
 
