@@ -1,4 +1,4 @@
-"""`latent cluster` and `latent map`: word selection, clustering, projections, trust, plots, HTML."""
+"""`latent cluster` and `latent map`: selection, clustering, projections, trust, plots, HTML."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from latentcli.analysis.words import add_neighbours, select_words
 from latentcli.cache import write_entry
 from latentcli.cli import app
 from latentcli.errors import LatentError, UnknownWordError, UsageError
-from latentcli.render.plots import GLYPHS, layout_labels, map_plot, to_cells
+from latentcli.render.plots import GLYPHS, layout_labels, to_cells
 
 GROUPS = ["king", "queen", "prince", "princess", "apple", "banana", "cherry"]
 
@@ -87,7 +87,7 @@ def test_kmeans_groups_and_labels_come_from_the_space(tiny_space):
         centre = vectors[rows].mean(axis=0)
         centre /= np.linalg.norm(centre)
         assert group.cohesion == pytest.approx(float(np.mean(vectors[rows] @ centre)), abs=1e-6)
-        outside = [w for w in ("man", "woman")]  # every other non-zero word is being clustered
+        outside = ["man", "woman"]  # every other non-zero word is being clustered
         best = max(outside, key=lambda w: float(vectors[tiny_space.lookup(w).row] @ centre))
         assert group.label == best
     labels = [next(i for i, c in enumerate(result.clusters) if w in c.members) for w in GROUPS]
@@ -215,7 +215,7 @@ def test_layout_never_overlaps_labels_or_covers_points():
         assert not span & taken, "labels touch"
         body = {(spot[0] + i, spot[1]) for i in range(len(label))}
         assert not body & set(cells), "a label covers a point"
-        assert 0 <= spot[0] and spot[0] + len(label) <= 40 and 0 <= spot[1] < 10
+        assert spot[0] >= 0 and spot[0] + len(label) <= 40 and 0 <= spot[1] < 10
         taken |= body
     assert 0 < sum(s is None for s in spots) < 60
     assert spots[0] is not None  # the most important label always finds room on an empty grid
