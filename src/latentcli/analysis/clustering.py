@@ -50,9 +50,10 @@ def fit_clusters(space: Space, selection: WordSelection, k: int | None, method: 
     vectors = np.asarray(space.vectors[list(selection.rows)], dtype=np.float32)
     candidates: tuple[KScore, ...] = ()
     if k is None:
-        labels, candidates = _choose_k(vectors, method, seed)
+        labels, candidates, silhouette = _choose_k(vectors, method, seed)
     else:
         labels = _fit(vectors, k, method, seed)
+        silhouette = _silhouette(vectors, labels)
     notes = list(selection.notes)
     found = len(np.unique(labels))
     if k is not None and found < k:
@@ -60,7 +61,7 @@ def fit_clusters(space: Space, selection: WordSelection, k: int | None, method: 
     clusters, assignment = _describe(space, selection, vectors, labels)
     result = ClusterResult(
         model=space.name, method=method, k=len(clusters), auto=k is None,
-        silhouette=_silhouette(vectors, labels), candidates=candidates, clusters=clusters,
+        silhouette=silhouette, candidates=candidates, clusters=clusters,
         notes=tuple(notes))
     return Clustering(result, assignment)
 
@@ -91,7 +92,8 @@ def _silhouette(vectors: Matrix, labels: Labels) -> float | None:
     return float(silhouette_score(vectors, labels, metric="cosine"))
 
 
-def _choose_k(vectors: Matrix, method: str, seed: int) -> tuple[Labels, tuple[KScore, ...]]:
+def _choose_k(vectors: Matrix, method: str,
+              seed: int) -> tuple[Labels, tuple[KScore, ...], float | None]:
     """The k in 2..10 (and below the word count) with the best silhouette; ties go to fewer."""
     tried: list[tuple[Labels, KScore]] = []
     for k in AUTO_K_RANGE:
@@ -102,9 +104,9 @@ def _choose_k(vectors: Matrix, method: str, seed: int) -> tuple[Labels, tuple[KS
         if score is not None:
             tried.append((labels, KScore(k, score)))
     if not tried:  # two words: each is its own cluster
-        return np.arange(len(vectors), dtype=np.intp), ()
-    best = max(tried, key=lambda item: item[1].silhouette)
-    return best[0], tuple(score for _, score in tried)
+        return np.arange(len(vectors), dtype=np.intp), (), None
+    labels, best = max(tried, key=lambda item: item[1].silhouette)
+    return labels, tuple(score for _, score in tried), best.silhouette
 
 
 def _describe(space: Space, selection: WordSelection, vectors: Matrix,
@@ -115,13 +117,14 @@ def _describe(space: Space, selection: WordSelection, vectors: Matrix,
     members = [np.flatnonzero(labels == label) for label in ids]
     centres = np.stack([_unit(vectors[rows].mean(axis=0)) for rows in members])
     label_scores = np.asarray(centres @ space.vectors.T)
-    excluded = set(selection.rows) | set(np.flatnonzero(np.asarray(space.norms) == 0).tolist())
+    label_scores[:, list(selection.rows)] = -np.inf  # not a word being clustered,
+    label_scores[:, np.asarray(space.norms) == 0] = -np.inf  # nor one without a direction
     clusters = []
     for index, rows in enumerate(members):
         similarity = vectors[rows] @ centres[index]
         order = rows[np.argsort(-similarity, kind="stable")]
-        best = space.top(label_scores[index], 1, exclude=excluded)
-        label, label_similarity = ((space.vocabulary.word(best[0][0]), best[0][1]) if best
+        [(best, score)] = space.top(label_scores[index], 1)
+        label, label_similarity = ((space.vocabulary.word(best), score) if score > -np.inf
                                    else (selection.words[order[0]], float(similarity.max())))
         clusters.append(Cluster(label=label, label_similarity=label_similarity,
                                 members=tuple(selection.words[i] for i in order),

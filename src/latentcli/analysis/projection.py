@@ -87,8 +87,8 @@ def neighbourhood_trust(vectors: npt.NDArray[np.floating], coordinates: Coordina
     squares = np.sum(coordinates ** 2, axis=1)
     distance = squares[:, None] + squares[None, :] - 2 * coordinates @ coordinates.T
     np.fill_diagonal(distance, np.inf)
-    full = np.argsort(-similarity, axis=1, kind="stable")[:, :k]
-    flat = np.argsort(distance, axis=1, kind="stable")[:, :k]
+    full = np.argpartition(-similarity, k - 1, axis=1)[:, :k]  # sets: no need to sort them
+    flat = np.argpartition(distance, k - 1, axis=1)[:, :k]
     shared = [len(set(a.tolist()) & set(b.tolist())) for a, b in zip(full, flat, strict=True)]
     return np.asarray(shared, dtype=np.float64) / k
 
