@@ -21,7 +21,7 @@ from latentcli.analysis.words import add_neighbours, select_words
 from latentcli.cache import write_entry
 from latentcli.cli import app
 from latentcli.errors import LatentError, UnknownWordError, UsageError
-from latentcli.render.plots import GLYPHS, layout_labels, to_cells
+from latentcli.render.plots import GLYPHS, layout_labels, map_plot, to_cells
 
 GROUPS = ["king", "queen", "prince", "princess", "apple", "banana", "cherry"]
 
@@ -257,6 +257,15 @@ def test_crowded_map_hides_labels_and_says_how_many(runner, glove):
     words = [p["word"] for p in doc["points"]]
     assert len(tokens) == 300 - hidden > 20
     assert set(tokens) <= set(words)
+
+
+def test_colour_only_when_asked(tiny_space, runner, tiny_model, monkeypatch):
+    result = project_map(tiny_space, select_words(tiny_space, GROUPS))
+    assert "\x1b[" in map_plot(result, 60, 20, colour=True)
+    assert "\x1b[" not in map_plot(result, 60, 20, colour=False)
+    monkeypatch.delenv("NO_COLOR")  # stdout is still not a terminal: plain characters
+    plain = invoke(runner, ["map", *GROUPS, "--width", "60", "--height", "20"], tiny_model)
+    assert plain.exit_code == 0 and "\x1b" not in plain.stdout
 
 
 def test_semantic_axis_ends_are_labelled(runner, tiny_model):
