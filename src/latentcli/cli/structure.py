@@ -110,7 +110,8 @@ def map_(
     width: Annotated[int | None, typer.Option(
         "--width", metavar="COLUMNS", help="Plot width (default: the terminal's).")] = None,
     height: Annotated[int | None, typer.Option(
-        "--height", metavar="ROWS", help="Plot height (default: from the terminal's).")] = None,
+        "--height", metavar="ROWS",
+        help="Rows for title, plot and axis lines (default: from the terminal).")] = None,
     html: Annotated[Path | None, typer.Option(
         "--html", metavar="FILE", help="Also write an interactive, self-contained HTML map.")]
     = None,
