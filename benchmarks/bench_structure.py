@@ -7,7 +7,7 @@ latent makes: for a map, the projection plus k-means with k = 2..10 scored by co
 (``--clusters auto``); for cluster, one k-means and its silhouette. What is left is latent's own
 work: opening the model, labels, the trust score, rendering. Target (issue 4): <= 1.2x.
 
-    python benchmarks/bench_structure.py [--runs 3] [--skip-tsne]
+    python benchmarks/bench_structure.py [--runs 3] [--only tsne]
 """
 
 from __future__ import annotations
@@ -62,7 +62,8 @@ def timed(command: list[str], env: dict[str, str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--skip-tsne", action="store_true", help="t-SNE takes the longest")
+    parser.add_argument("--only", default="", metavar="TEXT",
+                        help="run only the cases whose name contains TEXT (e.g. tsne)")
     args = parser.parse_args()
     latent = [sys.executable, "-m", "latentcli"]
     plot = ["--width", "100", "--height", "40"]
@@ -73,8 +74,7 @@ def main() -> None:
         "cluster 10000 k=50": ([*latent, "cluster", "--top", "10000", "--k", "50"],
                                ["cluster", "10000", "50"]),
     }
-    if args.skip_tsne:
-        del cases["map 1000 tsne"]
+    cases = {name: case for name, case in cases.items() if args.only in name}
     with tempfile.TemporaryDirectory() as temp:
         env = {**os.environ, "LATENT_CACHE_DIR": str(Path(temp) / "cache")}
         subprocess.run([*latent, "neighbors", "king", "--json"], env=env, check=True,
