@@ -54,3 +54,12 @@ class BadVectorFile(LatentError):
         where = (f", line {line}" if line is not None
                  else f", byte offset {offset}" if offset is not None else "")
         super().__init__(f"{self.path}{where}: {problem}")
+
+
+class MissingExtra(LatentError):
+    """A feature needs an optional dependency that is not installed; says how to install it."""
+
+    def __init__(self, feature: str, extra: str, module: str) -> None:
+        self.extra = extra
+        super().__init__(f"{feature} needs the optional extra '{extra}' (module {module!r} is not "
+                         f"installed): pip install 'latentcli[{extra}]'")
