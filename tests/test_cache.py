@@ -32,12 +32,12 @@ def tiny_builtin(monkeypatch):
     """A built-in model named 'tiny-builtin' whose loader counts its calls."""
     calls = []
 
-    def load():
+    def load(reporter):
         calls.append(1)
-        return list(TINY_WORDS), TINY_VECTORS
+        return models.Loaded(list(TINY_WORDS), TINY_VECTORS)
 
     source = models.Source("tiny-builtin", "tiny-builtin", load, {"kind": "test", "version": 1})
-    monkeypatch.setitem(models.BUILTIN, "tiny-builtin", lambda: source)
+    monkeypatch.setitem(models.BUILTIN, "tiny-builtin", lambda limit: source)
     return calls
 
 
@@ -93,9 +93,10 @@ def test_a_damaged_entry_is_detected_and_rebuilt(tiny_builtin, damage, reason):
 
 def test_a_changed_source_triggers_a_rebuild(tiny_builtin, monkeypatch):
     models.open_space("tiny-builtin", Recorder())
-    changed = models.Source("tiny-builtin", "tiny-builtin", models.BUILTIN["tiny-builtin"]().load,
+    original = models.BUILTIN["tiny-builtin"](None)
+    changed = models.Source("tiny-builtin", "tiny-builtin", original.load,
                             {"kind": "test", "version": 2})
-    monkeypatch.setitem(models.BUILTIN, "tiny-builtin", lambda: changed)
+    monkeypatch.setitem(models.BUILTIN, "tiny-builtin", lambda limit: changed)
     recorder = Recorder()
     models.open_space("tiny-builtin", recorder)
     assert len(tiny_builtin) == 2
@@ -103,22 +104,22 @@ def test_a_changed_source_triggers_a_rebuild(tiny_builtin, monkeypatch):
 
 
 def test_a_failed_conversion_leaves_nothing_behind(monkeypatch):
-    def load():
+    def load(reporter):
         raise ModelError("the source is broken")
 
     monkeypatch.setitem(models.BUILTIN, "broken",
-                        lambda: models.Source("broken", "broken", load, {}))
+                        lambda limit: models.Source("broken", "broken", load, {}))
     with pytest.raises(ModelError):
         models.open_space("broken", Recorder())
     assert not (cache_root() / "models" / "broken").exists()
 
 
 def test_a_crash_midway_leaves_no_entry_and_no_temp_dir(monkeypatch):
-    def load():
-        return list(TINY_WORDS), TINY_VECTORS
+    def load(reporter):
+        return models.Loaded(list(TINY_WORDS), TINY_VECTORS)
 
     monkeypatch.setitem(models.BUILTIN, "crashy",
-                        lambda: models.Source("crashy", "crashy", load, {}))
+                        lambda limit: models.Source("crashy", "crashy", load, {}))
 
     def explode(*args, **kwargs):
         raise KeyboardInterrupt

@@ -100,7 +100,7 @@ def test_model_from_environment_variable(runner, tiny_model, monkeypatch):
     (["neighbors", "king", "-n", "many"], 2, "Error: Invalid value for '--top' / '-n'"),
     (["analogy", "king", "--method", "sum"], 2, "Error: unknown method 'sum'"),
     (["neighbors", "king", "--bogus"], 2, "Error: No such option: --bogus"),
-    (["neighbors"], 2, "Error: Missing argument 'WORD...'"),
+    (["neighbors"], 2, "Error: Missing argument 'WORD'"),
     (["neighbors", "king - king"], 1, "Error: the expression adds up to the zero vector"),
 ])
 def test_bad_input_gets_one_line_and_an_exit_code(runner, tiny_model, args, code, message):
@@ -113,8 +113,10 @@ def test_bad_input_gets_one_line_and_an_exit_code(runner, tiny_model, args, code
 
 
 @pytest.mark.parametrize(("model", "message"), [
-    ("/no/such/dir/vectors.txt", "Error: model file not found: /no/such/dir/vectors.txt"),
-    ("no-such-model", "Error: unknown model 'no-such-model'"),
+    ("/no/such/dir/vectors.txt", "Error: /no/such/dir/vectors.txt: no such file"),
+    ("no-such-model", "Error: unknown model 'no-such-model': not a file, and not a known name"),
+    ("glove-6b-5Od", "Error: unknown model 'glove-6b-5Od': not a file, and not a known name — "
+                     "did you mean: glove-6b-50d?"),
 ])
 def test_missing_model(runner, model, message):
     result = run(runner, "neighbors", "king", "-m", model)

@@ -7,16 +7,35 @@ plain ``neighbors``/``analogy`` invocations without importing Typer (see docs/de
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from latentcli import DEFAULT_MODEL
 from latentcli.environment import Environment
 
+if TYPE_CHECKING:
+    from latentcli.space import Space
 
-def run_neighbors(environment: Environment, words: Sequence[str], top: int, model: str,
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """What ``--model``, ``--limit`` and ``--trust`` ask for."""
+
+    spec: str = DEFAULT_MODEL
+    limit: int | None = None
+    trust: bool = False
+
+    def open(self, environment: Environment) -> Space:
+        from latentcli.models import open_space
+
+        return open_space(self.spec, environment, self.limit, self.trust)
+
+
+def run_neighbors(environment: Environment, words: Sequence[str], top: int, model: ModelChoice,
                   json: bool) -> None:
-    from latentcli.models import open_space
     from latentcli.queries import neighbors
 
-    space = open_space(model, environment)
+    space = model.open(environment)
     results = [neighbors(space, text, top) for text in words]
     for result in results:
         environment.notes(result.notes)
@@ -34,11 +53,10 @@ def run_neighbors(environment: Environment, words: Sequence[str], top: int, mode
 
 
 def run_analogy(environment: Environment, expression: Sequence[str], top: int, method: str,
-                allow_inputs: bool, model: str, json: bool) -> None:
-    from latentcli.models import open_space
+                allow_inputs: bool, model: ModelChoice, json: bool) -> None:
     from latentcli.queries import analogy
 
-    space = open_space(model, environment)
+    space = model.open(environment)
     result = analogy(space, " ".join(expression), top, method, allow_inputs)
     environment.notes(result.notes)
     if json:

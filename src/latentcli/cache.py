@@ -14,8 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
-import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,12 @@ VECTORS_FILE = "vectors.npy"
 NORMS_FILE = "norms.npy"
 META_FILE = "meta.json"
 DATA_FILES = (VECTORS_FILE, NORMS_FILE, WORDS_FILE, OFFSETS_FILE, SORTED_FILE)
-CHUNK_ROWS = 1 << 16
+CHUNK_BYTES = 1 << 23  # rows are normalised this much at a time: the temporaries stay small
+
+
+def chunk_rows(dims: int) -> int:
+    """How many rows of ``dims`` float32s make about `CHUNK_BYTES`."""
+    return max(1, CHUNK_BYTES // (4 * max(1, dims)))
 
 
 class InvalidEntry(Exception):
@@ -68,7 +72,7 @@ def read_meta(directory: Path) -> dict[str, Any]:
     sizes = meta.get("files")
     if not isinstance(sizes, dict):
         raise InvalidEntry("meta.json lists no files")
-    for name in DATA_FILES:
+    for name in dict.fromkeys([*DATA_FILES, *sizes]):
         try:
             actual = (directory / name).stat().st_size
         except OSError:
@@ -79,37 +83,48 @@ def read_meta(directory: Path) -> dict[str, Any]:
 
 
 def write_entry(target: Path, words: list[str], matrix: npt.NDArray[np.floating],
-                meta: dict[str, Any]) -> None:
+                meta: dict[str, Any],
+                extras: Mapping[str, npt.NDArray[np.floating]] | None = None) -> None:
     """Convert ``matrix`` (rows in ``words`` order) into a cache entry at ``target``, atomically.
 
     The matrix is normalised in chunks straight into the memory-mapped output, so a memory-mapped
     source is never loaded whole. If another process installs a valid entry first, ours is dropped.
+    ``extras`` are further arrays (such as fastText's n-gram vectors) saved under their names.
     """
+    import shutil
+    import tempfile
+
     target.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
-        _write_files(building, words, matrix, meta)
+        for name, array in (extras or {}).items():
+            np.save(building / name, array)
+        _write_files(building, words, matrix, meta, list(extras or {}))
         _install(building, target)
     finally:
         shutil.rmtree(building, ignore_errors=True)
 
 
 def _write_files(directory: Path, words: list[str], matrix: npt.NDArray[np.floating],
-                 meta: dict[str, Any]) -> None:
+                 meta: dict[str, Any], extras: list[str]) -> None:
     count, dims = matrix.shape
-    vectors = np.lib.format.open_memmap(directory / VECTORS_FILE, mode="w+", dtype=np.float32,
-                                        shape=(count, dims))
     norms = np.empty(count, dtype=np.float32)
-    for start in range(0, count, CHUNK_ROWS):
-        chunk = np.asarray(matrix[start : start + CHUNK_ROWS], dtype=np.float32)
-        vectors[start : start + len(chunk)], norms[start : start + len(chunk)] = (
-            normalise_rows(chunk))
-    vectors.flush()
-    del vectors
+    # Plain writes, not a memory map: mapped output pages would count against the process's
+    # memory on top of the source matrix (a 3.6 GB model would need twice that resident).
+    with open(directory / VECTORS_FILE, "wb") as out:
+        np.lib.format.write_array_header_1_0(out, {
+            "descr": np.lib.format.dtype_to_descr(np.dtype(np.float32)),
+            "fortran_order": False, "shape": (int(count), int(dims))})
+        step = chunk_rows(dims)
+        for start in range(0, count, step):
+            chunk = np.asarray(matrix[start : start + step], dtype=np.float32)
+            unit, norms[start : start + len(chunk)] = normalise_rows(chunk)
+            out.write(np.ascontiguousarray(unit).data)
     np.save(directory / NORMS_FILE, norms)
     write_vocabulary(directory, words)
     full = {**meta, "format_version": FORMAT_VERSION, "count": int(count), "dims": int(dims),
-            "files": {name: (directory / name).stat().st_size for name in DATA_FILES}}
+            "files": {name: (directory / name).stat().st_size
+                      for name in [*DATA_FILES, *extras]}}
     (directory / META_FILE).write_text(json.dumps(full, indent=2) + "\n", "utf-8")
 
 
@@ -132,6 +147,9 @@ def _install(building: Path, target: Path) -> None:
 
 def discard(entry: Path) -> None:
     """Remove an entry: renamed away first (atomic), so no reader sees it half-deleted."""
+    import shutil
+    import tempfile
+
     trash = Path(tempfile.mkdtemp(prefix=f".{entry.name}.trash-", dir=entry.parent))
     with contextlib.suppress(OSError):
         entry.rename(trash / entry.name)

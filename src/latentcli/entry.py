@@ -18,12 +18,13 @@ from latentcli import DEFAULT_MODEL
 from latentcli.environment import Environment
 
 _VALUE, _FLAG = "value", "flag"
+_SHARED = {"--top": ("top", _VALUE), "-n": ("top", _VALUE), "--model": ("model", _VALUE),
+           "-m": ("model", _VALUE), "--limit": ("limit", _VALUE), "--trust": ("trust", _FLAG),
+           "--json": ("json", _FLAG)}
 _OPTIONS: dict[str, dict[str, tuple[str, str]]] = {
-    "neighbors": {"--top": ("top", _VALUE), "-n": ("top", _VALUE), "--model": ("model", _VALUE),
-                  "-m": ("model", _VALUE), "--json": ("json", _FLAG)},
-    "analogy": {"--top": ("top", _VALUE), "-n": ("top", _VALUE), "--model": ("model", _VALUE),
-                "-m": ("model", _VALUE), "--json": ("json", _FLAG),
-                "--method": ("method", _VALUE), "--allow-inputs": ("allow_inputs", _FLAG)},
+    "neighbors": _SHARED,
+    "analogy": {**_SHARED, "--method": ("method", _VALUE),
+                "--allow-inputs": ("allow_inputs", _FLAG)},
 }
 
 
@@ -55,9 +56,11 @@ def _parse(argv: Sequence[str]) -> tuple[str, list[str], dict[str, str | bool]] 
             options[key] = rest.pop(0)
         else:
             return None
-    top = options.get("top", "10")
+    top, limit = options.get("top", "10"), options.get("limit", "1")
     if not positionals or not (isinstance(top, str) and top.lstrip("-").isdigit()):
         return None
+    if not (isinstance(limit, str) and limit.isdigit() and int(limit) >= 1):
+        return None  # Typer reports the bad --limit
     return argv[0], positionals, options
 
 
@@ -67,11 +70,13 @@ def fast_path(argv: Sequence[str], environment: Environment) -> Callable[[], Non
     if parsed is None:
         return None
     command, positionals, options = parsed
-    from latentcli.actions import run_analogy, run_neighbors
+    from latentcli.actions import ModelChoice, run_analogy, run_neighbors
 
     top = int(str(options.get("top", "10")))
-    model = str(options["model"] if "model" in options
-                else os.environ.get("LATENT_MODEL") or DEFAULT_MODEL)
+    spec = str(options["model"] if "model" in options
+               else os.environ.get("LATENT_MODEL") or DEFAULT_MODEL)
+    model = ModelChoice(spec, int(str(options["limit"])) if "limit" in options else None,
+                        bool(options.get("trust", False)))
     json = bool(options.get("json", False))
     if command == "neighbors":
         return lambda: run_neighbors(environment, positionals, top, model, json)

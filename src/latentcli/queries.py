@@ -43,8 +43,12 @@ class ResolvedExpression:
     def input_rows(self) -> list[int]:
         return list(dict.fromkeys(row.row for row in self.rows))
 
+    @property
+    def subword_words(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(row.word for row in self.rows if row.subword))
+
     def excluded_words(self, space: Space) -> tuple[str, ...]:
-        return tuple(space.vocabulary.word(row) for row in self.input_rows)
+        return tuple(space.word(row) for row in self.input_rows)
 
 
 def check_top(space: Space, top: int) -> None:
@@ -93,7 +97,8 @@ def neighbors(space: Space, text: str, top: int = 10) -> NeighborsResult:
     return NeighborsResult(
         model=space.name, query=text, terms=query.terms,
         neighbors=tuple(Scored(space.vocabulary.word(row), score) for row, score in best),
-        excluded=query.excluded_words(space), notes=query.notes)
+        excluded=query.excluded_words(space), subword_words=query.subword_words,
+        notes=query.notes)
 
 
 def analogy(space: Space, text: str, top: int = 10, method: str = "add",
@@ -109,4 +114,5 @@ def analogy(space: Space, text: str, top: int = 10, method: str = "add",
     return AnalogyResult(
         model=space.name, expression=text, method=method, terms=query.terms,
         results=tuple(Scored(space.vocabulary.word(row), score) for row, score in best),
-        excluded=() if allow_inputs else query.excluded_words(space), notes=query.notes)
+        excluded=() if allow_inputs else query.excluded_words(space),
+        subword_words=query.subword_words, notes=query.notes)

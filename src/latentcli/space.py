@@ -14,7 +14,9 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from latentcli.cache import NORMS_FILE, VECTORS_FILE, normalise_rows
 from latentcli.errors import UnknownWordError
+from latentcli.subwords import Subwords
 from latentcli.vocabulary import Vocabulary, vocabulary_from_words
 
 Matrix = npt.NDArray[np.float32]
@@ -28,29 +30,39 @@ class WordRow:
     typed: str
     word: str
     row: int
+    subword: bool = False  # not in the vocabulary: a vector built from character n-grams
 
     @property
     def note(self) -> str | None:
+        if self.subword:
+            return (f"{self.typed!r} is not in the vocabulary; its vector was built from its "
+                    "character n-grams")
         if self.typed == self.word:
             return None
         return f"{self.typed!r} is not in the vocabulary; using {self.word!r}"
 
 
 class Space:
-    """An embedding space: vocabulary plus unit-normalised vectors, in the model's row order."""
+    """An embedding space: vocabulary plus unit-normalised vectors, in the model's row order.
+
+    With ``subwords`` (fastText), a word outside the vocabulary still gets a vector: it is given
+    a row number past the vocabulary's end, which `unit` and `word` understand and scoring
+    (over the vocabulary's rows only) never returns.
+    """
 
     def __init__(self, name: str, vocabulary: Vocabulary, vectors: Matrix,
-                 norms: npt.NDArray[np.float32]) -> None:
+                 norms: npt.NDArray[np.float32], subwords: Subwords | None = None) -> None:
         self.name = name
         self.vocabulary = vocabulary
         self.vectors = vectors
         self.norms = norms
+        self.subwords = subwords
+        self._built: dict[str, int] = {}
+        self._built_units: list[Vector] = []
 
     @classmethod
     def open(cls, name: str, directory: Path) -> Space:
         """Memory-map a cache directory that `latentcli.cache` has already validated."""
-        from latentcli.cache import NORMS_FILE, VECTORS_FILE
-
         return cls(
             name,
             Vocabulary.open(directory),
@@ -61,8 +73,6 @@ class Space:
     @classmethod
     def from_vectors(cls, name: str, words: list[str], raw: npt.ArrayLike) -> Space:
         """An in-memory space (for tests and derived spaces); normalises like the cache does."""
-        from latentcli.cache import normalise_rows
-
         unit, norms = normalise_rows(np.ascontiguousarray(raw, dtype=np.float32))
         return cls(name, vocabulary_from_words(words), unit, norms)
 
@@ -83,12 +93,35 @@ class Space:
             row = self.vocabulary.row(lower)
             if row is not None:
                 return WordRow(word, lower, row)
+        if self.subwords is not None:
+            built = self._from_subwords(word)
+            if built is not None:
+                return built
         from latentcli.suggestions import suggest
 
         raise UnknownWordError(word, self.name, suggest(self.vocabulary, word))
 
+    def _from_subwords(self, word: str) -> WordRow | None:
+        if word not in self._built:
+            assert self.subwords is not None
+            raw = self.subwords.vector(word)
+            if raw is None:
+                return None
+            norm = float(np.linalg.norm(raw))
+            self._built_units.append(raw / np.float32(norm) if norm else raw)
+            self._built[word] = len(self) + len(self._built_units) - 1
+        return WordRow(word, word, self._built[word], subword=True)
+
     def unit(self, row: int) -> Vector:
+        if row >= len(self):
+            return self._built_units[row - len(self)]
         return np.asarray(self.vectors[row])
+
+    def word(self, row: int) -> str:
+        """The word of ``row``, including words built from subwords."""
+        if row >= len(self):
+            return next(word for word, built in self._built.items() if built == row)
+        return self.vocabulary.word(row)
 
     def similarities(self, query: Vector) -> npt.NDArray[np.float32]:
         """Cosine similarity of every row with ``query`` (which must be unit length or zero)."""

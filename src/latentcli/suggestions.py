@@ -69,3 +69,11 @@ def suggest(vocabulary: Vocabulary, word: str, limit: int = 5) -> list[str]:
             ranked.append((distance, row, candidate))
     ranked.sort()
     return [candidate for _, _, candidate in ranked[:limit]]
+
+
+def close_matches(word: str, choices: list[str], limit: int = 3) -> list[str]:
+    """The ``choices`` within a few edits of ``word`` (for short lists such as model names)."""
+    cutoff = max(2, len(word) // 3)
+    ranked = sorted((edit_distance(word, choice), index, choice)
+                    for index, choice in enumerate(choices))
+    return [choice for distance, _, choice in ranked if distance <= cutoff][:limit]

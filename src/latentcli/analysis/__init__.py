@@ -1,1 +1,4 @@
-"""Analyses over a `Space`: pure functions returning result dataclasses, heavy imports inside."""
+"""Analyses over a `Space`: pure functions returning result dataclasses, no printing.
+
+Heavy libraries (scikit-learn, umap) are imported inside the functions that need them.
+"""

@@ -66,7 +66,7 @@ app = typer.Typer(
     epilog=(
         "Examples:\n\n\b\n"
         "  latent neighbors king                      nearest words to 'king'\n"
-        "  latent neighbors Paris \"king - man\"       two queries, one an expression\n"
+        "  latent neighbors Paris \"king - man\"        two queries, one an expression\n"
         "  latent analogy king - man + woman          king is to man as ? is to woman\n"
         "  latent analogy 'man : king :: woman : ?'   the same, in classic notation\n"
         "  latent analogy king - man + woman --method mul --json"
@@ -81,6 +81,11 @@ app = typer.Typer(
 ModelOption = Annotated[str, typer.Option(
     "--model", "-m", envvar="LATENT_MODEL", metavar="NAME|PATH",
     help="Model to use: a known name or a file. [env: LATENT_MODEL]", show_envvar=False)]
+LimitOption = Annotated[int | None, typer.Option(
+    "--limit", min=1, metavar="N",
+    help="Read only the first N words of a model file (cached separately).")]
+TrustOption = Annotated[bool, typer.Option(
+    "--trust", help="Allow model files whose loading runs code from the file (gensim pickles).")]
 TopOption = Annotated[int, typer.Option(
     "--top", "-n", metavar="N", help="How many answers to show.")]
 JsonOption = Annotated[bool, typer.Option(
@@ -101,10 +106,11 @@ def _root(
     """Explore the latent space of embedding models from the terminal."""
 
 
-def open_model(model: str, environment: Environment) -> Space:
+def open_model(model: str, environment: Environment, limit: int | None = None,
+               trust: bool = False) -> Space:
     from latentcli.models import open_space
 
-    return open_space(model, environment)
+    return open_space(model, environment, limit, trust)
 
 
 def print_notes(environment: Environment, notes: Sequence[str]) -> None:

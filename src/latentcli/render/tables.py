@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from latentcli.results import AnalogyResult, NeighborsResult, Scored, WeightedWord
+from latentcli.results import AnalogyResult, ClusterResult, NeighborsResult, Scored, WeightedWord
 
 BAR_WIDTH = 20
 _EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -68,3 +68,39 @@ def analogy_table(console: Console, result: AnalogyResult) -> None:
     caption = _excluded_caption(result.excluded, " (--allow-inputs keeps them)")
     if caption:
         console.print(caption)
+
+
+MEMBERS_SHOWN = 12
+
+
+def clusters_table(console: Console, result: ClusterResult) -> None:
+    """One row per cluster: label, size, cohesion (with a bar) and its most central members."""
+    words = sum(len(cluster.members) for cluster in result.clusters)
+    method = "k-means" if result.method == "kmeans" else "agglomerative, average cosine"
+    title = f"{result.k} clusters of {words} words in {result.model} ({method})"
+    console.print(Text(title, style="bold"))
+    table = Table(box=None, pad_edge=False)
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("label", style="bold")
+    table.add_column("size", justify="right")
+    table.add_column("cohesion", justify="right")
+    table.add_column("", style="cyan", no_wrap=True)
+    table.add_column("members")
+    for rank, cluster in enumerate(result.clusters, 1):
+        shown = ", ".join(cluster.members[:MEMBERS_SHOWN])
+        more = len(cluster.members) - MEMBERS_SHOWN
+        table.add_row(str(rank), cluster.label, str(len(cluster.members)),
+                      f"{cluster.cohesion:.3f}", bar(cluster.cohesion, 10),
+                      shown + (f", … (+{more})" if more > 0 else ""))
+    console.print(table)
+    console.print(Text(_silhouette_caption(result), style="dim"))
+
+
+def _silhouette_caption(result: ClusterResult) -> str:
+    if result.silhouette is None:
+        return "Silhouette: undefined (needs 2 or more clusters and fewer clusters than words)"
+    text = f"Silhouette (cosine): {result.silhouette:.3f}"
+    if result.auto and result.candidates:
+        tried = ", ".join(f"k={score.k}: {score.silhouette:.3f}" for score in result.candidates)
+        text += f"; k chosen as the best of {tried}"
+    return text + ". Label: the nearest word to the cluster's centre that is not being clustered."

@@ -1,0 +1,138 @@
+"""Grouping words by meaning: k-means or agglomerative clustering in cosine geometry.
+
+Rows are unit vectors, so squared Euclidean distance is ``2 - 2·cos`` and k-means on them groups by
+cosine; agglomerative clustering uses cosine distance with average linkage. ``k=None`` chooses k by
+the (cosine) silhouette over 2..10. Each cluster is labelled from the space itself: the vocabulary
+word nearest its centre that is not one of the words being clustered. Deterministic for a seed.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from latentcli.analysis.words import WordSelection
+from latentcli.errors import UsageError
+from latentcli.results import Cluster, ClusterResult, KScore
+from latentcli.space import Matrix, Space
+
+METHODS = ("kmeans", "agglomerative")
+AUTO_K_RANGE = range(2, 11)
+KMEANS_RESTARTS = 4
+
+Labels = npt.NDArray[np.intp]
+
+
+@dataclass(frozen=True)
+class Clustering:
+    """A `ClusterResult` plus, for each selected word, the index of its cluster in the result."""
+
+    result: ClusterResult
+    assignment: tuple[int, ...]
+
+
+def cluster(space: Space, selection: WordSelection, k: int | None = None,
+            method: str = "kmeans", seed: int = 0) -> ClusterResult:
+    """Group the selected words into ``k`` clusters (chosen by silhouette when None)."""
+    return fit_clusters(space, selection, k, method, seed).result
+
+
+def fit_clusters(space: Space, selection: WordSelection, k: int | None, method: str,
+                 seed: int) -> Clustering:
+    if method not in METHODS:
+        raise UsageError(f"unknown clustering method {method!r}: choose from {', '.join(METHODS)}")
+    n = len(selection)
+    if k is not None and not 1 <= k <= n:
+        raise UsageError(f"k must be between 1 and the number of usable words ({n}), not {k}")
+    vectors = np.asarray(space.vectors[list(selection.rows)], dtype=np.float32)
+    candidates: tuple[KScore, ...] = ()
+    if k is None:
+        labels, candidates, silhouette = _choose_k(vectors, method, seed)
+    else:
+        labels = _fit(vectors, k, method, seed)
+        silhouette = _silhouette(vectors, labels)
+    notes = list(selection.notes)
+    found = len(np.unique(labels))
+    if k is not None and found < k:
+        notes.append(f"only {found} distinct clusters exist among these words (asked for {k})")
+    clusters, assignment = _describe(space, selection, vectors, labels)
+    result = ClusterResult(
+        model=space.name, method=method, k=len(clusters), auto=k is None,
+        silhouette=silhouette, candidates=candidates, clusters=clusters,
+        notes=tuple(notes))
+    return Clustering(result, assignment)
+
+
+def _fit(vectors: Matrix, k: int, method: str, seed: int) -> Labels:
+    if k == 1:
+        return np.zeros(len(vectors), dtype=np.intp)
+    if method == "agglomerative":
+        from sklearn.cluster import AgglomerativeClustering
+
+        model = AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average")
+        return np.asarray(model.fit_predict(vectors), dtype=np.intp)
+    from sklearn.cluster import KMeans
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings():  # duplicate points: fewer clusters than asked, noted later
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = KMeans(n_clusters=k, n_init=KMEANS_RESTARTS, random_state=seed)
+        return np.asarray(model.fit_predict(vectors), dtype=np.intp)
+
+
+def _silhouette(vectors: Matrix, labels: Labels) -> float | None:
+    """Mean cosine silhouette; None where it is undefined (one cluster, or one word per cluster)."""
+    if not 2 <= len(np.unique(labels)) <= len(vectors) - 1:
+        return None
+    from sklearn.metrics import silhouette_score
+
+    return float(silhouette_score(vectors, labels, metric="cosine"))
+
+
+def _choose_k(vectors: Matrix, method: str,
+              seed: int) -> tuple[Labels, tuple[KScore, ...], float | None]:
+    """The k in 2..10 (and below the word count) with the best silhouette; ties go to fewer."""
+    tried: list[tuple[Labels, KScore]] = []
+    for k in AUTO_K_RANGE:
+        if k >= len(vectors):
+            break
+        labels = _fit(vectors, k, method, seed)
+        score = _silhouette(vectors, labels)
+        if score is not None:
+            tried.append((labels, KScore(k, score)))
+    if not tried:  # two words: each is its own cluster
+        return np.arange(len(vectors), dtype=np.intp), (), None
+    labels, best = max(tried, key=lambda item: item[1].silhouette)
+    return labels, tuple(score for _, score in tried), best.silhouette
+
+
+def _describe(space: Space, selection: WordSelection, vectors: Matrix,
+              labels: Labels) -> tuple[tuple[Cluster, ...], tuple[int, ...]]:
+    """Clusters biggest first, members most central first, each labelled from the space."""
+    ids = sorted(np.unique(labels).tolist(),
+                 key=lambda label: (-int(np.sum(labels == label)), int(np.argmax(labels == label))))
+    members = [np.flatnonzero(labels == label) for label in ids]
+    centres = np.stack([_unit(vectors[rows].mean(axis=0)) for rows in members])
+    label_scores = np.asarray(centres @ space.vectors.T)
+    label_scores[:, list(selection.rows)] = -np.inf  # not a word being clustered,
+    label_scores[:, np.asarray(space.norms) == 0] = -np.inf  # nor one without a direction
+    clusters = []
+    for index, rows in enumerate(members):
+        similarity = vectors[rows] @ centres[index]
+        order = rows[np.argsort(-similarity, kind="stable")]
+        [(best, score)] = space.top(label_scores[index], 1)
+        label, label_similarity = ((space.vocabulary.word(best), score) if score > -np.inf
+                                   else (selection.words[order[0]], float(similarity.max())))
+        clusters.append(Cluster(label=label, label_similarity=label_similarity,
+                                members=tuple(selection.words[i] for i in order),
+                                cohesion=float(similarity.mean())))
+    position = {label: index for index, label in enumerate(ids)}
+    return tuple(clusters), tuple(position[int(label)] for label in labels)
+
+
+def _unit(vector: npt.NDArray[np.floating]) -> Matrix:
+    length = float(np.linalg.norm(vector))
+    return np.asarray(vector / length if length > 0 else vector, dtype=np.float32)

@@ -1,0 +1,162 @@
+"""Squeezing words onto a 2-D map, and measuring how much of their neighbourhoods survive.
+
+Methods: PCA (deterministic; the share of variance each axis explains), t-SNE (scikit-learn, cosine
+metric, perplexity scaled down for small inputs), UMAP (the optional ``umap`` extra), and semantic
+axes: a word's coordinate is its projection on the direction from one word to another; a missing
+second axis is the first principal component of what the given axis leaves over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from latentcli.analysis.clustering import fit_clusters
+from latentcli.analysis.words import WordSelection
+from latentcli.errors import LatentError, MissingExtra, UsageError
+from latentcli.results import Axis, MapPoint, MapResult
+from latentcli.space import Space
+
+METHODS = ("pca", "tsne", "umap")
+TSNE_MIN_WORDS = 5
+TSNE_EXACT_UP_TO = 100
+TRUST_K = 5
+
+Coordinates = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class AxisSpec:
+    """A semantic axis ``low:high``: coordinates grow from the first word towards the second."""
+
+    low: str
+    high: str
+
+    @classmethod
+    def parse(cls, text: str, option: str) -> AxisSpec:
+        low, sep, high = text.partition(":")
+        if not sep or not low.strip() or not high.strip() or ":" in high:
+            raise UsageError(f"{option} takes two words as WORD:WORD (like man:woman), "
+                             f"not {text!r}")
+        return cls(low.strip(), high.strip())
+
+
+def project_map(space: Space, selection: WordSelection, method: str = "pca",
+                x: AxisSpec | None = None, y: AxisSpec | None = None, clusters: int | None = None,
+                seed: int = 0) -> MapResult:
+    """Project the selected words to 2-D, cluster them, and score each word's neighbourhood."""
+    vectors = np.asarray(space.vectors[list(selection.rows)], dtype=np.float64)
+    if x or y:
+        if method != "pca":
+            raise UsageError("--x/--y place words on semantic axes; they cannot be combined with "
+                             f"--method {method}")
+        coordinates, x_axis, y_axis = _semantic(space, vectors, x, y)
+        method = "axes"
+    elif method == "pca":
+        coordinates, x_axis, y_axis = _pca(vectors)
+    elif method == "tsne":
+        coordinates, x_axis, y_axis = _tsne(vectors, seed)
+    elif method == "umap":
+        coordinates, x_axis, y_axis = _umap(vectors, seed)
+    else:
+        raise UsageError(f"unknown map method {method!r}: choose from {', '.join(METHODS)}")
+    clustering = fit_clusters(space, selection, clusters, "kmeans", seed)
+    k = min(TRUST_K, len(vectors) - 1)
+    trust = neighbourhood_trust(vectors, coordinates, k)
+    points = tuple(
+        MapPoint(word=word, x=float(coordinates[i, 0]), y=float(coordinates[i, 1]),
+                 cluster=clustering.assignment[i], trust=float(trust[i]), given=i < selection.given)
+        for i, word in enumerate(selection.words))
+    return MapResult(model=space.name, method=method, points=points, trust=float(trust.mean()),
+                     trust_k=k, x_axis=x_axis, y_axis=y_axis, clustering=clustering.result,
+                     notes=clustering.result.notes)
+
+
+def neighbourhood_trust(vectors: npt.NDArray[np.floating], coordinates: Coordinates,
+                        k: int) -> npt.NDArray[np.float64]:
+    """Per word: the share of its ``k`` nearest by cosine that are among its ``k`` nearest on the
+    map.
+
+    Both neighbour lists are taken among the mapped words only, the word itself left out.
+    """
+    unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    similarity = unit @ unit.T
+    np.fill_diagonal(similarity, -np.inf)
+    squares = np.sum(coordinates ** 2, axis=1)
+    distance = squares[:, None] + squares[None, :] - 2 * coordinates @ coordinates.T
+    np.fill_diagonal(distance, np.inf)
+    full = np.argpartition(-similarity, k - 1, axis=1)[:, :k]  # sets: no need to sort them
+    flat = np.argpartition(distance, k - 1, axis=1)[:, :k]
+    shared = [len(set(a.tolist()) & set(b.tolist())) for a, b in zip(full, flat, strict=True)]
+    return np.asarray(shared, dtype=np.float64) / k
+
+
+def _pca(vectors: Coordinates) -> tuple[Coordinates, Axis, Axis]:
+    from sklearn.decomposition import PCA
+
+    pca = PCA(n_components=2, svd_solver="full")
+    coordinates = pca.fit_transform(vectors)
+    first, second = (float(share) for share in pca.explained_variance_ratio_)
+    return (coordinates, Axis("PC1", explained_variance=first),
+            Axis("PC2", explained_variance=second))
+
+
+def _tsne(vectors: Coordinates, seed: int) -> tuple[Coordinates, Axis, Axis]:
+    if len(vectors) < TSNE_MIN_WORDS:
+        raise LatentError(f"t-SNE needs at least {TSNE_MIN_WORDS} words to have neighbourhoods to "
+                          f"keep, got {len(vectors)}; use --method pca")
+    from sklearn.manifold import TSNE
+
+    perplexity = min(30.0, (len(vectors) - 1) / 3)  # sklearn requires perplexity < n
+    exact = len(vectors) <= TSNE_EXACT_UP_TO  # Barnes-Hut only pays off on larger inputs
+    tsne = TSNE(n_components=2, perplexity=perplexity, metric="cosine", init="pca",
+                method="exact" if exact else "barnes_hut", random_state=seed)
+    return np.asarray(tsne.fit_transform(vectors), dtype=np.float64), Axis("t-SNE 1"), Axis(
+        "t-SNE 2")
+
+
+def _umap(vectors: Coordinates, seed: int) -> tuple[Coordinates, Axis, Axis]:
+    try:
+        import umap  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        raise MissingExtra("--method umap", "umap", "umap") from None
+    reducer = umap.UMAP(n_components=2, n_neighbors=min(15, len(vectors) - 1), metric="cosine",
+                        random_state=seed)
+    return np.asarray(reducer.fit_transform(vectors), dtype=np.float64), Axis("UMAP 1"), Axis(
+        "UMAP 2")
+
+
+def _semantic(space: Space, vectors: Coordinates, x: AxisSpec | None,
+              y: AxisSpec | None) -> tuple[Coordinates, Axis, Axis]:
+    """Coordinates on the given axes; a missing one is PC1 of what the given axis leaves over."""
+    given = x or y
+    assert given is not None
+    direction = _direction(space, given)
+    along = vectors @ direction
+    if x and y:
+        other = vectors @ _direction(space, y)
+        other_axis = Axis(f"{y.low} → {y.high}", y.low, y.high)
+    else:
+        from sklearn.decomposition import PCA
+
+        rest = vectors - np.outer(along, direction)
+        pca = PCA(n_components=1, svd_solver="full")
+        other = pca.fit_transform(rest)[:, 0]
+        other_axis = Axis("PC1 of the rest", explained_variance=float(
+            pca.explained_variance_ratio_[0]))
+    given_axis = Axis(f"{given.low} → {given.high}", given.low, given.high)
+    if x:
+        return np.column_stack([along, other]), given_axis, other_axis
+    return np.column_stack([other, along]), other_axis, given_axis
+
+
+def _direction(space: Space, axis: AxisSpec) -> Coordinates:
+    low, high = space.lookup(axis.low), space.lookup(axis.high)
+    difference = space.unit(high.row).astype(np.float64) - space.unit(low.row)
+    length = float(np.linalg.norm(difference))
+    if length == 0.0:
+        raise UsageError(f"the axis {axis.low}:{axis.high} has no direction (the two words are "
+                         "the same vector)")
+    return np.asarray(difference / length)

@@ -1,0 +1,72 @@
+"""Rich tables for ``latent models``: the cache, the catalogue, one model's details."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from latentcli.results import ModelInfo, ModelsListing, RemovedModels
+
+
+def human_size(size: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    raise AssertionError("unreachable")
+
+
+def _table(*columns: str) -> Table:
+    table = Table(box=None, pad_edge=False)
+    for column in columns:
+        numeric = column in ("words", "dims", "size", "download")
+        table.add_column(column, justify="right" if numeric else "left")
+    return table
+
+
+def models_listing(console: Console, listing: ModelsListing) -> None:
+    console.print(Text(f"Default model: {listing.default} (built in)", style="bold"))
+    console.print()
+    console.print(Text("Cached", style="bold"))
+    if listing.cached:
+        table = _table("name", "source", "words", "dims", "size")
+        for model in listing.cached:
+            table.add_row(model.name, model.source, f"{model.words:,}", str(model.dims),
+                          human_size(model.size))
+        console.print(table)
+    else:
+        console.print(Text("  (nothing converted yet)", style="dim"))
+    console.print()
+    console.print(Text("Catalogue (gensim-data; downloaded on first use)", style="bold"))
+    table = _table("name", "words", "dims", "download", "cached")
+    for entry in listing.catalogue:
+        table.add_row(entry.name, f"{entry.words:,}", str(entry.dims),
+                      human_size(entry.download_size), "yes" if entry.cached else "")
+    console.print(table)
+
+
+def model_info(console: Console, info: ModelInfo) -> None:
+    table = Table(box=None, pad_edge=False, show_header=False)
+    table.add_column(style="bold")
+    table.add_column()
+    norms = info.norms
+    rows = [
+        ("model", info.model), ("source", info.source), ("words", f"{info.words:,}"),
+        ("dims", str(info.dims)),
+        ("norms", f"min {norms.minimum:.4g}  mean {norms.mean:.4g}  median {norms.median:.4g}  "
+                  f"max {norms.maximum:.4g}  zero vectors {norms.zero_vectors}"),
+        ("sample", ", ".join(info.sample)),
+        ("subwords", "yes (unknown words get n-gram vectors)" if info.subwords else "no"),
+        ("open time", f"{info.open_seconds * 1000:.0f} ms"),
+    ]
+    if info.cache_path:
+        rows.append(("cache", f"{info.cache_path} ({human_size(info.size or 0)})"))
+    for label, value in rows:
+        table.add_row(label, value)
+    console.print(table)
+
+
+def removed(console: Console, result: RemovedModels) -> None:
+    entries = ", ".join(result.removed)
+    console.print(f"Removed {entries} ({human_size(result.freed)} freed)")

@@ -1,0 +1,164 @@
+"""The terminal map: a plotext scatter with each word written beside its point.
+
+Labels are placed greedily in order of importance (the result's point order) on a grid of
+terminal cells: a label may not cover a point or touch another label, so when space runs out the
+less important ones are hidden and counted. Points are coloured by cluster on a colour terminal
+and drawn with a different glyph per cluster everywhere, so plain text still tells them apart.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+import plotext as plt
+
+from latentcli.errors import UsageError
+from latentcli.render.wording import axis_name, map_title, trust_summary
+from latentcli.results import MapResult
+
+MIN_WIDTH = 40
+MIN_HEIGHT = 10
+GLYPHS = "•▲■◆★✚●▼○◇"
+COLOURS = ("red", "green", "blue", "magenta", "cyan", "yellow", "orange", "violet", "gray",
+           "white")
+FREE, POINT, LABEL = 0, 1, 2
+
+Cell = tuple[int, int]  # (column, row), row 0 at the top
+
+
+def fit_terminal(width: int | None, height: int | None) -> tuple[int, int]:
+    """The plot's size: the options, else the terminal's; refuses a map too narrow to read."""
+    terminal = shutil.get_terminal_size()
+    width = width or terminal.columns
+    height = height or max(MIN_HEIGHT, min(terminal.lines - 8, 40))
+    if width < MIN_WIDTH:
+        raise UsageError(f"the map needs at least {MIN_WIDTH} columns, but has {width}; widen the "
+                         "terminal, pass --width, or use --json / --html")
+    if height < MIN_HEIGHT:
+        raise UsageError(f"the map needs at least {MIN_HEIGHT} rows, not {height}")
+    return width, height
+
+
+def to_cells(xs: Sequence[float], ys: Sequence[float], columns: int, rows: int) -> list[Cell]:
+    """Scale coordinates onto a ``columns`` x ``rows`` grid (a flat range lands in the middle)."""
+    def scale(values: Sequence[float], size: int) -> list[int]:
+        array = np.asarray(values, dtype=np.float64)
+        span = float(array.max() - array.min())
+        if span == 0.0:
+            return [size // 2] * len(array)
+        return [int(cell) for cell in np.rint((array - array.min()) / span * (size - 1))]
+
+    return [(column, rows - 1 - row)
+            for column, row in zip(scale(xs, columns), scale(ys, rows), strict=True)]
+
+
+def layout_labels(cells: Sequence[Cell], labels: Sequence[str], columns: int,
+                  rows: int) -> list[Cell | None]:
+    """Where each label starts, or None when it fits nowhere; earlier labels win."""
+    grid = np.full((rows, columns), FREE, dtype=np.int8)
+    for column, row in cells:
+        grid[row, column] = POINT
+    placed: list[Cell | None] = []
+    for (column, row), label in zip(cells, labels, strict=True):
+        size = len(label)
+        options = [(column + 1, row), (column - size, row), (column, row - 1), (column, row + 1),
+                   (column - size + 1, row - 1), (column - size + 1, row + 1)]
+        spot = next((option for option in options if _fits(grid, option, size)), None)
+        if spot is not None:
+            grid[spot[1], spot[0]: spot[0] + size] = LABEL
+        placed.append(spot)
+    return placed
+
+
+def _fits(grid: npt.NDArray[np.int8], start: Cell, size: int) -> bool:
+    column, row = start
+    rows, columns = grid.shape
+    if not (0 <= row < rows and column >= 0 and column + size <= columns):
+        return False
+    if np.any(grid[row, column: column + size] != FREE):
+        return False
+    before = column > 0 and grid[row, column - 1] == LABEL
+    after = column + size < columns and grid[row, column + size] == LABEL
+    return not (before or after)
+
+
+def map_plot(result: MapResult, width: int, height: int, colour: bool) -> str:
+    """The whole map as text: title, plot, axis ends, cluster legend, trust and hidden labels."""
+    above = _above(result)
+    below_axes = _below(result, width)
+    frame_height = height - len(above) - len(below_axes)
+    if frame_height < MIN_HEIGHT:
+        needed = MIN_HEIGHT + len(above) + len(below_axes)
+        raise UsageError(f"the map needs at least {needed} rows, not {height}")
+    columns, rows = width - 2, frame_height - 2
+    points = result.points
+    cells = to_cells([p.x for p in points], [p.y for p in points], columns, rows)
+    spots = layout_labels(cells, [p.word for p in points], columns, rows)
+
+    plt.terminal.limit(False, False)  # the size is ours to choose, not the detected terminal's
+    figure = plt.figure
+    figure.clear()
+    figure.theme("colorless")
+    figure.plot_size(width, frame_height)
+    for axis in ("x", "y"):
+        figure.ruler(axis).frequency(0)
+    figure.ruler("x").lim(0, columns - 1)
+    figure.ruler("y").lim(0, rows - 1)
+    for index in range(len(result.clustering.clusters)):
+        mine = [cell for cell, point in zip(cells, points, strict=True) if point.cluster == index]
+        if mine:
+            marker = plt.marker(_glyph(index), _colour(index) if colour else None)
+            figure.draw(figure.signal([c for c, _ in mine], [rows - 1 - r for _, r in mine],
+                                      marker=marker))
+    for spot, point in zip(spots, points, strict=True):
+        if spot is not None:
+            text = plt.colorize(point.word, _colour(point.cluster)) if colour else point.word
+            figure.draw(figure.text(spot[0], rows - 1 - spot[1], text))
+    plot = figure.build().string(colorless=not colour).rstrip("\n")
+    hidden = sum(spot is None for spot in spots)
+    tail = [*_legend(result, width), *textwrap.wrap(trust_summary(result), width)]
+    if hidden:
+        tail += textwrap.wrap(f"{hidden} of {len(points)} labels hidden to avoid overlap "
+                              "(a larger --width/--height or --html shows them)", width)
+    return "\n".join([*above, plot, *below_axes, *tail]) + "\n"
+
+
+def _above(result: MapResult) -> list[str]:
+    lines = [map_title(result)]
+    if result.y_axis.high:
+        lines.append(f"↑ {result.y_axis.high}")
+    return lines
+
+
+def _below(result: MapResult, width: int) -> list[str]:
+    lines = []
+    if result.y_axis.low:
+        lines.append(f"↓ {result.y_axis.low}")
+    if result.x_axis.low and result.x_axis.high:
+        high = f"{result.x_axis.high} →"
+        lines.append(f"← {result.x_axis.low}".ljust(width - len(high)) + high)
+    lines.append(f"x: {axis_name(result.x_axis)}   y: {axis_name(result.y_axis)}")
+    return lines
+
+
+def _legend(result: MapResult, width: int) -> list[str]:
+    """``glyph label (size)`` per cluster, wrapped between entries, never inside one."""
+    lines = ["Clusters:"]
+    for index, cluster in enumerate(result.clustering.clusters):
+        entry = f"{_glyph(index)} {cluster.label} ({len(cluster.members)})"
+        if len(lines[-1]) + 3 + len(entry) > width:
+            lines.append(" ")
+        lines[-1] += "   " + entry if len(lines[-1]) > 1 else entry
+    return lines
+
+
+def _glyph(index: int) -> str:
+    return GLYPHS[index % len(GLYPHS)]
+
+
+def _colour(index: int) -> str:
+    return COLOURS[index % len(COLOURS)]

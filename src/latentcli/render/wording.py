@@ -1,0 +1,23 @@
+"""Sentences shared by the terminal map and the HTML map, so both say the same thing."""
+
+from __future__ import annotations
+
+from latentcli.results import Axis, MapResult
+
+METHOD_NAMES = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP", "axes": "semantic axes"}
+
+
+def map_title(result: MapResult) -> str:
+    method = METHOD_NAMES.get(result.method, result.method)
+    return f"Map of {len(result.points)} words in {result.model} ({method})"
+
+
+def axis_name(axis: Axis) -> str:
+    if axis.explained_variance is None:
+        return axis.name
+    return f"{axis.name} ({axis.explained_variance:.1%} of variance)"
+
+
+def trust_summary(result: MapResult) -> str:
+    return (f"Trust {result.trust:.2f}: on average {result.trust:.0%} of each word's "
+            f"{result.trust_k} nearest neighbours in the full space are also nearest on this map")

@@ -1,0 +1,104 @@
+"""`latent models`, `latent models info` and `latent models rm`."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+import vectorfiles
+from conftest import TINY_VECTORS, TINY_WORDS
+from latentcli.cache import cache_root, write_entry
+from latentcli.cli import app
+
+CATALOGUE_NAMES = [
+    "glove-wiki-gigaword-50", "glove-wiki-gigaword-100", "glove-wiki-gigaword-200",
+    "glove-wiki-gigaword-300", "glove-twitter-25", "glove-twitter-50", "glove-twitter-100",
+    "glove-twitter-200", "word2vec-google-news-300", "fasttext-wiki-news-subwords-300",
+    "conceptnet-numberbatch-17-06-300", "word2vec-ruscorpora-300"]
+
+
+def listing(runner):  # type: ignore[no-untyped-def]
+    result = runner.invoke(app, ["models", "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_empty_cache_lists_default_and_catalogue(runner):
+    doc = listing(runner)
+    assert doc["default"] == "glove-6b-50d"
+    assert doc["cached"] == []
+    assert [entry["name"] for entry in doc["catalogue"]] == CATALOGUE_NAMES
+    news = doc["catalogue"][CATALOGUE_NAMES.index("word2vec-google-news-300")]
+    assert news == {"name": "word2vec-google-news-300", "download_size": 1743563840,
+                    "words": 3000000, "dims": 300, "cached": False}
+
+
+def test_cached_files_and_catalogue_entries_are_listed(runner, tmp_path):
+    path = vectorfiles.glove(tmp_path / "tiny.txt")
+    assert runner.invoke(app, ["neighbors", "king", "-m", str(path)]).exit_code == 0
+    write_entry(cache_root() / "models" / "glove-twitter-25", TINY_WORDS, TINY_VECTORS,
+                {"name": "glove-twitter-25", "source": {"kind": "catalogue"}})
+    doc = listing(runner)
+    tiny = next(model for model in doc["cached"] if model["name"] == "tiny.txt")
+    entry = cache_root() / "models" / tiny["key"]
+    assert tiny["source"] == f"file {path}"
+    assert (tiny["words"], tiny["dims"]) == (10, 4)
+    assert tiny["size"] == sum(p.stat().st_size for p in entry.iterdir())
+    cached = {entry["name"]: entry["cached"] for entry in doc["catalogue"]}
+    assert cached["glove-twitter-25"] is True
+    assert cached["glove-wiki-gigaword-50"] is False
+    human = runner.invoke(app, ["models"])
+    assert human.exit_code == 0
+    assert "Default model: glove-6b-50d" in human.stdout
+    assert "tiny.txt" in human.stdout and "glove-twitter-25" in human.stdout
+
+
+def test_info_reports_size_norms_and_sample(runner, tmp_path):
+    path = vectorfiles.word2vec_binary(tmp_path / "tiny.bin")
+    result = runner.invoke(app, ["models", "info", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    norms = np.linalg.norm(TINY_VECTORS, axis=1)
+    assert (doc["model"], doc["words"], doc["dims"]) == ("tiny.bin", 10, 4)
+    assert doc["sample"] == TINY_WORDS
+    assert doc["norms"]["zero_vectors"] == 1
+    assert np.isclose(doc["norms"]["maximum"], norms.max())
+    assert np.isclose(doc["norms"]["mean"], norms.mean())
+    assert doc["subwords"] is False
+    assert doc["open_seconds"] > 0
+    assert doc["cache_path"].startswith(str(cache_root()))
+    human = runner.invoke(app, ["models", "info", str(path)])
+    assert "zero vectors 1" in human.stdout
+
+
+def test_info_on_a_model_directory(runner, tiny_model):
+    result = runner.invoke(app, ["models", "info", str(tiny_model), "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["cache_path"] is None
+    assert doc["words"] == 10
+
+
+def test_rm_removes_a_file_and_its_limited_copies(runner, tmp_path):
+    path = vectorfiles.glove(tmp_path / "tiny.txt")
+    for extra in ([], ["--limit", "5"]):
+        command = ["neighbors", "king", "-n", "2", "-m", str(path), *extra]
+        assert runner.invoke(app, command).exit_code == 0
+    result = runner.invoke(app, ["models", "rm", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert len(doc["removed"]) == 2 and doc["freed"] > 0
+    assert listing(runner)["cached"] == []
+    assert path.exists()
+    again = runner.invoke(app, ["models", "rm", str(path)])
+    assert again.exit_code == 1
+    assert again.stderr == f"Error: no cached model called '{path}' (see 'latent models')\n"
+
+
+def test_rm_by_display_name(runner, tmp_path):
+    path = vectorfiles.glove(tmp_path / "tiny.txt")
+    assert runner.invoke(app, ["neighbors", "king", "-m", str(path)]).exit_code == 0
+    result = runner.invoke(app, ["models", "rm", "tiny.txt"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Removed tiny.txt-")
