@@ -9,6 +9,7 @@ import pytest
 from conftest import TINY_VECTORS, TINY_WORDS
 from latentcli.cache import write_entry
 from latentcli.cli import app
+from test_model_gensim import fasttext_bin  # noqa: F401  (a fastText .bin fixture)
 
 
 def run(runner, *args):
@@ -287,11 +288,11 @@ def test_lower_case_fallback_is_noted_on_stderr(runner, tiny_model):
 
 
 def documented_keys(command):
-    """The keys docs/json-directions.md lists for ``latent <command>``."""
+    """The keys docs/json.md lists for ``latent <command>``."""
     import re
     from pathlib import Path
 
-    text = (Path(__file__).parent.parent / "docs" / "json-directions.md").read_text()
+    text = (Path(__file__).parent.parent / "docs" / "json.md").read_text()
     section = text.split(f"## `latent {command}")[1].split("\n## ")[0]
     rows = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
     return {key for row in rows for key in re.findall(r"`(\w+)`", row)}
@@ -317,3 +318,18 @@ def test_json_keys_are_documented(runner, tiny_model, tmp_path, args):
 def test_compare_json_keys_are_documented(runner, tiny_model):
     doc = run_json(runner, "compare", tiny_model, tiny_model, "-k", "2")
     assert set(doc) == documented_keys("compare")
+
+
+def test_words_built_from_subwords_work_everywhere(runner, fasttext_bin):  # noqa: F811
+    """A fastText model gives unknown words a vector from their n-grams; directions use it."""
+    from gensim.models.fasttext import load_facebook_vectors
+
+    keyed = load_facebook_vectors(str(fasttext_bin))
+    doc = run_json(runner, "similarity", "kingdoms", "king", "-m", fasttext_bin)
+    assert doc["similarity"] == pytest.approx(float(keyed.similarity("kingdoms", "king")),
+                                              abs=1e-5)
+    axis = run_json(runner, "axis", "man", "woman", "kingdoms", "queen", "-m", fasttext_bin)
+    assert {w["word"] for w in axis["words"]} == {"kingdoms", "queen"}
+    steer = run_json(runner, "steer", "kingdoms", "--toward", "queen", "-m", fasttext_bin)
+    assert steer["excluded"] == ["kingdoms", "queen"]
+    assert run_json(runner, "odd", "kingdoms", "king", "apples", "-m", fasttext_bin)["odd"]

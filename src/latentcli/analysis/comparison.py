@@ -78,6 +78,9 @@ def compare(first: Space, second: Space, words: Sequence[str] = (), top: int = 1
         positions = []
         for word in words:
             found = first.lookup(word)
+            if found.subword:
+                raise LatentError(f"{word!r} is not in the vocabulary of {first.name}; compare "
+                                  "uses the words both models have")
             if found.note:
                 notes.append(found.note)
             if found.row not in shared.position:

@@ -99,14 +99,21 @@ def axis(space: Space, start: str, end: str, pairs: Sequence[str] = (),
         own = {row.row for pair in ends for row in pair}
         rows = [row for row in range(min(len(space), top + len(own))) if row not in own][:top]
         keep = show
-    projections = np.asarray(space.vectors[rows] @ unit_direction)
+    projections = _units(space, rows) @ unit_direction
     order = np.argsort(-projections, kind="stable")
     if len(order) > 2 * keep:
         order = np.concatenate([order[:keep], order[-keep:]])
-    ranked = tuple(Projection(space.vocabulary.word(rows[i]), float(projections[i])) for i in order)
+    ranked = tuple(Projection(space.word(rows[i]), float(projections[i])) for i in order)
     return AxisResult(space.name, ends[0][0].word, ends[0][1].word,
                       tuple((a.word, b.word) for a, b in ends[1:]), len(rows), ranked,
                       len(rows) - len(ranked), look.notes)
+
+
+def _units(space: Space, rows: Sequence[int]) -> Matrix:
+    """The unit vectors of ``rows``, including words built from subwords (fastText)."""
+    if all(row < len(space) for row in rows):
+        return np.asarray(space.vectors[list(rows)])
+    return np.stack([space.unit(row) for row in rows])
 
 
 def _nearest(space: Space, points: Matrix, k: int,
@@ -151,7 +158,7 @@ def steer(space: Space, word: str, toward: str, away: str | None = None, strengt
         space.name, origin.word, target.word, source.word if source else None,
         tuple(SteerStep(float(s), _scored(space, found))
               for s, found in zip(strengths, nearest, strict=True)),
-        tuple(space.vocabulary.word(row) for row in own), look.notes)
+        tuple(space.word(row) for row in own), look.notes)
 
 
 def path(space: Space, start: str, end: str, steps: int = 8) -> PathResult:
@@ -192,7 +199,7 @@ def similarity(space: Space, words: Sequence[str]) -> SimilarityResult:
         raise UsageError("give at least two words to compare")
     look = Lookups(space)
     rows = [look(word).row for word in words]
-    vectors = np.asarray(space.vectors[rows])
+    vectors = _units(space, rows)
     matrix = vectors @ vectors.T
     return SimilarityResult(space.name, tuple(row.word for row in look.rows),
                             tuple(tuple(float(x) for x in line) for line in matrix), look.notes)
