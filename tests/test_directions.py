@@ -79,6 +79,7 @@ def test_axis_table_has_a_one_line_plot(runner, tiny_model):
     (["steer", "king", "--toward", "zero"], 1, "zero length"),
     (["steer", "zero", "--toward", "king"], 1, "passes through the origin"),
     (["steer", "king", "--toward", "man", "--steps", "0"], 2, "--steps"),
+    (["path", "king", "queen", "--steps", "101"], 2, "between 1 and 100"),
     (["path", "man", "woman"], 1, "passes through the origin"),
     (["path", "king", "king"], 2, "are the same word"),
     (["path", "king", "quen"], 1, "did you mean: queen"),

@@ -27,6 +27,8 @@ from latentcli.results import (
 )
 from latentcli.space import Matrix, Space, Vector, WordRow
 
+MAX_STEPS = 100
+
 
 class Lookups:
     """Words looked up in a space, remembering the notes their lookups produced."""
@@ -51,6 +53,12 @@ def parse_pair(text: str) -> tuple[str, str]:
     if not colon or not first or not second or ":" in second:
         raise UsageError(f"a pair is written FROM:TO (like man:woman), not {text!r}")
     return first, second
+
+
+def _check_steps(steps: int) -> None:
+    """Each step is a column of scores over the whole vocabulary, so their number is capped."""
+    if not 1 <= steps <= MAX_STEPS:
+        raise UsageError(f"--steps must be between 1 and {MAX_STEPS}, not {steps}")
 
 
 def _distinct(first: WordRow, second: WordRow) -> None:
@@ -139,8 +147,7 @@ def steer(space: Space, word: str, toward: str, away: str | None = None, strengt
     """Nearest words to ``unit(word) + s·d`` for s from 0 to ``strength`` in ``steps`` steps,
     where d is the unit direction away→toward (or toward ``toward`` alone)."""
     check_top(space, top)
-    if steps < 1:
-        raise UsageError(f"--steps must be at least 1, not {steps}")
+    _check_steps(steps)
     look = Lookups(space)
     origin, target = look(word), look(toward)
     source = look(away) if away is not None else None
@@ -163,8 +170,7 @@ def steer(space: Space, word: str, toward: str, away: str | None = None, strengt
 
 def path(space: Space, start: str, end: str, steps: int = 8) -> PathResult:
     """The nearest word at ``steps + 1`` evenly spaced points from ``start`` to ``end``."""
-    if steps < 1:
-        raise UsageError(f"--steps must be at least 1, not {steps}")
+    _check_steps(steps)
     look = Lookups(space)
     first, last = look(start), look(end)
     _distinct(first, last)

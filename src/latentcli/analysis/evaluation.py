@@ -176,23 +176,28 @@ def _predictions(space: Space, folded: FoldedVocabulary, inputs: Rows, method: s
     return best
 
 
-def _terms(space: Space, inputs: Rows, method: str) -> list[Matrix]:
-    """Per question, the unit query vector (add) or the a, b, c unit vectors (mul)."""
-    vectors = np.asarray(space.vectors)
-    a, b, c = (vectors[inputs[:, column]] for column in range(3))
-    if method == "mul":
-        return [a, b, c]
-    query = b + c - a
-    lengths = np.linalg.norm(query, axis=1, keepdims=True)
-    return [(query / np.where(lengths > 0, lengths, 1)).astype(np.float32)]
+class _Scorer:
+    """Scores of questions against a tile of candidates: the cosine with the question's unit
+    query (add), or 3CosMul (mul) from the tile's cosines with the questions' distinct words,
+    which benchmarks repeat, so one small product serves every question."""
 
+    def __init__(self, space: Space, inputs: Rows, method: str) -> None:
+        vectors = np.asarray(space.vectors)
+        self.mul = method == "mul"
+        if self.mul:
+            words, index = np.unique(inputs, return_inverse=True)
+            self.words, self.index = vectors[words], index.reshape(inputs.shape)
+            return
+        query = vectors[inputs[:, 1]] + vectors[inputs[:, 2]] - vectors[inputs[:, 0]]
+        lengths = np.linalg.norm(query, axis=1, keepdims=True)
+        self.query = (query / np.where(lengths > 0, lengths, 1)).astype(np.float32)
 
-def _scores(terms: list[Matrix], tile: Matrix) -> npt.NDArray[np.float32]:
-    """Candidate scores, questions x tile rows: cosine (add) or 3CosMul (mul)."""
-    if len(terms) == 1:
-        return np.asarray(terms[0] @ tile.T)
-    a, b, c = (((1 + term @ tile.T) / 2) for term in terms)
-    return np.asarray(b * c / (a + np.float32(COSMUL_EPSILON)))
+    def __call__(self, chosen: slice | Rows, tile: Matrix) -> npt.NDArray[np.float32]:
+        if not self.mul:
+            return np.asarray(self.query[chosen] @ tile.T)
+        shifted = (1 + self.words @ tile.T) / 2
+        a, b, c = (shifted[self.index[chosen, column]] for column in range(3))
+        return np.asarray(b * c / (a + np.float32(COSMUL_EPSILON)))
 
 
 class _TileBounds:
@@ -238,7 +243,7 @@ def _best_rows(space: Space, limit: int, inputs: Rows, method: str,
     everyone = np.arange(count)
     best_score = np.full(count, -np.inf, dtype=np.float32)
     best_row = np.zeros(count, dtype=np.int64)
-    terms = _terms(space, inputs, method)
+    scorer = _Scorer(space, inputs, method)
     bounds = _TileBounds(space, inputs) if method == "add" and count else None
     if bounds is not None and not bounds.useful:
         bounds = None
@@ -255,7 +260,7 @@ def _best_rows(space: Space, limit: int, inputs: Rows, method: str,
             chosen = (slice(first, first + QUESTION_BLOCK) if alive is None
                       else alive[first:first + QUESTION_BLOCK])
             ids = everyone[chosen]
-            scores = _scores([term[chosen] for term in terms], tile)
+            scores = scorer(chosen, tile)
             own = inputs[chosen] - start
             hit, column = np.nonzero((own >= 0) & (own < len(tile)))
             scores[hit, own[hit, column]] = -np.inf
@@ -275,7 +280,7 @@ def _answer_beside_variants(space: Space, folded: FoldedVocabulary, inputs: Rows
     """gensim's rule where other spellings of an input word compete: the first of the five best
     candidates (inputs' own rows left out) not spelled like an input, else the fifth."""
     tile = np.asarray(space.vectors[:folded.limit])
-    scores = _scores([term[0:1] for term in _terms(space, inputs[np.newaxis], method)], tile)[0]
+    scores = _Scorer(space, inputs[np.newaxis], method)(slice(0, 1), tile)[0]
     ignore = {int(row) for row in inputs}
     answer = -1
     for row, _ in space.top(scores, GENSIM_DEPTH, exclude=ignore):
