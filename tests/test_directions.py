@@ -49,6 +49,13 @@ def test_axis_top_shows_both_ends_without_its_own_words(runner, tiny_model):
     assert doc["omitted"] == 4
 
 
+def test_axis_table_marks_the_words_between_the_ends(runner, tiny_model):
+    result = run(runner, "axis", "man", "woman", "--top", "10", "--show", "2", "-m", tiny_model)
+    assert result.exit_code == 0, result.output
+    rows = [line.split()[:2] for line in result.stdout.splitlines()[2:6]]
+    assert rows == [["1", "queen"], ["2", "princess"], ["…", "4"], ["7", "king"]]
+
+
 def test_axis_pairs_average_their_differences(runner, tiny_model):
     doc = run_json(runner, "axis", "man", "woman", "apple", "king", "--pair", "prince:princess",
                    "-m", tiny_model)

@@ -17,9 +17,9 @@ goes in small tiles, each scored against the block of questions it could still c
 from __future__ import annotations
 
 import importlib.util
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +37,8 @@ TILE_ROWS = 256  # candidates scored together; small, so bounds can skip most ti
 QUESTION_BLOCK = 2048  # questions scored together: 2 MB of scores per tile, no page-fault churn
 PRUNE_MARGIN = 1e-4  # slack for float32 rounding when a bound rules a tile out
 PROGRESS_ROWS = 16_384
+MAX_WORKERS = 8
+MIN_SHARE = 1024  # questions worth a thread of their own
 BOUND_ROWS = 64 * TILE_ROWS  # tiles whose bounds are computed together
 GENSIM_DEPTH = 5  # gensim looks at this many candidates for one not spelled like an input
 
@@ -56,16 +58,17 @@ def default_benchmark(name: str) -> Path:
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    """(1-based line number, text) of a UTF-8 file; unreadable bytes name their line."""
+    """(1-based line number, text) of a UTF-8 file; bytes that are not UTF-8 name their line."""
     try:
-        with path.open("rb") as handle:
-            for number, raw in enumerate(handle, 1):
-                try:
-                    yield number, raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    raise BenchmarkFileError(str(path), "not valid UTF-8", number) from None
+        data = path.read_bytes()
     except OSError as error:
         raise BenchmarkFileError(str(path), f"cannot read it ({error.strerror})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise BenchmarkFileError(str(path), "not valid UTF-8", line) from None
+    return enumerate(text.split("\n"), 1)
 
 
 @dataclass(frozen=True)
@@ -119,10 +122,13 @@ class FoldedVocabulary:
     def __init__(self, space: Space, restrict: int) -> None:
         if restrict < 1:
             raise UsageError(f"--restrict must be at least 1, not {restrict}")
+        vocabulary = space.vocabulary
+        count = min(restrict, len(vocabulary))
+        end = int(vocabulary.offsets[count])
+        words = vocabulary.blob_bytes()[:end].tobytes().decode("utf-8").split("\n")[:count]
         self.rows: dict[str, int] = {}
-        canonical = []
-        for row, word in enumerate(islice(iter(space.vocabulary), restrict)):
-            canonical.append(self.rows.setdefault(word.upper(), row))
+        setdefault = self.rows.setdefault
+        canonical = [setdefault(word.upper(), row) for row, word in enumerate(words)]
         self.limit = len(canonical)
         #: the row whose upper-case form each candidate row shares (itself, unless a variant)
         self.canonical = np.array(canonical, dtype=np.int64)
@@ -138,22 +144,21 @@ def evaluate_analogies(space: Space, path: Path, restrict: int = DEFAULT_RESTRIC
         raise UsageError(f"unknown method {method!r}: choose from {', '.join(METHODS)}")
     sections = read_analogies(path)
     folded = FoldedVocabulary(space, restrict)
-    known: list[list[int]] = []
-    counts = []
-    for section in sections:
-        rows = [[folded.rows.get(word, -1) for word in question]
-                for question in section.questions]
-        inside = [row for row in rows if min(row) >= 0]
-        known.extend(inside)
-        counts.append((len(inside), len(rows) - len(inside)))
-    questions = np.array(known, dtype=np.int64).reshape(-1, 4)
+    get = folded.rows.get
+    rows = np.array([get(word, -1) for section in sections for question in section.questions
+                     for word in question], dtype=np.int64).reshape(-1, 4)
+    known: npt.NDArray[np.bool_] = np.all(rows >= 0, axis=1)
+    questions = rows[known]
     predicted = _predictions(space, folded, questions[:, :3], method, progress)
-    right = folded.canonical[predicted] == questions[:, 3]
+    right = np.zeros(len(rows), dtype=bool)
+    right[known] = folded.canonical[predicted] == questions[:, 3]
     scores, start = [], 0
-    for section, (total, skipped) in zip(sections, counts, strict=True):
-        correct = int(np.count_nonzero(right[start:start + total]))
-        scores.append(SectionScore(section.name, correct, total, skipped))
-        start += total
+    for section in sections:
+        end = start + len(section.questions)
+        total = int(np.count_nonzero(known[start:end]))
+        scores.append(SectionScore(section.name, int(np.count_nonzero(right[start:end])), total,
+                                   end - start - total))
+        start = end
     overall = SectionScore("Total accuracy", sum(s.correct for s in scores),
                            sum(s.total for s in scores), sum(s.skipped for s in scores))
     return AnalogyEvaluation(space.name, str(path), method, restrict, tuple(scores), overall)
@@ -163,14 +168,25 @@ def _predictions(space: Space, folded: FoldedVocabulary, inputs: Rows, method: s
                  progress: Progress | None) -> Rows:
     """The row gensim would answer for each question ``(a, b, c)``.
 
-    The products are small (tiles of `TILE_ROWS`), where BLAS's threads cost more than they give
-    (three times slower on two cores, and no better with a thread per share of the questions),
-    so BLAS runs single-threaded here.
+    The products are small (tiles of `TILE_ROWS`), where BLAS's own threads cost more than they
+    give (three times slower on two cores); instead each core takes an interleaved share of the
+    questions with single-threaded BLAS (numpy releases the GIL in the heavy steps).
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(limits=1, user_api="blas"):
-        best = _best_rows(space, folded.limit, inputs, method, progress)
+    workers = max(1, min(os.cpu_count() or 1, MAX_WORKERS, len(inputs) // MIN_SHARE))
+    shares = [np.arange(worker, len(inputs), workers) for worker in range(workers)]
+
+    def solve(worker: int) -> Rows:
+        return _best_rows(space, folded.limit, inputs[shares[worker]], method,
+                          progress if worker == 0 else None)
+
+    best = np.zeros(len(inputs), dtype=np.int64)
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
+        for share, rows in zip(shares, pool.map(solve, range(workers)), strict=True):
+            best[share] = rows
     for index in np.flatnonzero(np.isin(inputs, list(folded.varied)).any(axis=1)):
         best[index] = _answer_beside_variants(space, folded, inputs[index], method)
     return best

@@ -51,13 +51,12 @@ def axis_table(console: Console, result: AxisResult) -> None:
     console.print(Text(f"Along {result.start} → {result.end}{pairs}   ({result.model})",
                        style="bold"))
     table = _table("#>", "word", "projection>", "")
-    shown = len(result.words)
-    for rank, item in enumerate(result.words, 1):
-        if result.omitted and rank == shown // 2 + 1:
+    gap_after = len(result.words) // 2 if result.omitted else len(result.words)
+    for index, item in enumerate(result.words):
+        if index == gap_after:
             table.add_row("", f"… {result.omitted} more …", "", "")
-        table.add_row(str(rank if rank <= shown // 2 or not result.omitted
-                          else rank + result.omitted),
-                      item.word, f"{item.projection:+.4f}", bar(abs(item.projection)))
+        rank = index + 1 + (result.omitted if index >= gap_after else 0)
+        table.add_row(str(rank), item.word, f"{item.projection:+.4f}", bar(abs(item.projection)))
     console.print(table)
     console.print(Text(f"{result.start} {strip([w.projection for w in result.words])} "
                        f"{result.end}"))
