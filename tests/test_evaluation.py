@@ -212,7 +212,7 @@ def test_bad_bytes_and_bad_options(runner, tiny_model, tmp_path):
         assert bad.stderr.startswith("Error: ")
 
 
-def test_progress_is_reported_and_json_stays_clean(tiny_space, questions):
+def test_progress_is_reported_up_to_the_last_row(tiny_space, questions):
     seen = []
     evaluate_analogies(tiny_space, questions, progress=lambda done, total: seen.append(
         (done, total)))
