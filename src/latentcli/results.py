@@ -226,3 +226,112 @@ class MapResult:
             "clusters": [cluster.to_dict() for cluster in self.clustering.clusters],
             "notes": list(self.notes),
         }
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One term's share of a 3CosAdd score: ``weight · cosine / |q|``."""
+
+    word: str
+    weight: float
+    cosine: float  # cos(term, answer)
+    contribution: float
+
+
+@dataclass(frozen=True)
+class Decomposition:
+    """A 3CosAdd score split by term; the contributions add up to ``score``."""
+
+    word: str
+    score: float
+    contributions: tuple[Contribution, ...]
+
+
+@dataclass(frozen=True)
+class PairSimilarity:
+    a: str
+    b: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class MapSection:
+    """Tour: everyday word groups, clustered and drawn; how many groups came out whole."""
+
+    name: str
+    title: str
+    map: MapResult
+    groups: dict[str, tuple[str, ...]]
+    groups_whole: int
+    command: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"section": self.name, "title": self.title, "groups": self.groups,
+                "groups_whole": self.groups_whole, "map": self.map.to_dict(),
+                "command": self.command}
+
+
+@dataclass(frozen=True)
+class VectorSection:
+    """Tour: one word's raw vector, its length and frequency rank, and cosine for a few pairs."""
+
+    name: str
+    title: str
+    word: str
+    values: tuple[float, ...]
+    norm: float
+    rank: int
+    vocabulary_size: int
+    pairs: tuple[PairSimilarity, ...]
+    command: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"section": self.name, **{k: v for k, v in asdict(self).items() if k != "name"}}
+
+
+@dataclass(frozen=True)
+class MathSection:
+    """Tour: an analogy's answers and the split of the top answer's score by term."""
+
+    name: str
+    title: str
+    analogy: AnalogyResult
+    decomposition: Decomposition
+    command: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"section": self.name, "title": self.title, "analogy": self.analogy.to_dict(),
+                "decomposition": asdict(self.decomposition), "command": self.command}
+
+
+@dataclass(frozen=True)
+class SqueezeSection:
+    """Tour: how much of each word's neighbourhood survives PCA and t-SNE maps."""
+
+    name: str
+    title: str
+    words: int
+    trust_k: int
+    pca_trust: float
+    tsne_trust: float
+    explained: float  # share of variance the two PCA axes explain
+    worst_word: str
+    worst_trust: float
+    command: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"section": self.name, **{k: v for k, v in asdict(self).items() if k != "name"}}
+
+
+@dataclass(frozen=True)
+class SkippedSection:
+    """Tour: a section this model cannot show, and why."""
+
+    name: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"section": self.name, "skipped": self.reason}
+
+
+TourSection = MapSection | VectorSection | MathSection | SqueezeSection
