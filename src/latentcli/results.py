@@ -335,3 +335,101 @@ class SkippedSection:
 
 
 TourSection = MapSection | VectorSection | MathSection | SqueezeSection
+
+
+@dataclass(frozen=True)
+class AxisPosition:
+    """Where a word falls on a named direction (``low`` → ``high``, from word pairs).
+
+    ``position`` is the cosine with the direction; ``share`` the fraction of the most frequent
+    words that fall below it (0.9: further towards ``high`` than 90% of common words).
+    """
+
+    axis: str
+    low: str
+    high: str
+    position: float
+    share: float
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """The group a word lands in when it is clustered with its nearest words."""
+
+    size: int
+    k: int
+    label: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WordExplanation:
+    model: str
+    word: str
+    typed: str
+    values: tuple[float, ...]
+    norm: float
+    rank: int
+    vocabulary_size: int
+    neighbors: tuple[Scored, ...]
+    axes: tuple[AxisPosition, ...]
+    neighbourhood: Neighbourhood | None
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class PairConsistency:
+    """How closely the offset ``b - a`` of one benchmark pair points along an expression's offset."""
+
+    a: str
+    b: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class OffsetExplanation:
+    """What an analogy adds to its first word (``end - start``) and how consistent it is."""
+
+    start: str
+    end: str
+    length: float
+    nearest: tuple[tuple[str, float], ...]
+    relation: str | None  # the benchmark section holding the pair, if any
+    consistency: tuple[PairConsistency, ...]
+
+    @property
+    def mean_consistency(self) -> float | None:
+        if not self.consistency:
+            return None
+        return sum(pair.similarity for pair in self.consistency) / len(self.consistency)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "nearest": [{"word": w, "similarity": s} for w, s in self.nearest],
+                "mean_consistency": self.mean_consistency}
+
+
+@dataclass(frozen=True)
+class ExpressionExplanation:
+    model: str
+    expression: str
+    add: AnalogyResult
+    mul: AnalogyResult | None
+    with_inputs: Scored
+    decompositions: tuple[Decomposition, ...]
+    expect: str | None
+    expect_rank: int | None
+    expect_rank_mul: int | None
+    offset: OffsetExplanation | None
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self.model, "expression": self.expression,
+                "add": self.add.to_dict(), "mul": self.mul.to_dict() if self.mul else None,
+                "with_inputs": asdict(self.with_inputs),
+                "decompositions": [asdict(item) for item in self.decompositions],
+                "expect": self.expect, "expect_rank": self.expect_rank,
+                "expect_rank_mul": self.expect_rank_mul,
+                "offset": self.offset.to_dict() if self.offset else None, "notes": self.notes}
