@@ -63,3 +63,11 @@ class MissingExtra(LatentError):
         self.extra = extra
         super().__init__(f"{feature} needs the optional extra '{extra}' (module {module!r} is not "
                          f"installed): pip install 'latentcli[{extra}]'")
+
+
+class BenchmarkFileError(LatentError):
+    """A benchmark file (analogy questions, word pairs) that cannot be used; says which line."""
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        where = f"{path}, line {line}" if line is not None else path
+        super().__init__(f"{where}: {message}")

@@ -36,12 +36,16 @@ NEIGHBOURHOOD = 30
 DECOMPOSED = 3
 
 
+def _known(space: Space, words: tuple[str, ...]) -> list[str]:
+    return [word for word in words if space.vocabulary.row(word) is not None]
+
+
 def named_axis(space: Space, pairs: tuple[tuple[str, str], ...]) -> np.ndarray | None:
     """The unit mean of the pairs' differences, from the pairs this model has; None if none."""
     from latentcli.analysis.directions import direction
 
     present = [(space.lookup(a), space.lookup(b)) for a, b in pairs
-               if space.vocabulary.row(a) is not None and space.vocabulary.row(b) is not None]
+               if len(_known(space, (a, b))) == 2]
     return direction(space, present) if present else None
 
 
@@ -132,7 +136,9 @@ def _offset(space: Space, query: object) -> OffsetExplanation | None:
         return None
     base = positives[0]
     others = [i for i in range(len(query.rows)) if i != base]
-    total = sum(np.float32(query.weights[i]) * space.unit(query.rows[i].row) for i in others)
+    total = np.zeros(space.dims, dtype=np.float32)
+    for i in others:
+        total += np.float32(query.weights[i]) * space.unit(query.rows[i].row)
     length = float(np.linalg.norm(total))
     if length == 0.0:
         return None
@@ -166,7 +172,7 @@ def _relation_pairs(space: Space, start: str, end: str) -> tuple[str | None, lis
         pairs = {pair for q in section.questions for pair in ((q[0], q[1]), (q[2], q[3]))}
         if wanted in pairs:
             found = sorted({(a.lower(), b.lower()) for a, b in pairs if (a, b) != wanted})
-            usable = [(a, b) for a, b in found if a != b
-                      and space.vocabulary.row(a) is not None and space.vocabulary.row(b) is not None]
+            usable = [(a, b) for a, b in found
+                      if a != b and len(_known(space, (a, b))) == 2]
             return section.name, usable
     return None, []

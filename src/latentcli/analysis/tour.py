@@ -12,8 +12,12 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from latentcli.analysis.contributions import decompose
+from latentcli.analysis.evaluation import Section
 from latentcli.errors import LatentError
 from latentcli.results import (
+    DimensionPoint,
+    DimensionsSection,
+    DirectionsSection,
     MapSection,
     MathSection,
     PairSimilarity,
@@ -23,6 +27,7 @@ from latentcli.results import (
     VectorSection,
 )
 from latentcli.space import Space
+from latentcli.vocabulary import vocabulary_from_words
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "animals": ("dog", "cat", "horse", "cow", "lion", "rabbit"),
@@ -33,6 +38,12 @@ GROUPS: dict[str, tuple[str, ...]] = {
 VECTOR_WORD = ("king", "cat", "house")
 PAIRS = (("cat", "dog"), ("cat", "car"), ("cat", "democracy"))
 ANALOGY = ("king", "man", "woman")
+SENTIMENT = ("bad", "good", ("sad:happy", "terrible:wonderful"))
+RANKED = ("awful", "poor", "boring", "okay", "decent", "nice", "great", "excellent")
+STEERED = ("king", "man", "woman")
+DIMENSIONS = (2, 5, 10, 25)
+SAMPLE_QUESTIONS = 400
+SAMPLE_VOCABULARY = 30_000
 
 
 class SectionSkipped(LatentError):
@@ -119,11 +130,78 @@ def squeeze_section(space: Space) -> SqueezeSection:
                           command=f"latent map {' '.join(seeds)} --neighbors 7 --method tsne")
 
 
+def directions_section(space: Space) -> DirectionsSection:
+    """A direction (bad → good) ranks words; moving king along man → woman changes its company."""
+    from latentcli.analysis.directions import axis, steer
+
+    low, high, pairs = SENTIMENT
+    ranked = _present(space, RANKED)
+    if len(_present(space, (low, high))) < 2 or len(ranked) < 3 \
+            or len(_present(space, STEERED)) < 3:
+        raise SectionSkipped("the words of this section are not in this model")
+    usable = [pair for pair in pairs if len(_present(space, tuple(pair.split(":")))) == 2]
+    word, away, toward = STEERED
+    return DirectionsSection(
+        name="directions", title="Directions", axis=axis(space, low, high, usable, ranked),
+        steer=steer(space, word, toward, away, strength=1.0, steps=4, top=3),
+        command=f"latent steer {word} --toward {toward} --away {away} --steps 8")
+
+
+def question_sample(sections: list[Section]) -> list[Section]:
+    """A fixed pseudo-random sample of the benchmark's questions, kept in their sections."""
+    everything = [(section.name, q) for section in sections for q in section.questions]
+    size = min(SAMPLE_QUESTIONS, len(everything))
+    chosen = sorted(np.random.default_rng(0).choice(len(everything), size, replace=False))
+    picked = [everything[i] for i in chosen]
+    return [Section(name, tuple(q for n, q in picked if n == name))
+            for name in dict.fromkeys(name for name, _ in everything)]
+
+
+def dimensions_section(space: Space) -> DimensionsSection:
+    """What more dimensions buy: analogy accuracy of the same vectors cut down by PCA.
+
+    The projection is PCA without centring (a truncated SVD), so keeping every dimension gives
+    back the original space exactly; accuracy is measured on a fixed sample of gensim's analogy
+    questions, among the most frequent words.
+    """
+    from latentcli.analysis.evaluation import (
+        ANALOGY_FILE,
+        default_benchmark,
+        evaluate_sections,
+        read_analogies,
+    )
+    from latentcli.cache import normalise_rows
+
+    try:
+        sections = read_analogies(default_benchmark(ANALOGY_FILE))
+    except LatentError as why:
+        raise SectionSkipped(str(why)) from None
+    sample = question_sample(sections)
+    count = min(SAMPLE_VOCABULARY, len(space))
+    raw = np.asarray(space.vectors[:count], dtype=np.float64) * \
+        np.asarray(space.norms[:count], dtype=np.float64)[:, np.newaxis]
+    _, _, components = np.linalg.svd(raw, full_matrices=False)
+    vocabulary = vocabulary_from_words(space.word(row) for row in range(count))
+    points = []
+    for dims in (*(d for d in DIMENSIONS if d < space.dims), space.dims):
+        unit, norms = normalise_rows((raw @ components[:dims].T).astype(np.float32))
+        reduced = Space(f"{space.name} in {dims} dimensions", vocabulary, unit, norms)
+        overall = evaluate_sections(reduced, sample, "sample", count).total
+        points.append(DimensionPoint(dims, overall.correct, overall.total))
+    if not points[-1].total:
+        raise SectionSkipped("none of the sampled benchmark questions are in this model")
+    return DimensionsSection(name="dimensions", title="Bigger spaces", vocabulary=count,
+                             questions=points[-1].total, points=tuple(points),
+                             command=f"latent evaluate analogies --restrict {count}")
+
+
 SECTIONS: dict[str, Callable[[Space], TourSection]] = {
     "map": map_section,
     "vector": vector_section,
     "math": math_section,
     "squeeze": squeeze_section,
+    "directions": directions_section,
+    "dimensions": dimensions_section,
 }
 
 

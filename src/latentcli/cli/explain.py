@@ -12,6 +12,7 @@ from latentcli.cli.app import (
     JsonOption,
     LimitOption,
     ModelOption,
+    TopOption,
     TrustOption,
     app,
     emit_json,
@@ -33,6 +34,10 @@ def explain(
              "dimensions.")] = None,
     all_sections: Annotated[bool, typer.Option(
         "--all", help="Print the whole tour without pausing between sections.")] = False,
+    expect: Annotated[str | None, typer.Option(
+        "--expect", metavar="WORD",
+        help="The answer you expect from an analogy: its rank is shown.")] = None,
+    top: TopOption = 5,
     model: ModelOption = DEFAULT_MODEL,
     limit: LimitOption = None,
     trust: TrustOption = False,
@@ -43,7 +48,13 @@ def explain(
 
     environment = Environment()
     if words:
-        raise UsageError("explaining a word or an expression is not available yet")
+        if section is not None or all_sections:
+            raise UsageError("--section and --all belong to the tour; give no words with them")
+        _explain_words(environment, " ".join(words), expect, top, model, limit, trust, json)
+        return
+    if expect is not None:
+        raise UsageError("--expect needs an expression, like: latent explain king - man + woman "
+                         "--expect queen")
     names = list(SECTIONS)
     if section is not None:
         if section not in SECTIONS:
@@ -64,3 +75,34 @@ def explain(
                      list(SECTIONS).index(name) + 1, result, environment.colour)
         if pause and number < len(names) and not environment.ask_to_continue():
             break
+
+
+def _explain_words(environment: Environment, text: str, expect: str | None, top: int,
+                   model: str, limit: int | None, trust: bool, json: bool) -> None:
+    """One word, or an expression of several."""
+    from latentcli.analysis.explain import explain_expression, explain_word
+    from latentcli.expressions import parse
+    from latentcli.queries import check_top
+
+    single = parse(text).is_single_word
+    if single and expect is not None:
+        raise UsageError("--expect needs an expression, like: latent explain king - man + woman "
+                         "--expect queen")
+    space = open_model(model, environment, limit, trust)
+    check_top(space, top)
+    from latentcli.render.explain import expression_explanation, word_explanation
+
+    if single:
+        word = explain_word(space, text, top)
+        environment.notes(word.notes)
+        if json:
+            emit_json(environment, [word])
+        else:
+            word_explanation(environment.console(), word, environment.colour)
+        return
+    expression = explain_expression(space, text, expect, top)
+    environment.notes(expression.notes)
+    if json:
+        emit_json(environment, [expression])
+    else:
+        expression_explanation(environment.console(), expression)

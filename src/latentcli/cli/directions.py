@@ -1,0 +1,144 @@
+"""`latent axis`, `steer`, `path`, `odd`, `similarity` and `compare`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from latentcli.cli.app import DEFAULT_MODEL, JsonOption, ModelOption, app, emit_json, open_model
+from latentcli.environment import Environment
+
+if TYPE_CHECKING:
+    from latentcli.render.jsonout import HasDict
+
+ShowOption = Annotated[int, typer.Option(
+    "--show", metavar="K", help="How many words to show (at each end, for axis).")]
+
+
+def _finish(environment: Environment, result: HasDict, notes: tuple[str, ...], json: bool,
+            table: str) -> None:
+    """Notes to stderr, then the result as JSON or through the named table renderer."""
+    environment.notes(notes)
+    if json:
+        emit_json(environment, [result])
+        return
+    from latentcli.render import directions as render
+
+    getattr(render, table)(environment.console(), result)
+
+
+@app.command(epilog="Examples: latent axis man woman king queen doctor nurse\n\n"
+             "          latent axis good bad --pair better:worse --top 5000")
+def axis(
+    start: Annotated[str, typer.Argument(metavar="A", help="Where the direction starts.")],
+    end: Annotated[str, typer.Argument(metavar="B", help="Where the direction points.")],
+    words: Annotated[list[str] | None, typer.Argument(
+        metavar="WORD", help="Words to rank (default: the --top most frequent).")] = None,
+    pair: Annotated[list[str] | None, typer.Option(
+        "--pair", metavar="X:Y", help="Another pair; the direction is the mean difference.")
+    ] = None,
+    top: Annotated[int, typer.Option(
+        "--top", "-n", metavar="N", help="Without WORDs, rank the N most frequent words.")
+    ] = 1000,
+    show: ShowOption = 10,
+    model: ModelOption = DEFAULT_MODEL,
+    json: JsonOption = False,
+) -> None:
+    """Rank words by their projection on the direction from A to B."""
+    from latentcli.analysis.directions import axis as rank
+
+    environment = Environment()
+    result = rank(open_model(model, environment), start, end, pair or [], words or [], top, show)
+    _finish(environment, result, result.notes, json, "axis_table")
+
+
+@app.command(epilog="Example: latent steer king --toward woman --away man --strength 1.5")
+def steer(
+    word: Annotated[str, typer.Argument(help="The word to move.")],
+    toward: Annotated[str, typer.Option("--toward", metavar="B", help="Move toward this word.")],
+    away: Annotated[str | None, typer.Option(
+        "--away", metavar="A", help="Move along A→B instead of toward B alone.")] = None,
+    strength: Annotated[float, typer.Option(
+        "--strength", metavar="S", help="How far to move, in unit directions.")] = 1.0,
+    steps: Annotated[int, typer.Option(
+        "--steps", metavar="N", help="Steps from 0 to the full strength.")] = 4,
+    top: Annotated[int, typer.Option(
+        "--top", "-n", metavar="N", help="Neighbours shown at each step.")] = 5,
+    model: ModelOption = DEFAULT_MODEL,
+    json: JsonOption = False,
+) -> None:
+    """Move a word along a direction and watch its nearest neighbours change."""
+    from latentcli.analysis.directions import steer as move
+
+    environment = Environment()
+    result = move(open_model(model, environment), word, toward, away, strength, steps, top)
+    _finish(environment, result, result.notes, json, "steer_table")
+
+
+@app.command(epilog="Example: latent path cat dog --steps 6")
+def path(
+    start: Annotated[str, typer.Argument(metavar="A")],
+    end: Annotated[str, typer.Argument(metavar="B")],
+    steps: Annotated[int, typer.Option("--steps", metavar="N", help="Steps from A to B.")] = 8,
+    model: ModelOption = DEFAULT_MODEL,
+    json: JsonOption = False,
+) -> None:
+    """Walk in a straight line from A to B: the nearest word at each step."""
+    from latentcli.analysis.directions import path as walk
+
+    environment = Environment()
+    result = walk(open_model(model, environment), start, end, steps)
+    _finish(environment, result, result.notes, json, "path_table")
+
+
+@app.command(epilog="Example: latent odd breakfast lunch dinner car")
+def odd(
+    words: Annotated[list[str], typer.Argument(metavar="WORD...", help="Three words or more.")],
+    model: ModelOption = DEFAULT_MODEL,
+    json: JsonOption = False,
+) -> None:
+    """The word that does not belong (gensim doesnt_match)."""
+    from latentcli.analysis.directions import odd_one_out
+
+    environment = Environment()
+    result = odd_one_out(open_model(model, environment), words)
+    _finish(environment, result, result.notes, json, "odd_table")
+
+
+@app.command(epilog="Examples: latent similarity cat dog\n\n"
+             "          latent similarity cat dog car truck")
+def similarity(
+    words: Annotated[list[str], typer.Argument(metavar="A B [C...]", help="Two words or more.")],
+    model: ModelOption = DEFAULT_MODEL,
+    json: JsonOption = False,
+) -> None:
+    """Cosine similarity of two words, or the matrix for more."""
+    from latentcli.analysis.directions import similarity as measure
+
+    environment = Environment()
+    result = measure(open_model(model, environment), words)
+    _finish(environment, result, result.notes, json, "similarity_table")
+
+
+@app.command(epilog="Example: latent compare glove-6b-50d ./other-model --top 2000 -k 10")
+def compare(
+    model_a: Annotated[str, typer.Argument(metavar="MODEL_A")],
+    model_b: Annotated[str, typer.Argument(metavar="MODEL_B")],
+    words: Annotated[list[str] | None, typer.Argument(
+        metavar="WORD", help="Words to compare (default: the --top most frequent).")] = None,
+    top: Annotated[int, typer.Option(
+        "--top", "-n", metavar="N", help="Without WORDs, the N most frequent shared words.")
+    ] = 1000,
+    k: Annotated[int, typer.Option("-k", metavar="K", help="Neighbours per word.")] = 10,
+    show: ShowOption = 10,
+    json: JsonOption = False,
+) -> None:
+    """How alike two models' neighbourhoods are (mean top-k overlap)."""
+    from latentcli.analysis.comparison import compare as contrast
+
+    environment = Environment()
+    first = open_model(model_a, environment)
+    second = open_model(model_b, environment)
+    result = contrast(first, second, words or [], top, k, show)
+    _finish(environment, result, result.notes, json, "compare_table")
