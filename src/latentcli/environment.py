@@ -34,6 +34,20 @@ class Environment:
     def colour(self) -> bool:
         return _isatty(self.stdout) and "NO_COLOR" not in os.environ
 
+    @property
+    def interactive(self) -> bool:
+        """Someone is watching stdout (so it is worth pausing for them)."""
+        return _isatty(self.stdout)
+
+    def ask_to_continue(self) -> bool:
+        """Between sections of the tour: Enter goes on; q, or the end of input, stops."""
+        print("[Enter: next section, q: quit] ", end="", file=self.stdout, flush=True)
+        try:
+            answer = input()
+        except EOFError:
+            return False
+        return answer.strip().lower() not in ("q", "quit")
+
     def note(self, message: str) -> None:
         print(f"Note: {message}", file=self.stderr)
 

@@ -10,26 +10,10 @@ so each term contributes ``wᵢ · cos(uᵢ, v) / |q|``, and the contributions a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from latentcli.results import Contribution, Decomposition
 from latentcli.space import Space
-
-
-@dataclass(frozen=True)
-class Contribution:
-    word: str
-    weight: float
-    cosine: float  # cos(term, answer)
-    contribution: float  # weight · cosine / |q|
-
-
-@dataclass(frozen=True)
-class Decomposition:
-    word: str
-    score: float
-    contributions: tuple[Contribution, ...]
 
 
 def decompose(space: Space, rows: list[int], weights: list[float],

@@ -140,9 +140,15 @@ def evaluate_analogies(space: Space, path: Path, restrict: int = DEFAULT_RESTRIC
                        method: str = "add", progress: Progress | None = None
                        ) -> AnalogyEvaluation:
     """Accuracy on an analogy file ``a b c d`` (is ``b - a + c`` nearest to ``d``?)."""
+    return evaluate_sections(space, read_analogies(path), str(path), restrict, method, progress)
+
+
+def evaluate_sections(space: Space, sections: list[Section], source: str,
+                      restrict: int = DEFAULT_RESTRICT, method: str = "add",
+                      progress: Progress | None = None) -> AnalogyEvaluation:
+    """Accuracy on analogy questions already read (``source`` names where they came from)."""
     if method not in METHODS:
         raise UsageError(f"unknown method {method!r}: choose from {', '.join(METHODS)}")
-    sections = read_analogies(path)
     folded = FoldedVocabulary(space, restrict)
     get = folded.rows.get
     rows = np.array([get(word, -1) for section in sections for question in section.questions
@@ -161,7 +167,7 @@ def evaluate_analogies(space: Space, path: Path, restrict: int = DEFAULT_RESTRIC
         start = end
     overall = SectionScore("Total accuracy", sum(s.correct for s in scores),
                            sum(s.total for s in scores), sum(s.skipped for s in scores))
-    return AnalogyEvaluation(space.name, str(path), method, restrict, tuple(scores), overall)
+    return AnalogyEvaluation(space.name, source, method, restrict, tuple(scores), overall)
 
 
 def _predictions(space: Space, folded: FoldedVocabulary, inputs: Rows, method: str,

@@ -1,0 +1,178 @@
+"""Explanations of one word or one analogy, every figure computed from the model.
+
+A word: its raw vector, length, frequency rank, neighbours, where it falls on a few named
+directions (each the mean of word-pair differences, placed against the common vocabulary), and the
+group of its neighbourhood it belongs to. An analogy: the answers, each top answer's score split
+by term, the rank of an expected answer, what wins if input words are allowed, 3CosAdd beside
+3CosMul, the offset the expression adds and how consistent that offset is across the other pairs
+of the same relation in gensim's analogy benchmark.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from latentcli.analysis.contributions import decompose
+from latentcli.errors import LatentError, UsageError
+from latentcli.results import (
+    AxisPosition,
+    ExpressionExplanation,
+    Neighbourhood,
+    OffsetExplanation,
+    PairConsistency,
+    WordExplanation,
+)
+from latentcli.space import Space
+
+NAMED_AXES: dict[str, tuple[tuple[str, str], ...]] = {
+    "gender": (("man", "woman"), ("he", "she"), ("boy", "girl"), ("king", "queen")),
+    "sentiment": (("bad", "good"), ("sad", "happy"), ("terrible", "wonderful")),
+    "size": (("small", "big"), ("little", "large"), ("tiny", "huge")),
+    "age": (("old", "new"), ("ancient", "modern"), ("elderly", "young")),
+    "temperature": (("cold", "hot"), ("cool", "warm")),
+}
+COMMON_WORDS = 10_000  # axis positions are placed against this many of the most frequent words
+NEIGHBOURHOOD = 30
+DECOMPOSED = 3
+
+
+def _known(space: Space, words: tuple[str, ...]) -> list[str]:
+    return [word for word in words if space.vocabulary.row(word) is not None]
+
+
+def named_axis(space: Space, pairs: tuple[tuple[str, str], ...]) -> np.ndarray | None:
+    """The unit mean of the pairs' differences, from the pairs this model has; None if none."""
+    from latentcli.analysis.directions import direction
+
+    present = [(space.lookup(a), space.lookup(b)) for a, b in pairs
+               if len(_known(space, (a, b))) == 2]
+    return direction(space, present) if present else None
+
+
+def explain_word(space: Space, word: str, top: int = 8) -> WordExplanation:
+    from latentcli.queries import neighbors
+
+    found = space.lookup(word)
+    values = np.asarray(space.unit(found.row), dtype=np.float64) * float(space.norms[found.row])
+    near = neighbors(space, found.word, top)
+    common = np.asarray(space.vectors[: min(COMMON_WORDS, len(space))], dtype=np.float32)
+    axes = []
+    for name, pairs in NAMED_AXES.items():
+        direction = named_axis(space, pairs)
+        if direction is None:
+            continue
+        position = float(space.unit(found.row) @ direction)
+        share = float(np.mean(common @ direction < position))
+        axes.append(AxisPosition(name, pairs[0][0], pairs[0][1], position, share))
+    return WordExplanation(
+        model=space.name, word=found.word, typed=word, values=tuple(float(v) for v in values),
+        norm=float(space.norms[found.row]), rank=found.row + 1, vocabulary_size=len(space),
+        neighbors=near.neighbors, axes=tuple(axes), neighbourhood=_neighbourhood(space, found.row),
+        notes=near.notes)
+
+
+def _neighbourhood(space: Space, row: int) -> Neighbourhood | None:
+    """Cluster the word with its nearest words; report the group it lands in."""
+    from latentcli.analysis.clustering import fit_clusters
+    from latentcli.analysis.words import WordSelection
+
+    count = min(NEIGHBOURHOOD, len(space) - 1)
+    if count < 3:
+        return None
+    nearest = [r for r, _ in space.top(space.similarities(space.unit(row)), count, exclude=[row])]
+    rows = (row, *nearest)
+    selection = WordSelection(tuple(space.word(r) for r in rows), rows, 1)
+    clustering = fit_clusters(space, selection, None, "kmeans", 0)
+    mine = clustering.result.clusters[clustering.assignment[0]]
+    return Neighbourhood(size=len(rows), k=clustering.result.k, label=mine.label,
+                         members=mine.members)
+
+
+def explain_expression(space: Space, text: str, expect: str | None = None,
+                       top: int = 5) -> ExpressionExplanation:
+    from latentcli.queries import ResolvedExpression, analogy, cosadd_scores, cosmul_scores
+
+    query = ResolvedExpression(space, text)
+    if len(query.rows) < 2:
+        raise UsageError("an expression to explain needs at least two words, like "
+                         "'king - man + woman' (for one word, use: latent explain WORD)")
+    add = analogy(space, text, top, "add")
+    mul = analogy(space, text, top, "mul") if any(w > 0 for w in query.weights) else None
+    with_inputs = analogy(space, text, 1, "add", allow_inputs=True).results[0]
+    rows = [row.row for row in query.rows]
+    decompositions = tuple(decompose(space, rows, query.weights, space.lookup(answer.word).row)
+                           for answer in add.results[:DECOMPOSED])
+    expect_rank = expect_rank_mul = None
+    expected = space.lookup(expect).word if expect else None
+    if expect:
+        target = space.lookup(expect).row
+        if target in query.input_rows:
+            raise UsageError(f"--expect {expect!r} is one of the expression's own words")
+        expect_rank = _rank(cosadd_scores(space, query), target, query.input_rows)
+        if mul is not None:
+            expect_rank_mul = _rank(cosmul_scores(space, query), target, query.input_rows)
+    return ExpressionExplanation(
+        model=space.name, expression=text, add=add, mul=mul, with_inputs=with_inputs,
+        decompositions=decompositions, expect=expected, expect_rank=expect_rank,
+        expect_rank_mul=expect_rank_mul, offset=_offset(space, query), notes=add.notes)
+
+
+def _rank(scores: np.ndarray, target: int, inputs: list[int]) -> int:
+    """1 + how many non-input words score higher than ``target``."""
+    higher = scores > scores[target]
+    higher[inputs] = False
+    return int(np.count_nonzero(higher)) + 1
+
+
+def _offset(space: Space, query: object) -> OffsetExplanation | None:
+    """What the expression adds to its first word, and whether that offset is a consistent
+    relation: its cosine with the offsets of other pairs of the same benchmark section."""
+    from latentcli.queries import ResolvedExpression
+
+    assert isinstance(query, ResolvedExpression)
+    positives = [i for i, w in enumerate(query.weights) if w > 0]
+    negatives = [i for i, w in enumerate(query.weights) if w < 0]
+    if len(positives) < 2 or not negatives:
+        return None
+    base = positives[0]
+    others = [i for i in range(len(query.rows)) if i != base]
+    total = np.zeros(space.dims, dtype=np.float32)
+    for i in others:
+        total += np.float32(query.weights[i]) * space.unit(query.rows[i].row)
+    length = float(np.linalg.norm(total))
+    if length == 0.0:
+        return None
+    unit = (total / np.float32(length)).astype(np.float32)
+    own = [query.rows[i].row for i in others]
+    nearest = tuple((space.word(r), s) for r, s in space.top(space.similarities(unit), 5, own))
+    start, end = query.rows[negatives[0]].word, query.rows[positives[1]].word
+    section, pairs = _relation_pairs(space, start, end)
+    consistency = tuple(sorted(
+        (PairConsistency(a, b, float(unit @ _pair_unit(space, a, b))) for a, b in pairs),
+        key=lambda pair: -pair.similarity))
+    return OffsetExplanation(start=start, end=end, length=length, nearest=nearest,
+                             relation=section, consistency=consistency)
+
+
+def _pair_unit(space: Space, a: str, b: str) -> np.ndarray:
+    difference = space.unit(space.lookup(b).row) - space.unit(space.lookup(a).row)
+    return difference / max(float(np.linalg.norm(difference)), 1e-12)
+
+
+def _relation_pairs(space: Space, start: str, end: str) -> tuple[str | None, list[tuple[str, str]]]:
+    """The benchmark section holding the pair ``start : end``, and its other pairs in the model."""
+    from latentcli.analysis.evaluation import default_benchmark, read_analogies
+
+    try:
+        sections = read_analogies(default_benchmark("questions-words.txt"))
+    except LatentError:
+        return None, []
+    wanted = (start.upper(), end.upper())
+    for section in sections:
+        pairs = {pair for q in section.questions for pair in ((q[0], q[1]), (q[2], q[3]))}
+        if wanted in pairs:
+            found = sorted({(a.lower(), b.lower()) for a, b in pairs if (a, b) != wanted})
+            usable = [(a, b) for a, b in found
+                      if a != b and len(_known(space, (a, b))) == 2]
+            return section.name, usable
+    return None, []

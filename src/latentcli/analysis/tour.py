@@ -1,0 +1,212 @@
+"""The guided tour of `latent explain`: each section computed live from the loaded model.
+
+The tour only picks words; every number, group, answer and direction shown comes out of the model
+at the moment the tour runs. Words a model lacks are dropped; a section that is left without
+enough words is skipped with a note, so the tour works on any model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from latentcli.analysis.contributions import decompose
+from latentcli.analysis.evaluation import Section
+from latentcli.errors import LatentError
+from latentcli.results import (
+    DimensionPoint,
+    DimensionsSection,
+    DirectionsSection,
+    MapSection,
+    MathSection,
+    PairSimilarity,
+    SkippedSection,
+    SqueezeSection,
+    TourSection,
+    VectorSection,
+)
+from latentcli.space import Space
+from latentcli.vocabulary import vocabulary_from_words
+
+GROUPS: dict[str, tuple[str, ...]] = {
+    "animals": ("dog", "cat", "horse", "cow", "lion", "rabbit"),
+    "colours": ("red", "blue", "green", "yellow", "purple", "orange"),
+    "countries": ("france", "germany", "japan", "brazil", "egypt", "canada"),
+    "feelings": ("happy", "sad", "angry", "afraid", "proud", "lonely"),
+}
+VECTOR_WORD = ("king", "cat", "house")
+PAIRS = (("cat", "dog"), ("cat", "car"), ("cat", "democracy"))
+ANALOGY = ("king", "man", "woman")
+SENTIMENT = ("bad", "good", ("sad:happy", "terrible:wonderful"))
+RANKED = ("awful", "poor", "boring", "okay", "decent", "nice", "great", "excellent")
+STEERED = ("king", "man", "woman")
+DIMENSIONS = (2, 5, 10, 25)
+SAMPLE_QUESTIONS = 400
+SAMPLE_VOCABULARY = 30_000
+
+
+class SectionSkipped(LatentError):
+    """A section cannot run on this model (its words are missing); the tour notes it and goes on."""
+
+
+def _present(space: Space, words: Sequence[str]) -> list[str]:
+    return [word for word in words if space.vocabulary.row(word) is not None]
+
+
+def _cosine(space: Space, a: str, b: str) -> float:
+    return float(space.unit(space.lookup(a).row) @ space.unit(space.lookup(b).row))
+
+
+def map_section(space: Space) -> MapSection:
+    """A few everyday groups of words, clustered and projected: the groups come out of the model."""
+    from latentcli.analysis.projection import project_map
+    from latentcli.analysis.words import select_words
+
+    groups = {name: _present(space, words) for name, words in GROUPS.items()}
+    groups = {name: words for name, words in groups.items() if len(words) >= 2}
+    if len(groups) < 2:
+        raise SectionSkipped("fewer than two of the tour's word groups are in this model")
+    words = [word for group in groups.values() for word in group]
+    result = project_map(space, select_words(space, words), "pca", clusters=len(groups))
+    cluster_of = {point.word: point.cluster for point in result.points}
+    whole = sum(len({cluster_of[word] for word in group}) == 1 for group in groups.values())
+    return MapSection(name="map", title="A map of meaning", map=result,
+                      groups={name: tuple(group) for name, group in groups.items()},
+                      groups_whole=whole,
+                      command=f"latent map {' '.join(g[0] for g in groups.values())} "
+                              "--neighbors 5")
+
+
+def vector_section(space: Space) -> VectorSection:
+    """One word as the list of numbers it really is, and what cosine similarity says of pairs."""
+    present = _present(space, VECTOR_WORD)
+    if not present:
+        raise SectionSkipped("none of the tour's example words are in this model")
+    word = present[0]
+    row = space.vocabulary.row(word)
+    assert row is not None
+    values = np.asarray(space.unit(row), dtype=np.float64) * float(space.norms[row])
+    pairs = tuple(PairSimilarity(a, b, _cosine(space, a, b)) for a, b in PAIRS
+                  if len(_present(space, (a, b))) == 2)
+    return VectorSection(name="vector", title="A word is a list of numbers", word=word,
+                         values=tuple(float(v) for v in values), norm=float(space.norms[row]),
+                         rank=row + 1, vocabulary_size=len(space), pairs=pairs,
+                         command=f"latent explain {word}")
+
+
+def math_section(space: Space) -> MathSection:
+    """king - man + woman: the answers, and how much each term gave the top one."""
+    from latentcli.queries import analogy
+
+    if len(_present(space, ANALOGY)) < len(ANALOGY):
+        raise SectionSkipped("the words king, man and woman are not all in this model")
+    text = f"{ANALOGY[0]} - {ANALOGY[1]} + {ANALOGY[2]}"
+    result = analogy(space, text, 5)
+    rows = [space.lookup(word).row for word in ANALOGY]
+    top = space.lookup(result.results[0].word).row
+    return MathSection(name="math", title="Math with meaning", analogy=result,
+                       decomposition=decompose(space, rows, [1.0, -1.0, 1.0], top),
+                       command=f"latent explain {text}")
+
+
+def squeeze_section(space: Space) -> SqueezeSection:
+    """How much neighbourhood structure survives the squeeze to 2-D, by method."""
+    from latentcli.analysis.projection import project_map
+    from latentcli.analysis.words import add_neighbours, select_words
+
+    seeds = _present(space, [group[0] for group in GROUPS.values()])
+    if len(seeds) < 2:
+        raise SectionSkipped("too few of the tour's words are in this model")
+    selection = add_neighbours(space, select_words(space, seeds), 7)
+    pca = project_map(space, selection, "pca")
+    tsne = project_map(space, selection, "tsne")
+    worst = min(pca.points, key=lambda point: point.trust)
+    return SqueezeSection(name="squeeze", title="Squeezing to 2-D", words=len(selection),
+                          trust_k=pca.trust_k, pca_trust=pca.trust, tsne_trust=tsne.trust,
+                          explained=(pca.x_axis.explained_variance or 0.0)
+                          + (pca.y_axis.explained_variance or 0.0),
+                          worst_word=worst.word, worst_trust=worst.trust,
+                          command=f"latent map {' '.join(seeds)} --neighbors 7 --method tsne")
+
+
+def directions_section(space: Space) -> DirectionsSection:
+    """A direction (bad → good) ranks words; moving king along man → woman changes its company."""
+    from latentcli.analysis.directions import axis, steer
+
+    low, high, pairs = SENTIMENT
+    ranked = _present(space, RANKED)
+    if len(_present(space, (low, high))) < 2 or len(ranked) < 3 \
+            or len(_present(space, STEERED)) < 3:
+        raise SectionSkipped("the words of this section are not in this model")
+    usable = [pair for pair in pairs if len(_present(space, tuple(pair.split(":")))) == 2]
+    word, away, toward = STEERED
+    return DirectionsSection(
+        name="directions", title="Directions", axis=axis(space, low, high, usable, ranked),
+        steer=steer(space, word, toward, away, strength=1.0, steps=4, top=3),
+        command=f"latent steer {word} --toward {toward} --away {away} --steps 8")
+
+
+def question_sample(sections: list[Section]) -> list[Section]:
+    """A fixed pseudo-random sample of the benchmark's questions, kept in their sections."""
+    everything = [(section.name, q) for section in sections for q in section.questions]
+    size = min(SAMPLE_QUESTIONS, len(everything))
+    chosen = sorted(np.random.default_rng(0).choice(len(everything), size, replace=False))
+    picked = [everything[i] for i in chosen]
+    return [Section(name, tuple(q for n, q in picked if n == name))
+            for name in dict.fromkeys(name for name, _ in everything)]
+
+
+def dimensions_section(space: Space) -> DimensionsSection:
+    """What more dimensions buy: analogy accuracy of the same vectors cut down by PCA.
+
+    The projection is PCA without centring (a truncated SVD), so keeping every dimension gives
+    back the original space exactly; accuracy is measured on a fixed sample of gensim's analogy
+    questions, among the most frequent words.
+    """
+    from latentcli.analysis.evaluation import (
+        ANALOGY_FILE,
+        default_benchmark,
+        evaluate_sections,
+        read_analogies,
+    )
+    from latentcli.cache import normalise_rows
+
+    try:
+        sections = read_analogies(default_benchmark(ANALOGY_FILE))
+    except LatentError as why:
+        raise SectionSkipped(str(why)) from None
+    sample = question_sample(sections)
+    count = min(SAMPLE_VOCABULARY, len(space))
+    raw = np.asarray(space.vectors[:count], dtype=np.float64) * \
+        np.asarray(space.norms[:count], dtype=np.float64)[:, np.newaxis]
+    _, _, components = np.linalg.svd(raw, full_matrices=False)
+    vocabulary = vocabulary_from_words(space.word(row) for row in range(count))
+    points = []
+    for dims in (*(d for d in DIMENSIONS if d < space.dims), space.dims):
+        unit, norms = normalise_rows((raw @ components[:dims].T).astype(np.float32))
+        reduced = Space(f"{space.name} in {dims} dimensions", vocabulary, unit, norms)
+        overall = evaluate_sections(reduced, sample, "sample", count).total
+        points.append(DimensionPoint(dims, overall.correct, overall.total))
+    if not points[-1].total:
+        raise SectionSkipped("none of the sampled benchmark questions are in this model")
+    return DimensionsSection(name="dimensions", title="Bigger spaces", vocabulary=count,
+                             questions=points[-1].total, points=tuple(points),
+                             command=f"latent evaluate analogies --restrict {count}")
+
+
+SECTIONS: dict[str, Callable[[Space], TourSection]] = {
+    "map": map_section,
+    "vector": vector_section,
+    "math": math_section,
+    "squeeze": squeeze_section,
+    "directions": directions_section,
+    "dimensions": dimensions_section,
+}
+
+
+def run_section(space: Space, name: str) -> TourSection | SkippedSection:
+    try:
+        return SECTIONS[name](space)
+    except SectionSkipped as why:
+        return SkippedSection(name=name, reason=str(why))

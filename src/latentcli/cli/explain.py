@@ -1,0 +1,108 @@
+"""`latent explain`: the guided tour, or an explanation of one word or one analogy."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from latentcli.cli.app import (
+    DEFAULT_MODEL,
+    JsonOption,
+    LimitOption,
+    ModelOption,
+    TopOption,
+    TrustOption,
+    app,
+    emit_json,
+    open_model,
+)
+from latentcli.environment import Environment
+from latentcli.errors import UsageError
+
+
+@app.command(epilog="Examples: latent explain | latent explain --section math | "
+                    "latent explain queen | latent explain king - man + woman --expect queen")
+def explain(
+    words: Annotated[list[str] | None, typer.Argument(
+        metavar="[WORD | EXPRESSION]", show_default=False,
+        help="A word or an analogy to explain; nothing for the guided tour.")] = None,
+    section: Annotated[str | None, typer.Option(
+        "--section", metavar="NAME",
+        help="Show one section of the tour: map, vector, math, squeeze, directions, "
+             "dimensions.")] = None,
+    all_sections: Annotated[bool, typer.Option(
+        "--all", help="Print the whole tour without pausing between sections.")] = False,
+    expect: Annotated[str | None, typer.Option(
+        "--expect", metavar="WORD",
+        help="The answer you expect from an analogy: its rank is shown.")] = None,
+    top: TopOption = 5,
+    model: ModelOption = DEFAULT_MODEL,
+    limit: LimitOption = None,
+    trust: TrustOption = False,
+    json: JsonOption = False,
+) -> None:
+    """A guided tour of latent space, or why a word or analogy comes out as it does."""
+    from latentcli.analysis.tour import SECTIONS, run_section
+
+    environment = Environment()
+    if words:
+        if section is not None or all_sections:
+            raise UsageError("--section and --all belong to the tour; give no words with them")
+        _explain_words(environment, " ".join(words), expect, top, model, limit, trust, json)
+        return
+    if expect is not None:
+        raise UsageError("--expect needs an expression, like: latent explain king - man + woman "
+                         "--expect queen")
+    names = list(SECTIONS)
+    if section is not None:
+        if section not in SECTIONS:
+            raise UsageError(f"no tour section {section!r}: choose from {', '.join(SECTIONS)}")
+        names = [section]
+    space = open_model(model, environment, limit, trust)
+    pause = (not json and not all_sections and len(names) > 1 and sys.stdin.isatty()
+             and environment.interactive)
+    for number, name in enumerate(names, 1):
+        with environment.working(f"Computing the '{name}' section"):
+            result = run_section(space, name)
+        if json:
+            emit_json(environment, [result])
+            continue
+        from latentcli.render.explain import tour_section
+
+        tour_section(environment.console(), number if section is None else
+                     list(SECTIONS).index(name) + 1, result, environment.colour)
+        if pause and number < len(names) and not environment.ask_to_continue():
+            break
+
+
+def _explain_words(environment: Environment, text: str, expect: str | None, top: int,
+                   model: str, limit: int | None, trust: bool, json: bool) -> None:
+    """One word, or an expression of several."""
+    from latentcli.analysis.explain import explain_expression, explain_word
+    from latentcli.expressions import parse
+    from latentcli.queries import check_top
+
+    single = parse(text).is_single_word
+    if single and expect is not None:
+        raise UsageError("--expect needs an expression, like: latent explain king - man + woman "
+                         "--expect queen")
+    space = open_model(model, environment, limit, trust)
+    check_top(space, top)
+    from latentcli.render.explain import expression_explanation, word_explanation
+
+    if single:
+        word = explain_word(space, text, top)
+        environment.notes(word.notes)
+        if json:
+            emit_json(environment, [word])
+        else:
+            word_explanation(environment.console(), word, environment.colour)
+        return
+    expression = explain_expression(space, text, expect, top)
+    environment.notes(expression.notes)
+    if json:
+        emit_json(environment, [expression])
+    else:
+        expression_explanation(environment.console(), expression)

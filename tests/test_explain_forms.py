@@ -1,0 +1,120 @@
+"""`latent explain WORD` and `latent explain EXPRESSION`: computed facts, checked independently."""
+
+import json
+
+import numpy as np
+import pytest
+
+from latentcli.analysis.explain import NAMED_AXES, explain_expression, explain_word, named_axis
+from latentcli.analysis.tour import RANKED, question_sample, run_section
+from latentcli.cli import app
+from latentcli.queries import analogy, cosadd_scores
+
+
+def test_word_explanation_on_the_real_model(glove):
+    result = explain_word(glove, "Queen", 5)
+    row = glove.lookup("queen").row
+    assert result.word == "queen" and result.rank == row + 1
+    assert np.allclose(result.values, glove.vectors[row] * glove.norms[row], atol=1e-6)
+    assert [n.word for n in result.neighbors][:2] == ["princess", "lady"]
+    gender = next(a for a in result.axes if a.axis == "gender")
+    direction = named_axis(glove, NAMED_AXES["gender"])
+    assert gender.position == pytest.approx(float(glove.vectors[row] @ direction), abs=1e-6)
+    common = glove.vectors[:10_000] @ direction
+    assert gender.share == pytest.approx(float(np.mean(common < gender.position)))
+    assert gender.share > 0.9  # queen sits far towards 'woman'
+    assert result.neighbourhood is not None and "queen" in result.neighbourhood.members
+
+
+def test_expression_explanation_adds_up_and_ranks(glove):
+    result = explain_expression(glove, "king - man + woman", "queen", 5)
+    assert result.add == analogy(glove, "king - man + woman", 5, "add")
+    assert result.mul == analogy(glove, "king - man + woman", 5, "mul")
+    for decomposition, answer in zip(result.decompositions, result.add.results, strict=False):
+        assert decomposition.word == answer.word
+        total = sum(part.contribution for part in decomposition.contributions)
+        assert total == pytest.approx(answer.similarity, abs=1e-5)
+    assert result.expect_rank == 1 and result.expect_rank_mul == 1
+    assert result.with_inputs == analogy(glove, "king - man + woman", 1,
+                                         allow_inputs=True).results[0]
+    offset = result.offset
+    assert (offset.start, offset.end, offset.relation) == ("man", "woman", "family")
+    assert ("he", "she") in {(p.a, p.b) for p in offset.consistency}
+    assert all(-1 <= p.similarity <= 1 for p in offset.consistency)
+
+
+def test_expect_rank_counts_the_words_that_score_higher(tiny_space):
+    result = explain_expression(tiny_space, "king - man + woman", "cherry", 3)
+    query_scores = dict(zip(range(10), cosadd_scores(tiny_space, _resolved(tiny_space)),
+                            strict=False))
+    cherry = query_scores[8]
+    higher = [row for row, score in query_scores.items() if score > cherry and row not in (0, 2, 3)]
+    assert result.expect_rank == len(higher) + 1
+
+
+def _resolved(space):
+    from latentcli.queries import ResolvedExpression
+
+    return ResolvedExpression(space, "king - man + woman")
+
+
+def test_cli_word_and_expression_json(runner, tiny_model):
+    word = runner.invoke(app, ["explain", "king", "--json", "-m", str(tiny_model)])
+    assert word.exit_code == 0, word.output
+    doc = json.loads(word.stdout)
+    assert doc["word"] == "king" and len(doc["values"]) == 4
+    expression = runner.invoke(app, ["explain", "king", "-", "man", "+", "woman", "--expect",
+                                     "queen", "--json", "-m", str(tiny_model)])
+    assert expression.exit_code == 0, expression.output
+    doc = json.loads(expression.stdout)
+    assert doc["add"]["results"][0]["word"] == "queen" and doc["expect_rank"] == 1
+    parts = doc["decompositions"][0]["contributions"]
+    assert sum(p["contribution"] for p in parts) == pytest.approx(doc["decompositions"][0]["score"])
+
+
+def test_cli_text_forms(runner, tiny_model):
+    text = runner.invoke(app, ["explain", "king - man + woman", "-m", str(tiny_model)]).stdout
+    assert "3CosAdd" in text and "contributes" in text and "Allowed back" in text
+    text = runner.invoke(app, ["explain", "queen", "-m", str(tiny_model)]).stdout
+    assert "Nearest words:" in text and "length" in text
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["explain", "kingg"], 1, "Error: unknown word 'kingg' in tiny — did you mean: king"),
+    (["explain", "king -"], 2, "Error: expected a word after '-'"),
+    (["explain", ""], 2, "Error: empty expression"),
+    (["explain", "king", "--expect", "queen"], 2, "Error: --expect needs an expression"),
+    (["explain", "king - man + woman", "--expect", "man"], 2,
+     "Error: --expect 'man' is one of the expression's own words"),
+    (["explain", "king - man + woman", "--expect", "quen"], 1, "Error: unknown word 'quen'"),
+    (["explain", "king", "--section", "math"], 2, "Error: --section and --all belong to the tour"),
+    (["explain", "--expect", "queen"], 2, "Error: --expect needs an expression"),
+])
+def test_bad_input(runner, tiny_model, args, code, message):
+    result = runner.invoke(app, [*args, "-m", str(tiny_model)])
+    assert result.exit_code == code, result.output
+    assert result.stderr.startswith(message), result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_directions_section_uses_the_real_axis_and_steer(glove):
+    from latentcli.analysis.directions import axis, steer
+
+    section = run_section(glove, "directions")
+    assert section.steer == steer(glove, "king", "woman", "man", strength=1.0, steps=4, top=3)
+    assert section.axis.words == axis(glove, "bad", "good", ["sad:happy", "terrible:wonderful"],
+                                      list(RANKED)).words
+
+
+def test_dimensions_section_comes_from_real_evaluation(glove):
+    from latentcli.analysis.evaluation import default_benchmark, evaluate_sections, read_analogies
+
+    section = run_section(glove, "dimensions")
+    assert [p.dims for p in section.points] == [2, 5, 10, 25, 50]
+    accuracies = [p.accuracy for p in section.points]
+    assert accuracies[0] < accuracies[-1]
+    # keeping all 50 dimensions is a rotation: the accuracy is the original space's on the sample
+    sample = question_sample(read_analogies(default_benchmark("questions-words.txt")))
+    original = evaluate_sections(glove, sample, "sample", 30_000).total
+    assert (section.points[-1].correct, section.points[-1].total) == (original.correct,
+                                                                      original.total)

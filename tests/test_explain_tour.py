@@ -1,0 +1,123 @@
+"""The tour of `latent explain`: every figure recomputed from the model, on any model."""
+
+import io
+import json
+
+import numpy as np
+import pytest
+
+from latentcli.analysis.contributions import decompose
+from latentcli.analysis.tour import SECTIONS, run_section
+from latentcli.cli import app
+from latentcli.environment import Environment
+from latentcli.queries import analogy
+
+
+def test_contributions_add_up_to_the_3cosadd_score(tiny_space):
+    result = analogy(tiny_space, "king - man + woman", 3)
+    for answer in result.results:
+        row = tiny_space.lookup(answer.word).row
+        parts = decompose(tiny_space, [0, 2, 3], [1.0, -1.0, 1.0], row)
+        assert sum(p.contribution for p in parts.contributions) == pytest.approx(parts.score,
+                                                                                  abs=1e-12)
+        assert parts.score == pytest.approx(answer.similarity, abs=1e-6)
+
+
+def test_contributions_follow_the_formula_on_hand_made_vectors():
+    from latentcli.space import Space
+
+    space = Space.from_vectors("axes", ["x", "y", "z"], np.eye(3))
+    parts = decompose(space, [0, 1], [1.0, -1.0], 0)  # q = x - y, |q| = sqrt(2); answer x
+    assert [p.cosine for p in parts.contributions] == [1.0, 0.0]
+    assert parts.contributions[0].contribution == pytest.approx(1 / np.sqrt(2))
+    assert parts.score == pytest.approx(1 / np.sqrt(2))
+
+
+@pytest.fixture
+def tour(glove):
+    return {name: run_section(glove, name) for name in SECTIONS}
+
+
+def test_math_section_is_the_real_analogy(glove, tour):
+    section = tour["math"]
+    assert section.analogy == analogy(glove, "king - man + woman", 5)
+    assert section.decomposition.word == "queen"
+    total = sum(p.contribution for p in section.decomposition.contributions)
+    assert total == pytest.approx(section.analogy.results[0].similarity, abs=1e-5)
+
+
+def test_vector_section_shows_the_raw_vector(glove, tour):
+    section = tour["vector"]
+    row = glove.lookup(section.word).row
+    raw = glove.vectors[row] * glove.norms[row]
+    assert np.allclose(section.values, raw, atol=1e-6)
+    assert section.norm == pytest.approx(float(np.linalg.norm(raw)), rel=1e-5)
+    assert section.rank == row + 1
+    for pair in section.pairs:
+        expected = glove.vectors[glove.lookup(pair.a).row] @ glove.vectors[glove.lookup(pair.b).row]
+        assert pair.similarity == pytest.approx(float(expected), abs=1e-6)
+
+
+def test_map_section_counts_whole_groups_from_the_clustering(tour):
+    section = tour["map"]
+    cluster_of = {point.word: point.cluster for point in section.map.points}
+    whole = sum(len({cluster_of[w] for w in group}) == 1 for group in section.groups.values())
+    assert section.groups_whole == whole
+    assert section.map.clustering.k == len(section.groups)
+
+
+def test_squeeze_section_trust_is_between_zero_and_one(tour):
+    section = tour["squeeze"]
+    assert 0 <= section.pca_trust <= 1 and 0 <= section.tsne_trust <= 1
+    assert 0 < section.explained <= 1
+
+
+def test_the_whole_tour_prints_straight_through_when_not_a_terminal(runner, default_cache,
+                                                                     monkeypatch):
+    monkeypatch.setenv("LATENT_CACHE_DIR", str(default_cache))
+    result = runner.invoke(app, ["explain"])
+    assert result.exit_code == 0, result.output
+    for title in ("A map of meaning", "A word is a list of numbers", "Math with meaning",
+                  "Squeezing to 2-D"):
+        assert title in result.stdout
+    assert result.stdout.count("Explore further:") == len(SECTIONS)
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    assert "[Enter" not in result.stdout
+
+
+def test_json_tour_is_one_object_per_section(runner, default_cache, monkeypatch):
+    monkeypatch.setenv("LATENT_CACHE_DIR", str(default_cache))
+    result = runner.invoke(app, ["explain", "--json"])
+    docs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [doc["section"] for doc in docs] == list(SECTIONS)
+    assert docs[2]["analogy"]["results"][0]["word"] == "queen"
+
+
+def test_one_section(runner, tiny_model):
+    result = runner.invoke(app, ["explain", "--section", "math", "--json", "-m", str(tiny_model)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["section"] == "math"
+    assert doc["analogy"]["results"][0]["word"] == "queen"
+
+
+def test_a_model_without_the_tour_words_skips_sections_with_a_reason(runner, tiny_model):
+    result = runner.invoke(app, ["explain", "--json", "-m", str(tiny_model)])
+    assert result.exit_code == 0, result.output
+    docs = {doc["section"]: doc for doc in map(json.loads, result.stdout.splitlines())}
+    assert "skipped" in docs["map"] and "groups" in docs["map"]["skipped"]
+    assert docs["vector"]["word"] == "king"
+    text = runner.invoke(app, ["explain", "-m", str(tiny_model)]).stdout
+    assert "(skipped:" in text
+
+
+def test_unknown_section_is_a_usage_error(runner, tiny_model):
+    result = runner.invoke(app, ["explain", "--section", "nosuch", "-m", str(tiny_model)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: no tour section 'nosuch': choose from map, vector")
+
+
+@pytest.mark.parametrize(("typed", "goes_on"), [("\n", True), ("q\n", False), ("", False)])
+def test_pausing_between_sections(monkeypatch, typed, goes_on):
+    monkeypatch.setattr("sys.stdin", io.StringIO(typed))
+    assert Environment(io.StringIO(), io.StringIO()).ask_to_continue() is goes_on
