@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from latentcli.errors import ExpressionError
 
 OPERATORS = {"+": 1.0, "-": -1.0}
-_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
-_WEIGHTED = re.compile(rf"({_NUMBER.pattern})\*(.+)")
+_NUMBER = r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+"
+_WEIGHTED = rf"({_NUMBER})\*(.+)"  # patterns compile on first use: most queries have no weights
 _CHUNK = re.compile(r"\S+")
 
 
@@ -64,7 +64,7 @@ def _tokens(text: str) -> list[_Token]:
         if chunk[0] in OPERATORS and chunk[1:2].isalnum():
             tokens.append(_Token(chunk[0], position, True))
             chunk, position = chunk[1:], position + 1
-        weighted = _WEIGHTED.fullmatch(chunk)
+        weighted = re.fullmatch(_WEIGHTED, chunk) if "*" in chunk else None
         if weighted:
             number, word = weighted.group(1), weighted.group(2)
             tokens.append(_Token(number, position, False))
@@ -115,7 +115,7 @@ def _weight(text: str, tokens: list[_Token], at: int) -> tuple[float, int]:
     if not (at + 1 < len(tokens) and tokens[at + 1].is_operator and tokens[at + 1].text == "*"):
         return 1.0, at
     token = tokens[at]
-    if not _NUMBER.fullmatch(token.text):
+    if not re.fullmatch(_NUMBER, token.text):
         raise ExpressionError(f"a weight must be a number, not {token.text!r}", text,
                               token.position)
     if at + 2 >= len(tokens) or tokens[at + 2].is_operator:

@@ -17,7 +17,7 @@ from latentcli.cache import InvalidEntry, cache_root, discard, read_meta
 from latentcli.catalogue import CATALOGUE
 from latentcli.errors import LatentError, ModelError
 from latentcli.models import BUILTIN, Reporter, open_space, resolve
-from latentcli.results import (
+from latentcli.results.models import (
     CachedModel,
     CatalogueListing,
     ModelInfo,

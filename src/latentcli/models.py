@@ -7,14 +7,13 @@ from the same fingerprint; otherwise the loader runs once and the entry is (re)b
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -28,10 +27,12 @@ from latentcli.cache import (
     read_meta,
     write_entry,
 )
-from latentcli.catalogue import CATALOGUE, CatalogueModel
 from latentcli.errors import ModelError
 from latentcli.space import Space
 from latentcli.subwords import NGRAMS_FILE, Subwords
+
+if TYPE_CHECKING:
+    from latentcli.catalogue import CatalogueModel
 
 Progress = Callable[[int], None]
 
@@ -115,6 +116,8 @@ def _read_file(path: Path, name: str, limit: int | None, trust: bool,
 
 def _file_source(path: Path, limit: int | None, trust: bool) -> Source:
     """A vector file: cached under its sanitised name plus a hash of its absolute path."""
+    import hashlib
+
     from latentcli.readers.stream import check_readable
 
     check_readable(path)
@@ -157,6 +160,8 @@ def resolve(spec: str, limit: int | None = None, trust: bool = False) -> Source:
     """
     if spec in BUILTIN:
         return BUILTIN[spec](limit)
+    from latentcli.catalogue import CATALOGUE
+
     if spec in CATALOGUE:
         return _catalogue_source(CATALOGUE[spec], limit)
     path = Path(spec).expanduser()

@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from latentcli.analysis.words import WordSelection
 from latentcli.errors import UsageError
-from latentcli.results import Cluster, ClusterResult, KScore
+from latentcli.results.structure import Cluster, ClusterResult, KScore
 from latentcli.space import Matrix, Space
 
 METHODS = ("kmeans", "agglomerative")

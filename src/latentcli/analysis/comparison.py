@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from latentcli.errors import LatentError, UsageError
-from latentcli.results import CompareResult, WordOverlap
+from latentcli.results.directions import CompareResult, WordOverlap
 from latentcli.space import Matrix, Space
 
 SCORE_ELEMENTS = 1 << 24  # similarities held at once while finding neighbours (64 MB)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from latentcli.results import Contribution, Decomposition
+from latentcli.results.explain import Contribution, Decomposition
 from latentcli.space import Space
 
 

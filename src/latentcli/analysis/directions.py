@@ -14,13 +14,13 @@ import numpy.typing as npt
 
 from latentcli.errors import LatentError, UsageError
 from latentcli.queries import check_top, combined_vector
-from latentcli.results import (
+from latentcli.results import Scored
+from latentcli.results.directions import (
     AxisResult,
     OddResult,
     PathResult,
     PathStep,
     Projection,
-    Scored,
     SimilarityResult,
     SteerResult,
     SteerStep,

@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from latentcli.errors import BenchmarkFileError, UsageError
 from latentcli.queries import COSMUL_EPSILON, METHODS
-from latentcli.results import AnalogyEvaluation, PairEvaluation, SectionScore
+from latentcli.results.directions import AnalogyEvaluation, PairEvaluation, SectionScore
 from latentcli.space import Matrix, Space
 
 DEFAULT_RESTRICT = 300_000

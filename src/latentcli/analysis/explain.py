@@ -14,7 +14,7 @@ import numpy as np
 
 from latentcli.analysis.contributions import decompose
 from latentcli.errors import LatentError, UsageError
-from latentcli.results import (
+from latentcli.results.explain import (
     AxisPosition,
     ExpressionExplanation,
     Neighbourhood,

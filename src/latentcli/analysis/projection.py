@@ -16,7 +16,7 @@ import numpy.typing as npt
 from latentcli.analysis.clustering import fit_clusters
 from latentcli.analysis.words import WordSelection
 from latentcli.errors import LatentError, MissingExtra, UsageError
-from latentcli.results import Axis, MapPoint, MapResult
+from latentcli.results.structure import Axis, MapPoint, MapResult
 from latentcli.space import Space
 
 METHODS = ("pca", "tsne", "umap")

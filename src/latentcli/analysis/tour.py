@@ -14,7 +14,7 @@ import numpy as np
 from latentcli.analysis.contributions import decompose
 from latentcli.analysis.evaluation import Section
 from latentcli.errors import LatentError
-from latentcli.results import (
+from latentcli.results.explain import (
     DimensionPoint,
     DimensionsSection,
     DirectionsSection,

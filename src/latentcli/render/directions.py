@@ -12,14 +12,14 @@ from rich.table import Table
 from rich.text import Text
 
 from latentcli.render.tables import bar
-from latentcli.results import (
+from latentcli.results import Scored
+from latentcli.results.directions import (
     AnalogyEvaluation,
     AxisResult,
     CompareResult,
     OddResult,
     PairEvaluation,
     PathResult,
-    Scored,
     SimilarityResult,
     SteerResult,
 )

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.text import Text
 
 from latentcli.render.tables import bar, describe_terms
-from latentcli.results import (
+from latentcli.results.explain import (
     AxisPosition,
     Decomposition,
     DimensionsSection,

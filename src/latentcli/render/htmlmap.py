@@ -10,7 +10,7 @@ import html
 import json
 
 from latentcli.render.wording import axis_name, map_title, trust_summary
-from latentcli.results import MapResult
+from latentcli.results.structure import MapResult
 
 PALETTE = ["#d62728", "#2ca02c", "#1f77b4", "#9467bd", "#17becf", "#bcbd22", "#ff7f0e",
            "#e377c2", "#7f7f7f", "#8c564b"]

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from latentcli.results import ModelInfo, ModelsListing, RemovedModels
+from latentcli.results.models import ModelInfo, ModelsListing, RemovedModels
 
 
 def human_size(size: float) -> str:

@@ -18,7 +18,7 @@ import plotext as plt
 
 from latentcli.errors import UsageError
 from latentcli.render.wording import axis_name, map_title, trust_summary
-from latentcli.results import MapResult
+from latentcli.results.structure import MapResult
 
 MIN_WIDTH = 40
 MIN_HEIGHT = 10

@@ -8,7 +8,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from latentcli.results import AnalogyResult, ClusterResult, NeighborsResult, Scored, WeightedWord
+from latentcli.results import AnalogyResult, NeighborsResult, Scored, WeightedWord
+from latentcli.results.structure import ClusterResult
 
 BAR_WIDTH = 20
 _EIGHTHS = " ▏▎▍▌▋▊▉"

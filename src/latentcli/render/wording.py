@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from latentcli.results import Axis, MapResult
+from latentcli.results.structure import Axis, MapResult
 
 METHOD_NAMES = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP", "axes": "semantic axes"}
 

@@ -1,0 +1,262 @@
+"""Results of `latent explain`: the tour's sections and the explanations."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from latentcli.results import AnalogyResult, Scored
+from latentcli.results.directions import AxisResult, SteerResult
+from latentcli.results.structure import MapResult
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One term's share of a 3CosAdd score: ``weight · cosine / |q|``."""
+
+    word: str
+    weight: float
+    cosine: float  # cos(term, answer)
+    contribution: float
+
+
+@dataclass(frozen=True)
+class Decomposition:
+    """A 3CosAdd score split by term; the contributions add up to ``score``."""
+
+    word: str
+    score: float
+    contributions: tuple[Contribution, ...]
+
+
+@dataclass(frozen=True)
+class PairSimilarity:
+    a: str
+    b: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class MapSection:
+    """Tour: everyday word groups, clustered and drawn; how many groups came out whole."""
+
+    name: str
+    title: str
+    map: MapResult
+    groups: dict[str, tuple[str, ...]]
+    groups_whole: int
+    command: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"section": self.name, "title": self.title, "groups": self.groups,
+                "groups_whole": self.groups_whole, "map": self.map.to_dict(),
+                "command": self.command}
+
+
+@dataclass(frozen=True)
+class VectorSection:
+    """Tour: one word's raw vector, its length and frequency rank, and cosine for a few pairs."""
+
+    name: str
+    title: str
+    word: str
+    values: tuple[float, ...]
+    norm: float
+    rank: int
+    vocabulary_size: int
+    pairs: tuple[PairSimilarity, ...]
+    command: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"section": self.name, **{k: v for k, v in asdict(self).items() if k != "name"}}
+
+
+@dataclass(frozen=True)
+class MathSection:
+    """Tour: an analogy's answers and the split of the top answer's score by term."""
+
+    name: str
+    title: str
+    analogy: AnalogyResult
+    decomposition: Decomposition
+    command: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"section": self.name, "title": self.title, "analogy": self.analogy.to_dict(),
+                "decomposition": asdict(self.decomposition), "command": self.command}
+
+
+@dataclass(frozen=True)
+class SqueezeSection:
+    """Tour: how much of each word's neighbourhood survives PCA and t-SNE maps."""
+
+    name: str
+    title: str
+    words: int
+    trust_k: int
+    pca_trust: float
+    tsne_trust: float
+    explained: float  # share of variance the two PCA axes explain
+    worst_word: str
+    worst_trust: float
+    command: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"section": self.name, **{k: v for k, v in asdict(self).items() if k != "name"}}
+
+
+@dataclass(frozen=True)
+class SkippedSection:
+    """Tour: a section this model cannot show, and why."""
+
+    name: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"section": self.name, "skipped": self.reason}
+
+
+@dataclass(frozen=True)
+class AxisPosition:
+    """Where a word falls on a named direction (``low`` → ``high``, from word pairs).
+
+    ``position`` is the cosine with the direction; ``share`` the fraction of the most frequent
+    words that fall below it (0.9: further towards ``high`` than 90% of common words).
+    """
+
+    axis: str
+    low: str
+    high: str
+    position: float
+    share: float
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """The group a word lands in when it is clustered with its nearest words."""
+
+    size: int
+    k: int
+    label: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WordExplanation:
+    model: str
+    word: str
+    typed: str
+    values: tuple[float, ...]
+    norm: float
+    rank: int
+    vocabulary_size: int
+    neighbors: tuple[Scored, ...]
+    axes: tuple[AxisPosition, ...]
+    neighbourhood: Neighbourhood | None
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class PairConsistency:
+    """How closely one benchmark pair's offset ``b - a`` points along an expression's offset."""
+
+    a: str
+    b: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class OffsetExplanation:
+    """What an analogy adds to its first word (``end - start``) and how consistent it is."""
+
+    start: str
+    end: str
+    length: float
+    nearest: tuple[tuple[str, float], ...]
+    relation: str | None  # the benchmark section holding the pair, if any
+    consistency: tuple[PairConsistency, ...]
+
+    @property
+    def mean_consistency(self) -> float | None:
+        if not self.consistency:
+            return None
+        return sum(pair.similarity for pair in self.consistency) / len(self.consistency)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "nearest": [{"word": w, "similarity": s} for w, s in self.nearest],
+                "mean_consistency": self.mean_consistency}
+
+
+@dataclass(frozen=True)
+class ExpressionExplanation:
+    model: str
+    expression: str
+    add: AnalogyResult
+    mul: AnalogyResult | None
+    with_inputs: Scored
+    decompositions: tuple[Decomposition, ...]
+    expect: str | None
+    expect_rank: int | None
+    expect_rank_mul: int | None
+    offset: OffsetExplanation | None
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self.model, "expression": self.expression,
+                "add": self.add.to_dict(), "mul": self.mul.to_dict() if self.mul else None,
+                "with_inputs": asdict(self.with_inputs),
+                "decompositions": [asdict(item) for item in self.decompositions],
+                "expect": self.expect, "expect_rank": self.expect_rank,
+                "expect_rank_mul": self.expect_rank_mul,
+                "offset": self.offset.to_dict() if self.offset else None, "notes": self.notes}
+
+
+@dataclass(frozen=True)
+class DirectionsSection:
+    """Tour: words ranked along a direction, and a word steered along another."""
+
+    name: str
+    title: str
+    axis: AxisResult
+    steer: SteerResult
+    command: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"section": self.name, "title": self.title, "axis": self.axis.to_dict(),
+                "steer": self.steer.to_dict(), "command": self.command}
+
+
+@dataclass(frozen=True)
+class DimensionPoint:
+    dims: int
+    correct: int
+    total: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class DimensionsSection:
+    """Tour: analogy accuracy on a fixed question sample as the vectors keep fewer dimensions."""
+
+    name: str
+    title: str
+    vocabulary: int
+    questions: int
+    points: tuple[DimensionPoint, ...]
+    command: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"section": self.name, "title": self.title, "vocabulary": self.vocabulary,
+                "questions": self.questions,
+                "points": [{**asdict(p), "accuracy": p.accuracy} for p in self.points],
+                "command": self.command}
+
+
+TourSection = (MapSection | VectorSection | MathSection | SqueezeSection | DirectionsSection
+               | DimensionsSection)

@@ -1,0 +1,82 @@
+"""Results of `latent models`: the cache, the catalogue, one model's facts."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CachedModel:
+    """A converted model in the cache: what it is called, where it came from, how big it is."""
+
+    name: str
+    key: str
+    source: str
+    words: int
+    dims: int
+    size: int  # bytes on disk
+
+
+@dataclass(frozen=True)
+class CatalogueListing:
+    """A gensim-data model that can be named with --model, and whether it is converted already."""
+
+    name: str
+    download_size: int
+    words: int
+    dims: int
+    cached: bool
+
+
+@dataclass(frozen=True)
+class ModelsListing:
+    """Everything ``latent models`` shows: the default, the cache and the catalogue."""
+
+    default: str
+    builtin: tuple[str, ...]
+    cached: tuple[CachedModel, ...]
+    catalogue: tuple[CatalogueListing, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class NormStats:
+    minimum: float
+    mean: float
+    median: float
+    maximum: float
+    zero_vectors: int
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """One model in detail: size, norms, a few words, and how long opening it took."""
+
+    model: str
+    source: str
+    words: int
+    dims: int
+    norms: NormStats
+    sample: tuple[str, ...]
+    subwords: bool
+    open_seconds: float
+    cache_path: str | None
+    size: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class RemovedModels:
+    """The cache entries ``latent models rm`` deleted."""
+
+    name: str
+    removed: tuple[str, ...]
+    freed: int  # bytes
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,96 @@
+"""Results of `latent cluster` and `latent map`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """One group of words: its label (the nearest outside word to its centre) and its members."""
+
+    label: str
+    label_similarity: float
+    members: tuple[str, ...]
+    cohesion: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "size": len(self.members)}
+
+
+@dataclass(frozen=True)
+class KScore:
+    k: int
+    silhouette: float
+
+
+@dataclass(frozen=True)
+class ClusterResult:
+    """Words grouped by cosine geometry; ``silhouette`` is None where it is undefined (k=1 or n)."""
+
+    model: str
+    method: str
+    k: int
+    auto: bool
+    silhouette: float | None
+    candidates: tuple[KScore, ...]
+    clusters: tuple[Cluster, ...]
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "clusters": [cluster.to_dict() for cluster in self.clusters]}
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """A word on the map; ``given`` is False for words added by ``--neighbors``."""
+
+    word: str
+    x: float
+    y: float
+    cluster: int
+    trust: float
+    given: bool
+
+
+@dataclass(frozen=True)
+class Axis:
+    """What a map axis means: a name, and for a semantic axis the words at its two ends."""
+
+    name: str
+    low: str | None = None
+    high: str | None = None
+    explained_variance: float | None = None
+
+
+@dataclass(frozen=True)
+class MapResult:
+    """Words projected to 2-D, clustered, with how far the picture keeps their neighbourhoods.
+
+    ``points`` are in order of importance (given words first, then by frequency rank); ``trust``
+    is the mean over points of the share of each word's ``trust_k`` nearest neighbours in the full
+    space that are also among its nearest on the map.
+    """
+
+    model: str
+    method: str
+    points: tuple[MapPoint, ...]
+    trust: float
+    trust_k: int
+    x_axis: Axis
+    y_axis: Axis
+    clustering: ClusterResult
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model, "method": self.method,
+            "points": [{**asdict(point), "cluster_label": self.clustering.clusters[point.cluster]
+                        .label} for point in self.points],
+            "trust": self.trust, "trust_k": self.trust_k,
+            "x_axis": asdict(self.x_axis), "y_axis": asdict(self.y_axis),
+            "k": self.clustering.k, "silhouette": self.clustering.silhouette,
+            "clusters": [cluster.to_dict() for cluster in self.clustering.clusters],
+            "notes": list(self.notes),
+        }
