@@ -116,14 +116,16 @@ def _describe(space: Space, selection: WordSelection, vectors: Matrix,
                  key=lambda label: (-int(np.sum(labels == label)), int(np.argmax(labels == label))))
     members = [np.flatnonzero(labels == label) for label in ids]
     centres = np.stack([_unit(vectors[rows].mean(axis=0)) for rows in members])
-    label_scores = np.asarray(centres @ space.vectors.T)
-    label_scores[:, list(selection.rows)] = -np.inf  # not a word being clustered,
-    label_scores[:, np.asarray(space.norms) == 0] = -np.inf  # nor one without a direction
+    label_scores = np.asarray(space.vectors @ centres.T)  # one product for every centre
+    label_scores[list(selection.rows)] = -np.inf  # not a word being clustered,
+    label_scores[np.asarray(space.norms) == 0] = -np.inf  # nor one without a direction
+    best_rows = label_scores.argmax(axis=0)
     clusters = []
     for index, rows in enumerate(members):
         similarity = vectors[rows] @ centres[index]
         order = rows[np.argsort(-similarity, kind="stable")]
-        [(best, score)] = space.top(label_scores[index], 1)
+        best = int(best_rows[index])
+        score = float(label_scores[best, index])
         label, label_similarity = ((space.vocabulary.word(best), score) if score > -np.inf
                                    else (selection.words[order[0]], float(similarity.max())))
         clusters.append(Cluster(label=label, label_similarity=label_similarity,
