@@ -65,11 +65,21 @@ app = typer.Typer(
     help="Explore the latent space of embedding models from the terminal.",
     epilog=(
         "Examples:\n\n\b\n"
-        "  latent neighbors king                      nearest words to 'king'\n"
-        "  latent neighbors Paris \"king - man\"        two queries, one an expression\n"
-        "  latent analogy king - man + woman          king is to man as ? is to woman\n"
-        "  latent analogy 'man : king :: woman : ?'   the same, in classic notation\n"
-        "  latent analogy king - man + woman --method mul --json"
+        "  latent explain                            a guided tour, for newcomers\n"
+        "  latent neighbors king                     nearest words to 'king'\n"
+        "  latent analogy king - man + woman         king is to man as ? is to woman\n"
+        "  latent cluster dog cat red blue paris     words grouped by meaning\n"
+        "  latent map dog cat red blue --neighbors 5 a 2-D map in the terminal\n"
+        "  latent axis bad good --top 5000           words along a direction\n"
+        "  latent steer king --toward woman          a word moved along a direction\n"
+        "  latent path cat dog                       a straight walk between words\n"
+        "  latent odd breakfast lunch dinner car     the word that does not belong\n"
+        "  latent similarity cat dog car             cosine similarities\n"
+        "  latent compare glove-6b-50d FILE          two models' neighbourhoods\n"
+        "  latent evaluate analogies                 gensim's benchmark, exactly\n"
+        "  latent models                             models you have and can get\n"
+        "\n"
+        "Every command takes --model/-m NAME|PATH and --json."
     ),
     no_args_is_help=True,
     add_completion=False,
