@@ -18,8 +18,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import timed_process
 
 BASELINE = r"""
 import sys
@@ -53,12 +54,6 @@ else:
 """
 
 
-def timed(command: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -84,8 +79,8 @@ def main() -> None:
             baseline = [sys.executable, "-c", BASELINE, entry, *baseline_args]
             times: dict[str, list[float]] = {"latent": [], "sklearn": []}
             for _ in range(args.runs):
-                times["latent"].append(timed(ours, env))
-                times["sklearn"].append(timed(baseline, env))
+                times["latent"].append(timed_process(ours, env))
+                times["sklearn"].append(timed_process(baseline, env))
             latent_s, sklearn_s = (statistics.median(times[side]) for side in times)
             print(f"{name:20s} latent {latent_s:7.2f} s   sklearn script {sklearn_s:7.2f} s   "
                   f"ratio {latent_s / sklearn_s:.2f}x (target <= 1.2)   [{args.runs} runs]",
