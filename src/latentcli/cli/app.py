@@ -123,10 +123,6 @@ def open_model(model: str, environment: Environment, limit: int | None = None,
     return open_space(model, environment, limit, trust)
 
 
-def print_notes(environment: Environment, notes: Sequence[str]) -> None:
-    environment.notes(notes)
-
-
 def emit_json(environment: Environment, results: Sequence[HasDict]) -> None:
     from latentcli.render.jsonout import emit
 

@@ -17,7 +17,6 @@ from latentcli.cli.app import (
     app,
     emit_json,
     open_model,
-    print_notes,
 )
 from latentcli.environment import Environment
 from latentcli.errors import LatentError, UsageError
@@ -84,7 +83,7 @@ def cluster(
     space = open_model(model, environment, limit, trust)
     selection = select_words(space, _typed_words(words, from_file), top, strict)
     result = find_clusters(space, selection, wanted, method, seed)
-    print_notes(environment, result.notes)
+    environment.notes(result.notes)
     if json:
         emit_json(environment, [result])
         return
@@ -144,7 +143,7 @@ def map_(
     selection = select_words(space, _typed_words(words, from_file), top, strict)
     selection = add_neighbours(space, selection, neighbors)
     result = project_map(space, selection, method or "pca", x_axis, y_axis, wanted, seed)
-    print_notes(environment, result.notes)
+    environment.notes(result.notes)
     if html is not None:
         from latentcli.render.htmlmap import map_html
 
