@@ -16,12 +16,14 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import numpy.typing as npt
 
 from latentcli.vocabulary import OFFSETS_FILE, SORTED_FILE, WORDS_FILE, write_vocabulary
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 FORMAT_VERSION = 1
 VECTORS_FILE = "vectors.npy"

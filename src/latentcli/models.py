@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-import numpy.typing as npt
 
 from latentcli import DEFAULT_MODEL
 from latentcli.cache import (
@@ -32,6 +31,8 @@ from latentcli.space import Space
 from latentcli.subwords import NGRAMS_FILE, Subwords
 
 if TYPE_CHECKING:
+    import numpy.typing as npt
+
     from latentcli.catalogue import CatalogueModel
 
 Progress = Callable[[int], None]

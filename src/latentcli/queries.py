@@ -9,13 +9,17 @@ a term's weight becomes its exponent). Input words are left out of the answers u
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import numpy.typing as npt
 
 from latentcli.errors import LatentError, UsageError
 from latentcli.expressions import parse
 from latentcli.results import AnalogyResult, NeighborsResult, Scored, WeightedWord
 from latentcli.space import Space, Vector, WordRow
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 METHODS = ("add", "mul")
 COSMUL_EPSILON = 1e-6  # as gensim: keeps a zero denominator finite

@@ -10,17 +10,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 
 from latentcli.cache import NORMS_FILE, VECTORS_FILE, normalise_rows
 from latentcli.errors import UnknownWordError
 from latentcli.subwords import Subwords
 from latentcli.vocabulary import Vocabulary, vocabulary_from_words
 
-Matrix = npt.NDArray[np.float32]
-Vector = npt.NDArray[np.float32]
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+    Matrix = npt.NDArray[np.float32]
+    Vector = npt.NDArray[np.float32]
+else:  # annotations are never evaluated; numpy.typing costs ~10 ms of start-up
+    Matrix = Vector = np.ndarray
 
 
 @dataclass(frozen=True)

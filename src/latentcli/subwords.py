@@ -9,9 +9,12 @@ variant into ``len(ngrams)`` buckets, and the word's vector is the mean of those
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 NGRAMS_FILE = "ngrams.npy"
 _CONTINUATION_MASK, _CONTINUATION = 0xC0, 0x80

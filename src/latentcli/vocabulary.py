@@ -12,9 +12,12 @@ import mmap
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 WORDS_FILE = "words.txt"
 OFFSETS_FILE = "offsets.npy"
