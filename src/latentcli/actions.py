@@ -14,6 +14,7 @@ from latentcli import DEFAULT_MODEL
 from latentcli.environment import Environment
 
 if TYPE_CHECKING:
+    from latentcli.render.jsonout import HasDict
     from latentcli.space import Space
 
 
@@ -31,6 +32,14 @@ class ModelChoice:
         return open_space(self.spec, environment, self.limit, self.trust)
 
 
+def emit_json(environment: Environment, results: Sequence[HasDict]) -> None:
+    """``--json``: one object per result, one per line, on stdout."""
+    from latentcli.render.jsonout import emit
+
+    for result in results:
+        emit(result, environment.stdout)
+
+
 def run_neighbors(environment: Environment, words: Sequence[str], top: int, model: ModelChoice,
                   json: bool) -> None:
     from latentcli.queries import neighbors
@@ -40,10 +49,7 @@ def run_neighbors(environment: Environment, words: Sequence[str], top: int, mode
     for result in results:
         environment.notes(result.notes)
     if json:
-        from latentcli.render.jsonout import emit
-
-        for result in results:
-            emit(result, environment.stdout)
+        emit_json(environment, results)
         return
     from latentcli.render.tables import neighbors_table
 
@@ -60,9 +66,7 @@ def run_analogy(environment: Environment, expression: Sequence[str], top: int, m
     result = analogy(space, " ".join(expression), top, method, allow_inputs)
     environment.notes(result.notes)
     if json:
-        from latentcli.render.jsonout import emit
-
-        emit(result, environment.stdout)
+        emit_json(environment, [result])
         return
     from latentcli.render.tables import analogy_table
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
@@ -20,10 +20,6 @@ from typer.exceptions import Abort
 from latentcli import DEFAULT_MODEL as DEFAULT_MODEL  # re-exported for the command modules
 from latentcli import __version__
 from latentcli.environment import Environment
-
-if TYPE_CHECKING:
-    from latentcli.render.jsonout import HasDict
-    from latentcli.space import Space
 
 
 class LatentGroup(TyperGroup):
@@ -114,17 +110,3 @@ def _root(
         "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ) -> None:
     """Explore the latent space of embedding models from the terminal."""
-
-
-def open_model(model: str, environment: Environment, limit: int | None = None,
-               trust: bool = False) -> Space:
-    from latentcli.models import open_space
-
-    return open_space(model, environment, limit, trust)
-
-
-def emit_json(environment: Environment, results: Sequence[HasDict]) -> None:
-    from latentcli.render.jsonout import emit
-
-    for result in results:
-        emit(result, environment.stdout)

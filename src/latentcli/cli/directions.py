@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from latentcli.cli.app import DEFAULT_MODEL, JsonOption, ModelOption, app, emit_json, open_model
+from latentcli.actions import ModelChoice, emit_json
+from latentcli.cli.app import (
+    DEFAULT_MODEL,
+    JsonOption,
+    LimitOption,
+    ModelOption,
+    TrustOption,
+    app,
+)
 from latentcli.environment import Environment
 
 if TYPE_CHECKING:
@@ -43,13 +51,16 @@ def axis(
     ] = 1000,
     show: ShowOption = 10,
     model: ModelOption = DEFAULT_MODEL,
+    limit: LimitOption = None,
+    trust: TrustOption = False,
     json: JsonOption = False,
 ) -> None:
     """Rank words by their projection on the direction from A to B."""
     from latentcli.analysis.directions import axis as rank
 
     environment = Environment()
-    result = rank(open_model(model, environment), start, end, pair or [], words or [], top, show)
+    space = ModelChoice(model, limit, trust).open(environment)
+    result = rank(space, start, end, pair or [], words or [], top, show)
     _finish(environment, result, result.notes, json, "axis_table")
 
 
@@ -66,13 +77,16 @@ def steer(
     top: Annotated[int, typer.Option(
         "--top", "-n", metavar="N", help="Neighbours shown at each step.")] = 5,
     model: ModelOption = DEFAULT_MODEL,
+    limit: LimitOption = None,
+    trust: TrustOption = False,
     json: JsonOption = False,
 ) -> None:
     """Move a word along a direction and watch its nearest neighbours change."""
     from latentcli.analysis.directions import steer as move
 
     environment = Environment()
-    result = move(open_model(model, environment), word, toward, away, strength, steps, top)
+    space = ModelChoice(model, limit, trust).open(environment)
+    result = move(space, word, toward, away, strength, steps, top)
     _finish(environment, result, result.notes, json, "steer_table")
 
 
@@ -82,13 +96,15 @@ def path(
     end: Annotated[str, typer.Argument(metavar="B")],
     steps: Annotated[int, typer.Option("--steps", metavar="N", help="Steps from A to B.")] = 8,
     model: ModelOption = DEFAULT_MODEL,
+    limit: LimitOption = None,
+    trust: TrustOption = False,
     json: JsonOption = False,
 ) -> None:
     """Walk in a straight line from A to B: the nearest word at each step."""
     from latentcli.analysis.directions import path as walk
 
     environment = Environment()
-    result = walk(open_model(model, environment), start, end, steps)
+    result = walk(ModelChoice(model, limit, trust).open(environment), start, end, steps)
     _finish(environment, result, result.notes, json, "path_table")
 
 
@@ -96,13 +112,15 @@ def path(
 def odd(
     words: Annotated[list[str], typer.Argument(metavar="WORD...", help="Three words or more.")],
     model: ModelOption = DEFAULT_MODEL,
+    limit: LimitOption = None,
+    trust: TrustOption = False,
     json: JsonOption = False,
 ) -> None:
     """The word that does not belong (gensim doesnt_match)."""
     from latentcli.analysis.directions import odd_one_out
 
     environment = Environment()
-    result = odd_one_out(open_model(model, environment), words)
+    result = odd_one_out(ModelChoice(model, limit, trust).open(environment), words)
     _finish(environment, result, result.notes, json, "odd_table")
 
 
@@ -111,13 +129,15 @@ def odd(
 def similarity(
     words: Annotated[list[str], typer.Argument(metavar="A B [C...]", help="Two words or more.")],
     model: ModelOption = DEFAULT_MODEL,
+    limit: LimitOption = None,
+    trust: TrustOption = False,
     json: JsonOption = False,
 ) -> None:
     """Cosine similarity of two words, or the matrix for more."""
     from latentcli.analysis.directions import similarity as measure
 
     environment = Environment()
-    result = measure(open_model(model, environment), words)
+    result = measure(ModelChoice(model, limit, trust).open(environment), words)
     _finish(environment, result, result.notes, json, "similarity_table")
 
 
@@ -132,13 +152,15 @@ def compare(
     ] = 1000,
     k: Annotated[int, typer.Option("-k", metavar="K", help="Neighbours per word.")] = 10,
     show: ShowOption = 10,
+    limit: LimitOption = None,
+    trust: TrustOption = False,
     json: JsonOption = False,
 ) -> None:
     """How alike two models' neighbourhoods are (mean top-k overlap)."""
     from latentcli.analysis.comparison import compare as contrast
 
     environment = Environment()
-    first = open_model(model_a, environment)
-    second = open_model(model_b, environment)
+    first = ModelChoice(model_a, limit, trust).open(environment)
+    second = ModelChoice(model_b, limit, trust).open(environment)
     result = contrast(first, second, words or [], top, k, show)
     _finish(environment, result, result.notes, json, "compare_table")

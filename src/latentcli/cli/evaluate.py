@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from latentcli.cli.app import DEFAULT_MODEL, JsonOption, ModelOption, app, emit_json, open_model
+from latentcli.actions import ModelChoice, emit_json
+from latentcli.cli.app import (
+    DEFAULT_MODEL,
+    JsonOption,
+    LimitOption,
+    ModelOption,
+    TrustOption,
+    app,
+)
 from latentcli.environment import Environment
 
 evaluate = typer.Typer(
@@ -30,6 +38,8 @@ def analogies(
     method: Annotated[str, typer.Option(
         "--method", metavar="add|mul", help="add: 3CosAdd (as gensim); mul: 3CosMul.")] = "add",
     model: ModelOption = DEFAULT_MODEL,
+    limit: LimitOption = None,
+    trust: TrustOption = False,
     json: JsonOption = False,
 ) -> None:
     """Analogy accuracy (gensim evaluate_word_analogies), per section and in total."""
@@ -37,7 +47,7 @@ def analogies(
     from latentcli.render.directions import analogy_evaluation_table, progress
 
     environment = Environment()
-    space = open_model(model, environment)
+    space = ModelChoice(model, limit, trust).open(environment)
     path = file or default_benchmark(ANALOGY_FILE)
     with progress(environment.stderr, "Answering analogies") as report:
         result = evaluate_analogies(space, path, restrict, method, report)
@@ -55,6 +65,8 @@ def similarity(
     ] = None,
     restrict: RestrictOption = 300_000,
     model: ModelOption = DEFAULT_MODEL,
+    limit: LimitOption = None,
+    trust: TrustOption = False,
     json: JsonOption = False,
 ) -> None:
     """Pearson and Spearman correlation with human similarity scores (gensim
@@ -62,7 +74,7 @@ def similarity(
     from latentcli.analysis.evaluation import PAIR_FILES, default_benchmark, evaluate_pairs
 
     environment = Environment()
-    space = open_model(model, environment)
+    space = ModelChoice(model, limit, trust).open(environment)
     paths = files or [default_benchmark(name) for name in PAIR_FILES]
     results = [evaluate_pairs(space, path, restrict) for path in paths]
     if json:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from latentcli.actions import ModelChoice, emit_json
 from latentcli.cli.app import (
     DEFAULT_MODEL,
     JsonOption,
@@ -15,8 +16,6 @@ from latentcli.cli.app import (
     TopOption,
     TrustOption,
     app,
-    emit_json,
-    open_model,
 )
 from latentcli.environment import Environment
 from latentcli.errors import UsageError
@@ -60,7 +59,7 @@ def explain(
         if section not in SECTIONS:
             raise UsageError(f"no tour section {section!r}: choose from {', '.join(SECTIONS)}")
         names = [section]
-    space = open_model(model, environment, limit, trust)
+    space = ModelChoice(model, limit, trust).open(environment)
     pause = (not json and not all_sections and len(names) > 1 and sys.stdin.isatty()
              and environment.interactive)
     for number, name in enumerate(names, 1):
@@ -88,7 +87,7 @@ def _explain_words(environment: Environment, text: str, expect: str | None, top:
     if single and expect is not None:
         raise UsageError("--expect needs an expression, like: latent explain king - man + woman "
                          "--expect queen")
-    space = open_model(model, environment, limit, trust)
+    space = ModelChoice(model, limit, trust).open(environment)
     check_top(space, top)
     from latentcli.render.explain import expression_explanation, word_explanation
 

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from latentcli.cli.app import JsonOption, LimitOption, TrustOption, app, emit_json
+from latentcli.actions import emit_json
+from latentcli.cli.app import JsonOption, LimitOption, TrustOption, app
 from latentcli.environment import Environment
 
 models_app = typer.Typer(

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from latentcli.actions import ModelChoice, emit_json
 from latentcli.cli.app import (
     DEFAULT_MODEL,
     JsonOption,
@@ -15,8 +16,6 @@ from latentcli.cli.app import (
     ModelOption,
     TrustOption,
     app,
-    emit_json,
-    open_model,
 )
 from latentcli.environment import Environment
 from latentcli.errors import LatentError, UsageError
@@ -80,7 +79,7 @@ def cluster(
 
     environment = Environment()
     wanted = _parse_k(k, "--k")
-    space = open_model(model, environment, limit, trust)
+    space = ModelChoice(model, limit, trust).open(environment)
     selection = select_words(space, _typed_words(words, from_file), top, strict)
     result = find_clusters(space, selection, wanted, method, seed)
     environment.notes(result.notes)
@@ -139,7 +138,7 @@ def map_(
         from latentcli.render.plots import fit_terminal
 
         size = fit_terminal(width, height)
-    space = open_model(model, environment, limit, trust)
+    space = ModelChoice(model, limit, trust).open(environment)
     selection = select_words(space, _typed_words(words, from_file), top, strict)
     selection = add_neighbours(space, selection, neighbors)
     result = project_map(space, selection, method or "pca", x_axis, y_axis, wanted, seed)
