@@ -117,6 +117,10 @@ class Space:
             self._built[word] = len(self) + len(self._built_units) - 1
         return WordRow(word, word, self._built[word], subword=True)
 
+    def known(self, words: Iterable[str]) -> list[str]:
+        """The ``words`` the vocabulary has exactly (no lower-case fallback), in order."""
+        return [word for word in words if self.vocabulary.row(word) is not None]
+
     def unit(self, row: int) -> Vector:
         if row >= len(self):
             return self._built_units[row - len(self)]

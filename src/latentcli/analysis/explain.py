@@ -10,6 +10,8 @@ of the same relation in gensim's analogy benchmark.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from latentcli.analysis.contributions import decompose
@@ -24,6 +26,9 @@ from latentcli.results.explain import (
 )
 from latentcli.space import Space
 
+if TYPE_CHECKING:
+    from latentcli.queries import ResolvedExpression
+
 NAMED_AXES: dict[str, tuple[tuple[str, str], ...]] = {
     "gender": (("man", "woman"), ("he", "she"), ("boy", "girl"), ("king", "queen")),
     "sentiment": (("bad", "good"), ("sad", "happy"), ("terrible", "wonderful")),
@@ -36,16 +41,12 @@ NEIGHBOURHOOD = 30
 DECOMPOSED = 3
 
 
-def _known(space: Space, words: tuple[str, ...]) -> list[str]:
-    return [word for word in words if space.vocabulary.row(word) is not None]
-
-
 def named_axis(space: Space, pairs: tuple[tuple[str, str], ...]) -> np.ndarray | None:
     """The unit mean of the pairs' differences, from the pairs this model has; None if none."""
     from latentcli.analysis.directions import direction
 
     present = [(space.lookup(a), space.lookup(b)) for a, b in pairs
-               if len(_known(space, (a, b))) == 2]
+               if len(space.known((a, b))) == 2]
     return direction(space, present) if present else None
 
 
@@ -124,12 +125,9 @@ def _rank(scores: np.ndarray, target: int, inputs: list[int]) -> int:
     return int(np.count_nonzero(higher)) + 1
 
 
-def _offset(space: Space, query: object) -> OffsetExplanation | None:
+def _offset(space: Space, query: ResolvedExpression) -> OffsetExplanation | None:
     """What the expression adds to its first word, and whether that offset is a consistent
     relation: its cosine with the offsets of other pairs of the same benchmark section."""
-    from latentcli.queries import ResolvedExpression
-
-    assert isinstance(query, ResolvedExpression)
     positives = [i for i, w in enumerate(query.weights) if w > 0]
     negatives = [i for i, w in enumerate(query.weights) if w < 0]
     if len(positives) < 2 or not negatives:
@@ -173,6 +171,6 @@ def _relation_pairs(space: Space, start: str, end: str) -> tuple[str | None, lis
         if wanted in pairs:
             found = sorted({(a.lower(), b.lower()) for a, b in pairs if (a, b) != wanted})
             usable = [(a, b) for a, b in found
-                      if a != b and len(_known(space, (a, b))) == 2]
+                      if a != b and len(space.known((a, b))) == 2]
             return section.name, usable
     return None, []

@@ -7,7 +7,7 @@ enough words is skipped with a note, so the tour works on any model.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import numpy as np
 
@@ -50,10 +50,6 @@ class SectionSkipped(LatentError):
     """A section cannot run on this model (its words are missing); the tour notes it and goes on."""
 
 
-def _present(space: Space, words: Sequence[str]) -> list[str]:
-    return [word for word in words if space.vocabulary.row(word) is not None]
-
-
 def _cosine(space: Space, a: str, b: str) -> float:
     return float(space.unit(space.lookup(a).row) @ space.unit(space.lookup(b).row))
 
@@ -63,7 +59,7 @@ def map_section(space: Space) -> MapSection:
     from latentcli.analysis.projection import project_map
     from latentcli.analysis.words import select_words
 
-    groups = {name: _present(space, words) for name, words in GROUPS.items()}
+    groups = {name: space.known(words) for name, words in GROUPS.items()}
     groups = {name: words for name, words in groups.items() if len(words) >= 2}
     if len(groups) < 2:
         raise SectionSkipped("fewer than two of the tour's word groups are in this model")
@@ -80,7 +76,7 @@ def map_section(space: Space) -> MapSection:
 
 def vector_section(space: Space) -> VectorSection:
     """One word as the list of numbers it really is, and what cosine similarity says of pairs."""
-    present = _present(space, VECTOR_WORD)
+    present = space.known(VECTOR_WORD)
     if not present:
         raise SectionSkipped("none of the tour's example words are in this model")
     word = present[0]
@@ -88,7 +84,7 @@ def vector_section(space: Space) -> VectorSection:
     assert row is not None
     values = np.asarray(space.unit(row), dtype=np.float64) * float(space.norms[row])
     pairs = tuple(PairSimilarity(a, b, _cosine(space, a, b)) for a, b in PAIRS
-                  if len(_present(space, (a, b))) == 2)
+                  if len(space.known((a, b))) == 2)
     return VectorSection(name="vector", title="A word is a list of numbers", word=word,
                          values=tuple(float(v) for v in values), norm=float(space.norms[row]),
                          rank=row + 1, vocabulary_size=len(space), pairs=pairs,
@@ -99,7 +95,7 @@ def math_section(space: Space) -> MathSection:
     """king - man + woman: the answers, and how much each term gave the top one."""
     from latentcli.queries import analogy
 
-    if len(_present(space, ANALOGY)) < len(ANALOGY):
+    if len(space.known(ANALOGY)) < len(ANALOGY):
         raise SectionSkipped("the words king, man and woman are not all in this model")
     text = f"{ANALOGY[0]} - {ANALOGY[1]} + {ANALOGY[2]}"
     result = analogy(space, text, 5)
@@ -115,7 +111,7 @@ def squeeze_section(space: Space) -> SqueezeSection:
     from latentcli.analysis.projection import project_map
     from latentcli.analysis.words import add_neighbours, select_words
 
-    seeds = _present(space, [group[0] for group in GROUPS.values()])
+    seeds = space.known([group[0] for group in GROUPS.values()])
     if len(seeds) < 2:
         raise SectionSkipped("too few of the tour's words are in this model")
     selection = add_neighbours(space, select_words(space, seeds), 7)
@@ -135,11 +131,11 @@ def directions_section(space: Space) -> DirectionsSection:
     from latentcli.analysis.directions import axis, steer
 
     low, high, pairs = SENTIMENT
-    ranked = _present(space, RANKED)
-    if len(_present(space, (low, high))) < 2 or len(ranked) < 3 \
-            or len(_present(space, STEERED)) < 3:
+    ranked = space.known(RANKED)
+    if len(space.known((low, high))) < 2 or len(ranked) < 3 \
+            or len(space.known(STEERED)) < 3:
         raise SectionSkipped("the words of this section are not in this model")
-    usable = [pair for pair in pairs if len(_present(space, tuple(pair.split(":")))) == 2]
+    usable = [pair for pair in pairs if len(space.known(tuple(pair.split(":")))) == 2]
     word, away, toward = STEERED
     return DirectionsSection(
         name="directions", title="Directions", axis=axis(space, low, high, usable, ranked),
