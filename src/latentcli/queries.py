@@ -62,11 +62,17 @@ def check_top(space: Space, top: int) -> None:
         raise UsageError(f"-n/--top {top} is more than the {len(space)} words in {space.name}")
 
 
-def combined_vector(space: Space, rows: list[int], weights: list[float]) -> Vector:
-    """The unit-length weighted sum of the rows' unit vectors (gensim's ``get_mean_vector``)."""
+def weighted_sum(space: Space, rows: list[int], weights: list[float]) -> Vector:
+    """The weighted sum of the rows' unit vectors."""
     total = np.zeros(space.dims, dtype=np.float32)
     for row, weight in zip(rows, weights, strict=True):
         total += np.float32(weight) * space.unit(row)
+    return total
+
+
+def combined_vector(space: Space, rows: list[int], weights: list[float]) -> Vector:
+    """The unit-length weighted sum of the rows' unit vectors (gensim's ``get_mean_vector``)."""
+    total = weighted_sum(space, rows, weights)
     length = float(np.linalg.norm(total))
     if length == 0.0:
         raise LatentError("the expression adds up to the zero vector, which has no direction")

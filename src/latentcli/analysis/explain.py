@@ -128,33 +128,29 @@ def _rank(scores: np.ndarray, target: int, inputs: list[int]) -> int:
 def _offset(space: Space, query: ResolvedExpression) -> OffsetExplanation | None:
     """What the expression adds to its first word, and whether that offset is a consistent
     relation: its cosine with the offsets of other pairs of the same benchmark section."""
+    from latentcli.analysis.directions import direction
+    from latentcli.queries import weighted_sum
+
     positives = [i for i, w in enumerate(query.weights) if w > 0]
     negatives = [i for i, w in enumerate(query.weights) if w < 0]
     if len(positives) < 2 or not negatives:
         return None
     base = positives[0]
     others = [i for i in range(len(query.rows)) if i != base]
-    total = np.zeros(space.dims, dtype=np.float32)
-    for i in others:
-        total += np.float32(query.weights[i]) * space.unit(query.rows[i].row)
+    own = [query.rows[i].row for i in others]
+    total = weighted_sum(space, own, [query.weights[i] for i in others])
     length = float(np.linalg.norm(total))
     if length == 0.0:
         return None
     unit = (total / np.float32(length)).astype(np.float32)
-    own = [query.rows[i].row for i in others]
     nearest = tuple((space.word(r), s) for r, s in space.top(space.similarities(unit), 5, own))
     start, end = query.rows[negatives[0]].word, query.rows[positives[1]].word
     section, pairs = _relation_pairs(space, start, end)
-    consistency = tuple(sorted(
-        (PairConsistency(a, b, float(unit @ _pair_unit(space, a, b))) for a, b in pairs),
-        key=lambda pair: -pair.similarity))
+    offsets = [(a, b, direction(space, [(space.lookup(a), space.lookup(b))])) for a, b in pairs]
+    consistency = tuple(sorted((PairConsistency(a, b, float(unit @ offset))
+                                for a, b, offset in offsets), key=lambda pair: -pair.similarity))
     return OffsetExplanation(start=start, end=end, length=length, nearest=nearest,
                              relation=section, consistency=consistency)
-
-
-def _pair_unit(space: Space, a: str, b: str) -> np.ndarray:
-    difference = space.unit(space.lookup(b).row) - space.unit(space.lookup(a).row)
-    return difference / max(float(np.linalg.norm(difference)), 1e-12)
 
 
 def _relation_pairs(space: Space, start: str, end: str) -> tuple[str | None, list[tuple[str, str]]]:
