@@ -8,7 +8,7 @@ import numpy as np
 
 from latentcli import DEFAULT_MODEL
 from latentcli.environment import Environment
-from latentcli.models import resolve
+from latentcli.store.resolve import resolve
 
 
 def gensim_builtin() -> Any:

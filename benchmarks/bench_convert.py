@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from latentcli.cache import write_entry
-from latentcli.readers import read_vectors
+from latentcli.store.cache import write_entry
+from latentcli.store.readers import read_vectors
 
 
 def write_files(directory: Path, rows: int, dims: int) -> tuple[Path, Path]:

@@ -25,7 +25,7 @@ from baselines import gensim_builtin
 from latentcli import DEFAULT_MODEL
 from latentcli.analysis.evaluation import ANALOGY_FILE, default_benchmark, evaluate_analogies
 from latentcli.environment import Environment
-from latentcli.models import open_space
+from latentcli.store.resolve import open_space
 
 
 def timed(action: Callable[[], float], repeats: int) -> tuple[float, float]:

@@ -49,7 +49,7 @@ def write_binary(path: Path, rows: int, dims: int) -> None:
 
 def run(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (GB) of ``latent args`` in a fresh process."""
-    code = ("import resource, sys\nfrom latentcli.cli import main\nsys.argv = ['latent', *"
+    code = ("import resource, sys\nfrom latentcli.entry import main\nsys.argv = ['latent', *"
             f"{args!r}]\ntry:\n    main()\nfinally:\n    print(resource.getrusage("
             "resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)")
     started = time.perf_counter()

@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable
 
 from latentcli import DEFAULT_MODEL
+from latentcli.core.suggestions import suggest
 from latentcli.environment import Environment
-from latentcli.models import open_space
-from latentcli.suggestions import suggest
+from latentcli.store.resolve import open_space
 
 TYPOS = ["kingg", "queeen", "intelligense", "beautifull", "xyzzyq", "Pariis", "computr", "helo"]
 

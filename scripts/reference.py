@@ -13,7 +13,7 @@ from pathlib import Path
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from latentcli.cli import app
+from latentcli.cli.commands import app
 
 REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "reference.md"
 HEADER = """# Command reference

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from latentcli.cache import write_entry
+from latentcli.core.space import Space
 from latentcli.environment import Environment
-from latentcli.space import Space
+from latentcli.store.cache import write_entry
 
 # A tiny space whose geometry is known: royalty and gender along separate axes, fruit far away.
 TINY_WORDS = ["king", "queen", "man", "woman", "prince", "princess", "apple", "banana", "cherry",
@@ -58,7 +58,7 @@ def tiny_model(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def default_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A cache holding the built-in model, converted once for the whole session."""
-    from latentcli.models import DEFAULT_MODEL, open_space
+    from latentcli.store.resolve import DEFAULT_MODEL, open_space
 
     root = tmp_path_factory.mktemp("default-cache")
     previous = os.environ.get("LATENT_CACHE_DIR")
@@ -76,7 +76,7 @@ def default_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def glove(default_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Space]:
     """The built-in model, opened from the session's cache (which the test's env points at)."""
-    from latentcli.models import DEFAULT_MODEL, open_space
+    from latentcli.store.resolve import DEFAULT_MODEL, open_space
 
     monkeypatch.setenv("LATENT_CACHE_DIR", str(default_cache))
     yield open_space(DEFAULT_MODEL, Environment())
@@ -87,7 +87,7 @@ def gensim_glove(default_cache: Path):  # type: ignore[no-untyped-def]
     """gensim KeyedVectors over exactly the built-in model's raw vectors and words."""
     from gensim.models import KeyedVectors
 
-    from latentcli.models import DEFAULT_MODEL, resolve
+    from latentcli.store.resolve import DEFAULT_MODEL, resolve
 
     loaded = resolve(DEFAULT_MODEL).load(Environment())
     keyed = KeyedVectors(vector_size=loaded.matrix.shape[1])

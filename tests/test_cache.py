@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 
 from conftest import TINY_VECTORS, TINY_WORDS
-from latentcli import models
-from latentcli.cache import META_FILE, VECTORS_FILE, cache_root, read_meta
+from latentcli.core.vocabulary import OFFSETS_FILE, WORDS_FILE
 from latentcli.environment import Environment
 from latentcli.errors import ModelError
-from latentcli.vocabulary import OFFSETS_FILE, WORDS_FILE
+from latentcli.store import resolve as models
+from latentcli.store.cache import META_FILE, VECTORS_FILE, cache_root, read_meta
 
 
 class Recorder(Environment):
@@ -124,14 +124,14 @@ def test_a_crash_midway_leaves_no_entry_and_no_temp_dir(monkeypatch):
     def explode(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("latentcli.cache.write_vocabulary", explode)
+    monkeypatch.setattr("latentcli.store.cache.write_vocabulary", explode)
     with pytest.raises(KeyboardInterrupt):
         models.open_space("crashy", Recorder())
     assert list((cache_root() / "models").iterdir()) == []
 
 
 def test_an_unreadable_model_directory_is_a_clear_error(runner, tiny_model):
-    from latentcli.cli import app
+    from latentcli.cli.commands import app
 
     truncate_vectors(tiny_model)
     result = runner.invoke(app, ["neighbors", "king", "-m", str(tiny_model)])

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from latentcli.cli import app
+from latentcli.cli.commands import app
 
 
 def run(runner, *args):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from typer.main import get_command
 
-from latentcli.cli import app
+from latentcli.cli.commands import app
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = sorted(get_command(app).commands)  # type: ignore[attr-defined]

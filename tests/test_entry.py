@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from latentcli.cli import app
+from latentcli.cli.commands import app
 from latentcli.entry import _parse, fast_path
 from latentcli.environment import Environment
 

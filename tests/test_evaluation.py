@@ -13,9 +13,9 @@ from latentcli.analysis.evaluation import (
     evaluate_analogies,
     evaluate_pairs,
 )
-from latentcli.cli import app
-from latentcli.queries import analogy
-from latentcli.space import Space
+from latentcli.cli.commands import app
+from latentcli.core.queries import analogy
+from latentcli.core.space import Space
 
 TINY_QUESTIONS = """\
 : royalty

@@ -7,8 +7,8 @@ import pytest
 
 from latentcli.analysis.explain import NAMED_AXES, explain_expression, explain_word, named_axis
 from latentcli.analysis.tour import RANKED, question_sample, run_section
-from latentcli.cli import app
-from latentcli.queries import analogy, cosadd_scores
+from latentcli.cli.commands import app
+from latentcli.core.queries import analogy, cosadd_scores
 
 
 def test_word_explanation_on_the_real_model(glove):
@@ -53,7 +53,7 @@ def test_expect_rank_counts_the_words_that_score_higher(tiny_space):
 
 
 def _resolved(space):
-    from latentcli.queries import ResolvedExpression
+    from latentcli.core.queries import ResolvedExpression
 
     return ResolvedExpression(space, "king - man + woman")
 

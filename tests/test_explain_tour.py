@@ -8,9 +8,9 @@ import pytest
 
 from latentcli.analysis.contributions import decompose
 from latentcli.analysis.tour import SECTIONS, run_section
-from latentcli.cli import app
+from latentcli.cli.commands import app
+from latentcli.core.queries import analogy
 from latentcli.environment import Environment
-from latentcli.queries import analogy
 
 
 def test_contributions_add_up_to_the_3cosadd_score(tiny_space):
@@ -24,7 +24,7 @@ def test_contributions_add_up_to_the_3cosadd_score(tiny_space):
 
 
 def test_contributions_follow_the_formula_on_hand_made_vectors():
-    from latentcli.space import Space
+    from latentcli.core.space import Space
 
     space = Space.from_vectors("axes", ["x", "y", "z"], np.eye(3))
     parts = decompose(space, [0, 1], [1.0, -1.0], 0)  # q = x - y, |q| = sqrt(2); answer x

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from latentcli.core.expressions import parse
 from latentcli.errors import ExpressionError, LatentError
-from latentcli.expressions import parse
 
 
 def terms(text):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from latentcli.queries import analogy, neighbors
+from latentcli.core.queries import analogy, neighbors
 
 SAMPLE = ["king", "paris", "computer", "happy", "run", "the", "1990", "beautiful", "dna", "oil",
           "frog", "democracy", "blue", "quickly", "guitar"]

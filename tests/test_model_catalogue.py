@@ -14,9 +14,9 @@ import pytest
 
 import vectorfiles
 from conftest import TINY_VECTORS, TINY_WORDS
-from latentcli.cache import cache_root
-from latentcli.catalogue import CATALOGUE
-from latentcli.cli import app
+from latentcli.cli.commands import app
+from latentcli.store.cache import cache_root
+from latentcli.store.catalogue import CATALOGUE
 
 NAME = "glove-wiki-gigaword-50"
 

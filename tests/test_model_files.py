@@ -14,9 +14,9 @@ import pytest
 
 import vectorfiles
 from conftest import TINY_VECTORS, TINY_WORDS
-from latentcli.cache import cache_root
-from latentcli.cli import app
-from latentcli.readers import read_vectors
+from latentcli.cli.commands import app
+from latentcli.store.cache import cache_root
+from latentcli.store.readers import read_vectors
 
 
 def neighbors(runner, model: Path, *extra: str, word: str = "king"):  # type: ignore[no-untyped-def]
@@ -215,7 +215,7 @@ class FakeTerminal(io.StringIO):
 
 def test_progress_is_drawn_on_a_terminal_only(tmp_path):
     from latentcli.environment import Environment
-    from latentcli.models import open_space
+    from latentcli.store.resolve import open_space
 
     path = vectorfiles.glove(tmp_path / "g.txt")
     terminal, pipe = FakeTerminal(), io.StringIO()

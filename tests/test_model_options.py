@@ -6,7 +6,7 @@ import pytest
 from typer.main import get_command
 
 from conftest import TINY_VECTORS, TINY_WORDS
-from latentcli.cli import app
+from latentcli.cli.commands import app
 
 
 @pytest.fixture

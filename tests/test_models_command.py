@@ -8,8 +8,8 @@ import numpy as np
 
 import vectorfiles
 from conftest import TINY_VECTORS, TINY_WORDS
-from latentcli.cache import cache_root, write_entry
-from latentcli.cli import app
+from latentcli.cli.commands import app
+from latentcli.store.cache import cache_root, write_entry
 
 CATALOGUE_NAMES = [
     "glove-wiki-gigaword-50", "glove-wiki-gigaword-100", "glove-wiki-gigaword-200",

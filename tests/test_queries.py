@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
+from latentcli.core.queries import analogy, neighbors
 from latentcli.errors import LatentError, UnknownWordError, UsageError
-from latentcli.queries import analogy, neighbors
 
 
 def words(scored):

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import vectorfiles
 from conftest import TINY_VECTORS, TINY_WORDS
 from latentcli.errors import LatentError
-from latentcli.readers import read_vectors
+from latentcli.store.readers import read_vectors
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

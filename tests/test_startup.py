@@ -7,7 +7,8 @@ import sys
 import pytest
 
 HEAVY = {"gensim", "sklearn", "scipy", "pyarrow", "plotext", "typer", "pydantic"}
-AVOIDABLE = {"numpy.typing", "platformdirs", "hashlib", "latentcli.catalogue"}  # ~20 ms together
+# ~20 ms together:
+AVOIDABLE = {"numpy.typing", "platformdirs", "hashlib", "latentcli.store.catalogue"}
 
 
 def imported_modules(args, env):

@@ -18,10 +18,10 @@ from sklearn.metrics import silhouette_score
 from latentcli.analysis.clustering import cluster
 from latentcli.analysis.projection import AxisSpec, neighbourhood_trust, project_map
 from latentcli.analysis.words import add_neighbours, select_words
-from latentcli.cache import write_entry
-from latentcli.cli import app
+from latentcli.cli.commands import app
 from latentcli.errors import LatentError, UnknownWordError, UsageError
 from latentcli.render.plots import GLYPHS, layout_labels, map_plot, to_cells
+from latentcli.store.cache import write_entry
 
 GROUPS = ["king", "queen", "prince", "princess", "apple", "banana", "cherry"]
 

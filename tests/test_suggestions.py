@@ -2,8 +2,8 @@
 
 import pytest
 
+from latentcli.core.suggestions import edit_distance, suggest
 from latentcli.errors import UnknownWordError
-from latentcli.suggestions import edit_distance, suggest
 
 
 @pytest.mark.parametrize(("a", "b", "distance"), [

@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from latentcli.vocabulary import Vocabulary, vocabulary_from_words, write_vocabulary
+from latentcli.core.vocabulary import Vocabulary, vocabulary_from_words, write_vocabulary
 
 words_strategy = st.lists(
     st.text(st.characters(blacklist_characters="\n", blacklist_categories=("Cs",)), min_size=1,

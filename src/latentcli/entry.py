@@ -3,7 +3,7 @@
 Typer builds a pydantic adapter for every parameter at start-up, which costs more than the whole
 query. A plain ``latent neighbors …`` or ``latent analogy …`` (only the options listed in
 `_OPTIONS`, no help, nothing unusual) is therefore parsed here and handed to the same
-`latentcli.actions` functions the Typer commands call; anything else, including every malformed
+`latentcli.cli.command` functions the Typer commands call; anything else, including every malformed
 command line, goes to Typer, so usage errors and help always come from one place.
 tests/test_entry.py checks that both doors give identical output for the same arguments.
 """
@@ -70,7 +70,7 @@ def fast_path(argv: Sequence[str], environment: Environment) -> Callable[[], Non
     if parsed is None:
         return None
     command, positionals, options = parsed
-    from latentcli.actions import ModelChoice, run_analogy, run_neighbors
+    from latentcli.cli.command import ModelChoice, run_analogy, run_neighbors
 
     top = int(str(options.get("top", "10")))
     spec = str(options["model"] if "model" in options
@@ -88,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     environment = Environment()
     query = fast_path(sys.argv[1:] if argv is None else argv, environment)
     if query is None:
-        from latentcli.cli import app
+        from latentcli.cli.commands import app
 
         app(args=argv)
         return

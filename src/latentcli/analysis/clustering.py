@@ -15,9 +15,9 @@ import numpy as np
 import numpy.typing as npt
 
 from latentcli.analysis.words import WordSelection
+from latentcli.core.space import Matrix, Space
 from latentcli.errors import UsageError
 from latentcli.results.structure import Cluster, ClusterResult, KScore
-from latentcli.space import Matrix, Space
 
 METHODS = ("kmeans", "agglomerative")
 AUTO_K_RANGE = range(2, 11)

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from latentcli.core.space import Matrix, Space
 from latentcli.errors import LatentError, UsageError
 from latentcli.results.directions import CompareResult, WordOverlap
-from latentcli.space import Matrix, Space
 
 SCORE_ELEMENTS = 1 << 24  # similarities held at once while finding neighbours (64 MB)
 PREFIX_ROWS = 4096

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from latentcli.core.space import Space
 from latentcli.results.explain import Contribution, Decomposition
-from latentcli.space import Space
 
 
 def decompose(space: Space, rows: list[int], weights: list[float],

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from latentcli.core.queries import check_top, combined_vector
+from latentcli.core.space import Matrix, Space, Vector, WordRow
 from latentcli.errors import LatentError, UsageError
-from latentcli.queries import check_top, combined_vector
 from latentcli.results import Scored
 from latentcli.results.directions import (
     AxisResult,
@@ -25,7 +26,6 @@ from latentcli.results.directions import (
     SteerResult,
     SteerStep,
 )
-from latentcli.space import Matrix, Space, Vector, WordRow
 
 MAX_STEPS = 100
 

@@ -25,10 +25,10 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from latentcli.core.queries import COSMUL_EPSILON, METHODS
+from latentcli.core.space import Matrix, Space
 from latentcli.errors import BenchmarkFileError, UsageError
-from latentcli.queries import COSMUL_EPSILON, METHODS
 from latentcli.results.directions import AnalogyEvaluation, PairEvaluation, SectionScore
-from latentcli.space import Matrix, Space
 
 DEFAULT_RESTRICT = 300_000
 ANALOGY_FILE = "questions-words.txt"

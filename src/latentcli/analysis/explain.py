@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from latentcli.analysis.contributions import decompose
+from latentcli.core.space import Space
 from latentcli.errors import LatentError, UsageError
 from latentcli.results.explain import (
     AxisPosition,
@@ -24,10 +25,9 @@ from latentcli.results.explain import (
     PairConsistency,
     WordExplanation,
 )
-from latentcli.space import Space
 
 if TYPE_CHECKING:
-    from latentcli.queries import ResolvedExpression
+    from latentcli.core.queries import ResolvedExpression
 
 NAMED_AXES: dict[str, tuple[tuple[str, str], ...]] = {
     "gender": (("man", "woman"), ("he", "she"), ("boy", "girl"), ("king", "queen")),
@@ -51,7 +51,7 @@ def named_axis(space: Space, pairs: tuple[tuple[str, str], ...]) -> np.ndarray |
 
 
 def explain_word(space: Space, word: str, top: int = 8) -> WordExplanation:
-    from latentcli.queries import neighbors
+    from latentcli.core.queries import neighbors
 
     found = space.lookup(word)
     values = np.asarray(space.unit(found.row), dtype=np.float64) * float(space.norms[found.row])
@@ -91,7 +91,7 @@ def _neighbourhood(space: Space, row: int) -> Neighbourhood | None:
 
 def explain_expression(space: Space, text: str, expect: str | None = None,
                        top: int = 5) -> ExpressionExplanation:
-    from latentcli.queries import ResolvedExpression, analogy, cosadd_scores, cosmul_scores
+    from latentcli.core.queries import ResolvedExpression, analogy, cosadd_scores, cosmul_scores
 
     query = ResolvedExpression(space, text)
     if len(query.rows) < 2:
@@ -129,7 +129,7 @@ def _offset(space: Space, query: ResolvedExpression) -> OffsetExplanation | None
     """What the expression adds to its first word, and whether that offset is a consistent
     relation: its cosine with the offsets of other pairs of the same benchmark section."""
     from latentcli.analysis.directions import direction
-    from latentcli.queries import weighted_sum
+    from latentcli.core.queries import weighted_sum
 
     positives = [i for i, w in enumerate(query.weights) if w > 0]
     negatives = [i for i, w in enumerate(query.weights) if w < 0]

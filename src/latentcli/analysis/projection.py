@@ -15,9 +15,9 @@ import numpy.typing as npt
 
 from latentcli.analysis.clustering import fit_clusters
 from latentcli.analysis.words import WordSelection
+from latentcli.core.space import Space
 from latentcli.errors import LatentError, MissingExtra, UsageError
 from latentcli.results.structure import Axis, MapPoint, MapResult
-from latentcli.space import Space
 
 METHODS = ("pca", "tsne", "umap")
 TSNE_MIN_WORDS = 5

@@ -13,6 +13,8 @@ import numpy as np
 
 from latentcli.analysis.contributions import decompose
 from latentcli.analysis.evaluation import Section
+from latentcli.core.space import Space
+from latentcli.core.vocabulary import vocabulary_from_words
 from latentcli.errors import LatentError
 from latentcli.results.explain import (
     DimensionPoint,
@@ -26,8 +28,6 @@ from latentcli.results.explain import (
     TourSection,
     VectorSection,
 )
-from latentcli.space import Space
-from latentcli.vocabulary import vocabulary_from_words
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "animals": ("dog", "cat", "horse", "cow", "lion", "rabbit"),
@@ -93,7 +93,7 @@ def vector_section(space: Space) -> VectorSection:
 
 def math_section(space: Space) -> MathSection:
     """king - man + woman: the answers, and how much each term gave the top one."""
-    from latentcli.queries import analogy
+    from latentcli.core.queries import analogy
 
     if len(space.known(ANALOGY)) < len(ANALOGY):
         raise SectionSkipped("the words king, man and woman are not all in this model")
@@ -166,7 +166,7 @@ def dimensions_section(space: Space) -> DimensionsSection:
         evaluate_sections,
         read_analogies,
     )
-    from latentcli.cache import normalise_rows
+    from latentcli.core.space import normalise_rows
 
     try:
         sections = read_analogies(default_benchmark(ANALOGY_FILE))

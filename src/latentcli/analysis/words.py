@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from latentcli.core.space import Space
 from latentcli.errors import LatentError, UnknownWordError, UsageError
-from latentcli.space import Space
 
 MIN_WORDS = 2
 

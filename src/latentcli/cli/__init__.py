@@ -1,16 +1,5 @@
-"""The `latent` command line (Typer): parse, call one core function, hand the result on.
+"""The command line: the executable's fast path, the Typer app, and one module per command family.
 
-`app.py` holds the Typer app and the shared options; each module beside it registers one family
-of commands on that app. The executable's entry point is `latentcli.entry.main`.
+Importing this package costs nothing: Typer is imported only by `app` and `commands`, which the
+fast path (`fastpath`, for plain ``neighbors``/``analogy`` queries) never touches.
 """
-
-# Imported in the order `latent --help` lists the commands.
-from latentcli.cli import explain as _explain  # noqa: F401, I001  (registers the commands)
-from latentcli.cli import queries as _queries  # noqa: F401
-from latentcli.cli import structure as _structure  # noqa: F401
-from latentcli.cli import directions as _directions  # noqa: F401
-from latentcli.cli import evaluate as _evaluate  # noqa: F401
-from latentcli.cli import models as _models  # noqa: F401
-from latentcli.cli.app import app
-
-__all__ = ["app"]

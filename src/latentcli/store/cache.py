@@ -1,8 +1,8 @@
 """The on-disk cache format: one directory per model, written atomically, validated on every open.
 
 A model directory holds ``vectors.npy`` (float32, rows L2-normalised), ``norms.npy`` (the original
-row norms), the vocabulary files of `latentcli.vocabulary`, and ``meta.json``, written last, which
-records the format version, the source it came from and the byte size of every other file.
+row norms), the vocabulary files of `latentcli.core.vocabulary`, and ``meta.json``, written last,
+which records the format version, the source it came from and the byte size of every other file.
 
 Writers build into a temporary sibling and rename it into place, so readers and racing writers
 never see half a model. Opening checks the version and every file's size (cheap: no hashing of the
@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from latentcli.vocabulary import OFFSETS_FILE, SORTED_FILE, WORDS_FILE, write_vocabulary
+from latentcli.core.space import normalise_rows
+from latentcli.core.vocabulary import OFFSETS_FILE, SORTED_FILE, WORDS_FILE, write_vocabulary
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -50,14 +51,6 @@ def cache_root() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("latent"))
-
-
-def normalise_rows(matrix: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.float32],
-                                                              npt.NDArray[np.float32]]:
-    """Unit rows and the original norms, computed as gensim does (float32); zero rows stay zero."""
-    norms = np.linalg.norm(matrix, axis=1).astype(np.float32)
-    safe = np.where(norms > 0, norms, np.float32(1))
-    return (matrix / safe[:, np.newaxis]).astype(np.float32), norms
 
 
 def read_meta(directory: Path) -> dict[str, Any]:

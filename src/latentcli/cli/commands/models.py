@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from latentcli.actions import emit_json
 from latentcli.cli.app import JsonOption, LimitOption, TrustOption, app
+from latentcli.cli.command import emit_json
 from latentcli.environment import Environment
 
 models_app = typer.Typer(
@@ -25,7 +25,7 @@ def models(ctx: typer.Context, json: JsonOption = False) -> None:
     """The built-in default, the cached models and the gensim-data catalogue."""
     if ctx.invoked_subcommand is not None:
         return
-    from latentcli.inventory import list_models
+    from latentcli.store.inventory import list_models
 
     environment = Environment()
     listing = list_models()
@@ -41,7 +41,7 @@ def models(ctx: typer.Context, json: JsonOption = False) -> None:
 def info(name: NameArgument, limit: LimitOption = None, trust: TrustOption = False,
          json: JsonOption = False) -> None:
     """Vocabulary size, dimensions, norm statistics, sample words and open time of a model."""
-    from latentcli.inventory import model_info
+    from latentcli.store.inventory import model_info
 
     environment = Environment()
     result = model_info(name, environment, limit, trust)
@@ -56,7 +56,7 @@ def info(name: NameArgument, limit: LimitOption = None, trust: TrustOption = Fal
 @models_app.command()
 def rm(name: NameArgument, json: JsonOption = False) -> None:
     """Remove a model's cache entries (never the file it was converted from)."""
-    from latentcli.inventory import remove_model
+    from latentcli.store.inventory import remove_model
 
     environment = Environment()
     result = remove_model(name)

@@ -14,8 +14,8 @@ from latentcli import DEFAULT_MODEL
 from latentcli.environment import Environment
 
 if TYPE_CHECKING:
+    from latentcli.core.space import Space
     from latentcli.render.jsonout import HasDict
-    from latentcli.space import Space
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class ModelChoice:
     trust: bool = False
 
     def open(self, environment: Environment) -> Space:
-        from latentcli.models import open_space
+        from latentcli.store.resolve import open_space
 
         return open_space(self.spec, environment, self.limit, self.trust)
 
@@ -42,7 +42,7 @@ def emit_json(environment: Environment, results: Sequence[HasDict]) -> None:
 
 def run_neighbors(environment: Environment, words: Sequence[str], top: int, model: ModelChoice,
                   json: bool) -> None:
-    from latentcli.queries import neighbors
+    from latentcli.core.queries import neighbors
 
     space = model.open(environment)
     results = [neighbors(space, text, top) for text in words]
@@ -60,7 +60,7 @@ def run_neighbors(environment: Environment, words: Sequence[str], top: int, mode
 
 def run_analogy(environment: Environment, expression: Sequence[str], top: int, method: str,
                 allow_inputs: bool, model: ModelChoice, json: bool) -> None:
-    from latentcli.queries import analogy
+    from latentcli.core.queries import analogy
 
     space = model.open(environment)
     result = analogy(space, " ".join(expression), top, method, allow_inputs)

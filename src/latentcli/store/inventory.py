@@ -13,10 +13,7 @@ from typing import Any
 import numpy as np
 
 from latentcli import DEFAULT_MODEL
-from latentcli.cache import InvalidEntry, cache_root, discard, read_meta
-from latentcli.catalogue import CATALOGUE
 from latentcli.errors import LatentError, ModelError
-from latentcli.models import BUILTIN, Reporter, open_space, resolve
 from latentcli.results.models import (
     CachedModel,
     CatalogueListing,
@@ -25,6 +22,9 @@ from latentcli.results.models import (
     NormStats,
     RemovedModels,
 )
+from latentcli.store.cache import InvalidEntry, cache_root, discard, read_meta
+from latentcli.store.catalogue import CATALOGUE
+from latentcli.store.resolve import BUILTIN, Reporter, open_space, resolve
 
 
 def describe_source(source: dict[str, Any]) -> str:

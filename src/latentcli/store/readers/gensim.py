@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from latentcli.core.subwords import Subwords
 from latentcli.errors import BadVectorFile, ModelError
-from latentcli.readers.collect import Vectors, from_matrix
-from latentcli.subwords import Subwords
+from latentcli.store.readers.collect import Vectors, from_matrix
 
 Progress = Callable[[int], None]
 

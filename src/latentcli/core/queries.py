@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from latentcli.core.expressions import parse
+from latentcli.core.space import Space, Vector, WordRow
 from latentcli.errors import LatentError, UsageError
-from latentcli.expressions import parse
 from latentcli.results import AnalogyResult, NeighborsResult, Scored, WeightedWord
-from latentcli.space import Space, Vector, WordRow
 
 if TYPE_CHECKING:
     import numpy.typing as npt

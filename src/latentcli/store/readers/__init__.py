@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from latentcli.errors import BadVectorFile
-from latentcli.readers.collect import Vectors
-from latentcli.readers.stream import Input
-from latentcli.readers.text import parse_header
+from latentcli.store.readers.collect import Vectors
+from latentcli.store.readers.stream import Input
+from latentcli.store.readers.text import parse_header
 
 Progress = Callable[[int], None]
 SNIFF_BYTES = 1 << 16
@@ -53,10 +53,10 @@ def detect(path: Path) -> str:
 def read_vectors(path: Path, limit: int | None = None,
                  progress: Progress = lambda done: None, trust: bool = False) -> Vectors:
     """Read any supported vector file; gensim pickles only with ``trust``."""
-    from latentcli.readers.binary import read_binary
-    from latentcli.readers.gensim import read_fasttext, read_gensim
-    from latentcli.readers.npy import read_npy
-    from latentcli.readers.text import read_text
+    from latentcli.store.readers.binary import read_binary
+    from latentcli.store.readers.gensim import read_fasttext, read_gensim
+    from latentcli.store.readers.npy import read_npy
+    from latentcli.store.readers.text import read_text
 
     kind = detect(path)
     if kind == "gensim":

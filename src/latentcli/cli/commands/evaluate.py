@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from latentcli.actions import ModelChoice, emit_json
 from latentcli.cli.app import (
     DEFAULT_MODEL,
     JsonOption,
@@ -16,6 +15,7 @@ from latentcli.cli.app import (
     TrustOption,
     app,
 )
+from latentcli.cli.command import ModelChoice, emit_json
 from latentcli.environment import Environment
 
 evaluate = typer.Typer(

@@ -18,22 +18,25 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from latentcli import DEFAULT_MODEL
-from latentcli.cache import (
+from latentcli.core.space import Space
+from latentcli.core.subwords import NGRAMS_FILE, Subwords
+from latentcli.core.vocabulary import Vocabulary
+from latentcli.errors import ModelError
+from latentcli.store.cache import (
     META_FILE,
+    NORMS_FILE,
+    VECTORS_FILE,
     InvalidEntry,
     cache_root,
     discard,
     read_meta,
     write_entry,
 )
-from latentcli.errors import ModelError
-from latentcli.space import Space
-from latentcli.subwords import NGRAMS_FILE, Subwords
 
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-    from latentcli.catalogue import CatalogueModel
+    from latentcli.store.catalogue import CatalogueModel
 
 Progress = Callable[[int], None]
 
@@ -108,7 +111,7 @@ def _sanitised(name: str) -> str:
 
 def _read_file(path: Path, name: str, limit: int | None, trust: bool,
                reporter: Reporter) -> Loaded:
-    from latentcli.readers import read_vectors
+    from latentcli.store.readers import read_vectors
 
     with reporter.progress(f"Reading {name}", path.stat().st_size) as progress:
         vectors = read_vectors(path, limit, progress, trust)
@@ -119,7 +122,7 @@ def _file_source(path: Path, limit: int | None, trust: bool) -> Source:
     """A vector file: cached under its sanitised name plus a hash of its absolute path."""
     import hashlib
 
-    from latentcli.readers.stream import check_readable
+    from latentcli.store.readers.stream import check_readable
 
     check_readable(path)
     resolved = path.resolve()
@@ -134,7 +137,7 @@ def _catalogue_source(model: CatalogueModel, limit: int | None) -> Source:
     """A gensim-data model: downloaded (verified) beside the cache, converted, then deleted."""
 
     def load(reporter: Reporter) -> Loaded:
-        from latentcli.download import download
+        from latentcli.store.download import download
 
         target = cache_root() / "downloads" / f"{model.name}.gz"
         with reporter.progress(f"Downloading {model.name}", model.size) as progress:
@@ -161,14 +164,14 @@ def resolve(spec: str, limit: int | None = None, trust: bool = False) -> Source:
     """
     if spec in BUILTIN:
         return BUILTIN[spec](limit)
-    from latentcli.catalogue import CATALOGUE
+    from latentcli.store.catalogue import CATALOGUE
 
     if spec in CATALOGUE:
         return _catalogue_source(CATALOGUE[spec], limit)
     path = Path(spec).expanduser()
     if path.exists() or os.sep in spec or path.suffix:
         return _file_source(path, limit, trust)
-    from latentcli.suggestions import close_matches
+    from latentcli.core.suggestions import close_matches
 
     near = close_matches(spec, [*BUILTIN, *CATALOGUE])
     hint = f" — did you mean: {', '.join(near)}?" if near else ""
@@ -229,7 +232,9 @@ def _open_entry(source: Source, entry: Path) -> Space:
 
 def _checked_space(directory: Path, meta: dict[str, Any]) -> Space:
     try:
-        space = Space.open(str(meta.get("name", directory.name)), directory)
+        space = Space(str(meta.get("name", directory.name)), Vocabulary.open(directory),
+                      np.load(directory / VECTORS_FILE, mmap_mode="r"),
+                      np.load(directory / NORMS_FILE, mmap_mode="r"))
         shape = meta.get("subwords")
         if isinstance(shape, dict):
             space.subwords = Subwords(np.load(directory / NGRAMS_FILE, mmap_mode="r"),

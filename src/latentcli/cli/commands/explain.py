@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from latentcli.actions import ModelChoice, emit_json
 from latentcli.cli.app import (
     DEFAULT_MODEL,
     JsonOption,
@@ -17,6 +16,7 @@ from latentcli.cli.app import (
     TrustOption,
     app,
 )
+from latentcli.cli.command import ModelChoice, emit_json
 from latentcli.environment import Environment
 from latentcli.errors import UsageError
 
@@ -80,8 +80,8 @@ def _explain_words(environment: Environment, text: str, expect: str | None, top:
                    model: str, limit: int | None, trust: bool, json: bool) -> None:
     """One word, or an expression of several."""
     from latentcli.analysis.explain import explain_expression, explain_word
-    from latentcli.expressions import parse
-    from latentcli.queries import check_top
+    from latentcli.core.expressions import parse
+    from latentcli.core.queries import check_top
 
     single = parse(text).is_single_word
     if single and expect is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from latentcli.vocabulary import Vocabulary
+from latentcli.core.vocabulary import Vocabulary
 
 CANDIDATES = 100
 

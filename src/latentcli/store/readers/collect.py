@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from latentcli.cache import chunk_rows
+from latentcli.core.subwords import Subwords
 from latentcli.errors import BadVectorFile
-from latentcli.subwords import Subwords
+from latentcli.store.cache import chunk_rows
 
 
 @dataclass(frozen=True)

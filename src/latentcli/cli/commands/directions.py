@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from latentcli.actions import ModelChoice, emit_json
 from latentcli.cli.app import (
     DEFAULT_MODEL,
     JsonOption,
@@ -15,6 +14,7 @@ from latentcli.cli.app import (
     TrustOption,
     app,
 )
+from latentcli.cli.command import ModelChoice, emit_json
 from latentcli.environment import Environment
 
 if TYPE_CHECKING:

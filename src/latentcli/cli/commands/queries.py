@@ -1,4 +1,4 @@
-"""`latent neighbors` and `latent analogy` (the work itself is in `latentcli.actions`)."""
+"""`latent neighbors` and `latent analogy` (the work itself is in `latentcli.cli.command`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from latentcli.actions import ModelChoice, run_analogy, run_neighbors
 from latentcli.cli.app import (
     DEFAULT_MODEL,
     JsonOption,
@@ -16,6 +15,7 @@ from latentcli.cli.app import (
     TrustOption,
     app,
 )
+from latentcli.cli.command import ModelChoice, run_analogy, run_neighbors
 from latentcli.environment import Environment
 
 

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from latentcli.actions import ModelChoice, emit_json
 from latentcli.cli.app import (
     DEFAULT_MODEL,
     JsonOption,
@@ -17,6 +16,7 @@ from latentcli.cli.app import (
     TrustOption,
     app,
 )
+from latentcli.cli.command import ModelChoice, emit_json
 from latentcli.environment import Environment
 from latentcli.errors import LatentError, UsageError
 

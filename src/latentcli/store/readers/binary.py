@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 
 from latentcli.errors import BadVectorFile
-from latentcli.readers.collect import Collector, Vectors
-from latentcli.readers.stream import Input
-from latentcli.readers.text import parse_header
+from latentcli.store.readers.collect import Collector, Vectors
+from latentcli.store.readers.stream import Input
+from latentcli.store.readers.text import parse_header
 
 MAX_WORD_BYTES = 1 << 16
 Progress = Callable[[int], None]

@@ -14,8 +14,8 @@ import numpy as np
 import numpy.typing as npt
 
 from latentcli.errors import BadVectorFile
-from latentcli.readers.collect import Collector, Vectors
-from latentcli.readers.stream import Input
+from latentcli.store.readers.collect import Collector, Vectors
+from latentcli.store.readers.stream import Input
 
 MAX_LINE_BYTES = 1 << 20
 Progress = Callable[[int], None]

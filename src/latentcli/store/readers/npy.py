@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from latentcli.errors import BadVectorFile
-from latentcli.readers.collect import Vectors, from_matrix
-from latentcli.readers.stream import check_readable
+from latentcli.store.readers.collect import Vectors, from_matrix
+from latentcli.store.readers.stream import check_readable
 
 VOCAB_FILE = "vocab.txt"
 Progress = Callable[[int], None]

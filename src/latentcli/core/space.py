@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from latentcli.cache import NORMS_FILE, VECTORS_FILE, normalise_rows
+from latentcli.core.subwords import Subwords
+from latentcli.core.vocabulary import Vocabulary, vocabulary_from_words
 from latentcli.errors import UnknownWordError
-from latentcli.subwords import Subwords
-from latentcli.vocabulary import Vocabulary, vocabulary_from_words
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -26,6 +24,14 @@ if TYPE_CHECKING:
     Vector = npt.NDArray[np.float32]
 else:  # annotations are never evaluated; numpy.typing costs ~10 ms of start-up
     Matrix = Vector = np.ndarray
+
+
+def normalise_rows(matrix: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.float32],
+                                                              npt.NDArray[np.float32]]:
+    """Unit rows and the original norms, computed as gensim does (float32); zero rows stay zero."""
+    norms = np.linalg.norm(matrix, axis=1).astype(np.float32)
+    safe = np.where(norms > 0, norms, np.float32(1))
+    return (matrix / safe[:, np.newaxis]).astype(np.float32), norms
 
 
 @dataclass(frozen=True)
@@ -66,16 +72,6 @@ class Space:
         self._built_units: list[Vector] = []
 
     @classmethod
-    def open(cls, name: str, directory: Path) -> Space:
-        """Memory-map a cache directory that `latentcli.cache` has already validated."""
-        return cls(
-            name,
-            Vocabulary.open(directory),
-            np.load(directory / VECTORS_FILE, mmap_mode="r"),
-            np.load(directory / NORMS_FILE, mmap_mode="r"),
-        )
-
-    @classmethod
     def from_vectors(cls, name: str, words: list[str], raw: npt.ArrayLike) -> Space:
         """An in-memory space (for tests and derived spaces); normalises like the cache does."""
         unit, norms = normalise_rows(np.ascontiguousarray(raw, dtype=np.float32))
@@ -102,7 +98,7 @@ class Space:
             built = self._from_subwords(word)
             if built is not None:
                 return built
-        from latentcli.suggestions import suggest
+        from latentcli.core.suggestions import suggest
 
         raise UnknownWordError(word, self.name, suggest(self.vocabulary, word))
 
