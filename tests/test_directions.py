@@ -206,7 +206,7 @@ def swapped_model(tmp_path):
     return directory
 
 
-def brute_neighbours(words, vectors, word, k):
+def brute_neighbors(words, vectors, word, k):
     unit_rows = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-30)
     scores = unit_rows @ unit_rows[words.index(word)]
     order = [i for i in np.argsort(-scores, kind="stable") if words[i] != word]
@@ -226,8 +226,8 @@ def test_compare_finds_the_words_that_moved(runner, tiny_model, swapped_model):
     first = TINY_VECTORS[[TINY_WORDS.index(w) for w in shared]]
     second = first.copy()
     second[[0, 6]] = second[[6, 0]]
-    expected = {w: len(brute_neighbours(shared, first, w, 2)
-                       & brute_neighbours(shared, second, w, 2)) / 2
+    expected = {w: len(brute_neighbors(shared, first, w, 2)
+                       & brute_neighbors(shared, second, w, 2)) / 2
                 for w in ["king", "apple", "queen"]}
     overlaps = {item["word"]: item["overlap"] for item in doc["words"]}
     assert overlaps == expected

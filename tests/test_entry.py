@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from latentcli.cli.commands import app
-from latentcli.entry import _parse, fast_path
+from latentcli.cli.fastpath import fast_path, parse
 from latentcli.environment import Environment
 
 SAME_ANSWER = [
@@ -51,7 +51,7 @@ def test_fast_path_and_typer_give_identical_output(runner, tiny_model, argv):
 
 @pytest.mark.parametrize("argv", NOT_TAKEN)
 def test_anything_unusual_goes_to_typer(argv):
-    assert _parse(argv) is None
+    assert parse(argv) is None
 
 
 def test_installed_entry_point_uses_the_model_from_the_environment(tiny_model, monkeypatch):

@@ -17,7 +17,7 @@ from sklearn.metrics import silhouette_score
 
 from latentcli.analysis.clustering import cluster
 from latentcli.analysis.projection import AxisSpec, neighbourhood_trust, project_map
-from latentcli.analysis.words import add_neighbours, select_words
+from latentcli.analysis.words import add_neighbors, select_words
 from latentcli.cli.commands import app
 from latentcli.errors import LatentError, UnknownWordError, UsageError
 from latentcli.render.plots import GLYPHS, layout_labels, map_plot, to_cells
@@ -67,8 +67,8 @@ def test_selection_needs_two_usable_words(tiny_space):
         select_words(tiny_space, ["xx", "yy"])
 
 
-def test_neighbours_are_added_after_given_words_in_frequency_order(tiny_space):
-    selection = add_neighbours(tiny_space, select_words(tiny_space, ["king", "apple"]), 1)
+def test_neighbors_are_added_after_given_words_in_frequency_order(tiny_space):
+    selection = add_neighbors(tiny_space, select_words(tiny_space, ["king", "apple"]), 1)
     assert selection.words == ("king", "apple", "prince", "banana")
     assert selection.given == 2
 
@@ -304,7 +304,7 @@ def test_words_from_stdin_and_file(runner, tiny_model, tmp_path):
     assert members == {"king", "queen", "apple", "banana"}
 
 
-def test_map_json_keys_and_neighbours(runner, tiny_model):
+def test_map_json_keys_and_neighbors(runner, tiny_model):
     result = invoke(runner, ["map", "king", "apple", "--neighbors", "2", "--json"], tiny_model)
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)

@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
+from latentcli.core.progress import Progress, no_progress
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -27,8 +29,11 @@ def _isatty(stream: TextIO) -> bool:
 
 @dataclass
 class Environment:
+    """Built once per process (by `latentcli.entry`) and handed to every command."""
+
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     stderr: TextIO = field(default_factory=lambda: sys.stderr)
+    stdin: TextIO = field(default_factory=lambda: sys.stdin)
 
     @property
     def colour(self) -> bool:
@@ -36,17 +41,14 @@ class Environment:
 
     @property
     def interactive(self) -> bool:
-        """Someone is watching stdout (so it is worth pausing for them)."""
-        return _isatty(self.stdout)
+        """Someone is at a terminal, reading stdout and typing on stdin (worth pausing for)."""
+        return _isatty(self.stdout) and _isatty(self.stdin)
 
     def ask_to_continue(self) -> bool:
         """Between sections of the tour: Enter goes on; q, or the end of input, stops."""
         print("[Enter: next section, q: quit] ", end="", file=self.stdout, flush=True)
-        try:
-            answer = input()
-        except EOFError:
-            return False
-        return answer.strip().lower() not in ("q", "quit")
+        answer = self.stdin.readline()
+        return bool(answer) and answer.strip().lower() not in ("q", "quit")
 
     def note(self, message: str) -> None:
         print(f"Note: {message}", file=self.stderr)
@@ -84,34 +86,25 @@ class Environment:
         if not _isatty(self.stderr):
             yield
             return
-        from rich.console import Console
+        from latentcli.render.progress import spinner
 
-        with Console(file=self.stderr).status(message):
+        with spinner(self.stderr, message):
             yield
 
     @contextmanager
-    def progress(self, message: str, total: int | None) -> Iterator[Callable[[int], None]]:
-        """A bar with bytes done and time left on stderr, fed by the callback it yields.
+    def progress(self, message: str, total: int | None,
+                 in_bytes: bool = True) -> Iterator[Progress]:
+        """A bar on stderr (bytes done and time left, or a count) fed by the `Progress` it yields.
 
         Silent (the callback does nothing) when stderr is not a terminal.
         """
         if not _isatty(self.stderr):
-            yield lambda done: None
+            yield no_progress
             return
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            DownloadColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-        )
+        from latentcli.render.progress import progress_bar
 
-        columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-                   TimeRemainingColumn())
-        with Progress(*columns, console=Console(file=self.stderr), transient=True) as bar:
-            task = bar.add_task(message, total=total)
-            yield lambda done: bar.update(task, completed=done)
+        with progress_bar(self.stderr, message, total, in_bytes) as update:
+            yield update
 
     def console(self) -> Console:
         from rich.console import Console

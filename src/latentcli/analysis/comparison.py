@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from latentcli.core.space import Matrix, Space
 from latentcli.errors import LatentError, UsageError
-from latentcli.results.directions import CompareResult, WordOverlap
+from latentcli.results.comparison import CompareResult, WordOverlap
 
 SCORE_ELEMENTS = 1 << 24  # similarities held at once while finding neighbours (64 MB)
 PREFIX_ROWS = 4096

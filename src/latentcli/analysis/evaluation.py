@@ -18,21 +18,27 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
+from latentcli.core.progress import Progress
 from latentcli.core.queries import COSMUL_EPSILON, METHODS
 from latentcli.core.space import Matrix, Space
 from latentcli.errors import BenchmarkFileError, UsageError
-from latentcli.results.directions import AnalogyEvaluation, PairEvaluation, SectionScore
+from latentcli.results.evaluation import (
+    ANALOGY_FILE,
+    DEFAULT_RESTRICT,
+    PAIR_FILES,
+    AnalogyEvaluation,
+    PairEvaluation,
+    SectionScore,
+)
 
-DEFAULT_RESTRICT = 300_000
-ANALOGY_FILE = "questions-words.txt"
-PAIR_FILES = ("wordsim353.tsv", "simlex999.txt")
+__all__ = ["ANALOGY_FILE", "DEFAULT_RESTRICT", "PAIR_FILES"]  # where callers look for them
 TILE_ROWS = 256  # candidates scored together; small, so bounds can skip most tiles
 QUESTION_BLOCK = 2048  # questions scored together: 2 MB of scores per tile, no page-fault churn
 PRUNE_MARGIN = 1e-4  # slack for float32 rounding when a bound rules a tile out
@@ -42,7 +48,6 @@ MIN_SHARE = 1024  # questions worth a thread of their own
 BOUND_ROWS = 64 * TILE_ROWS  # tiles whose bounds are computed together
 GENSIM_DEPTH = 5  # gensim looks at this many candidates for one not spelled like an input
 
-Progress = Callable[[int, int], None]
 Rows = npt.NDArray[np.int64]
 
 

@@ -155,10 +155,10 @@ def _offset(space: Space, query: ResolvedExpression) -> OffsetExplanation | None
 
 def _relation_pairs(space: Space, start: str, end: str) -> tuple[str | None, list[tuple[str, str]]]:
     """The benchmark section holding the pair ``start : end``, and its other pairs in the model."""
-    from latentcli.analysis.evaluation import default_benchmark, read_analogies
+    from latentcli.analysis.evaluation import ANALOGY_FILE, default_benchmark, read_analogies
 
     try:
-        sections = read_analogies(default_benchmark("questions-words.txt"))
+        sections = read_analogies(default_benchmark(ANALOGY_FILE))
     except LatentError:
         return None, []
     wanted = (start.upper(), end.upper())
@@ -170,3 +170,18 @@ def _relation_pairs(space: Space, start: str, end: str) -> tuple[str | None, lis
                       if a != b and len(space.known((a, b))) == 2]
             return section.name, usable
     return None, []
+
+
+def explain(space: Space, text: str, expect: str | None = None,
+            top: int = 5) -> WordExplanation | ExpressionExplanation:
+    """One word explained, or an expression of several (``--expect`` belongs to expressions)."""
+    from latentcli.core.expressions import parse
+    from latentcli.core.queries import check_top
+
+    single = parse(text).is_single_word
+    if single and expect is not None:
+        raise UsageError("--expect needs an expression, like: latent explain king - man + woman "
+                         "--expect queen")
+    check_top(space, top)
+    return explain_word(space, text, top) if single else explain_expression(space, text, expect,
+                                                                            top)

@@ -15,7 +15,7 @@ from latentcli.analysis.contributions import decompose
 from latentcli.analysis.evaluation import Section
 from latentcli.core.space import Space
 from latentcli.core.vocabulary import vocabulary_from_words
-from latentcli.errors import LatentError
+from latentcli.errors import LatentError, UsageError
 from latentcli.results.explain import (
     DimensionPoint,
     DimensionsSection,
@@ -109,12 +109,12 @@ def math_section(space: Space) -> MathSection:
 def squeeze_section(space: Space) -> SqueezeSection:
     """How much neighbourhood structure survives the squeeze to 2-D, by method."""
     from latentcli.analysis.projection import project_map
-    from latentcli.analysis.words import add_neighbours, select_words
+    from latentcli.analysis.words import add_neighbors, select_words
 
     seeds = space.known([group[0] for group in GROUPS.values()])
     if len(seeds) < 2:
         raise SectionSkipped("too few of the tour's words are in this model")
-    selection = add_neighbours(space, select_words(space, seeds), 7)
+    selection = add_neighbors(space, select_words(space, seeds), 7)
     pca = project_map(space, selection, "pca")
     tsne = project_map(space, selection, "tsne")
     worst = min(pca.points, key=lambda point: point.trust)
@@ -206,3 +206,12 @@ def run_section(space: Space, name: str) -> TourSection | SkippedSection:
         return SECTIONS[name](space)
     except SectionSkipped as why:
         return SkippedSection(name=name, reason=str(why))
+
+
+def chosen_sections(section: str | None) -> list[str]:
+    """The names of the sections to show: all of them in order, or the one asked for."""
+    if section is None:
+        return list(SECTIONS)
+    if section not in SECTIONS:
+        raise UsageError(f"no tour section {section!r}: choose from {', '.join(SECTIONS)}")
+    return [section]

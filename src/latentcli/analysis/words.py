@@ -69,7 +69,7 @@ def select_words(space: Space, typed: Sequence[str], top: int | None = None,
     return _usable(space, list(rows), given, notes)
 
 
-def add_neighbours(space: Space, selection: WordSelection, count: int) -> WordSelection:
+def add_neighbors(space: Space, selection: WordSelection, count: int) -> WordSelection:
     """The selection plus each given word's ``count`` nearest neighbours, by frequency rank."""
     if count < 1:
         return selection

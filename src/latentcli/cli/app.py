@@ -13,12 +13,10 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
-from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
-from typer.exceptions import Abort
 
-from latentcli import DEFAULT_MODEL as DEFAULT_MODEL  # re-exported for the command modules
 from latentcli import __version__
+from latentcli.cli import options
 from latentcli.environment import Environment
 
 
@@ -28,24 +26,16 @@ class LatentGroup(TyperGroup):
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
              windows_expand_args: bool = True, **extra: Any) -> Any:
-        environment = Environment()
+        environment = extra.setdefault("obj", Environment())
 
         def invoke() -> object:
             try:
                 return super(LatentGroup, self).main(
                     args, prog_name, complete_var, standalone_mode=False,
                     windows_expand_args=windows_expand_args, **extra)
-            except NoArgsIsHelpError as error:
-                print(error.format_message(), file=environment.stderr)
-                return 2
-            except UsageError as error:
-                command = error.ctx.command_path if error.ctx else "latent"
-                environment.error(f"{error.format_message()} (see '{command} --help')")
-                return 2
-            except ClickException as error:
-                environment.error(error.format_message())
-                return error.exit_code
-            except Abort:
+            except typer.TyperException as error:  # click's usage and parameter errors
+                return _report(environment, error)
+            except typer.Abort:
                 environment.error("aborted")
                 return 1
 
@@ -53,6 +43,27 @@ class LatentGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _report(environment: Environment, error: typer.TyperException) -> int:
+    """A usage error as one line pointing at ``--help``; ``latent`` alone prints the help."""
+    if type(error).__name__ == "NoArgsIsHelpError":
+        print(error.format_message(), file=environment.stderr)
+        return 2
+    context = getattr(error, "ctx", None)
+    if error.exit_code == 2:
+        command = context.command_path if context is not None else "latent"
+        environment.error(f"{error.format_message()} (see '{command} --help')")
+    else:
+        environment.error(error.format_message())
+    return error.exit_code
+
+
+def environment(context: typer.Context) -> Environment:
+    """The process's one `Environment`, which `LatentGroup.main` put on the root context."""
+    found = context.find_root().obj
+    assert isinstance(found, Environment)
+    return found
 
 
 app = typer.Typer(
@@ -84,18 +95,18 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-ModelOption = Annotated[str, typer.Option(
-    "--model", "-m", envvar="LATENT_MODEL", metavar="NAME|PATH",
-    help="Model to use: a known name or a file. [env: LATENT_MODEL]", show_envvar=False)]
-LimitOption = Annotated[int | None, typer.Option(
-    "--limit", min=1, metavar="N",
-    help="Read only the first N words of a model file (cached separately).")]
-TrustOption = Annotated[bool, typer.Option(
-    "--trust", help="Allow model files whose loading runs code from the file (gensim pickles).")]
-TopOption = Annotated[int, typer.Option(
-    "--top", "-n", metavar="N", help="How many answers to show.")]
-JsonOption = Annotated[bool, typer.Option(
-    "--json", help="Print JSON (one object per query, one per line) instead of a table.")]
+def typer_option(spec: options.OptionSpec) -> Any:
+    """The `typer.Option` of an option declared in `cli.options` (shared with the fast path)."""
+    return typer.Option(*spec.flags, envvar=spec.envvar, metavar=spec.metavar, help=spec.help,
+                        show_envvar=False, min=1 if spec is options.LIMIT else None)
+
+
+ModelOption = Annotated[str, typer_option(options.MODEL)]
+LimitOption = Annotated[int | None, typer_option(options.LIMIT)]
+TrustOption = Annotated[bool, typer_option(options.TRUST)]
+TopOption = Annotated[int, typer_option(options.TOP)]
+JsonOption = Annotated[bool, typer_option(options.JSON)]
+DEFAULT_MODEL = str(options.MODEL.default)
 
 
 def _version(value: bool) -> None:

@@ -1,21 +1,34 @@
-"""What the query commands do once their arguments are parsed, free of any CLI framework.
+"""The one skeleton every command runs through: open the model, compute, then notes and output.
 
-Both front doors call these: the Typer commands in `cli/`, and `entry.fast_path`, which answers
-plain ``neighbors``/``analogy`` invocations without importing Typer (see docs/design.md).
+A command module declares its parameters and makes one call here. `answer` opens the model the
+user chose and runs the core operation on it; `deliver` prints the result's notes on stderr and
+then either its JSON (one object per line) or the renderer it was given. Both front doors (the
+Typer commands and `entry`'s fast path) and nothing else decide how a result reaches the user.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from latentcli import DEFAULT_MODEL
 from latentcli.environment import Environment
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from latentcli.core.space import Space
-    from latentcli.render.jsonout import HasDict
+
+
+class Result(Protocol):
+    """What every result dataclass offers: its JSON form (most also carry ``notes`` for stderr)."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+R = TypeVar("R", bound=Result)
+Renderer = Callable[["Console", R], None]
 
 
 @dataclass(frozen=True)
@@ -32,42 +45,28 @@ class ModelChoice:
         return open_space(self.spec, environment, self.limit, self.trust)
 
 
-def emit_json(environment: Environment, results: Sequence[HasDict]) -> None:
-    """``--json``: one object per result, one per line, on stdout."""
-    from latentcli.render.jsonout import emit
-
-    for result in results:
-        emit(result, environment.stdout)
-
-
-def run_neighbors(environment: Environment, words: Sequence[str], top: int, model: ModelChoice,
-                  json: bool) -> None:
-    from latentcli.core.queries import neighbors
-
-    space = model.open(environment)
-    results = [neighbors(space, text, top) for text in words]
-    for result in results:
-        environment.notes(result.notes)
+def deliver(environment: Environment, results: R | Sequence[R], json: bool,
+            show: Renderer[R] | None = None,
+            show_all: Callable[[Console, Sequence[R]], None] | None = None) -> None:
+    """Notes to stderr, then the results as JSON lines, or through ``show`` one by one (or
+    ``show_all`` for results drawn as one table)."""
+    each: Sequence[R] = results if isinstance(results, Sequence) else [results]
+    environment.notes(note for result in each for note in getattr(result, "notes", ()))
     if json:
-        emit_json(environment, results)
-        return
-    from latentcli.render.tables import neighbors_table
+        from latentcli.render.jsonout import emit
 
+        for result in each:
+            emit(result, environment.stdout)
+        return
     console = environment.console()
-    for result in results:
-        neighbors_table(console, result)
+    if show_all is not None:
+        show_all(console, each)
+    elif show is not None:
+        for result in each:
+            show(console, result)
 
 
-def run_analogy(environment: Environment, expression: Sequence[str], top: int, method: str,
-                allow_inputs: bool, model: ModelChoice, json: bool) -> None:
-    from latentcli.core.queries import analogy
-
-    space = model.open(environment)
-    result = analogy(space, " ".join(expression), top, method, allow_inputs)
-    environment.notes(result.notes)
-    if json:
-        emit_json(environment, [result])
-        return
-    from latentcli.render.tables import analogy_table
-
-    analogy_table(environment.console(), result)
+def answer(environment: Environment, model: ModelChoice, json: bool,
+           compute: Callable[[Space], R | Sequence[R]], show: Renderer[R]) -> None:
+    """Open the chosen model, run ``compute`` on it and deliver what it returns."""
+    deliver(environment, compute(model.open(environment)), json, show)

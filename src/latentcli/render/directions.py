@@ -1,39 +1,24 @@
-"""Rich output for directions, relations, comparisons and benchmark evaluations."""
+"""Rich output for directions and relations: axis, steer, path, odd and similarity."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
-from typing import TextIO
+from collections.abc import Sequence
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from latentcli.render.tables import bar
+from latentcli.render.tables import bar, plain_table
 from latentcli.results import Scored
 from latentcli.results.directions import (
-    AnalogyEvaluation,
     AxisResult,
-    CompareResult,
     OddResult,
-    PairEvaluation,
     PathResult,
     SimilarityResult,
     SteerResult,
 )
 
 STRIP_WIDTH = 60
-
-
-def _table(*columns: str) -> Table:
-    """A plain table; a heading ending in ``>`` marks a right-aligned (numeric) column."""
-    table = Table(box=None, pad_edge=False)
-    for column in columns:
-        right = column.endswith(">")
-        table.add_column(column.removesuffix(">"), justify="right" if right else "left")
-    return table
 
 
 def strip(values: Sequence[float], width: int = STRIP_WIDTH) -> str:
@@ -50,7 +35,7 @@ def axis_table(console: Console, result: AxisResult) -> None:
     pairs = "".join(f", {a}→{b}" for a, b in result.pairs)
     console.print(Text(f"Along {result.start} → {result.end}{pairs}   ({result.model})",
                        style="bold"))
-    table = _table("#>", "word", "projection>", "")
+    table = plain_table("#>", "word", "projection>", "")
     gap_after = len(result.words) // 2 if result.omitted else len(result.words)
     for index, item in enumerate(result.words):
         if index == gap_after:
@@ -65,7 +50,7 @@ def axis_table(console: Console, result: AxisResult) -> None:
 def steer_table(console: Console, result: SteerResult) -> None:
     direction = f"{result.away} → {result.toward}" if result.away else f"toward {result.toward}"
     console.print(Text(f"Steering {result.word} {direction}   ({result.model})", style="bold"))
-    table = _table("strength>", "nearest words")
+    table = plain_table("strength>", "nearest words")
     for step in result.steps:
         table.add_row(f"{step.strength:.2f}", ", ".join(
             f"{n.word} {n.similarity:.2f}" for n in step.neighbors))
@@ -75,7 +60,7 @@ def steer_table(console: Console, result: SteerResult) -> None:
 
 def path_table(console: Console, result: PathResult) -> None:
     console.print(Text(f"Path {result.start} → {result.end}   ({result.model})", style="bold"))
-    table = _table("t>", "word", "similarity>", f"to {result.start}>", f"to {result.end}>")
+    table = plain_table("t>", "word", "similarity>", f"to {result.start}>", f"to {result.end}>")
     for step in result.steps:
         table.add_row(f"{step.t:.2f}", step.word, f"{step.similarity:.4f}",
                       f"{step.to_start:.4f}", f"{step.to_end:.4f}")
@@ -83,7 +68,7 @@ def path_table(console: Console, result: PathResult) -> None:
 
 
 def _scores_table(rows: Sequence[Scored], heading: str, marked: str | None = None) -> Table:
-    table = _table("#>", "word", f"{heading}>", "")
+    table = plain_table("#>", "word", f"{heading}>", "")
     for rank, row in enumerate(rows, 1):
         table.add_row(str(rank), Text(row.word, style="bold red" if row.word == marked else ""),
                       f"{row.similarity:.4f}", bar(row.similarity))
@@ -112,64 +97,8 @@ def similarity_table(console: Console, result: SimilarityResult) -> None:
                            f"{bar(result.similarity)}   ({result.model})"))
         return
     console.print(Text(f"Cosine similarity   ({result.model})", style="bold"))
-    table = _table("", *(f"{word}>" for word in result.words))
+    table = plain_table("", *(f"{word}>" for word in result.words))
     for word, line in zip(result.words, result.matrix, strict=True):
         table.add_row(Text(word, style="bold"),
                       *(Text(f"{value:.3f}", style=_heat(value)) for value in line))
     console.print(table)
-
-
-def compare_table(console: Console, result: CompareResult) -> None:
-    console.print(Text(
-        f"{result.model_a} vs {result.model_b}: mean top-{result.k} overlap "
-        f"{result.mean_overlap:.3f} over {result.compared} words "
-        f"({result.shared} shared)", style="bold"))
-    table = _table("word", "overlap>", f"only in {result.model_a}", f"only in {result.model_b}")
-    for item in result.words:
-        table.add_row(item.word, f"{item.overlap:.2f}", ", ".join(item.only_a[:5]),
-                      ", ".join(item.only_b[:5]))
-    console.print(table)
-
-
-def analogy_evaluation_table(console: Console, result: AnalogyEvaluation) -> None:
-    method = "3CosAdd" if result.method == "add" else "3CosMul"
-    console.print(Text(f"Analogies: {Path(result.file).name}   ({result.model}, {method}, "
-                       f"first {result.restrict} words)", style="bold"))
-    table = _table("section", "correct>", "total>", "accuracy>", "skipped>")
-    for section in (*result.sections, result.total):
-        table.add_row(section.section, str(section.correct), str(section.total),
-                      f"{section.accuracy:.4f}", str(section.skipped))
-    console.print(table)
-    console.print(Text(f"Skipped (a word outside the first {result.restrict}): "
-                       f"{result.oov_percent:.1f}%", style="dim"))
-
-
-def pair_evaluation_table(console: Console, results: Sequence[PairEvaluation]) -> None:
-    console.print(Text(f"Word-pair similarity   ({results[0].model})", style="bold"))
-    table = _table("file", "pairs>", "skipped>", "pearson>", "spearman>", "oov %>")
-    for result in results:
-        table.add_row(Path(result.file).name, str(result.pairs), str(result.skipped),
-                      f"{result.pearson:.4f}", f"{result.spearman:.4f}",
-                      f"{result.oov_percent:.1f}")
-    console.print(table)
-
-
-@contextmanager
-def progress(stream: TextIO, description: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A transient progress bar on ``stream`` when it is a terminal; else nothing (None)."""
-    try:
-        terminal = stream.isatty()
-    except (AttributeError, ValueError):
-        terminal = False
-    if not terminal:
-        yield None
-        return
-    from rich.progress import Progress
-
-    with Progress(console=Console(file=stream), transient=True) as bar_:
-        task = bar_.add_task(description, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar_.update(task, completed=done, total=total)
-
-        yield update

@@ -302,3 +302,11 @@ def _offset(console: Console, offset: OffsetExplanation) -> None:
     for pair in pairs:
         console.print(f"  {pair.a + ' → ' + pair.b:<28} {pair.similarity:+.3f}  "
                       f"{bar(pair.similarity)}", highlight=False)
+
+
+def explanation(console: Console, result: WordExplanation | ExpressionExplanation) -> None:
+    """A word's or an expression's explanation, whichever the core produced."""
+    if isinstance(result, WordExplanation):
+        word_explanation(console, result, not console.no_color)
+    else:
+        expression_explanation(console, result)

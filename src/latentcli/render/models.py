@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from latentcli.render.tables import plain_table
 from latentcli.results.models import ModelInfo, ModelsListing, RemovedModels
 
 
@@ -17,20 +18,12 @@ def human_size(size: float) -> str:
     raise AssertionError("unreachable")
 
 
-def _table(*columns: str) -> Table:
-    table = Table(box=None, pad_edge=False)
-    for column in columns:
-        numeric = column in ("words", "dims", "size", "download")
-        table.add_column(column, justify="right" if numeric else "left")
-    return table
-
-
 def models_listing(console: Console, listing: ModelsListing) -> None:
     console.print(Text(f"Default model: {listing.default} (built in)", style="bold"))
     console.print()
     console.print(Text("Cached", style="bold"))
     if listing.cached:
-        table = _table("name", "source", "words", "dims", "size")
+        table = plain_table("name", "source", "words>", "dims>", "size>")
         for model in listing.cached:
             table.add_row(model.name, model.source, f"{model.words:,}", str(model.dims),
                           human_size(model.size))
@@ -39,7 +32,7 @@ def models_listing(console: Console, listing: ModelsListing) -> None:
         console.print(Text("  (nothing converted yet)", style="dim"))
     console.print()
     console.print(Text("Catalogue (gensim-data; downloaded on first use)", style="bold"))
-    table = _table("name", "words", "dims", "download", "cached")
+    table = plain_table("name", "words>", "dims>", "download>", "cached")
     for entry in listing.catalogue:
         table.add_row(entry.name, f"{entry.words:,}", str(entry.dims),
                       human_size(entry.download_size), "yes" if entry.cached else "")

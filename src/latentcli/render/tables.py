@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from latentcli.render.wording import method_name
 from latentcli.results import AnalogyResult, NeighborsResult, Scored, WeightedWord
 from latentcli.results.structure import ClusterResult
 
@@ -20,6 +21,15 @@ def bar(value: float, width: int = BAR_WIDTH) -> str:
     eighths = round(max(0.0, min(1.0, value)) * width * 8)
     full, part = divmod(eighths, 8)
     return "█" * full + (_EIGHTHS[part] if part else "")
+
+
+def plain_table(*columns: str) -> Table:
+    """A plain table; a heading ending in ``>`` marks a right-aligned (numeric) column."""
+    table = Table(box=None, pad_edge=False)
+    for column in columns:
+        right = column.endswith(">")
+        table.add_column(column.removesuffix(">"), justify="right" if right else "left")
+    return table
 
 
 def describe_terms(terms: Sequence[WeightedWord]) -> str:
@@ -61,7 +71,7 @@ def neighbors_table(console: Console, result: NeighborsResult) -> None:
 
 
 def analogy_table(console: Console, result: AnalogyResult) -> None:
-    method = "3CosAdd" if result.method == "add" else "3CosMul"
+    method = method_name(result.method)
     heading = "similarity" if result.method == "add" else "score"
     title = f"{describe_terms(result.terms)} ≈ ?   ({method}, {result.model})"
     console.print(Text(title, style="bold"))

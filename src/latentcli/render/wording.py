@@ -21,3 +21,8 @@ def axis_name(axis: Axis) -> str:
 def trust_summary(result: MapResult) -> str:
     return (f"Trust {result.trust:.2f}: on average {result.trust:.0%} of each word's "
             f"{result.trust_k} nearest neighbours in the full space are also nearest on this map")
+
+
+def method_name(method: str) -> str:
+    """The name an analogy method goes by in the literature."""
+    return "3CosAdd" if method == "add" else "3CosMul"

@@ -1,4 +1,4 @@
-"""Results of `axis`, `steer`, `path`, `odd`, `similarity`, `compare` and `evaluate`."""
+"""Results of `axis`, `steer`, `path`, `odd` and `similarity`."""
 
 from __future__ import annotations
 
@@ -6,73 +6,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from latentcli.results import Scored
-
-
-@dataclass(frozen=True)
-class SectionScore:
-    """One section of an analogy benchmark: questions answered right out of those evaluated."""
-
-    section: str
-    correct: int
-    total: int
-    skipped: int
-
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.total if self.total else 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "accuracy": self.accuracy}
-
-
-@dataclass(frozen=True)
-class AnalogyEvaluation:
-    """Analogy accuracy per section and overall (gensim ``evaluate_word_analogies``)."""
-
-    model: str
-    file: str
-    method: str
-    restrict: int
-    sections: tuple[SectionScore, ...]
-    total: SectionScore
-
-    @property
-    def accuracy(self) -> float:
-        return self.total.accuracy
-
-    @property
-    def oov_percent(self) -> float:
-        questions = self.total.total + self.total.skipped
-        return 100.0 * self.total.skipped / questions if questions else 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"model": self.model, "file": self.file, "method": self.method,
-                "restrict": self.restrict, "accuracy": self.accuracy,
-                "correct": self.total.correct, "total": self.total.total,
-                "skipped": self.total.skipped, "oov_percent": self.oov_percent,
-                "sections": [section.to_dict() for section in self.sections]}
-
-
-@dataclass(frozen=True)
-class PairEvaluation:
-    """Correlation of model similarities with human judgements (gensim ``evaluate_word_pairs``)."""
-
-    model: str
-    file: str
-    restrict: int
-    pairs: int
-    skipped: int
-    pearson: float
-    pearson_p: float
-    spearman: float
-    spearman_p: float
-
-    @property
-    def oov_percent(self) -> float:
-        return 100.0 * self.skipped / (self.pairs + self.skipped)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "oov_percent": self.oov_percent}
 
 
 @dataclass(frozen=True)
@@ -173,28 +106,3 @@ class SimilarityResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "similarity": self.similarity}
-
-
-@dataclass(frozen=True)
-class WordOverlap:
-    word: str
-    overlap: float
-    only_a: tuple[str, ...]
-    only_b: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class CompareResult:
-    """How alike two models' neighbourhoods are over words both know."""
-
-    model_a: str
-    model_b: str
-    k: int
-    shared: int
-    compared: int
-    mean_overlap: float
-    words: tuple[WordOverlap, ...]
-    notes: tuple[str, ...] = field(default=(), compare=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)

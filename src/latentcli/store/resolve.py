@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from latentcli import DEFAULT_MODEL
+from latentcli.core.progress import Progress
 from latentcli.core.space import Space
 from latentcli.core.subwords import NGRAMS_FILE, Subwords
 from latentcli.core.vocabulary import Vocabulary
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 
     from latentcli.store.catalogue import CatalogueModel
 
-Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)

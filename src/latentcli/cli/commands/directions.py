@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -13,32 +13,18 @@ from latentcli.cli.app import (
     ModelOption,
     TrustOption,
     app,
+    environment,
 )
-from latentcli.cli.command import ModelChoice, emit_json
-from latentcli.environment import Environment
-
-if TYPE_CHECKING:
-    from latentcli.render.jsonout import HasDict
+from latentcli.cli.command import ModelChoice, answer
 
 ShowOption = Annotated[int, typer.Option(
     "--show", metavar="K", help="How many words to show (at each end, for axis).")]
 
 
-def _finish(environment: Environment, result: HasDict, notes: tuple[str, ...], json: bool,
-            table: str) -> None:
-    """Notes to stderr, then the result as JSON or through the named table renderer."""
-    environment.notes(notes)
-    if json:
-        emit_json(environment, [result])
-        return
-    from latentcli.render import directions as render
-
-    getattr(render, table)(environment.console(), result)
-
-
 @app.command(epilog="Examples: latent axis man woman king queen doctor nurse\n\n"
              "          latent axis good bad --pair better:worse --top 5000")
 def axis(
+    ctx: typer.Context,
     start: Annotated[str, typer.Argument(metavar="A", help="Where the direction starts.")],
     end: Annotated[str, typer.Argument(metavar="B", help="Where the direction points.")],
     words: Annotated[list[str] | None, typer.Argument(
@@ -57,15 +43,15 @@ def axis(
 ) -> None:
     """Rank words by their projection on the direction from A to B."""
     from latentcli.analysis.directions import axis as rank
+    from latentcli.render.directions import axis_table
 
-    environment = Environment()
-    space = ModelChoice(model, limit, trust).open(environment)
-    result = rank(space, start, end, pair or [], words or [], top, show)
-    _finish(environment, result, result.notes, json, "axis_table")
+    answer(environment(ctx), ModelChoice(model, limit, trust), json,
+           lambda space: rank(space, start, end, pair or [], words or [], top, show), axis_table)
 
 
 @app.command(epilog="Example: latent steer king --toward woman --away man --strength 1.5")
 def steer(
+    ctx: typer.Context,
     word: Annotated[str, typer.Argument(help="The word to move.")],
     toward: Annotated[str, typer.Option("--toward", metavar="B", help="Move toward this word.")],
     away: Annotated[str | None, typer.Option(
@@ -83,15 +69,15 @@ def steer(
 ) -> None:
     """Move a word along a direction and watch its nearest neighbours change."""
     from latentcli.analysis.directions import steer as move
+    from latentcli.render.directions import steer_table
 
-    environment = Environment()
-    space = ModelChoice(model, limit, trust).open(environment)
-    result = move(space, word, toward, away, strength, steps, top)
-    _finish(environment, result, result.notes, json, "steer_table")
+    answer(environment(ctx), ModelChoice(model, limit, trust), json,
+           lambda space: move(space, word, toward, away, strength, steps, top), steer_table)
 
 
 @app.command(epilog="Example: latent path cat dog --steps 6")
 def path(
+    ctx: typer.Context,
     start: Annotated[str, typer.Argument(metavar="A")],
     end: Annotated[str, typer.Argument(metavar="B")],
     steps: Annotated[int, typer.Option("--steps", metavar="N", help="Steps from A to B.")] = 8,
@@ -102,14 +88,15 @@ def path(
 ) -> None:
     """Walk in a straight line from A to B: the nearest word at each step."""
     from latentcli.analysis.directions import path as walk
+    from latentcli.render.directions import path_table
 
-    environment = Environment()
-    result = walk(ModelChoice(model, limit, trust).open(environment), start, end, steps)
-    _finish(environment, result, result.notes, json, "path_table")
+    answer(environment(ctx), ModelChoice(model, limit, trust), json,
+           lambda space: walk(space, start, end, steps), path_table)
 
 
 @app.command(epilog="Example: latent odd breakfast lunch dinner car")
 def odd(
+    ctx: typer.Context,
     words: Annotated[list[str], typer.Argument(metavar="WORD...", help="Three words or more.")],
     model: ModelOption = DEFAULT_MODEL,
     limit: LimitOption = None,
@@ -118,15 +105,16 @@ def odd(
 ) -> None:
     """The word that does not belong (gensim doesnt_match)."""
     from latentcli.analysis.directions import odd_one_out
+    from latentcli.render.directions import odd_table
 
-    environment = Environment()
-    result = odd_one_out(ModelChoice(model, limit, trust).open(environment), words)
-    _finish(environment, result, result.notes, json, "odd_table")
+    answer(environment(ctx), ModelChoice(model, limit, trust), json,
+           lambda space: odd_one_out(space, words), odd_table)
 
 
 @app.command(epilog="Examples: latent similarity cat dog\n\n"
              "          latent similarity cat dog car truck")
 def similarity(
+    ctx: typer.Context,
     words: Annotated[list[str], typer.Argument(metavar="A B [C...]", help="Two words or more.")],
     model: ModelOption = DEFAULT_MODEL,
     limit: LimitOption = None,
@@ -135,14 +123,15 @@ def similarity(
 ) -> None:
     """Cosine similarity of two words, or the matrix for more."""
     from latentcli.analysis.directions import similarity as measure
+    from latentcli.render.directions import similarity_table
 
-    environment = Environment()
-    result = measure(ModelChoice(model, limit, trust).open(environment), words)
-    _finish(environment, result, result.notes, json, "similarity_table")
+    answer(environment(ctx), ModelChoice(model, limit, trust), json,
+           lambda space: measure(space, words), similarity_table)
 
 
 @app.command(epilog="Example: latent compare glove-6b-50d ./other-model --top 2000 -k 10")
 def compare(
+    ctx: typer.Context,
     model_a: Annotated[str, typer.Argument(metavar="MODEL_A")],
     model_b: Annotated[str, typer.Argument(metavar="MODEL_B")],
     words: Annotated[list[str] | None, typer.Argument(
@@ -158,9 +147,9 @@ def compare(
 ) -> None:
     """How alike two models' neighbourhoods are (mean top-k overlap)."""
     from latentcli.analysis.comparison import compare as contrast
+    from latentcli.render.comparison import compare_table
 
-    environment = Environment()
-    first = ModelChoice(model_a, limit, trust).open(environment)
-    second = ModelChoice(model_b, limit, trust).open(environment)
-    result = contrast(first, second, words or [], top, k, show)
-    _finish(environment, result, result.notes, json, "compare_table")
+    here = environment(ctx)
+    first = ModelChoice(model_a, limit, trust).open(here)
+    answer(here, ModelChoice(model_b, limit, trust), json,
+           lambda second: contrast(first, second, words or [], top, k, show), compare_table)

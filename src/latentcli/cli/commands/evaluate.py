@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,9 +14,14 @@ from latentcli.cli.app import (
     ModelOption,
     TrustOption,
     app,
+    environment,
 )
-from latentcli.cli.command import ModelChoice, emit_json
-from latentcli.environment import Environment
+from latentcli.cli.command import ModelChoice, answer, deliver
+from latentcli.results.evaluation import DEFAULT_RESTRICT
+
+if TYPE_CHECKING:
+    from latentcli.core.space import Space
+    from latentcli.results.evaluation import AnalogyEvaluation
 
 evaluate = typer.Typer(
     name="evaluate", no_args_is_help=True, rich_markup_mode=None,
@@ -30,11 +35,12 @@ RestrictOption = Annotated[int, typer.Option(
 
 @evaluate.command(epilog="Example: latent evaluate analogies --restrict 30000 --method mul")
 def analogies(
+    ctx: typer.Context,
     file: Annotated[Path | None, typer.Argument(
         metavar="FILE", exists=True, dir_okay=False,
         help="Questions 'a b c d' in ': section' blocks (default: questions-words.txt).")
     ] = None,
-    restrict: RestrictOption = 300_000,
+    restrict: RestrictOption = DEFAULT_RESTRICT,
     method: Annotated[str, typer.Option(
         "--method", metavar="add|mul", help="add: 3CosAdd (as gensim); mul: 3CosMul.")] = "add",
     model: ModelOption = DEFAULT_MODEL,
@@ -44,26 +50,26 @@ def analogies(
 ) -> None:
     """Analogy accuracy (gensim evaluate_word_analogies), per section and in total."""
     from latentcli.analysis.evaluation import ANALOGY_FILE, default_benchmark, evaluate_analogies
-    from latentcli.render.directions import analogy_evaluation_table, progress
+    from latentcli.render.evaluation import analogy_evaluation_table
 
-    environment = Environment()
-    space = ModelChoice(model, limit, trust).open(environment)
-    path = file or default_benchmark(ANALOGY_FILE)
-    with progress(environment.stderr, "Answering analogies") as report:
-        result = evaluate_analogies(space, path, restrict, method, report)
-    if json:
-        emit_json(environment, [result])
-        return
-    analogy_evaluation_table(environment.console(), result)
+    here = environment(ctx)
+
+    def compute(space: Space) -> AnalogyEvaluation:
+        with here.progress("Answering analogies", None, in_bytes=False) as report:
+            return evaluate_analogies(space, file or default_benchmark(ANALOGY_FILE), restrict,
+                                      method, report)
+
+    answer(here, ModelChoice(model, limit, trust), json, compute, analogy_evaluation_table)
 
 
 @evaluate.command(epilog="Example: latent evaluate similarity my-pairs.tsv --json")
 def similarity(
+    ctx: typer.Context,
     files: Annotated[list[Path] | None, typer.Argument(
         metavar="FILE", exists=True, dir_okay=False,
         help="Lines 'word<TAB>word<TAB>score' (default: wordsim353.tsv and simlex999.txt).")
     ] = None,
-    restrict: RestrictOption = 300_000,
+    restrict: RestrictOption = DEFAULT_RESTRICT,
     model: ModelOption = DEFAULT_MODEL,
     limit: LimitOption = None,
     trust: TrustOption = False,
@@ -72,14 +78,10 @@ def similarity(
     """Pearson and Spearman correlation with human similarity scores (gensim
     evaluate_word_pairs)."""
     from latentcli.analysis.evaluation import PAIR_FILES, default_benchmark, evaluate_pairs
+    from latentcli.render.evaluation import pair_evaluation_table
 
-    environment = Environment()
-    space = ModelChoice(model, limit, trust).open(environment)
+    here = environment(ctx)
     paths = files or [default_benchmark(name) for name in PAIR_FILES]
-    results = [evaluate_pairs(space, path, restrict) for path in paths]
-    if json:
-        emit_json(environment, results)
-        return
-    from latentcli.render.directions import pair_evaluation_table
-
-    pair_evaluation_table(environment.console(), results)
+    space = ModelChoice(model, limit, trust).open(here)
+    deliver(here, [evaluate_pairs(space, path, restrict) for path in paths], json,
+            show_all=pair_evaluation_table)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-from typing import Annotated
+from functools import partial
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,15 +15,27 @@ from latentcli.cli.app import (
     TopOption,
     TrustOption,
     app,
+    environment,
 )
-from latentcli.cli.command import ModelChoice, emit_json
-from latentcli.environment import Environment
+from latentcli.cli.command import ModelChoice, answer, deliver
 from latentcli.errors import UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from latentcli.core.space import Space
+    from latentcli.results.explain import (
+        ExpressionExplanation,
+        SkippedSection,
+        TourSection,
+        WordExplanation,
+    )
 
 
 @app.command(epilog="Examples: latent explain | latent explain --section math | "
                     "latent explain queen | latent explain king - man + woman --expect queen")
 def explain(
+    ctx: typer.Context,
     words: Annotated[list[str] | None, typer.Argument(
         metavar="[WORD | EXPRESSION]", show_default=False,
         help="A word or an analogy to explain; nothing for the guided tour.")] = None,
@@ -43,65 +55,37 @@ def explain(
     json: JsonOption = False,
 ) -> None:
     """A guided tour of latent space, or why a word or analogy comes out as it does."""
-    from latentcli.analysis.tour import SECTIONS, run_section
+    from latentcli.analysis.explain import explain as explain_text
+    from latentcli.analysis.tour import chosen_sections, run_section
+    from latentcli.render.explain import explanation
 
-    environment = Environment()
+    here = environment(ctx)
+    choice = ModelChoice(model, limit, trust)
     if words:
         if section is not None or all_sections:
             raise UsageError("--section and --all belong to the tour; give no words with them")
-        _explain_words(environment, " ".join(words), expect, top, model, limit, trust, json)
+        text = " ".join(words)
+
+        def compute(space: Space) -> list[WordExplanation | ExpressionExplanation]:
+            return [explain_text(space, text, expect, top)]
+
+        answer(here, choice, json, compute, explanation)
         return
     if expect is not None:
         raise UsageError("--expect needs an expression, like: latent explain king - man + woman "
                          "--expect queen")
-    names = list(SECTIONS)
-    if section is not None:
-        if section not in SECTIONS:
-            raise UsageError(f"no tour section {section!r}: choose from {', '.join(SECTIONS)}")
-        names = [section]
-    space = ModelChoice(model, limit, trust).open(environment)
-    pause = (not json and not all_sections and len(names) > 1 and sys.stdin.isatty()
-             and environment.interactive)
+    names = chosen_sections(section)
+    space = choice.open(here)
+    pause = not json and not all_sections and len(names) > 1 and here.interactive
     for number, name in enumerate(names, 1):
-        with environment.working(f"Computing the '{name}' section"):
+        with here.working(f"Computing the '{name}' section"):
             result = run_section(space, name)
-        if json:
-            emit_json(environment, [result])
-            continue
-        from latentcli.render.explain import tour_section
-
-        tour_section(environment.console(), number if section is None else
-                     list(SECTIONS).index(name) + 1, result, environment.colour)
-        if pause and number < len(names) and not environment.ask_to_continue():
+        deliver(here, result, json, partial(_section, chosen_sections(None).index(name) + 1))
+        if pause and number < len(names) and not here.ask_to_continue():
             break
 
 
-def _explain_words(environment: Environment, text: str, expect: str | None, top: int,
-                   model: str, limit: int | None, trust: bool, json: bool) -> None:
-    """One word, or an expression of several."""
-    from latentcli.analysis.explain import explain_expression, explain_word
-    from latentcli.core.expressions import parse
-    from latentcli.core.queries import check_top
+def _section(number: int, console: Console, section: TourSection | SkippedSection) -> None:
+    from latentcli.render.explain import tour_section
 
-    single = parse(text).is_single_word
-    if single and expect is not None:
-        raise UsageError("--expect needs an expression, like: latent explain king - man + woman "
-                         "--expect queen")
-    space = ModelChoice(model, limit, trust).open(environment)
-    check_top(space, top)
-    from latentcli.render.explain import expression_explanation, word_explanation
-
-    if single:
-        word = explain_word(space, text, top)
-        environment.notes(word.notes)
-        if json:
-            emit_json(environment, [word])
-        else:
-            word_explanation(environment.console(), word, environment.colour)
-        return
-    expression = explain_expression(space, text, expect, top)
-    environment.notes(expression.notes)
-    if json:
-        emit_json(environment, [expression])
-    else:
-        expression_explanation(environment.console(), expression)
+    tour_section(console, number, section, not console.no_color)

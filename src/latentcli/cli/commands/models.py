@@ -6,9 +6,8 @@ from typing import Annotated
 
 import typer
 
-from latentcli.cli.app import JsonOption, LimitOption, TrustOption, app
-from latentcli.cli.command import emit_json
-from latentcli.environment import Environment
+from latentcli.cli.app import JsonOption, LimitOption, TrustOption, app, environment
+from latentcli.cli.command import deliver
 
 models_app = typer.Typer(
     name="models", help="List, inspect and remove models.", no_args_is_help=False,
@@ -25,44 +24,27 @@ def models(ctx: typer.Context, json: JsonOption = False) -> None:
     """The built-in default, the cached models and the gensim-data catalogue."""
     if ctx.invoked_subcommand is not None:
         return
+    from latentcli.render.models import models_listing
     from latentcli.store.inventory import list_models
 
-    environment = Environment()
-    listing = list_models()
-    if json:
-        emit_json(environment, [listing])
-        return
-    from latentcli.render.models import models_listing
-
-    models_listing(environment.console(), listing)
+    deliver(environment(ctx), list_models(), json, models_listing)
 
 
 @models_app.command()
-def info(name: NameArgument, limit: LimitOption = None, trust: TrustOption = False,
-         json: JsonOption = False) -> None:
+def info(ctx: typer.Context, name: NameArgument, limit: LimitOption = None,
+         trust: TrustOption = False, json: JsonOption = False) -> None:
     """Vocabulary size, dimensions, norm statistics, sample words and open time of a model."""
+    from latentcli.render.models import model_info as render
     from latentcli.store.inventory import model_info
 
-    environment = Environment()
-    result = model_info(name, environment, limit, trust)
-    if json:
-        emit_json(environment, [result])
-        return
-    from latentcli.render.models import model_info as render
-
-    render(environment.console(), result)
+    here = environment(ctx)
+    deliver(here, model_info(name, here, limit, trust), json, render)
 
 
 @models_app.command()
-def rm(name: NameArgument, json: JsonOption = False) -> None:
+def rm(ctx: typer.Context, name: NameArgument, json: JsonOption = False) -> None:
     """Remove a model's cache entries (never the file it was converted from)."""
+    from latentcli.render.models import removed
     from latentcli.store.inventory import remove_model
 
-    environment = Environment()
-    result = remove_model(name)
-    if json:
-        emit_json(environment, [result])
-        return
-    from latentcli.render.models import removed
-
-    removed(environment.console(), result)
+    deliver(environment(ctx), remove_model(name), json, removed)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
@@ -15,10 +14,16 @@ from latentcli.cli.app import (
     ModelOption,
     TrustOption,
     app,
+    environment,
 )
-from latentcli.cli.command import ModelChoice, emit_json
-from latentcli.environment import Environment
+from latentcli.cli.command import ModelChoice, answer
 from latentcli.errors import LatentError, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from latentcli.core.space import Space
+    from latentcli.results.structure import MapResult
 
 WordsArgument = Annotated[list[str] | None, typer.Argument(
     metavar="WORD...", show_default=False,
@@ -32,12 +37,12 @@ StrictOption = Annotated[bool, typer.Option(
 SeedOption = Annotated[int, typer.Option("--seed", help="Random seed: same seed, same answer.")]
 
 
-def _typed_words(words: list[str] | None, from_file: Path | None) -> list[str]:
+def _typed_words(words: list[str] | None, from_file: Path | None, stdin: TextIO) -> list[str]:
     from latentcli.analysis.words import read_word_lines
 
     typed: list[str] = []
     for word in words or []:
-        typed.extend(read_word_lines(sys.stdin) if word == "-" else [word])
+        typed.extend(read_word_lines(stdin) if word == "-" else [word])
     if from_file is not None:
         try:
             typed.extend(read_word_lines(from_file.read_text("utf-8").splitlines()))
@@ -58,6 +63,7 @@ def _parse_k(text: str, option: str) -> int | None:
 
 @app.command(epilog="Example: latent cluster apple banana cherry dog cat horse paris --k auto")
 def cluster(
+    ctx: typer.Context,
     words: WordsArgument = None,
     k: Annotated[str, typer.Option(
         "--k", metavar="K|auto", help="Number of clusters, or auto (best silhouette, 2..10).")]
@@ -76,19 +82,13 @@ def cluster(
     """Group words by meaning (cosine) and label each group from the space."""
     from latentcli.analysis.clustering import cluster as find_clusters
     from latentcli.analysis.words import select_words
-
-    environment = Environment()
-    wanted = _parse_k(k, "--k")
-    space = ModelChoice(model, limit, trust).open(environment)
-    selection = select_words(space, _typed_words(words, from_file), top, strict)
-    result = find_clusters(space, selection, wanted, method, seed)
-    environment.notes(result.notes)
-    if json:
-        emit_json(environment, [result])
-        return
     from latentcli.render.tables import clusters_table
 
-    clusters_table(environment.console(), result)
+    here = environment(ctx)
+    wanted = _parse_k(k, "--k")
+    typed = _typed_words(words, from_file, here.stdin)
+    answer(here, ModelChoice(model, limit, trust), json, lambda space: find_clusters(
+        space, select_words(space, typed, top, strict), wanted, method, seed), clusters_table)
 
 
 @app.command("map", epilog="Examples:\n\n\b\n"
@@ -97,6 +97,7 @@ def cluster(
              "  latent map --x man:woman --y poor:rich king queen doctor nurse\n"
              "  latent map --top 300 --html map.html")
 def map_(
+    ctx: typer.Context,
     words: WordsArgument = None,
     method: Annotated[str | None, typer.Option(
         "--method", metavar="pca|tsne|umap",
@@ -128,32 +129,35 @@ def map_(
 ) -> None:
     """Project words to 2-D and plot them, coloured by cluster, with a trust score."""
     from latentcli.analysis.projection import AxisSpec, project_map
-    from latentcli.analysis.words import add_neighbours, select_words
+    from latentcli.analysis.words import add_neighbors, select_words
+    from latentcli.render.plots import fit_terminal, map_plot
 
-    environment = Environment()
+    here = environment(ctx)
     wanted = _parse_k(clusters, "--clusters")
     x_axis = AxisSpec.parse(x, "--x") if x else None
     y_axis = AxisSpec.parse(y, "--y") if y else None
-    if not json:
-        from latentcli.render.plots import fit_terminal
+    size = (0, 0) if json else fit_terminal(width, height)  # a JSON answer draws no plot
+    typed = _typed_words(words, from_file, here.stdin)
 
-        size = fit_terminal(width, height)
-    space = ModelChoice(model, limit, trust).open(environment)
-    selection = select_words(space, _typed_words(words, from_file), top, strict)
-    selection = add_neighbours(space, selection, neighbors)
-    result = project_map(space, selection, method or "pca", x_axis, y_axis, wanted, seed)
-    environment.notes(result.notes)
+    def compute(space: Space) -> MapResult:
+        selection = add_neighbors(space, select_words(space, typed, top, strict), neighbors)
+        result = project_map(space, selection, method or "pca", x_axis, y_axis, wanted, seed)
+        if html is not None:
+            _write_html(html, result)
+        return result
+
+    def plot(console: Console, result: MapResult) -> None:
+        console.file.write(map_plot(result, *size, not console.no_color))
+
+    answer(here, ModelChoice(model, limit, trust), json, compute, plot)
     if html is not None:
-        from latentcli.render.htmlmap import map_html
+        here.note(f"wrote the interactive map to {html}")
 
-        try:
-            html.write_text(map_html(result), "utf-8")
-        except OSError as error:
-            raise LatentError(f"cannot write {html}: {error}") from None
-        environment.note(f"wrote the interactive map to {html}")
-    if json:
-        emit_json(environment, [result])
-        return
-    from latentcli.render.plots import map_plot
 
-    environment.stdout.write(map_plot(result, *size, environment.colour))
+def _write_html(path: Path, result: MapResult) -> None:
+    from latentcli.render.htmlmap import map_html
+
+    try:
+        path.write_text(map_html(result), "utf-8")
+    except OSError as error:
+        raise LatentError(f"cannot write {path}: {error}") from None

@@ -8,15 +8,14 @@ the line (text) or byte offset (binary).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
+from latentcli.core.progress import Progress, no_progress
 from latentcli.errors import BadVectorFile
 from latentcli.store.readers.collect import Vectors
 from latentcli.store.readers.stream import Input
 from latentcli.store.readers.text import parse_header
 
-Progress = Callable[[int], None]
 SNIFF_BYTES = 1 << 16
 _TEXT_NUMBER_BYTES = frozenset(b"0123456789+-.eE \t\r\nnaifNAIF")
 FASTTEXT_MAGIC = (793712314).to_bytes(4, "little")
@@ -51,7 +50,7 @@ def detect(path: Path) -> str:
 
 
 def read_vectors(path: Path, limit: int | None = None,
-                 progress: Progress = lambda done: None, trust: bool = False) -> Vectors:
+                 progress: Progress = no_progress, trust: bool = False) -> Vectors:
     """Read any supported vector file; gensim pickles only with ``trust``."""
     from latentcli.store.readers.binary import read_binary
     from latentcli.store.readers.gensim import read_fasttext, read_gensim

@@ -6,18 +6,17 @@ so the per-row Python work is a few attribute lookups; the floats are never pars
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from latentcli.core.progress import Progress
 from latentcli.errors import BadVectorFile
 from latentcli.store.readers.collect import Collector, Vectors
 from latentcli.store.readers.stream import Input
 from latentcli.store.readers.text import parse_header
 
 MAX_WORD_BYTES = 1 << 16
-Progress = Callable[[int], None]
 
 
 def read_binary(path: Path, limit: int | None, progress: Progress) -> Vectors:

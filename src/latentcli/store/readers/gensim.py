@@ -7,15 +7,12 @@ words outside the vocabulary still get a vector. gensim is imported only here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from latentcli.core.subwords import Subwords
 from latentcli.errors import BadVectorFile, ModelError
 from latentcli.store.readers.collect import Vectors, from_matrix
-
-Progress = Callable[[int], None]
 
 
 def read_gensim(path: Path, limit: int | None, trust: bool) -> Vectors:

@@ -7,17 +7,16 @@ output (``word count``) works as it is. The matrix is memory-mapped and copied i
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from latentcli.core.progress import Progress
 from latentcli.errors import BadVectorFile
 from latentcli.store.readers.collect import Vectors, from_matrix
 from latentcli.store.readers.stream import check_readable
 
 VOCAB_FILE = "vocab.txt"
-Progress = Callable[[int], None]
 
 
 def read_npy(path: Path, limit: int | None, progress: Progress) -> Vectors:

@@ -7,18 +7,18 @@ not parse cleanly is it re-read line by line, to name the line that is wrong.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
+from latentcli.core.progress import Progress
 from latentcli.errors import BadVectorFile
 from latentcli.store.readers.collect import Collector, Vectors
 from latentcli.store.readers.stream import Input
 
 MAX_LINE_BYTES = 1 << 20
-Progress = Callable[[int], None]
 
 
 def parse_header(line: bytes) -> tuple[int, int] | None:

@@ -1,0 +1,42 @@
+"""Spinners and progress bars on stderr (the `Environment` decides whether anyone sees them)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
+
+from latentcli.core.progress import Progress as Report
+
+
+@contextmanager
+def progress_bar(stream: TextIO, message: str, total: int | None,
+                 in_bytes: bool) -> Iterator[Report]:
+    """A transient bar: bytes done and time left for reading, a count for anything else."""
+    columns = (TextColumn("{task.description}"), BarColumn(),
+               DownloadColumn() if in_bytes else MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(file=stream), transient=True) as bar:
+        task = bar.add_task(message, total=total)
+
+        def update(done: int, total: int | None = None, /) -> None:
+            if total is not None:
+                bar.update(task, total=total)
+            bar.update(task, completed=done)
+
+        yield update
+
+
+@contextmanager
+def spinner(stream: TextIO, message: str) -> Iterator[None]:
+    with Console(file=stream).status(message):
+        yield
