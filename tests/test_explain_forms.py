@@ -23,7 +23,7 @@ def test_word_explanation_on_the_real_model(glove):
     common = glove.vectors[:10_000] @ direction
     assert gender.share == pytest.approx(float(np.mean(common < gender.position)))
     assert gender.share > 0.9  # queen sits far towards 'woman'
-    assert result.neighbourhood is not None and "queen" in result.neighbourhood.members
+    assert result.neighborhood is not None and "queen" in result.neighborhood.members
 
 
 def test_expression_explanation_adds_up_and_ranks(glove):

@@ -16,7 +16,7 @@ from sklearn.decomposition import PCA
 from sklearn.metrics import silhouette_score
 
 from latentcli.analysis.clustering import cluster
-from latentcli.analysis.projection import AxisSpec, neighbourhood_trust, project_map
+from latentcli.analysis.projection import AxisSpec, neighborhood_trust, project_map
 from latentcli.analysis.words import add_neighbors, select_words
 from latentcli.cli.commands import app
 from latentcli.errors import LatentError, UnknownWordError, UsageError
@@ -128,9 +128,9 @@ def test_trust_on_a_hand_made_case():
     vectors = np.array([[1, 0, 0], [0.9, 0.1, 0], [0, 1, 0], [0, 0.9, 0.1]], dtype=np.float64)
     flat = np.array([[0, 0], [1, 0], [10, 0], [30, 0]], dtype=np.float64)
     # cosine: a<->b, c<->d; on the line c's nearest is b, the others keep theirs
-    assert neighbourhood_trust(vectors, flat, 1).tolist() == [1.0, 1.0, 0.0, 1.0]
+    assert neighborhood_trust(vectors, flat, 1).tolist() == [1.0, 1.0, 0.0, 1.0]
     swapped = np.array([[0, 0], [10, 0], [1, 0], [11, 0]], dtype=np.float64)
-    assert neighbourhood_trust(vectors, swapped, 1).tolist() == [0.0, 0.0, 0.0, 0.0]
+    assert neighborhood_trust(vectors, swapped, 1).tolist() == [0.0, 0.0, 0.0, 0.0]
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ def _shared_matrix(space: Space, rows: npt.NDArray[np.int64]) -> Matrix:
     return np.asarray(space.vectors[rows])
 
 
-def neighbour_sets(matrix: Matrix, queries: npt.NDArray[np.int64], k: int) -> list[set[int]]:
+def neighbor_sets(matrix: Matrix, queries: npt.NDArray[np.int64], k: int) -> list[set[int]]:
     """Each query row's ``k`` nearest rows of ``matrix`` (itself left out), in blocks.
 
     The k-th best score among the first `PREFIX_ROWS` rows is a floor the true k-th best cannot
@@ -90,8 +90,8 @@ def compare(first: Space, second: Space, words: Sequence[str] = (), top: int = 1
         chosen = np.array(positions, dtype=np.int64)
     else:
         chosen = np.arange(min(top, len(shared)), dtype=np.int64)
-    in_first = neighbour_sets(_shared_matrix(first, shared.first_rows), chosen, k)
-    in_second = neighbour_sets(_shared_matrix(second, shared.second_rows), chosen, k)
+    in_first = neighbor_sets(_shared_matrix(first, shared.first_rows), chosen, k)
+    in_second = neighbor_sets(_shared_matrix(second, shared.second_rows), chosen, k)
     overlaps = [len(a & b) / k for a, b in zip(in_first, in_second, strict=True)]
 
     def words_of(positions: set[int]) -> tuple[str, ...]:

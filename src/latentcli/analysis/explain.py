@@ -20,7 +20,7 @@ from latentcli.errors import LatentError, UsageError
 from latentcli.results.explain import (
     AxisPosition,
     ExpressionExplanation,
-    Neighbourhood,
+    Neighborhood,
     OffsetExplanation,
     PairConsistency,
     WordExplanation,
@@ -37,7 +37,7 @@ NAMED_AXES: dict[str, tuple[tuple[str, str], ...]] = {
     "temperature": (("cold", "hot"), ("cool", "warm")),
 }
 COMMON_WORDS = 10_000  # axis positions are placed against this many of the most frequent words
-NEIGHBOURHOOD = 30
+NEIGHBORHOOD = 30
 DECOMPOSED = 3
 
 
@@ -68,16 +68,16 @@ def explain_word(space: Space, word: str, top: int = 8) -> WordExplanation:
     return WordExplanation(
         model=space.name, word=found.word, typed=word, values=tuple(float(v) for v in values),
         norm=float(space.norms[found.row]), rank=found.row + 1, vocabulary_size=len(space),
-        neighbors=near.neighbors, axes=tuple(axes), neighbourhood=_neighbourhood(space, found.row),
+        neighbors=near.neighbors, axes=tuple(axes), neighborhood=_neighborhood(space, found.row),
         notes=near.notes)
 
 
-def _neighbourhood(space: Space, row: int) -> Neighbourhood | None:
+def _neighborhood(space: Space, row: int) -> Neighborhood | None:
     """Cluster the word with its nearest words; report the group it lands in."""
     from latentcli.analysis.clustering import fit_clusters
     from latentcli.analysis.words import WordSelection
 
-    count = min(NEIGHBOURHOOD, len(space) - 1)
+    count = min(NEIGHBORHOOD, len(space) - 1)
     if count < 3:
         return None
     nearest = [r for r, _ in space.top(space.similarities(space.unit(row)), count, exclude=[row])]
@@ -85,7 +85,7 @@ def _neighbourhood(space: Space, row: int) -> Neighbourhood | None:
     selection = WordSelection(tuple(space.word(r) for r in rows), rows, 1)
     clustering = fit_clusters(space, selection, None, "kmeans", 0)
     mine = clustering.result.clusters[clustering.assignment[0]]
-    return Neighbourhood(size=len(rows), k=clustering.result.k, label=mine.label,
+    return Neighborhood(size=len(rows), k=clustering.result.k, label=mine.label,
                          members=mine.members)
 
 

@@ -64,7 +64,7 @@ def project_map(space: Space, selection: WordSelection, method: str = "pca",
         raise UsageError(f"unknown map method {method!r}: choose from {', '.join(METHODS)}")
     clustering = fit_clusters(space, selection, clusters, "kmeans", seed)
     k = min(TRUST_K, len(vectors) - 1)
-    trust = neighbourhood_trust(vectors, coordinates, k)
+    trust = neighborhood_trust(vectors, coordinates, k)
     points = tuple(
         MapPoint(word=word, x=float(coordinates[i, 0]), y=float(coordinates[i, 1]),
                  cluster=clustering.assignment[i], trust=float(trust[i]), given=i < selection.given)
@@ -74,7 +74,7 @@ def project_map(space: Space, selection: WordSelection, method: str = "pca",
                      notes=clustering.result.notes)
 
 
-def neighbourhood_trust(vectors: npt.NDArray[np.floating], coordinates: Coordinates,
+def neighborhood_trust(vectors: npt.NDArray[np.floating], coordinates: Coordinates,
                         k: int) -> npt.NDArray[np.float64]:
     """Per word: the share of its ``k`` nearest by cosine that are among its ``k`` nearest on the
     map.

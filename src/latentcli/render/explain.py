@@ -237,8 +237,8 @@ def word_explanation(console: Console, result: WordExplanation, colour: bool) ->
                        "differences), against the 10,000 most frequent words:")
         for position in result.axes:
             console.print(_axis_line(position), highlight=False)
-    if result.neighbourhood:
-        group = result.neighbourhood
+    if result.neighborhood:
+        group = result.neighborhood
         console.print()
         _para(console, f"Clustered with its {group.size - 1} nearest words into {group.k} groups, "
                        f"'{result.word}' lands in the group the model labels '{group.label}': "

@@ -132,7 +132,7 @@ class AxisPosition:
 
 
 @dataclass(frozen=True)
-class Neighbourhood:
+class Neighborhood:
     """The group a word lands in when it is clustered with its nearest words."""
 
     size: int
@@ -152,11 +152,12 @@ class WordExplanation:
     vocabulary_size: int
     neighbors: tuple[Scored, ...]
     axes: tuple[AxisPosition, ...]
-    neighbourhood: Neighbourhood | None
+    neighborhood: Neighborhood | None
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {("neighbourhood" if key == "neighborhood" else key): value  # documented key
+                for key, value in asdict(self).items()}
 
 
 @dataclass(frozen=True)
