@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from golden_cases import CASES, GOLDEN, render, slug, typer_invoke  # noqa: E402
+from golden_cases import CASES, GOLDEN, render, slug, typer_invoke
 
 
 def main() -> None:

@@ -32,12 +32,6 @@ def test_accepted_forms(text, expected):
     assert terms(text) == expected
 
 
-def test_positive_and_negative_lists():
-    expression = parse("king - man + woman")
-    assert expression.positive == ["king", "woman"]
-    assert expression.negative == ["man"]
-
-
 @pytest.mark.parametrize(("text", "message", "position"), [
     ("", "empty expression", 0),
     ("   ", "empty expression", 0),

@@ -86,7 +86,7 @@ class Environment:
         if not _isatty(self.stderr):
             yield
             return
-        from latentcli.render.progress import spinner
+        from latentcli.render.terminal import spinner
 
         with spinner(self.stderr, message):
             yield
@@ -101,13 +101,12 @@ class Environment:
         if not _isatty(self.stderr):
             yield no_progress
             return
-        from latentcli.render.progress import progress_bar
+        from latentcli.render.terminal import progress_bar
 
         with progress_bar(self.stderr, message, total, in_bytes) as update:
             yield update
 
     def console(self) -> Console:
-        from rich.console import Console
+        from latentcli.render.terminal import console
 
-        return Console(file=self.stdout, force_terminal=self.colour, no_color=not self.colour,
-                       highlight=False, soft_wrap=False)
+        return console(self.stdout, self.colour)

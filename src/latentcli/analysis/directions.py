@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from latentcli.core.queries import check_top, combined_vector
-from latentcli.core.space import Matrix, Space, Vector, WordRow
+from latentcli.core.space import Matrix, Space, Vector, WordRow, lookup_notes
 from latentcli.errors import LatentError, UsageError
 from latentcli.results import Scored
 from latentcli.results.directions import (
@@ -44,7 +44,7 @@ class Lookups:
 
     @property
     def notes(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(row.note for row in self.rows if row.note))
+        return lookup_notes(self.rows)
 
 
 def parse_pair(text: str) -> tuple[str, str]:

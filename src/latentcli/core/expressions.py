@@ -35,14 +35,6 @@ class Expression:
     terms: tuple[Term, ...]
 
     @property
-    def positive(self) -> list[str]:
-        return [term.word for term in self.terms if term.weight > 0]
-
-    @property
-    def negative(self) -> list[str]:
-        return [term.word for term in self.terms if term.weight < 0]
-
-    @property
     def is_single_word(self) -> bool:
         return len(self.terms) == 1 and self.terms[0].weight == 1.0
 

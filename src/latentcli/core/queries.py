@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from latentcli.core.expressions import parse
-from latentcli.core.space import Space, Vector, WordRow
+from latentcli.core.space import Space, Vector, WordRow, lookup_notes
 from latentcli.errors import LatentError, UsageError
 from latentcli.results import AnalogyResult, NeighborsResult, Scored, WeightedWord
 
@@ -41,7 +41,7 @@ class ResolvedExpression:
 
     @property
     def notes(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(row.note for row in self.rows if row.note))
+        return lookup_notes(self.rows)
 
     @property
     def input_rows(self) -> list[int]:

@@ -53,6 +53,11 @@ class WordRow:
         return f"{self.typed!r} is not in the vocabulary; using {self.word!r}"
 
 
+def lookup_notes(rows: Iterable[WordRow]) -> tuple[str, ...]:
+    """What the user should hear about how their words were found, each note once."""
+    return tuple(dict.fromkeys(row.note for row in rows if row.note))
+
+
 class Space:
     """An embedding space: vocabulary plus unit-normalised vectors, in the model's row order.
 

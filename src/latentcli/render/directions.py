@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
-from latentcli.render.tables import bar, plain_table
-from latentcli.results import Scored
+from latentcli.render.tables import bar, plain_table, scores_table
 from latentcli.results.directions import (
     AxisResult,
     OddResult,
@@ -67,17 +65,9 @@ def path_table(console: Console, result: PathResult) -> None:
     console.print(table)
 
 
-def _scores_table(rows: Sequence[Scored], heading: str, marked: str | None = None) -> Table:
-    table = plain_table("#>", "word", f"{heading}>", "")
-    for rank, row in enumerate(rows, 1):
-        table.add_row(str(rank), Text(row.word, style="bold red" if row.word == marked else ""),
-                      f"{row.similarity:.4f}", bar(row.similarity))
-    return table
-
-
 def odd_table(console: Console, result: OddResult) -> None:
     console.print(Text(f"Odd one out: {result.odd}   ({result.model})", style="bold"))
-    console.print(_scores_table(result.ranked, "similarity to the mean", marked=result.odd))
+    console.print(scores_table(result.ranked, "similarity to the mean", marked=result.odd))
 
 
 def _heat(value: float) -> str:

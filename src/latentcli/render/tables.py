@@ -42,14 +42,16 @@ def describe_terms(terms: Sequence[WeightedWord]) -> str:
     return " ".join(parts)
 
 
-def _scores_table(rows: Sequence[Scored], heading: str) -> Table:
+def scores_table(rows: Sequence[Scored], heading: str, marked: str | None = None) -> Table:
+    """Ranked words with their scores and bars; the ``marked`` word stands out in red."""
     table = Table(box=None, pad_edge=False)
     table.add_column("#", justify="right", style="dim")
     table.add_column("word", style="bold")
     table.add_column(heading, justify="right")
     table.add_column("", style="cyan", no_wrap=True)
     for rank, row in enumerate(rows, 1):
-        table.add_row(str(rank), row.word, f"{row.similarity:.4f}", bar(row.similarity))
+        word = Text(row.word, style="red") if row.word == marked else row.word
+        table.add_row(str(rank), word, f"{row.similarity:.4f}", bar(row.similarity))
     return table
 
 
@@ -63,7 +65,7 @@ def _excluded_caption(excluded: Sequence[str], flag: str) -> Text | None:
 def neighbors_table(console: Console, result: NeighborsResult) -> None:
     title = f"Nearest to {describe_terms(result.terms)} in {result.model}"
     console.print(Text(title, style="bold"))
-    console.print(_scores_table(result.neighbors, "similarity"))
+    console.print(scores_table(result.neighbors, "similarity"))
     if len(result.terms) > 1:
         caption = _excluded_caption(result.excluded, "")
         if caption:
@@ -75,7 +77,7 @@ def analogy_table(console: Console, result: AnalogyResult) -> None:
     heading = "similarity" if result.method == "add" else "score"
     title = f"{describe_terms(result.terms)} ≈ ?   ({method}, {result.model})"
     console.print(Text(title, style="bold"))
-    console.print(_scores_table(result.results, heading))
+    console.print(scores_table(result.results, heading))
     caption = _excluded_caption(result.excluded, " (--allow-inputs keeps them)")
     if caption:
         console.print(caption)

@@ -1,10 +1,11 @@
-"""Spinners and progress bars on stderr (the `Environment` decides whether anyone sees them)."""
+"""The terminal as rich draws it: consoles, spinners and progress bars (for the `Environment`,
+which decides whether anyone sees them)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 from rich.progress import (
@@ -16,7 +17,14 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from latentcli.core.progress import Progress as Report
+if TYPE_CHECKING:
+    from latentcli.core.progress import Progress as Report
+
+
+def console(stream: TextIO, colour: bool) -> Console:
+    """Where tables are printed: colour only when asked, never a re-wrapped line."""
+    return Console(file=stream, force_terminal=colour, no_color=not colour, highlight=False,
+                   soft_wrap=False)
 
 
 @contextmanager
