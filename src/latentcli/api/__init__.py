@@ -1,0 +1,9 @@
+"""The Python API: `open` a model and ask it what the commands ask, getting the same results.
+
+``latentcli`` re-exports `open` and `Model` lazily, so ``import latentcli`` stays cheap.
+docs/api.md shows a notebook session; its examples run in the test suite.
+"""
+
+from latentcli.api.model import Model, open
+
+__all__ = ["Model", "open"]

@@ -1,0 +1,211 @@
+"""`Model`: one opened embedding space with a method per question latent answers.
+
+Each method is a thin call into the core or the analysis layer, returning the same frozen result
+dataclass the CLI prints (``result.to_dict()`` is the command's ``--json``). Notes the CLI would
+print on stderr are on each result's ``notes``; those raised while opening are on `Model.notes`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from latentcli import DEFAULT_MODEL
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from latentcli.core.progress import Progress
+    from latentcli.core.space import Space
+    from latentcli.results import AnalogyResult, NeighborsResult
+    from latentcli.results.comparison import CompareResult
+    from latentcli.results.directions import (
+        AxisResult,
+        OddResult,
+        PathResult,
+        SimilarityResult,
+        SteerResult,
+    )
+    from latentcli.results.evaluation import AnalogyEvaluation, PairEvaluation
+    from latentcli.results.explain import (
+        ExpressionExplanation,
+        SkippedSection,
+        TourSection,
+        WordExplanation,
+    )
+    from latentcli.results.structure import ClusterResult, MapResult
+
+
+@dataclass
+class _Quiet:
+    """The reporter a notebook gets: no spinners or bars; notes kept for `Model.notes`."""
+
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, message: str) -> None:
+        self.notes.append(message)
+
+    def working(self, message: str) -> AbstractContextManager[None]:
+        return nullcontext()
+
+    @contextmanager
+    def progress(self, message: str, total: int | None) -> Iterator[Progress]:
+        from latentcli.core.progress import no_progress
+
+        yield no_progress
+
+
+def open(name_or_path: str = DEFAULT_MODEL, *, limit: int | None = None,
+         trust: bool = False) -> Model:
+    """Open a model as ``--model`` would: a known name, a file or a latent model directory.
+
+    ``limit`` keeps the first N words; ``trust`` allows gensim pickles (they run code).
+    """
+    from latentcli.store.resolve import open_space
+
+    reporter = _Quiet()
+    return Model(open_space(name_or_path, reporter, limit, trust), tuple(reporter.notes))
+
+
+class Model:
+    """An opened embedding space. ``len(model)`` words of ``model.dims`` dimensions."""
+
+    def __init__(self, space: Space, notes: tuple[str, ...] = ()) -> None:
+        self.space = space
+        self.notes = notes
+
+    def __repr__(self) -> str:
+        return f"<latentcli.Model {self.name!r}: {len(self):,} words x {self.dims} dims>"
+
+    def __len__(self) -> int:
+        return len(self.space)
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and bool(self.space.known([word]))
+
+    @property
+    def name(self) -> str:
+        return self.space.name
+
+    @property
+    def dims(self) -> int:
+        return self.space.dims
+
+    def vector(self, word: str) -> npt.NDArray[np.float32]:
+        """The word's unit vector: what every similarity is computed from."""
+        return self.space.unit(self.space.lookup(word).row)
+
+    def neighbors(self, query: str, top: int = 10) -> NeighborsResult:
+        """Nearest words to a word or an expression (``"king - man"``), inputs left out."""
+        from latentcli.core.queries import neighbors
+
+        return neighbors(self.space, query, top)
+
+    def analogy(self, expression: str, top: int = 10, method: str = "add",
+                allow_inputs: bool = False) -> AnalogyResult:
+        """``"king - man + woman"`` or ``"man : king :: woman : ?"``; method add or mul."""
+        from latentcli.core.queries import analogy
+
+        return analogy(self.space, expression, top, method, allow_inputs)
+
+    def similarity(self, *words: str) -> SimilarityResult:
+        """Cosine similarity of two words, or the matrix of more."""
+        from latentcli.analysis.directions import similarity
+
+        return similarity(self.space, words)
+
+    def odd(self, *words: str) -> OddResult:
+        """The word that does not belong (gensim ``doesnt_match``)."""
+        from latentcli.analysis.directions import odd_one_out
+
+        return odd_one_out(self.space, words)
+
+    def cluster(self, words: Sequence[str] = (), k: int | None = None, method: str = "kmeans",
+                seed: int = 0, top: int | None = None) -> ClusterResult:
+        """Group words (and the ``top`` most frequent) by meaning; ``k=None`` picks k."""
+        from latentcli.analysis.clustering import cluster
+        from latentcli.analysis.words import select_words
+
+        return cluster(self.space, select_words(self.space, words, top), k, method, seed)
+
+    def map(self, words: Sequence[str] = (), method: str = "pca", neighbors: int = 0,
+            x: str | None = None, y: str | None = None, clusters: int | None = None,
+            seed: int = 0, top: int | None = None) -> MapResult:
+        """The words in 2-D (pca, tsne, umap, or semantic axes ``x="man:woman"``)."""
+        from latentcli.analysis.projection import AxisSpec, project_map
+        from latentcli.analysis.words import add_neighbors, select_words
+
+        selection = add_neighbors(self.space, select_words(self.space, words, top), neighbors)
+        return project_map(self.space, selection, method,
+                           AxisSpec.parse(x, "x") if x else None,
+                           AxisSpec.parse(y, "y") if y else None, clusters, seed)
+
+    def axis(self, start: str, end: str, words: Sequence[str] = (), pairs: Sequence[str] = (),
+             top: int = 1000, show: int = 10) -> AxisResult:
+        """Words ranked along the direction start→end (averaged with ``pairs`` "x:y")."""
+        from latentcli.analysis.directions import axis
+
+        return axis(self.space, start, end, pairs, words, top, show)
+
+    def steer(self, word: str, toward: str, away: str | None = None, strength: float = 1.0,
+              steps: int = 4, top: int = 5) -> SteerResult:
+        """Move a word along a direction and list its neighbours at each step."""
+        from latentcli.analysis.directions import steer
+
+        return steer(self.space, word, toward, away, strength, steps, top)
+
+    def path(self, start: str, end: str, steps: int = 8) -> PathResult:
+        """The nearest word at each step of a straight walk from start to end."""
+        from latentcli.analysis.directions import path
+
+        return path(self.space, start, end, steps)
+
+    def compare(self, other: Model, words: Sequence[str] = (), top: int = 1000, k: int = 10,
+                show: int = 10) -> CompareResult:
+        """How alike this model's neighbourhoods are to ``other``'s (mean top-k overlap)."""
+        from latentcli.analysis.comparison import compare
+
+        return compare(self.space, other.space, words, top, k, show)
+
+    def evaluate_analogies(self, file: str | Path | None = None, restrict: int | None = None,
+                           method: str = "add") -> AnalogyEvaluation:
+        """Analogy accuracy, as gensim's ``evaluate_word_analogies`` (questions-words.txt)."""
+        from latentcli.analysis.evaluation import (
+            ANALOGY_FILE,
+            DEFAULT_RESTRICT,
+            default_benchmark,
+            evaluate_analogies,
+        )
+
+        path = Path(file) if file else default_benchmark(ANALOGY_FILE)
+        return evaluate_analogies(self.space, path, restrict or DEFAULT_RESTRICT, method)
+
+    def evaluate_similarity(self, file: str | Path | None = None,
+                            restrict: int | None = None) -> list[PairEvaluation]:
+        """Correlation with human similarity scores (WordSim353 and SimLex-999 by default)."""
+        from latentcli.analysis.evaluation import (
+            DEFAULT_RESTRICT,
+            PAIR_FILES,
+            default_benchmark,
+            evaluate_pairs,
+        )
+
+        paths = [Path(file)] if file else [default_benchmark(name) for name in PAIR_FILES]
+        return [evaluate_pairs(self.space, path, restrict or DEFAULT_RESTRICT) for path in paths]
+
+    def explain(self, text: str, expect: str | None = None,
+                top: int = 5) -> WordExplanation | ExpressionExplanation:
+        """Why a word sits where it does, or why an analogy comes out as it does."""
+        from latentcli.analysis.explain import explain
+
+        return explain(self.space, text, expect, top)
+
+    def tour(self, section: str | None = None) -> list[TourSection | SkippedSection]:
+        """The sections of ``latent explain``'s tour (or one of them), computed on this model."""
+        from latentcli.analysis.tour import chosen_sections, run_section
+
+        return [run_section(self.space, name) for name in chosen_sections(section)]
