@@ -9,6 +9,7 @@ import pytest
 
 from latentcli.cli.commands import app
 from latentcli.cli.fastpath import fast_path, parse
+from latentcli.cli.options import FAST_COMMANDS
 from latentcli.environment import Environment
 
 SAME_ANSWER = [
@@ -60,3 +61,22 @@ def test_installed_entry_point_uses_the_model_from_the_environment(tiny_model, m
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["model"] == "tiny"
+
+
+@pytest.mark.parametrize("command", sorted(FAST_COMMANDS))
+def test_the_option_table_is_what_typer_declares(command):
+    """Names, flags, kinds, defaults and environment variables: one table for both doors."""
+    import typer.main
+
+    click_command = typer.main.get_command(app).commands[command]  # type: ignore[attr-defined]
+    declared = {parameter.name: parameter for parameter in click_command.params
+                if parameter.param_type_name == "option"}
+    for spec in FAST_COMMANDS[command]:
+        parameter = declared.pop(spec.key)
+        assert set(parameter.opts) == set(spec.flags)
+        assert parameter.default == spec.default
+        assert parameter.envvar == spec.envvar
+        assert parameter.is_flag == (spec.kind is bool)
+        assert parameter.metavar == spec.metavar
+        assert parameter.help == spec.help
+    assert not declared, f"Typer options the fast path does not know: {sorted(declared)}"

@@ -1,6 +1,6 @@
 """`Environment`: the streams and terminal facts the CLI writes through, swappable in tests.
 
-Colour and progress follow DESIGN.md: colour only when stdout is a terminal and ``NO_COLOR`` is
+Colour and progress (docs/design.md): colour only when stdout is a terminal and ``NO_COLOR`` is
 unset; spinners only when stderr is a terminal; notes always go to stderr, never stdout.
 """
 

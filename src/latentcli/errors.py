@@ -1,6 +1,6 @@
 """Domain errors raised by the core and translated once, by the CLI, into one line on stderr.
 
-Exit codes follow DESIGN.md: 1 for bad input or data, 2 for bad usage.
+Exit codes (docs/design.md): 1 for bad input or data, 2 for bad usage.
 """
 
 from __future__ import annotations
