@@ -151,6 +151,10 @@ def test_mismatched_input_is_refused() -> None:
         name_groups(VECTORS, WORDS[:3], [VECTORS[:2]], [["dog", "cat"]])
     with pytest.raises(ValueError, match="each group"):
         name_groups(VECTORS, WORDS, [VECTORS[:2]], [])
+    with pytest.raises(ValueError, match="one row per candidate"):
+        name_phrases(VECTORS[0], WORDS[:1], VECTORS[:1], [["dog"]])
+    with pytest.raises(ValueError, match="each phrase"):
+        name_phrases(VECTORS, WORDS, VECTORS[:2], [["dog"]])
     with pytest.raises(ValueError, match="unknown naming aggregate"):
         Method("median")
 

@@ -231,8 +231,10 @@ def name_phrases(candidates: Vectors, candidate_words: Sequence[str], phrases: V
     ``candidates`` are the same encoder's unit vectors for ``candidate_words``.
     """
     candidates = np.asarray(candidates, dtype=np.float32)
+    _check(candidates, candidate_words, len(member_words), "phrase", member_words, top)
     phrases = np.asarray(phrases, dtype=np.float32).reshape(-1, candidates.shape[1])
-    _check(candidates, candidate_words, len(phrases), "phrase", member_words, top)
+    if len(phrases) != len(member_words):
+        raise ValueError("one list of member words is needed for each phrase")
     scores = np.asarray(candidates @ phrases.T, dtype=np.float64)
     return [_ranked(scores[:, index], candidate_words, excluded(candidate_words, words), top)
             for index, words in enumerate(member_words)]
