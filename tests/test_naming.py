@@ -22,7 +22,7 @@ from latentcli.analysis.naming import (
     name_groups,
     name_phrases,
 )
-from latentcli.space import Space
+from latentcli.core.space import Space
 
 CATEGORIES = Path(__file__).resolve().parent / "data" / "categories.json"
 ALL_METHODS = [Method(aggregate, 2.0) for aggregate in AGGREGATES] + [
