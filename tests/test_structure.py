@@ -75,7 +75,7 @@ def test_neighbors_are_added_after_given_words_in_frequency_order(tiny_space):
 
 # --- clustering ----------------------------------------------------------------------------------
 
-def test_kmeans_groups_and_labels_come_from_the_space(tiny_space):
+def test_kmeans_groups_and_names_come_from_the_space(tiny_space):
     selection = select_words(tiny_space, GROUPS)
     result = cluster(tiny_space, selection, k=3, seed=0)
     groups = {frozenset(c.members) for c in result.clusters}
@@ -88,8 +88,14 @@ def test_kmeans_groups_and_labels_come_from_the_space(tiny_space):
         centre /= np.linalg.norm(centre)
         assert group.cohesion == pytest.approx(float(np.mean(vectors[rows] @ centre)), abs=1e-6)
         outside = ["man", "woman"]  # every other non-zero word is being clustered
-        best = max(outside, key=lambda w: float(vectors[tiny_space.lookup(w).row] @ centre))
-        assert group.label == best
+
+        def close_to_every_member(word, rows=rows):
+            cosines = vectors[rows] @ vectors[tiny_space.lookup(word).row]
+            return float(cosines.mean() - 2 * cosines.std())
+
+        ranked = sorted(outside, key=close_to_every_member, reverse=True)
+        assert (group.label, group.label_candidates) == (ranked[0], tuple(ranked[1:]))
+        assert group.label_method == "mean minus 2·std of member cosines"
     labels = [next(i for i, c in enumerate(result.clusters) if w in c.members) for w in GROUPS]
     expected = silhouette_score(vectors[list(selection.rows)], labels, metric="cosine")
     assert result.silhouette == pytest.approx(expected)

@@ -2,8 +2,8 @@
 
 Rows are unit vectors, so squared Euclidean distance is ``2 - 2·cos`` and k-means on them groups by
 cosine; agglomerative clustering uses cosine distance with average linkage. ``k=None`` chooses k by
-the (cosine) silhouette over 2..10. Each cluster is labelled from the space itself: the vocabulary
-word nearest its centre that is not one of the words being clustered. Deterministic for a seed.
+the (cosine) silhouette over 2..10. Each cluster is named from the space itself by
+`labels.name_clusters` (a frequent word close to every member). Deterministic for a seed.
 """
 
 from __future__ import annotations
@@ -111,26 +111,25 @@ def _choose_k(vectors: Matrix, method: str,
 
 def _describe(space: Space, selection: WordSelection, vectors: Matrix,
               labels: Labels) -> tuple[tuple[Cluster, ...], tuple[int, ...]]:
-    """Clusters biggest first, members most central first, each labelled from the space."""
+    """Clusters biggest first, members most central first, each named by `labels.name_clusters`.
+    """
+    from latentcli.analysis.labels import name_clusters
+
     ids = sorted(np.unique(labels).tolist(),
                  key=lambda label: (-int(np.sum(labels == label)), int(np.argmax(labels == label))))
-    members = [np.flatnonzero(labels == label) for label in ids]
-    centres = np.stack([_unit(vectors[rows].mean(axis=0)) for rows in members])
-    label_scores = np.asarray(space.vectors @ centres.T)  # one product for every centre
-    label_scores[list(selection.rows)] = -np.inf  # not a word being clustered,
-    label_scores[np.asarray(space.norms) == 0] = -np.inf  # nor one without a direction
-    best_rows = label_scores.argmax(axis=0)
+    groups = [np.flatnonzero(labels == label) for label in ids]
+    centres = [_unit(vectors[rows].mean(axis=0)) for rows in groups]
+    orders = [rows[np.argsort(-(vectors[rows] @ centre), kind="stable")]
+              for rows, centre in zip(groups, centres, strict=True)]
+    members = [[selection.words[i] for i in order] for order in orders]
+    names = name_clusters(space, members, [vectors[order] for order in orders])
     clusters = []
-    for index, rows in enumerate(members):
-        similarity = vectors[rows] @ centres[index]
-        order = rows[np.argsort(-similarity, kind="stable")]
-        best = int(best_rows[index])
-        score = float(label_scores[best, index])
-        label, label_similarity = ((space.vocabulary.word(best), score) if score > -np.inf
-                                   else (selection.words[order[0]], float(similarity.max())))
-        clusters.append(Cluster(label=label, label_similarity=label_similarity,
+    for order, centre, name in zip(orders, centres, names, strict=True):
+        named = space.unit(space.lookup(name.name).row)
+        clusters.append(Cluster(label=name.name, label_similarity=float(named @ centre),
                                 members=tuple(selection.words[i] for i in order),
-                                cohesion=float(similarity.mean())))
+                                cohesion=float(np.mean(vectors[order] @ centre)),
+                                label_candidates=name.candidates, label_method=name.method))
     position = {label: index for index, label in enumerate(ids)}
     return tuple(clusters), tuple(position[int(label)] for label in labels)
 

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from latentcli.render.wording import method_name
 from latentcli.results import AnalogyResult, NeighborsResult, Scored, WeightedWord
-from latentcli.results.structure import ClusterResult
+from latentcli.results.structure import Cluster, ClusterResult
 
 BAR_WIDTH = 20
 _EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -94,7 +94,8 @@ def clusters_table(console: Console, result: ClusterResult) -> None:
     console.print(Text(title, style="bold"))
     table = Table(box=None, pad_edge=False)
     table.add_column("#", justify="right", style="dim")
-    table.add_column("label", style="bold")
+    table.add_column("name", style="bold")
+    table.add_column("or", style="dim")
     table.add_column("size", justify="right")
     table.add_column("cohesion", justify="right")
     table.add_column("", style="cyan", no_wrap=True)
@@ -102,11 +103,13 @@ def clusters_table(console: Console, result: ClusterResult) -> None:
     for rank, cluster in enumerate(result.clusters, 1):
         shown = ", ".join(cluster.members[:MEMBERS_SHOWN])
         more = len(cluster.members) - MEMBERS_SHOWN
-        table.add_row(str(rank), cluster.label, str(len(cluster.members)),
+        table.add_row(str(rank), cluster.label, ", ".join(cluster.label_candidates),
+                      str(len(cluster.members)),
                       f"{cluster.cohesion:.3f}", bar(cluster.cohesion, 10),
                       shown + (f", … (+{more})" if more > 0 else ""))
     console.print(table)
     console.print(Text(_silhouette_caption(result), style="dim"))
+    console.print(Text(naming_caption(result.clusters), style="dim"))
 
 
 def _silhouette_caption(result: ClusterResult) -> str:
@@ -116,4 +119,10 @@ def _silhouette_caption(result: ClusterResult) -> str:
     if result.auto and result.candidates:
         tried = ", ".join(f"k={score.k}: {score.silhouette:.3f}" for score in result.candidates)
         text += f"; k chosen as the best of {tried}"
-    return text + ". Label: the nearest word to the cluster's centre that is not being clustered."
+    return text + "."
+
+
+def naming_caption(clusters: Sequence[Cluster]) -> str:
+    """Names are the model's guesses, and the user should know how they were made."""
+    methods = ", ".join(dict.fromkeys(cluster.label_method for cluster in clusters))
+    return f"Names are chosen automatically from the model's own words ({methods})."

@@ -8,12 +8,16 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Cluster:
-    """One group of words: its label (the nearest outside word to its centre) and its members."""
+    """One group of words and its automatic name: ``label`` (cosine ``label_similarity`` to the
+    group's centre), the runners-up ``label_candidates``, and ``label_method``, how they were
+    chosen."""
 
     label: str
     label_similarity: float
     members: tuple[str, ...]
     cohesion: float
+    label_candidates: tuple[str, ...] = ()
+    label_method: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "size": len(self.members)}
