@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from latentcli.render.tables import bar
+from latentcli.render.bars import bar, bars
 from latentcli.results import Scored
 from latentcli.results.directions import (
     AnalogyEvaluation,
@@ -52,11 +52,12 @@ def axis_table(console: Console, result: AxisResult) -> None:
                        style="bold"))
     table = _table("#>", "word", "projection>", "")
     gap_after = len(result.words) // 2 if result.omitted else len(result.words)
-    for index, item in enumerate(result.words):
+    drawn = bars([item.projection for item in result.words])
+    for index, (item, shown) in enumerate(zip(result.words, drawn, strict=True)):
         if index == gap_after:
             table.add_row("", f"… {result.omitted} more …", "", "")
         rank = index + 1 + (result.omitted if index >= gap_after else 0)
-        table.add_row(str(rank), item.word, f"{item.projection:+.4f}", bar(abs(item.projection)))
+        table.add_row(str(rank), item.word, f"{item.projection:+.4f}", shown)
     console.print(table)
     console.print(Text(f"{result.start} {strip([w.projection for w in result.words])} "
                        f"{result.end}"))
@@ -84,9 +85,10 @@ def path_table(console: Console, result: PathResult) -> None:
 
 def _scores_table(rows: Sequence[Scored], heading: str, marked: str | None = None) -> Table:
     table = _table("#>", "word", f"{heading}>", "")
-    for rank, row in enumerate(rows, 1):
+    drawn = bars([row.similarity for row in rows])
+    for rank, (row, shown) in enumerate(zip(rows, drawn, strict=True), 1):
         table.add_row(str(rank), Text(row.word, style="bold red" if row.word == marked else ""),
-                      f"{row.similarity:.4f}", bar(row.similarity))
+                      f"{row.similarity:.4f}", shown)
     return table
 
 

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.text import Text
 
-from latentcli.render.tables import bar, describe_terms
+from latentcli.render.bars import bar, heat_strip
+from latentcli.render.tables import describe_terms
 from latentcli.results.explain import (
     AxisPosition,
     Decomposition,
@@ -30,18 +31,6 @@ from latentcli.results.explain import (
 )
 
 WIDTH = 80
-_SPARKS = "▁▂▃▄▅▆▇█"
-
-
-def heat_strip(values: Sequence[float], colour: bool) -> Text:
-    """One character per dimension: height for the value, red above zero and blue below."""
-    low, high = min(values), max(values)
-    span = (high - low) or 1.0
-    strip = Text()
-    for value in values:
-        spark = _SPARKS[min(len(_SPARKS) - 1, int((value - low) / span * len(_SPARKS)))]
-        strip.append(spark, style=("red" if value > 0 else "blue") if colour else "")
-    return strip
 
 
 def ordinal(number: int) -> str:
@@ -49,6 +38,12 @@ def ordinal(number: int) -> str:
     last = number % 10
     suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(last, "th")
     return f"{number:,}{suffix}"
+
+
+def _strip(console: Console, values: Sequence[float], colour: bool) -> None:
+    upper, lower = heat_strip(values, colour)
+    console.print(Text("  + ") + upper)
+    console.print(Text("  - ") + lower)
 
 
 def _para(console: Console, text: str) -> None:
@@ -100,7 +95,7 @@ def _vector(console: Console, section: VectorSection, colour: bool) -> None:
     _para(console, f"To the model, '{section.word}' is nothing but {dims} numbers. Here they are "
                    "as a strip, one mark per number (tall = large, red above zero, blue below):")
     console.print()
-    console.print(Text("  ") + heat_strip(section.values, colour))
+    _strip(console, section.values, colour)
     shown = ", ".join(f"{value:+.2f}" for value in section.values[:6])
     console.print(f"  first six: {shown}, …", highlight=False)
     console.print()
@@ -225,7 +220,7 @@ def word_explanation(console: Console, result: WordExplanation, colour: bool) ->
     console.print(f"Its vector: {len(result.values)} numbers, length {result.norm:.2f}; the "
                   f"{ordinal(result.rank)} most frequent of {result.vocabulary_size:,} words.",
                   highlight=False)
-    console.print(Text("  ") + heat_strip(result.values, colour))
+    _strip(console, result.values, colour)
     console.print()
     console.print("Nearest words:", highlight=False)
     for rank, near in enumerate(result.neighbors, 1):

@@ -8,18 +8,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from latentcli.render.bars import bars
 from latentcli.results import AnalogyResult, NeighborsResult, Scored, WeightedWord
 from latentcli.results.structure import ClusterResult
-
-BAR_WIDTH = 20
-_EIGHTHS = " ▏▎▍▌▋▊▉"
-
-
-def bar(value: float, width: int = BAR_WIDTH) -> str:
-    """A horizontal bar for a value in [0, 1] (clipped), drawn with eighth-block characters."""
-    eighths = round(max(0.0, min(1.0, value)) * width * 8)
-    full, part = divmod(eighths, 8)
-    return "█" * full + (_EIGHTHS[part] if part else "")
 
 
 def describe_terms(terms: Sequence[WeightedWord]) -> str:
@@ -38,8 +29,9 @@ def _scores_table(rows: Sequence[Scored], heading: str) -> Table:
     table.add_column("word", style="bold")
     table.add_column(heading, justify="right")
     table.add_column("", style="cyan", no_wrap=True)
-    for rank, row in enumerate(rows, 1):
-        table.add_row(str(rank), row.word, f"{row.similarity:.4f}", bar(row.similarity))
+    drawn = bars([row.similarity for row in rows])
+    for rank, (row, shown) in enumerate(zip(rows, drawn, strict=True), 1):
+        table.add_row(str(rank), row.word, f"{row.similarity:.4f}", shown)
     return table
 
 
@@ -87,11 +79,12 @@ def clusters_table(console: Console, result: ClusterResult) -> None:
     table.add_column("cohesion", justify="right")
     table.add_column("", style="cyan", no_wrap=True)
     table.add_column("members")
-    for rank, cluster in enumerate(result.clusters, 1):
+    drawn = bars([cluster.cohesion for cluster in result.clusters], 10)
+    for rank, (cluster, cohesion) in enumerate(zip(result.clusters, drawn, strict=True), 1):
         shown = ", ".join(cluster.members[:MEMBERS_SHOWN])
         more = len(cluster.members) - MEMBERS_SHOWN
         table.add_row(str(rank), cluster.label, str(len(cluster.members)),
-                      f"{cluster.cohesion:.3f}", bar(cluster.cohesion, 10),
+                      f"{cluster.cohesion:.3f}", cohesion,
                       shown + (f", … (+{more})" if more > 0 else ""))
     console.print(table)
     console.print(Text(_silhouette_caption(result), style="dim"))
