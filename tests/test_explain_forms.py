@@ -118,3 +118,39 @@ def test_dimensions_section_comes_from_real_evaluation(glove):
     original = evaluate_sections(glove, sample, "sample", 30_000).total
     assert (section.points[-1].correct, section.points[-1].total) == (original.correct,
                                                                       original.total)
+
+
+def test_explanations_draw_candidates_from_the_most_frequent_words(glove):
+    word = explain_word(glove, "king", 8, restrict=2_000)
+    assert word.restrict == 2_000
+    assert all(glove.lookup(n.word).row < 2_000 for n in word.neighbors)
+    assert word.neighbourhood is not None
+    assert all(glove.lookup(m).row < 2_000 for m in word.neighbourhood.members if m != "king")
+    expression = explain_expression(glove, "king - man + woman")
+    assert expression.restrict == 10_000  # the default
+    assert all(glove.lookup(w).row < 10_000 for w, _ in expression.offset.nearest)
+    assert "ramsland" not in {w for w, _ in expression.offset.nearest}
+
+
+def test_restrict_defaults_to_the_vocabulary_of_a_tiny_model(tiny_space):
+    assert explain_word(tiny_space, "king", 3).restrict == len(tiny_space)
+    assert explain_expression(tiny_space, "king - man + woman").restrict == len(tiny_space)
+
+
+def _documented(heading):
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "docs" / "json.md").read_text()
+    section = text.split(heading)[1].split("\n### ")[0]
+    rows = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
+    return {key for row in rows for key in re.findall(r"`(\w+)`", row)}
+
+
+def test_explain_json_keys_are_documented(runner, tiny_model):
+    word = json.loads(runner.invoke(app, ["explain", "king", "--json", "-m", str(tiny_model)])
+                      .stdout)
+    assert set(word) == _documented("### One word")
+    expression = json.loads(runner.invoke(app, ["explain", "king - man + woman", "--json", "-m",
+                                                str(tiny_model)]).stdout)
+    assert set(expression) == _documented("### An analogy")

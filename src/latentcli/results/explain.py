@@ -150,6 +150,7 @@ class WordExplanation:
     norm: float
     rank: int
     vocabulary_size: int
+    restrict: int  # neighbours, axis shares and the neighbourhood come from this many words
     neighbors: tuple[Scored, ...]
     axes: tuple[AxisPosition, ...]
     neighbourhood: Neighbourhood | None
@@ -201,6 +202,7 @@ class ExpressionExplanation:
     expect: str | None
     expect_rank: int | None
     expect_rank_mul: int | None
+    restrict: int  # the offset's nearest words come from this many of the most frequent
     offset: OffsetExplanation | None
     notes: tuple[str, ...] = field(default=(), compare=False)
 
@@ -210,7 +212,7 @@ class ExpressionExplanation:
                 "with_inputs": asdict(self.with_inputs),
                 "decompositions": [asdict(item) for item in self.decompositions],
                 "expect": self.expect, "expect_rank": self.expect_rank,
-                "expect_rank_mul": self.expect_rank_mul,
+                "expect_rank_mul": self.expect_rank_mul, "restrict": self.restrict,
                 "offset": self.offset.to_dict() if self.offset else None, "notes": self.notes}
 
 

@@ -32,10 +32,16 @@ def explain(
         help="Show one section of the tour: map, vector, math, squeeze, directions, "
              "dimensions.")] = None,
     all_sections: Annotated[bool, typer.Option(
-        "--all", help="Print the whole tour without pausing between sections.")] = False,
+        "--all", "--no-pause",
+        help="Print the whole tour without pausing between sections.")] = False,
     expect: Annotated[str | None, typer.Option(
         "--expect", metavar="WORD",
         help="The answer you expect from an analogy: its rank is shown.")] = None,
+    restrict: Annotated[int | None, typer.Option(
+        "--restrict", metavar="N", show_default=False,
+        help="Draw a word's neighbours and directions, and an offset's nearest words, from the "
+             "N most frequent words (gensim's restrict_vocab).  [default: 10000, or the "
+             "vocabulary if smaller]")] = None,
     top: TopOption = 5,
     model: ModelOption = DEFAULT_MODEL,
     limit: LimitOption = None,
@@ -49,11 +55,14 @@ def explain(
     if words:
         if section is not None or all_sections:
             raise UsageError("--section and --all belong to the tour; give no words with them")
-        _explain_words(environment, " ".join(words), expect, top, model, limit, trust, json)
+        _explain_words(environment, " ".join(words), expect, top, restrict,
+                       ModelChoice(model, limit, trust), json)
         return
     if expect is not None:
         raise UsageError("--expect needs an expression, like: latent explain king - man + woman "
                          "--expect queen")
+    if restrict is not None:
+        raise UsageError("--restrict belongs to explaining a word or an expression, not the tour")
     names = list(SECTIONS)
     if section is not None:
         if section not in SECTIONS:
@@ -77,7 +86,7 @@ def explain(
 
 
 def _explain_words(environment: Environment, text: str, expect: str | None, top: int,
-                   model: str, limit: int | None, trust: bool, json: bool) -> None:
+                   restrict: int | None, choice: ModelChoice, json: bool) -> None:
     """One word, or an expression of several."""
     from latentcli.analysis.explain import explain_expression, explain_word
     from latentcli.core.expressions import parse
@@ -87,19 +96,19 @@ def _explain_words(environment: Environment, text: str, expect: str | None, top:
     if single and expect is not None:
         raise UsageError("--expect needs an expression, like: latent explain king - man + woman "
                          "--expect queen")
-    space = ModelChoice(model, limit, trust).open(environment)
+    space = choice.open(environment)
     check_top(space, top)
     from latentcli.render.explain import expression_explanation, word_explanation
 
     if single:
-        word = explain_word(space, text, top)
+        word = explain_word(space, text, top, restrict)
         environment.notes(word.notes)
         if json:
             emit_json(environment, [word])
         else:
             word_explanation(environment.console(), word, environment.colour)
         return
-    expression = explain_expression(space, text, expect, top)
+    expression = explain_expression(space, text, expect, top, restrict)
     environment.notes(expression.notes)
     if json:
         emit_json(environment, [expression])
