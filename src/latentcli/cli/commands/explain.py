@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,10 @@ from latentcli.cli.app import (
 from latentcli.cli.command import ModelChoice, emit_json
 from latentcli.environment import Environment
 from latentcli.errors import UsageError
+
+if TYPE_CHECKING:
+    from latentcli.core.space import Space
+    from latentcli.store.tourcache import SectionResult
 
 
 @app.command(epilog="Examples: latent explain | latent explain --section math | "
@@ -49,7 +53,7 @@ def explain(
     json: JsonOption = False,
 ) -> None:
     """A guided tour of latent space, or why a word or analogy comes out as it does."""
-    from latentcli.analysis.tour import SECTIONS, run_section
+    from latentcli.analysis.tour import SECTIONS
 
     environment = Environment()
     if words:
@@ -71,18 +75,56 @@ def explain(
     space = ModelChoice(model, limit, trust).open(environment)
     pause = (not json and not all_sections and len(names) > 1 and sys.stdin.isatty()
              and environment.interactive)
-    for number, name in enumerate(names, 1):
-        with environment.working(f"Computing the '{name}' section"):
-            result = run_section(space, name)
-        if json:
-            emit_json(environment, [result])
-            continue
-        from latentcli.render.explain import tour_section
+    from latentcli.store.tourcache import load_tour, save_tour
 
-        tour_section(environment.console(), number if section is None else
-                     list(SECTIONS).index(name) + 1, result, environment.colour)
-        if pause and number < len(names) and not environment.ask_to_continue():
-            break
+    stored, problem = load_tour(space)
+    if problem:
+        environment.note(problem)
+    with _Sections(space, names, stored) as sections:
+        for number, name in enumerate(names, 1):
+            with environment.working(f"Computing the '{name}' section"):
+                result = sections.result(name)
+            if json:
+                emit_json(environment, [result])
+                continue
+            from latentcli.render.explain import tour_section
+
+            tour_section(environment.console(), number if section is None else
+                         list(SECTIONS).index(name) + 1, result, environment.colour)
+            if pause and number < len(names) and not environment.ask_to_continue():
+                break
+    if stored is None and list(sections.done) == list(SECTIONS):
+        save_tour(space, list(sections.done.values()))
+
+
+class _Sections:
+    """The tour's sections: from the stored tour, or computed one after another in a background
+    thread, so the next section is being computed while the reader reads this one."""
+
+    def __init__(self, space: Space, names: list[str], stored: dict[str, SectionResult] | None
+                 ) -> None:
+        from concurrent.futures import Future, ThreadPoolExecutor
+
+        from latentcli.analysis.tour import run_section
+
+        self.done: dict[str, SectionResult] = {}
+        self._stored = stored
+        self._pool = ThreadPoolExecutor(max_workers=1) if stored is None else None
+        self._pending: dict[str, Future[SectionResult]] = {
+            name: self._pool.submit(run_section, space, name) for name in names} \
+            if self._pool else {}
+
+    def result(self, name: str) -> SectionResult:
+        found = self._stored[name] if self._stored else self._pending[name].result()
+        self.done[name] = found
+        return found
+
+    def __enter__(self) -> _Sections:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool:
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _explain_words(environment: Environment, text: str, expect: str | None, top: int,
