@@ -74,9 +74,10 @@ def test_cli_word_and_expression_json(runner, tiny_model):
 
 def test_cli_text_forms(runner, tiny_model):
     text = runner.invoke(app, ["explain", "king - man + woman", "-m", str(tiny_model)]).stdout
-    assert "3CosAdd" in text and "contributes" in text and "Allowed back" in text
+    assert "3CosAdd" in text and "cosine" in text and "allowed back" in text
     text = runner.invoke(app, ["explain", "queen", "-m", str(tiny_model)]).stdout
-    assert "Nearest words:" in text and "length" in text
+    assert "Nearest words, by cosine, among the 10 most frequent words:" in text
+    assert "long" in text
 
 
 @pytest.mark.parametrize(("args", "code", "message"), [
@@ -101,7 +102,9 @@ def test_directions_section_uses_the_real_axis_and_steer(glove):
     from latentcli.analysis.directions import axis, steer
 
     section = run_section(glove, "directions")
-    assert section.steer == steer(glove, "king", "woman", "man", strength=1.0, steps=4, top=3)
+    assert section.steer == steer(glove, "king", "woman", "man", strength=1.5, steps=3, top=3)
+    assert section.steer.steps[2].strength == 1.0 and section.is_analogy
+    assert section.steer.steps[2].neighbors == analogy(glove, "king - man + woman", 3).results
     assert section.axis.words == axis(glove, "bad", "good", ["sad:happy", "terrible:wonderful"],
                                       list(RANKED)).words
 

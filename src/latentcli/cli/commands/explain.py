@@ -87,7 +87,7 @@ def explain(
             if json:
                 emit_json(environment, [result])
                 continue
-            from latentcli.render.explain import tour_section
+            from latentcli.render.tour import tour_section
 
             tour_section(environment.console(), number if section is None else
                          list(SECTIONS).index(name) + 1, result, environment.colour)
