@@ -109,10 +109,11 @@ def expression_explanation(console: Console, result: ExpressionExplanation) -> N
     add, mul = result.add, result.mul
     console.print(Text(f"{describe_terms(add.terms)}  ({result.model})", style="bold"))
     console.print()
-    para(console, "Two ways to answer. 3CosAdd adds and subtracts the words' unit arrows and "
-                  "ranks every word by its cosine with the sum. 3CosMul multiplies each word's "
-                  "cosines with the added words and divides by those with the subtracted ones, "
-                  "so no single word can dominate.")
+    para(console, "Two ways to answer. 3CosAdd adds and subtracts the words' arrows (each "
+                  "scaled to length 1) and ranks every word by its cosine with the sum. 3CosMul "
+                  "multiplies a word's cosines with the added words and divides by its cosines "
+                  "with the subtracted ones (all shifted to lie between 0 and 1), so no single "
+                  "word can dominate.")
     console.print()
     console.print(f"  {'#':>2}  {'3CosAdd':<28}{'3CosMul' if mul else ''}", highlight=False)
     for rank, answer in enumerate(add.results, 1):
@@ -138,7 +139,7 @@ def expression_explanation(console: Console, result: ExpressionExplanation) -> N
                       f"{mul_rank}.", highlight=False)
     console.print()
     para(console, f"The words typed ({', '.join(add.excluded)}) are left out of the answers, as "
-                  "analogy tests require: allowed back, the top answer would be "
+                  "standard analogy tests do: allowed back, the top answer would be "
                   f"'{result.with_inputs.word}' ({result.with_inputs.similarity:.4f}).")
     if result.offset:
         _offset(console, result.offset, result.restrict)
