@@ -97,13 +97,13 @@ def _map(console: Console, section: MapSection, colour: bool) -> None:
 def _math(console: Console, section: MathSection) -> None:
     result, parts = section.analogy, section.decomposition
     words = [term.word for term in result.terms]
-    typed = section.with_inputs.word in words
+    best = f"'{section.with_inputs.word}' ({section.with_inputs.similarity:.4f})"
+    left_out = (f"or one of them would win: allowed back, {best} tops the list"
+                if section.with_inputs.word in words else
+                f"though allowed back, {best} would still win")
     para(console, f"Directions carry meaning, so arrows can be added. Take {words[0]}, subtract "
                   f"{words[1]}, add {words[2]}, and rank words by their cosine with the "
-                  f"resulting arrow. The {len(words)} words typed are left out: allowed back, "
-                  f"the top answer would be '{section.with_inputs.word}' "
-                  f"({section.with_inputs.similarity:.4f})"
-                  + (", one of the words we started from." if typed else "."))
+                  f"resulting arrow. The {len(words)} words typed are left out, {left_out}.")
     console.print()
     for rank, (answer, drawn) in enumerate(zip(result.results, bars(
             [answer.similarity for answer in result.results]), strict=True), 1):
