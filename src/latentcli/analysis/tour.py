@@ -177,8 +177,8 @@ def dimensions_section(space: Space) -> DimensionsSection:
     """What more dimensions buy: analogy accuracy of the same vectors cut down by PCA.
 
     The projection is PCA without centring (a truncated SVD), so keeping every dimension is a
-    rotation that gives back the original space's answers; accuracy is measured on a fixed sample of gensim's analogy
-    questions, among the most frequent words.
+    rotation that gives back the original space's answers; accuracy is measured on a fixed sample
+    of gensim's analogy questions, among the most frequent words.
     """
     from latentcli.analysis.evaluation import (
         ANALOGY_FILE,

@@ -40,7 +40,9 @@ def show_strip(console: Console, values: Sequence[float], colour: bool) -> None:
 
 
 def para(console: Console, text: str) -> None:
-    console.print("\n".join(textwrap.wrap(text, WIDTH)), highlight=False)
+    """A paragraph wrapped at 80 columns, never inside a word (t-SNE, questions-words.txt)."""
+    console.print("\n".join(textwrap.wrap(text, WIDTH, break_on_hyphens=False)),
+                  highlight=False)
 
 
 def decomposition_lines(decomposition: Decomposition) -> list[str]:

@@ -157,8 +157,8 @@ def _directions(console: Console, section: DirectionsSection) -> None:
     para(console, f"Steering moves a word by such an arrow. Here '{steer.word}' moves by the "
                   f"arrow from {away} to {steer.toward}, times a strength: 1 adds the whole "
                   f"arrow, making {steer.word} - {away} + {steer.toward}, {same}; 0.5 goes half "
-                  f"the way. Nearest words at each strength ({_listing(list(steer.excluded))} "
-                  "left out):")
+                  f"the way, 1.5 beyond. Nearest words at each strength "
+                  f"({_listing(list(steer.excluded))} left out):")
     console.print()
     for step in steer.steps:
         words = ", ".join(f"{near.word} {near.similarity:.2f}" for near in step.neighbors)
