@@ -57,14 +57,16 @@ def _vector(console: Console, section: VectorSection, colour: bool) -> None:
     console.print()
     show_strip(console, section.values, colour)
     shown = ", ".join(f"{value:+.2f}" for value in section.values[:6])
-    console.print(f"  first six: {shown}, …", highlight=False)
+    more = ", …" if dims > 6 else ""
+    console.print(f"  {'first six' if more else 'all'}: {shown}{more}", highlight=False)
     console.print()
     para(console, f"No number means anything alone. Read the list as an arrow in a "
                   f"{dims}-dimensional space: what matters is the way it points. Words used in "
                   "similar contexts point similar ways, and cosine similarity measures it: 1 for "
                   "the same direction, 0 for unrelated (at right angles), below 0 for words "
-                  "leaning opposite ways.")
-    console.print()
+                  "leaning opposite ways" + (":" if section.pairs else "."))
+    if section.pairs:
+        console.print()
     for pair, drawn in zip(section.pairs, bars([p.similarity for p in section.pairs]),
                            strict=True):
         console.print(f"  {pair.a:>8} · {pair.b:<10} {pair.similarity:+.3f}  {drawn}",
