@@ -52,3 +52,13 @@ def _tour_path():
     from pathlib import Path
 
     return next((Path(os.environ["LATENT_CACHE_DIR"]) / "tours").glob("*.json"))
+
+
+def test_a_tour_stored_by_other_code_is_computed_again(tiny_space, monkeypatch):
+    from latentcli.store import tourcache
+
+    sections = [run_section(tiny_space, name) for name in SECTIONS]
+    save_tour(tiny_space, sections)
+    assert load_tour(tiny_space)[0] is not None
+    monkeypatch.setattr(tourcache, "_code_digest", lambda: "other code")
+    assert load_tour(tiny_space) == (None, None)  # stale, not damaged: nothing to report

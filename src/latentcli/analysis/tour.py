@@ -144,15 +144,16 @@ def squeeze_section(space: Space) -> SqueezeSection:
 def directions_section(space: Space) -> DirectionsSection:
     """A direction (bad → good) ranks words; moving king along man → woman changes its company."""
     from latentcli.analysis.directions import axis, steer
+    from latentcli.core.queries import analogy
 
     low, high, pairs = SENTIMENT
     ranked = space.known(RANKED)
-    if len(space.known((low, high))) < 2 or len(ranked) < 3 \
-            or len(space.known(STEERED)) < 3:
-        raise SectionSkipped("the words of this section are not in this model")
+    needed = (low, high, *STEERED)
+    missing = [word for word in needed if word not in space.known(needed)]
+    if missing or len(ranked) < 3:
+        lacking = ", ".join(missing) or f"{len(RANKED) - len(ranked)} of the words to rank"
+        raise SectionSkipped(f"this model lacks {lacking}")
     usable = [pair for pair in pairs if len(space.known(tuple(pair.split(":")))) == 2]
-    from latentcli.core.queries import analogy
-
     word, away, toward = STEERED
     moved = steer(space, word, toward, away, strength=STEER_STRENGTH, steps=STEER_STEPS, top=3)
     whole = next(step for step in moved.steps if step.strength == 1.0)

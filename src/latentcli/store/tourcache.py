@@ -33,7 +33,8 @@ from latentcli.store.cache import cache_root
 FORMAT = 1
 SectionResult = TourSection | SkippedSection
 _TYPES = {cls.__name__: cls for cls in (*get_args(TourSection), SkippedSection)}
-_CODE = ("analysis", "core", "results")  # the packages whose code decides the tour's figures
+_PACKAGES = ("analysis", "core", "results")  # with latentcli/__init__.py (the built-in model's
+# description), the code that decides what the tour says
 _LIBRARIES = ("numpy", "scikit-learn", "scipy", "gensim")
 _SAMPLED_ROWS = 1000
 
@@ -42,7 +43,9 @@ _SAMPLED_ROWS = 1000
 def _code_digest() -> str:
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
-    for path in sorted(p for package in _CODE for p in (root / package).rglob("*.py")):
+    sources = [root / "__init__.py",
+               *(path for package in _PACKAGES for path in (root / package).rglob("*.py"))]
+    for path in sorted(sources):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     for library in _LIBRARIES:
         with contextlib.suppress(metadata.PackageNotFoundError):
