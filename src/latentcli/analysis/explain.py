@@ -62,7 +62,8 @@ def restriction(space: Space, restrict: int | None) -> int:
 def _nearest(space: Space, unit: np.ndarray, count: int, restrict: int,
              exclude: list[int]) -> list[tuple[int, float]]:
     """The ``count`` words nearest ``unit`` among the ``restrict`` most frequent."""
-    return space.top(space.similarities(unit)[:restrict], count, exclude)
+    return space.top(np.asarray(space.vectors[:restrict] @ unit.astype(np.float32)), count,
+                     exclude)
 
 
 def explain_word(space: Space, word: str, top: int = 8,

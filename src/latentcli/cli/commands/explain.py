@@ -80,6 +80,8 @@ def explain(
     stored, problem = load_tour(space)
     if problem:
         environment.note(problem)
+    if stored is not None and list(stored) != list(SECTIONS):
+        stored = None  # written by other code under the same key: not to be trusted
     with _Sections(space, names, stored) as sections:
         for number, name in enumerate(names, 1):
             with environment.working(f"Computing the '{name}' section"):
