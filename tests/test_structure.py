@@ -245,6 +245,9 @@ def test_map_plot_at_a_fixed_size_shows_labels_intact_after_their_points(runner,
     hidden = int(re.search(r"(\d+) of 9 labels hidden", result.stdout).group(1))
     shown = plot_tokens(result.stdout)
     assert len(shown) == 9 - hidden >= 6 and set(shown) <= {*GROUPS, "man", "woman"}
+    if hidden:  # a few hidden labels are named under the map, with their cluster's glyph
+        named = f"([{''.join(GLYPHS)}]\\w+ ?){{{hidden}}}"
+        assert re.search(f"labels hidden to avoid overlap \\({named}\\)", result.stdout)
     for word in shown:  # every label is written straight after its point's glyph: ■word
         assert re.search(f"[{''.join(GLYPHS)}]{word}\\b", result.stdout), word
     assert "PC1 (" in result.stdout and "of variance" in result.stdout

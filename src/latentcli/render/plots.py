@@ -28,6 +28,7 @@ GLYPHS = "•▲■◆★✚●▼○◇"
 COLOURS = ("red", "green", "blue", "magenta", "cyan", "yellow", "orange", "violet", "gray",
            "white")
 FREE, POINT, LABEL = 0, 1, 2
+HIDDEN_LISTED = 5  # up to this many hidden labels are named under the map
 
 Cell = tuple[int, int]  # (column, row), row 0 at the top
 
@@ -124,8 +125,11 @@ def map_plot(result: MapResult, width: int, height: int, colour: bool) -> str:
     hidden = sum(spot is None for spot in spots)
     tail = [*_legend(result, width), *textwrap.wrap(trust_summary(result), width)]
     if hidden:
-        tail += textwrap.wrap(f"{hidden} of {len(points)} labels hidden to avoid overlap "
-                              "(a larger --width/--height or --html shows them)", width)
+        unnamed = [f"{_glyph(p.cluster)}{p.word}" for spot, p in zip(spots, points, strict=True)
+                   if spot is None]
+        which = f" ({' '.join(unnamed)})" if hidden <= HIDDEN_LISTED else ""
+        tail += textwrap.wrap(f"{hidden} of {len(points)} labels hidden to avoid overlap{which}; "
+                              "a larger --width/--height or --html shows them", width)
     return "\n".join([*above, plot, *below_axes, *tail]) + "\n"
 
 
