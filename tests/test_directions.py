@@ -117,10 +117,23 @@ def test_steer_moves_king_toward_queen(runner, tiny_model):
 
 
 def test_steer_without_away_moves_toward_the_word(runner, tiny_model):
-    doc = run_json(runner, "steer", "king", "--toward", "apple", "--strength", "5", "--steps",
-                   "1", "-n", "1", "-m", tiny_model)
+    doc = run_json(runner, "steer", "king", "--toward", "apple", "--steps", "1", "-n", "1",
+                   "-m", tiny_model)
     assert doc["away"] is None
     assert doc["steps"][-1]["neighbors"][0]["word"] in {"banana", "cherry"}
+
+
+def test_steer_at_strength_one_is_exactly_the_analogy(glove):
+    """Strength 1 is the whole offset, so steering king along man → woman *is* king - man + woman
+    (words and scores), and steering toward a word alone arrives at that word."""
+    from latentcli.analysis.directions import steer
+    from latentcli.core.queries import analogy, neighbors
+
+    moved = steer(glove, "king", "woman", "man", strength=1.0, steps=2, top=10)
+    assert moved.steps[-1].neighbors == analogy(glove, "king - man + woman", 10).results
+    arrived = steer(glove, "king", "queen", strength=1.0, steps=1, top=5).steps[-1].neighbors
+    assert [n.word for n in arrived] == [n.word for n in neighbors(glove, "queen", 6).neighbors
+                                         if n.word != "king"][:5]
 
 
 def test_steer_table(runner, tiny_model):

@@ -74,9 +74,10 @@ def test_cli_word_and_expression_json(runner, tiny_model):
 
 def test_cli_text_forms(runner, tiny_model):
     text = runner.invoke(app, ["explain", "king - man + woman", "-m", str(tiny_model)]).stdout
-    assert "3CosAdd" in text and "contributes" in text and "Allowed back" in text
+    assert "3CosAdd" in text and "cosine" in text and "allowed back" in text
     text = runner.invoke(app, ["explain", "queen", "-m", str(tiny_model)]).stdout
-    assert "Nearest words:" in text and "length" in text
+    assert "Nearest words, by cosine, among the 10 most frequent words:" in text
+    assert "long" in text
 
 
 @pytest.mark.parametrize(("args", "code", "message"), [
@@ -101,7 +102,9 @@ def test_directions_section_uses_the_real_axis_and_steer(glove):
     from latentcli.analysis.directions import axis, steer
 
     section = run_section(glove, "directions")
-    assert section.steer == steer(glove, "king", "woman", "man", strength=1.0, steps=4, top=3)
+    assert section.steer == steer(glove, "king", "woman", "man", strength=1.5, steps=3, top=3)
+    assert section.steer.steps[2].strength == 1.0 and section.is_analogy
+    assert section.steer.steps[2].neighbors == analogy(glove, "king - man + woman", 3).results
     assert section.axis.words == axis(glove, "bad", "good", ["sad:happy", "terrible:wonderful"],
                                       list(RANKED)).words
 
@@ -118,3 +121,39 @@ def test_dimensions_section_comes_from_real_evaluation(glove):
     original = evaluate_sections(glove, sample, "sample", 30_000).total
     assert (section.points[-1].correct, section.points[-1].total) == (original.correct,
                                                                       original.total)
+
+
+def test_explanations_draw_candidates_from_the_most_frequent_words(glove):
+    word = explain_word(glove, "king", 8, restrict=2_000)
+    assert word.restrict == 2_000
+    assert all(glove.lookup(n.word).row < 2_000 for n in word.neighbors)
+    assert word.neighborhood is not None
+    assert all(glove.lookup(m).row < 2_000 for m in word.neighborhood.members if m != "king")
+    expression = explain_expression(glove, "king - man + woman")
+    assert expression.restrict == 10_000  # the default
+    assert all(glove.lookup(w).row < 10_000 for w, _ in expression.offset.nearest)
+    assert "ramsland" not in {w for w, _ in expression.offset.nearest}
+
+
+def test_restrict_defaults_to_the_vocabulary_of_a_tiny_model(tiny_space):
+    assert explain_word(tiny_space, "king", 3).restrict == len(tiny_space)
+    assert explain_expression(tiny_space, "king - man + woman").restrict == len(tiny_space)
+
+
+def _documented(heading):
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "docs" / "json.md").read_text()
+    section = text.split(heading)[1].split("\n### ")[0]
+    rows = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
+    return {key for row in rows for key in re.findall(r"`(\w+)`", row)}
+
+
+def test_explain_json_keys_are_documented(runner, tiny_model):
+    word = json.loads(runner.invoke(app, ["explain", "king", "--json", "-m", str(tiny_model)])
+                      .stdout)
+    assert set(word) == _documented("### One word")
+    expression = json.loads(runner.invoke(app, ["explain", "king - man + woman", "--json", "-m",
+                                                str(tiny_model)]).stdout)
+    assert set(expression) == _documented("### An analogy")

@@ -77,12 +77,26 @@ def test_the_whole_tour_prints_straight_through_when_not_a_terminal(runner, defa
     monkeypatch.setenv("LATENT_CACHE_DIR", str(default_cache))
     result = runner.invoke(app, ["explain"])
     assert result.exit_code == 0, result.output
-    for title in ("A map of meaning", "A word is a list of numbers", "Math with meaning",
-                  "Squeezing to 2-D"):
+    for title in ("What a model is", "A map of meaning", "A word is a list of numbers",
+                  "Math with meaning", "Squeezing to 2-D"):
         assert title in result.stdout
     assert result.stdout.count("Explore further:") == len(SECTIONS)
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    assert len(result.stdout.splitlines()) <= 160
     assert "[Enter" not in result.stdout
+    assert runner.invoke(app, ["explain", "--no-pause"]).stdout == result.stdout
+
+
+def test_the_tour_says_what_it_computed(runner, default_cache, monkeypatch):
+    """Figures a reader would ask about are on screen, and come from this run."""
+    monkeypatch.setenv("LATENT_CACHE_DIR", str(default_cache))
+    text = " ".join(runner.invoke(app, ["explain", "--all"]).stdout.split())
+    assert "6 billion words of text" in text and "knows 400,000 words" in text
+    assert "Why 50 numbers per word and not 2?" in text
+    assert "strength 1.00: queen 0.85, throne 0.77, prince 0.76" in text
+    assert "exactly the same words and scores as section 4" in text
+    assert "allowed back, 'king' (0.8854) tops the list" in text
+    assert "/ 0.9944 = +0.7884" in text  # the share of king: cosine over |q|
 
 
 def test_json_tour_is_one_object_per_section(runner, default_cache, monkeypatch):
@@ -90,7 +104,10 @@ def test_json_tour_is_one_object_per_section(runner, default_cache, monkeypatch)
     result = runner.invoke(app, ["explain", "--json"])
     docs = [json.loads(line) for line in result.stdout.splitlines()]
     assert [doc["section"] for doc in docs] == list(SECTIONS)
-    assert docs[2]["analogy"]["results"][0]["word"] == "queen"
+    sections = {doc["section"]: doc for doc in docs}
+    assert sections["math"]["analogy"]["results"][0]["word"] == "queen"
+    assert sections["model"]["training"].startswith("GloVe")
+    assert sections["directions"]["is_analogy"] is True
 
 
 def test_one_section(runner, tiny_model):
@@ -107,14 +124,17 @@ def test_a_model_without_the_tour_words_skips_sections_with_a_reason(runner, tin
     docs = {doc["section"]: doc for doc in map(json.loads, result.stdout.splitlines())}
     assert "skipped" in docs["map"] and "groups" in docs["map"]["skipped"]
     assert docs["vector"]["word"] == "king"
+    assert docs["model"]["training"] is None and docs["model"]["words"] == 10
     text = runner.invoke(app, ["explain", "-m", str(tiny_model)]).stdout
-    assert "(skipped:" in text
+    assert "(skipped:" in text and "knows nothing more of how this model was made" in text
+    assert "'queen' gains for being unlike man (+0.56) and resembling woman (+0.56), and loses " \
+           "for being unlike king (-0.13)." in " ".join(text.split())
 
 
 def test_unknown_section_is_a_usage_error(runner, tiny_model):
     result = runner.invoke(app, ["explain", "--section", "nosuch", "-m", str(tiny_model)])
     assert result.exit_code == 2
-    assert result.stderr.startswith("Error: no tour section 'nosuch': choose from map, vector")
+    assert result.stderr.startswith("Error: no tour section 'nosuch': choose from model, vector,")
 
 
 @pytest.mark.parametrize(("typed", "goes_on"), [("\n", True), ("q\n", False), ("", False)])

@@ -29,4 +29,4 @@ def decompose(space: Space, rows: list[int], weights: list[float],
                      float(weight * cosine / length))
         for row, weight, cosine in zip(rows, weights, cosines, strict=True))
     return Decomposition(space.vocabulary.word(answer_row),
-                         float(total @ answer / length), parts)
+                         float(total @ answer / length), parts, length)

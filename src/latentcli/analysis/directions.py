@@ -144,27 +144,36 @@ def _renormalised(points: Matrix, what: str) -> Matrix:
 
 def steer(space: Space, word: str, toward: str, away: str | None = None, strength: float = 1.0,
           steps: int = 4, top: int = 5) -> SteerResult:
-    """Nearest words to ``unit(word) + s·d`` for s from 0 to ``strength`` in ``steps`` steps,
-    where d is the unit direction away→toward (or toward ``toward`` alone)."""
+    """Nearest words to ``unit(word) + s·offset`` for s from 0 to ``strength`` in ``steps`` steps.
+
+    The offset is ``unit(toward) - unit(away)``, or ``unit(toward) - unit(word)`` without
+    ``away``, so strength 1 is the whole offset: ``word - away + toward`` is exactly the 3CosAdd
+    query of that analogy (same sum, same exclusions, same scores), and ``toward`` alone arrives
+    at ``toward`` itself.
+    """
     check_top(space, top)
     _check_steps(steps)
     look = Lookups(space)
     origin, target = look(word), look(toward)
     source = look(away) if away is not None else None
-    if source is None:
-        _distinct(origin, target)
-        unit_direction = _unit(space.unit(target.row), f"the vector of {target.word!r}")
-    else:
-        unit_direction = direction(space, [(source, target)])
+    _distinct(source or origin, target)
+    _unit(space.unit(target.row), f"the vector of {target.word!r}")
     strengths = np.linspace(0.0, strength, steps + 1, dtype=np.float32)
-    points = space.unit(origin.row)[np.newaxis, :] + strengths[:, np.newaxis] * unit_direction
-    points = _renormalised(points, f"steering {origin.word!r}")
     own = list(dict.fromkeys(row.row for row in look.rows))
-    nearest = _nearest(space, points, top, own)
+    found = []
+    for s in strengths:
+        rows, weights = ([origin.row, source.row, target.row], [1.0, -float(s), float(s)]) \
+            if source else ([origin.row, target.row], [1.0 - float(s), float(s)])
+        try:
+            query = combined_vector(space, rows, weights)
+        except LatentError:
+            raise LatentError(f"steering {origin.word!r} passes through the origin, where no "
+                              "direction is defined") from None
+        found.append(space.top(space.similarities(query), top, own))
     return SteerResult(
         space.name, origin.word, target.word, source.word if source else None,
-        tuple(SteerStep(float(s), _scored(space, found))
-              for s, found in zip(strengths, nearest, strict=True)),
+        tuple(SteerStep(float(s), _scored(space, near))
+              for s, near in zip(strengths, found, strict=True)),
         tuple(space.word(row) for row in own), look.notes)
 
 

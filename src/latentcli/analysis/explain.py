@@ -1,8 +1,10 @@
 """Explanations of one word or one analogy, every figure computed from the model.
 
 A word: its raw vector, length, frequency rank, neighbours, where it falls on a few named
-directions (each the mean of word-pair differences, placed against the common vocabulary), and the
-group of its neighbourhood it belongs to. An analogy: the answers, each top answer's score split
+directions (each the mean of word-pair differences), and the group of its neighbourhood it belongs
+to. Candidate words come from the ``restrict`` most frequent words (gensim's ``restrict_vocab``):
+rare strings (names, typos, transliterations) crowd the far end of a 400,000-word vocabulary and
+explain nothing to a reader. An analogy: the answers, each top answer's score split
 by term, the rank of an expected answer, what wins if input words are allowed, 3CosAdd beside
 3CosMul, the offset the expression adds and how consistent that offset is across the other pairs
 of the same relation in gensim's analogy benchmark.
@@ -36,7 +38,7 @@ NAMED_AXES: dict[str, tuple[tuple[str, str], ...]] = {
     "age": (("old", "new"), ("ancient", "modern"), ("elderly", "young")),
     "temperature": (("cold", "hot"), ("cool", "warm")),
 }
-COMMON_WORDS = 10_000  # axis positions are placed against this many of the most frequent words
+COMMON_WORDS = 10_000  # by default, explanations draw their candidate words from this many
 NEIGHBORHOOD = 30
 DECOMPOSED = 3
 
@@ -50,13 +52,30 @@ def named_axis(space: Space, pairs: tuple[tuple[str, str], ...]) -> np.ndarray |
     return direction(space, present) if present else None
 
 
-def explain_word(space: Space, word: str, top: int = 8) -> WordExplanation:
-    from latentcli.core.queries import neighbors
+def restriction(space: Space, restrict: int | None) -> int:
+    """How many of the most frequent words an explanation draws from (at most the vocabulary)."""
+    if restrict is not None and restrict < 1:
+        raise UsageError(f"--restrict must be at least 1, not {restrict}")
+    return min(COMMON_WORDS if restrict is None else restrict, len(space))
+
+
+def _nearest(space: Space, unit: np.ndarray, count: int, restrict: int,
+             exclude: list[int]) -> list[tuple[int, float]]:
+    """The ``count`` words nearest ``unit`` among the ``restrict`` most frequent."""
+    return space.top(np.asarray(space.vectors[:restrict] @ unit.astype(np.float32)), count,
+                     exclude)
+
+
+def explain_word(space: Space, word: str, top: int = 8,
+                 restrict: int | None = None) -> WordExplanation:
+    from latentcli.results import Scored
 
     found = space.lookup(word)
     values = np.asarray(space.unit(found.row), dtype=np.float64) * float(space.norms[found.row])
-    near = neighbors(space, found.word, top)
-    common = np.asarray(space.vectors[: min(COMMON_WORDS, len(space))], dtype=np.float32)
+    restrict = restriction(space, restrict)
+    near = tuple(Scored(space.word(r), s)
+                 for r, s in _nearest(space, space.unit(found.row), top, restrict, [found.row]))
+    common = np.asarray(space.vectors[:restrict], dtype=np.float32)
     axes = []
     for name, pairs in NAMED_AXES.items():
         direction = named_axis(space, pairs)
@@ -68,32 +87,34 @@ def explain_word(space: Space, word: str, top: int = 8) -> WordExplanation:
     return WordExplanation(
         model=space.name, word=found.word, typed=word, values=tuple(float(v) for v in values),
         norm=float(space.norms[found.row]), rank=found.row + 1, vocabulary_size=len(space),
-        neighbors=near.neighbors, axes=tuple(axes), neighborhood=_neighborhood(space, found.row),
-        notes=near.notes)
+        restrict=restrict, neighbors=near, axes=tuple(axes),
+        neighborhood=_neighborhood(space, found.row, restrict),
+        notes=(found.note,) if found.note else ())
 
 
-def _neighborhood(space: Space, row: int) -> Neighborhood | None:
+def _neighborhood(space: Space, row: int, restrict: int) -> Neighborhood | None:
     """Cluster the word with its nearest words; report the group it lands in."""
     from latentcli.analysis.clustering import fit_clusters
     from latentcli.analysis.words import WordSelection
 
-    count = min(NEIGHBORHOOD, len(space) - 1)
+    count = min(NEIGHBORHOOD, restrict - (row < restrict))
     if count < 3:
         return None
-    nearest = [r for r, _ in space.top(space.similarities(space.unit(row)), count, exclude=[row])]
+    nearest = [r for r, _ in _nearest(space, space.unit(row), count, restrict, [row])]
     rows = (row, *nearest)
     selection = WordSelection(tuple(space.word(r) for r in rows), rows, 1)
     clustering = fit_clusters(space, selection, None, "kmeans", 0)
     mine = clustering.result.clusters[clustering.assignment[0]]
     return Neighborhood(size=len(rows), k=clustering.result.k, label=mine.label,
-                         members=mine.members)
+                        members=mine.members, label_method=mine.label_method)
 
 
 def explain_expression(space: Space, text: str, expect: str | None = None,
-                       top: int = 5) -> ExpressionExplanation:
+                       top: int = 5, restrict: int | None = None) -> ExpressionExplanation:
     from latentcli.core.queries import ResolvedExpression, analogy, cosadd_scores, cosmul_scores
 
     query = ResolvedExpression(space, text)
+    common = restriction(space, restrict)
     if len(query.rows) < 2:
         raise UsageError("an expression to explain needs at least two words, like "
                          "'king - man + woman' (for one word, use: latent explain WORD)")
@@ -115,7 +136,8 @@ def explain_expression(space: Space, text: str, expect: str | None = None,
     return ExpressionExplanation(
         model=space.name, expression=text, add=add, mul=mul, with_inputs=with_inputs,
         decompositions=decompositions, expect=expected, expect_rank=expect_rank,
-        expect_rank_mul=expect_rank_mul, offset=_offset(space, query), notes=add.notes)
+        expect_rank_mul=expect_rank_mul, restrict=common,
+        offset=_offset(space, query, common), notes=add.notes)
 
 
 def _rank(scores: np.ndarray, target: int, inputs: list[int]) -> int:
@@ -125,7 +147,7 @@ def _rank(scores: np.ndarray, target: int, inputs: list[int]) -> int:
     return int(np.count_nonzero(higher)) + 1
 
 
-def _offset(space: Space, query: ResolvedExpression) -> OffsetExplanation | None:
+def _offset(space: Space, query: ResolvedExpression, restrict: int) -> OffsetExplanation | None:
     """What the expression adds to its first word, and whether that offset is a consistent
     relation: its cosine with the offsets of other pairs of the same benchmark section."""
     from latentcli.analysis.directions import direction
@@ -143,7 +165,7 @@ def _offset(space: Space, query: ResolvedExpression) -> OffsetExplanation | None
     if length == 0.0:
         return None
     unit = (total / np.float32(length)).astype(np.float32)
-    nearest = tuple((space.word(r), s) for r, s in space.top(space.similarities(unit), 5, own))
+    nearest = tuple((space.word(r), s) for r, s in _nearest(space, unit, 5, restrict, own))
     start, end = query.rows[negatives[0]].word, query.rows[positives[1]].word
     section, pairs = _relation_pairs(space, start, end)
     offsets = [(a, b, direction(space, [(space.lookup(a), space.lookup(b))])) for a, b in pairs]
@@ -172,8 +194,8 @@ def _relation_pairs(space: Space, start: str, end: str) -> tuple[str | None, lis
     return None, []
 
 
-def explain(space: Space, text: str, expect: str | None = None,
-            top: int = 5) -> WordExplanation | ExpressionExplanation:
+def explain(space: Space, text: str, expect: str | None = None, top: int = 5,
+            restrict: int | None = None) -> WordExplanation | ExpressionExplanation:
     """One word explained, or an expression of several (``--expect`` belongs to expressions)."""
     from latentcli.core.expressions import parse
     from latentcli.core.queries import check_top
@@ -183,5 +205,6 @@ def explain(space: Space, text: str, expect: str | None = None,
         raise UsageError("--expect needs an expression, like: latent explain king - man + woman "
                          "--expect queen")
     check_top(space, top)
-    return explain_word(space, text, top) if single else explain_expression(space, text, expect,
-                                                                            top)
+    if single:
+        return explain_word(space, text, top, restrict)
+    return explain_expression(space, text, expect, top, restrict)

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from latentcli.analysis.naming import IN_SPACE, IN_SPACE_CANDIDATES, is_plain_word, name_groups
+from latentcli.analysis.naming import IN_SPACE_CANDIDATES, is_plain_word, name_groups
 from latentcli.core.space import Matrix, Space
 
 RUNNERS_UP = 2
+IN_SPACE_METHOD = ("the frequent word closest to all the members at once (highest mean cosine "
+                   "less twice its spread)")
 CENTRAL_MEMBER = "its most central member (no other word could name it)"
 
 
@@ -48,6 +50,6 @@ def name_clusters(space: Space, members: Sequence[Sequence[str]],
     matrix = np.asarray(space.vectors[rows], dtype=np.float32).reshape(len(rows), space.dims)
     ranked = name_groups(matrix, words, vectors, members, top=1 + RUNNERS_UP) if rows else [
         [] for _ in members]
-    return [GroupName(names[0][0], tuple(name for name, _ in names[1:]), IN_SPACE.describe())
+    return [GroupName(names[0][0], tuple(name for name, _ in names[1:]), IN_SPACE_METHOD)
             if names else GroupName(group[0], (), CENTRAL_MEMBER)
             for names, group in zip(ranked, members, strict=True)]

@@ -22,6 +22,7 @@ from latentcli.results.explain import (
     DirectionsSection,
     MapSection,
     MathSection,
+    ModelSection,
     PairSimilarity,
     SkippedSection,
     SqueezeSection,
@@ -41,6 +42,7 @@ ANALOGY = ("king", "man", "woman")
 SENTIMENT = ("bad", "good", ("sad:happy", "terrible:wonderful"))
 RANKED = ("awful", "poor", "boring", "okay", "decent", "nice", "great", "excellent")
 STEERED = ("king", "man", "woman")
+STEER_STRENGTH, STEER_STEPS = 1.5, 3  # 0, 0.5, 1 (the whole offset: the analogy itself), 1.5
 DIMENSIONS = (2, 5, 10, 25)
 SAMPLE_QUESTIONS = 400
 SAMPLE_VOCABULARY = 30_000
@@ -52,6 +54,17 @@ class SectionSkipped(LatentError):
 
 def _cosine(space: Space, a: str, b: str) -> float:
     return float(space.unit(space.lookup(a).row) @ space.unit(space.lookup(b).row))
+
+
+def model_section(space: Space) -> ModelSection:
+    """What the model is: its size, and for the built-in model how it was trained."""
+    from latentcli import BUILT_IN_TRAINING, DEFAULT_MODEL
+
+    built_in = space.name == DEFAULT_MODEL and space.dims == 50
+    return ModelSection(name="model", title="What a model is", model=space.name,
+                        words=len(space), dims=space.dims,
+                        training=BUILT_IN_TRAINING if built_in else None,
+                        command="latent models")
 
 
 def map_section(space: Space) -> MapSection:
@@ -103,6 +116,7 @@ def math_section(space: Space) -> MathSection:
     top = space.lookup(result.results[0].word).row
     return MathSection(name="math", title="Math with meaning", analogy=result,
                        decomposition=decompose(space, rows, [1.0, -1.0, 1.0], top),
+                       with_inputs=analogy(space, text, 1, allow_inputs=True).results[0],
                        command=f"latent explain {text}")
 
 
@@ -115,10 +129,11 @@ def squeeze_section(space: Space) -> SqueezeSection:
     if len(seeds) < 2:
         raise SectionSkipped("too few of the tour's words are in this model")
     selection = add_neighbors(space, select_words(space, seeds), 7)
-    pca = project_map(space, selection, "pca")
-    tsne = project_map(space, selection, "tsne")
+    pca = project_map(space, selection, "pca", clusters=1)  # one cluster: no search for k,
+    tsne = project_map(space, selection, "tsne", clusters=1)  # as only the trust is shown
     worst = min(pca.points, key=lambda point: point.trust)
     return SqueezeSection(name="squeeze", title="Squeezing to 2-D", words=len(selection),
+                          word_list=selection.words,
                           trust_k=pca.trust_k, pca_trust=pca.trust, tsne_trust=tsne.trust,
                           explained=(pca.x_axis.explained_variance or 0.0)
                           + (pca.y_axis.explained_variance or 0.0),
@@ -129,17 +144,23 @@ def squeeze_section(space: Space) -> SqueezeSection:
 def directions_section(space: Space) -> DirectionsSection:
     """A direction (bad → good) ranks words; moving king along man → woman changes its company."""
     from latentcli.analysis.directions import axis, steer
+    from latentcli.core.queries import analogy
 
     low, high, pairs = SENTIMENT
     ranked = space.known(RANKED)
-    if len(space.known((low, high))) < 2 or len(ranked) < 3 \
-            or len(space.known(STEERED)) < 3:
-        raise SectionSkipped("the words of this section are not in this model")
+    needed = (low, high, *STEERED)
+    missing = [word for word in needed if word not in space.known(needed)]
+    if missing or len(ranked) < 3:
+        lacking = ", ".join(missing) or f"{len(RANKED) - len(ranked)} of the words to rank"
+        raise SectionSkipped(f"this model lacks {lacking}")
     usable = [pair for pair in pairs if len(space.known(tuple(pair.split(":")))) == 2]
     word, away, toward = STEERED
+    moved = steer(space, word, toward, away, strength=STEER_STRENGTH, steps=STEER_STEPS, top=3)
+    whole = next(step for step in moved.steps if step.strength == 1.0)
     return DirectionsSection(
         name="directions", title="Directions", axis=axis(space, low, high, usable, ranked),
-        steer=steer(space, word, toward, away, strength=1.0, steps=4, top=3),
+        steer=moved, is_analogy=whole.neighbors == analogy(
+            space, f"{word} - {away} + {toward}", 3).results,
         command=f"latent steer {word} --toward {toward} --away {away} --steps 8")
 
 
@@ -156,9 +177,9 @@ def question_sample(sections: list[Section]) -> list[Section]:
 def dimensions_section(space: Space) -> DimensionsSection:
     """What more dimensions buy: analogy accuracy of the same vectors cut down by PCA.
 
-    The projection is PCA without centring (a truncated SVD), so keeping every dimension gives
-    back the original space exactly; accuracy is measured on a fixed sample of gensim's analogy
-    questions, among the most frequent words.
+    The projection is PCA without centring (a truncated SVD), so keeping every dimension is a
+    rotation that gives back the original space's answers; accuracy is measured on a fixed sample
+    of gensim's analogy questions, among the most frequent words.
     """
     from latentcli.analysis.evaluation import (
         ANALOGY_FILE,
@@ -176,7 +197,10 @@ def dimensions_section(space: Space) -> DimensionsSection:
     count = min(SAMPLE_VOCABULARY, len(space))
     raw = np.asarray(space.vectors[:count], dtype=np.float64) * \
         np.asarray(space.norms[:count], dtype=np.float64)[:, np.newaxis]
-    _, _, components = np.linalg.svd(raw, full_matrices=False)
+    # The right singular vectors of ``raw``, from the 50x50 eigenproblem of rawᵀraw: an SVD of the
+    # whole 30,000-row matrix would also build its left vectors, ~2 s spent on nothing shown.
+    strengths, vectors = np.linalg.eigh(raw.T @ raw)
+    components = vectors[:, np.argsort(-strengths)].T
     vocabulary = vocabulary_from_words(space.word(row) for row in range(count))
     points = []
     for dims in (*(d for d in DIMENSIONS if d < space.dims), space.dims):
@@ -186,14 +210,25 @@ def dimensions_section(space: Space) -> DimensionsSection:
         points.append(DimensionPoint(dims, overall.correct, overall.total))
     if not points[-1].total:
         raise SectionSkipped("none of the sampled benchmark questions are in this model")
-    return DimensionsSection(name="dimensions", title="Bigger spaces", vocabulary=count,
-                             questions=points[-1].total, points=tuple(points),
+    return DimensionsSection(name="dimensions", title="Why so many dimensions?",
+                             vocabulary=count, questions=points[-1].total,
+                             benchmark=sum(len(section.questions) for section in sections),
+                             sampled=sum(len(section.questions) for section in sample),
+                             example=_example(space, sample),
+                             points=tuple(points),
                              command=f"latent evaluate analogies --restrict {count}")
 
 
+def _example(space: Space, sample: list[Section]) -> tuple[str, ...]:
+    """The first sampled question whose four words the model has, to show what one looks like."""
+    questions = [tuple(word.lower() for word in q) for section in sample for q in section.questions]
+    return next((q for q in questions if len(space.known(q)) == 4), questions[0])
+
+
 SECTIONS: dict[str, Callable[[Space], TourSection]] = {
-    "map": map_section,
+    "model": model_section,
     "vector": vector_section,
+    "map": map_section,
     "math": math_section,
     "squeeze": squeeze_section,
     "directions": directions_section,

@@ -197,15 +197,20 @@ class Model:
         paths = [Path(file)] if file else [default_benchmark(name) for name in PAIR_FILES]
         return [evaluate_pairs(self.space, path, restrict or DEFAULT_RESTRICT) for path in paths]
 
-    def explain(self, text: str, expect: str | None = None,
-                top: int = 5) -> WordExplanation | ExpressionExplanation:
-        """Why a word sits where it does, or why an analogy comes out as it does."""
+    def explain(self, text: str, expect: str | None = None, top: int = 5,
+                restrict: int | None = None) -> WordExplanation | ExpressionExplanation:
+        """Why a word sits where it does, or why an analogy comes out as it does; candidate
+        words come from the ``restrict`` most frequent (default 10,000)."""
         from latentcli.analysis.explain import explain
 
-        return explain(self.space, text, expect, top)
+        return explain(self.space, text, expect, top, restrict)
 
     def tour(self, section: str | None = None) -> list[TourSection | SkippedSection]:
-        """The sections of ``latent explain``'s tour (or one of them), computed on this model."""
-        from latentcli.analysis.tour import chosen_sections, run_section
+        """The sections of ``latent explain``'s tour (or one of them), computed on this model
+        (or read from the tour stored for it)."""
+        from latentcli.analysis.tour import SECTIONS, chosen_sections, run_section
+        from latentcli.store.tourcache import TourSections
 
-        return [run_section(self.space, name) for name in chosen_sections(section)]
+        names = chosen_sections(section)
+        with TourSections(self.space, names, list(SECTIONS), run_section) as sections:
+            return [sections.result(name) for name in names]

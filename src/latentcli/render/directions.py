@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.text import Text
 
-from latentcli.render.tables import bar, plain_table, scores_table
+from latentcli.render.bars import bar, bars
+from latentcli.render.tables import plain_table, scores_table
 from latentcli.results.directions import (
     AxisResult,
     OddResult,
@@ -35,11 +36,12 @@ def axis_table(console: Console, result: AxisResult) -> None:
                        style="bold"))
     table = plain_table("#>", "word", "projection>", "")
     gap_after = len(result.words) // 2 if result.omitted else len(result.words)
-    for index, item in enumerate(result.words):
+    drawn = bars([item.projection for item in result.words])
+    for index, (item, shown) in enumerate(zip(result.words, drawn, strict=True)):
         if index == gap_after:
             table.add_row("", f"… {result.omitted} more …", "", "")
         rank = index + 1 + (result.omitted if index >= gap_after else 0)
-        table.add_row(str(rank), item.word, f"{item.projection:+.4f}", bar(abs(item.projection)))
+        table.add_row(str(rank), item.word, f"{item.projection:+.4f}", shown)
     console.print(table)
     console.print(Text(f"{result.start} {strip([w.projection for w in result.words])} "
                        f"{result.end}"))

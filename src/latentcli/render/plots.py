@@ -1,9 +1,11 @@
 """The terminal map: a plotext scatter with each word written beside its point.
 
 Labels are placed greedily in order of importance (the result's point order) on a grid of
-terminal cells: a label may not cover a point or touch another label, so when space runs out the
-less important ones are hidden and counted. Points are coloured by cluster on a colour terminal
-and drawn with a different glyph per cluster everywhere, so plain text still tells them apart.
+terminal cells, always just right of their point (``■word``), so which point a word names is never
+in doubt; the points keep clear of the right edge to leave room. A label may not cover a point or
+touch another label, so when space runs out the less important ones are hidden and counted.
+Points are coloured by cluster on a colour terminal and drawn with a different glyph per cluster
+everywhere, so plain text still tells them apart.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ GLYPHS = "•▲■◆★✚●▼○◇"
 COLOURS = ("red", "green", "blue", "magenta", "cyan", "yellow", "orange", "violet", "gray",
            "white")
 FREE, POINT, LABEL = 0, 1, 2
+HIDDEN_LISTED = 5  # up to this many hidden labels are named under the map
 
 Cell = tuple[int, int]  # (column, row), row 0 at the top
 
@@ -58,16 +61,15 @@ def to_cells(xs: Sequence[float], ys: Sequence[float], columns: int, rows: int) 
 
 def layout_labels(cells: Sequence[Cell], labels: Sequence[str], columns: int,
                   rows: int) -> list[Cell | None]:
-    """Where each label starts, or None when it fits nowhere; earlier labels win."""
+    """Where each label starts (the cell after its point), or None when it does not fit there;
+    earlier labels win."""
     grid = np.full((rows, columns), FREE, dtype=np.int8)
     for column, row in cells:
         grid[row, column] = POINT
     placed: list[Cell | None] = []
     for (column, row), label in zip(cells, labels, strict=True):
         size = len(label)
-        options = [(column + 1, row), (column - size, row), (column, row - 1), (column, row + 1),
-                   (column - size + 1, row - 1), (column - size + 1, row + 1)]
-        spot = next((option for option in options if _fits(grid, option, size)), None)
+        spot = (column + 1, row) if _fits(grid, (column + 1, row), size) else None
         if spot is not None:
             grid[spot[1], spot[0]: spot[0] + size] = LABEL
         placed.append(spot)
@@ -96,7 +98,8 @@ def map_plot(result: MapResult, width: int, height: int, colour: bool) -> str:
         raise UsageError(f"the map needs at least {needed} rows, not {height}")
     columns, rows = width - 2, frame_height - 2
     points = result.points
-    cells = to_cells([p.x for p in points], [p.y for p in points], columns, rows)
+    margin = min(max(len(p.word) for p in points) + 1, columns // 3)
+    cells = to_cells([p.x for p in points], [p.y for p in points], columns - margin, rows)
     spots = layout_labels(cells, [p.word for p in points], columns, rows)
 
     plt.terminal.limit(False, False)  # the size is ours to choose, not the detected terminal's
@@ -122,8 +125,11 @@ def map_plot(result: MapResult, width: int, height: int, colour: bool) -> str:
     hidden = sum(spot is None for spot in spots)
     tail = [*_legend(result, width), *textwrap.wrap(trust_summary(result), width)]
     if hidden:
-        tail += textwrap.wrap(f"{hidden} of {len(points)} labels hidden to avoid overlap "
-                              "(a larger --width/--height or --html shows them)", width)
+        unnamed = [f"{_glyph(p.cluster)}{p.word}" for spot, p in zip(spots, points, strict=True)
+                   if spot is None]
+        which = f" ({' '.join(unnamed)})" if hidden <= HIDDEN_LISTED else ""
+        tail += textwrap.wrap(f"{hidden} of {len(points)} labels hidden to avoid overlap{which}; "
+                              "a larger --width/--height or --html shows them", width)
     return "\n".join([*above, plot, *below_axes, *tail]) + "\n"
 
 

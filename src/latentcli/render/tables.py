@@ -8,19 +8,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from latentcli.render.bars import bars
 from latentcli.render.wording import method_name
 from latentcli.results import AnalogyResult, NeighborsResult, Scored, WeightedWord
 from latentcli.results.structure import Cluster, ClusterResult
-
-BAR_WIDTH = 20
-_EIGHTHS = " ▏▎▍▌▋▊▉"
-
-
-def bar(value: float, width: int = BAR_WIDTH) -> str:
-    """A horizontal bar for a value in [0, 1] (clipped), drawn with eighth-block characters."""
-    eighths = round(max(0.0, min(1.0, value)) * width * 8)
-    full, part = divmod(eighths, 8)
-    return "█" * full + (_EIGHTHS[part] if part else "")
 
 
 def plain_table(*columns: str) -> Table:
@@ -49,9 +40,10 @@ def scores_table(rows: Sequence[Scored], heading: str, marked: str | None = None
     table.add_column("word", style="bold")
     table.add_column(heading, justify="right")
     table.add_column("", style="cyan", no_wrap=True)
-    for rank, row in enumerate(rows, 1):
+    drawn = bars([row.similarity for row in rows])
+    for rank, (row, shown) in enumerate(zip(rows, drawn, strict=True), 1):
         word = Text(row.word, style="red") if row.word == marked else row.word
-        table.add_row(str(rank), word, f"{row.similarity:.4f}", bar(row.similarity))
+        table.add_row(str(rank), word, f"{row.similarity:.4f}", shown)
     return table
 
 
@@ -100,12 +92,12 @@ def clusters_table(console: Console, result: ClusterResult) -> None:
     table.add_column("cohesion", justify="right")
     table.add_column("", style="cyan", no_wrap=True)
     table.add_column("members")
-    for rank, cluster in enumerate(result.clusters, 1):
+    drawn = bars([cluster.cohesion for cluster in result.clusters], 10)
+    for rank, (cluster, cohesion) in enumerate(zip(result.clusters, drawn, strict=True), 1):
         shown = ", ".join(cluster.members[:MEMBERS_SHOWN])
         more = len(cluster.members) - MEMBERS_SHOWN
         table.add_row(str(rank), cluster.label, ", ".join(cluster.label_candidates),
-                      str(len(cluster.members)),
-                      f"{cluster.cohesion:.3f}", bar(cluster.cohesion, 10),
+                      str(len(cluster.members)), f"{cluster.cohesion:.3f}", cohesion,
                       shown + (f", … (+{more})" if more > 0 else ""))
     console.print(table)
     console.print(Text(_silhouette_caption(result), style="dim"))

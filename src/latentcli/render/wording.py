@@ -19,8 +19,9 @@ def axis_name(axis: Axis) -> str:
 
 
 def trust_summary(result: MapResult) -> str:
-    return (f"Trust {result.trust:.2f}: on average {result.trust:.0%} of each word's "
-            f"{result.trust_k} nearest neighbours in the full space are also nearest on this map")
+    return (f"Trust {result.trust:.2f}: of each word's {result.trust_k} nearest neighbours among "
+            f"these {len(result.points)} words (by cosine on the full vectors), "
+            f"{result.trust:.0%} on average are also nearest on this map")
 
 
 def method_name(method: str) -> str:

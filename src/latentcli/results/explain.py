@@ -22,11 +22,15 @@ class Contribution:
 
 @dataclass(frozen=True)
 class Decomposition:
-    """A 3CosAdd score split by term; the contributions add up to ``score``."""
+    """A 3CosAdd score split by term; the contributions add up to ``score``.
+
+    ``length`` is ``|q|``, the length of the terms' weighted sum, which every share is divided by.
+    """
 
     word: str
     score: float
     contributions: tuple[Contribution, ...]
+    length: float
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,22 @@ class PairSimilarity:
     a: str
     b: str
     similarity: float
+
+
+@dataclass(frozen=True)
+class ModelSection:
+    """Tour: which model this is, its size, and how it was trained when that is known."""
+
+    name: str
+    title: str
+    model: str
+    words: int
+    dims: int
+    training: str | None
+    command: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"section": self.name, **{k: v for k, v in asdict(self).items() if k != "name"}}
 
 
 @dataclass(frozen=True)
@@ -79,11 +99,13 @@ class MathSection:
     title: str
     analogy: AnalogyResult
     decomposition: Decomposition
+    with_inputs: Scored  # the top answer if the typed words were allowed
     command: str
 
     def to_dict(self) -> dict[str, Any]:
         return {"section": self.name, "title": self.title, "analogy": self.analogy.to_dict(),
-                "decomposition": asdict(self.decomposition), "command": self.command}
+                "decomposition": asdict(self.decomposition),
+                "with_inputs": asdict(self.with_inputs), "command": self.command}
 
 
 @dataclass(frozen=True)
@@ -93,6 +115,7 @@ class SqueezeSection:
     name: str
     title: str
     words: int
+    word_list: tuple[str, ...]
     trust_k: int
     pca_trust: float
     tsne_trust: float
@@ -139,6 +162,7 @@ class Neighborhood:
     k: int
     label: str
     members: tuple[str, ...]
+    label_method: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,6 +174,7 @@ class WordExplanation:
     norm: float
     rank: int
     vocabulary_size: int
+    restrict: int  # neighbours, axis shares and the neighbourhood come from this many words
     neighbors: tuple[Scored, ...]
     axes: tuple[AxisPosition, ...]
     neighborhood: Neighborhood | None
@@ -202,6 +227,7 @@ class ExpressionExplanation:
     expect: str | None
     expect_rank: int | None
     expect_rank_mul: int | None
+    restrict: int  # the offset's nearest words come from this many of the most frequent
     offset: OffsetExplanation | None
     notes: tuple[str, ...] = field(default=(), compare=False)
 
@@ -211,7 +237,7 @@ class ExpressionExplanation:
                 "with_inputs": asdict(self.with_inputs),
                 "decompositions": [asdict(item) for item in self.decompositions],
                 "expect": self.expect, "expect_rank": self.expect_rank,
-                "expect_rank_mul": self.expect_rank_mul,
+                "expect_rank_mul": self.expect_rank_mul, "restrict": self.restrict,
                 "offset": self.offset.to_dict() if self.offset else None, "notes": self.notes}
 
 
@@ -223,11 +249,13 @@ class DirectionsSection:
     title: str
     axis: AxisResult
     steer: SteerResult
+    is_analogy: bool  # the step at strength 1 has exactly the analogy's answers (words, scores)
     command: str
 
     def to_dict(self) -> dict[str, Any]:
         return {"section": self.name, "title": self.title, "axis": self.axis.to_dict(),
-                "steer": self.steer.to_dict(), "command": self.command}
+                "steer": self.steer.to_dict(), "is_analogy": self.is_analogy,
+                "command": self.command}
 
 
 @dataclass(frozen=True)
@@ -249,15 +277,19 @@ class DimensionsSection:
     title: str
     vocabulary: int
     questions: int
+    benchmark: int  # questions in the whole benchmark file
+    sampled: int  # questions in the fixed sample (``questions`` of them are answerable)
+    example: tuple[str, ...]  # one sampled question: a : b :: c : d
     points: tuple[DimensionPoint, ...]
     command: str
 
     def to_dict(self) -> dict[str, Any]:
         return {"section": self.name, "title": self.title, "vocabulary": self.vocabulary,
-                "questions": self.questions,
+                "questions": self.questions, "benchmark": self.benchmark,
+                "sampled": self.sampled, "example": self.example,
                 "points": [{**asdict(p), "accuracy": p.accuracy} for p in self.points],
                 "command": self.command}
 
 
-TourSection = (MapSection | VectorSection | MathSection | SqueezeSection | DirectionsSection
-               | DimensionsSection)
+TourSection = (ModelSection | MapSection | VectorSection | MathSection | SqueezeSection
+               | DirectionsSection | DimensionsSection)

@@ -55,9 +55,11 @@ def steer(
     word: Annotated[str, typer.Argument(help="The word to move.")],
     toward: Annotated[str, typer.Option("--toward", metavar="B", help="Move toward this word.")],
     away: Annotated[str | None, typer.Option(
-        "--away", metavar="A", help="Move along A→B instead of toward B alone.")] = None,
+        "--away", metavar="A", help="Move by the offset B - A instead of toward B.")] = None,
     strength: Annotated[float, typer.Option(
-        "--strength", metavar="S", help="How far to move, in unit directions.")] = 1.0,
+        "--strength", metavar="S",
+        help="How far to move: 1 is the whole offset, so WORD --away A --toward B at 1 is "
+             "exactly the analogy WORD - A + B, and without --away 1 arrives at B.")] = 1.0,
     steps: Annotated[int, typer.Option(
         "--steps", metavar="N", help="Steps from 0 to the full strength.")] = 4,
     top: Annotated[int, typer.Option(

@@ -44,10 +44,16 @@ def explain(
         help="Show one section of the tour: map, vector, math, squeeze, directions, "
              "dimensions.")] = None,
     all_sections: Annotated[bool, typer.Option(
-        "--all", help="Print the whole tour without pausing between sections.")] = False,
+        "--all", "--no-pause",
+        help="Print the whole tour without pausing between sections.")] = False,
     expect: Annotated[str | None, typer.Option(
         "--expect", metavar="WORD",
         help="The answer you expect from an analogy: its rank is shown.")] = None,
+    restrict: Annotated[int | None, typer.Option(
+        "--restrict", metavar="N", show_default=False,
+        help="Draw a word's neighbours and directions, and an offset's nearest words, from the "
+             "N most frequent words (gensim's restrict_vocab).  [default: 10000, or the "
+             "vocabulary if smaller]")] = None,
     top: TopOption = 5,
     model: ModelOption = DEFAULT_MODEL,
     limit: LimitOption = None,
@@ -56,8 +62,9 @@ def explain(
 ) -> None:
     """A guided tour of latent space, or why a word or analogy comes out as it does."""
     from latentcli.analysis.explain import explain as explain_text
-    from latentcli.analysis.tour import chosen_sections, run_section
+    from latentcli.analysis.tour import SECTIONS, chosen_sections, run_section
     from latentcli.render.explain import explanation
+    from latentcli.store.tourcache import TourSections
 
     here = environment(ctx)
     choice = ModelChoice(model, limit, trust)
@@ -67,25 +74,29 @@ def explain(
         text = " ".join(words)
 
         def compute(space: Space) -> list[WordExplanation | ExpressionExplanation]:
-            return [explain_text(space, text, expect, top)]
+            return [explain_text(space, text, expect, top, restrict)]
 
         answer(here, choice, json, compute, explanation)
         return
     if expect is not None:
         raise UsageError("--expect needs an expression, like: latent explain king - man + woman "
                          "--expect queen")
+    if restrict is not None:
+        raise UsageError("--restrict belongs to explaining a word or an expression, not the tour")
     names = chosen_sections(section)
     space = choice.open(here)
     pause = not json and not all_sections and len(names) > 1 and here.interactive
-    for number, name in enumerate(names, 1):
-        with here.working(f"Computing the '{name}' section"):
-            result = run_section(space, name)
-        deliver(here, result, json, partial(_section, chosen_sections(None).index(name) + 1))
-        if pause and number < len(names) and not here.ask_to_continue():
-            break
+    with TourSections(space, names, list(SECTIONS), run_section) as sections:
+        here.notes(sections.notes)
+        for number, name in enumerate(names, 1):
+            with here.working(f"Computing the '{name}' section"):
+                result = sections.result(name)
+            deliver(here, result, json, partial(_section, list(SECTIONS).index(name) + 1))
+            if pause and number < len(names) and not here.ask_to_continue():
+                break
 
 
 def _section(number: int, console: Console, section: TourSection | SkippedSection) -> None:
-    from latentcli.render.explain import tour_section
+    from latentcli.render.tour import tour_section
 
     tour_section(console, number, section, not console.no_color)

@@ -1,0 +1,214 @@
+"""Rendering the guided tour of `latent explain`, for a reader who has never met an embedding.
+
+Every term is explained in a sentence where it first appears, and every figure comes from the
+result objects (never typed in here), so the text stays true on any model. Nothing is wider than
+80 columns, and the whole tour stays under about 160 lines.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.text import Text
+
+from latentcli.render.bars import bar, bars
+from latentcli.render.explain import WIDTH, decomposition_lines, ordinal, para, show_strip
+from latentcli.results.explain import (
+    Contribution,
+    DimensionsSection,
+    DirectionsSection,
+    MapSection,
+    MathSection,
+    ModelSection,
+    SkippedSection,
+    SqueezeSection,
+    TourSection,
+    VectorSection,
+)
+
+MAP_HEIGHT = 20
+
+
+def _listing(words: tuple[str, ...] | list[str]) -> str:
+    """``a, b and c``."""
+    return ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else "".join(words)
+
+
+def _reason(part: Contribution) -> str:
+    """Why a term moved the score: ``resembling king (+0.79)``, ``being unlike man (+0.56)``."""
+    likeness = "resembling" if part.cosine > 0 else "being unlike"
+    return f"{likeness} {part.word} ({part.contribution:+.2f})"
+
+
+def _model(console: Console, section: ModelSection) -> None:
+    known = (f"It is {section.training}." if section.training else
+             "latent knows nothing more of how this model was made.")
+    para(console, f"An embedding model turns each word into a list of numbers, its vector, so "
+                  f"that words used in similar ways get similar lists. This one, {section.model}, "
+                  f"knows {section.words:,} words and gives each {section.dims} numbers. "
+                  f"{known} Every figure below is computed from those vectors as you read.")
+
+
+def _vector(console: Console, section: VectorSection, colour: bool) -> None:
+    dims = len(section.values)
+    para(console, f"The vocabulary is sorted by frequency: '{section.word}' is the "
+                  f"{ordinal(section.rank)} most common of {section.vocabulary_size:,} words. "
+                  f"To the model it is these {dims} numbers, one column each (upper row above "
+                  "zero, lower row below; taller is further from zero):")
+    console.print()
+    show_strip(console, section.values, colour)
+    shown = ", ".join(f"{value:+.2f}" for value in section.values[:6])
+    more = ", …" if dims > 6 else ""
+    console.print(f"  {'first six' if more else 'all'}: {shown}{more}", highlight=False)
+    console.print()
+    para(console, f"No number means anything alone. Read the list as an arrow in a "
+                  f"{dims}-dimensional space: what matters is the way it points. Words used in "
+                  "similar contexts point similar ways, and cosine similarity measures it: 1 for "
+                  "the same direction, 0 for unrelated (at right angles), below 0 for words "
+                  "leaning opposite ways" + (":" if section.pairs else "."))
+    if section.pairs:
+        console.print()
+    for pair, drawn in zip(section.pairs, bars([p.similarity for p in section.pairs]),
+                           strict=True):
+        console.print(f"  {pair.a:>8} · {pair.b:<10} {pair.similarity:+.3f}  {drawn}",
+                      highlight=False)
+
+
+def _map(console: Console, section: MapSection, colour: bool) -> None:
+    from latentcli.render.plots import map_plot
+
+    counts = ", ".join(f"{len(words)} {name}" for name, words in section.groups.items())
+    groups, words = len(section.groups), sum(len(w) for w in section.groups.values())
+    x, y = section.map.x_axis.explained_variance, section.map.y_axis.explained_variance
+    para(console, f"The tour took {words} everyday words ({counts}) and had the model sort them "
+                  f"into {groups} groups by cosine alone (k-means clustering), not telling it "
+                  f"which word goes where. {section.groups_whole} of the {groups} groups came "
+                  "out whole, all their words together. Each group is named automatically, by "
+                  f"the model: {section.map.clustering.clusters[0].label_method}; a word on the "
+                  "map never names a group.")
+    console.print()
+    for cluster in section.map.clustering.clusters:
+        console.print(f"  {cluster.label:>10}:  {', '.join(cluster.members)}", highlight=False)
+    console.print()
+    if x is not None and y is not None:
+        para(console, f"A page has 2 dimensions. The map keeps the two directions along which "
+                      f"these words differ most (PCA, principal component analysis): PC1, "
+                      f"across, holds {x:.1%} of their variation, PC2, up, {y:.1%}; the rest is "
+                      "flattened away. Each mark's shape is its group; its word follows it.")
+    console.print(Text(map_plot(section.map, WIDTH, MAP_HEIGHT, colour).rstrip("\n")))
+
+
+def _math(console: Console, section: MathSection) -> None:
+    result, parts = section.analogy, section.decomposition
+    words = [term.word for term in result.terms]
+    best = f"'{section.with_inputs.word}' ({section.with_inputs.similarity:.4f})"
+    left_out = (f"or one of them would win: allowed back, {best} tops the list"
+                if section.with_inputs.word in words else
+                f"though allowed back, {best} would still win")
+    para(console, f"Directions carry meaning, so arrows can be added. Take {words[0]}, subtract "
+                  f"{words[1]}, add {words[2]}, and rank words by their cosine with the "
+                  f"resulting arrow. The {len(words)} words typed are left out, {left_out}.")
+    console.print()
+    for rank, (answer, drawn) in enumerate(zip(result.results, bars(
+            [answer.similarity for answer in result.results]), strict=True), 1):
+        console.print(f"  {rank}. {answer.word:<12} {answer.similarity:.4f}  {drawn}",
+                      highlight=False)
+    console.print()
+    gains = [_reason(part) for part in parts.contributions if part.contribution > 0]
+    losses = [_reason(part) for part in parts.contributions if part.contribution <= 0]
+    para(console, f"Why '{parts.word}'? The sum is an arrow of length {parts.length:.4f}, and a "
+                  "score is the cosine with it, so the score is each word's cosine with "
+                  f"'{parts.word}', signed as in the sum and divided by {parts.length:.4f}:")
+    for line in decomposition_lines(parts):
+        console.print(line, highlight=False)
+    lost = f", and loses for {_listing(losses)}" if losses else ""
+    para(console, f"'{parts.word}' gains for {_listing(gains)}{lost}.")
+
+
+def _squeeze(console: Console, section: SqueezeSection) -> None:
+    para(console, f"Every flat map distorts. By how much? Take {section.words} words: "
+                  f"{', '.join(section.word_list)}. Of each word's {section.trust_k} nearest "
+                  f"neighbours among them (by cosine on the full vectors), how many stay nearest "
+                  "on the map?")
+    console.print()
+    pca, tsne = bars([section.pca_trust, section.tsne_trust])
+    console.print(f"  PCA map    keeps {section.pca_trust:6.1%}  {pca}", highlight=False)
+    console.print(f"  t-SNE map  keeps {section.tsne_trust:6.1%}  {tsne}", highlight=False)
+    console.print()
+    para(console, f"PCA's two axes hold {section.explained:.0%} of these words' variation. "
+                  "t-SNE (t-distributed stochastic neighbour embedding) instead moves the points "
+                  "until near neighbours sit near, giving up on large distances. On the PCA map "
+                  f"'{section.worst_word}' fares worst, keeping {section.worst_trust:.0%} of its "
+                  "neighbours. A map hides most dimensions: trust it for what is close, not for "
+                  "what is far.")
+
+
+def _directions(console: Console, section: DirectionsSection) -> None:
+    axis, steer = section.axis, section.steer
+    others = f", averaged with {', '.join(f'{a} → {b}' for a, b in axis.pairs)}" \
+        if axis.pairs else ""
+    para(console, f"A direction is the arrow from one word to another: {axis.start} → "
+                  f"{axis.end}{others}. The tour ranked {len(axis.words)} words by their cosine "
+                  f"with it (below 0: leaning toward '{axis.start}'):")
+    console.print()
+    ranked = sorted(axis.words, key=lambda item: item.projection)
+    for item, drawn in zip(ranked, bars([item.projection for item in ranked]), strict=True):
+        console.print(f"  {item.word:<12} {item.projection:+.3f}  {drawn}", highlight=False)
+    console.print()
+    away = steer.away or steer.word
+    same = ("exactly the same words and scores as section 4" if section.is_analogy
+            else "the arrow sum of section 4")
+    para(console, f"Steering moves a word by such an arrow. Here '{steer.word}' moves by the "
+                  f"arrow from {away} to {steer.toward}, times a strength: 1 adds the whole "
+                  f"arrow, making {steer.word} - {away} + {steer.toward}, {same}; 0.5 goes half "
+                  f"the way, 1.5 beyond. Nearest words at each strength "
+                  f"({_listing(list(steer.excluded))} left out):")
+    console.print()
+    for step in steer.steps:
+        words = ", ".join(f"{near.word} {near.similarity:.2f}" for near in step.neighbors)
+        console.print(f"  strength {step.strength:4.2f}:  {words}", highlight=False)
+
+
+def _dimensions(console: Console, section: DimensionsSection) -> None:
+    a, b, c, d = section.example
+    full = section.points[-1].dims
+    para(console, f"Why {full} numbers per word and not 2? Ask analogy questions: three words "
+                  f"given, find the fourth, like {a} : {b} :: {c} : ? ({d}), by the arithmetic "
+                  f"of section 4. The tour took {section.sampled} of the {section.benchmark:,} "
+                  "questions of questions-words.txt (a standard test, Mikolov et al. 2013), kept "
+                  f"the {section.questions} within the {section.vocabulary:,} most frequent "
+                  "words, and asked them of these vectors cut down to fewer dimensions (keeping "
+                  "the directions of most variation, as the map does):")
+    console.print()
+    for point in section.points:
+        console.print(f"  {point.dims:>3} dimensions  {point.accuracy:6.1%} right  "
+                      f"({point.correct:>3}/{point.total})  {bar(point.accuracy, 30)}",
+                      highlight=False)
+    console.print()
+    para(console, "Two dimensions can draw a map but cannot hold analogies: each extra dimension "
+                  "is room for one more independent way in which words differ.")
+
+
+def tour_section(console: Console, number: int, section: TourSection | SkippedSection,
+                 colour: bool) -> None:
+    """One numbered section: heading, text, and the command that explores further."""
+    title = section.name if isinstance(section, SkippedSection) else section.title
+    console.print()
+    console.print(Text(f"{number}. {title}", style="bold underline"))
+    if isinstance(section, SkippedSection):
+        para(console, f"(skipped: {section.reason})")
+        return
+    if isinstance(section, ModelSection):
+        _model(console, section)
+    elif isinstance(section, VectorSection):
+        _vector(console, section, colour)
+    elif isinstance(section, MapSection):
+        _map(console, section, colour)
+    elif isinstance(section, MathSection):
+        _math(console, section)
+    elif isinstance(section, SqueezeSection):
+        _squeeze(console, section)
+    elif isinstance(section, DirectionsSection):
+        _directions(console, section)
+    elif isinstance(section, DimensionsSection):
+        _dimensions(console, section)
+    console.print(Text(f"Explore further:  {section.command}", style="dim"))
