@@ -85,3 +85,10 @@ def test_opens_hugging_face_cache_layouts(tmp_path: Path) -> None:
         np.testing.assert_allclose(vectors, expected, atol=1e-5, rtol=0)
     (repo / "refs" / "main").unlink()  # no ref: the (only) snapshot is taken
     assert Encoder.open(repo).directory.path == snapshot
+
+
+def test_batches_group_by_length_and_bound_padding() -> None:
+    from latentcli.transformer.encoder import _batches
+    assert _batches([5, 40, 10, 39, 3], 2) == [[1, 3], [2, 0], [4]]
+    assert _batches([300, 10, 10, 10], 32) == [[0], [1, 2, 3]]  # one long text travels alone
+    assert _batches([], 32) == []

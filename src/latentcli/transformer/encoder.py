@@ -91,11 +91,9 @@ class Encoder:
         if batch_size < 1:
             raise ModelError(f"batch size must be at least 1, not {batch_size}")
         encodings = [self.tokenize(text).ids for text in texts]
-        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i]))
         result = np.zeros((len(texts), self.dims), dtype=np.float32)
         with threadpool_limits(limits=self.threads, user_api="blas"):
-            for start in range(0, len(order), batch_size):
-                chosen = order[start:start + batch_size]
+            for chosen in _batches([len(ids) for ids in encodings], batch_size):
                 ids, mask = self._pad([encodings[i] for i in chosen])
                 vectors = pool(self.network.hidden(ids, mask), mask, self.directory.pooling)
                 result[chosen] = normalize(vectors) if self.directory.normalize else vectors
@@ -118,3 +116,17 @@ class Encoder:
             ids[row, :len(tokens)] = tokens
             mask[row, :len(tokens)] = 1.0
         return ids, mask
+
+
+def _batches(lengths: list[int], batch_size: int) -> list[list[int]]:
+    """Indices grouped longest first, at most ``batch_size`` a batch, and a new batch whenever a
+    text is under half the batch's longest, so padding never more than doubles the work.
+    (Results do not depend on the grouping: each text's vector is the same in any batch.)
+    """
+    batches: list[list[int]] = []
+    for index in sorted(range(len(lengths)), key=lambda i: -lengths[i]):
+        if (not batches or len(batches[-1]) == batch_size
+                or 2 * lengths[index] < lengths[batches[-1][0]]):
+            batches.append([])
+        batches[-1].append(index)
+    return batches
