@@ -92,3 +92,17 @@ def test_batches_group_by_length_and_bound_padding() -> None:
     assert _batches([5, 40, 10, 39, 3], 2) == [[1, 3], [2, 0], [4]]
     assert _batches([300, 10, 10, 10], 32) == [[0], [1, 2, 3]]  # one long text travels alone
     assert _batches([], 32) == []
+
+
+def test_gelu_is_the_erf_form_to_float32_precision() -> None:
+    from scipy.special import erf
+
+    from latentcli.transformer.network import gelu
+    x = np.linspace(-12, 12, 200_001, dtype=np.float32)
+    exact = x.astype(np.float64) * 0.5 * (1 + erf(x.astype(np.float64) / np.sqrt(2)))
+    found = x.copy()
+    gelu(found)
+    assert np.abs(found - exact).max() < 5e-7
+    central = np.abs(x) > 1e-3
+    central &= x > -1  # beyond, x * Phi(x) is tiny and only absolute error means anything
+    assert np.abs((found[central] - exact[central]) / exact[central]).max() < 1e-6

@@ -1,4 +1,4 @@
-"""The encoder runs on numpy, scipy and the stdlib, and costs nothing until it is used."""
+"""The encoder runs on numpy, threadpoolctl and the stdlib, and costs nothing until it is used."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "latentcli" / "transformer"
-ALLOWED = {"numpy", "scipy", "threadpoolctl", "latentcli"}
+ALLOWED = {"numpy", "threadpoolctl", "latentcli"}
 
 
 def _modules_after(code: str) -> set[str]:
@@ -24,11 +24,11 @@ def test_import_latentcli_loads_no_encoder() -> None:
 
 def test_encoder_imports_no_torch_or_hugging_face() -> None:
     loaded = _modules_after("import latentcli.transformer.encoder, latentcli.transformer.fetch")
-    assert not {"torch", "transformers", "tokenizers", "sentence_transformers",
-                "safetensors"} & {name.split(".")[0] for name in loaded}
+    assert not {"torch", "transformers", "tokenizers", "sentence_transformers", "safetensors",
+                "scipy"} & {name.split(".")[0] for name in loaded}
 
 
-def test_package_imports_only_numpy_scipy_stdlib_and_latentcli_errors() -> None:
+def test_package_imports_only_numpy_threadpoolctl_stdlib_and_latentcli_errors() -> None:
     for path in PACKAGE.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)

@@ -3,8 +3,9 @@ position bias), as Hugging Face ``BertModel`` / ``MPNetModel`` compute it in inf
 
 Weights are rearranged once at load so each layer does one 2-D matmul per projection over all
 tokens of a batch (query, key and value fused into one), on contiguous pre-transposed float32
-matrices. GELU is the exact erf form. Padding is masked out of attention; padded rows of the
-output are meaningless and must be masked by the caller (pooling does).
+matrices. GELU is the erf form (see `gelu`), not the tanh approximation. Padding is masked out
+of attention; padded rows of the output are meaningless and must be masked by the caller
+(pooling does).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import numpy as np
-from scipy.special import erf
 
 from latentcli.errors import ModelError
 
@@ -103,7 +103,7 @@ class Network:
         h = _layer_norm(attended, layer.norm1, self.eps)
         up = h @ layer.up
         up += layer.up_bias
-        _gelu(up)
+        gelu(up)
         down = cast(Array, up @ layer.down)  # numpy's stubs widen float32 @ float32
         down += layer.down_bias
         down += h
@@ -120,12 +120,39 @@ def _layer_norm(x: Array, norm: tuple[Array, Array], eps: float) -> Array:
     return x
 
 
-def _gelu(x: Array) -> None:
-    """Exact GELU in place: x * (1 + erf(x / sqrt 2)) / 2."""
-    half = x * np.float32(0.5)
-    erf(x * np.float32(1.0 / math.sqrt(2.0)), out=x)
-    x += np.float32(1.0)
-    x *= half
+# Abramowitz & Stegun 7.1.26: erfc(a) = poly(t) exp(-a^2), t = 1 / (1 + P a), |error| < 1.5e-7.
+ERFC_P = np.float32(0.3275911)
+ERFC_HALF_COEFFICIENTS = tuple(np.float32(0.5 * c) for c in (  # halved: the poly gives erfc / 2
+    1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592))
+
+
+def gelu(x: Array) -> None:
+    """GELU in place, erf form: x * Phi(x), with Phi from an erfc accurate to 1.5e-7.
+
+    Not the tanh approximation: against float64 erf the result is within 5e-7 absolute and a
+    few float32 ulps relative, as close as scipy.special.erf in float32, at a fifth of its
+    cost (scipy's erf was a third of the whole forward pass). Branch-free: Phi(x) =
+    1/2 + copysign(1/2 - erfc(|x|/sqrt 2)/2, x); the exponent is floored at -80 so exp never
+    produces subnormals.
+    """
+    a = np.abs(x)
+    a *= np.float32(1.0 / math.sqrt(2.0))
+    t = a * ERFC_P
+    t += np.float32(1.0)
+    np.reciprocal(t, out=t)
+    half_erfc = t * ERFC_HALF_COEFFICIENTS[0]
+    for coefficient in ERFC_HALF_COEFFICIENTS[1:]:
+        half_erfc += coefficient
+        half_erfc *= t
+    np.square(a, out=a)
+    np.minimum(a, -EXP_FLOOR, out=a)
+    np.negative(a, out=a)
+    np.exp(a, out=a)
+    half_erfc *= a
+    np.subtract(np.float32(0.5), half_erfc, out=half_erfc)
+    np.copysign(half_erfc, x, out=half_erfc)
+    half_erfc += np.float32(0.5)
+    x *= half_erfc
 
 
 def relative_buckets(length: int, buckets: int = 32, max_distance: int = 128) -> np.ndarray[
