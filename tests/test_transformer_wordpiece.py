@@ -14,7 +14,7 @@ import pytest
 
 from latentcli.errors import ModelError
 from latentcli.transformer.wordpiece import WordPieceTokenizer
-from transformer_files import TEXTS, TINY_BERT, TINY_MPNET
+from transformer_files import DATA, TEXTS, TINY_BERT, TINY_MPNET
 
 MAX_LENGTH = 24  # the fixtures' sentence_bert_config max_seq_length
 
@@ -66,3 +66,15 @@ def test_unsupported_tokenizer_names_the_file(tmp_path: Path) -> None:
     path.write_text("{not json")
     with pytest.raises(ModelError, match=str(path)):
         WordPieceTokenizer.from_file(path, 64)
+
+
+@pytest.mark.parametrize("name", ["minilm", "mpnet"])
+def test_real_vocabularies_match_tokenizers(name: str) -> None:
+    """60 texts each, ids from tokenizers on all-MiniLM-L6-v2's / all-mpnet-base-v2's own
+    tokenizer.json, cut down to the entries these texts can reach
+    (scripts/make_wordpiece_expectations.py)."""
+    fixture = json.loads((DATA / f"wordpiece_{name}.json").read_text(encoding="utf-8"))
+    tokenizer = WordPieceTokenizer(fixture["tokenizer"], fixture["max_length"])
+    for text, ids in fixture["cases"]:
+        assert tokenizer.encode(text).ids == ids, text
+    assert max(len(ids) for _, ids in fixture["cases"]) == fixture["max_length"]
