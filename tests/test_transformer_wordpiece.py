@@ -53,7 +53,7 @@ def test_special_tokens_written_in_the_text() -> None:
     assert bert.encode("a [MASK] b").tokens[1:-1] == ["a", "[MASK]", "b"]
     mpnet = WordPieceTokenizer.from_file(TINY_MPNET / "tokenizer.json", 64)
     # <mask> strips the space on its left; <unk> matches after lowercasing (normalized: true)
-    assert mpnet.encode("a <mask> <UNK>").tokens == ["<s>", "a", " <mask>", "<unk>", "</s>"]
+    assert mpnet.encode("a <mask> <UNK>").tokens == ["<s>", "a", "<mask>", "<unk>", "</s>"]
 
 
 def test_unsupported_tokenizer_names_the_file(tmp_path: Path) -> None:

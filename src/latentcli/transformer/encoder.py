@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from latentcli.errors import ModelError
 from latentcli.transformer.directory import ModelDirectory, open_directory
@@ -58,6 +58,7 @@ class Encoder:
         self.network = network
         self.tokenizer = tokenizer
         self.threads = threads
+        self._threadpools: Any = None  # found on first use: scanning loaded libraries costs ms
 
     @classmethod
     def open(cls, path: Path | str, threads: int = DEFAULT_THREADS) -> Encoder:
@@ -88,11 +89,13 @@ class Encoder:
 
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> Array:
         """One float32 row per text, in order: SentenceTransformer.encode's result."""
+        if isinstance(texts, str):
+            raise ModelError("encode takes a list of texts, not one string")
         if batch_size < 1:
             raise ModelError(f"batch size must be at least 1, not {batch_size}")
         encodings = [self.tokenize(text).ids for text in texts]
         result = np.zeros((len(texts), self.dims), dtype=np.float32)
-        with threadpool_limits(limits=self.threads, user_api="blas"):
+        with self._blas_limit():
             for chosen in _batches([len(ids) for ids in encodings], batch_size):
                 ids, mask = self._pad([encodings[i] for i in chosen])
                 vectors = pool(self.network.hidden(ids, mask), mask, self.directory.pooling)
@@ -103,9 +106,15 @@ class Encoder:
         """Every word piece of ``text`` with its last-layer vector, offsets and word ids."""
         encoding = self.tokenize(text)
         ids, mask = self._pad([encoding.ids])
-        with threadpool_limits(limits=self.threads, user_api="blas"):
+        with self._blas_limit():
             hidden = self.network.hidden(ids, mask)[0]
         return TokenVectors(encoding.tokens, hidden, encoding.offsets, encoding.word_ids)
+
+    def _blas_limit(self) -> Any:
+        """A context running BLAS with `threads` threads."""
+        if self._threadpools is None:
+            self._threadpools = ThreadpoolController()
+        return self._threadpools.limit(limits=self.threads, user_api="blas")
 
     def _pad(self, batch: list[list[int]]) -> tuple[np.ndarray[Any, Any], Array]:
         """Right-padded ids and the 0/1 float mask for one batch."""

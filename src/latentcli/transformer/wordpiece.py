@@ -118,6 +118,7 @@ class WordPieceTokenizer:
             self.begin, self.end = _special_tokens(spec.get("post_processor") or {}, source)
             added = spec.get("added_tokens") or []
             self.added = {t["content"]: int(t["id"]) for t in added}
+            self.added_content = {i: content for content, i in self.added.items()}
             self.raw_pattern = _added_pattern([t for t in added if not t.get("normalized")])
             self.normalized_pattern = _added_pattern([t for t in added if t.get("normalized")])
         except (KeyError, TypeError, ValueError, AttributeError) as error:
@@ -153,7 +154,7 @@ class WordPieceTokenizer:
         for start, end, added in _split(text, self.raw_pattern, self.added):
             if added is not None:
                 ids.append(added)
-                tokens.append(text[start:end])
+                tokens.append(self.added_content[added])
                 offsets.append((start, end))
                 words.append(word)
                 word += 1
@@ -162,7 +163,7 @@ class WordPieceTokenizer:
             for n_start, n_end, n_added in _split(normal, self.normalized_pattern, self.added):
                 if n_added is not None:
                     ids.append(n_added)
-                    tokens.append(normal[n_start:n_end])
+                    tokens.append(self.added_content[n_added])
                     offsets.append((origin[n_start], origin[n_end - 1] + 1))
                     words.append(word)
                     word += 1
