@@ -4,8 +4,9 @@ Runs ONLY in the scratch venv (sentence-transformers and torch are needed for th
 
     PYTHONPATH=src /tmp/st-venv/bin/python scripts/measure_transformer.py MODEL_DIR [RUNS]
 
-Each engine and thread count runs in a fresh process: import time, load time, then the median
-of RUNS encodings of 1,000 short sentences at batch size 32, and the process's peak RSS.
+For each thread count both engines load in fresh processes (import and load time), then encode
+1,000 short sentences at batch size 32 RUNS times each, interleaved so both see the same machine
+load; reported: the median, every run, and each process's peak RSS.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sys
 
 CHILD = r"""
 import json, resource, sys, time
-engine, model, threads, runs = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+engine, model, threads = sys.argv[1], sys.argv[2], int(sys.argv[3])
 subjects = ["The cat", "A young woman", "My neighbour", "The committee", "Every student",
             "The old train", "A small robot", "Our team", "The river", "This recipe"]
 verbs = ["quickly finished", "never liked", "carefully studied", "suddenly remembered",
@@ -32,39 +33,48 @@ if engine == "latent":
     from latentcli.transformer.encoder import Encoder
     imported = time.perf_counter()
     model = Encoder.open(model, threads=threads)
-    encode = lambda: model.encode(texts, batch_size=32)
 else:
     import torch
     from sentence_transformers import SentenceTransformer
     torch.set_num_threads(threads)
     imported = time.perf_counter()
     model = SentenceTransformer(model, device="cpu")
-    encode = lambda: model.encode(texts, batch_size=32)
 loaded = time.perf_counter()
-times = []
-for _ in range(runs):
+print(json.dumps({"import": imported - start, "load": loaded - imported}), flush=True)
+for line in sys.stdin:
+    if line.strip() != "run":
+        break
     t = time.perf_counter()
-    encode()
-    times.append(time.perf_counter() - t)
-print(json.dumps({"import": imported - start, "load": loaded - imported, "encode": times,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    model.encode(texts, batch_size=32)
+    print(time.perf_counter() - t, flush=True)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, flush=True)
 """
+ENGINES = ("latent", "sentence-transformers")
 
 
 def main() -> None:
     model = sys.argv[1]
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     for threads in (1, 2):
-        for engine in ("latent", "sentence-transformers"):
-            done = subprocess.run([sys.executable, "-c", CHILD, engine, model, str(threads),
-                                   str(runs)], capture_output=True, text=True, check=True)
-            result = json.loads(done.stdout.strip().splitlines()[-1])
-            median = statistics.median(result["encode"])
-            each = [round(t, 2) for t in result["encode"]]
-            print(f"{engine:22s} threads={threads}: {1000 / median:7.0f} sentences/s "
+        workers = {engine: subprocess.Popen([sys.executable, "-c", CHILD, engine, model,
+                                             str(threads)], stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, text=True)
+                   for engine in ENGINES}
+        started = {e: json.loads(w.stdout.readline()) for e, w in workers.items()}
+        times: dict[str, list[float]] = {e: [] for e in ENGINES}
+        for run in range(runs):  # interleaved, so both see the same machine load
+            for engine in (ENGINES if run % 2 == 0 else ENGINES[::-1]):
+                workers[engine].stdin.write("run\n")
+                workers[engine].stdin.flush()
+                times[engine].append(float(workers[engine].stdout.readline()))
+        for engine, worker in workers.items():
+            rss = float(worker.communicate("quit\n")[0].split()[-1])
+            median = statistics.median(times[engine])
+            each = [round(t, 2) for t in times[engine]]
+            print(f"{engine:22s} threads={threads}: {1000 / median:5.0f} sentences/s "
                   f"(median of {runs}: {median:.2f} s; all {each}), "
-                  f"import {result['import']:.2f} s, load {result['load']:.2f} s, "
-                  f"peak RSS {result['rss_mb']:.0f} MB", flush=True)
+                  f"import {started[engine]['import']:.2f} s, "
+                  f"load {started[engine]['load']:.2f} s, peak RSS {rss:.0f} MB", flush=True)
 
 
 if __name__ == "__main__":
