@@ -106,3 +106,18 @@ def test_gelu_is_the_erf_form_to_float32_precision() -> None:
     central = np.abs(x) > 1e-3
     central &= x > -1  # beyond, x * Phi(x) is tiny and only absolute error means anything
     assert np.abs((found[central] - exact[central]) / exact[central]).max() < 1e-6
+
+
+def test_pooling_modes_by_hand() -> None:
+    from latentcli.transformer.pooling import pool, pooling_modes
+    tokens = np.array([[[1.0, 0.0], [3.0, -2.0], [9.0, 9.0]]], dtype=np.float32)
+    mask = np.array([[1.0, 1.0, 0.0]], dtype=np.float32)  # the third token is padding
+    expected = {"cls": [1, 0], "max": [3, 0], "mean": [2, -1],
+                "mean_sqrt_len_tokens": [4 / np.sqrt(2), -2 / np.sqrt(2)],
+                "weightedmean": [7 / 3, -4 / 3], "lasttoken": [3, -2]}
+    for mode, vector in expected.items():
+        np.testing.assert_allclose(pool(tokens, mask, (mode,))[0], vector, rtol=1e-6)
+    assert pooling_modes({"pooling_mode_cls_token": True, "pooling_mode_mean_tokens": True},
+                         "x") == ("cls", "mean")
+    assert pooling_modes({}, "x") == ("mean",)
+    assert pooling_modes({"pooling_mode": ["max", "cls"]}, "x") == ("max", "cls")
