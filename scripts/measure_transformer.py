@@ -2,11 +2,11 @@
 
 Runs ONLY in the scratch venv (sentence-transformers and torch are needed for the comparison):
 
-    PYTHONPATH=src /tmp/st-venv/bin/python scripts/measure_transformer.py MODEL_DIR [RUNS]
+    PYTHONPATH=src /tmp/st-venv/bin/python scripts/measure_transformer.py MODEL_DIR [RUNS] [1,2]
 
-For each thread count both engines load in fresh processes (import and load time), then encode
-1,000 short sentences at batch size 32 RUNS times each, interleaved so both see the same machine
-load; reported: the median, every run, and each process's peak RSS.
+For each thread count (default 1 and 2) both engines load in fresh processes (import and load
+time), then encode 1,000 short sentences at batch size 32 RUNS times each, interleaved so both
+see the same machine load; reported: the median, every run, and each process's peak RSS.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ ENGINES = ("latent", "sentence-transformers")
 def main() -> None:
     model = sys.argv[1]
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-    for threads in (1, 2):
+    for threads in [int(n) for n in (sys.argv[3] if len(sys.argv) > 3 else "1,2").split(",")]:
         workers = {engine: subprocess.Popen([sys.executable, "-c", CHILD, engine, model,
                                              str(threads)], stdin=subprocess.PIPE,
                                             stdout=subprocess.PIPE, text=True)

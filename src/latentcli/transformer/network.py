@@ -122,6 +122,7 @@ def _layer_norm(x: Array, norm: tuple[Array, Array], eps: float) -> Array:
 
 # Abramowitz & Stegun 7.1.26: erfc(a) = poly(t) exp(-a^2), t = 1 / (1 + P a), |error| < 1.5e-7.
 ERFC_P = np.float32(0.3275911)
+GELU_BLOCK = 1 << 15  # values per pass: 128 KB, so the four temporaries sit in L2
 ERFC_HALF_COEFFICIENTS = tuple(np.float32(0.5 * c) for c in (  # halved: the poly gives erfc / 2
     1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592))
 
@@ -133,8 +134,17 @@ def gelu(x: Array) -> None:
     few float32 ulps relative, as close as scipy.special.erf in float32, at a fifth of its
     cost (scipy's erf was a third of the whole forward pass). Branch-free: Phi(x) =
     1/2 + copysign(1/2 - erfc(|x|/sqrt 2)/2, x); the exponent is floored at -80 so exp never
-    produces subnormals.
+    produces subnormals. Computed in blocks of `GELU_BLOCK` values so its ~20 passes stay in
+    cache: 3x faster than whole (544, 1536) arrays on the loaded test machine.
     """
+    if not x.flags.c_contiguous:
+        raise ValueError("gelu works in place on C-contiguous arrays")
+    flat = x.reshape(-1)  # a view: the intermediate arrays are `x`-sized unless cut in blocks
+    for start in range(0, flat.size, GELU_BLOCK):
+        _gelu_block(flat[start:start + GELU_BLOCK])
+
+
+def _gelu_block(x: Array) -> None:
     a = np.abs(x)
     a *= np.float32(1.0 / math.sqrt(2.0))
     t = a * ERFC_P
