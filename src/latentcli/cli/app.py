@@ -1,13 +1,14 @@
 """The Typer app, its error handling and the options every command shares.
 
-Errors are translated in one place, `LatentGroup.main` (with `Environment.run`): a usage error
-or a `LatentError` becomes one ``Error: …`` line on stderr and exit code 1 (bad input or data)
-or 2 (bad usage).
+Errors are translated in one place, `LatentGroup.main` (with `Environment.run`): a usage error,
+a `LatentError` or any other failure becomes one ``Error: …`` line on stderr and exit code 1 (bad
+input or data), 2 (bad usage) or 130 (Ctrl-C).
 Core modules are imported inside the commands so that ``--help`` and start-up stay light.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Sequence
 from typing import Annotated, Any
@@ -35,7 +36,7 @@ class LatentGroup(TyperGroup):
                     windows_expand_args=windows_expand_args, **extra)
             except typer.TyperException as error:  # click's usage and parameter errors
                 return _report(environment, error)
-            except typer.Abort:
+            except typer.Abort:  # end of input at a prompt
                 environment.error("aborted")
                 return 1
 
@@ -43,6 +44,16 @@ class LatentGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+    def invoke(self, ctx: Any) -> Any:
+        """Ctrl-C is carried past Typer (which turns it into a silent exit 130) as `Terminated`."""
+        from latentcli.failures import Terminated
+
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Terminated(signal.SIGINT) from None
 
 
 def _report(environment: Environment, error: typer.TyperException) -> int:

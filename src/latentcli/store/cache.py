@@ -22,6 +22,7 @@ import numpy as np
 
 from latentcli.core.space import normalise_rows
 from latentcli.core.vocabulary import OFFSETS_FILE, SORTED_FILE, WORDS_FILE, write_vocabulary
+from latentcli.errors import ModelError
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -43,11 +44,19 @@ class InvalidEntry(Exception):
     """A cache entry that must not be trusted; the message says why (for the rebuild notice)."""
 
 
+def user_path(text: str) -> Path:
+    """``text`` as a path with ``~`` expanded; a ``~user`` with no home is a `ModelError`."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # pathlib's way of saying the user or $HOME is unknown
+        raise ModelError(f"cannot expand {text!r}: that user's home directory is unknown") from None
+
+
 def cache_root() -> Path:
     """``$LATENT_CACHE_DIR``, else the platform's user cache directory for latent."""
     configured = os.environ.get("LATENT_CACHE_DIR")
     if configured:
-        return Path(configured).expanduser()
+        return user_path(configured)
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("latent"))

@@ -31,6 +31,7 @@ from latentcli.store.cache import (
     cache_root,
     discard,
     read_meta,
+    user_path,
     write_entry,
 )
 
@@ -168,7 +169,7 @@ def resolve(spec: str, limit: int | None = None, trust: bool = False) -> Source:
 
     if spec in CATALOGUE:
         return _catalogue_source(CATALOGUE[spec], limit)
-    path = Path(spec).expanduser()
+    path = user_path(spec)
     if path.exists() or os.sep in spec or path.suffix:
         return _file_source(path, limit, trust)
     from latentcli.core.suggestions import close_matches
@@ -186,7 +187,7 @@ def open_space(spec: str, reporter: Reporter, limit: int | None = None,
     A directory in latent's own cache format (one holding ``meta.json``) is opened as it is.
     A conversion that fails leaves no cache entry: it is built aside and renamed into place.
     """
-    directory = Path(spec).expanduser()
+    directory = user_path(spec)
     if (directory / META_FILE).is_file():
         return _open_directory(directory)
     source = resolve(spec, limit, trust)
