@@ -28,6 +28,7 @@ from latentcli.results.directions import (
 )
 
 MAX_STEPS = 100
+MAX_STRENGTH = 100.0  # in unit directions: far beyond this every point is the direction itself
 
 
 class Lookups:
@@ -127,7 +128,7 @@ def _units(space: Space, rows: Sequence[int]) -> Matrix:
 def _nearest(space: Space, points: Matrix, k: int,
              exclude: Sequence[int]) -> list[list[tuple[int, float]]]:
     """The ``k`` nearest rows to each unit row of ``points`` (one matrix product)."""
-    scores = np.asarray(space.vectors @ points.T)
+    scores = space.cosines(points)
     return [space.top(scores[:, column], k, exclude) for column in range(points.shape[0])]
 
 
@@ -148,6 +149,9 @@ def steer(space: Space, word: str, toward: str, away: str | None = None, strengt
     where d is the unit direction away→toward (or toward ``toward`` alone)."""
     check_top(space, top)
     _check_steps(steps)
+    if not -MAX_STRENGTH <= strength <= MAX_STRENGTH:  # also refuses nan
+        raise UsageError(f"--strength must be between {-MAX_STRENGTH:g} and {MAX_STRENGTH:g}, "
+                         f"not {strength:g}")
     look = Lookups(space)
     origin, target = look(word), look(toward)
     source = look(away) if away is not None else None
@@ -206,6 +210,6 @@ def similarity(space: Space, words: Sequence[str]) -> SimilarityResult:
     look = Lookups(space)
     rows = [look(word).row for word in words]
     vectors = _units(space, rows)
-    matrix = vectors @ vectors.T
+    matrix = np.clip(vectors @ vectors.T, -1.0, 1.0)  # rounding can step past ±1
     return SimilarityResult(space.name, tuple(row.word for row in look.rows),
                             tuple(tuple(float(x) for x in line) for line in matrix), look.notes)

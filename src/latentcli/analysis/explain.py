@@ -142,7 +142,7 @@ def _offset(space: Space, query: ResolvedExpression) -> OffsetExplanation | None
     length = float(np.linalg.norm(total))
     if length == 0.0:
         return None
-    unit = (total / np.float32(length)).astype(np.float32)
+    unit = (total / length).astype(np.float32)
     nearest = tuple((space.word(r), s) for r, s in space.top(space.similarities(unit), 5, own))
     start, end = query.rows[negatives[0]].word, query.rows[positives[1]].word
     section, pairs = _relation_pairs(space, start, end)

@@ -62,11 +62,13 @@ def check_top(space: Space, top: int) -> None:
         raise UsageError(f"-n/--top {top} is more than the {len(space)} words in {space.name}")
 
 
-def weighted_sum(space: Space, rows: list[int], weights: list[float]) -> Vector:
-    """The weighted sum of the rows' unit vectors."""
-    total = np.zeros(space.dims, dtype=np.float32)
+def weighted_sum(space: Space, rows: list[int], weights: list[float]) -> npt.NDArray[np.float64]:
+    """The weighted sum of the rows' unit vectors, in float64: with weights up to
+    `expressions.MAX_WEIGHT` its norm cannot overflow (float32 would turn it into inf, and the
+    query into the zero vector)."""
+    total = np.zeros(space.dims, dtype=np.float64)
     for row, weight in zip(rows, weights, strict=True):
-        total += np.float32(weight) * space.unit(row)
+        total += weight * space.unit(row).astype(np.float64)
     return total
 
 
@@ -74,9 +76,9 @@ def combined_vector(space: Space, rows: list[int], weights: list[float]) -> Vect
     """The unit-length weighted sum of the rows' unit vectors (gensim's ``get_mean_vector``)."""
     total = weighted_sum(space, rows, weights)
     length = float(np.linalg.norm(total))
-    if length == 0.0:
+    if not length > 0.0 or not np.isfinite(length):
         raise LatentError("the expression adds up to the zero vector, which has no direction")
-    return (total / np.float32(length)).astype(np.float32)
+    return (total / length).astype(np.float32)
 
 
 def cosadd_scores(space: Space, query: ResolvedExpression) -> npt.NDArray[np.float32]:

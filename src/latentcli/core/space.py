@@ -129,8 +129,15 @@ class Space:
         return self.vocabulary.word(row)
 
     def similarities(self, query: Vector) -> npt.NDArray[np.float32]:
-        """Cosine similarity of every row with ``query`` (which must be unit length or zero)."""
-        return np.asarray(self.vectors @ query.astype(np.float32, copy=False))
+        """Cosine similarity of every row with ``query`` (which must be unit length or zero),
+        clamped to [-1, 1]: float32 rounding gives a word 1.0000001 with itself."""
+        scores = np.asarray(self.vectors @ query.astype(np.float32, copy=False))
+        return np.clip(scores, -1.0, 1.0, out=scores)
+
+    def cosines(self, points: Matrix) -> npt.NDArray[np.float32]:
+        """`similarities` of several unit ``points`` at once: one column per point."""
+        scores = np.asarray(self.vectors @ points.T.astype(np.float32, copy=False))
+        return np.clip(scores, -1.0, 1.0, out=scores)
 
     def top(self, scores: npt.NDArray[np.floating], k: int,
             exclude: Iterable[int] = ()) -> list[tuple[int, float]]:

@@ -57,7 +57,8 @@ def steer(
     away: Annotated[str | None, typer.Option(
         "--away", metavar="A", help="Move along A→B instead of toward B alone.")] = None,
     strength: Annotated[float, typer.Option(
-        "--strength", metavar="S", help="How far to move, in unit directions.")] = 1.0,
+        "--strength", metavar="S",
+        help="How far to move, in unit directions (-100 to 100).")] = 1.0,
     steps: Annotated[int, typer.Option(
         "--steps", metavar="N", help="Steps from 0 to the full strength.")] = 4,
     top: Annotated[int, typer.Option(

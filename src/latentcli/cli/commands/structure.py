@@ -34,7 +34,8 @@ WordsTopOption = Annotated[int | None, typer.Option(
     "--top", metavar="N", help="Also take the N most frequent words of the vocabulary.")]
 StrictOption = Annotated[bool, typer.Option(
     "--strict", help="Fail on a word the model lacks instead of leaving it out with a note.")]
-SeedOption = Annotated[int, typer.Option("--seed", help="Random seed: same seed, same answer.")]
+SeedOption = Annotated[int, typer.Option(
+    "--seed", min=0, max=2**32 - 1, help="Random seed (0 to 2**32-1): same seed, same answer.")]
 
 
 def _typed_words(words: list[str] | None, from_file: Path | None, stdin: TextIO) -> list[str]:
