@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from latentcli.core.queries import check_top, combined_vector
+from latentcli.core.queries import combined_vector, fit_top
 from latentcli.core.space import Matrix, Space, Vector, WordRow
 from latentcli.errors import LatentError, UsageError
 from latentcli.results import Scored
@@ -102,7 +102,7 @@ def axis(space: Space, start: str, end: str, pairs: Sequence[str] = (),
         rows = [look(word).row for word in words]
         keep = len(rows)
     else:
-        check_top(space, top)
+        top = fit_top(space, top)
         if show < 1:
             raise UsageError(f"--show must be at least 1, not {show}")
         own = {row.row for pair in ends for row in pair}
@@ -147,7 +147,7 @@ def steer(space: Space, word: str, toward: str, away: str | None = None, strengt
           steps: int = 4, top: int = 5) -> SteerResult:
     """Nearest words to ``unit(word) + s·d`` for s from 0 to ``strength`` in ``steps`` steps,
     where d is the unit direction away→toward (or toward ``toward`` alone)."""
-    check_top(space, top)
+    top = fit_top(space, top)
     _check_steps(steps)
     if not -MAX_STRENGTH <= strength <= MAX_STRENGTH:  # also refuses nan
         raise UsageError(f"--strength must be between {-MAX_STRENGTH:g} and {MAX_STRENGTH:g}, "

@@ -176,12 +176,12 @@ def explain(space: Space, text: str, expect: str | None = None,
             top: int = 5) -> WordExplanation | ExpressionExplanation:
     """One word explained, or an expression of several (``--expect`` belongs to expressions)."""
     from latentcli.core.expressions import parse
-    from latentcli.core.queries import check_top
+    from latentcli.core.queries import fit_top
 
     single = parse(text).is_single_word
     if single and expect is not None:
         raise UsageError("--expect needs an expression, like: latent explain king - man + woman "
                          "--expect queen")
-    check_top(space, top)
+    top = fit_top(space, top)
     return explain_word(space, text, top) if single else explain_expression(space, text, expect,
                                                                             top)

@@ -56,6 +56,36 @@ class LatentGroup(TyperGroup):
             raise Terminated(signal.SIGINT) from None
 
 
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name, command, rest = super().resolve_command(ctx, args)
+        _mark_defaults(command)
+        return name, command, rest
+
+
+class DefaultsContext(typer.Context):
+    """Hands a command the counts the user left at their default as `Default`, which the core
+    clamps to the model's size instead of refusing (``-n 10`` on a 3-word model)."""
+
+    def invoke(self, callback: Any, /, *args: Any, **kwargs: Any) -> Any:
+        from typer._click.core import ParameterSource
+
+        from latentcli.core.counts import Default
+
+        for name, value in kwargs.items():
+            if type(value) is int and self.get_parameter_source(name) is ParameterSource.DEFAULT:
+                kwargs[name] = Default(value)
+        return super().invoke(callback, *args, **kwargs)
+
+
+def _mark_defaults(command: Any) -> None:
+    """Give ``command`` (and a sub-group's commands) the `DefaultsContext`."""
+    if command is None:
+        return
+    command.context_class = DefaultsContext
+    for sub in getattr(command, "commands", {}).values():
+        _mark_defaults(sub)
+
+
 def _report(environment: Environment, error: typer.TyperException) -> int:
     """A usage error as one line pointing at ``--help``; ``latent`` alone prints the help."""
     if type(error).__name__ == "NoArgsIsHelpError":

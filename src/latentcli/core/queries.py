@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from latentcli.core.counts import fit
 from latentcli.core.expressions import parse
 from latentcli.core.space import Space, Vector, WordRow
 from latentcli.errors import LatentError, UsageError
@@ -55,11 +56,9 @@ class ResolvedExpression:
         return tuple(space.word(row) for row in self.input_rows)
 
 
-def check_top(space: Space, top: int) -> None:
-    if top < 1:
-        raise UsageError(f"-n/--top must be at least 1, not {top}")
-    if top > len(space):
-        raise UsageError(f"-n/--top {top} is more than the {len(space)} words in {space.name}")
+def fit_top(space: Space, top: int) -> int:
+    """``-n/--top`` checked against the model (a default is clamped to its size)."""
+    return fit(top, len(space), "-n/--top", f"words in {space.name}")
 
 
 def weighted_sum(space: Space, rows: list[int], weights: list[float]) -> npt.NDArray[np.float64]:
@@ -102,7 +101,7 @@ def cosmul_scores(space: Space, query: ResolvedExpression) -> npt.NDArray[np.flo
 
 def neighbors(space: Space, text: str, top: int = 10) -> NeighborsResult:
     """The ``top`` nearest words to a word or expression, its own words excluded."""
-    check_top(space, top)
+    top = fit_top(space, top)
     query = ResolvedExpression(space, text)
     scores = cosadd_scores(space, query)
     best = space.top(scores, top, exclude=query.input_rows)
@@ -116,7 +115,7 @@ def neighbors(space: Space, text: str, top: int = 10) -> NeighborsResult:
 def analogy(space: Space, text: str, top: int = 10, method: str = "add",
             allow_inputs: bool = False) -> AnalogyResult:
     """Solve an analogy expression by 3CosAdd (``add``) or 3CosMul (``mul``)."""
-    check_top(space, top)
+    top = fit_top(space, top)
     if method not in METHODS:
         raise UsageError(f"unknown method {method!r}: choose from {', '.join(METHODS)}")
     query = ResolvedExpression(space, text)
