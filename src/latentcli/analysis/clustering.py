@@ -47,7 +47,7 @@ def fit_clusters(space: Space, selection: WordSelection, k: int | None, method: 
     n = len(selection)
     if k is not None and not 1 <= k <= n:
         raise UsageError(f"k must be between 1 and the number of usable words ({n}), not {k}")
-    vectors = np.asarray(space.vectors[list(selection.rows)], dtype=np.float32)
+    vectors = selection.units
     candidates: tuple[KScore, ...] = ()
     if k is None:
         labels, candidates, silhouette = _choose_k(vectors, method, seed)
@@ -117,7 +117,7 @@ def _describe(space: Space, selection: WordSelection, vectors: Matrix,
     members = [np.flatnonzero(labels == label) for label in ids]
     centres = np.stack([_unit(vectors[rows].mean(axis=0)) for rows in members])
     label_scores = np.asarray(space.vectors @ centres.T)  # one product for every centre
-    label_scores[list(selection.rows)] = -np.inf  # not a word being clustered,
+    label_scores[selection.rows] = -np.inf  # not a word being clustered,
     label_scores[np.asarray(space.norms) == 0] = -np.inf  # nor one without a direction
     best_rows = label_scores.argmax(axis=0)
     clusters = []

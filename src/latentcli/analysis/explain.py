@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from latentcli.analysis.contributions import decompose
-from latentcli.core.space import Space
+from latentcli.core.space import Space, WordRow
 from latentcli.errors import LatentError, UsageError
 from latentcli.results.explain import (
     AxisPosition,
@@ -54,7 +54,7 @@ def explain_word(space: Space, word: str, top: int = 8) -> WordExplanation:
     from latentcli.core.queries import neighbors
 
     found = space.lookup(word)
-    values = np.asarray(space.unit(found.row), dtype=np.float64) * float(space.norms[found.row])
+    values = np.asarray(found.unit, dtype=np.float64) * found.norm
     near = neighbors(space, found.word, top)
     common = np.asarray(space.vectors[: min(COMMON_WORDS, len(space))], dtype=np.float32)
     axes = []
@@ -62,30 +62,30 @@ def explain_word(space: Space, word: str, top: int = 8) -> WordExplanation:
         direction = named_axis(space, pairs)
         if direction is None:
             continue
-        position = float(space.unit(found.row) @ direction)
+        position = float(found.unit @ direction)
         share = float(np.mean(common @ direction < position))
         axes.append(AxisPosition(name, pairs[0][0], pairs[0][1], position, share))
     return WordExplanation(
         model=space.name, word=found.word, typed=word, values=tuple(float(v) for v in values),
-        norm=float(space.norms[found.row]), rank=found.row + 1, vocabulary_size=len(space),
-        neighbors=near.neighbors, axes=tuple(axes), neighbourhood=_neighbourhood(space, found.row),
-        notes=near.notes)
+        norm=found.norm, rank=None if found.row is None else found.row + 1,
+        vocabulary_size=len(space), neighbors=near.neighbors, axes=tuple(axes),
+        neighbourhood=_neighbourhood(space, found), notes=near.notes)
 
 
-def _neighbourhood(space: Space, row: int) -> Neighbourhood | None:
+def _neighbourhood(space: Space, found: WordRow) -> Neighbourhood | None:
     """Cluster the word with its nearest words; report the group it lands in."""
     from latentcli.analysis.clustering import fit_clusters
     from latentcli.analysis.words import WordSelection
 
     count = min(NEIGHBOURHOOD, len(space) - 1)
-    if count < 3:
+    if count < 3 or not found.norm > 0:
         return None
-    nearest = [r for r, _ in space.top(space.similarities(space.unit(row)), count, exclude=[row])]
-    rows = (row, *nearest)
-    selection = WordSelection(tuple(space.word(r) for r in rows), rows, 1)
+    own = [] if found.row is None else [found.row]
+    nearest = [r for r, _ in space.top(space.similarities(found.unit), count, exclude=own)]
+    selection = WordSelection((found, *(space.at(row) for row in nearest)), 1)
     clustering = fit_clusters(space, selection, None, "kmeans", 0)
     mine = clustering.result.clusters[clustering.assignment[0]]
-    return Neighbourhood(size=len(rows), k=clustering.result.k, label=mine.label,
+    return Neighbourhood(size=len(selection), k=clustering.result.k, label=mine.label,
                          members=mine.members)
 
 
@@ -100,13 +100,15 @@ def explain_expression(space: Space, text: str, expect: str | None = None,
     add = analogy(space, text, top, "add")
     mul = analogy(space, text, top, "mul") if any(w > 0 for w in query.weights) else None
     with_inputs = analogy(space, text, 1, "add", allow_inputs=True).results[0]
-    rows = [row.row for row in query.rows]
-    decompositions = tuple(decompose(space, rows, query.weights, space.lookup(answer.word).row)
+    decompositions = tuple(decompose(query.rows, query.weights, space.lookup(answer.word))
                            for answer in add.results[:DECOMPOSED])
     expect_rank = expect_rank_mul = None
     expected = space.lookup(expect).word if expect else None
     if expect:
         target = space.lookup(expect).row
+        if target is None:
+            raise UsageError(f"--expect {expect!r} is not in the vocabulary of {space.name}, so "
+                             "it cannot be an answer")
         if target in query.input_rows:
             raise UsageError(f"--expect {expect!r} is one of the expression's own words")
         expect_rank = _rank(cosadd_scores(space, query), target, query.input_rows)
@@ -137,8 +139,8 @@ def _offset(space: Space, query: ResolvedExpression) -> OffsetExplanation | None
         return None
     base = positives[0]
     others = [i for i in range(len(query.rows)) if i != base]
-    own = [query.rows[i].row for i in others]
-    total = weighted_sum(space, own, [query.weights[i] for i in others])
+    own = [row for i in others if (row := query.rows[i].row) is not None]
+    total = weighted_sum([query.rows[i].unit for i in others], [query.weights[i] for i in others])
     length = float(np.linalg.norm(total))
     if length == 0.0:
         return None

@@ -222,8 +222,9 @@ def _axis_line(position: AxisPosition) -> str:
 def word_explanation(console: Console, result: WordExplanation, colour: bool) -> None:
     console.print(Text(f"{result.word}  ({result.model})", style="bold"))
     console.print()
-    console.print(f"Its vector: {len(result.values)} numbers, length {result.norm:.2f}; the "
-                  f"{ordinal(result.rank)} most frequent of {result.vocabulary_size:,} words.",
+    place = (f"the {ordinal(result.rank)} most frequent of {result.vocabulary_size:,} words"
+             if result.rank is not None else "built from its character n-grams")
+    console.print(f"Its vector: {len(result.values)} numbers, length {result.norm:.2f}; {place}.",
                   highlight=False)
     console.print(Text("  ") + heat_strip(result.values, colour))
     console.print()

@@ -148,7 +148,7 @@ class WordExplanation:
     typed: str
     values: tuple[float, ...]
     norm: float
-    rank: int
+    rank: int | None  # None: a word built from fastText subwords has no frequency rank
     vocabulary_size: int
     neighbors: tuple[Scored, ...]
     axes: tuple[AxisPosition, ...]
