@@ -7,15 +7,15 @@ as `LatentError`s and notices (such as a word found only in lower case) are retu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
 
 from latentcli.core.subwords import Subwords
 from latentcli.core.vocabulary import Vocabulary, vocabulary_from_words
-from latentcli.errors import UnknownWordError
+from latentcli.errors import ModelError, UnknownWordError
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -72,8 +72,10 @@ class Space:
     """
 
     def __init__(self, name: str, vocabulary: Vocabulary, vectors: Matrix,
-                 norms: npt.NDArray[np.float32], subwords: Subwords | None = None) -> None:
+                 norms: npt.NDArray[np.float32], subwords: Subwords | None = None,
+                 on_damage: Callable[[], None] | None = None) -> None:
         self.name = name
+        self.on_damage = on_damage  # the cache's way to have a damaged entry rebuilt
         self.vocabulary = vocabulary
         self.vectors = vectors
         self.norms = norms
@@ -126,11 +128,23 @@ class Space:
         """Cosine similarity of every row with ``query`` (which must be unit length or zero),
         clamped to [-1, 1]: float32 rounding gives a word 1.0000001 with itself."""
         scores = np.asarray(self.vectors @ query.astype(np.float32, copy=False))
+        if np.isnan(scores).any():
+            self.damaged()
         return np.clip(scores, -1.0, 1.0, out=scores)
+
+    def damaged(self) -> NoReturn:
+        """The matrix holds values that are not numbers (a damaged file: opening checks sizes and
+        norms, not every value). The cache is told, so the next run rebuilds the entry."""
+        if self.on_damage is not None:
+            self.on_damage()
+        raise ModelError(f"the vectors of {self.name} hold values that are not numbers (a "
+                         "damaged file); its cached copy will be rebuilt on the next run")
 
     def cosines(self, points: Matrix) -> npt.NDArray[np.float32]:
         """`similarities` of several unit ``points`` at once: one column per point."""
         scores = np.asarray(self.vectors @ points.T.astype(np.float32, copy=False))
+        if np.isnan(scores).any():
+            self.damaged()
         return np.clip(scores, -1.0, 1.0, out=scores)
 
     def top(self, scores: npt.NDArray[np.floating], k: int,
