@@ -68,12 +68,9 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
         data = path.read_bytes()
     except OSError as error:
         raise BenchmarkFileError(str(path), f"cannot read it ({error.strerror})") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise BenchmarkFileError(str(path), "not valid UTF-8", line) from None
-    return enumerate(text.split("\n"), 1)
+    from latentcli.core.text import decode
+
+    return enumerate(decode(data, str(path)).split("\n"), 1)
 
 
 @dataclass(frozen=True)

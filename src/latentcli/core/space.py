@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NoReturn
 import numpy as np
 
 from latentcli.core.subwords import Subwords
+from latentcli.core.text import nfc
 from latentcli.core.vocabulary import Vocabulary, vocabulary_from_words
 from latentcli.errors import ModelError, UnknownWordError
 
@@ -96,7 +97,8 @@ class Space:
 
     def lookup(self, word: str) -> WordRow:
         """Exact match first, then the lower-case form; else `UnknownWordError` with suggestions."""
-        for candidate in dict.fromkeys((word, word.lower())):
+        composed = nfc(word)
+        for candidate in dict.fromkeys((word, composed, word.lower(), composed.lower())):
             row = self.vocabulary.row(candidate)
             if row is not None:
                 return self.at(row, word)
