@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from latentcli.render.tables import bar, plain_table
+from latentcli.render.tables import bar, plain_table, show
 from latentcli.results import Scored
 from latentcli.results.directions import (
     AxisResult,
@@ -42,7 +42,7 @@ def axis_table(console: Console, result: AxisResult) -> None:
             table.add_row("", f"… {result.omitted} more …", "", "")
         rank = index + 1 + (result.omitted if index >= gap_after else 0)
         table.add_row(str(rank), item.word, f"{item.projection:+.4f}", bar(abs(item.projection)))
-    console.print(table)
+    show(console, table)
     console.print(Text(f"{result.start} {strip([w.projection for w in result.words])} "
                        f"{result.end}"))
 
@@ -77,7 +77,7 @@ def _scores_table(rows: Sequence[Scored], heading: str, marked: str | None = Non
 
 def odd_table(console: Console, result: OddResult) -> None:
     console.print(Text(f"Odd one out: {result.odd}   ({result.model})", style="bold"))
-    console.print(_scores_table(result.ranked, "similarity to the mean", marked=result.odd))
+    show(console, _scores_table(result.ranked, "similarity to the mean", marked=result.odd))
 
 
 def _heat(value: float) -> str:
