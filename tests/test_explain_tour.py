@@ -16,8 +16,8 @@ from latentcli.environment import Environment
 def test_contributions_add_up_to_the_3cosadd_score(tiny_space):
     result = analogy(tiny_space, "king - man + woman", 3)
     for answer in result.results:
-        row = tiny_space.lookup(answer.word).row
-        parts = decompose(tiny_space, [0, 2, 3], [1.0, -1.0, 1.0], row)
+        terms = [tiny_space.at(row) for row in (0, 2, 3)]
+        parts = decompose(terms, [1.0, -1.0, 1.0], tiny_space.lookup(answer.word))
         assert sum(p.contribution for p in parts.contributions) == pytest.approx(parts.score,
                                                                                   abs=1e-12)
         assert parts.score == pytest.approx(answer.similarity, abs=1e-6)
@@ -27,7 +27,8 @@ def test_contributions_follow_the_formula_on_hand_made_vectors():
     from latentcli.core.space import Space
 
     space = Space.from_vectors("axes", ["x", "y", "z"], np.eye(3))
-    parts = decompose(space, [0, 1], [1.0, -1.0], 0)  # q = x - y, |q| = sqrt(2); answer x
+    x, y = space.at(0), space.at(1)
+    parts = decompose([x, y], [1.0, -1.0], x)  # q = x - y, |q| = sqrt(2); answer x
     assert [p.cosine for p in parts.contributions] == [1.0, 0.0]
     assert parts.contributions[0].contribution == pytest.approx(1 / np.sqrt(2))
     assert parts.score == pytest.approx(1 / np.sqrt(2))

@@ -97,7 +97,7 @@ def test_kmeans_groups_and_names_come_from_the_space(tiny_space):
         assert (group.label, group.label_candidates) == (ranked[0], tuple(ranked[1:]))
         assert group.label_method.startswith("the frequent word closest to all the members")
     labels = [next(i for i, c in enumerate(result.clusters) if w in c.members) for w in GROUPS]
-    expected = silhouette_score(vectors[list(selection.rows)], labels, metric="cosine")
+    expected = silhouette_score(vectors[selection.rows], labels, metric="cosine")
     assert result.silhouette == pytest.approx(expected)
 
 
@@ -116,7 +116,7 @@ def test_kmeans_matches_sklearn_on_the_same_vectors(tiny_space):
     selection = select_words(tiny_space, GROUPS)
     result = cluster(tiny_space, selection, k=2, seed=7)
     sk = KMeans(n_clusters=2, n_init=4, random_state=7).fit_predict(
-        tiny_space.vectors[list(selection.rows)])
+        tiny_space.vectors[selection.rows])
     expected = {frozenset(w for w, label in zip(GROUPS, sk, strict=True) if label == c)
                 for c in set(sk)}
     assert {frozenset(c.members) for c in result.clusters} == expected
@@ -167,7 +167,7 @@ def test_pca_map_matches_sklearn(tiny_space):
     selection = select_words(tiny_space, GROUPS)
     result = project_map(tiny_space, selection)
     pca = PCA(n_components=2, svd_solver="full")
-    expected = pca.fit_transform(tiny_space.vectors[list(selection.rows)].astype(np.float64))
+    expected = pca.fit_transform(tiny_space.vectors[selection.rows].astype(np.float64))
     got = np.array([[p.x, p.y] for p in result.points])
     np.testing.assert_allclose(got, expected, atol=1e-6)
     assert result.x_axis.explained_variance == pytest.approx(pca.explained_variance_ratio_[0])
@@ -185,7 +185,7 @@ def test_semantic_axes_are_projections_on_word_differences(tiny_space):
         d = unit[tiny_space.lookup(b).row].astype(np.float64) - unit[tiny_space.lookup(a).row]
         return d / np.linalg.norm(d)
 
-    rows = unit[list(selection.rows)].astype(np.float64)
+    rows = unit[selection.rows].astype(np.float64)
     np.testing.assert_allclose([p.x for p in result.points], rows @ direction("man", "woman"),
                                atol=1e-6)
     np.testing.assert_allclose([p.y for p in result.points], rows @ direction("banana", "king"),
@@ -197,7 +197,7 @@ def test_semantic_axes_are_projections_on_word_differences(tiny_space):
 def test_x_axis_alone_takes_y_from_pca_of_the_rest(tiny_space):
     selection = select_words(tiny_space, GROUPS)
     result = project_map(tiny_space, selection, x=AxisSpec("man", "woman"))
-    rows = tiny_space.vectors[list(selection.rows)].astype(np.float64)
+    rows = tiny_space.vectors[selection.rows].astype(np.float64)
     d = (tiny_space.vectors[3] - tiny_space.vectors[2]).astype(np.float64)
     d /= np.linalg.norm(d)
     rest = rows - np.outer(rows @ d, d)

@@ -1,18 +1,20 @@
 """`Environment`: the streams and terminal facts the CLI writes through, swappable in tests.
 
-Colour and progress (docs/design.md): colour only when stdout is a terminal and ``NO_COLOR`` is
-unset; spinners only when stderr is a terminal; notes always go to stderr, never stdout.
+Colour and progress (docs/design.md): colour only when stdout is a terminal, ``NO_COLOR`` is unset
+or empty and ``TERM`` is not ``dumb``; spinners only when stderr is a terminal; notes always go to
+stderr, never stdout.
 """
 
 from __future__ import annotations
 
 import errno
+import io
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from latentcli.core.progress import Progress, no_progress
 
@@ -27,6 +29,36 @@ def _isatty(stream: TextIO) -> bool:
         return False
 
 
+class ClosedStream(io.TextIOBase):
+    """Stands in for a standard stream the process was started without (``>&-``, ``<&-``)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def _closed(self, *args: object) -> NoReturn:
+        raise OSError(errno.EBADF, f"{self.name} is closed")
+
+    write = read = readline = fileno = _closed
+
+    def flush(self) -> None:
+        """Nothing was written, so nothing is lost."""
+
+
+def standard_streams() -> None:
+    """Make the process's standard streams safe to use: a closed descriptor is reserved with
+    /dev/null (so no file opened later takes its number) and its stream raises a clear error;
+    text a stream's encoding cannot represent is replaced instead of crashing the output."""
+    for descriptor, name in enumerate(("stdin", "stdout", "stderr")):
+        try:
+            os.fstat(descriptor)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)  # takes the lowest free number: this one
+            setattr(sys, name, ClosedStream(name))
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="replace")
+
+
 @dataclass
 class Environment:
     """Built once per process (by `latentcli.entry`) and handed to every command."""
@@ -37,7 +69,8 @@ class Environment:
 
     @property
     def colour(self) -> bool:
-        return _isatty(self.stdout) and "NO_COLOR" not in os.environ
+        return _isatty(self.stdout) and not os.environ.get("NO_COLOR") and os.environ.get(
+            "TERM") != "dumb"
 
     @property
     def interactive(self) -> bool:
@@ -61,24 +94,50 @@ class Environment:
         print(f"Error: {message}", file=self.stderr)
 
     def run(self, action: Callable[[], object]) -> int:
-        """Run a command; a `LatentError` becomes one ``Error:`` line and its exit code.
+        """Run a command; whatever it raises becomes one ``Error:`` line and an exit code.
 
-        A closed pipe (``latent … | head``) ends the command quietly, as Unix tools do.
+        stdout is flushed here, inside the guard, so a full disk or a closed stdout is reported
+        like any other failure instead of surfacing at interpreter shutdown. A closed pipe
+        (``latent … | head``) ends the command quietly, as Unix tools do.
         """
-        from latentcli.errors import LatentError
-
         try:
             returned = action()
-        except LatentError as error:
-            self.error(str(error))
-            return error.exit_code
-        except OSError as error:
-            if not isinstance(error, BrokenPipeError) and error.errno != errno.EPIPE:
-                raise
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            return 1
+            self.stdout.flush()
+        except SystemExit:
+            raise
+        except BaseException as error:  # the one place failures reach the user
+            return self.fail(error)
         return returned if isinstance(returned, int) else 0
+
+    def fail(self, error: BaseException) -> int:
+        """Report ``error`` (with its traceback under ``LATENT_DEBUG=1``); its exit code."""
+        from latentcli.failures import debugging, describe
+
+        message, code = describe(error)
+        self._drop_output()
+        with suppress(OSError, ValueError):  # stderr may be closed or full too
+            if debugging():
+                import traceback
+
+                traceback.print_exception(error, file=self.stderr)
+            if message is not None:
+                self.error(message)
+            self.stderr.flush()
+        return code
+
+    def _drop_output(self) -> None:
+        """If stdout can no longer be written, point its descriptor at /dev/null, so that the
+        interpreter's final flush of what is still buffered cannot fail a second time."""
+        try:
+            self.stdout.flush()
+            return
+        except (OSError, ValueError):
+            pass
+        with suppress(OSError, ValueError):
+            descriptor = self.stdout.fileno()
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, descriptor)
+            os.close(devnull)
 
     @contextmanager
     def working(self, message: str) -> Iterator[None]:

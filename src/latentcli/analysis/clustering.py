@@ -47,7 +47,7 @@ def fit_clusters(space: Space, selection: WordSelection, k: int | None, method: 
     n = len(selection)
     if k is not None and not 1 <= k <= n:
         raise UsageError(f"k must be between 1 and the number of usable words ({n}), not {k}")
-    vectors = np.asarray(space.vectors[list(selection.rows)], dtype=np.float32)
+    vectors = selection.units
     candidates: tuple[KScore, ...] = ()
     if k is None:
         labels, candidates, silhouette = _choose_k(vectors, method, seed)
@@ -125,7 +125,7 @@ def _describe(space: Space, selection: WordSelection, vectors: Matrix,
     names = name_clusters(space, members, [vectors[order] for order in orders])
     clusters = []
     for order, centre, name in zip(orders, centres, names, strict=True):
-        named = space.unit(space.lookup(name.name).row)
+        named = space.lookup(name.name).unit
         clusters.append(Cluster(label=name.name, label_similarity=float(named @ centre),
                                 members=tuple(selection.words[i] for i in order),
                                 cohesion=float(np.mean(vectors[order] @ centre)),

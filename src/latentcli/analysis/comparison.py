@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from latentcli.core.counts import fit
 from latentcli.core.space import Matrix, Space
 from latentcli.errors import LatentError, UsageError
 from latentcli.results.comparison import CompareResult, WordOverlap
@@ -71,8 +72,9 @@ def compare(first: Space, second: Space, words: Sequence[str] = (), top: int = 1
     if k < 1 or top < 1 or show < 1:
         raise UsageError("-k, --top and --show must be at least 1")
     shared = SharedVocabulary(first, second)
-    if k >= len(shared):
-        raise UsageError(f"-k {k} needs more than the {len(shared)} words the models share")
+    if len(shared) < 2:
+        raise UsageError(f"the models share {len(shared)} words: too few to compare neighbours")
+    k = fit(k, len(shared) - 1, "-k", "other words the two models share")
     notes: list[str] = []
     if words:
         positions = []

@@ -10,23 +10,23 @@ so each term contributes ``wᵢ · cos(uᵢ, v) / |q|``, and the contributions a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
-from latentcli.core.space import Space
+from latentcli.core.space import WordRow
 from latentcli.results.explain import Contribution, Decomposition
 
 
-def decompose(space: Space, rows: list[int], weights: list[float],
-              answer_row: int) -> Decomposition:
-    """Split the 3CosAdd score of ``answer_row`` into one contribution per term."""
-    units = np.stack([np.asarray(space.unit(row), dtype=np.float64) for row in rows])
+def decompose(terms: Sequence[WordRow], weights: Sequence[float],
+              answer: WordRow) -> Decomposition:
+    """Split the 3CosAdd score of ``answer`` into one contribution per term."""
+    units = np.stack([np.asarray(term.unit, dtype=np.float64) for term in terms])
     total = (np.asarray(weights, dtype=np.float64)[:, np.newaxis] * units).sum(axis=0)
     length = float(np.linalg.norm(total))
-    answer = np.asarray(space.unit(answer_row), dtype=np.float64)
-    cosines = units @ answer
+    target = np.asarray(answer.unit, dtype=np.float64)
+    cosines = units @ target
     parts = tuple(
-        Contribution(space.vocabulary.word(row), weight, float(cosine),
-                     float(weight * cosine / length))
-        for row, weight, cosine in zip(rows, weights, cosines, strict=True))
-    return Decomposition(space.vocabulary.word(answer_row),
-                         float(total @ answer / length), parts, length)
+        Contribution(term.word, weight, float(cosine), float(weight * cosine / length))
+        for term, weight, cosine in zip(terms, weights, cosines, strict=True))
+    return Decomposition(answer.word, float(total @ target / length), parts, length)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from latentcli.core.queries import check_top, combined_vector
+from latentcli.core.queries import combined_vector, fit_top
 from latentcli.core.space import Matrix, Space, Vector, WordRow, lookup_notes
 from latentcli.errors import LatentError, UsageError
 from latentcli.results import Scored
@@ -28,6 +28,7 @@ from latentcli.results.directions import (
 )
 
 MAX_STEPS = 100
+MAX_STRENGTH = 100.0  # in whole offsets: far beyond this every point is the offset itself
 
 
 class Lookups:
@@ -46,6 +47,11 @@ class Lookups:
     def notes(self) -> tuple[str, ...]:
         return lookup_notes(self.rows)
 
+    @property
+    def own_rows(self) -> list[int]:
+        """The vocabulary rows of every word looked up (left out of answers)."""
+        return list(dict.fromkeys(row.row for row in self.rows if row.row is not None))
+
 
 def parse_pair(text: str) -> tuple[str, str]:
     """``X:Y`` into its two words."""
@@ -62,7 +68,7 @@ def _check_steps(steps: int) -> None:
 
 
 def _distinct(first: WordRow, second: WordRow) -> None:
-    if first.row == second.row:
+    if first.word == second.word:
         raise UsageError(f"{first.typed!r} and {second.typed!r} are the same word: a direction "
                          "needs two different words")
 
@@ -78,8 +84,8 @@ def direction(space: Space, pairs: Sequence[tuple[WordRow, WordRow]]) -> Vector:
     """The unit mean of the pairs' differences ``unit(to) - unit(from)``."""
     for start, end in pairs:
         _distinct(start, end)
-    total = sum((space.unit(end.row) - space.unit(start.row) for start, end in pairs),
-                np.zeros(space.dims, dtype=np.float32))
+    total = sum((end.unit.astype(np.float64) - start.unit for start, end in pairs),
+                np.zeros(space.dims, dtype=np.float64))
     names = ", ".join(f"{start.word}→{end.word}" for start, end in pairs)
     return _unit(total, f"the direction {names}")
 
@@ -98,36 +104,33 @@ def axis(space: Space, start: str, end: str, pairs: Sequence[str] = (),
         ends.append((look(first), look(second)))
     unit_direction = direction(space, ends)
     if words:
-        rows = [look(word).row for word in words]
-        keep = len(rows)
+        found = [look(word) for word in words]
+        names = [row.word for row in found]
+        units = np.stack([row.unit for row in found])
+        keep = len(found)
     else:
-        check_top(space, top)
+        top = fit_top(space, top)
         if show < 1:
             raise UsageError(f"--show must be at least 1, not {show}")
-        own = {row.row for pair in ends for row in pair}
+        own = set(look.own_rows)
         rows = [row for row in range(min(len(space), top + len(own))) if row not in own][:top]
+        names = [space.word(row) for row in rows]
+        units = np.asarray(space.vectors[rows])
         keep = show
-    projections = _units(space, rows) @ unit_direction
+    projections = units @ unit_direction
     order = np.argsort(-projections, kind="stable")
     if len(order) > 2 * keep:
         order = np.concatenate([order[:keep], order[-keep:]])
-    ranked = tuple(Projection(space.word(rows[i]), float(projections[i])) for i in order)
+    ranked = tuple(Projection(names[i], float(projections[i])) for i in order)
     return AxisResult(space.name, ends[0][0].word, ends[0][1].word,
-                      tuple((a.word, b.word) for a, b in ends[1:]), len(rows), ranked,
-                      len(rows) - len(ranked), look.notes)
-
-
-def _units(space: Space, rows: Sequence[int]) -> Matrix:
-    """The unit vectors of ``rows``, including words built from subwords (fastText)."""
-    if all(row < len(space) for row in rows):
-        return np.asarray(space.vectors[list(rows)])
-    return np.stack([space.unit(row) for row in rows])
+                      tuple((a.word, b.word) for a, b in ends[1:]), len(names), ranked,
+                      len(names) - len(ranked), look.notes)
 
 
 def _nearest(space: Space, points: Matrix, k: int,
              exclude: Sequence[int]) -> list[list[tuple[int, float]]]:
     """The ``k`` nearest rows to each unit row of ``points`` (one matrix product)."""
-    scores = np.asarray(space.vectors @ points.T)
+    scores = space.cosines(points)
     return [space.top(scores[:, column], k, exclude) for column in range(points.shape[0])]
 
 
@@ -151,30 +154,32 @@ def steer(space: Space, word: str, toward: str, away: str | None = None, strengt
     query of that analogy (same sum, same exclusions, same scores), and ``toward`` alone arrives
     at ``toward`` itself.
     """
-    check_top(space, top)
+    top = fit_top(space, top)
     _check_steps(steps)
+    if not -MAX_STRENGTH <= strength <= MAX_STRENGTH:  # also refuses nan
+        raise UsageError(f"--strength must be between {-MAX_STRENGTH:g} and {MAX_STRENGTH:g}, "
+                         f"not {strength:g}")
     look = Lookups(space)
     origin, target = look(word), look(toward)
     source = look(away) if away is not None else None
     _distinct(source or origin, target)
-    _unit(space.unit(target.row), f"the vector of {target.word!r}")
+    _unit(target.unit, f"the vector of {target.word!r}")
     strengths = np.linspace(0.0, strength, steps + 1, dtype=np.float32)
-    own = list(dict.fromkeys(row.row for row in look.rows))
     found = []
     for s in strengths:
-        rows, weights = ([origin.row, source.row, target.row], [1.0, -float(s), float(s)]) \
-            if source else ([origin.row, target.row], [1.0 - float(s), float(s)])
+        units, weights = ([origin.unit, source.unit, target.unit], [1.0, -float(s), float(s)]) \
+            if source else ([origin.unit, target.unit], [1.0 - float(s), float(s)])
         try:
-            query = combined_vector(space, rows, weights)
+            query = combined_vector(units, weights)
         except LatentError:
             raise LatentError(f"steering {origin.word!r} passes through the origin, where no "
                               "direction is defined") from None
-        found.append(space.top(space.similarities(query), top, own))
+        found.append(space.top(space.similarities(query), top, look.own_rows))
     return SteerResult(
         space.name, origin.word, target.word, source.word if source else None,
         tuple(SteerStep(float(s), _scored(space, near))
               for s, near in zip(strengths, found, strict=True)),
-        tuple(space.word(row) for row in own), look.notes)
+        tuple(dict.fromkeys(row.word for row in look.rows)), look.notes)
 
 
 def path(space: Space, start: str, end: str, steps: int = 8) -> PathResult:
@@ -183,7 +188,7 @@ def path(space: Space, start: str, end: str, steps: int = 8) -> PathResult:
     look = Lookups(space)
     first, last = look(start), look(end)
     _distinct(first, last)
-    a, b = space.unit(first.row), space.unit(last.row)
+    a, b = first.unit, last.unit
     t = np.linspace(0.0, 1.0, steps + 1, dtype=np.float32)[:, np.newaxis]
     points = _renormalised((1 - t) * a + t * b, f"the path from {first.word!r} to {last.word!r}")
     result = []
@@ -201,8 +206,8 @@ def odd_one_out(space: Space, words: Sequence[str]) -> OddResult:
         raise UsageError("give at least three words to find the odd one out")
     look = Lookups(space)
     rows = [look(word) for word in words]
-    mean = combined_vector(space, [row.row for row in rows], [1.0] * len(rows))
-    similarities = [float(space.unit(row.row) @ mean) for row in rows]
+    mean = combined_vector([row.unit for row in rows], [1.0] * len(rows))
+    similarities = [float(row.unit @ mean) for row in rows]
     ranked = sorted(zip(similarities, [row.word for row in rows], strict=True), reverse=True)
     return OddResult(space.name, tuple(row.word for row in rows), ranked[-1][1],
                      tuple(Scored(word, score) for score, word in ranked), look.notes)
@@ -213,8 +218,7 @@ def similarity(space: Space, words: Sequence[str]) -> SimilarityResult:
     if len(words) < 2:
         raise UsageError("give at least two words to compare")
     look = Lookups(space)
-    rows = [look(word).row for word in words]
-    vectors = _units(space, rows)
-    matrix = vectors @ vectors.T
+    vectors = np.stack([look(word).unit for word in words])
+    matrix = np.clip(vectors @ vectors.T, -1.0, 1.0)  # rounding can step past ±1
     return SimilarityResult(space.name, tuple(row.word for row in look.rows),
                             tuple(tuple(float(x) for x in line) for line in matrix), look.notes)

@@ -17,7 +17,9 @@ goes in small tiles, each scored against the block of questions it could still c
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,12 +70,9 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
         data = path.read_bytes()
     except OSError as error:
         raise BenchmarkFileError(str(path), f"cannot read it ({error.strerror})") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise BenchmarkFileError(str(path), "not valid UTF-8", line) from None
-    return enumerate(text.split("\n"), 1)
+    from latentcli.core.text import decode
+
+    return enumerate(decode(data, str(path)).split("\n"), 1)
 
 
 @dataclass(frozen=True)
@@ -109,13 +108,17 @@ def read_pairs(path: Path) -> list[tuple[str, str, float]]:
     for number, line in _lines(path):
         if not line.strip() or line.startswith("#"):
             continue
-        fields = line.upper().split("\t")
+        fields = line.split("\t")
         try:
             first, second, score = fields
-            pairs.append((first.strip(), second.strip(), float(score)))
+            value = float(score)
         except ValueError:
             raise BenchmarkFileError(
                 str(path), "expected word<TAB>word<TAB>score", number) from None
+        if not math.isfinite(value):
+            raise BenchmarkFileError(str(path), f"the score {score.strip()!r} is not a finite "
+                                     "number", number)
+        pairs.append((first.strip().upper(), second.strip().upper(), value))
     if not pairs:
         raise BenchmarkFileError(str(path), "no word pairs in the file")
     return pairs
@@ -332,8 +335,21 @@ def evaluate_pairs(space: Space, path: Path, restrict: int = DEFAULT_RESTRICT) -
     first, second, gold = (np.array(column) for column in zip(*known, strict=True))
     vectors = np.asarray(space.vectors)
     model = np.einsum("ij,ij->i", vectors[first], vectors[second])
-    pearson = stats.pearsonr(gold, model)
-    spearman = stats.spearmanr(gold, model)
+    if len(known) < 2 or np.ptp(gold) == 0 or np.ptp(model) == 0:
+        why = ("fewer than two pairs" if len(known) < 2 else "the file's scores are all equal"
+               if np.ptp(gold) == 0 else "the model scores every pair the same")
+        return PairEvaluation(space.name, str(path), restrict, len(known),
+                              len(pairs) - len(known), None, None, None, None,
+                              (f"{path.name}: correlation is undefined ({why})",))
+    with warnings.catch_warnings():  # near-constant input: scipy warns, the result is defined
+        warnings.simplefilter("ignore")
+        pearson = stats.pearsonr(gold, model)
+        spearman = stats.spearmanr(gold, model)
     return PairEvaluation(space.name, str(path), restrict, len(known), len(pairs) - len(known),
-                          float(pearson[0]), float(pearson[1]),
-                          float(spearman[0]), float(spearman[1]))
+                          _defined(pearson[0]), _defined(pearson[1]), _defined(spearman[0]),
+                          _defined(spearman[1]))
+
+
+def _defined(value: float) -> float | None:
+    """A statistic, or None where it is undefined (JSON has no NaN)."""
+    return float(value) if math.isfinite(value) else None

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from latentcli.analysis.contributions import decompose
-from latentcli.core.space import Space
+from latentcli.core.space import Space, WordRow
 from latentcli.errors import LatentError, UsageError
 from latentcli.results.explain import (
     AxisPosition,
@@ -71,41 +71,43 @@ def explain_word(space: Space, word: str, top: int = 8,
     from latentcli.results import Scored
 
     found = space.lookup(word)
-    values = np.asarray(space.unit(found.row), dtype=np.float64) * float(space.norms[found.row])
+    values = np.asarray(found.unit, dtype=np.float64) * found.norm
     restrict = restriction(space, restrict)
+    own = [] if found.row is None else [found.row]
     near = tuple(Scored(space.word(r), s)
-                 for r, s in _nearest(space, space.unit(found.row), top, restrict, [found.row]))
+                 for r, s in _nearest(space, found.unit, top, restrict, own))
     common = np.asarray(space.vectors[:restrict], dtype=np.float32)
     axes = []
     for name, pairs in NAMED_AXES.items():
         direction = named_axis(space, pairs)
         if direction is None:
             continue
-        position = float(space.unit(found.row) @ direction)
+        position = float(found.unit @ direction)
         share = float(np.mean(common @ direction < position))
         axes.append(AxisPosition(name, pairs[0][0], pairs[0][1], position, share))
     return WordExplanation(
         model=space.name, word=found.word, typed=word, values=tuple(float(v) for v in values),
-        norm=float(space.norms[found.row]), rank=found.row + 1, vocabulary_size=len(space),
-        restrict=restrict, neighbors=near, axes=tuple(axes),
-        neighborhood=_neighborhood(space, found.row, restrict),
+        norm=found.norm, rank=None if found.row is None else found.row + 1,
+        vocabulary_size=len(space), restrict=restrict, neighbors=near, axes=tuple(axes),
+        neighborhood=_neighborhood(space, found, restrict),
         notes=(found.note,) if found.note else ())
 
 
-def _neighborhood(space: Space, row: int, restrict: int) -> Neighborhood | None:
+def _neighborhood(space: Space, found: WordRow, restrict: int) -> Neighborhood | None:
     """Cluster the word with its nearest words; report the group it lands in."""
     from latentcli.analysis.clustering import fit_clusters
     from latentcli.analysis.words import WordSelection
 
-    count = min(NEIGHBORHOOD, restrict - (row < restrict))
-    if count < 3:
+    inside = found.row is not None and found.row < restrict
+    count = min(NEIGHBORHOOD, restrict - inside)
+    if count < 3 or not found.norm > 0:
         return None
-    nearest = [r for r, _ in _nearest(space, space.unit(row), count, restrict, [row])]
-    rows = (row, *nearest)
-    selection = WordSelection(tuple(space.word(r) for r in rows), rows, 1)
+    own = [] if found.row is None else [found.row]
+    nearest = [r for r, _ in _nearest(space, found.unit, count, restrict, own)]
+    selection = WordSelection((found, *(space.at(row) for row in nearest)), 1)
     clustering = fit_clusters(space, selection, None, "kmeans", 0)
     mine = clustering.result.clusters[clustering.assignment[0]]
-    return Neighborhood(size=len(rows), k=clustering.result.k, label=mine.label,
+    return Neighborhood(size=len(selection), k=clustering.result.k, label=mine.label,
                         members=mine.members, label_method=mine.label_method)
 
 
@@ -121,13 +123,15 @@ def explain_expression(space: Space, text: str, expect: str | None = None,
     add = analogy(space, text, top, "add")
     mul = analogy(space, text, top, "mul") if any(w > 0 for w in query.weights) else None
     with_inputs = analogy(space, text, 1, "add", allow_inputs=True).results[0]
-    rows = [row.row for row in query.rows]
-    decompositions = tuple(decompose(space, rows, query.weights, space.lookup(answer.word).row)
+    decompositions = tuple(decompose(query.rows, query.weights, space.lookup(answer.word))
                            for answer in add.results[:DECOMPOSED])
     expect_rank = expect_rank_mul = None
     expected = space.lookup(expect).word if expect else None
     if expect:
         target = space.lookup(expect).row
+        if target is None:
+            raise UsageError(f"--expect {expect!r} is not in the vocabulary of {space.name}, so "
+                             "it cannot be an answer")
         if target in query.input_rows:
             raise UsageError(f"--expect {expect!r} is one of the expression's own words")
         expect_rank = _rank(cosadd_scores(space, query), target, query.input_rows)
@@ -159,12 +163,12 @@ def _offset(space: Space, query: ResolvedExpression, restrict: int) -> OffsetExp
         return None
     base = positives[0]
     others = [i for i in range(len(query.rows)) if i != base]
-    own = [query.rows[i].row for i in others]
-    total = weighted_sum(space, own, [query.weights[i] for i in others])
+    own = [row for i in others if (row := query.rows[i].row) is not None]
+    total = weighted_sum([query.rows[i].unit for i in others], [query.weights[i] for i in others])
     length = float(np.linalg.norm(total))
     if length == 0.0:
         return None
-    unit = (total / np.float32(length)).astype(np.float32)
+    unit = (total / length).astype(np.float32)
     nearest = tuple((space.word(r), s) for r, s in _nearest(space, unit, 5, restrict, own))
     start, end = query.rows[negatives[0]].word, query.rows[positives[1]].word
     section, pairs = _relation_pairs(space, start, end)
@@ -198,13 +202,13 @@ def explain(space: Space, text: str, expect: str | None = None, top: int = 5,
             restrict: int | None = None) -> WordExplanation | ExpressionExplanation:
     """One word explained, or an expression of several (``--expect`` belongs to expressions)."""
     from latentcli.core.expressions import parse
-    from latentcli.core.queries import check_top
+    from latentcli.core.queries import fit_top
 
     single = parse(text).is_single_word
     if single and expect is not None:
         raise UsageError("--expect needs an expression, like: latent explain king - man + woman "
                          "--expect queen")
-    check_top(space, top)
+    top = fit_top(space, top)
     if single:
         return explain_word(space, text, top, restrict)
     return explain_expression(space, text, expect, top, restrict)

@@ -47,7 +47,7 @@ def project_map(space: Space, selection: WordSelection, method: str = "pca",
                 x: AxisSpec | None = None, y: AxisSpec | None = None, clusters: int | None = None,
                 seed: int = 0) -> MapResult:
     """Project the selected words to 2-D, cluster them, and score each word's neighbourhood."""
-    vectors = np.asarray(space.vectors[list(selection.rows)], dtype=np.float64)
+    vectors = selection.units.astype(np.float64)
     if x or y:
         if method != "pca":
             raise UsageError("--x/--y place words on semantic axes; they cannot be combined with "
@@ -154,7 +154,7 @@ def _semantic(space: Space, vectors: Coordinates, x: AxisSpec | None,
 
 def _direction(space: Space, axis: AxisSpec) -> Coordinates:
     low, high = space.lookup(axis.low), space.lookup(axis.high)
-    difference = space.unit(high.row).astype(np.float64) - space.unit(low.row)
+    difference = high.unit.astype(np.float64) - low.unit
     length = float(np.linalg.norm(difference))
     if length == 0.0:
         raise UsageError(f"the axis {axis.low}:{axis.high} has no direction (the two words are "

@@ -53,7 +53,7 @@ class SectionSkipped(LatentError):
 
 
 def _cosine(space: Space, a: str, b: str) -> float:
-    return float(space.unit(space.lookup(a).row) @ space.unit(space.lookup(b).row))
+    return float(space.lookup(a).unit @ space.lookup(b).unit)
 
 
 def model_section(space: Space) -> ModelSection:
@@ -112,10 +112,10 @@ def math_section(space: Space) -> MathSection:
         raise SectionSkipped("the words king, man and woman are not all in this model")
     text = f"{ANALOGY[0]} - {ANALOGY[1]} + {ANALOGY[2]}"
     result = analogy(space, text, 5)
-    rows = [space.lookup(word).row for word in ANALOGY]
-    top = space.lookup(result.results[0].word).row
+    terms = [space.lookup(word) for word in ANALOGY]
+    top = space.lookup(result.results[0].word)
     return MathSection(name="math", title="Math with meaning", analogy=result,
-                       decomposition=decompose(space, rows, [1.0, -1.0, 1.0], top),
+                       decomposition=decompose(terms, [1.0, -1.0, 1.0], top),
                        with_inputs=analogy(space, text, 1, allow_inputs=True).results[0],
                        command=f"latent explain {text}")
 

@@ -11,23 +11,38 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from latentcli.core.space import Space
+import numpy as np
+
+from latentcli.core.space import Matrix, Space, WordRow
 from latentcli.errors import LatentError, UnknownWordError, UsageError
 
 MIN_WORDS = 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class WordSelection:
-    """Resolved words with their rows; the first ``given`` of them are the ones the user named."""
+    """Resolved words (each with its own vector: fastText words built from subwords have no
+    row); the first ``given`` of them are the ones the user named."""
 
-    words: tuple[str, ...]
-    rows: tuple[int, ...]
+    found: tuple[WordRow, ...]
     given: int
     notes: tuple[str, ...] = ()
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.found)
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(row.word for row in self.found)
+
+    @property
+    def rows(self) -> list[int]:
+        """The vocabulary rows among the words (to leave them out of labels and neighbours)."""
+        return [row.row for row in self.found if row.row is not None]
+
+    @property
+    def units(self) -> Matrix:
+        return np.stack([row.unit for row in self.found]).astype(np.float32, copy=False)
 
 
 def read_word_lines(lines: Iterable[str]) -> list[str]:
@@ -43,7 +58,7 @@ def select_words(space: Space, typed: Sequence[str], top: int | None = None,
                          f"not {top}")
     if len(typed) + (top or 0) < MIN_WORDS:
         raise UsageError(f"need at least {MIN_WORDS} words, got {len(typed) + (top or 0)}")
-    rows: dict[int, None] = {}
+    chosen: dict[str, WordRow] = {}
     notes: list[str] = []
     unknown: list[UnknownWordError] = []
     for text in typed:
@@ -54,19 +69,21 @@ def select_words(space: Space, typed: Sequence[str], top: int | None = None,
             continue
         if found.note:
             notes.append(found.note)
-        rows.setdefault(found.row)
-    given = len(rows)
-    rows.update(dict.fromkeys(range(top or 0)))
+        chosen.setdefault(found.word, found)
+    given = len(chosen)
+    for row in range(top or 0):
+        if space.word(row) not in chosen:
+            chosen[space.word(row)] = space.at(row)
     if unknown:
         if strict:
             raise unknown[0]
-        if not rows:
+        if not chosen:
             missing = ", ".join(repr(error.word) for error in unknown)
             raise LatentError(f"none of the words are in {space.name}: {missing}")
         notes.append("left out words not in the model: "
                      + ", ".join(repr(error.word) for error in unknown)
                      + " (--strict makes this an error)")
-    return _usable(space, list(rows), given, notes)
+    return usable(list(chosen.values()), given, notes)
 
 
 def add_neighbors(space: Space, selection: WordSelection, count: int) -> WordSelection:
@@ -75,24 +92,24 @@ def add_neighbors(space: Space, selection: WordSelection, count: int) -> WordSel
         return selection
     taken = set(selection.rows)
     added: set[int] = set()
-    for row in selection.rows[: selection.given]:
-        scores = space.similarities(space.unit(row))
-        added.update(found for found, _ in space.top(scores, count, exclude=taken | added))
-    rows = list(selection.rows) + sorted(added)
-    return _usable(space, rows, selection.given, list(selection.notes))
+    for word in selection.found[: selection.given]:
+        scores = space.similarities(word.unit)
+        added.update(row for row, _ in space.top(scores, count, exclude=taken | added))
+    return usable([*selection.found, *(space.at(row) for row in sorted(added))], selection.given,
+                  selection.notes)
 
 
-def _usable(space: Space, rows: list[int], given: int, notes: list[str]) -> WordSelection:
+def usable(found: list[WordRow], given: int, notes: Sequence[str] = ()) -> WordSelection:
     """Drop all-zero vectors (they have no direction) and insist on at least two words."""
-    zero = [row for row in rows if not space.norms[row] > 0]
+    notes = list(notes)
+    zero = [row.word for row in found if not row.norm > 0]
     if zero:
         notes.append("left out words with an all-zero vector (no direction): "
-                     + ", ".join(repr(space.vocabulary.word(row)) for row in zero))
-        kept = [(index, row) for index, row in enumerate(rows) if space.norms[row] > 0]
+                     + ", ".join(map(repr, zero)))
+        kept = [(index, row) for index, row in enumerate(found) if row.norm > 0]
         given = sum(1 for index, _ in kept if index < given)
-        rows = [row for _, row in kept]
-    if len(rows) < MIN_WORDS:
-        usable = ", ".join(space.vocabulary.word(row) for row in rows) or "none"
-        raise LatentError(f"need at least {MIN_WORDS} usable words, got {len(rows)} ({usable})")
-    return WordSelection(tuple(space.vocabulary.word(row) for row in rows), tuple(rows), given,
-                         tuple(notes))
+        found = [row for _, row in kept]
+    if len(found) < MIN_WORDS:
+        words = ", ".join(row.word for row in found) or "none"
+        raise LatentError(f"need at least {MIN_WORDS} usable words, got {len(found)} ({words})")
+    return WordSelection(tuple(found), given, tuple(notes))

@@ -97,7 +97,7 @@ class Model:
 
     def vector(self, word: str) -> npt.NDArray[np.float32]:
         """The word's unit vector: what every similarity is computed from."""
-        return self.space.unit(self.space.lookup(word).row)
+        return self.space.lookup(word).unit
 
     def neighbors(self, query: str, top: int = 10) -> NeighborsResult:
         """Nearest words to a word or an expression (``"king - man"``), inputs left out."""

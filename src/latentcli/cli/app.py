@@ -1,13 +1,14 @@
 """The Typer app, its error handling and the options every command shares.
 
-Errors are translated in one place, `LatentGroup.main` (with `Environment.run`): a usage error
-or a `LatentError` becomes one ``Error: …`` line on stderr and exit code 1 (bad input or data)
-or 2 (bad usage).
+Errors are translated in one place, `LatentGroup.main` (with `Environment.run`): a usage error,
+a `LatentError` or any other failure becomes one ``Error: …`` line on stderr and exit code 1 (bad
+input or data), 2 (bad usage) or 130 (Ctrl-C).
 Core modules are imported inside the commands so that ``--help`` and start-up stay light.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Sequence
 from typing import Annotated, Any
@@ -35,7 +36,7 @@ class LatentGroup(TyperGroup):
                     windows_expand_args=windows_expand_args, **extra)
             except typer.TyperException as error:  # click's usage and parameter errors
                 return _report(environment, error)
-            except typer.Abort:
+            except typer.Abort:  # end of input at a prompt
                 environment.error("aborted")
                 return 1
 
@@ -43,6 +44,46 @@ class LatentGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+    def invoke(self, ctx: Any) -> Any:
+        """Ctrl-C is carried past Typer (which turns it into a silent exit 130) as `Terminated`."""
+        from latentcli.failures import Terminated
+
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Terminated(signal.SIGINT) from None
+
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name, command, rest = super().resolve_command(ctx, args)
+        _mark_defaults(command)
+        return name, command, rest
+
+
+class DefaultsContext(typer.Context):
+    """Hands a command the counts the user left at their default as `Default`, which the core
+    clamps to the model's size instead of refusing (``-n 10`` on a 3-word model)."""
+
+    def invoke(self, callback: Any, /, *args: Any, **kwargs: Any) -> Any:
+        from typer._click.core import ParameterSource
+
+        from latentcli.core.counts import Default
+
+        for name, value in kwargs.items():
+            if type(value) is int and self.get_parameter_source(name) is ParameterSource.DEFAULT:
+                kwargs[name] = Default(value)
+        return super().invoke(callback, *args, **kwargs)
+
+
+def _mark_defaults(command: Any) -> None:
+    """Give ``command`` (and a sub-group's commands) the `DefaultsContext`."""
+    if command is None:
+        return
+    command.context_class = DefaultsContext
+    for sub in getattr(command, "commands", {}).values():
+        _mark_defaults(sub)
 
 
 def _report(environment: Environment, error: typer.TyperException) -> int:

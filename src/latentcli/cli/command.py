@@ -53,10 +53,9 @@ def deliver(environment: Environment, results: R | Sequence[R], json: bool,
     each: Sequence[R] = results if isinstance(results, Sequence) else [results]
     environment.notes(note for result in each for note in getattr(result, "notes", ()))
     if json:
-        from latentcli.render.jsonout import emit
+        from latentcli.render.jsonout import json_lines
 
-        for result in each:
-            emit(result, environment.stdout)
+        environment.stdout.write(json_lines(each))  # all or nothing: no half-written output
         return
     console = environment.console()
     if show_all is not None:

@@ -73,16 +73,19 @@ def fast_path(argv: Sequence[str], environment: Environment) -> Callable[[], Non
     command, positionals, values = parsed
     from latentcli.cli.command import ModelChoice
     from latentcli.cli.queries import run_analogy, run_neighbors
+    from latentcli.core.counts import Default
 
     def option(spec: OptionSpec) -> str | bool | int | None:
         if spec.key in values:
             return int(values[spec.key]) if spec.kind is int else values[spec.key]
         if spec.envvar and os.environ.get(spec.envvar):
             return os.environ[spec.envvar]
-        return spec.default
+        return Default(spec.default) if isinstance(spec.default, int) and spec.kind is int else (
+            spec.default)
 
     by_key = {spec.key: spec for spec in FAST_COMMANDS[command]}
-    top, json = int(str(option(by_key["top"]))), bool(option(by_key["json"]))
+    top, json = option(by_key["top"]), bool(option(by_key["json"]))
+    assert isinstance(top, int)
     limit = option(LIMIT)
     model = ModelChoice(str(option(MODEL)), limit if isinstance(limit, int) else None,
                         bool(option(by_key["trust"])))

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from latentcli.errors import ExpressionError
 
 OPERATORS = {"+": 1.0, "-": -1.0}
+# Weights beyond these add nothing an analogy can use and overflow the arithmetic (docs/reference).
+MIN_WEIGHT, MAX_WEIGHT = 1e-6, 1e6
 _NUMBER = r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+"
 _WEIGHTED = rf"({_NUMBER})\*(.+)"  # patterns compile on first use: most queries have no weights
 _CHUNK = re.compile(r"\S+")
@@ -116,6 +118,9 @@ def _weight(text: str, tokens: list[_Token], at: int) -> tuple[float, int]:
     weight = float(token.text)
     if weight == 0:
         raise ExpressionError("a weight of zero removes the word", text, token.position)
+    if not MIN_WEIGHT <= weight <= MAX_WEIGHT:
+        raise ExpressionError(f"a weight must be between {MIN_WEIGHT:g} and {MAX_WEIGHT:g}, "
+                              f"not {token.text}", text, token.position)
     return weight, at + 2
 
 

@@ -9,10 +9,12 @@ a term's weight becomes its exponent). Input words are left out of the answers u
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from latentcli.core.counts import fit
 from latentcli.core.expressions import parse
 from latentcli.core.space import Space, Vector, WordRow, lookup_notes
 from latentcli.errors import LatentError, UsageError
@@ -45,43 +47,47 @@ class ResolvedExpression:
 
     @property
     def input_rows(self) -> list[int]:
-        return list(dict.fromkeys(row.row for row in self.rows))
+        """The vocabulary rows of the expression's words (words built from subwords have none)."""
+        return list(dict.fromkeys(row.row for row in self.rows if row.row is not None))
+
+    @property
+    def units(self) -> list[Vector]:
+        return [row.unit for row in self.rows]
 
     @property
     def subword_words(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(row.word for row in self.rows if row.subword))
 
-    def excluded_words(self, space: Space) -> tuple[str, ...]:
-        return tuple(space.word(row) for row in self.input_rows)
+    def excluded_words(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(row.word for row in self.rows))
 
 
-def check_top(space: Space, top: int) -> None:
-    if top < 1:
-        raise UsageError(f"-n/--top must be at least 1, not {top}")
-    if top > len(space):
-        raise UsageError(f"-n/--top {top} is more than the {len(space)} words in {space.name}")
+def fit_top(space: Space, top: int) -> int:
+    """``-n/--top`` checked against the model (a default is clamped to its size)."""
+    return fit(top, len(space), "-n/--top", f"words in {space.name}")
 
 
-def weighted_sum(space: Space, rows: list[int], weights: list[float]) -> Vector:
-    """The weighted sum of the rows' unit vectors."""
-    total = np.zeros(space.dims, dtype=np.float32)
-    for row, weight in zip(rows, weights, strict=True):
-        total += np.float32(weight) * space.unit(row)
+def weighted_sum(units: Sequence[Vector], weights: Sequence[float]) -> npt.NDArray[np.float64]:
+    """The weighted sum of the rows' unit vectors, in float64: with weights up to
+    `expressions.MAX_WEIGHT` its norm cannot overflow (float32 would turn it into inf, and the
+    query into the zero vector)."""
+    total = np.zeros(len(units[0]), dtype=np.float64)
+    for unit, weight in zip(units, weights, strict=True):
+        total += weight * unit.astype(np.float64)
     return total
 
 
-def combined_vector(space: Space, rows: list[int], weights: list[float]) -> Vector:
-    """The unit-length weighted sum of the rows' unit vectors (gensim's ``get_mean_vector``)."""
-    total = weighted_sum(space, rows, weights)
+def combined_vector(units: Sequence[Vector], weights: Sequence[float]) -> Vector:
+    """The unit-length weighted sum of unit vectors (gensim's ``get_mean_vector``)."""
+    total = weighted_sum(units, weights)
     length = float(np.linalg.norm(total))
-    if length == 0.0:
+    if not length > 0.0 or not np.isfinite(length):
         raise LatentError("the expression adds up to the zero vector, which has no direction")
-    return (total / np.float32(length)).astype(np.float32)
+    return (total / length).astype(np.float32)
 
 
 def cosadd_scores(space: Space, query: ResolvedExpression) -> npt.NDArray[np.float32]:
-    rows = [row.row for row in query.rows]
-    return space.similarities(combined_vector(space, rows, query.weights))
+    return space.similarities(combined_vector(query.units, query.weights))
 
 
 def cosmul_scores(space: Space, query: ResolvedExpression) -> npt.NDArray[np.float64]:
@@ -90,7 +96,7 @@ def cosmul_scores(space: Space, query: ResolvedExpression) -> npt.NDArray[np.flo
     numerator: npt.NDArray[np.float64] | float = 1.0
     denominator: npt.NDArray[np.float64] | float = 1.0
     for row, weight in zip(query.rows, query.weights, strict=True):
-        shifted = ((1 + space.similarities(space.unit(row.row))) / 2).astype(np.float64)
+        shifted = ((1 + space.similarities(row.unit)) / 2).astype(np.float64)
         if weight > 0:
             numerator = numerator * shifted ** weight
         else:
@@ -100,21 +106,21 @@ def cosmul_scores(space: Space, query: ResolvedExpression) -> npt.NDArray[np.flo
 
 def neighbors(space: Space, text: str, top: int = 10) -> NeighborsResult:
     """The ``top`` nearest words to a word or expression, its own words excluded."""
-    check_top(space, top)
+    top = fit_top(space, top)
     query = ResolvedExpression(space, text)
     scores = cosadd_scores(space, query)
     best = space.top(scores, top, exclude=query.input_rows)
     return NeighborsResult(
         model=space.name, query=text, terms=query.terms,
         neighbors=tuple(Scored(space.vocabulary.word(row), score) for row, score in best),
-        excluded=query.excluded_words(space), subword_words=query.subword_words,
+        excluded=query.excluded_words(), subword_words=query.subword_words,
         notes=query.notes)
 
 
 def analogy(space: Space, text: str, top: int = 10, method: str = "add",
             allow_inputs: bool = False) -> AnalogyResult:
     """Solve an analogy expression by 3CosAdd (``add``) or 3CosMul (``mul``)."""
-    check_top(space, top)
+    top = fit_top(space, top)
     if method not in METHODS:
         raise UsageError(f"unknown method {method!r}: choose from {', '.join(METHODS)}")
     query = ResolvedExpression(space, text)
@@ -124,5 +130,5 @@ def analogy(space: Space, text: str, top: int = 10, method: str = "add",
     return AnalogyResult(
         model=space.name, expression=text, method=method, terms=query.terms,
         results=tuple(Scored(space.vocabulary.word(row), score) for row, score in best),
-        excluded=() if allow_inputs else query.excluded_words(space),
+        excluded=() if allow_inputs else query.excluded_words(),
         subword_words=query.subword_words, notes=query.notes)

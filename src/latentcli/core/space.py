@@ -7,15 +7,16 @@ as `LatentError`s and notices (such as a word found only in lower case) are retu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
 
 from latentcli.core.subwords import Subwords
+from latentcli.core.text import nfc
 from latentcli.core.vocabulary import Vocabulary, vocabulary_from_words
-from latentcli.errors import UnknownWordError
+from latentcli.errors import ModelError, UnknownWordError
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -34,14 +35,25 @@ def normalise_rows(matrix: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.floa
     return (matrix / safe[:, np.newaxis]).astype(np.float32), norms
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class WordRow:
-    """A word as the user typed it, the vocabulary entry it resolved to, and that entry's row."""
+    """A word as the user typed it, the vocabulary entry it resolved to, and its own vector.
+
+    ``row`` is None for a word built from fastText subwords: it has no row, so it cannot be used
+    to index the vocabulary's arrays; everything about the word travels with it (``unit``,
+    ``norm``).
+    """
 
     typed: str
     word: str
-    row: int
-    subword: bool = False  # not in the vocabulary: a vector built from character n-grams
+    row: int | None
+    unit: Vector
+    norm: float
+
+    @property
+    def subword(self) -> bool:
+        """Not in the vocabulary: a vector built from character n-grams."""
+        return self.row is None
 
     @property
     def note(self) -> str | None:
@@ -61,20 +73,19 @@ def lookup_notes(rows: Iterable[WordRow]) -> tuple[str, ...]:
 class Space:
     """An embedding space: vocabulary plus unit-normalised vectors, in the model's row order.
 
-    With ``subwords`` (fastText), a word outside the vocabulary still gets a vector: it is given
-    a row number past the vocabulary's end, which `unit` and `word` understand and scoring
-    (over the vocabulary's rows only) never returns.
+    With ``subwords`` (fastText), a word outside the vocabulary still gets a vector, carried by
+    its `WordRow` (which has no row).
     """
 
     def __init__(self, name: str, vocabulary: Vocabulary, vectors: Matrix,
-                 norms: npt.NDArray[np.float32], subwords: Subwords | None = None) -> None:
+                 norms: npt.NDArray[np.float32], subwords: Subwords | None = None,
+                 on_damage: Callable[[], None] | None = None) -> None:
         self.name = name
+        self.on_damage = on_damage  # the cache's way to have a damaged entry rebuilt
         self.vocabulary = vocabulary
         self.vectors = vectors
         self.norms = norms
         self.subwords = subwords
-        self._built: dict[str, int] = {}
-        self._built_units: list[Vector] = []
 
     @classmethod
     def from_vectors(cls, name: str, words: list[str], raw: npt.ArrayLike) -> Space:
@@ -91,51 +102,57 @@ class Space:
 
     def lookup(self, word: str) -> WordRow:
         """Exact match first, then the lower-case form; else `UnknownWordError` with suggestions."""
-        row = self.vocabulary.row(word)
-        if row is not None:
-            return WordRow(word, word, row)
-        lower = word.lower()
-        if lower != word:
-            row = self.vocabulary.row(lower)
+        composed = nfc(word)
+        for candidate in dict.fromkeys((word, composed, word.lower(), composed.lower())):
+            row = self.vocabulary.row(candidate)
             if row is not None:
-                return WordRow(word, lower, row)
-        if self.subwords is not None:
-            built = self._from_subwords(word)
-            if built is not None:
-                return built
+                return self.at(row, word)
+        raw = self.subwords.vector(word) if self.subwords is not None else None
+        if raw is not None:
+            norm = float(np.linalg.norm(raw.astype(np.float64)))
+            unit = (raw / norm if norm > 0 else raw).astype(np.float32)
+            return WordRow(word, word, None, unit, norm)
         from latentcli.core.suggestions import suggest
 
         raise UnknownWordError(word, self.name, suggest(self.vocabulary, word))
 
-    def _from_subwords(self, word: str) -> WordRow | None:
-        if word not in self._built:
-            assert self.subwords is not None
-            raw = self.subwords.vector(word)
-            if raw is None:
-                return None
-            norm = float(np.linalg.norm(raw))
-            self._built_units.append(raw / np.float32(norm) if norm else raw)
-            self._built[word] = len(self) + len(self._built_units) - 1
-        return WordRow(word, word, self._built[word], subword=True)
+    def at(self, row: int, typed: str | None = None) -> WordRow:
+        """The vocabulary's word at ``row`` (as typed: ``typed``, else the word itself)."""
+        word = self.vocabulary.word(row)
+        return WordRow(typed or word, word, row, self.unit(row), float(self.norms[row]))
 
     def known(self, words: Iterable[str]) -> list[str]:
         """The ``words`` the vocabulary has exactly (no lower-case fallback), in order."""
         return [word for word in words if self.vocabulary.row(word) is not None]
 
     def unit(self, row: int) -> Vector:
-        if row >= len(self):
-            return self._built_units[row - len(self)]
         return np.asarray(self.vectors[row])
 
     def word(self, row: int) -> str:
-        """The word of ``row``, including words built from subwords."""
-        if row >= len(self):
-            return next(word for word, built in self._built.items() if built == row)
         return self.vocabulary.word(row)
 
     def similarities(self, query: Vector) -> npt.NDArray[np.float32]:
-        """Cosine similarity of every row with ``query`` (which must be unit length or zero)."""
-        return np.asarray(self.vectors @ query.astype(np.float32, copy=False))
+        """Cosine similarity of every row with ``query`` (which must be unit length or zero),
+        clamped to [-1, 1]: float32 rounding gives a word 1.0000001 with itself."""
+        scores = np.asarray(self.vectors @ query.astype(np.float32, copy=False))
+        if np.isnan(scores).any():
+            self.damaged()
+        return np.clip(scores, -1.0, 1.0, out=scores)
+
+    def damaged(self) -> NoReturn:
+        """The matrix holds values that are not numbers (a damaged file: opening checks sizes and
+        norms, not every value). The cache is told, so the next run rebuilds the entry."""
+        if self.on_damage is not None:
+            self.on_damage()
+        raise ModelError(f"the vectors of {self.name} hold values that are not numbers (a "
+                         "damaged file); its cached copy will be rebuilt on the next run")
+
+    def cosines(self, points: Matrix) -> npt.NDArray[np.float32]:
+        """`similarities` of several unit ``points`` at once: one column per point."""
+        scores = np.asarray(self.vectors @ points.T.astype(np.float32, copy=False))
+        if np.isnan(scores).any():
+            self.damaged()
+        return np.clip(scores, -1.0, 1.0, out=scores)
 
     def top(self, scores: npt.NDArray[np.floating], k: int,
             exclude: Iterable[int] = ()) -> list[tuple[int, float]]:

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.text import Text
 
 from latentcli.render.bars import bar, bars
-from latentcli.render.tables import plain_table, scores_table
+from latentcli.render.tables import plain_table, scores_table, show
 from latentcli.results.directions import (
     AxisResult,
     OddResult,
@@ -42,7 +42,7 @@ def axis_table(console: Console, result: AxisResult) -> None:
             table.add_row("", f"… {result.omitted} more …", "", "")
         rank = index + 1 + (result.omitted if index >= gap_after else 0)
         table.add_row(str(rank), item.word, f"{item.projection:+.4f}", shown)
-    console.print(table)
+    show(console, table)
     console.print(Text(f"{result.start} {strip([w.projection for w in result.words])} "
                        f"{result.end}"))
 
@@ -69,7 +69,7 @@ def path_table(console: Console, result: PathResult) -> None:
 
 def odd_table(console: Console, result: OddResult) -> None:
     console.print(Text(f"Odd one out: {result.odd}   ({result.model})", style="bold"))
-    console.print(scores_table(result.ranked, "similarity to the mean", marked=result.odd))
+    show(console, scores_table(result.ranked, "similarity to the mean", marked=result.odd))
 
 
 def _heat(value: float) -> str:

@@ -31,6 +31,10 @@ def pair_evaluation_table(console: Console, results: Sequence[PairEvaluation]) -
     table = plain_table("file", "pairs>", "skipped>", "pearson>", "spearman>", "oov %>")
     for result in results:
         table.add_row(Path(result.file).name, str(result.pairs), str(result.skipped),
-                      f"{result.pearson:.4f}", f"{result.spearman:.4f}",
+                      _statistic(result.pearson), _statistic(result.spearman),
                       f"{result.oov_percent:.1f}")
     console.print(table)
+
+
+def _statistic(value: float | None) -> str:
+    return "undefined" if value is None else f"{value:.4f}"

@@ -79,8 +79,11 @@ def word_explanation(console: Console, result: WordExplanation, colour: bool) ->
     frequent = f"the {result.restrict:,} most frequent words"
     console.print(Text(f"{result.word}  ({result.model})", style="bold"))
     console.print()
-    para(console, f"'{result.word}' is the {ordinal(result.rank)} most frequent of "
-                  f"{result.vocabulary_size:,} words. Its vector, {len(result.values)} numbers "
+    place = (f"the {ordinal(result.rank)} most frequent of {result.vocabulary_size:,} words"
+             if result.rank is not None else
+             f"not one of the model's {result.vocabulary_size:,} words: its vector is built from "
+             "its character n-grams")
+    para(console, f"'{result.word}' is {place}. Its vector, {len(result.values)} numbers "
                   "(upper row above zero, lower row below; taller is further from zero):")
     show_strip(console, result.values, colour)
     para(console, f"Read as an arrow, it is {result.norm:.2f} long; comparisons ignore the length "

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Protocol, TextIO
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 
 class HasDict(Protocol):
     def to_dict(self) -> dict[str, Any]: ...
 
 
-def emit(result: HasDict, stream: TextIO) -> None:
-    stream.write(json.dumps(result.to_dict(), ensure_ascii=False, allow_nan=False) + "\n")
+def json_lines(results: Sequence[HasDict]) -> str:
+    """Every result serialised before anything is written, so a value JSON cannot hold (NaN,
+    infinity: ``allow_nan=False`` refuses them) fails the command without partial output."""
+    return "".join(json.dumps(result.to_dict(), ensure_ascii=False, allow_nan=False) + "\n"
+                   for result in results)

@@ -30,6 +30,12 @@ def models_listing(console: Console, listing: ModelsListing) -> None:
         console.print(table)
     else:
         console.print(Text("  (nothing converted yet)", style="dim"))
+    if listing.leftovers:
+        console.print(Text("Scratch directories (removed once their process has ended)",
+                           style="dim"))
+        for leftover in listing.leftovers:
+            console.print(Text(f"  {leftover.directory}  {leftover.purpose}, process "
+                               f"{leftover.pid or '?'}, {human_size(leftover.size)}", style="dim"))
     console.print()
     console.print(Text("Catalogue (gensim-data; downloaded on first use)", style="bold"))
     table = plain_table("name", "words>", "dims>", "download>", "cached")

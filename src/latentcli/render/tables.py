@@ -13,6 +13,29 @@ from latentcli.render.wording import method_name
 from latentcli.results import AnalogyResult, NeighborsResult, Scored, WeightedWord
 from latentcli.results.structure import Cluster, ClusterResult
 
+PLAIN_ABOVE = 200  # rows; rich lays out each row (~0.7 ms apiece), so long tables go plain
+
+
+def show(console: Console, table: Table) -> None:
+    """Print ``table`` so that it fits and stays fast: on a narrow terminal the bar columns
+    (headed "") go first, so words are never squeezed out; a long table is written as plain
+    aligned columns, in time linear in its rows."""
+    texts = [[str(column.header), *(cell.plain if isinstance(cell, Text) else str(cell)
+                                    for cell in column.cells)] for column in table.columns]
+    widths = [max(map(len, cells)) for cells in texts]
+    if sum(widths) + 2 * (len(widths) - 1) > console.width:
+        keep = [index for index, column in enumerate(table.columns) if column.header != ""]
+        table.columns = [table.columns[index] for index in keep]
+        texts, widths = [texts[index] for index in keep], [widths[index] for index in keep]
+    if table.row_count <= PLAIN_ABOVE:
+        console.print(table)
+        return
+    right = [column.justify == "right" for column in table.columns]
+    lines = ("  ".join(cell.rjust(width) if is_right else cell.ljust(width)
+                       for cell, width, is_right in zip(row, widths, right, strict=True)).rstrip()
+             for row in zip(*texts, strict=True))
+    console.file.write("\n".join(lines) + "\n")
+
 
 def plain_table(*columns: str) -> Table:
     """A plain table; a heading ending in ``>`` marks a right-aligned (numeric) column."""
@@ -57,7 +80,7 @@ def _excluded_caption(excluded: Sequence[str], flag: str) -> Text | None:
 def neighbors_table(console: Console, result: NeighborsResult) -> None:
     title = f"Nearest to {describe_terms(result.terms)} in {result.model}"
     console.print(Text(title, style="bold"))
-    console.print(scores_table(result.neighbors, "similarity"))
+    show(console, scores_table(result.neighbors, "similarity"))
     if len(result.terms) > 1:
         caption = _excluded_caption(result.excluded, "")
         if caption:
@@ -69,7 +92,7 @@ def analogy_table(console: Console, result: AnalogyResult) -> None:
     heading = "similarity" if result.method == "add" else "score"
     title = f"{describe_terms(result.terms)} ≈ ?   ({method}, {result.model})"
     console.print(Text(title, style="bold"))
-    console.print(scores_table(result.results, heading))
+    show(console, scores_table(result.results, heading))
     caption = _excluded_caption(result.excluded, " (--allow-inputs keeps them)")
     if caption:
         console.print(caption)
@@ -99,7 +122,7 @@ def clusters_table(console: Console, result: ClusterResult) -> None:
         table.add_row(str(rank), cluster.label, ", ".join(cluster.label_candidates),
                       str(len(cluster.members)), f"{cluster.cohesion:.3f}", cohesion,
                       shown + (f", … (+{more})" if more > 0 else ""))
-    console.print(table)
+    show(console, table)
     console.print(Text(_silhouette_caption(result), style="dim"))
     console.print(Text(naming_caption(result.clusters), style="dim"))
 

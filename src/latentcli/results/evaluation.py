@@ -68,18 +68,17 @@ class PairEvaluation:
     restrict: int
     pairs: int
     skipped: int
-    pearson: float
-    pearson_p: float
-    spearman: float
-    spearman_p: float
+    pearson: float | None  # None: undefined (constant scores, fewer than two pairs)
+    pearson_p: float | None
+    spearman: float | None
+    spearman_p: float | None
+    notes: tuple[str, ...] = ()
 
     @property
     def oov_percent(self) -> float:
         return 100.0 * self.skipped / (self.pairs + self.skipped)
 
-    @property
-    def notes(self) -> tuple[str, ...]:
-        return ()
-
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "oov_percent": self.oov_percent}
+        found = asdict(self)
+        del found["notes"]
+        return {**found, "oov_percent": self.oov_percent}

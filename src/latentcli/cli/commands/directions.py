@@ -58,8 +58,9 @@ def steer(
         "--away", metavar="A", help="Move by the offset B - A instead of toward B.")] = None,
     strength: Annotated[float, typer.Option(
         "--strength", metavar="S",
-        help="How far to move: 1 is the whole offset, so WORD --away A --toward B at 1 is "
-             "exactly the analogy WORD - A + B, and without --away 1 arrives at B.")] = 1.0,
+        help="How far to move (-100 to 100): 1 is the whole offset, so WORD --away A --toward "
+             "B at 1 is exactly the analogy WORD - A + B, and without --away 1 arrives at B.")
+    ] = 1.0,
     steps: Annotated[int, typer.Option(
         "--steps", metavar="N", help="Steps from 0 to the full strength.")] = 4,
     top: Annotated[int, typer.Option(

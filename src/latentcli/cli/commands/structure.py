@@ -18,6 +18,7 @@ from latentcli.cli.app import (
 )
 from latentcli.cli.command import ModelChoice, answer
 from latentcli.errors import LatentError, UsageError
+from latentcli.failures import os_message
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -34,20 +35,28 @@ WordsTopOption = Annotated[int | None, typer.Option(
     "--top", metavar="N", help="Also take the N most frequent words of the vocabulary.")]
 StrictOption = Annotated[bool, typer.Option(
     "--strict", help="Fail on a word the model lacks instead of leaving it out with a note.")]
-SeedOption = Annotated[int, typer.Option("--seed", help="Random seed: same seed, same answer.")]
+SeedOption = Annotated[int, typer.Option(
+    "--seed", min=0, max=2**32 - 1, help="Random seed (0 to 2**32-1): same seed, same answer.")]
 
 
 def _typed_words(words: list[str] | None, from_file: Path | None, stdin: TextIO) -> list[str]:
+    """The words of the command line, of stdin for '-' (read once) and of ``--from``."""
     from latentcli.analysis.words import read_word_lines
+    from latentcli.core.text import decode
 
     typed: list[str] = []
     for word in words or []:
-        typed.extend(read_word_lines(stdin) if word == "-" else [word])
+        if word == "-":
+            raw = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode()
+            typed.extend(read_word_lines(decode(raw, "stdin").splitlines()))
+        else:
+            typed.append(word)
     if from_file is not None:
         try:
-            typed.extend(read_word_lines(from_file.read_text("utf-8").splitlines()))
-        except (OSError, UnicodeDecodeError) as error:
-            raise LatentError(f"cannot read words from {from_file}: {error}") from None
+            data = from_file.read_bytes()
+        except OSError as error:
+            raise LatentError(f"cannot read words from {from_file}: {os_message(error)}") from None
+        typed.extend(read_word_lines(decode(data, str(from_file)).splitlines()))
     return typed
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from latentcli.core.progress import Progress
 from latentcli.errors import BadVectorFile
 from latentcli.store.readers.collect import Vectors, from_matrix
-from latentcli.store.readers.stream import check_readable
+from latentcli.store.readers.stream import BOM, check_readable
 
 VOCAB_FILE = "vocab.txt"
 
@@ -35,7 +35,7 @@ def read_npy(path: Path, limit: int | None, progress: Progress) -> Vectors:
         raise BadVectorFile(path, f"holds a {matrix.dtype} array of shape {matrix.shape}, "
                                   "not a 2-D numeric matrix")
     words = [line.split(maxsplit=1)[0] if line.strip() else b""
-             for line in vocab.read_bytes().splitlines()]
+             for line in vocab.read_bytes().removeprefix(BOM).splitlines()]
     if len(words) != matrix.shape[0]:
         raise BadVectorFile(vocab, f"has {len(words)} words but {path.name} has "
                                    f"{matrix.shape[0]} rows")

@@ -20,6 +20,7 @@ from typing import Any
 from latentcli.errors import BadVectorFile
 
 CHUNK_BYTES = 1 << 23
+BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark: never part of a text file's first word
 _DECOMPRESSORS: dict[bytes, tuple[str, Callable[[Any], BufferedIOBase]]] = {
     b"\x1f\x8b": ("gzip", lambda raw: gzip.GzipFile(fileobj=raw)),
     b"BZh": ("bz2", bz2.BZ2File),
@@ -64,8 +65,14 @@ class Input:
                 self.compression = name
                 self._stream = opener(self._raw)
                 break
+        self._pending = b""
+        start = self.read(len(BOM))
+        self._pending = start.removeprefix(BOM)  # binary formats never begin with these bytes
 
     def read(self, size: int = CHUNK_BYTES) -> bytes:
+        if self._pending:
+            head, self._pending = self._pending[:size], self._pending[size:]
+            return head + self.read(size - len(head)) if size > len(head) else head
         try:
             return self._stream.read(size)
         except (OSError, EOFError, zlib.error, lzma.LZMAError) as error:

@@ -1,0 +1,57 @@
+"""Defaults shrink to what a small model has; only a value the user typed can be too big."""
+
+import io
+
+import pytest
+
+from latentcli.cli.commands import app
+from latentcli.cli.fastpath import fast_path
+from latentcli.environment import Environment
+
+COMMANDS = [
+    ["neighbors", "a"],
+    ["analogy", "a", "-", "b", "+", "c"],
+    ["axis", "a", "b"],
+    ["steer", "a", "--toward", "b"],
+    ["explain", "a"],
+    ["explain", "a", "-", "b", "+", "c"],
+]
+
+
+@pytest.fixture
+def three_words(tmp_path):
+    path = tmp_path / "three.txt"
+    path.write_text("a 1 0\nb 0 1\nc 1 1\n", "utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("argv", COMMANDS)
+def test_defaults_fit_a_three_word_model(runner, three_words, argv):
+    result = runner.invoke(app, [*argv, "-m", three_words, "--json"])
+    assert result.exit_code == 0, result.stderr
+    too_many = runner.invoke(app, [*argv, "-n", "5", "-m", three_words, "--json"])
+    assert too_many.exit_code == 2
+    assert too_many.stderr == ("Error: -n/--top 5 is more than the 3 words in three.txt\n")
+
+
+def test_compare_defaults_fit_a_three_word_model(runner, three_words):
+    result = runner.invoke(app, ["compare", three_words, three_words, "--json"])
+    assert result.exit_code == 0, result.stderr
+    too_many = runner.invoke(app, ["compare", three_words, three_words, "-k", "3"])
+    assert too_many.exit_code == 2
+    assert "-k 3 is more than the 2 other words" in too_many.stderr
+
+
+@pytest.mark.parametrize("argv", COMMANDS[:2])
+def test_the_fast_path_fits_defaults_the_same_way(three_words, argv):
+    stdout, stderr = io.StringIO(), io.StringIO()
+    environment = Environment(stdout, stderr)
+    action = fast_path([*argv, "-m", three_words, "--json"], environment)
+    assert action is not None
+    assert environment.run(action) == 0, stderr.getvalue()
+
+
+def test_limit_below_the_default_top_is_not_an_error(runner, glove, default_cache, monkeypatch):
+    monkeypatch.setenv("LATENT_CACHE_DIR", str(default_cache))
+    result = runner.invoke(app, ["neighbors", "the", "--limit", "5", "--json"])
+    assert result.exit_code == 0, result.stderr

@@ -1,0 +1,59 @@
+"""Narrow, dumb and colourless terminals, and long tables (issue 10)."""
+
+import io
+import time
+
+import pytest
+
+from latentcli.cli.commands import app
+from latentcli.environment import Environment
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+@pytest.mark.parametrize("argv", [
+    ["neighbors", "king", "-n", "3"], ["analogy", "king", "-", "man", "+", "woman", "-n", "3"],
+    ["axis", "man", "woman", "king", "queen"], ["odd", "king", "queen", "prince", "apple"],
+])
+def test_a_narrow_terminal_keeps_the_words_and_drops_the_bars(runner, tiny_model, argv):
+    result = runner.invoke(app, [*argv, "-m", str(tiny_model)], env={"COLUMNS": "20"})
+    assert result.exit_code == 0, result.stderr
+    assert "█" not in result.stdout
+    assert any(word in result.stdout for word in ("prince", "queen", "king", "apple"))
+
+
+@pytest.mark.parametrize(("variables", "colour"), [
+    ({"NO_COLOR": "", "TERM": "xterm-256color"}, True),
+    ({"NO_COLOR": "1", "TERM": "xterm-256color"}, False),
+    ({"TERM": "dumb"}, False),
+])
+def test_colour_follows_no_color_and_term(monkeypatch, variables, colour):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    assert Environment(FakeTerminal(), io.StringIO()).colour is colour
+
+
+def test_map_on_a_dumb_terminal_has_no_escapes(monkeypatch, tiny_model):
+    from latentcli.entry import main
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "dumb")
+    stdout = FakeTerminal()
+    monkeypatch.setattr("sys.stdout", stdout)
+    with pytest.raises(SystemExit) as exited:
+        main(["map", "king", "queen", "apple", "banana", "-m", str(tiny_model)])
+    assert exited.value.code == 0
+    assert "\x1b[" not in stdout.getvalue()
+
+
+def test_a_long_table_renders_in_linear_time(runner, glove, default_cache, monkeypatch):
+    monkeypatch.setenv("LATENT_CACHE_DIR", str(default_cache))
+    started = time.perf_counter()
+    result = runner.invoke(app, ["neighbors", "king", "-n", "20000"])
+    assert result.exit_code == 0
+    assert time.perf_counter() - started < 4  # rich's per-row layout took ~15 s
+    assert len(result.stdout.splitlines()) == 20002
