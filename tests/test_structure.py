@@ -408,6 +408,22 @@ def test_html_map_is_self_contained(runner, tiny_model, tmp_path):
     assert json.loads(result.stdout)["points"]  # --json still pure JSON alongside --html
 
 
+def test_html_map_carries_each_points_neighbours_in_the_full_space(runner, tiny_model, tmp_path,
+                                                                   tiny_space):
+    from latentcli.core.queries import neighbors
+
+    plain = json.loads(invoke(runner, ["map", *GROUPS, "--json"], tiny_model).stdout)
+    assert all(point["neighbors"] == [] for point in plain["points"])  # only paid for a page
+    result = invoke(runner, ["map", *GROUPS, "--html", str(tmp_path / "m.html"), "--json"],
+                    tiny_model)
+    points = json.loads(result.stdout)["points"]
+    for point in points:
+        expected = neighbors(tiny_space, point["word"], 8).neighbors
+        assert [n["word"] for n in point["neighbors"]] == [n.word for n in expected]
+    king = next(point for point in points if point["word"] == "king")
+    assert "man" in {n["word"] for n in king["neighbors"]}  # not on the map: the full space
+
+
 def test_html_map_in_headless_chromium(runner, tiny_model, tmp_path):
     browser = shutil.which("chromium") or (
         "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)

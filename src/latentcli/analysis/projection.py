@@ -8,7 +8,7 @@ second axis is the first principal component of what the given axis leaves over.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +23,7 @@ METHODS = ("pca", "tsne", "umap")
 TSNE_MIN_WORDS = 5
 TSNE_EXACT_UP_TO = 100
 TRUST_K = 5
+PAGE_NEIGHBOURS = 8
 
 Coordinates = npt.NDArray[np.float64]
 
@@ -72,6 +73,16 @@ def project_map(space: Space, selection: WordSelection, method: str = "pca",
     return MapResult(model=space.name, method=method, points=points, trust=float(trust.mean()),
                      trust_k=k, x_axis=x_axis, y_axis=y_axis, clustering=clustering.result,
                      notes=clustering.result.notes)
+
+
+def with_neighbours(space: Space, result: MapResult, k: int = PAGE_NEIGHBOURS) -> MapResult:
+    """The map with each point's ``k`` nearest words in the full space, for a page to show on a
+    click; one vocabulary scan per point, so only done when a page is written."""
+    from latentcli.core.queries import neighbors
+
+    points = tuple(replace(point, neighbors=neighbors(space, point.word, k).neighbors)
+                   for point in result.points)
+    return replace(result, points=points)
 
 
 def neighbourhood_trust(vectors: npt.NDArray[np.floating], coordinates: Coordinates,

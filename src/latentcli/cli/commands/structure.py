@@ -127,7 +127,7 @@ def map_(
     json: JsonOption = False,
 ) -> None:
     """Project words to 2-D and plot them, coloured by cluster, with a trust score."""
-    from latentcli.analysis.projection import AxisSpec, project_map
+    from latentcli.analysis.projection import AxisSpec, project_map, with_neighbours
     from latentcli.analysis.words import add_neighbours, select_words
 
     environment = Environment()
@@ -146,6 +146,7 @@ def map_(
     if html is not None:
         from latentcli.render.htmlmap import map_html
 
+        result = with_neighbours(space, result)
         try:
             html.write_text(map_html(result), "utf-8")
         except OSError as error:
