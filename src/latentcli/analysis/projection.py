@@ -17,6 +17,7 @@ from latentcli.analysis.clustering import fit_clusters
 from latentcli.analysis.words import WordSelection
 from latentcli.core.space import Space
 from latentcli.errors import LatentError, MissingExtra, UsageError
+from latentcli.results import Scored
 from latentcli.results.structure import Axis, MapPoint, MapResult
 
 METHODS = ("pca", "tsne", "umap")
@@ -24,6 +25,7 @@ TSNE_MIN_WORDS = 5
 TSNE_EXACT_UP_TO = 100
 TRUST_K = 5
 PAGE_NEIGHBOURS = 8
+NEIGHBOUR_BLOCK = 32  # points scored per pass over the matrix (32 x 400,000 floats: 51 MB)
 
 Coordinates = npt.NDArray[np.float64]
 
@@ -77,11 +79,24 @@ def project_map(space: Space, selection: WordSelection, method: str = "pca",
 
 def with_neighbours(space: Space, result: MapResult, k: int = PAGE_NEIGHBOURS) -> MapResult:
     """The map with each point's ``k`` nearest words in the full space, for a page to show on a
-    click; one vocabulary scan per point, so only done when a page is written."""
-    from latentcli.core.queries import neighbors
+    click; only done when a page is written.
 
-    points = tuple(replace(point, neighbors=neighbors(space, point.word, k).neighbors)
-                   for point in result.points)
+    The same answer as `latent neighbors WORD` (`Space.top` over cosine similarities, the word
+    itself left out) but by row, so a vocabulary entry such as ``-`` is a word here, not an
+    expression; and in blocks of rows, so the matrix is read once per block rather than once per
+    point (400 points: ~2 s instead of ~15 s on the built-in model).
+    """
+    rows = [space.lookup(point.word).row for point in result.points]
+    found: list[tuple[Scored, ...]] = []
+    for start in range(0, len(rows), NEIGHBOUR_BLOCK):
+        block = rows[start: start + NEIGHBOUR_BLOCK]
+        units = np.stack([space.unit(row) for row in block])
+        scores = np.asarray(units @ np.asarray(space.vectors).T)  # one row of scores per point
+        found.extend(tuple(Scored(space.word(near), score)
+                           for near, score in space.top(scores[i], k, exclude=[row]))
+                     for i, row in enumerate(block))
+    points = tuple(replace(point, neighbors=near)
+                   for point, near in zip(result.points, found, strict=True))
     return replace(result, points=points)
 
 
