@@ -81,7 +81,8 @@ class ExploreApp(App[None]):
 
     def on_mount(self) -> None:
         self.show_status()
-        self.run_worker(warm_up, thread=True, group="warm-up")
+        # After the first frame: importing scikit-learn holds the GIL for ~0.5 s.
+        self.call_after_refresh(self.run_worker, warm_up, thread=True, group="warm-up")
         if self.first_query:
             self.query_one(NeighbourList).focus()
             self._show(self.explorer.go(self.first_query, typed=True))
@@ -143,7 +144,7 @@ class ExploreApp(App[None]):
         self._say(self.explorer.picker.prompt() if self.explorer.picker else HINT)
         self._trail()
         self.show_status()
-        self._refresh_map()
+        self.call_after_refresh(self._refresh_map)  # the list is painted before the map starts
 
     # --- the map and the side panel, computed in threads ----------------------------------------
 

@@ -15,8 +15,8 @@ from textual.events import Click
 from textual.message import Message
 from textual.widget import Widget
 
+from latentcli.render.cells import GLYPHS, layout_labels, to_cells
 from latentcli.render.htmlmap import PALETTE
-from latentcli.render.plots import GLYPHS, layout_labels, to_cells
 from latentcli.render.wording import axis_name
 from latentcli.results.structure import MapResult
 
