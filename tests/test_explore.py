@@ -365,3 +365,13 @@ def test_the_cli_imports_no_textual_until_explore_runs() -> None:
     code = "import sys, latentcli.cli.commands; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_first_frame_benchmark_smoke(default_cache: Path) -> None:
+    """`bench_explore.py --smoke`: the real command in a pseudo-terminal, one run."""
+    script = Path(__file__).parents[1] / "benchmarks" / "bench_explore.py"
+    done = subprocess.run([sys.executable, str(script), "--smoke", "--cache", str(default_cache)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "explore / neighbors = " in done.stdout
+    print(done.stdout)
