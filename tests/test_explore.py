@@ -11,6 +11,8 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import pytest
+
 from latentcli.cli.commands import app as cli
 from latentcli.core.space import Space
 from latentcli.explore.app import ExploreApp
@@ -298,6 +300,12 @@ def test_every_interaction_answers_in_100_ms(tiny_space: Space) -> None:
     run(app, script)
     slow = {name: round(ms) for name, ms in best.items() if ms > ANSWER_MS}
     assert not slow, f"over {ANSWER_MS} ms of work beyond the pilot's own, in every round: {slow}"
+
+
+def test_no_color_is_honoured(tiny_space: Space, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert ExploreApp(tiny_space).no_color  # conftest sets NO_COLOR
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert not ExploreApp(tiny_space).no_color
 
 
 # --- the built-in model --------------------------------------------------------------------------
