@@ -156,6 +156,10 @@ def test_type_walk_back_and_history(tiny_space: Space) -> None:
         assert text_of(app, "#trail") == "king"
         await pilot.press("slash", "up")
         assert app.query_one(QueryInput).value == "king"
+        await pilot.press("ctrl+u", *"king -", "enter")  # a broken expression stays to be fixed
+        assert "expected a word after '-'" in text_of(app, "#message")
+        assert app.focused is app.query_one(QueryInput)
+        assert app.query_one(QueryInput).value == "king -"
 
     run(app, script)
 
@@ -334,7 +338,7 @@ def test_builtin_model_neighbours_in_100_ms(glove: Space) -> None:
 # --- the command ---------------------------------------------------------------------------------
 
 def test_without_the_extra_one_line_says_how_to_get_it(runner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setitem(sys.modules, "latentcli.explore.app", None)  # makes the import fail
+    monkeypatch.setitem(sys.modules, "textual", None)  # makes `import textual` fail
     result = runner.invoke(cli, ["explore", "king"])
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1

@@ -95,12 +95,15 @@ class ExploreApp(App[None]):
         text = event.value.strip()
         if not text:
             return
+        box = self.query_one(QueryInput)
         if self.explorer.picker is not None:
             self._choose(text)
         else:
-            self._show(self.explorer.go(text, typed=True))
-        box = self.query_one(QueryInput)
-        box.remember(self.explorer.history)
+            answer = self.explorer.go(text, typed=True)
+            box.remember(self.explorer.history)
+            self._show(answer)
+            if answer.error and not answer.suggestions:  # a broken expression: fix it in place
+                return
         box.value = ""
         self.query_one(NeighbourList).focus()
 
@@ -166,7 +169,7 @@ class ExploreApp(App[None]):
         self.query_one("#main").add_class("side-open")
         side_text = self.query_one("#side-text", Static)
         side_text.update(f"{title}…")
-        self.jobs.run("side", compute, side_text.update, self.query_one("#side"))
+        self.jobs.run("panel", compute, side_text.update, self.query_one("#side"))
 
     # --- keys ------------------------------------------------------------------------------------
 

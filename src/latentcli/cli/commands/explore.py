@@ -24,9 +24,11 @@ def explore(
 ) -> None:
     """Walk the space interactively: neighbours, a live map, analogies, axes (press ? for keys)."""
     try:
-        from latentcli.explore.app import ExploreApp
+        import textual  # noqa: F401  (only to know whether the extra is installed)
     except ImportError:
         raise MissingExtra("latent explore", "explore", "textual") from None
+    from latentcli.explore.app import ExploreApp
+
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("latent explore is interactive: run it in a terminal")
     environment = Environment()
