@@ -11,6 +11,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from latentcli.cli.commands import app as cli
@@ -93,6 +94,20 @@ def test_walk_back_and_history(tiny_space: Space) -> None:
     back = explorer.back()
     assert back is not None and back.text == "king" and explorer.walk == ["king"]
     assert explorer.back() is None
+
+
+def test_a_chosen_word_is_a_word_even_if_it_looks_like_an_expression() -> None:
+    odd = Space.from_vectors("odd", ["king", "-lrb-", "+", "queen"],
+                             np.eye(4, dtype=np.float32) + 0.1)
+    explorer = Explorer(odd, top=2)
+    explorer.go("king", typed=True)
+    for word in ("-lrb-", "+"):  # as typed expressions: minus 'lrb-', and a lone sign
+        answer = explorer.choose(word)
+        assert answer is not None and answer.result is not None, answer
+        assert answer.result.terms[0].word == word and answer.result.terms[0].weight == 1.0
+    assert explorer.walk == ["king", "-lrb-", "+"]
+    assert explorer.back() is not None and explorer.answer is not None
+    assert explorer.answer.text == "-lrb-"
 
 
 def test_typos_and_bad_expressions_are_answers_not_exceptions(tiny_space: Space) -> None:

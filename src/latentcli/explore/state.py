@@ -71,41 +71,47 @@ class Explorer:
         self.space = space
         self.top = min(top, len(space) - 1)
         self.answer: Answer | None = None
-        self.walk: list[str] = []
+        self.steps: list[Answer] = []  # the walk; going back shows the step again as it was
         self.history: list[str] = []
         self.axis: AxisSpec | None = None
         self.picker: Picker | None = None
         self._maps: dict[tuple[tuple[str, ...], AxisSpec | None], MapResult] = {}
 
-    def ask(self, text: str) -> Answer:
-        """Neighbours of a word or expression; bad input becomes an error line, never a raise."""
-        from latentcli.core.queries import neighbors
+    def ask(self, text: str, literal: bool = False) -> Answer:
+        """Neighbours of an expression, or of a ``literal`` vocabulary entry (a word chosen from
+        the list or the map, which may look like an expression: ``-lrb-``); bad input becomes an
+        error line, never a raise."""
+        from latentcli.core.queries import neighbors, word_neighbors
 
         started = time.perf_counter()
         try:
-            result = neighbors(self.space, text.strip(), self.top)
+            result = (word_neighbors if literal else neighbors)(self.space, text.strip(), self.top)
         except LatentError as error:
             return _failed(text, error, started)
         return Answer(text, result, seconds=time.perf_counter() - started)
 
-    def go(self, text: str, typed: bool = False) -> Answer:
+    def go(self, text: str, typed: bool = False, literal: bool = False) -> Answer:
         """Make ``text`` the query; a good answer extends the walk (and, if typed, the history)."""
-        answer = self.ask(text)
+        answer = self.ask(text, literal)
         if typed and text.strip() and (not self.history or self.history[-1] != text.strip()):
             self.history.append(text.strip())
         if answer.result is not None:
             self.answer = answer
-            if not self.walk or self.walk[-1] != answer.text:
-                self.walk.append(answer.text)
+            if not self.steps or self.steps[-1].text != answer.text:
+                self.steps.append(answer)
         return answer
 
     def back(self) -> Answer | None:
         """One step back along the walk; None at its start."""
-        if len(self.walk) < 2:
+        if len(self.steps) < 2:
             return None
-        self.walk.pop()
-        self.answer = self.ask(self.walk[-1])
+        self.steps.pop()
+        self.answer = self.steps[-1]
         return self.answer
+
+    @property
+    def walk(self) -> list[str]:
+        return [step.text for step in self.steps]
 
     def choose(self, word: str) -> Answer | None:
         """A word picked from the list or the map: fills a picker's slot, else walks to it.
@@ -113,7 +119,7 @@ class Explorer:
         Returns the new answer when the query changed (a walk, a completed analogy) or an error.
         """
         if self.picker is None:
-            return self.go(word)
+            return self.go(word, literal=True)
         started = time.perf_counter()
         try:
             self.picker.slots.append(self.space.lookup(word.strip()).word)
