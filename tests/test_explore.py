@@ -406,3 +406,17 @@ def test_first_frame_benchmark_smoke(default_cache: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "explore / neighbors = " in done.stdout
     print(done.stdout)
+
+
+def test_words_that_look_like_markup_are_shown_as_they_are() -> None:
+    odd = Space.from_vectors("odd", ["[b]", "king", "[/x]"], np.eye(3, dtype=np.float32) + 0.1)
+    app = ExploreApp(odd, ["[b]"])
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("enter")  # walk to the top neighbour
+        await settle(app, pilot)
+        assert text_of(app, "#trail").startswith("[b] > ")
+        await pilot.press("slash", *"[/y]", "enter")
+        assert "unknown word '[/y]'" in text_of(app, "#message")
+
+    run(app, script)

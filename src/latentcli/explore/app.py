@@ -69,15 +69,15 @@ class ExploreApp(App[None]):
         self.jobs = Jobs(self, lambda message: self._say(message, error=True), self.timings)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="trail")
+        yield Static(id="trail", markup=False)  # words such as '[' are not markup
         yield QueryInput(id="query")
         with Horizontal(id="main"):
             yield NeighbourList(id="neighbours")
             yield MapView(id="map")
             with VerticalScroll(id="side"):
-                yield Static(id="side-text")
-        yield Static(HINT, id="message")
-        yield Static(id="status")
+                yield Static(id="side-text", markup=False)
+        yield Static(HINT, id="message", markup=False)
+        yield Static(id="status", markup=False)
 
     def on_mount(self) -> None:
         self.show_status()
@@ -158,10 +158,9 @@ class ExploreApp(App[None]):
 
     def _drawn_map(self, result: MapResult) -> None:
         self.map_result = result
-        terms = self.explorer.answer.result.terms if self.explorer.answer and \
-            self.explorer.answer.result else ()
+        answer = self.explorer.answer
         view = self.query_one(MapView)
-        view.show(result, frozenset(term.word for term in terms))
+        view.show(result, frozenset(answer.own_words if answer else ()))
         view.focus_word(self.query_one(NeighbourList).highlighted_word)
         self.show_status()
 

@@ -32,12 +32,18 @@ class Answer:
     seconds: float = 0.0
 
     @property
+    def own_words(self) -> list[str]:
+        """The query's own words (one for a word, several for an expression)."""
+        if self.result is None:
+            return []
+        return list(dict.fromkeys(term.word for term in self.result.terms))
+
+    @property
     def words(self) -> list[str]:
         """The words on screen: the query's own words, then its neighbours."""
         if self.result is None:
             return []
-        own = list(dict.fromkeys(term.word for term in self.result.terms))
-        return own + [near.word for near in self.result.neighbors]
+        return self.own_words + [near.word for near in self.result.neighbors]
 
 
 @dataclass
@@ -166,7 +172,7 @@ class Explorer:
         """The view as JSON: what a saved file records."""
         return {
             "model": self.space.name, "query": self.answer.text if self.answer else None,
-            "walk": list(self.walk), "history": list(self.history),
+            "walk": self.walk, "history": list(self.history),
             "x_axis": [self.axis.low, self.axis.high] if self.axis else None,
             "neighbors": self.answer.result.to_dict() if self.answer and self.answer.result
             else None,
