@@ -195,7 +195,7 @@ def test_typo_offers_did_you_mean_and_enter_takes_it(tiny_space: Space) -> None:
     run(app, script)
 
 
-def test_click_a_word_on_the_map(tiny_space: Space) -> None:
+def test_click_a_word_on_the_map_or_the_list(tiny_space: Space) -> None:
     app = ExploreApp(tiny_space, ["king"])
 
     async def script(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -208,6 +208,9 @@ def test_click_a_word_on_the_map(tiny_space: Space) -> None:
         assert text_of(app, "#trail") == "king > queen"  # the empty cell chose nothing
         print(f"click on the map: {took}; the pilot's own click: {harness}")
         assert took.within(harness)
+        await pilot.click(NeighbourList, offset=(2, 1))  # the list's second row
+        await settle(app, pilot)
+        assert text_of(app, "#trail") == "king > queen > woman"
 
     run(app, script)
 
