@@ -14,13 +14,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from baselines import gensim_builtin
-from timing import timed_process
+from timing import timed_process, warm_latent
 
 FLOOR = r"""
 import json, sys
@@ -48,17 +47,9 @@ print(json.dumps(vectors.most_similar(sys.argv[2], topn=10)))
 
 
 def prepare(workdir: Path) -> tuple[Path, Path]:
-    """Warm latent's cache, byte-compile latent (as an installed package would be: with
-    PYTHONDONTWRITEBYTECODE set, an edited source tree is otherwise recompiled on every
-    start) and save the same raw vectors in gensim's native format."""
-    import compileall
-
-    import latentcli
-
-    compileall.compile_dir(str(Path(latentcli.__file__).parent), quiet=1)
-    env = {**os.environ, "LATENT_CACHE_DIR": str(workdir / "cache")}
-    subprocess.run([sys.executable, "-m", "latentcli", "neighbors", "king", "--json"], env=env,
-                   check=True, stdout=subprocess.DEVNULL)
+    """Warm latent's cache, byte-compile latent and save the same raw vectors in gensim's
+    native format."""
+    warm_latent({**os.environ, "LATENT_CACHE_DIR": str(workdir / "cache")})
     entry = workdir / "cache" / "models" / "glove-6b-50d"
     gensim_builtin().save(str(workdir / "glove.kv"))
     return entry, workdir / "glove.kv"

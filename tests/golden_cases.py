@@ -42,9 +42,10 @@ def slug(argv: list[str]) -> str:
 
 
 def render(code: int, stdout: str, stderr: str) -> str:
-    """One text file per case; timings and the cache's place vary from run to run: masked."""
+    """One text file per case; timings and the cache's place (and so its size) vary: masked."""
     text = f"exit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}"
     text = text.replace(os.environ.get("LATENT_CACHE_DIR") or "\0", "CACHE")
+    text = re.sub(r'("size": )[0-9]+', r"\1…", text)  # meta.json records the cache's own path
     return re.sub(r'("open_seconds": )[0-9.e-]+', r"\1…", text)
 
 

@@ -41,6 +41,8 @@ def test_every_command_that_opens_a_model_takes_the_model_options():
         options = {opt for param in command.params for opt in getattr(param, "opts", [])}
         if name == "compare":
             assert {"--limit", "--trust"} <= options, name
+        elif name == "explore":  # interactive: its JSON is the view it saves
+            assert {"--model", "--limit", "--trust"} <= options, name
         else:
             assert {"--model", "--limit", "--trust", "--json"} <= options, name
 

@@ -5,8 +5,10 @@ import math
 import numpy as np
 import pytest
 
-from latentcli.core.queries import analogy, neighbors
+from latentcli.core.queries import analogy, neighbors, word_neighbors
+from latentcli.core.space import Space
 from latentcli.errors import LatentError, UnknownWordError, UsageError
+from latentcli.results import WeightedWord
 
 
 def words(scored):
@@ -78,3 +80,16 @@ def test_unknown_word_suggests_close_words(tiny_space):
         neighbors(tiny_space, "kingg", 1)
     assert caught.value.suggestions[0] == "king"
     assert str(caught.value).startswith("unknown word 'kingg' in tiny — did you mean: king")
+
+
+def test_word_neighbors_is_neighbors_without_parsing(tiny_space):
+    for word in ["king", "queen", "apple", "Woman"]:
+        literal, parsed = word_neighbors(tiny_space, word, 4), neighbors(tiny_space, word, 4)
+        assert [n.word for n in literal.neighbors] == [n.word for n in parsed.neighbors]
+        assert [n.similarity for n in literal.neighbors] == pytest.approx(
+            [n.similarity for n in parsed.neighbors], abs=1e-6)
+        assert (literal.terms, literal.excluded, literal.notes) == (
+            parsed.terms, parsed.excluded, parsed.notes)
+    odd = Space.from_vectors("odd", ["-lrb-", "+", "king"], np.eye(3, dtype=np.float32) + 0.1)
+    assert word_neighbors(odd, "-lrb-", 2).terms[0] == WeightedWord("-lrb-", 1.0)
+    assert [n.word for n in word_neighbors(odd, "+", 2).neighbors] == ["-lrb-", "king"]

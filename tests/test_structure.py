@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import numpy as np
 import pytest
@@ -425,20 +427,111 @@ def test_html_map_is_self_contained(runner, tiny_model, tmp_path):
     assert json.loads(result.stdout)["points"]  # --json still pure JSON alongside --html
 
 
-def test_html_map_in_headless_chromium(runner, tiny_model, tmp_path):
+def test_html_map_carries_each_points_neighbors_in_the_full_space(runner, tiny_model, tmp_path,
+                                                                   tiny_space):
+    from latentcli.core.queries import neighbors
+
+    plain = json.loads(invoke(runner, ["map", *GROUPS, "--json"], tiny_model).stdout)
+    assert all(point["neighbors"] == [] for point in plain["points"])  # only paid for a page
+    result = invoke(runner, ["map", *GROUPS, "--html", str(tmp_path / "m.html"), "--json"],
+                    tiny_model)
+    points = json.loads(result.stdout)["points"]
+    for point in points:
+        expected = neighbors(tiny_space, point["word"], 8).neighbors
+        assert [n["word"] for n in point["neighbors"]] == [n.word for n in expected]
+    king = next(point for point in points if point["word"] == "king")
+    assert "man" in {n["word"] for n in king["neighbors"]}  # not on the map: the full space
+
+
+def chromium() -> str:
     browser = shutil.which("chromium") or (
         "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
     if browser is None:
         pytest.skip("Chromium is not installed (Debian package 'chromium'; .ci/run installs it)")
+    return browser
+
+
+def dump_dom(url: str, profile: Path) -> str:
+    """The page's DOM after its scripts ran (the ``#test=`` hook replays clicks on load)."""
+    return subprocess.run(
+        [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--window-size=1200,900", f"--user-data-dir={profile}", "--dump-dom", url],
+        capture_output=True, text=True, timeout=120, check=True).stdout
+
+
+def elements(dom: str, tag: str) -> list[dict[str, str]]:
+    """The attributes of every ``tag`` element in a DOM dump (in whatever order they come)."""
+    return [{name: html.unescape(value) for name, value in re.findall(r'([\w-]+)="([^"]*)"',
+                                                                       attributes)}
+            for attributes in re.findall(rf"<{tag} ([^>]*)>", dom)]
+
+
+def classes(element: dict[str, str]) -> set[str]:
+    return set(element.get("class", "").split())
+
+
+def shown_labels(dom: str) -> list[tuple[str, float, float, float, float]]:
+    """(word, x, baseline y, font size, width) of every label the page shows, in the map's
+    zoomed coordinates; the width is the browser's own measure of the text."""
+    shown = []
+    for label in elements(dom, "text"):
+        if "out" not in classes(label):
+            size = float(label["font-size"])
+            shown.append((label["data-label"], float(label["x"]), float(label["y"]), size,
+                          float(label["data-width"]) * size / 11))
+    return shown
+
+
+def assert_no_overlap(labels: list[tuple[str, float, float, float, float]]) -> None:
+    boxes = [(x, y - size, x + width, y) for _, x, y, size, width in labels]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+
+
+def test_html_map_in_headless_chromium(runner, tiny_model, tmp_path, tiny_space):
+    from latentcli.core.queries import neighbors
+
     page = tmp_path / "map.html"
     words = [*GROUPS, "man", "woman"]
-    assert invoke(runner, ["map", *words, "--html", str(page), "--json"],
-                  tiny_model).exit_code == 0
-    dom = subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120, check=True).stdout
-    points = re.findall(r'<circle [^>]*data-word="([^"]+)"', dom)
-    assert sorted(points) == sorted(words)
-    assert re.search(r'data-cluster="[^"]+"', dom)
+    result = invoke(runner, ["map", *words, "--html", str(page), "--json"], tiny_model)
+    fruit = next(c for c in json.loads(result.stdout)["clusters"] if "apple" in c["members"])
+    dom = dump_dom(page.as_uri(), tmp_path / "profile")
+    circles = {circle["data-word"]: circle for circle in elements(dom, "circle")}
+    assert sorted(circles) == sorted(words)
+    assert re.fullmatch(r"\d\.\d\d", circles["king"]["data-trust"])
+    assert [item["data-cluster"] for item in elements(dom, "li")] == [
+        c["label"] for c in json.loads(result.stdout)["clusters"]]  # the legend
+    assert sorted(word for word, *_ in shown_labels(dom)) == sorted(words)  # room for all
+
+    steps = f"#test=search:quee;click:king;legend:{fruit['label']}"
+    dom = dump_dom(page.as_uri() + steps, tmp_path / "profile")
+    assert 'data-ready="1"' in dom
+    circles = {circle["data-word"]: circle for circle in elements(dom, "circle")}
+    assert "hit" in classes(circles["queen"]) and "found: queen" in dom
+    assert "picked" in classes(circles["king"])
+    assert "Nearest to king in the full space" in dom
+    listed = [item["data-word"] for item in elements(dom, "li") if "data-word" in item]
+    assert listed == [n.word for n in neighbors(tiny_space, "king", 8).neighbors]
+    assert f'data-isolated="{fruit["label"]}"' in dom
+    visible = [word for word, circle in circles.items() if "out" not in classes(circle)]
+    assert sorted(visible) == sorted(fruit["members"])
+    assert sorted(word for word, *_ in shown_labels(dom)) == sorted(fruit["members"])
+
+
+def test_html_labels_never_overlap_at_any_zoom(runner, glove, tmp_path):
+    page = tmp_path / "crowded.html"
+    assert runner.invoke(app, ["map", "--top", "250", "--html", str(page), "--json"]).exit_code == 0
+    dom = dump_dom(page.as_uri(), tmp_path / "p")
+    labels = shown_labels(dom)
+    assert_no_overlap(labels)
+    hidden = sorted({label["data-label"] for label in elements(dom, "text")}
+                    - {word for word, *_ in labels})
+    assert 0 < len(hidden) < 250  # crowded: some labels give way
+    for word in [word for word in hidden if word.isalpha()][:3]:  # zooming in on a hidden
+        # label's point makes room for it
+        zoomed = shown_labels(dump_dom(f"{page.as_uri()}#test=zoom:6@{quote(word)}",
+                                       tmp_path / "p"))
+        assert_no_overlap(zoomed)
+        assert word in {shown for shown, *_ in zoomed}

@@ -8,7 +8,7 @@ second axis is the first principal component of what the given axis leaves over.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -17,12 +17,15 @@ from latentcli.analysis.clustering import fit_clusters
 from latentcli.analysis.words import WordSelection
 from latentcli.core.space import Space
 from latentcli.errors import LatentError, MissingExtra, UsageError
+from latentcli.results import Scored
 from latentcli.results.structure import Axis, MapPoint, MapResult
 
 METHODS = ("pca", "tsne", "umap")
 TSNE_MIN_WORDS = 5
 TSNE_EXACT_UP_TO = 100
 TRUST_K = 5
+PAGE_NEIGHBORS = 8
+NEIGHBOR_BLOCK = 32  # points scored per pass over the matrix (32 x 400,000 floats: 51 MB)
 
 Coordinates = npt.NDArray[np.float64]
 
@@ -72,6 +75,29 @@ def project_map(space: Space, selection: WordSelection, method: str = "pca",
     return MapResult(model=space.name, method=method, points=points, trust=float(trust.mean()),
                      trust_k=k, x_axis=x_axis, y_axis=y_axis, clustering=clustering.result,
                      notes=clustering.result.notes)
+
+
+def with_neighbors(space: Space, result: MapResult, k: int = PAGE_NEIGHBORS) -> MapResult:
+    """The map with each point's ``k`` nearest words in the full space, for a page to show on a
+    click; only done when a page is written.
+
+    The same answer as `latent neighbors WORD` (`Space.top` over cosine similarities, the word
+    itself left out) but by row, so a vocabulary entry such as ``-`` is a word here, not an
+    expression; and in blocks of rows, so the matrix is read once per block rather than once per
+    point (400 points: ~2 s instead of ~15 s on the built-in model).
+    """
+    looked_up = [space.lookup(point.word) for point in result.points]
+    found: list[tuple[Scored, ...]] = []
+    for start in range(0, len(looked_up), NEIGHBOR_BLOCK):
+        block = looked_up[start: start + NEIGHBOR_BLOCK]
+        units = np.stack([word.unit for word in block])
+        scores = np.asarray(units @ np.asarray(space.vectors).T)  # one row of scores per point
+        found.extend(tuple(Scored(space.word(near), score) for near, score in space.top(
+            scores[i], k, exclude=[] if word.row is None else [word.row]))
+                     for i, word in enumerate(block))
+    points = tuple(replace(point, neighbors=near)
+                   for point, near in zip(result.points, found, strict=True))
+    return replace(result, points=points)
 
 
 def neighborhood_trust(vectors: npt.NDArray[np.floating], coordinates: Coordinates,

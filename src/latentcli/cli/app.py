@@ -118,6 +118,7 @@ app = typer.Typer(
         "  latent analogy king - man + woman         king is to man as ? is to woman\n"
         "  latent cluster dog cat red blue paris     words grouped by meaning\n"
         "  latent map dog cat red blue --neighbors 5 a 2-D map in the terminal\n"
+        "  latent explore king                       walk the space (latentcli[explore])\n"
         "  latent axis bad good --top 5000           words along a direction\n"
         "  latent steer king --toward woman          a word moved along a direction\n"
         "  latent path cat dog                       a straight walk between words\n"
@@ -127,7 +128,7 @@ app = typer.Typer(
         "  latent evaluate analogies                 gensim's benchmark, exactly\n"
         "  latent models                             models you have and can get\n"
         "\n"
-        "Every command takes --model/-m NAME|PATH and --json."
+        "Every command takes --model/-m NAME|PATH, and --json but for explore."
     ),
     no_args_is_help=True,
     add_completion=False,

@@ -117,6 +117,20 @@ def neighbors(space: Space, text: str, top: int = 10) -> NeighborsResult:
         notes=query.notes)
 
 
+def word_neighbors(space: Space, word: str, top: int = 10) -> NeighborsResult:
+    """`neighbors` of one vocabulary entry taken as it is, not parsed: ``-lrb-`` or ``+`` (which
+    GloVe has) are words here, where as an expression they would be a sign and a word."""
+    top = fit_top(space, top)
+    found = space.lookup(word)
+    best = space.top(space.similarities(found.unit), top,
+                     exclude=[] if found.row is None else [found.row])
+    return NeighborsResult(
+        model=space.name, query=word, terms=(WeightedWord(found.word, 1.0),),
+        neighbors=tuple(Scored(space.vocabulary.word(row), score) for row, score in best),
+        excluded=(found.word,), subword_words=(found.word,) if found.subword else (),
+        notes=(found.note,) if found.note else ())
+
+
 def analogy(space: Space, text: str, top: int = 10, method: str = "add",
             allow_inputs: bool = False) -> AnalogyResult:
     """Solve an analogy expression by 3CosAdd (``add``) or 3CosMul (``mul``)."""

@@ -1,36 +1,28 @@
 """The terminal map: a plotext scatter with each word written beside its point.
 
-Labels are placed greedily in order of importance (the result's point order) on a grid of
-terminal cells, always just right of their point (``■word``), so which point a word names is never
-in doubt; the points keep clear of the right edge to leave room. A label may not cover a point or
-touch another label, so when space runs out the less important ones are hidden and counted.
-Points are coloured by cluster on a colour terminal and drawn with a different glyph per cluster
-everywhere, so plain text still tells them apart.
+Labels are placed by `cells.layout_labels`, always just right of their point (``■word``); the
+points keep clear of the right edge to leave room, and when space runs out the less important
+labels are hidden and counted. Points are coloured by cluster on a colour terminal and drawn with a
+different glyph per cluster everywhere, so plain text still tells them apart.
 """
 
 from __future__ import annotations
 
 import shutil
 import textwrap
-from collections.abc import Sequence
 
-import numpy as np
-import numpy.typing as npt
 import plotext as plt
 
 from latentcli.errors import UsageError
+from latentcli.render.cells import GLYPHS, layout_labels, to_cells
 from latentcli.render.wording import axis_name, map_title, trust_summary
 from latentcli.results.structure import MapResult
 
 MIN_WIDTH = 40
 MIN_HEIGHT = 10
-GLYPHS = "•▲■◆★✚●▼○◇"
 COLOURS = ("red", "green", "blue", "magenta", "cyan", "yellow", "orange", "violet", "gray",
            "white")
-FREE, POINT, LABEL = 0, 1, 2
 HIDDEN_LISTED = 5  # up to this many hidden labels are named under the map
-
-Cell = tuple[int, int]  # (column, row), row 0 at the top
 
 
 def fit_terminal(width: int | None, height: int | None) -> tuple[int, int]:
@@ -44,48 +36,6 @@ def fit_terminal(width: int | None, height: int | None) -> tuple[int, int]:
     if height < MIN_HEIGHT:
         raise UsageError(f"the map needs at least {MIN_HEIGHT} rows, not {height}")
     return width, height
-
-
-def to_cells(xs: Sequence[float], ys: Sequence[float], columns: int, rows: int) -> list[Cell]:
-    """Scale coordinates onto a ``columns`` x ``rows`` grid (a flat range lands in the middle)."""
-    def scale(values: Sequence[float], size: int) -> list[int]:
-        array = np.asarray(values, dtype=np.float64)
-        span = float(array.max() - array.min())
-        if span == 0.0:
-            return [size // 2] * len(array)
-        return [int(cell) for cell in np.rint((array - array.min()) / span * (size - 1))]
-
-    return [(column, rows - 1 - row)
-            for column, row in zip(scale(xs, columns), scale(ys, rows), strict=True)]
-
-
-def layout_labels(cells: Sequence[Cell], labels: Sequence[str], columns: int,
-                  rows: int) -> list[Cell | None]:
-    """Where each label starts (the cell after its point), or None when it does not fit there;
-    earlier labels win."""
-    grid = np.full((rows, columns), FREE, dtype=np.int8)
-    for column, row in cells:
-        grid[row, column] = POINT
-    placed: list[Cell | None] = []
-    for (column, row), label in zip(cells, labels, strict=True):
-        size = len(label)
-        spot = (column + 1, row) if _fits(grid, (column + 1, row), size) else None
-        if spot is not None:
-            grid[spot[1], spot[0]: spot[0] + size] = LABEL
-        placed.append(spot)
-    return placed
-
-
-def _fits(grid: npt.NDArray[np.int8], start: Cell, size: int) -> bool:
-    column, row = start
-    rows, columns = grid.shape
-    if not (0 <= row < rows and column >= 0 and column + size <= columns):
-        return False
-    if np.any(grid[row, column: column + size] != FREE):
-        return False
-    before = column > 0 and grid[row, column - 1] == LABEL
-    after = column + size < columns and grid[row, column + size] == LABEL
-    return not (before or after)
 
 
 def map_plot(result: MapResult, width: int, height: int, colour: bool) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from latentcli.results import Scored
+
 
 @dataclass(frozen=True)
 class Cluster:
@@ -48,7 +50,11 @@ class ClusterResult:
 
 @dataclass(frozen=True)
 class MapPoint:
-    """A word on the map; ``given`` is False for words added by ``--neighbors``."""
+    """A word on the map; ``given`` is False for words added by ``--neighbors``.
+
+    ``neighbors`` (its nearest words in the full space) is filled only where a page shows them
+    (``--html``, `latent explore`'s save): it costs a scan of the vocabulary per point.
+    """
 
     word: str
     x: float
@@ -56,6 +62,7 @@ class MapPoint:
     cluster: int
     trust: float
     given: bool
+    neighbors: tuple[Scored, ...] = ()
 
 
 @dataclass(frozen=True)

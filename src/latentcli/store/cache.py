@@ -16,7 +16,7 @@ import errno
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -129,18 +129,13 @@ def write_entry(target: Path, words: list[str], matrix: npt.NDArray[np.floating]
     is replaced, but only once ours is complete.
     ``extras`` are further arrays (such as fastText's n-gram vectors) saved under their names.
     """
-    import shutil
-
     target.parent.mkdir(parents=True, exist_ok=True)
     sweep(target.parent)
-    building = scratch(target, "building")
-    try:
+    with scratch(target, "building") as building:
         for name, array in (extras or {}).items():
             np.save(building / name, array)
         _write_files(building, words, matrix, meta, list(extras or {}))
         _install(building, target, replace)
-    finally:
-        shutil.rmtree(building, ignore_errors=True)
 
 
 def _write_files(directory: Path, words: list[str], matrix: npt.NDArray[np.floating],
@@ -193,23 +188,27 @@ def _install(building: Path, target: Path, replace: bool) -> None:
     raise OSError(errno.EEXIST, "another process keeps replacing the cache entry", str(target))
 
 
-def scratch(entry: Path, purpose: str) -> Path:
-    """A new hidden sibling of ``entry`` for building or trashing, named with our process id so
-    that `sweep` can tell whether its owner is still alive."""
-    import tempfile
+@contextlib.contextmanager
+def scratch(entry: Path, purpose: str) -> Iterator[Path]:
+    """A new hidden sibling of ``entry`` for building or trashing, removed on the way out however
+    the way out comes (a signal too: the directory is created inside the guarded region, so no
+    moment exists where it is there but unguarded). Named with our process id so that `sweep`
+    can tell whether its owner is still alive."""
+    import secrets
+    import shutil
 
-    return Path(tempfile.mkdtemp(prefix=f".{entry.name}.{purpose}-{os.getpid()}-",
-                                 dir=entry.parent))
+    path = entry.parent / f".{entry.name}.{purpose}-{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        path.mkdir()
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def discard(entry: Path) -> None:
     """Remove an entry: renamed away first (atomic), so no reader sees it half-deleted."""
-    import shutil
-
-    trash = scratch(entry, "trash")
-    with contextlib.suppress(OSError):
+    with scratch(entry, "trash") as trash, contextlib.suppress(OSError):
         entry.rename(trash / entry.name)
-    shutil.rmtree(trash, ignore_errors=True)
 
 
 _SCRATCH = re.compile(r"\.(?P<entry>.+)\.(?P<purpose>building|trash)-(?P<pid>[0-9]+)-[^.]*")

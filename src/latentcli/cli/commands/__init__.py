@@ -7,6 +7,7 @@ Each command declares its parameters and makes one call to `latentcli.cli.comman
 from latentcli.cli.commands import explain as _explain  # noqa: F401, I001  (registers the commands)
 from latentcli.cli.commands import queries as _queries  # noqa: F401
 from latentcli.cli.commands import structure as _structure  # noqa: F401
+from latentcli.cli.commands import explore as _explore_command  # noqa: F401
 from latentcli.cli.commands import directions as _directions  # noqa: F401
 from latentcli.cli.commands import evaluate as _evaluate  # noqa: F401
 from latentcli.cli.commands import models as _models  # noqa: F401

@@ -137,7 +137,7 @@ def map_(
     json: JsonOption = False,
 ) -> None:
     """Project words to 2-D and plot them, coloured by cluster, with a trust score."""
-    from latentcli.analysis.projection import AxisSpec, project_map
+    from latentcli.analysis.projection import AxisSpec, project_map, with_neighbors
     from latentcli.analysis.words import add_neighbors, select_words
     from latentcli.render.plots import fit_terminal, map_plot
 
@@ -152,6 +152,7 @@ def map_(
         selection = add_neighbors(space, select_words(space, typed, top, strict), neighbors)
         result = project_map(space, selection, method or "pca", x_axis, y_axis, wanted, seed)
         if html is not None:
+            result = with_neighbors(space, result)  # the page lists them on a click
             _write_html(html, result)
         return result
 

@@ -1,0 +1,83 @@
+"""Text for the side panel (explain, clusters, help) and the files `s` saves.
+
+The explanation and the cluster table are drawn by the same renderers `latent explain` and
+`latent cluster` use, into a string at the panel's width, so the app says what the commands say.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from latentcli.core.space import Space
+from latentcli.errors import LatentError
+from latentcli.results.explain import WordExplanation
+from latentcli.results.structure import ClusterResult, MapResult
+
+KEYS = (
+    ("type, Enter", "ask for a word or an expression (king - man + woman)"),
+    ("↑ / ↓ in the box", "earlier queries"),
+    ("↑ / ↓ in the list", "move the focus (highlighted on the map too)"),
+    ("Enter, click", "make the focused word the query: walk the space"),
+    ("Backspace, ←", "go back along the walk"),
+    ("/", "to the query box; Tab or Esc leaves it"),
+    ("a", "analogy: choose three words, A - B + C"),
+    ("x", "the map's x axis from two chosen words (x again: back to PCA)"),
+    ("c", "cluster the words on screen"),
+    ("e", "explain the focused word"),
+    ("s", "save this view: a .json and an .html map in the current directory"),
+    ("Esc", "cancel a choice, close the side panel"),
+    ("?", "this help"),
+    ("q", "quit"),
+)
+
+
+def help_text() -> str:
+    """Each key on its own line and what it does indented below: readable at any panel width."""
+    return "Keys\n\n" + "\n".join(f"{key}\n    {what}" for key, what in KEYS)
+
+
+def rendered(draw: Callable[[Console], None], width: int) -> str:
+    """What a rich renderer prints, as plain text ``width`` columns wide."""
+    console = Console(file=io.StringIO(), width=max(width, 20), no_color=True, highlight=False,
+                      color_system=None)
+    draw(console)
+    output = console.file
+    assert isinstance(output, io.StringIO)
+    return output.getvalue().rstrip("\n")
+
+
+def explanation_text(result: WordExplanation, width: int) -> str:
+    from latentcli.render.explain import word_explanation
+
+    return rendered(lambda console: word_explanation(console, result, colour=False), width)
+
+
+def clusters_text(result: ClusterResult, width: int) -> str:
+    from latentcli.render.tables import clusters_table
+
+    return rendered(lambda console: clusters_table(console, result), width)
+
+
+def save_view(space: Space, state: dict[str, Any], result: MapResult, directory: Path,
+              now: datetime) -> tuple[Path, Path]:
+    """Write ``latent-explore-<time>.json`` (the state and the map) and ``.html`` (the page)."""
+    from latentcli.analysis.projection import with_neighbors
+    from latentcli.render.htmlmap import map_html
+
+    result = with_neighbors(space, result)
+    stem = directory / f"latent-explore-{now:%Y%m%d-%H%M%S}"
+    data, page = stem.with_suffix(".json"), stem.with_suffix(".html")
+    try:
+        data.write_text(json.dumps({**state, "map": result.to_dict()}, ensure_ascii=False,
+                                   indent=2) + "\n", "utf-8")
+        page.write_text(map_html(result), "utf-8")
+    except OSError as error:
+        raise LatentError(f"cannot save the view in {directory}: {error}") from None
+    return data, page
