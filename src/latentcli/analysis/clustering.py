@@ -121,13 +121,14 @@ def _describe(space: Space, selection: WordSelection, vectors: Matrix,
     centres = [_unit(vectors[rows].mean(axis=0)) for rows in groups]
     orders = [rows[np.argsort(-(vectors[rows] @ centre), kind="stable")]
               for rows, centre in zip(groups, centres, strict=True)]
-    members = [[selection.words[i] for i in order] for order in orders]
+    words = selection.words
+    members = [[words[i] for i in order] for order in orders]
     names = name_clusters(space, members, [vectors[order] for order in orders])
     clusters = []
-    for order, centre, name in zip(orders, centres, names, strict=True):
+    for order, group, centre, name in zip(orders, members, centres, names, strict=True):
         named = space.lookup(name.name).unit
         clusters.append(Cluster(label=name.name, label_similarity=float(named @ centre),
-                                members=tuple(selection.words[i] for i in order),
+                                members=tuple(group),
                                 cohesion=float(np.mean(vectors[order] @ centre)),
                                 label_candidates=name.candidates, label_method=name.method))
     position = {label: index for index, label in enumerate(ids)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -31,11 +32,11 @@ class WordSelection:
     def __len__(self) -> int:
         return len(self.found)
 
-    @property
+    @cached_property  # indexed per member by callers: built once, not on every access
     def words(self) -> tuple[str, ...]:
         return tuple(row.word for row in self.found)
 
-    @property
+    @cached_property
     def rows(self) -> list[int]:
         """The vocabulary rows among the words (to leave them out of labels and neighbours)."""
         return [row.row for row in self.found if row.row is not None]
