@@ -53,7 +53,8 @@ class _Quiet:
         return nullcontext()
 
     @contextmanager
-    def progress(self, message: str, total: int | None) -> Iterator[Progress]:
+    def progress(self, message: str, total: int | None,
+                 in_bytes: bool = True) -> Iterator[Progress]:
         from latentcli.core.progress import no_progress
 
         yield no_progress
