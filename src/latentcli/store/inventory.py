@@ -36,7 +36,11 @@ def describe_source(source: dict[str, Any]) -> str:
     """A fingerprint from meta.json in words: ``file /path``, ``catalogue``, ``package …``."""
     kind = source.get("kind")
     text = {"file": f"file {source.get('path')}", "catalogue": "gensim-data catalogue",
-            "builtin": f"package {source.get('package')}"}.get(str(kind), "unknown")
+            "builtin": f"package {source.get('package')}",
+            "encoder": f"encoder over {source.get('candidates')} candidate words"
+            }.get(str(kind), "unknown")
+    if kind == "encoder":
+        return text
     return f"{text} (first {source['limit']} words)" if source.get("limit") else text
 
 
