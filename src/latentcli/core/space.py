@@ -94,6 +94,9 @@ class Space:
         self.norms = norms
         self.subwords = subwords
         self.encode: TextEncoder | None = None
+        # A transformer space that names this space's groups (`analysis.labels`), when the caller
+        # has one ready; None: groups are named from this space's own words.
+        self.namer: Space | None = None
 
     @classmethod
     def from_vectors(cls, name: str, words: list[str], raw: npt.ArrayLike) -> Space:

@@ -22,7 +22,12 @@ from latentcli import DEFAULT_MODEL
 from latentcli.core.space import Space
 from latentcli.core.text import check_text
 from latentcli.errors import UsageError
-from latentcli.store.encoders import BUILTIN_ENCODER, EncoderChoice, open_encoder
+from latentcli.store.encoders import (
+    BUILTIN_ENCODER,
+    EncoderChoice,
+    builtin_directory,
+    open_encoder,
+)
 from latentcli.store.resolve import Loaded, Reporter, Source, build_entry, sanitised, valid_entry
 
 if TYPE_CHECKING:
@@ -116,3 +121,20 @@ def token_reader(space: Space) -> Callable[[str], TokenVectors]:
                          f"in context need a transformer: -m {BUILTIN_ENCODER} or a model "
                          "directory")
     return lambda text: encoder.get().token_vectors(check_text(text))
+
+
+def builtin_ready() -> bool:
+    """Whether the built-in encoder is in the cache (fetched: nothing is fetched here)."""
+    return (builtin_directory() / "config.json").is_file()
+
+
+def ready_namer(space: Space, reporter: Reporter) -> Space | None:
+    """The space that names ``space``'s groups: itself if it can encode text, else the built-in
+    encoder's space when the encoder is already fetched (its candidates embedded on first use),
+    else None (groups are then named in-space)."""
+    if space.encode is not None:
+        return space
+    if not builtin_ready():
+        return None
+    return open_text_space(EncoderChoice(BUILTIN_ENCODER, builtin_directory(), builtin=True),
+                           reporter)
