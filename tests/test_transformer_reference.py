@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+
 from latentcli.transformer.encoder import Encoder
 from transformer_files import DATA
 

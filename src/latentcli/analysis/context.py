@@ -4,7 +4,8 @@ A word-vector model (GloVe) gives ``bank`` one vector whatever the sentence; a t
 each occurrence its own, the mean of the word's word-piece vectors from the last layer. This
 module finds the word's pieces (case-insensitively, as a whole word), compares the contexts by
 cosine and names each context's nearest candidate words (forms of the word itself left out).
-The token vectors come from the caller (`TokenReader`), so analysis needs no encoder of its own.
+The token vectors come from the space (`Space.read`, set by the store), so analysis needs no
+encoder of its own.
 """
 
 from __future__ import annotations
@@ -77,9 +78,14 @@ def forms_of(space: Space, word: str) -> list[int]:
             if needle in (candidate := space.word(row).lower()) or candidate.startswith(stem)]
 
 
-def in_context(space: Space, read: TokenReader, static: Space, word: str,
-               sentences: Sequence[str], top: int = 5) -> ContextResult:
+def in_context(space: Space, static: Space, word: str, sentences: Sequence[str],
+               top: int = 5) -> ContextResult:
     """``word`` in each of ``sentences`` (two or more), compared, beside ``static``'s view."""
+    read = space.read
+    if read is None:
+        raise UsageError(f"{space.name} is a word-vector model, with one vector per word; words "
+                         "in context need a transformer: -m all-minilm-l6-v2 or a model "
+                         "directory")
     if len(sentences) < 2:
         raise UsageError("give at least two sentences to compare the word's contexts")
     top = fit_top(space, top)

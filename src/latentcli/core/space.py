@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
@@ -94,6 +94,9 @@ class Space:
         self.norms = norms
         self.subwords = subwords
         self.encode: TextEncoder | None = None
+        # With ``encode``: how the encoder reads one text word piece by word piece (its
+        # `transformer.encoder.TokenVectors`), for words in context.
+        self.read: Callable[[str], Any] | None = None
         # A transformer space that names this space's groups (`analysis.labels`), when the caller
         # has one ready; None: groups are named from this space's own words.
         self.namer: Space | None = None

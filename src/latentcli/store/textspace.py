@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,7 +21,6 @@ import numpy as np
 from latentcli import DEFAULT_MODEL
 from latentcli.core.space import Space
 from latentcli.core.text import check_text
-from latentcli.errors import UsageError
 from latentcli.store.encoders import (
     BUILTIN_ENCODER,
     EncoderChoice,
@@ -33,7 +32,7 @@ from latentcli.store.resolve import Loaded, Reporter, Source, build_entry, sanit
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-    from latentcli.transformer.encoder import Encoder, TokenVectors
+    from latentcli.transformer.encoder import Encoder
 
 DEFAULT_CANDIDATES = 30_000
 CHUNK = 512  # words embedded between two progress updates
@@ -110,17 +109,8 @@ def open_text_space(choice: EncoderChoice, reporter: Reporter, limit: int | None
                     lambda reporter: Loaded(words, embed(encoder, words, reporter)), fingerprint)
     space = valid_entry(source, reporter) or build_entry(source, source.load(reporter), reporter)
     space.encode = encoder
+    space.read = lambda text: encoder.get().token_vectors(check_text(text))
     return space
-
-
-def token_reader(space: Space) -> Callable[[str], TokenVectors]:
-    """How ``space``'s encoder reads one text word piece by word piece (`latent context`)."""
-    encoder = space.encode
-    if not isinstance(encoder, LazyEncoder):
-        raise UsageError(f"{space.name} is a word-vector model, with one vector per word; words "
-                         f"in context need a transformer: -m {BUILTIN_ENCODER} or a model "
-                         "directory")
-    return lambda text: encoder.get().token_vectors(check_text(text))
 
 
 def builtin_ready() -> bool:

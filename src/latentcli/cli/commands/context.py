@@ -41,9 +41,7 @@ def context(
         from latentcli import DEFAULT_MODEL
         from latentcli.analysis.context import in_context
         from latentcli.store.resolve import open_space
-        from latentcli.store.textspace import token_reader
 
-        return in_context(space, token_reader(space), open_space(DEFAULT_MODEL, here), word,
-                          sentences, top)
+        return in_context(space, open_space(DEFAULT_MODEL, here), word, sentences, top)
 
     answer(here, ModelChoice(model, limit), json, compute, context_view)
