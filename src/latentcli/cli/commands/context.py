@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from latentcli.cli.app import JsonOption, LimitOption, app, environment
+from latentcli.cli.app import JsonOption, LimitOption, TrustOption, app, environment
 from latentcli.cli.command import ModelChoice, answer
 from latentcli.cli.options import MODEL
 from latentcli.store.encoders import BUILTIN_ENCODER
@@ -30,6 +30,7 @@ def context(
         help="A transformer: the built-in encoder or a sentence-transformers directory.")
     ] = BUILTIN_ENCODER,
     limit: LimitOption = None,
+    trust: TrustOption = False,
     json: JsonOption = False,
 ) -> None:
     """A word's vector in each sentence, compared, beside the one static GloVe vector."""
@@ -44,4 +45,4 @@ def context(
 
         return in_context(space, open_space(DEFAULT_MODEL, here), word, sentences, top)
 
-    answer(here, ModelChoice(model, limit), json, compute, context_view)
+    answer(here, ModelChoice(model, limit, trust), json, compute, context_view)
