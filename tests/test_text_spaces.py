@@ -180,3 +180,21 @@ def test_a_broken_model_directory_is_one_error_line_and_no_entry(runner, tmp_pat
     assert named in result.stderr, result.stderr
     assert entries() == ["glove-6b-50d"]
     assert not list((cache_root() / "models").glob(".*"))
+
+
+def test_a_hugging_face_cache_snapshot_is_named_after_its_repository(runner, tmp_path):
+    repository = tmp_path / "models--someone--tiny-encoder"
+    copy_model(TINY_BERT, repository / "snapshots" / "0123abcd")
+    (repository / "refs").mkdir()
+    (repository / "refs" / "main").write_text("0123abcd")
+    for model in (repository, repository / "snapshots" / "0123abcd"):
+        doc = as_json(runner, "neighbors", "the", "-m", str(model), "--limit", CANDIDATES)
+        assert doc["model"] == "tiny-encoder"
+
+
+def test_explaining_a_phrase_says_it_was_encoded(runner):
+    doc = as_json(runner, "explain", "a small frog", "-m", str(TINY_BERT), "--limit", CANDIDATES)
+    assert doc["encoded"] is True and doc["rank"] is None
+    text = run(runner, "explain", "a small frog", "-m", str(TINY_BERT), "--limit",
+               CANDIDATES).stdout
+    assert "encoded it as text" in text and "n-grams" not in text

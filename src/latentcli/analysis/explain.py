@@ -89,7 +89,7 @@ def explain_word(space: Space, word: str, top: int = 8,
         model=space.name, word=found.word, typed=word, values=tuple(float(v) for v in values),
         norm=found.norm, rank=None if found.row is None else found.row + 1,
         vocabulary_size=len(space), restrict=restrict, neighbors=near, axes=tuple(axes),
-        neighborhood=_neighborhood(space, found, restrict),
+        neighborhood=_neighborhood(space, found, restrict), encoded=found.encoded,
         notes=(found.note,) if found.note else ())
 
 

@@ -179,6 +179,7 @@ class WordExplanation:
     neighbors: tuple[Scored, ...]
     axes: tuple[AxisPosition, ...]
     neighborhood: Neighborhood | None
+    encoded: bool = False  # a text a transformer space encoded (no rank either)
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:

@@ -54,8 +54,16 @@ def choose_encoder(spec: str) -> EncoderChoice | None:
         return EncoderChoice(name, builtin_directory(name), builtin=True)
     path = Path(spec).expanduser()
     if is_encoder_directory(path):
-        return EncoderChoice(path.resolve().name, path, builtin=False)
+        return EncoderChoice(_display_name(path), path, builtin=False)
     return None
+
+
+def _display_name(path: Path) -> str:
+    """A directory's model name; in a Hugging Face cache (``models--org--name/snapshots/<hash>``)
+    the repository's name, not the snapshot hash."""
+    parts = path.resolve().parts
+    repository = next((part for part in reversed(parts) if part.startswith("models--")), None)
+    return repository.split("--")[-1] if repository else parts[-1]
 
 
 def fetch_builtin(reporter: Reporter, pip_args: tuple[str, ...] = ()) -> Path:
