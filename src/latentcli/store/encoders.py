@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from latentcli.results.models import EncoderInfo, EncoderListing
-from latentcli.store.cache import cache_root
+from latentcli.store.cache import cache_root, directory_size
 
 if TYPE_CHECKING:
     from latentcli.store.resolve import Reporter
@@ -85,17 +85,13 @@ def open_encoder(choice: EncoderChoice, reporter: Reporter) -> Encoder:
     return Encoder.open(directory)
 
 
-def _size(directory: Path) -> int:
-    return sum(path.stat().st_size for path in directory.rglob("*") if path.is_file())
-
-
 def encoder_listing() -> tuple[EncoderListing, ...]:
     """The built-in encoder and whether it is in the cache (a file check: nothing is opened)."""
     directory = builtin_directory()
     fetched = (directory / "config.json").is_file()
     aliases = tuple(alias for alias, name in ALIASES.items() if name == BUILTIN_ENCODER)
     return (EncoderListing(BUILTIN_ENCODER, aliases, fetched,
-                           _size(directory) if fetched else None, str(directory)),)
+                           directory_size(directory) if fetched else None, str(directory)),)
 
 
 def encoder_info(choice: EncoderChoice, reporter: Reporter) -> EncoderInfo:
@@ -105,5 +101,5 @@ def encoder_info(choice: EncoderChoice, reporter: Reporter) -> EncoderInfo:
     encoder = Encoder.open(fetch_builtin(reporter) if choice.builtin else choice.directory)
     model = encoder.directory
     return EncoderInfo(choice.name, model.kind, encoder.dims, model.max_length, model.pooling,
-                       model.normalize, str(model.path), _size(model.path), model.licenses,
+                       model.normalize, str(model.path), directory_size(model.path), model.licenses,
                        WEIGHTS_LICENSE if choice.builtin else None)

@@ -26,7 +26,15 @@ from latentcli.results.models import (
     NormStats,
     RemovedModels,
 )
-from latentcli.store.cache import InvalidEntry, cache_root, discard, leftovers, read_meta, sweep
+from latentcli.store.cache import (
+    InvalidEntry,
+    cache_root,
+    directory_size,
+    discard,
+    leftovers,
+    read_meta,
+    sweep,
+)
 from latentcli.store.catalogue import CATALOGUE
 from latentcli.store.encoders import choose_encoder, encoder_info, encoder_listing, fetch_builtin
 from latentcli.store.resolve import BUILTIN, Reporter, open_space, resolve
@@ -44,10 +52,6 @@ def describe_source(source: dict[str, Any]) -> str:
     return f"{text} (first {source['limit']} words)" if source.get("limit") else text
 
 
-def _size(directory: Path) -> int:
-    return sum(path.stat().st_size for path in directory.rglob("*") if path.is_file())
-
-
 def cached_models() -> list[CachedModel]:
     """Valid entries of the cache, by name (half-built and trashed directories are skipped)."""
     models = cache_root() / "models"
@@ -61,7 +65,7 @@ def cached_models() -> list[CachedModel]:
             continue
         found.append(CachedModel(str(meta.get("name", entry.name)), entry.name,
                                  describe_source(meta.get("source") or {}), int(meta["count"]),
-                                 int(meta["dims"]), _size(entry)))
+                                 int(meta["dims"]), directory_size(entry)))
     return sorted(found, key=lambda model: (model.name, model.key))
 
 
@@ -74,7 +78,7 @@ def list_models() -> ModelsListing:
     keys = {model.key for model in cached}
     catalogue = tuple(CatalogueListing(model.name, model.size, model.words, model.dims,
                                        model.name in keys) for model in CATALOGUE.values())
-    left = tuple(Leftover(path.name, purpose, pid, _size(path))
+    left = tuple(Leftover(path.name, purpose, pid, directory_size(path))
                  for path, purpose, pid in leftovers(models))
     return ModelsListing(DEFAULT_MODEL, tuple(BUILTIN), tuple(cached), catalogue, left,
                          encoder_listing())
@@ -86,13 +90,13 @@ def get_model(spec: str, reporter: Reporter) -> FetchedModel:
     choice = choose_encoder(spec)
     if choice is not None and choice.builtin:
         directory = fetch_builtin(reporter)
-        return FetchedModel(choice.name, str(directory), _size(directory))
+        return FetchedModel(choice.name, str(directory), directory_size(directory))
     if spec not in BUILTIN and spec not in CATALOGUE:
         raise UsageError(f"'latent models get' fetches the built-in models and the catalogue's; "
                          f"{spec!r} is none of them ('latent models' lists them)")
     space = open_space(spec, reporter)
     entry = cache_root() / "models" / resolve(spec).key
-    return FetchedModel(space.name, str(entry), _size(entry))
+    return FetchedModel(space.name, str(entry), directory_size(entry))
 
 
 def model_info(spec: str, reporter: Reporter, limit: int | None = None,
@@ -113,7 +117,7 @@ def model_info(spec: str, reporter: Reporter, limit: int | None = None,
     return ModelInfo(space.name, source, len(space), space.dims, stats,
                      tuple(space.vocabulary.word(row) for row in range(min(sample, len(space)))),
                      space.subwords is not None, seconds, str(entry) if entry else None,
-                     _size(entry) if entry else None)
+                     directory_size(entry) if entry else None)
 
 
 def _entry_for(spec: str, limit: int | None, trust: bool) -> Path | None:
