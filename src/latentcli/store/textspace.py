@@ -88,8 +88,8 @@ def embed(encoder: LazyEncoder, words: list[str], reporter: Reporter) -> npt.NDA
     """The encoder's vectors of ``words``, a chunk at a time under a progress bar."""
     model = encoder.get()
     matrix = np.zeros((len(words), model.dims), dtype=np.float32)
-    with reporter.progress(f"Embedding {len(words):,} candidate words with {encoder.choice.name} "
-                           "(once)", len(words), in_bytes=False) as progress:
+    with reporter.progress(f"Embedding {len(words):,} candidate words (once)", len(words),
+                           in_bytes=False) as progress:
         for start in range(0, len(words), CHUNK):
             matrix[start:start + CHUNK] = model.encode(words[start:start + CHUNK])
             progress(min(start + CHUNK, len(words)))
