@@ -42,9 +42,11 @@ def slug(argv: list[str]) -> str:
 
 
 def render(code: int, stdout: str, stderr: str) -> str:
-    """One text file per case; timings and the cache's place vary from run to run: masked."""
+    """One text file per case; timings and the cache's place vary from run to run: masked. So
+    does a cache entry's size: its meta.json records where the model package is installed."""
     text = f"exit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}"
     text = text.replace(os.environ.get("LATENT_CACHE_DIR") or "\0", "CACHE")
+    text = re.sub(r'("cache_path": "CACHE/[^"]*", "size": )[0-9]+', r"\1…", text)
     return re.sub(r'("open_seconds": )[0-9.e-]+', r"\1…", text)
 
 
