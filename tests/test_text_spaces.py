@@ -198,3 +198,14 @@ def test_explaining_a_phrase_says_it_was_encoded(runner):
     text = run(runner, "explain", "a small frog", "-m", str(TINY_BERT), "--limit",
                CANDIDATES).stdout
     assert "encoded it as text" in text and "n-grams" not in text
+
+
+def test_the_api_opens_a_transformer_and_compares_contexts():
+    import latentcli
+
+    model = latentcli.open(str(TINY_BERT), limit=60)
+    result = model.context("bank", "the river bank", "a loan from the bank", top=2)
+    assert result.to_dict() == model.context("bank", "the river bank", "a loan from the bank",
+                                             top=2).to_dict()
+    assert len(result.contexts) == 2 and result.model == "tiny-bert"
+    assert model.neighbors("a small green amphibian", 2).neighbors
