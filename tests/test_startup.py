@@ -32,6 +32,9 @@ def test_query_commands_import_no_heavy_library_once_the_cache_exists(default_ca
     modules = imported_modules(args, env)
     assert not modules & HEAVY
     assert not modules & AVOIDABLE
+    transformer = {name for name in modules if name.startswith(
+        ("latentcli.transformer", "latentcli.store.encoders", "latentcli.store.textspace"))}
+    assert not transformer, transformer  # the GloVe path never touches sentence encoders
 
 
 def test_table_output_needs_rich_but_still_nothing_heavy(default_cache):

@@ -89,7 +89,7 @@ def explain_word(space: Space, word: str, top: int = 8,
         model=space.name, word=found.word, typed=word, values=tuple(float(v) for v in values),
         norm=found.norm, rank=None if found.row is None else found.row + 1,
         vocabulary_size=len(space), restrict=restrict, neighbors=near, axes=tuple(axes),
-        neighborhood=_neighborhood(space, found, restrict),
+        neighborhood=_neighborhood(space, found, restrict), encoded=found.encoded,
         notes=(found.note,) if found.note else ())
 
 
@@ -201,10 +201,10 @@ def _relation_pairs(space: Space, start: str, end: str) -> tuple[str | None, lis
 def explain(space: Space, text: str, expect: str | None = None, top: int = 5,
             restrict: int | None = None) -> WordExplanation | ExpressionExplanation:
     """One word explained, or an expression of several (``--expect`` belongs to expressions)."""
-    from latentcli.core.expressions import parse
+    from latentcli.core.expressions import parse_query
     from latentcli.core.queries import fit_top
 
-    single = parse(text).is_single_word
+    single = parse_query(text, space.encode is not None).is_single_word
     if single and expect is not None:
         raise UsageError("--expect needs an expression, like: latent explain king - man + woman "
                          "--expect queen")

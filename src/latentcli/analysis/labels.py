@@ -1,9 +1,13 @@
 """Names for groups of words, chosen automatically: the word that stands for all the members.
 
-`naming` holds the methods and their measurements; this module applies the in-space one to a
-`Space`: candidates are the space's most frequent plain words (category names are common words),
-members and their inflections excluded. A group no candidate can name (a tiny model) is named
-after its most central member, and says so.
+`naming` holds the methods and their measurements; this module applies them to a `Space`. When
+the caller has given the space a ``namer`` (a transformer space: the built-in sentence encoder,
+already fetched), the phrase method names every group: the members joined by ", " are encoded as
+one phrase and the nearest of the encoder's `PHRASE_CANDIDATES` most frequent plain candidate
+words is the name (23/26 first names on tests/data/categories.json, against 10/26 in-space; see
+docs/structure.md). Otherwise the in-space method: candidates are the space's most frequent plain
+words (category names are common words). Members and their inflections are never names. A group
+no candidate can name (a tiny model) is named after its most central member, and says so.
 """
 
 from __future__ import annotations
@@ -13,13 +17,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from latentcli.analysis.naming import IN_SPACE_CANDIDATES, is_plain_word, name_groups
-from latentcli.core.space import Matrix, Space
+from latentcli.analysis.naming import (
+    IN_SPACE_CANDIDATES,
+    PHRASE_DESCRIPTION,
+    Names,
+    is_plain_word,
+    name_groups,
+    name_phrases,
+)
+from latentcli.core.space import Matrix, Space, TextEncoder, normalise_rows
 
 RUNNERS_UP = 2
 IN_SPACE_METHOD = ("the frequent word closest to all the members at once (highest mean cosine "
                    "less twice its spread)")
 CENTRAL_MEMBER = "its most central member (no other word could name it)"
+PHRASE_CANDIDATES = 20_000  # measured with 20,000: docs/structure.md, "Cluster names"
+PHRASE_SHORTLIST = 30  # names ranked per group before keeping those the named space knows
 
 
 @dataclass(frozen=True)
@@ -45,11 +58,31 @@ def name_clusters(space: Space, members: Sequence[Sequence[str]],
     No word of any group names a group (a word on screen in one group naming another confuses).
     """
     grouped = {word for group in members for word in group}
-    rows = [row for row in candidate_rows(space) if space.vocabulary.word(row) not in grouped]
-    words = [space.vocabulary.word(row) for row in rows]
-    matrix = np.asarray(space.vectors[rows], dtype=np.float32).reshape(len(rows), space.dims)
-    ranked = name_groups(matrix, words, vectors, members, top=1 + RUNNERS_UP) if rows else [
-        [] for _ in members]
-    return [GroupName(names[0][0], tuple(name for name, _ in names[1:]), IN_SPACE_METHOD)
+    namer = space.namer
+    if namer is not None and namer.encode is not None:
+        ranked, method = _phrase_names(space, namer, namer.encode, members, grouped)
+    else:
+        rows = [row for row in candidate_rows(space) if space.vocabulary.word(row) not in grouped]
+        words = [space.vocabulary.word(row) for row in rows]
+        matrix = np.asarray(space.vectors[rows], dtype=np.float32).reshape(len(rows), space.dims)
+        ranked = name_groups(matrix, words, vectors, members, top=1 + RUNNERS_UP) if rows else [
+            [] for _ in members]
+        method = IN_SPACE_METHOD
+    return [GroupName(names[0][0], tuple(name for name, _ in names[1:]), method)
             if names else GroupName(group[0], (), CENTRAL_MEMBER)
             for names, group in zip(ranked, members, strict=True)]
+
+
+def _phrase_names(space: Space, namer: Space, encode: TextEncoder,
+                  members: Sequence[Sequence[str]], grouped: set[str]) -> tuple[list[Names], str]:
+    """The phrase method's names (only words ``space`` has, so each can be looked up there)."""
+    rows = [row for row in candidate_rows(namer, PHRASE_CANDIDATES)
+            if namer.vocabulary.word(row) not in grouped]
+    words = [namer.vocabulary.word(row) for row in rows]
+    matrix = np.asarray(namer.vectors[rows], dtype=np.float32).reshape(len(rows), namer.dims)
+    phrases, _ = normalise_rows(np.asarray(encode([", ".join(group) for group in members]),
+                                           dtype=np.float32))
+    shortlists = name_phrases(matrix, words, phrases, members, top=PHRASE_SHORTLIST)
+    ranked = [[(word, score) for word, score in names
+               if space.vocabulary.row(word) is not None][:1 + RUNNERS_UP] for names in shortlists]
+    return ranked, f"{PHRASE_DESCRIPTION} ({namer.name})"

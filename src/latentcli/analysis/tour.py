@@ -17,6 +17,7 @@ from latentcli.core.space import Space
 from latentcli.core.vocabulary import vocabulary_from_words
 from latentcli.errors import LatentError, UsageError
 from latentcli.results.explain import (
+    ContextSection,
     DimensionPoint,
     DimensionsSection,
     DirectionsSection,
@@ -46,6 +47,10 @@ STEER_STRENGTH, STEER_STEPS = 1.5, 3  # 0, 0.5, 1 (the whole offset: the analogy
 DIMENSIONS = (2, 5, 10, 25)
 SAMPLE_QUESTIONS = 400
 SAMPLE_VOCABULARY = 30_000
+CONTEXT_WORD = "bank"
+CONTEXTS = ("the river bank", "a loan from the bank")
+FETCH_ENCODER = "latent models get all-minilm-l6-v2"
+TITLE_CONTEXT = "Words in context"
 
 
 class SectionSkipped(LatentError):
@@ -225,6 +230,25 @@ def _example(space: Space, sample: list[Section]) -> tuple[str, ...]:
     return next((q for q in questions if len(space.known(q)) == 4), questions[0])
 
 
+def context_section(space: Space) -> ContextSection:
+    """One word in two sentences: a transformer's two vectors against the model's one. Needs the
+    sentence encoder the caller found already fetched (``space.namer``): never fetched here."""
+    reader = space.namer
+    if space.encode is not None:
+        raise SectionSkipped("this model is a transformer: each of its vectors already depends "
+                             "on the sentence ('latent context' shows it)")
+    if reader is None or reader.read is None:
+        raise SectionSkipped(f"needs the sentence encoder: {FETCH_ENCODER}")
+    if not space.known((CONTEXT_WORD,)):
+        raise SectionSkipped(f"the word {CONTEXT_WORD!r} is not in this model")
+    from latentcli.analysis.context import in_context
+
+    quoted = " ".join(f'"{sentence}"' for sentence in CONTEXTS)
+    return ContextSection("context", TITLE_CONTEXT,
+                          in_context(reader, space, CONTEXT_WORD, CONTEXTS, top=3),
+                          f"latent context {CONTEXT_WORD} {quoted}")
+
+
 SECTIONS: dict[str, Callable[[Space], TourSection]] = {
     "model": model_section,
     "vector": vector_section,
@@ -233,6 +257,7 @@ SECTIONS: dict[str, Callable[[Space], TourSection]] = {
     "squeeze": squeeze_section,
     "directions": directions_section,
     "dimensions": dimensions_section,
+    "context": context_section,
 }
 
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from latentcli.core.space import Space
     from latentcli.results import AnalogyResult, NeighborsResult
     from latentcli.results.comparison import CompareResult
+    from latentcli.results.context import ContextResult
     from latentcli.results.directions import (
         AxisResult,
         OddResult,
@@ -53,7 +54,8 @@ class _Quiet:
         return nullcontext()
 
     @contextmanager
-    def progress(self, message: str, total: int | None) -> Iterator[Progress]:
+    def progress(self, message: str, total: int | None,
+                 in_bytes: bool = True) -> Iterator[Progress]:
         from latentcli.core.progress import no_progress
 
         yield no_progress
@@ -204,6 +206,14 @@ class Model:
         from latentcli.analysis.explain import explain
 
         return explain(self.space, text, expect, top, restrict)
+
+    def context(self, word: str, *sentences: str, top: int = 5) -> ContextResult:
+        """``word``'s contextual vector in each sentence, compared, beside GloVe's one vector
+        (a transformer model only: ``latentcli.open("all-minilm-l6-v2")``)."""
+        from latentcli.analysis.context import in_context
+        from latentcli.store.resolve import open_space
+
+        return in_context(self.space, open_space(DEFAULT_MODEL, _Quiet()), word, sentences, top)
 
     def tour(self, section: str | None = None) -> list[TourSection | SkippedSection]:
         """The sections of ``latent explain``'s tour (or one of them), computed on this model

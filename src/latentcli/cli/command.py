@@ -33,16 +33,23 @@ Renderer = Callable[["Console", R], None]
 
 @dataclass(frozen=True)
 class ModelChoice:
-    """What ``--model``, ``--limit`` and ``--trust`` ask for."""
+    """What ``--model``, ``--limit`` and ``--trust`` ask for; ``names``: the command names groups
+    of words, so the space gets the built-in sentence encoder as its namer when it is fetched."""
 
     spec: str = DEFAULT_MODEL
     limit: int | None = None
     trust: bool = False
+    names: bool = False
 
     def open(self, environment: Environment) -> Space:
         from latentcli.store.resolve import open_space
 
-        return open_space(self.spec, environment, self.limit, self.trust)
+        space = open_space(self.spec, environment, self.limit, self.trust)
+        if self.names:
+            from latentcli.store.textspace import ready_namer
+
+            space.namer = ready_namer(space, environment)
+        return space
 
 
 def deliver(environment: Environment, results: R | Sequence[R], json: bool,

@@ -7,14 +7,14 @@ as `LatentError`s and notices (such as a word found only in lower case) are retu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
 from latentcli.core.subwords import Subwords
-from latentcli.core.text import nfc
+from latentcli.core.text import check_text, nfc
 from latentcli.core.vocabulary import Vocabulary, vocabulary_from_words
 from latentcli.errors import ModelError, UnknownWordError
 
@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     Vector = npt.NDArray[np.float32]
 else:  # annotations are never evaluated; numpy.typing costs ~10 ms of start-up
     Matrix = Vector = np.ndarray
+
+
+TextEncoder = Callable[[Sequence[str]], "Matrix"]
 
 
 def normalise_rows(matrix: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.float32],
@@ -39,9 +42,9 @@ def normalise_rows(matrix: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.floa
 class WordRow:
     """A word as the user typed it, the vocabulary entry it resolved to, and its own vector.
 
-    ``row`` is None for a word built from fastText subwords: it has no row, so it cannot be used
-    to index the vocabulary's arrays; everything about the word travels with it (``unit``,
-    ``norm``).
+    ``row`` is None for a word built from fastText subwords, or a text a transformer space
+    encoded (``encoded``): it has no row, so it cannot be used to index the vocabulary's arrays;
+    everything about the word travels with it (``unit``, ``norm``).
     """
 
     typed: str
@@ -49,17 +52,20 @@ class WordRow:
     row: int | None
     unit: Vector
     norm: float
+    encoded: bool = False
 
     @property
     def subword(self) -> bool:
         """Not in the vocabulary: a vector built from character n-grams."""
-        return self.row is None
+        return self.row is None and not self.encoded
 
     @property
     def note(self) -> str | None:
         if self.subword:
             return (f"{self.typed!r} is not in the vocabulary; its vector was built from its "
                     "character n-grams")
+        if self.encoded:
+            return f"{self.typed!r} is not a candidate word; the model encoded it as text"
         if self.typed == self.word:
             return None
         return f"{self.typed!r} is not in the vocabulary; using {self.word!r}"
@@ -74,7 +80,8 @@ class Space:
     """An embedding space: vocabulary plus unit-normalised vectors, in the model's row order.
 
     With ``subwords`` (fastText), a word outside the vocabulary still gets a vector, carried by
-    its `WordRow` (which has no row).
+    its `WordRow` (which has no row). A transformer space has ``encode`` (texts → raw vectors):
+    its vocabulary is a list of candidate words, and any other text is encoded on the fly.
     """
 
     def __init__(self, name: str, vocabulary: Vocabulary, vectors: Matrix,
@@ -86,6 +93,13 @@ class Space:
         self.vectors = vectors
         self.norms = norms
         self.subwords = subwords
+        self.encode: TextEncoder | None = None
+        # With ``encode``: how the encoder reads one text word piece by word piece (its
+        # `transformer.encoder.TokenVectors`), for words in context.
+        self.read: Callable[[str], Any] | None = None
+        # A transformer space that names this space's groups (`analysis.labels`), when the caller
+        # has one ready; None: groups are named from this space's own words.
+        self.namer: Space | None = None
 
     @classmethod
     def from_vectors(cls, name: str, words: list[str], raw: npt.ArrayLike) -> Space:
@@ -112,9 +126,19 @@ class Space:
             norm = float(np.linalg.norm(raw.astype(np.float64)))
             unit = (raw / norm if norm > 0 else raw).astype(np.float32)
             return WordRow(word, word, None, unit, norm)
+        if self.encode is not None:
+            return self.encoded(word)
         from latentcli.core.suggestions import suggest
 
         raise UnknownWordError(word, self.name, suggest(self.vocabulary, word))
+
+    def encoded(self, text: str) -> WordRow:
+        """``text`` as the space's encoder embeds it (a transformer space only)."""
+        if self.encode is None:
+            raise ModelError(f"{self.name} cannot encode text")
+        raw = np.asarray(self.encode([check_text(text)])[0], dtype=np.float32)
+        unit, norms = normalise_rows(raw[np.newaxis, :])
+        return WordRow(text, text, None, unit[0], float(norms[0]), encoded=True)
 
     def at(self, row: int, typed: str | None = None) -> WordRow:
         """The vocabulary's word at ``row`` (as typed: ``typed``, else the word itself)."""

@@ -30,3 +30,13 @@ def nfc(text: str) -> str:
     import unicodedata
 
     return unicodedata.normalize("NFC", text)
+
+
+def check_text(text: str) -> str:
+    """``text`` if a model may read it: no NUL byte, no byte that was not UTF-8 (the command
+    line hands those over as lone surrogates); else an error quoting the text."""
+    if "\x00" in text:
+        raise LatentError(f"the text {text!r} contains a NUL byte")
+    if any("\udc80" <= char <= "\udcff" for char in text):
+        raise LatentError(f"the text {text!r} is not valid UTF-8")
+    return text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 from latentcli.render.bars import bar, bars
@@ -89,8 +90,13 @@ def similarity_table(console: Console, result: SimilarityResult) -> None:
                            f"{bar(result.similarity)}   ({result.model})"))
         return
     console.print(Text(f"Cosine similarity   ({result.model})", style="bold"))
-    table = plain_table("", *(f"{word}>" for word in result.words))
-    for word, line in zip(result.words, result.matrix, strict=True):
-        table.add_row(Text(word, style="bold"),
+    console.print(cosine_table(result.words, result.matrix))
+
+
+def cosine_table(labels: Sequence[str], matrix: Sequence[Sequence[float]]) -> Table:
+    """A matrix of cosines, coloured by strength, one row and one column per label."""
+    table = plain_table("", *(f"{label}>" for label in labels))
+    for label, line in zip(labels, matrix, strict=True):
+        table.add_row(Text(label, style="bold"),
                       *(Text(f"{value:.3f}", style=_heat(value)) for value in line))
-    console.print(table)
+    return table

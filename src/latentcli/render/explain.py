@@ -79,10 +79,11 @@ def word_explanation(console: Console, result: WordExplanation, colour: bool) ->
     frequent = f"the {result.restrict:,} most frequent words"
     console.print(Text(f"{result.word}  ({result.model})", style="bold"))
     console.print()
+    how = ("the model encoded it as text" if result.encoded else
+           "its vector is built from its character n-grams")
     place = (f"the {ordinal(result.rank)} most frequent of {result.vocabulary_size:,} words"
              if result.rank is not None else
-             f"not one of the model's {result.vocabulary_size:,} words: its vector is built from "
-             "its character n-grams")
+             f"not one of the model's {result.vocabulary_size:,} words: {how}")
     para(console, f"'{result.word}' is {place}. Its vector, {len(result.values)} numbers "
                   "(upper row above zero, lower row below; taller is further from zero):")
     show_strip(console, result.values, colour)

@@ -7,7 +7,13 @@ from rich.table import Table
 from rich.text import Text
 
 from latentcli.render.tables import plain_table
-from latentcli.results.models import ModelInfo, ModelsListing, RemovedModels
+from latentcli.results.models import (
+    EncoderInfo,
+    FetchedModel,
+    ModelInfo,
+    ModelsListing,
+    RemovedModels,
+)
 
 
 def human_size(size: float) -> str:
@@ -37,6 +43,14 @@ def models_listing(console: Console, listing: ModelsListing) -> None:
             console.print(Text(f"  {leftover.directory}  {leftover.purpose}, process "
                                f"{leftover.pid or '?'}, {human_size(leftover.size)}", style="dim"))
     console.print()
+    console.print(Text("Sentence encoders (fetched on first use with pip)", style="bold"))
+    table = plain_table("name", "also", "state", "size>")
+    for encoder in listing.encoders:
+        table.add_row(encoder.name, ", ".join(encoder.aliases),
+                      "fetched" if encoder.fetched else "not fetched (latent models get "
+                      f"{encoder.name})", human_size(encoder.size) if encoder.size else "")
+    console.print(table)
+    console.print()
     console.print(Text("Catalogue (gensim-data; downloaded on first use)", style="bold"))
     table = plain_table("name", "words>", "dims>", "download>", "cached")
     for entry in listing.catalogue:
@@ -45,10 +59,30 @@ def models_listing(console: Console, listing: ModelsListing) -> None:
     console.print(table)
 
 
-def model_info(console: Console, info: ModelInfo) -> None:
+def _facts(console: Console, rows: list[tuple[str, str]]) -> None:
     table = Table(box=None, pad_edge=False, show_header=False)
     table.add_column(style="bold")
     table.add_column()
+    for label, value in rows:
+        table.add_row(label, value)
+    console.print(table)
+
+
+def encoder_info(console: Console, info: EncoderInfo) -> None:
+    _facts(console, [
+        ("model", info.model), ("architecture", info.architecture), ("dims", str(info.dims)),
+        ("max length", f"{info.max_length} word pieces (longer texts are cut)"),
+        ("pooling", " + ".join(info.pooling) + (", normalised" if info.normalize else "")),
+        ("license", info.weights_license or "see the license files"),
+        ("license files", ", ".join(info.license_files) or "none found"),
+        ("path", f"{info.path} ({human_size(info.size)})"),
+    ])
+
+
+def model_info(console: Console, info: ModelInfo | EncoderInfo) -> None:
+    if isinstance(info, EncoderInfo):
+        encoder_info(console, info)
+        return
     norms = info.norms
     rows = [
         ("model", info.model), ("source", info.source), ("words", f"{info.words:,}"),
@@ -61,9 +95,11 @@ def model_info(console: Console, info: ModelInfo) -> None:
     ]
     if info.cache_path:
         rows.append(("cache", f"{info.cache_path} ({human_size(info.size or 0)})"))
-    for label, value in rows:
-        table.add_row(label, value)
-    console.print(table)
+    _facts(console, rows)
+
+
+def fetched(console: Console, result: FetchedModel) -> None:
+    console.print(f"{result.name} is ready: {result.path} ({human_size(result.size)})")
 
 
 def removed(console: Console, result: RemovedModels) -> None:

@@ -13,6 +13,7 @@ from rich.text import Text
 from latentcli.render.bars import bar, bars
 from latentcli.render.explain import WIDTH, decomposition_lines, ordinal, para, show_strip
 from latentcli.results.explain import (
+    ContextSection,
     Contribution,
     DimensionsSection,
     DirectionsSection,
@@ -27,6 +28,8 @@ from latentcli.results.explain import (
 
 MAP_HEIGHT = 20
 
+
+SQUEEZE_SHOWN = 4  # words named in the squeeze section's text (the tour fits 160 lines)
 
 def _listing(words: tuple[str, ...] | list[str]) -> str:
     """``a, b and c``."""
@@ -125,10 +128,11 @@ def _math(console: Console, section: MathSection) -> None:
 
 
 def _squeeze(console: Console, section: SqueezeSection) -> None:
-    para(console, f"Every flat map distorts. By how much? Take {section.words} words: "
-                  f"{', '.join(section.word_list)}. Of each word's {section.trust_k} nearest "
-                  f"neighbours among them (by cosine on the full vectors), how many stay nearest "
-                  "on the map?")
+    shown = ", ".join(section.word_list[:SQUEEZE_SHOWN])
+    more = ", …" if len(section.word_list) > SQUEEZE_SHOWN else ""
+    para(console, f"Every flat map distorts. By how much? Of each of {section.words} words' "
+                  f"{section.trust_k} nearest neighbours among them ({shown}{more}), how many "
+                  "stay nearest on the map?")
     console.print()
     pca, tsne = bars([section.pca_trust, section.tsne_trust])
     console.print(f"  PCA map    keeps {section.pca_trust:6.1%}  {pca}", highlight=False)
@@ -188,6 +192,16 @@ def _dimensions(console: Console, section: DimensionsSection) -> None:
                   "is room for one more independent way in which words differ.")
 
 
+def _context(console: Console, section: ContextSection) -> None:
+    result = section.context
+    para(console, f"{result.static_model} has one vector for '{result.word}'; {result.model} "
+                  "reads the sentence and gives each use its own (these two: cosine "
+                  f"{result.similarity[0][1]:.2f}), with its nearest words:")
+    for use in result.contexts:
+        console.print(f"  {use.sentence:<22} → {', '.join(n.word for n in use.neighbors)}",
+                      highlight=False)
+
+
 def tour_section(console: Console, number: int, section: TourSection | SkippedSection,
                  colour: bool) -> None:
     """One numbered section: heading, text, and the command that explores further."""
@@ -211,4 +225,6 @@ def tour_section(console: Console, number: int, section: TourSection | SkippedSe
         _directions(console, section)
     elif isinstance(section, DimensionsSection):
         _dimensions(console, section)
+    elif isinstance(section, ContextSection):
+        _context(console, section)
     console.print(Text(f"Explore further:  {section.command}", style="dim"))

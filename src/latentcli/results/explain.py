@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from latentcli.results import AnalogyResult, Scored
+from latentcli.results.context import ContextResult
 from latentcli.results.directions import AxisResult, SteerResult
 from latentcli.results.structure import MapResult
 
@@ -178,6 +179,7 @@ class WordExplanation:
     neighbors: tuple[Scored, ...]
     axes: tuple[AxisPosition, ...]
     neighborhood: Neighborhood | None
+    encoded: bool = False  # a text a transformer space encoded (no rank either)
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -291,5 +293,19 @@ class DimensionsSection:
                 "command": self.command}
 
 
+@dataclass(frozen=True)
+class ContextSection:
+    """Tour: one word in two sentences, read by a sentence encoder, against its static vector."""
+
+    name: str
+    title: str
+    context: ContextResult
+    command: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"section": self.name, "title": self.title, "context": self.context.to_dict(),
+                "command": self.command}
+
+
 TourSection = (ModelSection | MapSection | VectorSection | MathSection | SqueezeSection
-               | DirectionsSection | DimensionsSection)
+               | DirectionsSection | DimensionsSection | ContextSection)

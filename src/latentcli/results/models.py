@@ -40,6 +40,17 @@ class CatalogueListing:
 
 
 @dataclass(frozen=True)
+class EncoderListing:
+    """A built-in sentence encoder: whether it has been fetched, and how much room it takes."""
+
+    name: str
+    aliases: tuple[str, ...]
+    fetched: bool
+    size: int | None  # bytes on disk once fetched
+    path: str
+
+
+@dataclass(frozen=True)
 class ModelsListing:
     """Everything ``latent models`` shows: the default, the cache and the catalogue."""
 
@@ -48,6 +59,7 @@ class ModelsListing:
     cached: tuple[CachedModel, ...]
     catalogue: tuple[CatalogueListing, ...]
     leftovers: tuple[Leftover, ...] = ()
+    encoders: tuple[EncoderListing, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -88,6 +100,37 @@ class RemovedModels:
     name: str
     removed: tuple[str, ...]
     freed: int  # bytes
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class EncoderInfo:
+    """A sentence encoder in detail: what it computes and under which license it came."""
+
+    model: str
+    architecture: str  # the config's model_type: bert or mpnet
+    dims: int
+    max_length: int  # word pieces per text, special tokens included; longer texts are cut
+    pooling: tuple[str, ...]
+    normalize: bool
+    path: str
+    size: int
+    license_files: tuple[str, ...]
+    weights_license: str | None  # known for the built-in encoder only
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class FetchedModel:
+    """A model ``latent models get`` made ready: where it is and its size on disk."""
+
+    name: str
+    path: str
+    size: int
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

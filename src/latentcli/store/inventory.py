@@ -18,14 +18,25 @@ from latentcli.errors import LatentError, ModelError, UsageError
 from latentcli.results.models import (
     CachedModel,
     CatalogueListing,
+    EncoderInfo,
+    FetchedModel,
     Leftover,
     ModelInfo,
     ModelsListing,
     NormStats,
     RemovedModels,
 )
-from latentcli.store.cache import InvalidEntry, cache_root, discard, leftovers, read_meta, sweep
+from latentcli.store.cache import (
+    InvalidEntry,
+    cache_root,
+    directory_size,
+    discard,
+    leftovers,
+    read_meta,
+    sweep,
+)
 from latentcli.store.catalogue import CATALOGUE
+from latentcli.store.encoders import choose_encoder, encoder_info, encoder_listing, fetch_builtin
 from latentcli.store.resolve import BUILTIN, Reporter, open_space, resolve
 
 
@@ -33,12 +44,12 @@ def describe_source(source: dict[str, Any]) -> str:
     """A fingerprint from meta.json in words: ``file /path``, ``catalogue``, ``package …``."""
     kind = source.get("kind")
     text = {"file": f"file {source.get('path')}", "catalogue": "gensim-data catalogue",
-            "builtin": f"package {source.get('package')}"}.get(str(kind), "unknown")
+            "builtin": f"package {source.get('package')}",
+            "encoder": f"encoder over {source.get('candidates')} candidate words"
+            }.get(str(kind), "unknown")
+    if kind == "encoder":
+        return text
     return f"{text} (first {source['limit']} words)" if source.get("limit") else text
-
-
-def _size(directory: Path) -> int:
-    return sum(path.stat().st_size for path in directory.rglob("*") if path.is_file())
 
 
 def cached_models() -> list[CachedModel]:
@@ -54,7 +65,7 @@ def cached_models() -> list[CachedModel]:
             continue
         found.append(CachedModel(str(meta.get("name", entry.name)), entry.name,
                                  describe_source(meta.get("source") or {}), int(meta["count"]),
-                                 int(meta["dims"]), _size(entry)))
+                                 int(meta["dims"]), directory_size(entry)))
     return sorted(found, key=lambda model: (model.name, model.key))
 
 
@@ -67,14 +78,34 @@ def list_models() -> ModelsListing:
     keys = {model.key for model in cached}
     catalogue = tuple(CatalogueListing(model.name, model.size, model.words, model.dims,
                                        model.name in keys) for model in CATALOGUE.values())
-    left = tuple(Leftover(path.name, purpose, pid, _size(path))
+    left = tuple(Leftover(path.name, purpose, pid, directory_size(path))
                  for path, purpose, pid in leftovers(models))
-    return ModelsListing(DEFAULT_MODEL, tuple(BUILTIN), tuple(cached), catalogue, left)
+    return ModelsListing(DEFAULT_MODEL, tuple(BUILTIN), tuple(cached), catalogue, left,
+                         encoder_listing())
+
+
+def get_model(spec: str, reporter: Reporter) -> FetchedModel:
+    """Make ``spec`` ready ahead of time: fetch the built-in encoder, or download and convert a
+    catalogue (or built-in) model into the cache."""
+    choice = choose_encoder(spec)
+    if choice is not None and choice.builtin:
+        directory = fetch_builtin(reporter)
+        return FetchedModel(choice.name, str(directory), directory_size(directory))
+    if spec not in BUILTIN and spec not in CATALOGUE:
+        raise UsageError(f"'latent models get' fetches the built-in models and the catalogue's; "
+                         f"{spec!r} is none of them ('latent models' lists them)")
+    space = open_space(spec, reporter)
+    entry = cache_root() / "models" / resolve(spec).key
+    return FetchedModel(space.name, str(entry), directory_size(entry))
 
 
 def model_info(spec: str, reporter: Reporter, limit: int | None = None,
-               trust: bool = False, sample: int = 10) -> ModelInfo:
-    """Open ``spec`` (converting it if needed: the open time includes that) and describe it."""
+               trust: bool = False, sample: int = 10) -> ModelInfo | EncoderInfo:
+    """Open ``spec`` (converting it if needed: the open time includes that) and describe it; a
+    sentence encoder is described by what it computes, without embedding its candidates."""
+    choice = choose_encoder(spec)
+    if choice is not None and not (Path(spec) / "meta.json").is_file():
+        return encoder_info(choice, reporter)
     started = time.perf_counter()
     space = open_space(spec, reporter, limit, trust)
     seconds = time.perf_counter() - started
@@ -86,7 +117,7 @@ def model_info(spec: str, reporter: Reporter, limit: int | None = None,
     return ModelInfo(space.name, source, len(space), space.dims, stats,
                      tuple(space.vocabulary.word(row) for row in range(min(sample, len(space)))),
                      space.subwords is not None, seconds, str(entry) if entry else None,
-                     _size(entry) if entry else None)
+                     directory_size(entry) if entry else None)
 
 
 def _entry_for(spec: str, limit: int | None, trust: bool) -> Path | None:

@@ -68,7 +68,8 @@ class Reporter(Protocol):
 
     def working(self, message: str) -> AbstractContextManager[None]: ...
 
-    def progress(self, message: str, total: int | None) -> AbstractContextManager[Progress]: ...
+    def progress(self, message: str, total: int | None,
+                 in_bytes: bool = True) -> AbstractContextManager[Progress]: ...
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def _limited(key: str, limit: int | None) -> str:
     return f"{key}-first{limit}" if limit else key
 
 
-def _sanitised(name: str) -> str:
+def sanitised(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:60]
 
 
@@ -139,7 +140,7 @@ def _file_source(path: Path, limit: int | None, trust: bool) -> Source:
     check_readable(path)
     resolved = path.resolve()
     digest = hashlib.sha256(str(resolved).encode("utf-8", "surrogateescape")).hexdigest()[:12]
-    key = _limited(f"{_sanitised(resolved.name)}-{digest}", limit)
+    key = _limited(f"{sanitised(resolved.name)}-{digest}", limit)
     return Source(path.name, key,
                   lambda reporter: _read_file(resolved, path.name, limit, trust, reporter),
                   {"kind": "file", **_file_fingerprint(resolved), "limit": limit})
@@ -201,18 +202,31 @@ def open_space(spec: str, reporter: Reporter, limit: int | None = None,
     directory = user_path(spec)
     if (directory / META_FILE).is_file():
         return _open_directory(directory)
+    if spec not in BUILTIN:
+        from latentcli.store.encoders import choose_encoder
+
+        choice = choose_encoder(spec)
+        if choice is not None:
+            from latentcli.store.textspace import open_text_space
+
+            return open_text_space(choice, reporter, limit)
     source = resolve(spec, limit, trust)
     full = resolve(spec, None, trust) if limit is not None else source
     if full is not source:  # --limit at or above the vocabulary: the whole model's entry will do
-        whole = _valid_entry(full, reporter)
+        whole = valid_entry(full, reporter)
         if whole is not None and len(whole) <= int(limit or 0):
             return whole
-    space = _valid_entry(source, reporter)
+    space = valid_entry(source, reporter)
     if space is not None:
         return space
     loaded = source.load(reporter)
     if loaded.complete:
         source = full  # the limit left nothing out: build the whole model's entry, once
+    return build_entry(source, loaded, reporter)
+
+
+def build_entry(source: Source, loaded: Loaded, reporter: Reporter) -> Space:
+    """Write ``loaded`` as the cache entry of ``source`` (aside, then renamed) and open it."""
     entry = cache_root() / "models" / source.key
     meta: dict[str, Any] = {"name": source.name, "source": source.fingerprint}
     extras = {}
@@ -237,7 +251,7 @@ def open_space(spec: str, reporter: Reporter, limit: int | None = None,
         raise ModelError(f"the cache entry {entry} is unusable after building: {why}") from None
 
 
-def _valid_entry(source: Source, reporter: Reporter) -> Space | None:
+def valid_entry(source: Source, reporter: Reporter) -> Space | None:
     """The cache entry of ``source`` if it is valid; None (with a note if it was damaged) if it
     must be built. The damaged entry stays until its replacement is installed."""
     entry = cache_root() / "models" / source.key

@@ -62,6 +62,9 @@ def tour_key(space: Space) -> str:
     step = max(1, len(space) // _SAMPLED_ROWS)
     digest.update(np.ascontiguousarray(space.vectors[::step], dtype=np.float32).tobytes())
     digest.update(_code_digest().encode())
+    # Which sentence encoder names the groups and reads words in context (none until fetched):
+    # fetching it changes the map's names and the context section.
+    digest.update(f"\0namer={space.namer.name if space.namer is not None else ''}".encode())
     return digest.hexdigest()
 
 

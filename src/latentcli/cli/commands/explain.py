@@ -67,7 +67,7 @@ def explain(
     from latentcli.store.tourcache import TourSections
 
     here = environment(ctx)
-    choice = ModelChoice(model, limit, trust)
+    choice = ModelChoice(model, limit, trust, names=True)
     if words:
         if section is not None or all_sections:
             raise UsageError("--section and --all belong to the tour; give no words with them")

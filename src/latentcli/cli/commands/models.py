@@ -11,7 +11,8 @@ from latentcli.cli.command import deliver
 
 models_app = typer.Typer(
     name="models", help="List, inspect and remove models.", no_args_is_help=False,
-    epilog="Examples: latent models; latent models info glove-6b-50d; latent models rm vec.txt",
+    epilog="Examples: latent models; latent models info glove-6b-50d; latent models get minilm; "
+    "latent models rm vec.txt",
 )
 app.add_typer(models_app)
 
@@ -33,12 +34,24 @@ def models(ctx: typer.Context, json: JsonOption = False) -> None:
 @models_app.command()
 def info(ctx: typer.Context, name: NameArgument, limit: LimitOption = None,
          trust: TrustOption = False, json: JsonOption = False) -> None:
-    """Vocabulary size, dimensions, norm statistics, sample words and open time of a model."""
+    """Vocabulary size, dimensions, norm statistics, sample words and open time of a model; for a
+    sentence encoder: dims, maximum length, pooling and license."""
     from latentcli.render.models import model_info as render
     from latentcli.store.inventory import model_info
 
     here = environment(ctx)
-    deliver(here, model_info(name, here, limit, trust), json, render)
+    described = model_info(name, here, limit, trust)
+    deliver(here, [described], json, render)
+
+
+@models_app.command()
+def get(ctx: typer.Context, name: NameArgument, json: JsonOption = False) -> None:
+    """Fetch a model ahead of time: the built-in encoder, or a catalogue model (converted)."""
+    from latentcli.render.models import fetched
+    from latentcli.store.inventory import get_model
+
+    here = environment(ctx)
+    deliver(here, get_model(name, here), json, fetched)
 
 
 @models_app.command()

@@ -96,7 +96,7 @@ def cluster(
     here = environment(ctx)
     wanted = _parse_k(k, "--k")
     typed = _typed_words(words, from_file, here.stdin)
-    answer(here, ModelChoice(model, limit, trust), json, lambda space: find_clusters(
+    answer(here, ModelChoice(model, limit, trust, names=True), json, lambda space: find_clusters(
         space, select_words(space, typed, top, strict), wanted, method, seed), clusters_table)
 
 
@@ -159,7 +159,7 @@ def map_(
     def plot(console: Console, result: MapResult) -> None:
         console.file.write(map_plot(result, *size, not console.no_color))
 
-    answer(here, ModelChoice(model, limit, trust), json, compute, plot)
+    answer(here, ModelChoice(model, limit, trust, names=True), json, compute, plot)
     if html is not None:
         here.note(f"wrote the interactive map to {html}")
 

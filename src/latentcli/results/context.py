@@ -1,0 +1,35 @@
+"""Results of `latent context`: one word's vectors in several sentences."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from latentcli.results import Scored
+
+
+@dataclass(frozen=True)
+class WordUse:
+    """The word in one sentence: where it is, its word pieces and the candidates nearest to it."""
+
+    sentence: str
+    start: int
+    end: int
+    pieces: tuple[str, ...]
+    neighbors: tuple[Scored, ...]
+
+
+@dataclass(frozen=True)
+class ContextResult:
+    """A word's contextual vectors compared across sentences, beside its one static vector."""
+
+    model: str
+    word: str
+    contexts: tuple[WordUse, ...]
+    similarity: tuple[tuple[float, ...], ...]  # cosine between contexts, row i column j
+    static_model: str
+    static_neighbors: tuple[Scored, ...]  # empty when the static model lacks the word
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

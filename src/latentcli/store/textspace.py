@@ -1,0 +1,130 @@
+"""Transformer spaces: a sentence encoder plus candidate words, opened like any other model.
+
+A sentence encoder has no vocabulary of its own, so it is given candidates: the most frequent
+words of the built-in GloVe vocabulary (tokens with no letter or digit, such as punctuation,
+skipped), embedded once and stored as an ordinary cache entry. The entry's key and fingerprint
+name the encoder (its wheel version, or the size and modification time of its weights file) and a
+hash of the word list, so a changed model or list builds a new entry; it is written aside and
+renamed like every entry, so a killed run leaves nothing half-written. Every other text (a phrase,
+a sentence) is encoded on the fly through `Space.encode`, with the encoder loaded on first use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from latentcli import DEFAULT_MODEL
+from latentcli.core.space import Space
+from latentcli.core.text import check_text
+from latentcli.store.encoders import (
+    BUILTIN_ENCODER,
+    EncoderChoice,
+    builtin_directory,
+    open_encoder,
+)
+from latentcli.store.resolve import Loaded, Reporter, Source, build_entry, sanitised, valid_entry
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+    from latentcli.transformer.encoder import Encoder
+
+DEFAULT_CANDIDATES = 30_000
+CHUNK = 512  # words embedded between two progress updates
+
+
+class LazyEncoder:
+    """The encoder of a space, loaded (and for the built-in one, fetched) on first use."""
+
+    def __init__(self, choice: EncoderChoice, reporter: Reporter) -> None:
+        self.choice = choice
+        self.reporter = reporter
+        self._encoder: Encoder | None = None
+
+    def get(self) -> Encoder:
+        if self._encoder is None:
+            self._encoder = open_encoder(self.choice, self.reporter)
+        return self._encoder
+
+    def __call__(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        return self.get().encode(list(texts))
+
+
+def candidate_words(count: int, reporter: Reporter) -> list[str]:
+    """The ``count`` most frequent GloVe words that hold a letter or a digit, in rank order."""
+    from latentcli.store.resolve import open_space
+
+    glove = open_space(DEFAULT_MODEL, reporter)
+    words: list[str] = []
+    for row in range(len(glove)):
+        word = glove.word(row)
+        if any(char.isalnum() for char in word):
+            words.append(word)
+            if len(words) == count:
+                break
+    return words
+
+
+def encoder_fingerprint(choice: EncoderChoice) -> dict[str, Any]:
+    """What identifies the encoder's weights without reading them."""
+    if choice.builtin:
+        from latentcli.transformer.fetch import PACKAGE, VERSION
+
+        return {"encoder": choice.name, "package": PACKAGE, "version": VERSION}
+    from latentcli.transformer.directory import open_directory
+
+    weights = open_directory(choice.directory).weights.resolve()
+    stat = weights.stat()
+    return {"encoder": choice.name, "weights": str(weights), "size": stat.st_size,
+            "mtime_ns": stat.st_mtime_ns}
+
+
+def embed(encoder: LazyEncoder, words: list[str], reporter: Reporter) -> npt.NDArray[np.float32]:
+    """The encoder's vectors of ``words``, a chunk at a time under a progress bar."""
+    model = encoder.get()
+    matrix = np.zeros((len(words), model.dims), dtype=np.float32)
+    with reporter.progress(f"Embedding {len(words):,} candidate words (once)", len(words),
+                           in_bytes=False) as progress:
+        for start in range(0, len(words), CHUNK):
+            matrix[start:start + CHUNK] = model.encode(words[start:start + CHUNK])
+            progress(min(start + CHUNK, len(words)))
+    return matrix
+
+
+def open_text_space(choice: EncoderChoice, reporter: Reporter, limit: int | None = None) -> Space:
+    """The encoder's space over its candidates (the first ``limit``, else `DEFAULT_CANDIDATES`),
+    built into the cache on first use; texts outside them are encoded when asked for."""
+    fingerprint = encoder_fingerprint(choice)
+    words = candidate_words(limit or DEFAULT_CANDIDATES, reporter)
+    digest = hashlib.sha256("\n".join(words).encode("utf-8")).hexdigest()
+    fingerprint = {"kind": "encoder", **fingerprint, "candidates": len(words), "words": digest}
+    key_digest = hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()
+    encoder = LazyEncoder(choice, reporter)
+    source = Source(choice.name, f"{sanitised(choice.name)}-{key_digest[:12]}",
+                    lambda reporter: Loaded(words, embed(encoder, words, reporter)), fingerprint)
+    space = valid_entry(source, reporter) or build_entry(source, source.load(reporter), reporter)
+    space.encode = encoder
+    space.read = lambda text: encoder.get().token_vectors(check_text(text))
+    return space
+
+
+def builtin_ready() -> bool:
+    """Whether the built-in encoder is in the cache (fetched: nothing is fetched here)."""
+    return (builtin_directory() / "config.json").is_file()
+
+
+def ready_namer(space: Space, reporter: Reporter) -> Space | None:
+    """The space that names ``space``'s groups: itself if it can encode text, else the built-in
+    encoder's space when the encoder is already fetched (its candidates embedded on first use),
+    else None (groups are then named in-space)."""
+    if space.encode is not None:
+        return space
+    if not builtin_ready():
+        return None
+    return open_text_space(EncoderChoice(BUILTIN_ENCODER, builtin_directory(), builtin=True),
+                           reporter)

@@ -1,0 +1,211 @@
+"""Transformer spaces: candidates embedded once and cached, texts encoded on the fly, every
+command unchanged, `latent context`, and bad model directories or texts as one error line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from latentcli.cli.commands import app
+from latentcli.store.cache import cache_root
+from transformer_files import TINY_BERT, TINY_MPNET, copy_model
+
+CANDIDATES = "60"  # --limit: the first 60 candidate words keep every test fast
+
+
+@pytest.fixture(autouse=True)
+def _glove_in_cache(default_cache: Path) -> None:
+    """The candidates come from GloVe: link the session's converted copy into this test's cache."""
+    models = cache_root() / "models"
+    models.mkdir(parents=True, exist_ok=True)
+    (models / "glove-6b-50d").symlink_to(default_cache / "models" / "glove-6b-50d")
+
+
+def run(runner, *args: str, ok: bool = True):  # type: ignore[no-untyped-def]
+    result = runner.invoke(app, list(args))
+    assert (result.exit_code == 0) == ok, result.output
+    return result
+
+
+def as_json(runner, *args: str):  # type: ignore[no-untyped-def]
+    return json.loads(run(runner, *args, "--json").stdout)
+
+
+def entries() -> list[str]:
+    return sorted(path.name for path in (cache_root() / "models").iterdir())
+
+
+def test_candidates_are_glove_words_with_a_letter_or_digit_embedded_once(runner):
+    from latentcli.environment import Environment
+    from latentcli.store.resolve import open_space
+
+    space = open_space(str(TINY_BERT), Environment(), limit=60)
+    words = [space.word(row) for row in range(len(space))]
+    assert len(words) == 60 and words[:3] == ["the", "of", "to"]
+    assert all(any(char.isalnum() for char in word) for word in words)
+    assert "," not in words and "." not in words
+    built = [name for name in entries() if name.startswith("tiny-bert-")]
+    assert len(built) == 1
+    vectors = cache_root() / "models" / built[0] / "vectors.npy"
+    stamp = vectors.stat().st_mtime_ns
+    open_space(str(TINY_BERT), Environment(), limit=60)
+    assert vectors.stat().st_mtime_ns == stamp  # reused, not embedded again
+
+
+def test_the_key_follows_the_word_list_and_the_weights(runner, tmp_path):
+    model = copy_model(TINY_BERT, tmp_path / "m")
+    run(runner, "neighbors", "the", "-m", str(model), "--limit", CANDIDATES)
+    run(runner, "neighbors", "the", "-m", str(model), "--limit", "50")
+    assert len([name for name in entries() if name.startswith("m-")]) == 2
+    weights = model / "model.safetensors"
+    weights.write_bytes(weights.read_bytes())  # same bytes, new modification time
+    run(runner, "neighbors", "the", "-m", str(model), "--limit", "50")
+    assert len([name for name in entries() if name.startswith("m-")]) == 3
+
+
+def test_a_killed_embedding_leaves_no_entry(runner, monkeypatch):
+    from latentcli.store import textspace
+
+    def interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(textspace, "embed", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        from latentcli.environment import Environment
+        from latentcli.store.resolve import open_space
+
+        open_space(str(TINY_BERT), Environment(), limit=60)
+    assert entries() == ["glove-6b-50d"]
+
+
+def test_phrases_and_sentences_are_encoded_and_answered_with_words(runner):
+    doc = as_json(runner, "neighbors", "a small green amphibian", "-m", str(TINY_BERT),
+                  "--limit", CANDIDATES, "-n", "3")
+    assert doc["terms"] == [{"word": "a small green amphibian", "weight": 1.0}]
+    assert len(doc["neighbors"]) == 3 and doc["subword_words"] == []
+    assert "encoded it as text" in doc["notes"][0]
+    matrix = as_json(runner, "similarity", "I love this film", "What a great movie",
+                     "The invoice is overdue", "-m", str(TINY_MPNET), "--limit", CANDIDATES)
+    assert len(matrix["matrix"]) == 3 and matrix["matrix"][0][0] == pytest.approx(1.0)
+
+
+def test_an_expression_is_a_sum_of_candidates_and_encoded_terms(runner):
+    doc = as_json(runner, "analogy", "the", "-", "of", "+", "zebra", "-m", str(TINY_BERT),
+                  "--limit", CANDIDATES, "-n", "2")
+    assert [term["word"] for term in doc["terms"]] == ["the", "of", "zebra"]
+    assert doc["excluded"] == ["the", "of", "zebra"]
+    assert all(result["word"] not in ("the", "of") for result in doc["results"])
+
+
+def test_structure_and_direction_commands_run_on_a_transformer_space(runner):
+    model = ["-m", str(TINY_BERT), "--limit", CANDIDATES]
+    run(runner, "cluster", "the", "of", "and", "to", "in", "for", *model)
+    run(runner, "axis", "the", "of", *model)
+    run(runner, "steer", "the", "--toward", "of", *model)
+    run(runner, "odd", "the", "of", "and", "a small frog", *model)
+
+
+def test_context_reports_each_use_the_cosines_and_the_static_view(runner):
+    doc = as_json(runner, "context", "Bank", "We sat on the bank of the river",
+                  "I opened an account at the BANK", "-m", str(TINY_BERT),
+                  "--limit", CANDIDATES, "-n", "3")
+    assert doc["word"] == "Bank" and doc["static_model"] == "glove-6b-50d"
+    first, second = doc["contexts"]
+    assert (first["start"], first["end"]) == (14, 18)
+    assert (second["start"], second["end"]) == (27, 31)
+    assert first["pieces"] and len(first["neighbors"]) == 3
+    assert doc["similarity"][0][0] == pytest.approx(1.0)
+    assert doc["similarity"][0][1] == pytest.approx(doc["similarity"][1][0])
+    assert [n["word"] for n in doc["static_neighbors"]][:1] == ["banks"]
+
+
+@pytest.mark.parametrize(("sentences", "message"), [
+    (["the river bank", "a sentence without it"], "'bank' does not occur in the sentence "
+                                                  "'a sentence without it'"),
+    (["the river bank", "the bank\x00 of"], "contains a NUL byte"),
+    (["the river bank", "the bank \udcff"], "is not valid UTF-8"),
+    (["the river bank"], "at least two sentences"),
+])
+def test_context_refuses_bad_sentences_in_one_line(runner, sentences, message):
+    result = run(runner, "context", "bank", *sentences, "-m", str(TINY_BERT), "--limit",
+                 CANDIDATES, ok=False)
+    assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+
+
+def test_encoded_texts_are_checked(runner):
+    result = run(runner, "neighbors", "bad \x00 text", "-m", str(TINY_BERT), "--limit",
+                 CANDIDATES, ok=False)
+    assert "contains a NUL byte" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_context_needs_a_transformer(runner):
+    result = run(runner, "context", "bank", "a bank", "the bank", "-m", "glove-6b-50d", ok=False)
+    assert "word-vector model" in result.stderr
+
+
+def _unsupported(model: Path) -> str:
+    config = json.loads((model / "config.json").read_text())
+    config["model_type"] = "xlm-roberta"
+    (model / "config.json").write_text(json.dumps(config))
+    return str(model / "config.json")
+
+
+def _no_weights(model: Path) -> str:
+    (model / "model.safetensors").unlink()
+    return "no model.safetensors"
+
+
+def _garbled(model: Path) -> str:
+    weights = model / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:-100])
+    return str(weights)
+
+
+def _other_tokenizer(model: Path) -> str:
+    (model / "tokenizer.json").write_bytes((TINY_MPNET / "tokenizer.json").read_bytes())
+    spec = json.loads((model / "tokenizer.json").read_text())
+    spec["model"]["vocab"]["extra"] = len(spec["model"]["vocab"]) + 10
+    (model / "tokenizer.json").write_text(json.dumps(spec))
+    return str(model / "tokenizer.json")
+
+
+@pytest.mark.parametrize("breaks", [_unsupported, _no_weights, _garbled, _other_tokenizer])
+def test_a_broken_model_directory_is_one_error_line_and_no_entry(runner, tmp_path, breaks):
+    model = copy_model(TINY_BERT, tmp_path / "m")
+    named = breaks(model)
+    result = run(runner, "neighbors", "the", "-m", str(model), "--limit", CANDIDATES, ok=False)
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert named in result.stderr, result.stderr
+    assert entries() == ["glove-6b-50d"]
+    assert not list((cache_root() / "models").glob(".*"))
+
+
+def test_a_hugging_face_cache_snapshot_is_named_after_its_repository(runner, tmp_path):
+    repository = tmp_path / "models--someone--tiny-encoder"
+    copy_model(TINY_BERT, repository / "snapshots" / "0123abcd")
+    (repository / "refs").mkdir()
+    (repository / "refs" / "main").write_text("0123abcd")
+    for model in (repository, repository / "snapshots" / "0123abcd"):
+        doc = as_json(runner, "neighbors", "the", "-m", str(model), "--limit", CANDIDATES)
+        assert doc["model"] == "tiny-encoder"
+
+
+def test_explaining_a_phrase_says_it_was_encoded(runner):
+    doc = as_json(runner, "explain", "a small frog", "-m", str(TINY_BERT), "--limit", CANDIDATES)
+    assert doc["encoded"] is True and doc["rank"] is None
+    text = run(runner, "explain", "a small frog", "-m", str(TINY_BERT), "--limit",
+               CANDIDATES).stdout
+    assert "encoded it as text" in text and "n-grams" not in text
+
+
+def test_the_api_opens_a_transformer_and_compares_contexts():
+    import latentcli
+
+    model = latentcli.open(str(TINY_BERT), limit=60)
+    result = model.context("bank", "the river bank", "a loan from the bank", top=2)
+    assert result.to_dict() == model.context("bank", "the river bank", "a loan from the bank",
+                                             top=2).to_dict()
+    assert len(result.contexts) == 2 and result.model == "tiny-bert"
+    assert model.neighbors("a small green amphibian", 2).neighbors
