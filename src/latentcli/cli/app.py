@@ -147,6 +147,8 @@ LimitOption = Annotated[int | None, typer_option(options.LIMIT)]
 TrustOption = Annotated[bool, typer_option(options.TRUST)]
 TopOption = Annotated[int, typer_option(options.TOP)]
 JsonOption = Annotated[bool, typer_option(options.JSON)]
+VectorsColumnOption = Annotated[str | None, typer_option(options.VECTORS_COLUMN)]
+LabelsColumnOption = Annotated[str | None, typer_option(options.LABELS_COLUMN)]
 DEFAULT_MODEL = str(options.MODEL.default)
 
 

@@ -33,16 +33,20 @@ Renderer = Callable[["Console", R], None]
 
 @dataclass(frozen=True)
 class ModelChoice:
-    """What ``--model``, ``--limit`` and ``--trust`` ask for."""
+    """What ``--model``, ``--limit``, ``--trust`` and a table's ``--vectors-column`` and
+    ``--labels-column`` ask for."""
 
     spec: str = DEFAULT_MODEL
     limit: int | None = None
     trust: bool = False
+    vectors_column: str | None = None
+    labels_column: str | None = None
 
     def open(self, environment: Environment) -> Space:
         from latentcli.store.resolve import open_space
 
-        return open_space(self.spec, environment, self.limit, self.trust)
+        return open_space(self.spec, environment, self.limit, self.trust,
+                          (self.vectors_column, self.labels_column))
 
 
 def deliver(environment: Environment, results: R | Sequence[R], json: bool,

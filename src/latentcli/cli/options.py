@@ -43,6 +43,10 @@ METHOD = OptionSpec("method", ("--method",), str, DEFAULT_METHOD, "add|mul",
                     "add: 3CosAdd (gensim most_similar); mul: 3CosMul (most_similar_cosmul).")
 ALLOW_INPUTS = OptionSpec("allow_inputs", ("--allow-inputs",), bool, False, None,
                           "Let the expression's own words appear among the answers.")
+VECTORS_COLUMN = OptionSpec("vectors_column", ("--vectors-column",), str, None, "COLUMN",
+                            "A Parquet/Arrow model's vector column (found if only one fits).")
+LABELS_COLUMN = OptionSpec("labels_column", ("--labels-column",), str, None, "COLUMN",
+                           "A Parquet/Arrow model's label column (found if only one fits).")
 
 SHARED = (TOP, MODEL, LIMIT, TRUST, JSON)
 FAST_COMMANDS: dict[str, tuple[OptionSpec, ...]] = {
