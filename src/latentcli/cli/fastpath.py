@@ -13,7 +13,14 @@ import os
 import re
 from collections.abc import Callable, Sequence
 
-from latentcli.cli.options import FAST_COMMANDS, LIMIT, MODEL, OptionSpec
+from latentcli.cli.options import (
+    FAST_COMMANDS,
+    LABELS_COLUMN,
+    LIMIT,
+    MODEL,
+    VECTORS_COLUMN,
+    OptionSpec,
+)
 from latentcli.environment import Environment
 
 Parsed = tuple[str, list[str], dict[str, str | bool]]
@@ -87,8 +94,10 @@ def fast_path(argv: Sequence[str], environment: Environment) -> Callable[[], Non
     top, json = option(by_key["top"]), bool(option(by_key["json"]))
     assert isinstance(top, int)
     limit = option(LIMIT)
+    columns = [option(spec) for spec in (VECTORS_COLUMN, LABELS_COLUMN)]
     model = ModelChoice(str(option(MODEL)), limit if isinstance(limit, int) else None,
-                        bool(option(by_key["trust"])))
+                        bool(option(by_key["trust"])),
+                        *(column if isinstance(column, str) else None for column in columns))
     if command == "neighbors":
         return lambda: run_neighbors(environment, positionals, top, model, json)
     return lambda: run_analogy(environment, positionals, top, str(option(by_key["method"])),

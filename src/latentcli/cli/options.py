@@ -48,7 +48,7 @@ VECTORS_COLUMN = OptionSpec("vectors_column", ("--vectors-column",), str, None, 
 LABELS_COLUMN = OptionSpec("labels_column", ("--labels-column",), str, None, "COLUMN",
                            "A Parquet/Arrow model's label column (found if only one fits).")
 
-SHARED = (TOP, MODEL, LIMIT, TRUST, JSON)
+SHARED = (TOP, MODEL, LIMIT, TRUST, JSON, VECTORS_COLUMN, LABELS_COLUMN)
 FAST_COMMANDS: dict[str, tuple[OptionSpec, ...]] = {
     "neighbors": SHARED,
     "analogy": (*SHARED, METHOD, ALLOW_INPUTS),
