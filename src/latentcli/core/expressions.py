@@ -104,6 +104,17 @@ def parse(text: str) -> Expression:
     return Expression(text, tuple(terms))
 
 
+def parse_query(text: str, free_text: bool) -> Expression:
+    """`parse`, except that with ``free_text`` (a space that can encode text) a query that is not
+    an expression is one text: ``a small green amphibian``, ``I love this film``."""
+    try:
+        return parse(text)
+    except ExpressionError:
+        if not free_text or not text.strip():
+            raise
+        return Expression(text, (Term(text.strip(), 1.0, 0),))
+
+
 def _weight(text: str, tokens: list[_Token], at: int) -> tuple[float, int]:
     """The weight before the word at ``at`` (1 if none) and the index of the word itself."""
     if not (at + 1 < len(tokens) and tokens[at + 1].is_operator and tokens[at + 1].text == "*"):

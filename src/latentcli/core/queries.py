@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from latentcli.core.counts import fit
-from latentcli.core.expressions import parse
+from latentcli.core.expressions import parse_query
 from latentcli.core.space import Space, Vector, WordRow, lookup_notes
 from latentcli.errors import LatentError, UsageError
 from latentcli.results import AnalogyResult, NeighborsResult, Scored, WeightedWord
@@ -31,7 +31,7 @@ class ResolvedExpression:
     """An expression whose words have been found in a space."""
 
     def __init__(self, space: Space, text: str) -> None:
-        expression = parse(text)
+        expression = parse_query(text, bool(space.known([text])))  # an entry is one text
         self.text = text
         self.rows: list[WordRow] = [space.lookup(term.word) for term in expression.terms]
         self.weights = [term.weight for term in expression.terms]

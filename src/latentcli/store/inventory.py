@@ -65,6 +65,9 @@ def list_models() -> ModelsListing:
     sweep(models)
     cached = cached_models()
     keys = {model.key for model in cached}
+    from latentcli.store.texts import listed_spaces
+
+    cached += listed_spaces()
     catalogue = tuple(CatalogueListing(model.name, model.size, model.words, model.dims,
                                        model.name in keys) for model in CATALOGUE.values())
     left = tuple(Leftover(path.name, purpose, pid, _size(path))

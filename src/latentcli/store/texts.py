@@ -28,6 +28,7 @@ from latentcli.store.cache import META_FILE, cache_root, write_entry
 if TYPE_CHECKING:
     import numpy.typing as npt
 
+    from latentcli.results.models import CachedModel
     from latentcli.store.encoders import EncoderChoice
     from latentcli.store.resolve import Reporter
 
@@ -178,3 +179,25 @@ def save_space(name: str, texts: list[str], matrix: npt.NDArray[np.float32],
                          f"{os_message(error)}") from None
     return target
 
+
+
+def listed_spaces() -> list[CachedModel]:
+    """The named spaces, for `latent models` (from each meta.json: no matrix is opened)."""
+    from latentcli.results.models import CachedModel
+    from latentcli.store.cache import InvalidEntry, read_meta
+
+    root = cache_root() / SPACES
+    found = []
+    for directory in sorted(root.iterdir()) if root.is_dir() else []:
+        if directory.name.startswith(".") or not directory.is_dir():
+            continue
+        try:
+            meta = read_meta(directory)
+        except (InvalidEntry, OSError):
+            continue
+        encoder = (meta.get("encoder") or {}).get("name", "an encoder")
+        size = sum(meta["files"].values()) + (directory / META_FILE).stat().st_size
+        found.append(CachedModel(directory.name, f"{SPACES}/{directory.name}",
+                                 f"your texts, embedded with {encoder}", int(meta["count"]),
+                                 int(meta["dims"]), size))
+    return found

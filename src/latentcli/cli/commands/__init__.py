@@ -9,6 +9,7 @@ from latentcli.cli.commands import queries as _queries  # noqa: F401
 from latentcli.cli.commands import structure as _structure  # noqa: F401
 from latentcli.cli.commands import directions as _directions  # noqa: F401
 from latentcli.cli.commands import evaluate as _evaluate  # noqa: F401
+from latentcli.cli.commands import texts as _texts  # noqa: F401
 from latentcli.cli.commands import models as _models  # noqa: F401
 from latentcli.cli.app import app
 

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from latentcli.errors import BadVectorFile, UsageError
+from latentcli.errors import BadVectorFile, ModelError, UsageError
+from latentcli.failures import os_message
 from latentcli.store.readers.collect import Collector, Vectors
 
 if TYPE_CHECKING:
@@ -149,3 +150,37 @@ def schema_rows(path: Path, kind: str) -> int:
         return int(pq.ParquetFile(path).metadata.num_rows)
     reader = pa.ipc.open_file(pa.memory_map(str(path)))
     return sum(reader.get_batch(index).num_rows for index in range(reader.num_record_batches))
+
+
+def write_embeddings(path: Path, texts: list[str], matrix: np.ndarray[Any, Any]) -> None:
+    """A ``text`` (string) + ``vector`` (fixed-size list of float32) table that pandas, DuckDB
+    and Embedding Atlas read: Parquet, or Arrow IPC for ``.arrow``/``.feather``. Written aside and
+    renamed, so an interrupted write leaves no half file."""
+    import contextlib
+    import os
+    import tempfile
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = np.ascontiguousarray(matrix, dtype=np.float32)
+    vectors = pa.FixedSizeListArray.from_arrays(pa.array(rows.reshape(-1)), rows.shape[1])
+    table = pa.table({"text": pa.array(texts, pa.string()), "vector": vectors})
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    except OSError as error:
+        raise ModelError(f"cannot write {path}: {os_message(error)}") from None
+    os.close(handle)
+    try:
+        if path.suffix.lower() == ".parquet":
+            pq.write_table(table, temporary)
+        else:
+            with pa.OSFile(temporary, "wb") as sink, pa.ipc.new_file(sink, table.schema) as out:
+                out.write_table(table)
+        os.replace(temporary, path)
+    except OSError as error:
+        raise ModelError(f"cannot write {path}: {os_message(error)}") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
