@@ -43,9 +43,9 @@ METHOD = OptionSpec("method", ("--method",), str, DEFAULT_METHOD, "add|mul",
                     "add: 3CosAdd (gensim most_similar); mul: 3CosMul (most_similar_cosmul).")
 ALLOW_INPUTS = OptionSpec("allow_inputs", ("--allow-inputs",), bool, False, None,
                           "Let the expression's own words appear among the answers.")
-VECTORS_COLUMN = OptionSpec("vectors_column", ("--vectors-column",), str, None, "COLUMN",
+VECTORS_COLUMN = OptionSpec("vectors_column", ("--vectors-column",), str, None, "NAME",
                             "A Parquet/Arrow model's vector column (found if only one fits).")
-LABELS_COLUMN = OptionSpec("labels_column", ("--labels-column",), str, None, "COLUMN",
+LABELS_COLUMN = OptionSpec("labels_column", ("--labels-column",), str, None, "NAME",
                            "A Parquet/Arrow model's label column (found if only one fits).")
 
 SHARED = (TOP, MODEL, LIMIT, TRUST, JSON, VECTORS_COLUMN, LABELS_COLUMN)
