@@ -214,3 +214,26 @@ def test_output_table_reads_back_and_opens_as_a_model(runner, tmp_path):
             assert rows.tobytes() == Encoder.open(TINY_BERT).encode(FAQ).tobytes()
         result = runner.invoke(app, ["neighbors", FAQ[1], "-m", str(out), "-n", "1", "--json"])
         assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("argv", [
+    ["hello", "a second text", "--json"], ["hello", "word " * 30], ["hi", "--from", "-"],
+    ["hi", "--name", "bad/name"], ["nul\x00"],
+])
+def test_fast_path_and_typer_give_identical_output(runner, argv):
+    import io
+    import shutil
+
+    from latentcli.cli.fastpath import fast_path
+    from latentcli.environment import Environment
+
+    stdin = "one\ntwo\n"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    environment = Environment(stdout, stderr, stdin=io.StringIO(stdin))
+    action = fast_path(["embed", *argv, "-m", str(TINY_BERT)], environment)
+    assert action is not None
+    code = environment.run(action)
+    shutil.rmtree(cache_root() / "embeddings", ignore_errors=True)  # both doors embed afresh
+    typer_result = embed(runner, *argv, stdin=stdin)
+    assert (code, stdout.getvalue(), stderr.getvalue()) == (
+        typer_result.exit_code, typer_result.stdout, typer_result.stderr)

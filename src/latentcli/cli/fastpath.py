@@ -78,8 +78,6 @@ def fast_path(argv: Sequence[str], environment: Environment) -> Callable[[], Non
     if parsed is None:
         return None
     command, positionals, values = parsed
-    from latentcli.cli.command import ModelChoice
-    from latentcli.cli.queries import run_analogy, run_neighbors
     from latentcli.core.counts import Default
 
     def option(spec: OptionSpec) -> str | bool | int | None:
@@ -91,6 +89,17 @@ def fast_path(argv: Sequence[str], environment: Environment) -> Callable[[], Non
             spec.default)
 
     by_key = {spec.key: spec for spec in FAST_COMMANDS[command]}
+    if command == "embed":
+        from latentcli.cli.texts import run_embed
+
+        text = {key: value if isinstance(value := option(spec), str) else None
+                for key, spec in by_key.items()}
+        return lambda: run_embed(environment, positionals, str(text["model"]),
+                                 text["from_file"], text["name"], text["output"],
+                                 bool(option(by_key["json"])))
+    from latentcli.cli.command import ModelChoice
+    from latentcli.cli.queries import run_analogy, run_neighbors
+
     top, json = option(by_key["top"]), bool(option(by_key["json"]))
     assert isinstance(top, int)
     limit = option(LIMIT)

@@ -1,79 +1,14 @@
-"""`latent embed`: your own texts through a sentence encoder, printed, saved as a table, or kept
-as a named space every command can open with ``-m NAME``."""
+"""`latent embed` (what it does is in `latentcli.cli.texts`)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TextIO
+from typing import Annotated
 
 import typer
 
-from latentcli.cli.app import JsonOption, app, environment
-from latentcli.cli.command import deliver
-from latentcli.errors import LatentError, UsageError
-from latentcli.failures import os_message
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    import numpy as np
-    import numpy.typing as npt
-    from rich.console import Console
-
-    from latentcli.environment import Environment
-    from latentcli.results.texts import EmbeddedText
-
-ENCODER = "all-minilm-l6-v2"
-
-
-def read_texts(texts: list[str] | None, from_file: str | None, stdin: TextIO) -> list[str]:
-    """The TEXT arguments, then the lines of ``--from`` FILE (``-``: stdin); blank lines are
-    skipped."""
-    from latentcli.core.text import decode
-    from latentcli.store.texts import check_texts
-
-    found = list(texts or [])
-    if from_file is not None:
-        if from_file == "-":
-            data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode()
-        else:
-            try:
-                data = Path(from_file).expanduser().read_bytes()
-            except OSError as error:
-                raise LatentError(f"cannot read texts from {from_file}: "
-                                  f"{os_message(error)}") from None
-        where = "stdin" if from_file == "-" else from_file
-        lines = [line for line in decode(data, where).splitlines() if line.strip()]
-        if not lines:
-            raise UsageError(f"{where} holds no texts (it is empty or blank)")
-        found.extend(lines)
-    if not found:
-        raise UsageError("give texts to embed: TEXT arguments or --from FILE")
-    check_texts(found, "the texts" if from_file is None else f"the texts of {from_file}")
-    return found
-
-
-def _unique_lines(texts: list[str]) -> tuple[list[str], int]:
-    """The texts of a named space: one line each (the vocabulary is line-based), first of
-    duplicates kept; and how many duplicates were dropped."""
-    for number, text in enumerate(texts, 1):
-        if "\n" in text or "\r" in text:
-            raise UsageError(f"text {number} spans several lines; a named space holds one line "
-                             "per text")
-    unique = list(dict.fromkeys(texts))
-    return unique, len(texts) - len(unique)
-
-
-def _named(here: Environment, name: str, texts: list[str]) -> list[str]:
-    from latentcli.store.catalogue import CATALOGUE
-    from latentcli.store.resolve import BUILTIN
-    from latentcli.store.texts import check_name
-
-    check_name(name, {*BUILTIN, *CATALOGUE})
-    unique, dropped = _unique_lines(texts)
-    if dropped:
-        here.note(f"{dropped} duplicate text(s) left out of {name} (the first of each is kept)")
-    return unique
+from latentcli.cli import options
+from latentcli.cli.app import JsonOption, app, environment, typer_option
+from latentcli.cli.texts import run_embed
 
 
 @app.command(epilog="Examples: latent embed \"hello world\" --json; "
@@ -83,60 +18,11 @@ def embed(
     ctx: typer.Context,
     texts: Annotated[list[str] | None, typer.Argument(
         metavar="TEXT...", show_default=False, help="Texts to embed (quote each one).")] = None,
-    from_file: Annotated[str | None, typer.Option(
-        "--from", metavar="FILE|-", help="Also embed FILE's lines, one text per line ('-': "
-        "stdin); blank lines are skipped.")] = None,
-    model: Annotated[str, typer.Option(
-        "--model", "-m", metavar="NAME|DIR",
-        help="A sentence encoder: all-minilm-l6-v2 (alias minilm, fetched once) or a "
-             "sentence-transformers model directory.")] = ENCODER,
-    name: Annotated[str | None, typer.Option(
-        "--name", metavar="NAME",
-        help="Keep the texts as a space called NAME, for -m NAME in every command.")] = None,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", metavar="FILE",
-        help="Write a text + vector table: .parquet, .arrow or .feather.")] = None,
+    from_file: Annotated[str | None, typer_option(options.FROM)] = None,
+    model: Annotated[str, typer_option(options.EMBED_MODEL)] = str(options.EMBED_MODEL.default),
+    name: Annotated[str | None, typer_option(options.NAME)] = None,
+    output: Annotated[str | None, typer_option(options.OUTPUT)] = None,
     json: JsonOption = False,
 ) -> None:
     """Embed your own texts with a sentence encoder (each cached, so only new ones are run)."""
-    from latentcli.store.encoders import choose_encoder
-    from latentcli.store.texts import embed_texts, save_space
-
-    here = environment(ctx)
-    choice = choose_encoder(model)
-    if choice is None:
-        raise UsageError(f"{model!r} is not a sentence encoder: embed needs {ENCODER} or a "
-                         "sentence-transformers model directory (word-vector models such as "
-                         "glove-6b-50d embed words, not texts)")
-    if output is not None and output.suffix.lower() not in (".parquet", ".arrow", ".feather"):
-        raise UsageError(f"-o {output}: the file name must end in .parquet, .arrow or .feather")
-    wanted = read_texts(texts, from_file, here.stdin)
-    if name is not None:
-        wanted = _named(here, name, wanted)
-    embedded = embed_texts(choice, wanted, here)
-    if embedded.encoded < len(wanted):
-        here.note(f"{len(wanted) - embedded.encoded} of {len(wanted)} text(s) were in the "
-                  f"cache; {embedded.encoded} embedded now")
-    if output is not None:
-        from latentcli.store.readers.table import write_embeddings
-
-        write_embeddings(output, wanted, embedded.matrix)
-    if name is not None:
-        save_space(name, wanted, embedded.matrix, choice)
-        here.note(f"saved {len(wanted)} text(s) as the space {name!r}: use -m {name}")
-    deliver(here, _results(choice.name, wanted, embedded.matrix), json,
-            show_all=_table)
-
-
-def _results(model: str, texts: list[str],
-             matrix: npt.NDArray[np.float32]) -> list[EmbeddedText]:
-    from latentcli.results.texts import EmbeddedText
-
-    rows = matrix.tolist()  # float32 -> Python floats, exactly: JSON prints them so they round-trip
-    return [EmbeddedText(model, text, tuple(row)) for text, row in zip(texts, rows, strict=True)]
-
-
-def _table(console: Console, results: Sequence[EmbeddedText]) -> None:
-    from latentcli.render.texts import embeddings_table  # rich only when a table is wanted
-
-    embeddings_table(console, results)
+    run_embed(environment(ctx), texts or [], model, from_file, name, output, json)
