@@ -55,9 +55,10 @@ def test_a_table_opens_like_any_model(runner, tiny_model, tmp_path, name, kind):
     assert got["neighbors"][0]["similarity"] == pytest.approx(want["neighbors"][0]["similarity"])
 
 
-def test_limit_reads_only_the_first_rows(runner, tmp_path):
+@pytest.mark.parametrize("limit", ["2", "1000000000000"])
+def test_limit_reads_only_the_first_rows(runner, tmp_path, limit):
     path = write(tmp_path / "t.parquet", {"word": TINY_WORDS, "v": fixed(VECTORS)}, 2)
-    result = runner.invoke(app, ["similarity", "king", "queen", "-m", str(path), "--limit", "2",
+    result = runner.invoke(app, ["similarity", "king", "queen", "-m", str(path), "--limit", limit,
                                  "--json"])
     assert result.exit_code == 0, result.output
 

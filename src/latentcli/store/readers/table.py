@@ -8,6 +8,7 @@ go to numpy through the Arrow buffers (never as Python lists), labels are decode
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -126,7 +127,7 @@ def read_table(path: Path, kind: str, limit: int | None, progress: Progress,
             rows = _rows(path, batch.column(vectors), first,
                          collector.dims if collector else None)
             if collector is None:
-                capacity = schema_rows(path, kind) if limit is None else limit
+                capacity = min(schema_rows(path, kind), limit or sys.maxsize)
                 collector = Collector(path, capacity, rows.shape[1], unit="row")
             raw = label_column.cast(pa.large_binary()).to_pylist()
             collector.add(raw, rows, range(first + 1, first + 1 + len(rows)))
