@@ -125,6 +125,7 @@ app = typer.Typer(
         "  latent similarity cat dog car             cosine similarities\n"
         "  latent compare glove-6b-50d FILE          two models' neighbourhoods\n"
         "  latent evaluate analogies                 gensim's benchmark, exactly\n"
+        "  latent embed \"my text\" --name mine        your own texts, as a space (-m mine)\n"
         "  latent models                             models you have and can get\n"
         "\n"
         "Every command takes --model/-m NAME|PATH and --json."
