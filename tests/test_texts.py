@@ -189,6 +189,14 @@ def test_the_models_listing_shows_named_spaces(runner, faq):
     assert "embedded with tiny-bert" in cached[0]["source"]
 
 
+def test_models_rm_removes_a_named_space(runner, faq):
+    result = runner.invoke(app, ["models", "rm", "faq", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["removed"] == ["spaces/faq"]
+    assert not faq.exists()
+    assert runner.invoke(app, ["neighbors", FAQ[0], "-m", "faq"]).exit_code == 1
+
+
 def test_a_named_space_is_rebuilt_with_new_texts(runner, faq):
     result = embed(runner, "just one", "--name", "faq")
     assert result.exit_code == 0, result.output

@@ -118,6 +118,10 @@ def remove_model(name: str) -> RemovedModels:
                     and (model.key == key or model.key.startswith(f"{key}-first"))]
                 or [model for model in cached if model.name == name])
     if not matching:
+        from latentcli.store.texts import remove_space
+
+        if (space := remove_space(name)) is not None:
+            return space
         raise ModelError(f"no cached model called {name!r} (see 'latent models')")
     sources = {re.sub(r"-first[0-9]+$", "", model.key) for model in matching}
     if len(sources) > 1:

@@ -28,7 +28,7 @@ from latentcli.store.cache import META_FILE, cache_root, write_entry
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-    from latentcli.results.models import CachedModel
+    from latentcli.results.models import CachedModel, RemovedModels
     from latentcli.store.encoders import EncoderChoice
     from latentcli.store.resolve import Reporter
 
@@ -201,3 +201,15 @@ def listed_spaces() -> list[CachedModel]:
                                  f"your texts, embedded with {encoder}", int(meta["count"]),
                                  int(meta["dims"]), size))
     return found
+
+
+def remove_space(name: str) -> RemovedModels | None:
+    """Delete the named space ``name`` for `latent models rm`; None if there is none."""
+    from latentcli.results.models import RemovedModels
+    from latentcli.store.cache import discard
+
+    for space in listed_spaces():
+        if space.name == name:
+            discard(space_directory(name))
+            return RemovedModels(name, (space.key,), space.size)
+    return None
