@@ -245,3 +245,18 @@ def test_fast_path_and_typer_give_identical_output(runner, argv):
     typer_result = embed(runner, *argv, stdin=stdin)
     assert (code, stdout.getvalue(), stderr.getvalue()) == (
         typer_result.exit_code, typer_result.stdout, typer_result.stderr)
+
+
+def test_a_plain_embed_imports_neither_typer_nor_pyarrow(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "LATENT_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "latentcli", "embed", "hello",
+                           "-m", str(TINY_BERT), "--json"], env=env, capture_output=True,
+                          text=True, check=True)
+    imported = {line.rsplit("|", 1)[1].strip().split(".")[0]
+                for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert not imported & {"typer", "pydantic", "pyarrow", "rich", "torch"}
+    assert json.loads(done.stdout)["text"] == "hello"
