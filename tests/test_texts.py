@@ -160,6 +160,11 @@ def faq(runner, tmp_path):
     return cache_root() / "spaces" / "faq"
 
 
+def test_a_named_space_keeps_its_texts_stripped(runner):
+    assert embed(runner, "  padded text  ", "--name", "pad").exit_code == 0
+    assert (cache_root() / "spaces" / "pad" / "words.txt").read_text() == "padded text\n"
+
+
 def test_a_named_space_records_its_encoder_and_texts(faq):
     meta = json.loads((faq / "meta.json").read_text())
     assert meta["name"] == "faq" and meta["count"] == 4
@@ -180,6 +185,16 @@ def test_every_command_opens_a_named_space(runner, faq, tmp_path):
     result = runner.invoke(app, ["map", "-m", "faq", "--top", "4", "--html", str(page)])
     assert result.exit_code == 0, result.output
     assert all(text in page.read_text() for text in FAQ)  # hover shows the whole text
+
+
+def test_tables_shorten_long_texts_of_a_space(runner, tmp_path):
+    long = [f"text number {i} " + "that keeps going and going " * 4 + "." for i in range(4)]
+    assert embed(runner, *long, "--name", "long").exit_code == 0
+    for args in (["neighbors", long[0], "-n", "2"], ["cluster", "--top", "4", "--k", "2"]):
+        result = runner.invoke(app, [*args, "-m", "long"])
+        assert result.exit_code == 0, result.output
+        body = result.stdout.split("\n", 1)[1]  # the title repeats the query whole
+        assert "…" in body and not any(text in body for text in long)
 
 
 def test_the_models_listing_shows_named_spaces(runner, faq):

@@ -57,13 +57,13 @@ def read_texts(texts: list[str] | None, from_file: str | None, stdin: TextIO) ->
 
 
 def _unique_lines(texts: list[str]) -> tuple[list[str], int]:
-    """The texts of a named space: one line each (the vocabulary is line-based), first of
-    duplicates kept; and how many duplicates were dropped."""
+    """The texts of a named space: one line each (the vocabulary is line-based), without
+    surrounding spaces, first of duplicates kept; and how many duplicates were dropped."""
     for number, text in enumerate(texts, 1):
         if "\n" in text or "\r" in text:
             raise UsageError(f"text {number} spans several lines; a named space holds one line "
                              "per text")
-    unique = list(dict.fromkeys(texts))
+    unique = list(dict.fromkeys(text.strip() for text in texts))  # a query is typed stripped
     return unique, len(texts) - len(unique)
 
 

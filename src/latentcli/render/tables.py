@@ -117,9 +117,10 @@ def clusters_table(console: Console, result: ClusterResult) -> None:
     table.add_column("members")
     drawn = bars([cluster.cohesion for cluster in result.clusters], 10)
     for rank, (cluster, cohesion) in enumerate(zip(result.clusters, drawn, strict=True), 1):
-        shown = ", ".join(cluster.members[:MEMBERS_SHOWN])
+        shown = ", ".join(map(shorten, cluster.members[:MEMBERS_SHOWN]))
         more = len(cluster.members) - MEMBERS_SHOWN
-        table.add_row(str(rank), cluster.label, ", ".join(cluster.label_candidates),
+        table.add_row(str(rank), shorten(cluster.label),
+                      ", ".join(map(shorten, cluster.label_candidates)),
                       str(len(cluster.members)), f"{cluster.cohesion:.3f}", cohesion,
                       shown + (f", … (+{more})" if more > 0 else ""))
     show(console, table)
