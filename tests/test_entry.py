@@ -25,12 +25,14 @@ SAME_ANSWER = [
     ["neighbors", "king", "-n", "0"],
     ["analogy", "king", "-", "--json"],
     ["analogy", "king - man + woman", "--method", "sum"],
+    ["embed", "hello", "--json"],  # a cache directory is not a sentence encoder: usage error
 ]
 NOT_TAKEN = [
     [], ["--help"], ["neighbors"], ["neighbors", "--help"], ["neighbors", "king", "-h"],
     ["neighbors", "king", "--bogus"], ["neighbors", "king", "-n"], ["neighbors", "king", "-n", "x"],
     ["neighbors", "king", "--json=1"], ["neighbors", "king", "--method", "mul"],
     ["neighbors", "--", "king"], ["models"], ["analogy", "king", "-x"],
+    ["embed", "--from", "texts.txt"], ["embed", "hello", "--top", "3"],
 ]
 
 

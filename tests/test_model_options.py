@@ -37,14 +37,18 @@ def test_every_command_that_opens_a_model_takes_the_model_options():
     commands = {name: command for name, command in group.commands.items()}
     commands.update({f"evaluate {n}": c for n, c in commands.pop("evaluate").commands.items()})
     commands.pop("models")  # manages the cache; its subcommands take what they need
+    commands.pop("embed")  # runs a sentence encoder (its own --model), opens no vector model
     for name, command in commands.items():
         options = {opt for param in command.params for opt in getattr(param, "opts", [])}
         if name == "compare":
             assert {"--limit", "--trust"} <= options, name
         elif name == "explore":  # interactive: its JSON is the view it saves
             assert {"--model", "--limit", "--trust"} <= options, name
-        else:
+        elif name == "context":  # reads sentences with a transformer; a table of vectors cannot
             assert {"--model", "--limit", "--trust", "--json"} <= options, name
+        else:
+            assert {"--model", "--limit", "--trust", "--json", "--vectors-column",
+                    "--labels-column"} <= options, name
 
 
 def test_evaluate_takes_limit(runner, glove_file, tmp_path):

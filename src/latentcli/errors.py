@@ -44,14 +44,15 @@ class ModelError(LatentError):
 
 
 class BadVectorFile(LatentError):
-    """A vector file that cannot be read; names the file and where: a line or a byte offset."""
+    """A vector file that cannot be read; names the file and where: a line, a table's row or a
+    byte offset."""
 
     def __init__(self, path: object, problem: str, *, line: int | None = None,
-                 offset: int | None = None) -> None:
+                 offset: int | None = None, row: int | None = None) -> None:
         self.path = str(path)
         self.line = line
         self.offset = offset
-        where = (f", line {line}" if line is not None
+        where = (f", line {line}" if line is not None else f", row {row}" if row is not None
                  else f", byte offset {offset}" if offset is not None else "")
         super().__init__(f"{self.path}{where}: {problem}")
 

@@ -127,6 +127,7 @@ app = typer.Typer(
         "  latent compare glove-6b-50d FILE          two models' neighbourhoods\n"
         "  latent evaluate analogies                 gensim's benchmark, exactly\n"
         "  latent context bank \"river bank\" \"a bank\" a word's sense in each sentence\n"
+        "  latent embed \"my text\" --name mine        your own texts, as a space (-m mine)\n"
         "  latent models                             models you have and can get\n"
         "\n"
         "Every command takes --model/-m NAME|PATH, and --json but for explore."
@@ -149,6 +150,8 @@ LimitOption = Annotated[int | None, typer_option(options.LIMIT)]
 TrustOption = Annotated[bool, typer_option(options.TRUST)]
 TopOption = Annotated[int, typer_option(options.TOP)]
 JsonOption = Annotated[bool, typer_option(options.JSON)]
+VectorsColumnOption = Annotated[str | None, typer_option(options.VECTORS_COLUMN)]
+LabelsColumnOption = Annotated[str | None, typer_option(options.LABELS_COLUMN)]
 DEFAULT_MODEL = str(options.MODEL.default)
 
 

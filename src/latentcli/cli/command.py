@@ -33,18 +33,22 @@ Renderer = Callable[["Console", R], None]
 
 @dataclass(frozen=True)
 class ModelChoice:
-    """What ``--model``, ``--limit`` and ``--trust`` ask for; ``names``: the command names groups
-    of words, so the space gets the built-in sentence encoder as its namer when it is fetched."""
+    """What ``--model``, ``--limit``, ``--trust`` and a table's ``--vectors-column`` and
+    ``--labels-column`` ask for; ``names``: the command names groups of words, so the space gets
+    the built-in sentence encoder as its namer when it is fetched."""
 
     spec: str = DEFAULT_MODEL
     limit: int | None = None
     trust: bool = False
+    vectors_column: str | None = None
+    labels_column: str | None = None
     names: bool = False
 
     def open(self, environment: Environment) -> Space:
         from latentcli.store.resolve import open_space
 
-        space = open_space(self.spec, environment, self.limit, self.trust)
+        space = open_space(self.spec, environment, self.limit, self.trust,
+                           (self.vectors_column, self.labels_column))
         if self.names:
             from latentcli.store.textspace import ready_namer
 

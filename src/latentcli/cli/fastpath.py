@@ -13,7 +13,14 @@ import os
 import re
 from collections.abc import Callable, Sequence
 
-from latentcli.cli.options import FAST_COMMANDS, LIMIT, MODEL, OptionSpec
+from latentcli.cli.options import (
+    FAST_COMMANDS,
+    LABELS_COLUMN,
+    LIMIT,
+    MODEL,
+    VECTORS_COLUMN,
+    OptionSpec,
+)
 from latentcli.environment import Environment
 
 Parsed = tuple[str, list[str], dict[str, str | bool]]
@@ -71,8 +78,6 @@ def fast_path(argv: Sequence[str], environment: Environment) -> Callable[[], Non
     if parsed is None:
         return None
     command, positionals, values = parsed
-    from latentcli.cli.command import ModelChoice
-    from latentcli.cli.queries import run_analogy, run_neighbors
     from latentcli.core.counts import Default
 
     def option(spec: OptionSpec) -> str | bool | int | None:
@@ -84,11 +89,25 @@ def fast_path(argv: Sequence[str], environment: Environment) -> Callable[[], Non
             spec.default)
 
     by_key = {spec.key: spec for spec in FAST_COMMANDS[command]}
+    if command == "embed":
+        from latentcli.cli.texts import run_embed
+
+        text = {key: value if isinstance(value := option(spec), str) else None
+                for key, spec in by_key.items()}
+        return lambda: run_embed(environment, positionals, str(text["model"]),
+                                 text["from_file"], text["name"], text["output"],
+                                 bool(option(by_key["json"])))
+    from latentcli.cli.command import ModelChoice
+    from latentcli.cli.queries import run_analogy, run_neighbors
+
     top, json = option(by_key["top"]), bool(option(by_key["json"]))
     assert isinstance(top, int)
     limit = option(LIMIT)
+    vectors, labels = (option(spec) for spec in (VECTORS_COLUMN, LABELS_COLUMN))
     model = ModelChoice(str(option(MODEL)), limit if isinstance(limit, int) else None,
-                        bool(option(by_key["trust"])))
+                        bool(option(by_key["trust"])),
+                        vectors if isinstance(vectors, str) else None,
+                        labels if isinstance(labels, str) else None)
     if command == "neighbors":
         return lambda: run_neighbors(environment, positionals, top, model, json)
     return lambda: run_analogy(environment, positionals, top, str(option(by_key["method"])),

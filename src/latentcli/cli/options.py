@@ -43,9 +43,24 @@ METHOD = OptionSpec("method", ("--method",), str, DEFAULT_METHOD, "add|mul",
                     "add: 3CosAdd (gensim most_similar); mul: 3CosMul (most_similar_cosmul).")
 ALLOW_INPUTS = OptionSpec("allow_inputs", ("--allow-inputs",), bool, False, None,
                           "Let the expression's own words appear among the answers.")
+VECTORS_COLUMN = OptionSpec("vectors_column", ("--vectors-column",), str, None, "NAME",
+                            "A Parquet/Arrow model's vector column (found if only one fits).")
+LABELS_COLUMN = OptionSpec("labels_column", ("--labels-column",), str, None, "NAME",
+                           "A Parquet/Arrow model's label column (found if only one fits).")
+EMBED_MODEL = OptionSpec("model", ("--model", "-m"), str, "all-minilm-l6-v2", "NAME|DIR",
+                         "A sentence encoder: all-minilm-l6-v2 (alias minilm, fetched once) or a "
+                         "sentence-transformers model directory.")
+FROM = OptionSpec("from_file", ("--from",), str, None, "FILE|-",
+                  "Also embed FILE's lines, one text per line ('-': stdin); blank lines are "
+                  "skipped.")
+NAME = OptionSpec("name", ("--name",), str, None, "NAME",
+                  "Keep the texts as a space called NAME, for -m NAME in every command.")
+OUTPUT = OptionSpec("output", ("--output", "-o"), str, None, "FILE",
+                    "Write a text + vector table: .parquet, .arrow or .feather.")
 
-SHARED = (TOP, MODEL, LIMIT, TRUST, JSON)
+SHARED = (TOP, MODEL, LIMIT, TRUST, JSON, VECTORS_COLUMN, LABELS_COLUMN)
 FAST_COMMANDS: dict[str, tuple[OptionSpec, ...]] = {
     "neighbors": SHARED,
     "analogy": (*SHARED, METHOD, ALLOW_INPUTS),
+    "embed": (EMBED_MODEL, FROM, NAME, OUTPUT, JSON),
 }

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from latentcli.render.bars import bars
-from latentcli.render.wording import method_name
+from latentcli.render.wording import method_name, shorten
 from latentcli.results import AnalogyResult, NeighborsResult, Scored, WeightedWord
 from latentcli.results.structure import Cluster, ClusterResult
 
@@ -65,7 +65,7 @@ def scores_table(rows: Sequence[Scored], heading: str, marked: str | None = None
     table.add_column("", style="cyan", no_wrap=True)
     drawn = bars([row.similarity for row in rows])
     for rank, (row, shown) in enumerate(zip(rows, drawn, strict=True), 1):
-        word = Text(row.word, style="red") if row.word == marked else row.word
+        word = Text(shorten(row.word), style="red" if row.word == marked else "")
         table.add_row(str(rank), word, f"{row.similarity:.4f}", shown)
     return table
 
@@ -117,9 +117,10 @@ def clusters_table(console: Console, result: ClusterResult) -> None:
     table.add_column("members")
     drawn = bars([cluster.cohesion for cluster in result.clusters], 10)
     for rank, (cluster, cohesion) in enumerate(zip(result.clusters, drawn, strict=True), 1):
-        shown = ", ".join(cluster.members[:MEMBERS_SHOWN])
+        shown = ", ".join(map(shorten, cluster.members[:MEMBERS_SHOWN]))
         more = len(cluster.members) - MEMBERS_SHOWN
-        table.add_row(str(rank), cluster.label, ", ".join(cluster.label_candidates),
+        table.add_row(str(rank), shorten(cluster.label),
+                      ", ".join(map(shorten, cluster.label_candidates)),
                       str(len(cluster.members)), f"{cluster.cohesion:.3f}", cohesion,
                       shown + (f", … (+{more})" if more > 0 else ""))
     show(console, table)

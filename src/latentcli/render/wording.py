@@ -27,3 +27,13 @@ def trust_summary(result: MapResult) -> str:
 def method_name(method: str) -> str:
     """The name an analogy method goes by in the literature."""
     return "3CosAdd" if method == "add" else "3CosMul"
+
+
+SHORT_TEXT = 50  # characters of a text shown in a table cell
+
+
+def shorten(text: str, width: int = SHORT_TEXT) -> str:
+    """``text`` on one line, cut to ``width`` characters with … when longer (tables only: JSON and
+    HTML keep the whole text)."""
+    flat = " ".join(text.split()) if any(ch in text for ch in "\n\r\t") else text
+    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"

@@ -76,6 +76,9 @@ def list_models() -> ModelsListing:
     sweep(models)
     cached = cached_models()
     keys = {model.key for model in cached}
+    from latentcli.store.texts import listed_spaces
+
+    cached += listed_spaces()
     catalogue = tuple(CatalogueListing(model.name, model.size, model.words, model.dims,
                                        model.name in keys) for model in CATALOGUE.values())
     left = tuple(Leftover(path.name, purpose, pid, directory_size(path))
@@ -146,6 +149,10 @@ def remove_model(name: str) -> RemovedModels:
                     and (model.key == key or model.key.startswith(f"{key}-first"))]
                 or [model for model in cached if model.name == name])
     if not matching:
+        from latentcli.store.texts import remove_space
+
+        if (space := remove_space(name)) is not None:
+            return space
         raise ModelError(f"no cached model called {name!r} (see 'latent models')")
     sources = {re.sub(r"-first[0-9]+$", "", model.key) for model in matching}
     if len(sources) > 1:

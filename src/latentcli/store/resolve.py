@@ -120,30 +120,39 @@ def sanitised(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:60]
 
 
+Columns = tuple[str | None, str | None]  # --vectors-column, --labels-column (tables only)
+NO_COLUMNS: Columns = (None, None)
+
+
 def _read_file(path: Path, name: str, limit: int | None, trust: bool,
-               reporter: Reporter) -> Loaded:
+               reporter: Reporter, columns: Columns = NO_COLUMNS) -> Loaded:
     from latentcli.store.readers import read_vectors
 
     with reporter.progress(f"Reading {name}", path.stat().st_size) as progress:
         # One word past the limit tells whether the limit left anything out.
-        vectors = read_vectors(path, None if limit is None else limit + 1, progress, trust)
+        vectors = read_vectors(path, None if limit is None else limit + 1, progress, trust,
+                               columns)
     return Loaded(vectors.words, vectors.matrix, tuple(vectors.notes(path)),
                   vectors.subwords).limited(limit)
 
 
-def _file_source(path: Path, limit: int | None, trust: bool) -> Source:
-    """A vector file: cached under its sanitised name plus a hash of its absolute path."""
+def _file_source(path: Path, limit: int | None, trust: bool, columns: Columns) -> Source:
+    """A vector file: cached under its sanitised name plus a hash of its absolute path (and of
+    the columns chosen in a table, when they are given)."""
     import hashlib
 
     from latentcli.store.readers.stream import check_readable
 
     check_readable(path)
     resolved = path.resolve()
-    digest = hashlib.sha256(str(resolved).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    named = str(resolved) if columns == NO_COLUMNS else f"{resolved}\0{columns}"
+    digest = hashlib.sha256(named.encode("utf-8", "surrogateescape")).hexdigest()[:12]
     key = _limited(f"{sanitised(resolved.name)}-{digest}", limit)
+    chosen = {} if columns == NO_COLUMNS else {"columns": list(columns)}
     return Source(path.name, key,
-                  lambda reporter: _read_file(resolved, path.name, limit, trust, reporter),
-                  {"kind": "file", **_file_fingerprint(resolved), "limit": limit})
+                  lambda reporter: _read_file(resolved, path.name, limit, trust, reporter,
+                                              columns),
+                  {"kind": "file", **_file_fingerprint(resolved), "limit": limit, **chosen})
 
 
 def _catalogue_source(model: CatalogueModel, limit: int | None) -> Source:
@@ -169,11 +178,13 @@ def _catalogue_source(model: CatalogueModel, limit: int | None) -> Source:
                   {"kind": "catalogue", "name": model.name, "md5": model.md5, "limit": limit})
 
 
-def resolve(spec: str, limit: int | None = None, trust: bool = False) -> Source:
+def resolve(spec: str, limit: int | None = None, trust: bool = False,
+            columns: Columns = NO_COLUMNS) -> Source:
     """The `Source` a ``--model`` value names: a built-in or catalogue name, else a file.
 
     ``limit`` keeps the first N words (it is part of the cache key); ``trust`` allows formats
-    whose loading runs code from the file (gensim's pickles).
+    whose loading runs code from the file (gensim's pickles); ``columns`` picks a table's vector
+    and label columns.
     """
     if spec in BUILTIN:
         return BUILTIN[spec](limit)
@@ -183,7 +194,7 @@ def resolve(spec: str, limit: int | None = None, trust: bool = False) -> Source:
         return _catalogue_source(CATALOGUE[spec], limit)
     path = user_path(spec)
     if path.exists() or os.sep in spec or path.suffix:
-        return _file_source(path, limit, trust)
+        return _file_source(path, limit, trust, columns)
     from latentcli.core.suggestions import close_matches
 
     near = close_matches(spec, [*BUILTIN, *CATALOGUE])
@@ -193,16 +204,24 @@ def resolve(spec: str, limit: int | None = None, trust: bool = False) -> Source:
 
 
 def open_space(spec: str, reporter: Reporter, limit: int | None = None,
-               trust: bool = False) -> Space:
+               trust: bool = False, columns: Columns = NO_COLUMNS) -> Space:
     """Open the model ``spec`` names, converting it into the cache first if needed.
 
-    A directory in latent's own cache format (one holding ``meta.json``) is opened as it is.
+    A directory in latent's own cache format (one holding ``meta.json``) is opened as it is, and
+    so is a named text space (``latent embed --name``).
     A conversion that fails leaves no cache entry: it is built aside and renamed into place.
     """
     directory = user_path(spec)
     if (directory / META_FILE).is_file():
-        return _open_directory(directory)
+        return open_directory(directory)
     if spec not in BUILTIN:
+        from latentcli.store.texts import named_space
+
+        named = named_space(spec)
+        if named is not None:
+            from latentcli.store.textspace import open_named_space
+
+            return open_named_space(named, reporter)
         from latentcli.store.encoders import choose_encoder
 
         choice = choose_encoder(spec)
@@ -210,8 +229,8 @@ def open_space(spec: str, reporter: Reporter, limit: int | None = None,
             from latentcli.store.textspace import open_text_space
 
             return open_text_space(choice, reporter, limit)
-    source = resolve(spec, limit, trust)
-    full = resolve(spec, None, trust) if limit is not None else source
+    source = resolve(spec, limit, trust, columns)
+    full = resolve(spec, None, trust, columns) if limit is not None else source
     if full is not source:  # --limit at or above the vocabulary: the whole model's entry will do
         whole = valid_entry(full, reporter)
         if whole is not None and len(whole) <= int(limit or 0):
@@ -263,7 +282,7 @@ def valid_entry(source: Source, reporter: Reporter) -> Space | None:
         return None
 
 
-def _open_directory(directory: Path) -> Space:
+def open_directory(directory: Path) -> Space:
     try:
         return _checked_space(directory, read_meta(directory))
     except InvalidEntry as why:

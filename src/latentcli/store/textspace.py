@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -128,3 +129,22 @@ def ready_namer(space: Space, reporter: Reporter) -> Space | None:
         return None
     return open_text_space(EncoderChoice(BUILTIN_ENCODER, builtin_directory(), builtin=True),
                            reporter)
+
+
+def open_named_space(directory: Path, reporter: Reporter) -> Space:
+    """A named space of your texts (`latent embed --name`), able to encode new questions with the
+    encoder that embedded it (recorded in its meta.json; loaded only if a question needs it)."""
+    from latentcli.store.cache import read_meta
+    from latentcli.store.resolve import open_directory
+
+    space = open_directory(directory)
+    recorded = read_meta(directory).get("encoder")
+    if isinstance(recorded, dict) and isinstance(recorded.get("name"), str):
+        where = recorded.get("directory")
+        choice = (EncoderChoice(recorded["name"], builtin_directory(), builtin=True)
+                  if recorded.get("builtin") or not isinstance(where, str)
+                  else EncoderChoice(recorded["name"], Path(where), builtin=False))
+        encoder = LazyEncoder(choice, reporter)
+        space.encode = encoder
+        space.read = lambda text: encoder.get().token_vectors(check_text(text))
+    return space

@@ -9,9 +9,11 @@ import typer
 from latentcli.cli.app import (
     DEFAULT_MODEL,
     JsonOption,
+    LabelsColumnOption,
     LimitOption,
     ModelOption,
     TrustOption,
+    VectorsColumnOption,
     app,
     environment,
 )
@@ -39,13 +41,15 @@ def axis(
     model: ModelOption = DEFAULT_MODEL,
     limit: LimitOption = None,
     trust: TrustOption = False,
+    vectors_column: VectorsColumnOption = None,
+    labels_column: LabelsColumnOption = None,
     json: JsonOption = False,
 ) -> None:
     """Rank words by their projection on the direction from A to B."""
     from latentcli.analysis.directions import axis as rank
     from latentcli.render.directions import axis_table
 
-    answer(environment(ctx), ModelChoice(model, limit, trust), json,
+    answer(environment(ctx), ModelChoice(model, limit, trust, vectors_column, labels_column), json,
            lambda space: rank(space, start, end, pair or [], words or [], top, show), axis_table)
 
 
@@ -68,13 +72,15 @@ def steer(
     model: ModelOption = DEFAULT_MODEL,
     limit: LimitOption = None,
     trust: TrustOption = False,
+    vectors_column: VectorsColumnOption = None,
+    labels_column: LabelsColumnOption = None,
     json: JsonOption = False,
 ) -> None:
     """Move a word along a direction and watch its nearest neighbours change."""
     from latentcli.analysis.directions import steer as move
     from latentcli.render.directions import steer_table
 
-    answer(environment(ctx), ModelChoice(model, limit, trust), json,
+    answer(environment(ctx), ModelChoice(model, limit, trust, vectors_column, labels_column), json,
            lambda space: move(space, word, toward, away, strength, steps, top), steer_table)
 
 
@@ -87,13 +93,15 @@ def path(
     model: ModelOption = DEFAULT_MODEL,
     limit: LimitOption = None,
     trust: TrustOption = False,
+    vectors_column: VectorsColumnOption = None,
+    labels_column: LabelsColumnOption = None,
     json: JsonOption = False,
 ) -> None:
     """Walk in a straight line from A to B: the nearest word at each step."""
     from latentcli.analysis.directions import path as walk
     from latentcli.render.directions import path_table
 
-    answer(environment(ctx), ModelChoice(model, limit, trust), json,
+    answer(environment(ctx), ModelChoice(model, limit, trust, vectors_column, labels_column), json,
            lambda space: walk(space, start, end, steps), path_table)
 
 
@@ -104,13 +112,15 @@ def odd(
     model: ModelOption = DEFAULT_MODEL,
     limit: LimitOption = None,
     trust: TrustOption = False,
+    vectors_column: VectorsColumnOption = None,
+    labels_column: LabelsColumnOption = None,
     json: JsonOption = False,
 ) -> None:
     """The word that does not belong (gensim doesnt_match)."""
     from latentcli.analysis.directions import odd_one_out
     from latentcli.render.directions import odd_table
 
-    answer(environment(ctx), ModelChoice(model, limit, trust), json,
+    answer(environment(ctx), ModelChoice(model, limit, trust, vectors_column, labels_column), json,
            lambda space: odd_one_out(space, words), odd_table)
 
 
@@ -122,13 +132,15 @@ def similarity(
     model: ModelOption = DEFAULT_MODEL,
     limit: LimitOption = None,
     trust: TrustOption = False,
+    vectors_column: VectorsColumnOption = None,
+    labels_column: LabelsColumnOption = None,
     json: JsonOption = False,
 ) -> None:
     """Cosine similarity of two words, or the matrix for more."""
     from latentcli.analysis.directions import similarity as measure
     from latentcli.render.directions import similarity_table
 
-    answer(environment(ctx), ModelChoice(model, limit, trust), json,
+    answer(environment(ctx), ModelChoice(model, limit, trust, vectors_column, labels_column), json,
            lambda space: measure(space, words), similarity_table)
 
 
@@ -146,6 +158,8 @@ def compare(
     show: ShowOption = 10,
     limit: LimitOption = None,
     trust: TrustOption = False,
+    vectors_column: VectorsColumnOption = None,
+    labels_column: LabelsColumnOption = None,
     json: JsonOption = False,
 ) -> None:
     """How alike two models' neighbourhoods are (mean top-k overlap)."""
@@ -153,6 +167,6 @@ def compare(
     from latentcli.render.comparison import compare_table
 
     here = environment(ctx)
-    first = ModelChoice(model_a, limit, trust).open(here)
-    answer(here, ModelChoice(model_b, limit, trust), json,
+    first = ModelChoice(model_a, limit, trust, vectors_column, labels_column).open(here)
+    answer(here, ModelChoice(model_b, limit, trust, vectors_column, labels_column), json,
            lambda second: contrast(first, second, words or [], top, k, show), compare_table)

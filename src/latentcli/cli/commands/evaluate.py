@@ -10,9 +10,11 @@ import typer
 from latentcli.cli.app import (
     DEFAULT_MODEL,
     JsonOption,
+    LabelsColumnOption,
     LimitOption,
     ModelOption,
     TrustOption,
+    VectorsColumnOption,
     app,
     environment,
 )
@@ -46,6 +48,8 @@ def analogies(
     model: ModelOption = DEFAULT_MODEL,
     limit: LimitOption = None,
     trust: TrustOption = False,
+    vectors_column: VectorsColumnOption = None,
+    labels_column: LabelsColumnOption = None,
     json: JsonOption = False,
 ) -> None:
     """Analogy accuracy (gensim evaluate_word_analogies), per section and in total."""
@@ -59,7 +63,8 @@ def analogies(
             return evaluate_analogies(space, file or default_benchmark(ANALOGY_FILE), restrict,
                                       method, report)
 
-    answer(here, ModelChoice(model, limit, trust), json, compute, analogy_evaluation_table)
+    choice = ModelChoice(model, limit, trust, vectors_column, labels_column)
+    answer(here, choice, json, compute, analogy_evaluation_table)
 
 
 @evaluate.command(epilog="Example: latent evaluate similarity my-pairs.tsv --json")
@@ -73,6 +78,8 @@ def similarity(
     model: ModelOption = DEFAULT_MODEL,
     limit: LimitOption = None,
     trust: TrustOption = False,
+    vectors_column: VectorsColumnOption = None,
+    labels_column: LabelsColumnOption = None,
     json: JsonOption = False,
 ) -> None:
     """Pearson and Spearman correlation with human similarity scores (gensim
@@ -82,6 +89,6 @@ def similarity(
 
     here = environment(ctx)
     paths = files or [default_benchmark(name) for name in PAIR_FILES]
-    space = ModelChoice(model, limit, trust).open(here)
+    space = ModelChoice(model, limit, trust, vectors_column, labels_column).open(here)
     deliver(here, [evaluate_pairs(space, path, restrict) for path in paths], json,
             show_all=pair_evaluation_table)

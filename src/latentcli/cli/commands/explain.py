@@ -10,10 +10,12 @@ import typer
 from latentcli.cli.app import (
     DEFAULT_MODEL,
     JsonOption,
+    LabelsColumnOption,
     LimitOption,
     ModelOption,
     TopOption,
     TrustOption,
+    VectorsColumnOption,
     app,
     environment,
 )
@@ -58,6 +60,8 @@ def explain(
     model: ModelOption = DEFAULT_MODEL,
     limit: LimitOption = None,
     trust: TrustOption = False,
+    vectors_column: VectorsColumnOption = None,
+    labels_column: LabelsColumnOption = None,
     json: JsonOption = False,
 ) -> None:
     """A guided tour of latent space, or why a word or analogy comes out as it does."""
@@ -67,7 +71,7 @@ def explain(
     from latentcli.store.tourcache import TourSections
 
     here = environment(ctx)
-    choice = ModelChoice(model, limit, trust, names=True)
+    choice = ModelChoice(model, limit, trust, vectors_column, labels_column, names=True)
     if words:
         if section is not None or all_sections:
             raise UsageError("--section and --all belong to the tour; give no words with them")

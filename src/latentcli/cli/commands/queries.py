@@ -10,10 +10,12 @@ from latentcli.cli import options
 from latentcli.cli.app import (
     DEFAULT_MODEL,
     JsonOption,
+    LabelsColumnOption,
     LimitOption,
     ModelOption,
     TopOption,
     TrustOption,
+    VectorsColumnOption,
     app,
     environment,
     typer_option,
@@ -31,10 +33,13 @@ def neighbors(
     model: ModelOption = DEFAULT_MODEL,
     limit: LimitOption = None,
     trust: TrustOption = False,
+    vectors_column: VectorsColumnOption = None,
+    labels_column: LabelsColumnOption = None,
     json: JsonOption = False,
 ) -> None:
     """Nearest words by cosine similarity (the query's own words left out)."""
-    run_neighbors(environment(ctx), words, top, ModelChoice(model, limit, trust), json)
+    run_neighbors(environment(ctx), words, top,
+                  ModelChoice(model, limit, trust, vectors_column, labels_column), json)
 
 
 @app.command(epilog="Example: latent analogy king - man + woman --method mul")
@@ -49,8 +54,10 @@ def analogy(
     model: ModelOption = DEFAULT_MODEL,
     limit: LimitOption = None,
     trust: TrustOption = False,
+    vectors_column: VectorsColumnOption = None,
+    labels_column: LabelsColumnOption = None,
     json: JsonOption = False,
 ) -> None:
     """Solve an analogy: the words nearest to a sum of word vectors."""
     run_analogy(environment(ctx), expression, top, method, allow_inputs,
-                ModelChoice(model, limit, trust), json)
+                ModelChoice(model, limit, trust, vectors_column, labels_column), json)

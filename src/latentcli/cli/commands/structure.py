@@ -10,9 +10,11 @@ import typer
 from latentcli.cli.app import (
     DEFAULT_MODEL,
     JsonOption,
+    LabelsColumnOption,
     LimitOption,
     ModelOption,
     TrustOption,
+    VectorsColumnOption,
     app,
     environment,
 )
@@ -86,6 +88,8 @@ def cluster(
     model: ModelOption = DEFAULT_MODEL,
     limit: LimitOption = None,
     trust: TrustOption = False,
+    vectors_column: VectorsColumnOption = None,
+    labels_column: LabelsColumnOption = None,
     json: JsonOption = False,
 ) -> None:
     """Group words by meaning (cosine) and label each group from the space."""
@@ -96,7 +100,8 @@ def cluster(
     here = environment(ctx)
     wanted = _parse_k(k, "--k")
     typed = _typed_words(words, from_file, here.stdin)
-    answer(here, ModelChoice(model, limit, trust, names=True), json, lambda space: find_clusters(
+    choice = ModelChoice(model, limit, trust, vectors_column, labels_column, names=True)
+    answer(here, choice, json, lambda space: find_clusters(
         space, select_words(space, typed, top, strict), wanted, method, seed), clusters_table)
 
 
@@ -134,6 +139,8 @@ def map_(
     model: ModelOption = DEFAULT_MODEL,
     limit: LimitOption = None,
     trust: TrustOption = False,
+    vectors_column: VectorsColumnOption = None,
+    labels_column: LabelsColumnOption = None,
     json: JsonOption = False,
 ) -> None:
     """Project words to 2-D and plot them, coloured by cluster, with a trust score."""
@@ -159,7 +166,8 @@ def map_(
     def plot(console: Console, result: MapResult) -> None:
         console.file.write(map_plot(result, *size, not console.no_color))
 
-    answer(here, ModelChoice(model, limit, trust, names=True), json, compute, plot)
+    choice = ModelChoice(model, limit, trust, vectors_column, labels_column, names=True)
+    answer(here, choice, json, compute, plot)
     if html is not None:
         here.note(f"wrote the interactive map to {html}")
 

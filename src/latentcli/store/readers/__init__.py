@@ -11,9 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from latentcli.core.progress import Progress, no_progress
-from latentcli.errors import BadVectorFile
+from latentcli.errors import BadVectorFile, UsageError
 from latentcli.store.readers.collect import Vectors
 from latentcli.store.readers.stream import Input
+from latentcli.store.readers.table import ARROW_MAGIC, PARQUET_MAGIC
 from latentcli.store.readers.text import parse_header
 
 SNIFF_BYTES = 1 << 16
@@ -24,7 +25,8 @@ __all__ = ["Vectors", "detect", "read_vectors"]
 
 
 def detect(path: Path) -> str:
-    """The file's format: word2vec-binary, text (word2vec/fastText/GloVe), npy, gensim, fasttext."""
+    """The file's format: word2vec-binary, text (word2vec/fastText/GloVe), npy, gensim, fasttext,
+    parquet, arrow (Arrow IPC file, Feather v2)."""
     with Input(path) as source:
         head = source.read(SNIFF_BYTES)
         compressed = source.compression is not None
@@ -32,6 +34,10 @@ def detect(path: Path) -> str:
         raise BadVectorFile(path, "is empty once decompressed")
     if head.startswith(b"\x93NUMPY") and not compressed:
         return "npy"
+    if head.startswith(PARQUET_MAGIC) and not compressed:
+        return "parquet"
+    if head.startswith(ARROW_MAGIC) and not compressed:
+        return "arrow"
     if head.startswith(FASTTEXT_MAGIC) and not compressed:
         return "fasttext"
     if head[0] == 0x80 and len(head) > 1 and 2 <= head[1] <= 5 and not compressed:
@@ -49,15 +55,24 @@ def detect(path: Path) -> str:
     return "text"
 
 
-def read_vectors(path: Path, limit: int | None = None,
-                 progress: Progress = no_progress, trust: bool = False) -> Vectors:
-    """Read any supported vector file; gensim pickles only with ``trust``."""
+def read_vectors(path: Path, limit: int | None = None, progress: Progress = no_progress,
+                 trust: bool = False,
+                 columns: tuple[str | None, str | None] = (None, None)) -> Vectors:
+    """Read any supported vector file; gensim pickles only with ``trust``; ``columns`` (vector,
+    label) choose a table's columns and are refused for any other format."""
     from latentcli.store.readers.binary import read_binary
     from latentcli.store.readers.gensim import read_fasttext, read_gensim
     from latentcli.store.readers.npy import read_npy
     from latentcli.store.readers.text import read_text
 
     kind = detect(path)
+    if kind in ("parquet", "arrow"):
+        from latentcli.store.readers.table import read_table
+
+        return read_table(path, kind, limit, progress, columns)
+    if columns != (None, None):
+        raise UsageError(f"--vectors-column and --labels-column apply to Parquet and Arrow "
+                         f"tables; {path.name} is a {kind} file")
     if kind == "gensim":
         return read_gensim(path, limit, trust)
     if kind == "fasttext":

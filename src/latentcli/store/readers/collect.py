@@ -46,7 +46,7 @@ class Collector:
 
     def __init__(self, path: Path, capacity: int, dims: int, *, unit: str) -> None:
         self.path = path
-        self.unit = unit  # "line" or "offset": how positions are reported in errors
+        self.unit = unit  # "line", "row" or "offset": how positions are reported in errors
         self.dims = dims
         try:
             self.matrix = np.empty((capacity, dims), dtype=np.float32)
@@ -65,6 +65,8 @@ class Collector:
     def error(self, problem: str, position: int) -> BadVectorFile:
         if self.unit == "line":
             return BadVectorFile(self.path, problem, line=position)
+        if self.unit == "row":
+            return BadVectorFile(self.path, problem, row=position)
         return BadVectorFile(self.path, problem, offset=position)
 
     def add(self, raw_words: Sequence[bytes], block: npt.NDArray[np.float32],

@@ -1,0 +1,125 @@
+"""`latent embed`: your own texts through a sentence encoder, printed, saved as a table, or kept
+as a named space every command can open with ``-m NAME``.
+
+Typer-free, so that `entry`'s fast path can answer ``latent embed "hello" --json`` without
+importing Typer (a cold start is most of what a single text costs); the Typer command in
+`cli/commands/texts.py` calls the same `run_embed`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from latentcli.cli.command import deliver
+from latentcli.cli.options import EMBED_MODEL
+from latentcli.environment import Environment
+from latentcli.errors import LatentError, UsageError
+from latentcli.failures import os_message
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import numpy as np
+    import numpy.typing as npt
+    from rich.console import Console
+
+    from latentcli.results.texts import EmbeddedText
+
+ENCODER = str(EMBED_MODEL.default)
+
+
+def read_texts(texts: list[str] | None, from_file: str | None, stdin: TextIO) -> list[str]:
+    """The TEXT arguments, then the lines of ``--from`` FILE (``-``: stdin); blank lines are
+    skipped."""
+    from latentcli.core.text import decode
+    from latentcli.store.texts import check_texts
+
+    found = list(texts or [])
+    if from_file is not None:
+        if from_file == "-":
+            data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode()
+        else:
+            try:
+                data = Path(from_file).expanduser().read_bytes()
+            except OSError as error:
+                raise LatentError(f"cannot read texts from {from_file}: "
+                                  f"{os_message(error)}") from None
+        where = "stdin" if from_file == "-" else from_file
+        lines = [line for line in decode(data, where).splitlines() if line.strip()]
+        if not lines:
+            raise UsageError(f"{where} holds no texts (it is empty or blank)")
+        found.extend(lines)
+    if not found:
+        raise UsageError("give texts to embed: TEXT arguments or --from FILE")
+    check_texts(found, "the texts" if from_file is None else f"the texts of {from_file}")
+    return found
+
+
+def _unique_lines(texts: list[str]) -> tuple[list[str], int]:
+    """The texts of a named space: one line each (the vocabulary is line-based), without
+    surrounding spaces, first of duplicates kept; and how many duplicates were dropped."""
+    for number, text in enumerate(texts, 1):
+        if "\n" in text or "\r" in text:
+            raise UsageError(f"text {number} spans several lines; a named space holds one line "
+                             "per text")
+    unique = list(dict.fromkeys(text.strip() for text in texts))  # a query is typed stripped
+    return unique, len(texts) - len(unique)
+
+
+def _named(here: Environment, name: str, texts: list[str]) -> list[str]:
+    from latentcli.store.catalogue import CATALOGUE
+    from latentcli.store.resolve import BUILTIN
+    from latentcli.store.texts import check_name
+
+    check_name(name, {*BUILTIN, *CATALOGUE})
+    unique, dropped = _unique_lines(texts)
+    if dropped:
+        here.note(f"{dropped} duplicate text(s) left out of {name} (the first of each is kept)")
+    return unique
+
+
+def run_embed(here: Environment, texts: list[str], model: str, from_file: str | None,
+              name: str | None, output: str | None, json: bool) -> None:
+    """Embed ``texts`` (and ``from_file``'s lines) with ``model``; save them as the space
+    ``name`` and in the table ``output`` when asked; print them."""
+    from latentcli.store.encoders import choose_encoder
+    from latentcli.store.texts import embed_texts, save_space
+
+    choice = choose_encoder(model)
+    if choice is None:
+        raise UsageError(f"{model!r} is not a sentence encoder: embed needs {ENCODER} or a "
+                         "sentence-transformers model directory (word-vector models such as "
+                         "glove-6b-50d embed words, not texts)")
+    if output is not None and Path(output).suffix.lower() not in (".parquet", ".arrow",
+                                                                  ".feather"):
+        raise UsageError(f"-o {output}: the file name must end in .parquet, .arrow or .feather")
+    wanted = read_texts(texts, from_file, here.stdin)
+    if name is not None:
+        wanted = _named(here, name, wanted)
+    embedded = embed_texts(choice, wanted, here)
+    if embedded.encoded < len(wanted):
+        here.note(f"{len(wanted) - embedded.encoded} of {len(wanted)} text(s) were in the "
+                  f"cache; {embedded.encoded} embedded now")
+    if output is not None:
+        from latentcli.store.readers.table import write_embeddings
+
+        write_embeddings(Path(output).expanduser(), wanted, embedded.matrix)
+    if name is not None:
+        save_space(name, wanted, embedded.matrix, choice)
+        here.note(f"saved {len(wanted)} text(s) as the space {name!r}: use -m {name}")
+    deliver(here, _results(choice.name, wanted, embedded.matrix), json, show_all=_table)
+
+
+def _results(model: str, texts: list[str],
+             matrix: npt.NDArray[np.float32]) -> list[EmbeddedText]:
+    from latentcli.results.texts import EmbeddedText
+
+    rows = matrix.tolist()  # float32 -> Python floats, exactly: JSON prints them so they round-trip
+    return [EmbeddedText(model, text, tuple(row)) for text, row in zip(texts, rows, strict=True)]
+
+
+def _table(console: Console, results: Sequence[EmbeddedText]) -> None:
+    from latentcli.render.texts import embeddings_table  # rich only when a table is wanted
+
+    embeddings_table(console, results)

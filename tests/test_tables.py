@@ -1,0 +1,145 @@
+"""Parquet, Arrow IPC and Feather tables as models: columns found or chosen, every bad table one
+line naming the file (and the row), and no cache entry left behind."""
+
+import json
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.feather as feather
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import TINY_VECTORS, TINY_WORDS
+from latentcli.cli.commands import app
+from latentcli.store.cache import cache_root
+
+VECTORS = np.asarray(TINY_VECTORS, dtype=np.float32)
+
+
+def fixed(rows):
+    rows = np.asarray(rows, dtype=np.float32)
+    return pa.FixedSizeListArray.from_arrays(pa.array(rows.reshape(-1)), rows.shape[1])
+
+
+def write(path, columns, row_group_size=None):
+    table = pa.table(columns)
+    if path.suffix == ".parquet":
+        pq.write_table(table, path, row_group_size=row_group_size)
+    else:
+        feather.write_feather(table, path)
+    return path
+
+
+def neighbors(runner, path, *extra):
+    return runner.invoke(app, ["neighbors", "king", "-n", "2", "-m", str(path), "--json", *extra])
+
+
+def no_entries():
+    models = cache_root() / "models"
+    return not models.exists() or not any(models.iterdir())
+
+
+@pytest.mark.parametrize("name", ["tiny.parquet", "tiny.arrow", "tiny.feather"])
+@pytest.mark.parametrize("kind", ["fixed", "list", "large_list"])
+def test_a_table_opens_like_any_model(runner, tiny_model, tmp_path, name, kind):
+    vectors = {"fixed": fixed(VECTORS), "list": pa.array(VECTORS.tolist()),
+               "large_list": pa.array(VECTORS.tolist(), pa.large_list(pa.float64()))}[kind]
+    path = write(tmp_path / name, {"id": list(range(len(TINY_WORDS))), "word": TINY_WORDS,
+                                   "embedding": vectors}, row_group_size=3)
+    result = neighbors(runner, path)
+    assert result.exit_code == 0, result.output
+    expected = runner.invoke(app, ["neighbors", "king", "-n", "2", "-m", str(tiny_model),
+                                   "--json"])
+    got, want = json.loads(result.stdout), json.loads(expected.stdout)
+    assert [n["word"] for n in got["neighbors"]] == [n["word"] for n in want["neighbors"]]
+    assert got["neighbors"][0]["similarity"] == pytest.approx(want["neighbors"][0]["similarity"])
+
+
+@pytest.mark.parametrize("limit", ["2", "1000000000000"])
+def test_limit_reads_only_the_first_rows(runner, tmp_path, limit):
+    path = write(tmp_path / "t.parquet", {"word": TINY_WORDS, "v": fixed(VECTORS)}, 2)
+    result = runner.invoke(app, ["similarity", "king", "queen", "-m", str(path), "--limit", limit,
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+
+
+def test_ambiguous_columns_are_a_usage_error_listing_the_candidates(runner, tmp_path):
+    path = write(tmp_path / "two.parquet", {"word": TINY_WORDS, "other": TINY_WORDS,
+                                            "a": fixed(VECTORS), "b": fixed(VECTORS)})
+    result = neighbors(runner, path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: two.parquet has several list-of-float column(s) "
+                                    "(candidates: a, b); choose one with --vectors-column")
+    result = neighbors(runner, path, "--vectors-column", "a")
+    assert "(candidates: word, other); choose one with --labels-column" in result.stderr
+    result = neighbors(runner, path, "--vectors-column", "a", "--labels-column", "other")
+    assert result.exit_code == 0, result.output
+    assert no_entries() is False
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--vectors-column", "nope"], "has no column 'nope' (columns: word, v)"),
+    (["--vectors-column", "word"], "column 'word' is string, not list-of-float"),
+    (["--labels-column", "v"], "column 'v' is fixed_size_list"),
+])
+def test_named_columns_must_exist_and_fit(runner, tmp_path, args, message):
+    path = write(tmp_path / "t.parquet", {"word": TINY_WORDS, "v": fixed(VECTORS)})
+    result = neighbors(runner, path, *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_no_usable_column(runner, tmp_path):
+    path = write(tmp_path / "t.parquet", {"word": TINY_WORDS, "n": list(range(len(TINY_WORDS)))})
+    result = neighbors(runner, path)
+    assert "has no list-of-float column(s) (candidates: none)" in result.stderr
+
+
+@pytest.mark.parametrize(("vectors", "labels", "message"), [
+    (pa.array([[1.0, 2.0], [3.0]]), ["a", "b"],
+     "row 2: the vector has 1 values, the first had 2 (mixed vector lengths)"),
+    (pa.array([[1.0, float("nan")], [3.0, 4.0]]), ["a", "b"], "row 1: NaN or infinite value"),
+    (pa.array([[1.0, 2.0], [float("inf"), 4.0]]), ["a", "b"], "row 2: NaN or infinite value"),
+    (pa.array([[1.0, 2.0], None]), ["a", "b"], "row 2: the vector is null"),
+    (pa.array([[1.0, None], [1.0, 2.0]]), ["a", "b"], "row 1: the vector holds a null value"),
+    (pa.array([[1.0, 2.0], [3.0, 4.0]]), ["a", None], "row 2: the label is null"),
+    (pa.array([[], []], pa.list_(pa.float32())), ["a", "b"], "row 1: the vector is empty"),
+])
+def test_bad_tables_are_one_line_naming_file_and_row(runner, tmp_path, vectors, labels, message):
+    path = write(tmp_path / "bad.parquet", {"word": labels, "v": vectors})
+    result = runner.invoke(app, ["neighbors", "a", "-m", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {path}, {message}\n"
+    assert no_entries()
+
+
+def test_mixed_lengths_across_batches_name_the_row(runner, tmp_path):
+    rows = [[1.0, 2.0]] * 5 + [[1.0, 2.0, 3.0]]
+    path = write(tmp_path / "bad.parquet", {"word": list("abcdef"), "v": pa.array(rows)}, 2)
+    result = runner.invoke(app, ["neighbors", "a", "-m", str(path)])
+    assert "row 6: the vector has 3 values, the first had 2" in result.stderr
+
+
+def test_a_damaged_table_is_one_line(runner, tmp_path):
+    path = tmp_path / "broken.parquet"
+    path.write_bytes(b"PAR1" + b"\0" * 100)
+    result = runner.invoke(app, ["neighbors", "a", "-m", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {path}: not a readable parquet table")
+    assert no_entries()
+
+
+def test_column_options_refuse_other_formats(runner, tmp_path):
+    path = tmp_path / "v.txt"
+    path.write_text("king 1 0\nqueen 0 1\n")
+    result = runner.invoke(app, ["neighbors", "king", "-m", str(path), "--vectors-column", "v"])
+    assert result.exit_code == 2
+    assert "apply to Parquet and Arrow tables; v.txt is a text file" in result.stderr
+
+
+def test_the_fast_path_reads_the_column_options(tmp_path, monkeypatch):
+    from latentcli.cli.fastpath import parse
+
+    assert parse(["neighbors", "king", "--vectors-column", "v", "--labels-column=w"]) == (
+        "neighbors", ["king"], {"vectors_column": "v", "labels_column": "w"})
