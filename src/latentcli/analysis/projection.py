@@ -15,11 +15,13 @@ import numpy.typing as npt
 
 from latentcli.analysis.clustering import fit_clusters
 from latentcli.analysis.words import WordSelection
+from latentcli.core.progress import Progress, no_progress
 from latentcli.core.space import Space
 from latentcli.errors import LatentError, MissingExtra, UsageError
 from latentcli.results.structure import Axis, MapPoint, MapResult
 
 METHODS = ("pca", "tsne", "umap")
+MAX_WORDS = 5_000  # the trust score compares every pair of words: n² float64s (5,000: 200 MB)
 TSNE_MIN_WORDS = 5
 TSNE_EXACT_UP_TO = 100
 TRUST_K = 5
@@ -45,8 +47,11 @@ class AxisSpec:
 
 def project_map(space: Space, selection: WordSelection, method: str = "pca",
                 x: AxisSpec | None = None, y: AxisSpec | None = None, clusters: int | None = None,
-                seed: int = 0) -> MapResult:
+                seed: int = 0, progress: Progress = no_progress) -> MapResult:
     """Project the selected words to 2-D, cluster them, and score each word's neighbourhood."""
+    if len(selection) > MAX_WORDS:
+        raise UsageError(f"a map takes at most {MAX_WORDS:,} words, not {len(selection):,}: "
+                         "pass fewer words (or a smaller --top); 'latent cluster' takes more")
     vectors = selection.units.astype(np.float64)
     if x or y:
         if method != "pca":
@@ -62,7 +67,7 @@ def project_map(space: Space, selection: WordSelection, method: str = "pca",
         coordinates, x_axis, y_axis = _umap(vectors, seed)
     else:
         raise UsageError(f"unknown map method {method!r}: choose from {', '.join(METHODS)}")
-    clustering = fit_clusters(space, selection, clusters, "kmeans", seed)
+    clustering = fit_clusters(space, selection, clusters, "kmeans", seed, progress)
     k = min(TRUST_K, len(vectors) - 1)
     trust = neighbourhood_trust(vectors, coordinates, k)
     points = tuple(

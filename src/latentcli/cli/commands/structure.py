@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from latentcli.core.space import Space
-    from latentcli.results.structure import MapResult
+    from latentcli.results.structure import ClusterResult, MapResult
 
 WordsArgument = Annotated[list[str] | None, typer.Argument(
     metavar="WORD...", show_default=False,
@@ -96,8 +96,12 @@ def cluster(
     here = environment(ctx)
     wanted = _parse_k(k, "--k")
     typed = _typed_words(words, from_file, here.stdin)
-    answer(here, ModelChoice(model, limit, trust), json, lambda space: find_clusters(
-        space, select_words(space, typed, top, strict), wanted, method, seed), clusters_table)
+    def compute(space: Space) -> ClusterResult:
+        selection = select_words(space, typed, top, strict)
+        with here.progress("Clustering", None, in_bytes=False) as report:
+            return find_clusters(space, selection, wanted, method, seed, report)
+
+    answer(here, ModelChoice(model, limit, trust), json, compute, clusters_table)
 
 
 @app.command("map", epilog="Examples:\n\n\b\n"
@@ -150,7 +154,9 @@ def map_(
 
     def compute(space: Space) -> MapResult:
         selection = add_neighbors(space, select_words(space, typed, top, strict), neighbors)
-        result = project_map(space, selection, method or "pca", x_axis, y_axis, wanted, seed)
+        with here.progress("Mapping", None, in_bytes=False) as report:
+            result = project_map(space, selection, method or "pca", x_axis, y_axis, wanted, seed,
+                                 report)
         if html is not None:
             _write_html(html, result)
         return result
