@@ -8,6 +8,7 @@ second axis is the first principal component of what the given axis leaves over.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,6 +54,9 @@ def project_map(space: Space, selection: WordSelection, method: str = "pca",
         raise UsageError(f"a map takes at most {MAX_WORDS:,} words, not {len(selection):,}: "
                          "pass fewer words (or a smaller --top); 'latent cluster' takes more")
     vectors = selection.units.astype(np.float64)
+    if space.dims < 2:
+        raise LatentError(f"{space.name} has one dimension: its words already lie on a line, "
+                          "which a 2-D map cannot improve on (try 'latent axis')")
     if x or y:
         if method != "pca":
             raise UsageError("--x/--y place words on semantic axes; they cannot be combined with "
@@ -61,6 +65,9 @@ def project_map(space: Space, selection: WordSelection, method: str = "pca",
         method = "axes"
     elif method == "pca":
         coordinates, x_axis, y_axis = _pca(vectors)
+    elif method in ("tsne", "umap") and np.ptp(vectors, axis=0).max() == 0:
+        raise LatentError(f"{method} needs words whose vectors differ, and these are all the "
+                          "same vector; use --method pca")
     elif method == "tsne":
         coordinates, x_axis, y_axis = _tsne(vectors, seed)
     elif method == "umap":
@@ -98,12 +105,21 @@ def neighbourhood_trust(vectors: npt.NDArray[np.floating], coordinates: Coordina
     return np.asarray(shared, dtype=np.float64) / k
 
 
-def _pca(vectors: Coordinates) -> tuple[Coordinates, Axis, Axis]:
+def _principal(vectors: Coordinates, components: int) -> tuple[Coordinates, list[float]]:
+    """PCA coordinates and the share of variance of each component (0 when the words do not
+    vary at all, as in a model whose vectors are all the same, instead of NaN)."""
     from sklearn.decomposition import PCA
 
-    pca = PCA(n_components=2, svd_solver="full")
-    coordinates = pca.fit_transform(vectors)
-    first, second = (float(share) for share in pca.explained_variance_ratio_)
+    pca = PCA(n_components=components, svd_solver="full")
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        coordinates = np.asarray(pca.fit_transform(vectors), dtype=np.float64)
+        shares = np.nan_to_num(pca.explained_variance_ratio_, nan=0.0)
+    return coordinates, [float(share) for share in shares]
+
+
+def _pca(vectors: Coordinates) -> tuple[Coordinates, Axis, Axis]:
+    coordinates, (first, second) = _principal(vectors, 2)
     return (coordinates, Axis("PC1", explained_variance=first),
             Axis("PC2", explained_variance=second))
 
@@ -144,13 +160,9 @@ def _semantic(space: Space, vectors: Coordinates, x: AxisSpec | None,
         other = vectors @ _direction(space, y)
         other_axis = Axis(f"{y.low} → {y.high}", y.low, y.high)
     else:
-        from sklearn.decomposition import PCA
-
-        rest = vectors - np.outer(along, direction)
-        pca = PCA(n_components=1, svd_solver="full")
-        other = pca.fit_transform(rest)[:, 0]
-        other_axis = Axis("PC1 of the rest", explained_variance=float(
-            pca.explained_variance_ratio_[0]))
+        rest, (share,) = _principal(vectors - np.outer(along, direction), 1)
+        other = rest[:, 0]
+        other_axis = Axis("PC1 of the rest", explained_variance=share)
     given_axis = Axis(f"{given.low} → {given.high}", given.low, given.high)
     if x:
         return np.column_stack([along, other]), given_axis, other_axis
