@@ -21,12 +21,13 @@ def latent_shell(command, env=None):
     return done
 
 
-@pytest.mark.parametrize(("redirect", "message"), [
-    ("> /dev/full", "Error: No space left on device\n"),
-    (">&-", "Error: stdout is closed\n"),
+@pytest.mark.parametrize(("command", "redirect", "message"), [
+    ("neighbors king", "> /dev/full", "Error: No space left on device\n"),
+    ("neighbors king", ">&-", "Error: stdout is closed\n"),
+    ("similarity king queen", "> /dev/full", "Error: No space left on device\n"),  # Typer's door
 ])
-def test_output_that_cannot_be_written_is_one_error(tiny_model, redirect, message):
-    done = latent_shell(f"neighbors king -m {tiny_model} --json {redirect}")
+def test_output_that_cannot_be_written_is_one_error(tiny_model, command, redirect, message):
+    done = latent_shell(f"{command} -m {tiny_model} --json {redirect}")
     assert (done.returncode, done.stderr) == (1, message)
 
 

@@ -28,3 +28,11 @@ def test_choosing_k_reports_progress(tiny_space):
     selection = select_words(tiny_space, ["king", "queen", "man", "woman", "apple", "banana"])
     cluster(tiny_space, selection, None, "kmeans", 0, lambda done, total=None: seen.append(done))
     assert seen[:3] == [0, 1, 2]
+
+
+@pytest.mark.parametrize("command", ["cluster", "map"])
+def test_too_many_words_on_stdin_are_refused_before_any_lookup(runner, tiny_model, command):
+    result = runner.invoke(app, [command, "-", "-m", str(tiny_model)],
+                           input="kingg\n" * 100_000)
+    assert result.exit_code == 2
+    assert "not 100,000: pass fewer words" in result.stderr

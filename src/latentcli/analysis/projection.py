@@ -50,9 +50,7 @@ def project_map(space: Space, selection: WordSelection, method: str = "pca",
                 x: AxisSpec | None = None, y: AxisSpec | None = None, clusters: int | None = None,
                 seed: int = 0, progress: Progress = no_progress) -> MapResult:
     """Project the selected words to 2-D, cluster them, and score each word's neighbourhood."""
-    if len(selection) > MAX_WORDS:
-        raise UsageError(f"a map takes at most {MAX_WORDS:,} words, not {len(selection):,}: "
-                         "pass fewer words (or a smaller --top); 'latent cluster' takes more")
+    check_size(len(selection))
     vectors = selection.units.astype(np.float64)
     if space.dims < 2:
         raise LatentError(f"{space.name} has one dimension: its words already lie on a line, "
@@ -84,6 +82,13 @@ def project_map(space: Space, selection: WordSelection, method: str = "pca",
     return MapResult(model=space.name, method=method, points=points, trust=float(trust.mean()),
                      trust_k=k, x_axis=x_axis, y_axis=y_axis, clustering=clustering.result,
                      notes=clustering.result.notes)
+
+
+def check_size(words: int) -> None:
+    """Refuse a map whose pairwise work cannot fit, saying the way around."""
+    if words > MAX_WORDS:
+        raise UsageError(f"a map takes at most {MAX_WORDS:,} words, not {words:,}: pass fewer "
+                         "words (or a smaller --top); 'latent cluster' takes more")
 
 
 def neighbourhood_trust(vectors: npt.NDArray[np.floating], coordinates: Coordinates,

@@ -89,6 +89,7 @@ def cluster(
     json: JsonOption = False,
 ) -> None:
     """Group words by meaning (cosine) and label each group from the space."""
+    from latentcli.analysis.clustering import check_size as check_clustered
     from latentcli.analysis.clustering import cluster as find_clusters
     from latentcli.analysis.words import select_words
     from latentcli.render.tables import clusters_table
@@ -97,6 +98,7 @@ def cluster(
     wanted = _parse_k(k, "--k")
     typed = _typed_words(words, from_file, here.stdin)
     def compute(space: Space) -> ClusterResult:
+        check_clustered(len(typed) + (top or 0), method)  # before 100,000 lookups, not after
         selection = select_words(space, typed, top, strict)
         with here.progress("Clustering", None, in_bytes=False) as report:
             return find_clusters(space, selection, wanted, method, seed, report)
@@ -142,6 +144,7 @@ def map_(
 ) -> None:
     """Project words to 2-D and plot them, coloured by cluster, with a trust score."""
     from latentcli.analysis.projection import AxisSpec, project_map
+    from latentcli.analysis.projection import check_size as check_mapped
     from latentcli.analysis.words import add_neighbors, select_words
     from latentcli.render.plots import fit_terminal, map_plot
 
@@ -153,6 +156,7 @@ def map_(
     typed = _typed_words(words, from_file, here.stdin)
 
     def compute(space: Space) -> MapResult:
+        check_mapped(len(typed) + (top or 0))  # before 100,000 lookups, not after
         selection = add_neighbors(space, select_words(space, typed, top, strict), neighbors)
         with here.progress("Mapping", None, in_bytes=False) as report:
             result = project_map(space, selection, method or "pca", x_axis, y_axis, wanted, seed,
