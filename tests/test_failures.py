@@ -40,6 +40,7 @@ def test_text_the_terminal_cannot_encode_degrades(tiny_model):
     done = latent_shell(f"neighbors king -m {tiny_model} -n 2", {"PYTHONIOENCODING": "ascii"})
     assert done.returncode == 0
     assert "prince" in done.stdout
+    assert "#####" in done.stdout  # the bars, drawn in ASCII
 
 
 def test_paths_the_file_system_refuses_name_the_cause(tiny_model, tmp_path):
