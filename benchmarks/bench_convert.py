@@ -61,7 +61,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=400_000)
     parser.add_argument("--dims", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--smoke", action="store_true",
+                        help="a tiny run that only checks the script still works (the tests)")
     options = parser.parse_args()
+    if options.smoke:
+        options.rows, options.dims, options.repeat = 2_000, 8, 1
     from gensim.models import KeyedVectors
 
     with tempfile.TemporaryDirectory() as scratch:

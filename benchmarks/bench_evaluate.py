@@ -44,7 +44,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--gensim-repeats", type=int, default=1)
     parser.add_argument("--gensim-blas-threads", type=int, default=None)
+    parser.add_argument("--smoke", action="store_true",
+                        help="a tiny run that only checks the script still works (the tests)")
     options = parser.parse_args()
+    if options.smoke:
+        options.restrict, options.repeats, options.gensim_repeats = [300], 1, 1
     blas = options.gensim_blas_threads or "default"
     space = open_space(DEFAULT_MODEL, Environment())
     keyed = gensim_builtin()

@@ -65,7 +65,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=3_000_000)
     parser.add_argument("--dims", type=int, default=300)
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument("--smoke", action="store_true",
+                        help="a tiny run that only checks the script still works (the tests)")
     options = parser.parse_args()
+    if options.smoke:
+        options.rows, options.dims = 2_000, 8
     scratch = Path(tempfile.mkdtemp(prefix="latent-scale-", dir=options.dir))
     try:
         path = scratch / "vectors.bin"

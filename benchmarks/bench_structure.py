@@ -59,22 +59,32 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", default="", metavar="TEXT",
                         help="run only the cases whose name contains TEXT (e.g. tsne)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="a tiny run that only checks the script still works (the tests)")
     args = parser.parse_args()
     latent = [sys.executable, "-m", "latentcli"]
     plot = ["--width", "100", "--height", "40"]
+    words, many, k = ("60", "300", "5") if args.smoke else ("1000", "10000", "50")
+    if args.smoke:
+        args.runs = 1
     cases = {
-        "map 1000 pca": ([*latent, "map", "--top", "1000", *plot], ["pca", "1000"]),
-        "map 1000 tsne": ([*latent, "map", "--top", "1000", "--method", "tsne", *plot],
-                          ["tsne", "1000"]),
-        "cluster 10000 k=50": ([*latent, "cluster", "--top", "10000", "--k", "50"],
-                               ["cluster", "10000", "50"]),
+        f"map {words} pca": ([*latent, "map", "--top", words, *plot], ["pca", words]),
+        f"map {words} tsne": ([*latent, "map", "--top", words, "--method", "tsne", *plot],
+                              ["tsne", words]),
+        f"cluster {many} k={k}": ([*latent, "cluster", "--top", many, "--k", k],
+                                  ["cluster", many, k]),
     }
     cases = {name: case for name, case in cases.items() if args.only in name}
+    if args.smoke:  # one case exercises the whole script; each process imports scikit-learn
+        cases = dict(list(cases.items())[:1])
     with tempfile.TemporaryDirectory() as temp:
-        env = {**os.environ, "LATENT_CACHE_DIR": str(Path(temp) / "cache")}
+        cache = Path(temp) / "cache"
+        if args.smoke and os.environ.get("LATENT_CACHE_DIR"):  # a warm cache: no conversion
+            cache = Path(os.environ["LATENT_CACHE_DIR"])
+        env = {**os.environ, "LATENT_CACHE_DIR": str(cache)}
         subprocess.run([*latent, "neighbors", "king", "--json"], env=env, check=True,
                        stdout=subprocess.DEVNULL)
-        entry = str(Path(temp) / "cache" / "models" / "glove-6b-50d")
+        entry = str(cache / "models" / "glove-6b-50d")
         for name, (ours, baseline_args) in cases.items():
             baseline = [sys.executable, "-c", BASELINE, entry, *baseline_args]
             times: dict[str, list[float]] = {"latent": [], "sklearn": []}

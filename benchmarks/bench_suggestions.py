@@ -8,6 +8,7 @@ list (what a naive `difflib` approach would have to start from). Medians over se
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import time
 from collections.abc import Callable
@@ -31,11 +32,15 @@ def median_ms(action: Callable[[str], object], repeats: int = 5) -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true",
+                        help="a tiny run that only checks the script still works (the tests)")
+    repeats = 1 if parser.parse_args().smoke else 5
     space = open_space(DEFAULT_MODEL, Environment())
     vocabulary = space.vocabulary
-    suggestions = median_ms(lambda word: suggest(vocabulary, word))
-    lookup = median_ms(vocabulary.row)
-    decode = median_ms(lambda word: list(vocabulary))
+    suggestions = median_ms(lambda word: suggest(vocabulary, word), repeats)
+    lookup = median_ms(vocabulary.row, repeats)
+    decode = median_ms(lambda word: list(vocabulary), repeats)
     print(f"suggest (5 closest of {len(vocabulary)} words)  median {suggestions:6.1f} ms")
     print(f"exact lookup (binary search)            median {lookup:6.3f} ms")
     print(f"decoding the vocabulary to a list       median {decode:6.1f} ms")

@@ -198,3 +198,21 @@ def test_a_killed_cold_start_leaves_nothing_for_long(runner, tmp_path, monkeypat
     monkeypatch.setenv("LATENT_CACHE_DIR", str(tmp_path))
     assert json.loads(runner.invoke(app, ["models", "--json"]).stdout)["leftovers"] == []
     assert list(tmp_path.glob("models/.*")) == []
+
+
+def test_a_garbled_row_found_at_lookup_is_rebuilt(tiny_builtin, monkeypatch):  # noqa: F811
+    """One bad row the open-time sample missed: the lookup that meets it reports it once, and
+    the next run rebuilds the entry."""
+    from latentcli.core.vocabulary import Vocabulary
+
+    models.open_space("tiny-builtin", Recorder())
+    order = np.load(entry() / SORTED_FILE)
+    order[3] = 10**9
+    np.save(entry() / SORTED_FILE, order)
+    monkeypatch.setattr(Vocabulary, "problem", lambda self, samples=64: None)  # not sampled
+    damaged = models.open_space("tiny-builtin", Recorder())
+    with pytest.raises(ModelError, match="vocabulary files are inconsistent"):
+        for word in TINY_WORDS:
+            damaged.lookup(word)
+    assert models.open_space("tiny-builtin", Recorder()).vocabulary.row("woman") == 3
+    assert len(tiny_builtin) == 2

@@ -2,15 +2,20 @@
 
 import io
 import json
+import os
 import subprocess
 import sys
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from latentcli.cli.commands import app
 from latentcli.cli.fastpath import fast_path, parse
 from latentcli.cli.options import FAST_COMMANDS
 from latentcli.environment import Environment
+
+FUZZ_EXAMPLES = int(os.environ.get("LATENT_FUZZ_EXAMPLES", "60"))
 
 SAME_ANSWER = [
     ["neighbors", "king", "--json"],
@@ -82,3 +87,31 @@ def test_the_option_table_is_what_typer_declares(command):
         assert parameter.metavar == spec.metavar
         assert parameter.help == spec.help
     assert not declared, f"Typer options the fast path does not know: {sorted(declared)}"
+
+
+TOKENS = st.sampled_from([
+    "king", "queen", "man", "woman", "KING", "kingg", "king - man", "-", "+", "--", "2*king",
+    "man : king :: woman : ?", "-n", "--top", "-n2", "-n0", "--top=3", "--top=", "-n²", "--json",
+    "--json=1", "--method", "--method=mul", "mul", "add", "sum", "--allow-inputs", "--limit",
+    "--limit=0", "--trust", "-x", "--bogus", "-h", "5", "0", "-1", "²", "\u0661", "5.0", "+5", " 5",
+    "99999999999999999999", "x", "",
+])
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(command=st.sampled_from(["neighbors", "analogy"]),
+       tokens=st.lists(TOKENS, max_size=7))
+def test_both_doors_accept_and_refuse_the_same_command_lines(runner, tiny_model, monkeypatch,
+                                                             command, tokens):
+    """Whatever the fast path takes, Typer answers identically (a refusal included)."""
+    monkeypatch.setenv("LATENT_MODEL", str(tiny_model))
+    argv = [command, *tokens]
+    stdout, stderr = io.StringIO(), io.StringIO()
+    environment = Environment(stdout, stderr)
+    action = fast_path(argv, environment)
+    if action is None:
+        return  # Typer's door alone: nothing to compare
+    fast = (environment.run(action), stdout.getvalue(), stderr.getvalue())
+    typer_result = runner.invoke(app, argv)
+    assert fast == (typer_result.exit_code, typer_result.stdout, typer_result.stderr)

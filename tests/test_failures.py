@@ -21,14 +21,14 @@ def latent_shell(command, env=None):
     return done
 
 
-@pytest.mark.parametrize(("redirect", "message"), [
-    ("> /dev/full", "Error: No space left on device\n"),
-    (">&-", "Error: stdout is closed\n"),
+@pytest.mark.parametrize(("command", "redirect", "message"), [
+    ("neighbors king", "> /dev/full", "Error: No space left on device\n"),
+    ("neighbors king", ">&-", "Error: stdout is closed\n"),
+    ("similarity king queen", "> /dev/full", "Error: No space left on device\n"),  # Typer's door
 ])
-def test_output_that_cannot_be_written_is_one_error(tiny_model, redirect, message):
-    for options in ("", "--json"):
-        done = latent_shell(f"neighbors king -m {tiny_model} {options} {redirect}")
-        assert (done.returncode, done.stderr) == (1, message)
+def test_output_that_cannot_be_written_is_one_error(tiny_model, command, redirect, message):
+    done = latent_shell(f"{command} -m {tiny_model} --json {redirect}")
+    assert (done.returncode, done.stderr) == (1, message)
 
 
 def test_a_closed_stdin_is_an_error_not_a_traceback(tiny_model):
@@ -40,6 +40,7 @@ def test_text_the_terminal_cannot_encode_degrades(tiny_model):
     done = latent_shell(f"neighbors king -m {tiny_model} -n 2", {"PYTHONIOENCODING": "ascii"})
     assert done.returncode == 0
     assert "prince" in done.stdout
+    assert "#####" in done.stdout  # the bars, drawn in ASCII
 
 
 def test_paths_the_file_system_refuses_name_the_cause(tiny_model, tmp_path):

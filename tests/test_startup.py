@@ -7,8 +7,8 @@ import sys
 import pytest
 
 HEAVY = {"gensim", "sklearn", "scipy", "pyarrow", "plotext", "typer", "pydantic"}
-# ~20 ms together:
-AVOIDABLE = {"numpy.typing", "platformdirs", "hashlib", "latentcli.store.catalogue"}
+# ~20 ms together (numpy.ma: np.unique imports it):
+AVOIDABLE = {"numpy.typing", "numpy.ma", "platformdirs", "hashlib", "latentcli.store.catalogue"}
 
 
 def imported_modules(args, env):

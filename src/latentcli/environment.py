@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
 from latentcli.core.progress import Progress, no_progress
 
@@ -168,4 +168,34 @@ class Environment:
     def console(self) -> Console:
         from latentcli.render.terminal import console
 
-        return console(self.stdout, self.colour)
+        return console(_drawable(self.stdout), self.colour)
+
+
+# Bars and sparklines in ASCII, for a stream whose encoding has no block characters.
+_ASCII_BLOCKS = str.maketrans({**dict.fromkeys("▏▎▍▁▂▃", " "), **dict.fromkeys("▌▋▊▉█▄▅▆▇", "#")})
+
+
+class _AsciiBlocks(io.TextIOBase):
+    """Writes through to ``stream`` with block characters drawn as ``#``; the rest of what the
+    encoding cannot hold is replaced by the stream itself (`standard_streams`)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(text.translate(_ASCII_BLOCKS))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return _isatty(self.stream)
+
+
+def _drawable(stream: TextIO) -> TextIO:
+    """``stream``, or an ASCII-drawing wrapper if its encoding cannot hold a full block."""
+    try:
+        "█▏".encode(getattr(stream, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return cast(TextIO, _AsciiBlocks(stream))
+    return stream

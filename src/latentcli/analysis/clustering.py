@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from latentcli.analysis.words import WordSelection
+from latentcli.core.progress import Progress, no_progress
 from latentcli.core.space import Matrix, Space
 from latentcli.errors import UsageError
 from latentcli.results.structure import Cluster, ClusterResult, KScore
@@ -22,6 +23,11 @@ from latentcli.results.structure import Cluster, ClusterResult, KScore
 METHODS = ("kmeans", "agglomerative")
 AUTO_K_RANGE = range(2, 11)
 KMEANS_RESTARTS = 4
+# Agglomerative clustering keeps every pairwise distance (n² / 2 float64s: 10,000 words ~400 MB);
+# k-means is linear, but is still capped to keep a run to seconds. The silhouette, quadratic too,
+# is estimated on a fixed sample beyond SILHOUETTE_SAMPLE words.
+MAX_WORDS = {"kmeans": 20_000, "agglomerative": 10_000}
+SILHOUETTE_SAMPLE = 3_000
 
 Labels = npt.NDArray[np.intp]
 
@@ -35,22 +41,34 @@ class Clustering:
 
 
 def cluster(space: Space, selection: WordSelection, k: int | None = None,
-            method: str = "kmeans", seed: int = 0) -> ClusterResult:
+            method: str = "kmeans", seed: int = 0,
+            progress: Progress = no_progress) -> ClusterResult:
     """Group the selected words into ``k`` clusters (chosen by silhouette when None)."""
-    return fit_clusters(space, selection, k, method, seed).result
+    return fit_clusters(space, selection, k, method, seed, progress).result
+
+
+def check_size(words: int, method: str) -> None:
+    """Refuse a clustering that cannot finish in memory and seconds, saying the way around."""
+    most = MAX_WORDS.get(method, MAX_WORDS["kmeans"])
+    if words > most:
+        other = ("; --method kmeans takes up to " f"{MAX_WORDS['kmeans']:,}"
+                 if method == "agglomerative" else "")
+        raise UsageError(f"{method} clustering takes at most {most:,} words, not {words:,}"
+                         f"{other}: pass fewer words (or a smaller --top)")
 
 
 def fit_clusters(space: Space, selection: WordSelection, k: int | None, method: str,
-                 seed: int) -> Clustering:
+                 seed: int, progress: Progress = no_progress) -> Clustering:
     if method not in METHODS:
         raise UsageError(f"unknown clustering method {method!r}: choose from {', '.join(METHODS)}")
+    check_size(len(selection), method)
     n = len(selection)
     if k is not None and not 1 <= k <= n:
         raise UsageError(f"k must be between 1 and the number of usable words ({n}), not {k}")
     vectors = selection.units
     candidates: tuple[KScore, ...] = ()
     if k is None:
-        labels, candidates, silhouette = _choose_k(vectors, method, seed)
+        labels, candidates, silhouette = _choose_k(vectors, method, seed, progress)
     else:
         labels = _fit(vectors, k, method, seed)
         silhouette = _silhouette(vectors, labels)
@@ -89,14 +107,17 @@ def _silhouette(vectors: Matrix, labels: Labels) -> float | None:
         return None
     from sklearn.metrics import silhouette_score
 
-    return float(silhouette_score(vectors, labels, metric="cosine"))
+    sample = SILHOUETTE_SAMPLE if len(vectors) > SILHOUETTE_SAMPLE else None
+    return float(silhouette_score(vectors, labels, metric="cosine", sample_size=sample,
+                                  random_state=0))
 
 
-def _choose_k(vectors: Matrix, method: str,
-              seed: int) -> tuple[Labels, tuple[KScore, ...], float | None]:
+def _choose_k(vectors: Matrix, method: str, seed: int,
+              progress: Progress) -> tuple[Labels, tuple[KScore, ...], float | None]:
     """The k in 2..10 (and below the word count) with the best silhouette; ties go to fewer."""
     tried: list[tuple[Labels, KScore]] = []
-    for k in AUTO_K_RANGE:
+    for done, k in enumerate(AUTO_K_RANGE):
+        progress(done, len(AUTO_K_RANGE))
         if k >= len(vectors):
             break
         labels = _fit(vectors, k, method, seed)

@@ -335,21 +335,15 @@ def evaluate_pairs(space: Space, path: Path, restrict: int = DEFAULT_RESTRICT) -
     first, second, gold = (np.array(column) for column in zip(*known, strict=True))
     vectors = np.asarray(space.vectors)
     model = np.einsum("ij,ij->i", vectors[first], vectors[second])
-    if len(known) < 2 or np.ptp(gold) == 0 or np.ptp(model) == 0:
-        why = ("fewer than two pairs" if len(known) < 2 else "the file's scores are all equal"
-               if np.ptp(gold) == 0 else "the model scores every pair the same")
-        return PairEvaluation(space.name, str(path), restrict, len(known),
-                              len(pairs) - len(known), None, None, None, None,
-                              (f"{path.name}: correlation is undefined ({why})",))
-    with warnings.catch_warnings():  # near-constant input: scipy warns, the result is defined
-        warnings.simplefilter("ignore")
-        pearson = stats.pearsonr(gold, model)
-        spearman = stats.spearmanr(gold, model)
+    why = ("fewer than two pairs" if len(known) < 2 else "the file's scores are all equal"
+           if np.ptp(gold) == 0 else "the model scores every pair the same"
+           if np.ptp(model) == 0 else None)
+    found = [math.nan] * 4
+    if why is None:
+        with warnings.catch_warnings():  # near-constant input: scipy warns, yet it is defined
+            warnings.simplefilter("ignore")
+            found = [*stats.pearsonr(gold, model), *stats.spearmanr(gold, model)]
+    pearson, pearson_p, spearman, spearman_p = (v if math.isfinite(v) else None for v in found)
     return PairEvaluation(space.name, str(path), restrict, len(known), len(pairs) - len(known),
-                          _defined(pearson[0]), _defined(pearson[1]), _defined(spearman[0]),
-                          _defined(spearman[1]))
-
-
-def _defined(value: float) -> float | None:
-    """A statistic, or None where it is undefined (JSON has no NaN)."""
-    return float(value) if math.isfinite(value) else None
+                          pearson, pearson_p, spearman, spearman_p,
+                          (f"{path.name}: correlation is undefined ({why})",) if why else ())

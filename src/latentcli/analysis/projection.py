@@ -8,6 +8,7 @@ second axis is the first principal component of what the given axis leaves over.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -15,12 +16,14 @@ import numpy.typing as npt
 
 from latentcli.analysis.clustering import fit_clusters
 from latentcli.analysis.words import WordSelection
+from latentcli.core.progress import Progress, no_progress
 from latentcli.core.space import Space
 from latentcli.errors import LatentError, MissingExtra, UsageError
 from latentcli.results import Scored
 from latentcli.results.structure import Axis, MapPoint, MapResult
 
 METHODS = ("pca", "tsne", "umap")
+MAX_WORDS = 5_000  # the trust score compares every pair of words: n² float64s (5,000: 200 MB)
 TSNE_MIN_WORDS = 5
 TSNE_EXACT_UP_TO = 100
 TRUST_K = 5
@@ -48,9 +51,13 @@ class AxisSpec:
 
 def project_map(space: Space, selection: WordSelection, method: str = "pca",
                 x: AxisSpec | None = None, y: AxisSpec | None = None, clusters: int | None = None,
-                seed: int = 0) -> MapResult:
+                seed: int = 0, progress: Progress = no_progress) -> MapResult:
     """Project the selected words to 2-D, cluster them, and score each word's neighbourhood."""
+    check_size(len(selection))
     vectors = selection.units.astype(np.float64)
+    if space.dims < 2:
+        raise LatentError(f"{space.name} has one dimension: its words already lie on a line, "
+                          "which a 2-D map cannot improve on (try 'latent axis')")
     if x or y:
         if method != "pca":
             raise UsageError("--x/--y place words on semantic axes; they cannot be combined with "
@@ -59,13 +66,16 @@ def project_map(space: Space, selection: WordSelection, method: str = "pca",
         method = "axes"
     elif method == "pca":
         coordinates, x_axis, y_axis = _pca(vectors)
+    elif method in ("tsne", "umap") and np.ptp(vectors, axis=0).max() == 0:
+        raise LatentError(f"{method} needs words whose vectors differ, and these are all the "
+                          "same vector; use --method pca")
     elif method == "tsne":
         coordinates, x_axis, y_axis = _tsne(vectors, seed)
     elif method == "umap":
         coordinates, x_axis, y_axis = _umap(vectors, seed)
     else:
         raise UsageError(f"unknown map method {method!r}: choose from {', '.join(METHODS)}")
-    clustering = fit_clusters(space, selection, clusters, "kmeans", seed)
+    clustering = fit_clusters(space, selection, clusters, "kmeans", seed, progress)
     k = min(TRUST_K, len(vectors) - 1)
     trust = neighborhood_trust(vectors, coordinates, k)
     points = tuple(
@@ -100,6 +110,13 @@ def with_neighbors(space: Space, result: MapResult, k: int = PAGE_NEIGHBORS) -> 
     return replace(result, points=points)
 
 
+def check_size(words: int) -> None:
+    """Refuse a map whose pairwise work cannot fit, saying the way around."""
+    if words > MAX_WORDS:
+        raise UsageError(f"a map takes at most {MAX_WORDS:,} words, not {words:,}: pass fewer "
+                         "words (or a smaller --top); 'latent cluster' takes more")
+
+
 def neighborhood_trust(vectors: npt.NDArray[np.floating], coordinates: Coordinates,
                         k: int) -> npt.NDArray[np.float64]:
     """Per word: the share of its ``k`` nearest by cosine that are among its ``k`` nearest on the
@@ -119,12 +136,21 @@ def neighborhood_trust(vectors: npt.NDArray[np.floating], coordinates: Coordinat
     return np.asarray(shared, dtype=np.float64) / k
 
 
-def _pca(vectors: Coordinates) -> tuple[Coordinates, Axis, Axis]:
+def _principal(vectors: Coordinates, components: int) -> tuple[Coordinates, list[float]]:
+    """PCA coordinates and the share of variance of each component (0 when the words do not
+    vary at all, as in a model whose vectors are all the same, instead of NaN)."""
     from sklearn.decomposition import PCA
 
-    pca = PCA(n_components=2, svd_solver="full")
-    coordinates = pca.fit_transform(vectors)
-    first, second = (float(share) for share in pca.explained_variance_ratio_)
+    pca = PCA(n_components=components, svd_solver="full")
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        coordinates = np.asarray(pca.fit_transform(vectors), dtype=np.float64)
+        shares = np.nan_to_num(pca.explained_variance_ratio_, nan=0.0)
+    return coordinates, [float(share) for share in shares]
+
+
+def _pca(vectors: Coordinates) -> tuple[Coordinates, Axis, Axis]:
+    coordinates, (first, second) = _principal(vectors, 2)
     return (coordinates, Axis("PC1", explained_variance=first),
             Axis("PC2", explained_variance=second))
 
@@ -165,13 +191,9 @@ def _semantic(space: Space, vectors: Coordinates, x: AxisSpec | None,
         other = vectors @ _direction(space, y)
         other_axis = Axis(f"{y.low} → {y.high}", y.low, y.high)
     else:
-        from sklearn.decomposition import PCA
-
-        rest = vectors - np.outer(along, direction)
-        pca = PCA(n_components=1, svd_solver="full")
-        other = pca.fit_transform(rest)[:, 0]
-        other_axis = Axis("PC1 of the rest", explained_variance=float(
-            pca.explained_variance_ratio_[0]))
+        rest, (share,) = _principal(vectors - np.outer(along, direction), 1)
+        other = rest[:, 0]
+        other_axis = Axis("PC1 of the rest", explained_variance=share)
     given_axis = Axis(f"{given.low} → {given.high}", given.low, given.high)
     if x:
         return np.column_stack([along, other]), given_axis, other_axis

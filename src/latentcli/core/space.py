@@ -118,7 +118,10 @@ class Space:
         """Exact match first, then the lower-case form; else `UnknownWordError` with suggestions."""
         composed = nfc(word)
         for candidate in dict.fromkeys((word, composed, word.lower(), composed.lower())):
-            row = self.vocabulary.row(candidate)
+            try:
+                row = self.vocabulary.row(candidate)
+            except (IndexError, UnicodeDecodeError):  # a garbled row the sampling missed
+                self.damaged("vocabulary files are inconsistent")
             if row is not None:
                 return self.at(row, word)
         raw = self.subwords.vector(word) if self.subwords is not None else None
@@ -163,13 +166,14 @@ class Space:
             self.damaged()
         return np.clip(scores, -1.0, 1.0, out=scores)
 
-    def damaged(self) -> NoReturn:
-        """The matrix holds values that are not numbers (a damaged file: opening checks sizes and
-        norms, not every value). The cache is told, so the next run rebuilds the entry."""
+    def damaged(self, what: str = "vectors hold values that are not numbers") -> NoReturn:
+        """A file turned out damaged where opening does not look (it checks sizes, norms and a
+        sample of the vocabulary, not every value). The cache is told, so the next run rebuilds
+        the entry."""
         if self.on_damage is not None:
             self.on_damage()
-        raise ModelError(f"the vectors of {self.name} hold values that are not numbers (a "
-                         "damaged file); its cached copy will be rebuilt on the next run")
+        raise ModelError(f"the {what} of {self.name} (a damaged file); its cached copy will be "
+                         "rebuilt on the next run")
 
     def cosines(self, points: Matrix) -> npt.NDArray[np.float32]:
         """`similarities` of several unit ``points`` at once: one column per point."""

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from latentcli.core.space import Space
-    from latentcli.results.structure import MapResult
+    from latentcli.results.structure import ClusterResult, MapResult
 
 WordsArgument = Annotated[list[str] | None, typer.Argument(
     metavar="WORD...", show_default=False,
@@ -93,6 +93,7 @@ def cluster(
     json: JsonOption = False,
 ) -> None:
     """Group words by meaning (cosine) and label each group from the space."""
+    from latentcli.analysis.clustering import check_size as check_clustered
     from latentcli.analysis.clustering import cluster as find_clusters
     from latentcli.analysis.words import select_words
     from latentcli.render.tables import clusters_table
@@ -100,9 +101,14 @@ def cluster(
     here = environment(ctx)
     wanted = _parse_k(k, "--k")
     typed = _typed_words(words, from_file, here.stdin)
+    def compute(space: Space) -> ClusterResult:
+        check_clustered(len(typed) + (top or 0), method)  # before 100,000 lookups, not after
+        selection = select_words(space, typed, top, strict)
+        with here.progress("Clustering", None, in_bytes=False) as report:
+            return find_clusters(space, selection, wanted, method, seed, report)
+
     choice = ModelChoice(model, limit, trust, vectors_column, labels_column, names=True)
-    answer(here, choice, json, lambda space: find_clusters(
-        space, select_words(space, typed, top, strict), wanted, method, seed), clusters_table)
+    answer(here, choice, json, compute, clusters_table)
 
 
 @app.command("map", epilog="Examples:\n\n\b\n"
@@ -145,6 +151,7 @@ def map_(
 ) -> None:
     """Project words to 2-D and plot them, coloured by cluster, with a trust score."""
     from latentcli.analysis.projection import AxisSpec, project_map, with_neighbors
+    from latentcli.analysis.projection import check_size as check_mapped
     from latentcli.analysis.words import add_neighbors, select_words
     from latentcli.render.plots import fit_terminal, map_plot
 
@@ -156,8 +163,11 @@ def map_(
     typed = _typed_words(words, from_file, here.stdin)
 
     def compute(space: Space) -> MapResult:
+        check_mapped(len(typed) + (top or 0))  # before 100,000 lookups, not after
         selection = add_neighbors(space, select_words(space, typed, top, strict), neighbors)
-        result = project_map(space, selection, method or "pca", x_axis, y_axis, wanted, seed)
+        with here.progress("Mapping", None, in_bytes=False) as report:
+            result = project_map(space, selection, method or "pca", x_axis, y_axis, wanted, seed,
+                                 report)
         if html is not None:
             result = with_neighbors(space, result)  # the page lists them on a click
             _write_html(html, result)
