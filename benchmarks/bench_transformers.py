@@ -1,7 +1,7 @@
 """latent embed against sentence-transformers: cold start, throughput and peak memory.
 
     python benchmarks/bench_transformers.py [--venv DIR] [--runs N]
-    python benchmarks/bench_transformers.py --smoke --model tests/data/transformer/tiny-bert
+    python benchmarks/bench_transformers.py --smoke   # the tiny test model, latent side only
 
 sentence-transformers and torch live only in a scratch venv (``--venv``, else
 ``$LATENT_BENCH_VENV``, else /tmp/st-venv), created on first use with ``torch==2.13.0`` and
@@ -14,7 +14,8 @@ sentence-transformers and torch live only in a scratch venv (``--venv``, else
 - the peak RSS of every process (``getrusage(RUSAGE_CHILDREN)`` in a wrapper around each one);
 
 and the ratios against the goals (≥ 15x faster cold, ≥ 0.8x throughput, ≤ 0.5x memory).
-``--smoke`` runs the latent side once on a given model, without torch.
+``--smoke`` runs the latent side once on a given model (default: the tiny test BERT), without
+torch.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+TINY_MODEL = ROOT / "tests" / "data" / "transformer" / "tiny-bert"
 DEFAULT_VENV = "/tmp/st-venv"
 # Runs ``argv`` and prints its wall-clock seconds and peak RSS (MB), then its stdout's last line.
 WRAPPER = r"""
@@ -136,8 +138,7 @@ def main() -> None:
            "PYTHONPATH": str(ROOT / "src")}
     try:
         if args.smoke:
-            if not args.model:
-                parser.error("--smoke needs --model DIR (a small model)")
+            args.model = args.model or str(TINY_MODEL)
             runs = [cold_latent(env, args.model)]
             assert json.loads(runs[0][2])["text"] == "hello"
             report("latent embed hello --json (cold)", runs)

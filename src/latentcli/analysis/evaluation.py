@@ -343,7 +343,8 @@ def evaluate_pairs(space: Space, path: Path, restrict: int = DEFAULT_RESTRICT) -
         with warnings.catch_warnings():  # near-constant input: scipy warns, yet it is defined
             warnings.simplefilter("ignore")
             found = [*stats.pearsonr(gold, model), *stats.spearmanr(gold, model)]
-    pearson, pearson_p, spearman, spearman_p = (v if math.isfinite(v) else None for v in found)
+    pearson, pearson_p, spearman, spearman_p = (float(v) if math.isfinite(v) else None
+                                                for v in found)
     return PairEvaluation(space.name, str(path), restrict, len(known), len(pairs) - len(known),
                           pearson, pearson_p, spearman, spearman_p,
                           (f"{path.name}: correlation is undefined ({why})",) if why else ())
