@@ -80,6 +80,15 @@ class Model:
         self.space = space
         self.notes = notes
 
+    def _naming(self) -> Space:
+        """The space, with the built-in sentence encoder to name groups when it is fetched (as
+        the commands that name groups do: `cli.command.ModelChoice`)."""
+        if self.space.namer is None:
+            from latentcli.store.textspace import ready_namer
+
+            self.space.namer = ready_namer(self.space, _Quiet())
+        return self.space
+
     def __repr__(self) -> str:
         return f"<latentcli.Model {self.name!r}: {len(self):,} words x {self.dims} dims>"
 
@@ -132,7 +141,8 @@ class Model:
         from latentcli.analysis.clustering import cluster
         from latentcli.analysis.words import select_words
 
-        return cluster(self.space, select_words(self.space, words, top), k, method, seed)
+        space = self._naming()
+        return cluster(space, select_words(space, words, top), k, method, seed)
 
     def map(self, words: Sequence[str] = (), method: str = "pca", neighbors: int = 0,
             x: str | None = None, y: str | None = None, clusters: int | None = None,
@@ -141,8 +151,9 @@ class Model:
         from latentcli.analysis.projection import AxisSpec, project_map
         from latentcli.analysis.words import add_neighbors, select_words
 
-        selection = add_neighbors(self.space, select_words(self.space, words, top), neighbors)
-        return project_map(self.space, selection, method,
+        space = self._naming()
+        selection = add_neighbors(space, select_words(space, words, top), neighbors)
+        return project_map(space, selection, method,
                            AxisSpec.parse(x, "x") if x else None,
                            AxisSpec.parse(y, "y") if y else None, clusters, seed)
 
@@ -205,7 +216,7 @@ class Model:
         words come from the ``restrict`` most frequent (default 10,000)."""
         from latentcli.analysis.explain import explain
 
-        return explain(self.space, text, expect, top, restrict)
+        return explain(self._naming(), text, expect, top, restrict)
 
     def context(self, word: str, *sentences: str, top: int = 5) -> ContextResult:
         """``word``'s contextual vector in each sentence, compared, beside GloVe's one vector
