@@ -8,9 +8,11 @@ Core modules are imported inside the commands so that ``--help`` and start-up st
 
 from __future__ import annotations
 
+import functools
+import inspect
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 import typer
@@ -153,6 +155,41 @@ JsonOption = Annotated[bool, typer_option(options.JSON)]
 VectorsColumnOption = Annotated[str | None, typer_option(options.VECTORS_COLUMN)]
 LabelsColumnOption = Annotated[str | None, typer_option(options.LABELS_COLUMN)]
 DEFAULT_MODEL = str(options.MODEL.default)
+MODEL_OPTIONS = (("model", ModelOption, DEFAULT_MODEL), ("limit", LimitOption, None),
+                 ("trust", TrustOption, False), ("vectors_column", VectorsColumnOption, None),
+                 ("labels_column", LabelsColumnOption, None))
+
+
+def model_options(names: bool = False) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a command the options that choose a model (``--model/-m``, ``--limit``, ``--trust``,
+    ``--vectors-column``, ``--labels-column``), declared here once, and hand it their
+    `ModelChoice` as its ``choice`` argument (``names``: the command names groups of words).
+
+    Typer reads a command's parameters from its signature, so the decorated function's signature
+    is the command's own (less ``choice``) followed by these options, as sqlite-utils and llm
+    share option groups between click commands with decorators.
+    """
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        signature = inspect.signature(command, eval_str=True)
+        own = [parameter for name, parameter in signature.parameters.items() if name != "choice"]
+        added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
+                                   annotation=annotation)
+                 for name, annotation, default in MODEL_OPTIONS]
+
+        @functools.wraps(command)
+        def run(*args: Any, model: str, limit: int | None, trust: bool,
+                vectors_column: str | None, labels_column: str | None, **kwargs: Any) -> None:
+            from latentcli.cli.command import ModelChoice
+
+            command(*args, choice=ModelChoice(model, limit, trust, vectors_column, labels_column,
+                                              names), **kwargs)
+
+        parameters = [*own, *added]
+        run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+        run.__annotations__ = {parameter.name: parameter.annotation for parameter in parameters}
+        return run
+
+    return decorate
 
 
 def _version(value: bool) -> None:

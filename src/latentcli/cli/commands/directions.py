@@ -7,15 +7,14 @@ from typing import Annotated
 import typer
 
 from latentcli.cli.app import (
-    DEFAULT_MODEL,
     JsonOption,
     LabelsColumnOption,
     LimitOption,
-    ModelOption,
     TrustOption,
     VectorsColumnOption,
     app,
     environment,
+    model_options,
 )
 from latentcli.cli.command import ModelChoice, answer
 
@@ -25,6 +24,7 @@ ShowOption = Annotated[int, typer.Option(
 
 @app.command(epilog="Examples: latent axis man woman king queen doctor nurse\n\n"
              "          latent axis good bad --pair better:worse --top 5000")
+@model_options()
 def axis(
     ctx: typer.Context,
     start: Annotated[str, typer.Argument(metavar="A", help="Where the direction starts.")],
@@ -38,22 +38,20 @@ def axis(
         "--top", "-n", metavar="N", help="Without WORDs, rank the N most frequent words.")
     ] = 1000,
     show: ShowOption = 10,
-    model: ModelOption = DEFAULT_MODEL,
-    limit: LimitOption = None,
-    trust: TrustOption = False,
-    vectors_column: VectorsColumnOption = None,
-    labels_column: LabelsColumnOption = None,
+    *,
+    choice: ModelChoice,
     json: JsonOption = False,
 ) -> None:
     """Rank words by their projection on the direction from A to B."""
     from latentcli.analysis.directions import axis as rank
     from latentcli.render.directions import axis_table
 
-    answer(environment(ctx), ModelChoice(model, limit, trust, vectors_column, labels_column), json,
+    answer(environment(ctx), choice, json,
            lambda space: rank(space, start, end, pair or [], words or [], top, show), axis_table)
 
 
 @app.command(epilog="Example: latent steer king --toward woman --away man --strength 1.5")
+@model_options()
 def steer(
     ctx: typer.Context,
     word: Annotated[str, typer.Argument(help="The word to move.")],
@@ -69,78 +67,69 @@ def steer(
         "--steps", metavar="N", help="Steps from 0 to the full strength.")] = 4,
     top: Annotated[int, typer.Option(
         "--top", "-n", metavar="N", help="Neighbours shown at each step.")] = 5,
-    model: ModelOption = DEFAULT_MODEL,
-    limit: LimitOption = None,
-    trust: TrustOption = False,
-    vectors_column: VectorsColumnOption = None,
-    labels_column: LabelsColumnOption = None,
+    *,
+    choice: ModelChoice,
     json: JsonOption = False,
 ) -> None:
     """Move a word along a direction and watch its nearest neighbours change."""
     from latentcli.analysis.directions import steer as move
     from latentcli.render.directions import steer_table
 
-    answer(environment(ctx), ModelChoice(model, limit, trust, vectors_column, labels_column), json,
+    answer(environment(ctx), choice, json,
            lambda space: move(space, word, toward, away, strength, steps, top), steer_table)
 
 
 @app.command(epilog="Example: latent path cat dog --steps 6")
+@model_options()
 def path(
     ctx: typer.Context,
     start: Annotated[str, typer.Argument(metavar="A")],
     end: Annotated[str, typer.Argument(metavar="B")],
     steps: Annotated[int, typer.Option("--steps", metavar="N", help="Steps from A to B.")] = 8,
-    model: ModelOption = DEFAULT_MODEL,
-    limit: LimitOption = None,
-    trust: TrustOption = False,
-    vectors_column: VectorsColumnOption = None,
-    labels_column: LabelsColumnOption = None,
+    *,
+    choice: ModelChoice,
     json: JsonOption = False,
 ) -> None:
     """Walk in a straight line from A to B: the nearest word at each step."""
     from latentcli.analysis.directions import path as walk
     from latentcli.render.directions import path_table
 
-    answer(environment(ctx), ModelChoice(model, limit, trust, vectors_column, labels_column), json,
+    answer(environment(ctx), choice, json,
            lambda space: walk(space, start, end, steps), path_table)
 
 
 @app.command(epilog="Example: latent odd breakfast lunch dinner car")
+@model_options()
 def odd(
     ctx: typer.Context,
     words: Annotated[list[str], typer.Argument(metavar="WORD...", help="Three words or more.")],
-    model: ModelOption = DEFAULT_MODEL,
-    limit: LimitOption = None,
-    trust: TrustOption = False,
-    vectors_column: VectorsColumnOption = None,
-    labels_column: LabelsColumnOption = None,
+    *,
+    choice: ModelChoice,
     json: JsonOption = False,
 ) -> None:
     """The word that does not belong (gensim doesnt_match)."""
     from latentcli.analysis.directions import odd_one_out
     from latentcli.render.directions import odd_table
 
-    answer(environment(ctx), ModelChoice(model, limit, trust, vectors_column, labels_column), json,
+    answer(environment(ctx), choice, json,
            lambda space: odd_one_out(space, words), odd_table)
 
 
 @app.command(epilog="Examples: latent similarity cat dog\n\n"
              "          latent similarity cat dog car truck")
+@model_options()
 def similarity(
     ctx: typer.Context,
     words: Annotated[list[str], typer.Argument(metavar="A B [C...]", help="Two words or more.")],
-    model: ModelOption = DEFAULT_MODEL,
-    limit: LimitOption = None,
-    trust: TrustOption = False,
-    vectors_column: VectorsColumnOption = None,
-    labels_column: LabelsColumnOption = None,
+    *,
+    choice: ModelChoice,
     json: JsonOption = False,
 ) -> None:
     """Cosine similarity of two words, or the matrix for more."""
     from latentcli.analysis.directions import similarity as measure
     from latentcli.render.directions import similarity_table
 
-    answer(environment(ctx), ModelChoice(model, limit, trust, vectors_column, labels_column), json,
+    answer(environment(ctx), choice, json,
            lambda space: measure(space, words), similarity_table)
 
 

@@ -8,15 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from latentcli.cli.app import (
-    DEFAULT_MODEL,
     JsonOption,
-    LabelsColumnOption,
-    LimitOption,
-    ModelOption,
-    TrustOption,
-    VectorsColumnOption,
     app,
     environment,
+    model_options,
 )
 from latentcli.cli.command import ModelChoice, answer, deliver
 from latentcli.results.evaluation import DEFAULT_RESTRICT
@@ -36,6 +31,7 @@ RestrictOption = Annotated[int, typer.Option(
 
 
 @evaluate.command(epilog="Example: latent evaluate analogies --restrict 30000 --method mul")
+@model_options()
 def analogies(
     ctx: typer.Context,
     file: Annotated[Path | None, typer.Argument(
@@ -45,11 +41,8 @@ def analogies(
     restrict: RestrictOption = DEFAULT_RESTRICT,
     method: Annotated[str, typer.Option(
         "--method", metavar="add|mul", help="add: 3CosAdd (as gensim); mul: 3CosMul.")] = "add",
-    model: ModelOption = DEFAULT_MODEL,
-    limit: LimitOption = None,
-    trust: TrustOption = False,
-    vectors_column: VectorsColumnOption = None,
-    labels_column: LabelsColumnOption = None,
+    *,
+    choice: ModelChoice,
     json: JsonOption = False,
 ) -> None:
     """Analogy accuracy (gensim evaluate_word_analogies), per section and in total."""
@@ -63,11 +56,11 @@ def analogies(
             return evaluate_analogies(space, file or default_benchmark(ANALOGY_FILE), restrict,
                                       method, report)
 
-    choice = ModelChoice(model, limit, trust, vectors_column, labels_column)
     answer(here, choice, json, compute, analogy_evaluation_table)
 
 
 @evaluate.command(epilog="Example: latent evaluate similarity my-pairs.tsv --json")
+@model_options()
 def similarity(
     ctx: typer.Context,
     files: Annotated[list[Path] | None, typer.Argument(
@@ -75,11 +68,8 @@ def similarity(
         help="Lines 'word<TAB>word<TAB>score' (default: wordsim353.tsv and simlex999.txt).")
     ] = None,
     restrict: RestrictOption = DEFAULT_RESTRICT,
-    model: ModelOption = DEFAULT_MODEL,
-    limit: LimitOption = None,
-    trust: TrustOption = False,
-    vectors_column: VectorsColumnOption = None,
-    labels_column: LabelsColumnOption = None,
+    *,
+    choice: ModelChoice,
     json: JsonOption = False,
 ) -> None:
     """Pearson and Spearman correlation with human similarity scores (gensim
@@ -89,6 +79,6 @@ def similarity(
 
     here = environment(ctx)
     paths = files or [default_benchmark(name) for name in PAIR_FILES]
-    space = ModelChoice(model, limit, trust, vectors_column, labels_column).open(here)
+    space = choice.open(here)
     deliver(here, [evaluate_pairs(space, path, restrict) for path in paths], json,
             show_all=pair_evaluation_table)

@@ -8,16 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from latentcli.cli.app import (
-    DEFAULT_MODEL,
     JsonOption,
-    LabelsColumnOption,
-    LimitOption,
-    ModelOption,
     TopOption,
-    TrustOption,
-    VectorsColumnOption,
     app,
     environment,
+    model_options,
 )
 from latentcli.cli.command import ModelChoice, answer, deliver
 from latentcli.errors import UsageError
@@ -36,6 +31,7 @@ if TYPE_CHECKING:
 
 @app.command(epilog="Examples: latent explain | latent explain --section math | "
                     "latent explain queen | latent explain king - man + woman --expect queen")
+@model_options(names=True)
 def explain(
     ctx: typer.Context,
     words: Annotated[list[str] | None, typer.Argument(
@@ -57,11 +53,8 @@ def explain(
              "N most frequent words (gensim's restrict_vocab).  [default: 10000, or the "
              "vocabulary if smaller]")] = None,
     top: TopOption = 5,
-    model: ModelOption = DEFAULT_MODEL,
-    limit: LimitOption = None,
-    trust: TrustOption = False,
-    vectors_column: VectorsColumnOption = None,
-    labels_column: LabelsColumnOption = None,
+    *,
+    choice: ModelChoice,
     json: JsonOption = False,
 ) -> None:
     """A guided tour of latent space, or why a word or analogy comes out as it does."""
@@ -71,7 +64,6 @@ def explain(
     from latentcli.store.tourcache import TourSections
 
     here = environment(ctx)
-    choice = ModelChoice(model, limit, trust, vectors_column, labels_column, names=True)
     if words:
         if section is not None or all_sections:
             raise UsageError("--section and --all belong to the tour; give no words with them")

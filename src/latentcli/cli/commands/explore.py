@@ -6,20 +6,20 @@ from typing import Annotated
 
 import typer
 
-from latentcli.cli.app import DEFAULT_MODEL, LimitOption, ModelOption, TrustOption, app, environment
+from latentcli.cli.app import app, environment, model_options
 from latentcli.cli.command import ModelChoice
 from latentcli.errors import MissingExtra, UsageError
 
 
 @app.command(epilog="Examples: latent explore king | latent explore king - man + woman")
+@model_options(names=True)
 def explore(
     ctx: typer.Context,
     words: Annotated[list[str] | None, typer.Argument(
         metavar="[WORD | EXPRESSION]", show_default=False,
         help="The first query; nothing to start with an empty query box.")] = None,
-    model: ModelOption = DEFAULT_MODEL,
-    limit: LimitOption = None,
-    trust: TrustOption = False,
+    *,
+    choice: ModelChoice,
 ) -> None:
     """Walk the space interactively: neighbours, a live map, analogies, axes (press ? for keys)."""
     from importlib.util import find_spec
@@ -31,4 +31,4 @@ def explore(
     here = environment(ctx)
     if not here.interactive:
         raise UsageError("latent explore is interactive: run it in a terminal")
-    ExploreApp(ModelChoice(model, limit, trust).open(here), words).run()
+    ExploreApp(choice.open(here), words).run()

@@ -8,16 +8,11 @@ import typer
 
 from latentcli.cli import options
 from latentcli.cli.app import (
-    DEFAULT_MODEL,
     JsonOption,
-    LabelsColumnOption,
-    LimitOption,
-    ModelOption,
     TopOption,
-    TrustOption,
-    VectorsColumnOption,
     app,
     environment,
+    model_options,
     typer_option,
 )
 from latentcli.cli.command import ModelChoice
@@ -25,24 +20,23 @@ from latentcli.cli.queries import run_analogy, run_neighbors
 
 
 @app.command(epilog="Example: latent neighbors king queen \"king - man\" -n 5")
+@model_options()
 def neighbors(
     ctx: typer.Context,
     words: Annotated[list[str], typer.Argument(
         metavar="WORD", help="Words or quoted expressions; each is its own query.")],
     top: TopOption = options.DEFAULT_TOP,
-    model: ModelOption = DEFAULT_MODEL,
-    limit: LimitOption = None,
-    trust: TrustOption = False,
-    vectors_column: VectorsColumnOption = None,
-    labels_column: LabelsColumnOption = None,
+    *,
+    choice: ModelChoice,
     json: JsonOption = False,
 ) -> None:
     """Nearest words by cosine similarity (the query's own words left out)."""
     run_neighbors(environment(ctx), words, top,
-                  ModelChoice(model, limit, trust, vectors_column, labels_column), json)
+                  choice, json)
 
 
 @app.command(epilog="Example: latent analogy king - man + woman --method mul")
+@model_options()
 def analogy(
     ctx: typer.Context,
     expression: Annotated[list[str], typer.Argument(
@@ -51,13 +45,10 @@ def analogy(
     top: TopOption = options.DEFAULT_TOP,
     method: Annotated[str, typer_option(options.METHOD)] = options.DEFAULT_METHOD,
     allow_inputs: Annotated[bool, typer_option(options.ALLOW_INPUTS)] = False,
-    model: ModelOption = DEFAULT_MODEL,
-    limit: LimitOption = None,
-    trust: TrustOption = False,
-    vectors_column: VectorsColumnOption = None,
-    labels_column: LabelsColumnOption = None,
+    *,
+    choice: ModelChoice,
     json: JsonOption = False,
 ) -> None:
     """Solve an analogy: the words nearest to a sum of word vectors."""
     run_analogy(environment(ctx), expression, top, method, allow_inputs,
-                ModelChoice(model, limit, trust, vectors_column, labels_column), json)
+                choice, json)

@@ -8,15 +8,10 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 
 from latentcli.cli.app import (
-    DEFAULT_MODEL,
     JsonOption,
-    LabelsColumnOption,
-    LimitOption,
-    ModelOption,
-    TrustOption,
-    VectorsColumnOption,
     app,
     environment,
+    model_options,
 )
 from latentcli.cli.command import ModelChoice, answer
 from latentcli.errors import LatentError, UsageError
@@ -73,6 +68,7 @@ def _parse_k(text: str, option: str) -> int | None:
 
 
 @app.command(epilog="Example: latent cluster apple banana cherry dog cat horse paris --k auto")
+@model_options(names=True)
 def cluster(
     ctx: typer.Context,
     words: WordsArgument = None,
@@ -85,11 +81,8 @@ def cluster(
     from_file: FromOption = None,
     top: WordsTopOption = None,
     strict: StrictOption = False,
-    model: ModelOption = DEFAULT_MODEL,
-    limit: LimitOption = None,
-    trust: TrustOption = False,
-    vectors_column: VectorsColumnOption = None,
-    labels_column: LabelsColumnOption = None,
+    *,
+    choice: ModelChoice,
     json: JsonOption = False,
 ) -> None:
     """Group words by meaning (cosine) and label each group from the space."""
@@ -107,7 +100,6 @@ def cluster(
         with here.progress("Clustering", None, in_bytes=False) as report:
             return find_clusters(space, selection, wanted, method, seed, report)
 
-    choice = ModelChoice(model, limit, trust, vectors_column, labels_column, names=True)
     answer(here, choice, json, compute, clusters_table)
 
 
@@ -116,6 +108,7 @@ def cluster(
              "  latent map king queen --neighbors 8 --method tsne\n"
              "  latent map --x man:woman --y poor:rich king queen doctor nurse\n"
              "  latent map --top 300 --html map.html")
+@model_options(names=True)
 def map_(
     ctx: typer.Context,
     words: WordsArgument = None,
@@ -142,11 +135,8 @@ def map_(
     from_file: FromOption = None,
     top: WordsTopOption = None,
     strict: StrictOption = False,
-    model: ModelOption = DEFAULT_MODEL,
-    limit: LimitOption = None,
-    trust: TrustOption = False,
-    vectors_column: VectorsColumnOption = None,
-    labels_column: LabelsColumnOption = None,
+    *,
+    choice: ModelChoice,
     json: JsonOption = False,
 ) -> None:
     """Project words to 2-D and plot them, coloured by cluster, with a trust score."""
@@ -176,7 +166,6 @@ def map_(
     def plot(console: Console, result: MapResult) -> None:
         console.file.write(map_plot(result, *size, not console.no_color))
 
-    choice = ModelChoice(model, limit, trust, vectors_column, labels_column, names=True)
     answer(here, choice, json, compute, plot)
     if html is not None:
         here.note(f"wrote the interactive map to {html}")
