@@ -94,6 +94,7 @@ def cluster(
     here = environment(ctx)
     wanted = _parse_k(k, "--k")
     typed = _typed_words(words, from_file, here.stdin)
+
     def compute(space: Space) -> ClusterResult:
         check_clustered(len(typed) + (top or 0), method)  # before 100,000 lookups, not after
         selection = select_words(space, typed, top, strict)
