@@ -194,6 +194,22 @@ def _install(building: Path, target: Path, replace: bool) -> None:
 
 
 @contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[Path]:
+    """A temporary sibling of ``path`` to write: renamed onto ``path`` when the block ends
+    normally, removed however it ends, so no reader ever sees half a file (the file-sized
+    `scratch`; the name is only chosen here, the writer creates it inside the guard)."""
+    import secrets
+
+    temporary = path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.partial"
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+
+
+@contextlib.contextmanager
 def scratch(entry: Path, purpose: str) -> Iterator[Path]:
     """A new hidden sibling of ``entry`` for building or trashing, removed on the way out however
     the way out comes (a signal too: the directory is created inside the guarded region, so no

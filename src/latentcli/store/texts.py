@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ import numpy as np
 
 from latentcli.errors import ModelError, UsageError
 from latentcli.failures import os_message
-from latentcli.store.cache import META_FILE, cache_root, write_entry
+from latentcli.store.cache import META_FILE, atomic_file, cache_root, write_entry
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -102,18 +101,10 @@ def _read_chunks(store: Path, dims: int) -> dict[bytes, npt.NDArray[np.float32]]
 
 def _write_chunk(store: Path, keys: list[bytes], rows: npt.NDArray[np.float32]) -> None:
     """Add one chunk, atomically: written aside, then renamed in."""
-    import tempfile
-
     store.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".chunk-", suffix=".tmp", dir=store)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            np.savez(out, keys=np.array(keys, dtype="S32"), vectors=rows)
-        name = hashlib.sha256(b"".join(keys)).hexdigest()[:16]
-        os.replace(temporary, store / f"{name}.npz")
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
+    name = hashlib.sha256(b"".join(keys)).hexdigest()[:16]
+    with atomic_file(store / f"{name}.npz") as temporary, temporary.open("wb") as out:
+        np.savez(out, keys=np.array(keys, dtype="S32"), vectors=rows)
 
 
 def embed_texts(choice: EncoderChoice, texts: list[str], reporter: Reporter) -> Embedded:

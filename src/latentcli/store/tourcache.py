@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
@@ -30,7 +29,7 @@ import numpy as np
 from latentcli.core.space import Space
 from latentcli.results.codec import decode, encode
 from latentcli.results.explain import SkippedSection, TourSection
-from latentcli.store.cache import cache_root
+from latentcli.store.cache import atomic_file, cache_root
 
 FORMAT = 1
 SectionResult = TourSection | SkippedSection
@@ -109,16 +108,10 @@ def save_tour(space: Space, sections: list[SectionResult]) -> None:
                          "sha256": hashlib.sha256(body).hexdigest()}).encode()
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(header + b"\n" + body)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, path)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
+        with atomic_file(path) as temporary, temporary.open("wb") as out:
+            out.write(header + b"\n" + body)
+            out.flush()
+            os.fsync(out.fileno())
 
 
 class TourSections:

@@ -157,31 +157,21 @@ def write_embeddings(path: Path, texts: list[str], matrix: np.ndarray[Any, Any])
     """A ``text`` (string) + ``vector`` (fixed-size list of float32) table that pandas, DuckDB
     and Embedding Atlas read: Parquet, or Arrow IPC for ``.arrow``/``.feather``. Written aside and
     renamed, so an interrupted write leaves no half file."""
-    import contextlib
-    import os
-    import tempfile
-
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     rows = np.ascontiguousarray(matrix, dtype=np.float32)
     vectors = pa.FixedSizeListArray.from_arrays(pa.array(rows.reshape(-1)), rows.shape[1])
     table = pa.table({"text": pa.array(texts, pa.string()), "vector": vectors})
-    directory = path.parent if str(path.parent) else Path(".")
+    from latentcli.store.cache import atomic_file
+
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+        with atomic_file(path) as temporary:
+            if path.suffix.lower() == ".parquet":
+                pq.write_table(table, str(temporary))
+            else:
+                with pa.OSFile(str(temporary), "wb") as sink, \
+                        pa.ipc.new_file(sink, table.schema) as out:
+                    out.write_table(table)
     except OSError as error:
         raise ModelError(f"cannot write {path}: {os_message(error)}") from None
-    os.close(handle)
-    try:
-        if path.suffix.lower() == ".parquet":
-            pq.write_table(table, temporary)
-        else:
-            with pa.OSFile(temporary, "wb") as sink, pa.ipc.new_file(sink, table.schema) as out:
-                out.write_table(table)
-        os.replace(temporary, path)
-    except OSError as error:
-        raise ModelError(f"cannot write {path}: {os_message(error)}") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
