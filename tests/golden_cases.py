@@ -63,5 +63,26 @@ def typer_invoke() -> Invoke:
     return invoke
 
 
+NUMBER = re.compile(r"-?[0-9]+\.[0-9]+(?:e[-+]?[0-9]+)?")
+FULL_PRECISION = 7  # more decimals than this: a float printed whole (JSON), however long
+
+
+def matches(actual: str, expected: str) -> bool:
+    """``actual`` is ``expected`` but for the last bits of its numbers: other BLAS and SIMD
+    kernels give other last bits, so a number printed to a few decimals may differ by one unit in
+    its last place (a table's 0.8524 by 0.0001) and a float printed whole by 1e-6 (about ten
+    float32 ulps); all other text, and how many decimals a table shows, must be equal."""
+    if NUMBER.split(actual) != NUMBER.split(expected):
+        return False
+    for found, wanted in zip(NUMBER.findall(actual), NUMBER.findall(expected), strict=True):
+        places = [len(number.split(".")[1].split("e")[0]) for number in (found, wanted)]
+        if min(places) < FULL_PRECISION and places[0] != places[1]:
+            return False
+        unit = 10.0 ** -places[1] if places[1] < FULL_PRECISION else 0.0
+        if abs(float(found) - float(wanted)) > unit * 1.000001 + 1e-6:
+            return False
+    return True
+
+
 def check_environment() -> None:
     assert os.environ.get("LATENT_CACHE_DIR"), "golden cases need the built-in model's cache"

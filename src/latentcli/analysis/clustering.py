@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from latentcli.analysis.words import WordSelection
 from latentcli.core.progress import Progress, no_progress
+from latentcli.core.ranking import ranked_rows
 from latentcli.core.space import Matrix, Space
 from latentcli.errors import UsageError
 from latentcli.results.structure import Cluster, ClusterResult, KScore
@@ -140,7 +141,7 @@ def _describe(space: Space, selection: WordSelection, vectors: Matrix,
                  key=lambda label: (-int(np.sum(labels == label)), int(np.argmax(labels == label))))
     groups = [np.flatnonzero(labels == label) for label in ids]
     centres = [_unit(vectors[rows].mean(axis=0)) for rows in groups]
-    orders = [rows[np.argsort(-(vectors[rows] @ centre), kind="stable")]
+    orders = [rows[ranked_rows(vectors[rows] @ centre)]
               for rows, centre in zip(groups, centres, strict=True)]
     words = selection.words
     members = [[words[i] for i in order] for order in orders]

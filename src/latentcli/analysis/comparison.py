@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from latentcli.core.counts import fit
+from latentcli.core.ranking import ranked_rows
 from latentcli.core.space import Matrix, Space
 from latentcli.errors import LatentError, UsageError
 from latentcli.results.comparison import CompareResult, WordOverlap
@@ -60,7 +61,7 @@ def neighbor_sets(matrix: Matrix, queries: npt.NDArray[np.int64], k: int) -> lis
         floors = np.partition(scores[:, :prefix], prefix - k, axis=1)[:, prefix - k]
         for line, floor in zip(scores, floors, strict=True):
             candidates = np.flatnonzero(line >= floor)
-            best = candidates[np.argpartition(-line[candidates], k - 1)[:k]]
+            best = candidates[ranked_rows(line[candidates], k)]
             found.append(set(best.tolist()))
     return found
 

@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from latentcli.core.queries import combined_vector, fit_top
+from latentcli.core.ranking import ranked_rows
 from latentcli.core.space import Matrix, Space, Vector, WordRow, lookup_notes
 from latentcli.errors import LatentError, UsageError
 from latentcli.results import Scored
@@ -118,7 +119,7 @@ def axis(space: Space, start: str, end: str, pairs: Sequence[str] = (),
         units = np.asarray(space.vectors[rows])
         keep = show
     projections = units @ unit_direction
-    order = np.argsort(-projections, kind="stable")
+    order = ranked_rows(projections)
     if len(order) > 2 * keep:
         order = np.concatenate([order[:keep], order[-keep:]])
     ranked = tuple(Projection(names[i], float(projections[i])) for i in order)

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from latentcli.core.ranking import ranked_rows
+
 Vectors = npt.NDArray[np.floating]
 Mask = npt.NDArray[np.bool_]
 Names = list[tuple[str, float]]
@@ -186,7 +188,7 @@ def _ranked(scores: Vectors, candidate_words: Sequence[str],
             mask: Mask, top: int) -> Names:
     scores = np.where(mask | ~np.isfinite(scores), -np.inf, scores)
     usable = int(np.count_nonzero(scores > -np.inf))
-    order = np.argsort(-scores, kind="stable")[:min(top, usable)]
+    order = ranked_rows(scores, min(top, usable))
     return [(candidate_words[i], float(scores[i])) for i in order]
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
+from latentcli.core.ranking import ranked_rows
 from latentcli.core.subwords import Subwords
 from latentcli.core.text import check_text, nfc
 from latentcli.core.vocabulary import Vocabulary, vocabulary_from_words
@@ -184,11 +185,8 @@ class Space:
 
     def top(self, scores: npt.NDArray[np.floating], k: int,
             exclude: Iterable[int] = ()) -> list[tuple[int, float]]:
-        """The ``k`` highest-scoring rows, best first, skipping ``exclude``; no full sort."""
+        """The ``k`` highest-scoring rows, best first (ties by row: `ranking`), skipping
+        ``exclude``; no full sort."""
         excluded = set(exclude)
-        want = min(k + len(excluded), len(scores))
-        if want <= 0:
-            return []
-        best = np.argpartition(-scores, want - 1)[:want]
-        best = best[np.argsort(-scores[best], kind="stable")]
-        return [(int(row), float(scores[row])) for row in best if int(row) not in excluded][:k]
+        best = ranked_rows(scores, k + len(excluded)).tolist()
+        return [(row, float(scores[row])) for row in best if row not in excluded][:k]

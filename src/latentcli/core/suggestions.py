@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from latentcli.core.ranking import ranked_rows
 from latentcli.core.vocabulary import Vocabulary
 
 CANDIDATES = 100
@@ -56,8 +57,7 @@ def suggest(vocabulary: Vocabulary, word: str, limit: int = 5) -> list[str]:
     shared = running[offsets[1:]] - running[offsets[:-1]]
     lengths = np.diff(offsets)
     score = shared / (lengths + len(word.encode("utf-8")) + 1)
-    count = min(CANDIDATES, len(score))
-    best = np.argpartition(-score, count - 1)[:count]
+    best = ranked_rows(score, CANDIDATES)
     cutoff = 1 if len(word) <= 4 else 2 if len(word) <= 8 else 3
     ranked = []
     for row in best.tolist():
