@@ -78,3 +78,29 @@ def test_real_vocabularies_match_tokenizers(name: str) -> None:
     for text, ids in fixture["cases"]:
         assert tokenizer.encode(text).ids == ids, text
     assert max(len(ids) for _, ids in fixture["cases"]) == fixture["max_length"]
+
+
+def test_normalisation_is_the_same_on_every_python() -> None:
+    """Python 3.11 follows Unicode 14, 3.13 Unicode 15.1, 3.14 Unicode 16; tokenizers has its own
+    tables. So normalisation reads only latent's tables (complete, not differences from one
+    Python's Unicode): the module consults neither unicodedata nor str's case methods."""
+    import ast
+    import inspect
+
+    from latentcli.transformer import wordpiece
+
+    tree = ast.parse(inspect.getsource(wordpiece))
+    nodes = list(ast.walk(tree))
+    imported = {alias.name for node in nodes if isinstance(node, ast.Import | ast.ImportFrom)
+                for alias in node.names}
+    imported |= {node.module for node in nodes if isinstance(node, ast.ImportFrom)}
+    called = {node.func.attr for node in nodes
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
+    assert "unicodedata" not in imported
+    assert not called & {"lower", "upper", "casefold", "isspace", "isalpha", "isalnum", "normalize"}
+    normalise = wordpiece._Normalizer(clean_text=True, chinese_chars=True, strip_accents=True,
+                                      lowercase=True).char
+    assert normalise("É") == "e" and normalise("ǅ") == "ǆ" and normalise("\u0301") == ""
+    assert normalise("각") == "\u1100\u1161\u11a8"  # a Hangul syllable: NFD by formula
+    assert normalise("\U00016ea0") == "\U00016ebb"  # Unicode 16 (Beria Erfe): newer than 3.11's
+    assert normalise("\U00011938") == "\U00011938"  # kept whole by tokenizers, not by 3.11's NFD

@@ -12,12 +12,16 @@ rare, and printed to four decimals they look equal anyway.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import numpy.typing as npt
+
+if TYPE_CHECKING:  # numpy.typing costs ~10 ms of start-up; annotations are never evaluated
+    import numpy.typing as npt
+
+    Rows = npt.NDArray[np.intp]
 
 TIE_TOLERANCE = 1e-6
-
-Rows = npt.NDArray[np.intp]
 
 
 def ranked_rows(scores: npt.NDArray[np.floating], k: int | None = None,
@@ -38,7 +42,8 @@ def ranked_rows(scores: npt.NDArray[np.floating], k: int | None = None,
     values = np.asarray(scores[candidates], dtype=np.float64)
     order = np.argsort(-values, kind="stable")
     rows = candidates[order]
-    return rows[np.lexsort((rows, _tie_groups(values[order].tolist(), tolerance)))][:k]
+    groups = np.array(_tie_groups(values[order].tolist(), tolerance))
+    return rows[np.lexsort((rows, groups))][:k]
 
 
 def _tie_groups(descending: list[float], tolerance: float) -> list[int]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import bisect
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,7 +44,8 @@ class _CharClass:
         return at >= 0 and ord(c) <= self.lasts[at]
 
 
-# tokenizers' own (older-Unicode) classes; unicodedata.category would disagree on ~800k points.
+# tokenizers' own (older-Unicode) classes; unicodedata.category would disagree on ~800k points,
+# and Python's Unicode version changes with Python's: no unicodedata and no str.lower here.
 CONTROL = _CharClass(unicode_tables.CONTROL)
 CLEAN_SPACE = _CharClass(unicode_tables.WHITESPACE)
 NONSPACING = _CharClass(unicode_tables.NONSPACING)
@@ -81,12 +81,20 @@ class _Normalizer:
                 return " "
         padded = self.chinese_chars and any(lo <= ord(c) <= hi for lo, hi in CJK_RANGES)
         if self.strip_accents:
-            known = unicode_tables.STRIPPED.get(ord(c))
-            c = known if known is not None else "".join(
-                d for d in unicodedata.normalize("NFD", c) if d not in NONSPACING)
+            c = "" if c in NONSPACING else unicode_tables.STRIPPED.get(ord(c)) or _hangul(c)
         if self.lowercase:
-            c = "".join(unicode_tables.LOWERCASE.get(ord(d)) or d.lower() for d in c)
+            c = "".join(unicode_tables.LOWERCASE.get(ord(d), d) for d in c)
         return f" {c} " if padded else c
+
+
+def _hangul(c: str) -> str:
+    """A Hangul syllable's canonical decomposition into jamo (the fixed formula of Unicode's
+    chapter 3.12, the same in every version); any other character as it is."""
+    index = ord(c) - 0xAC00
+    if not 0 <= index < 11172:
+        return c
+    lead, vowel, tail = index // 588, index % 588 // 28, index % 28
+    return chr(0x1100 + lead) + chr(0x1161 + vowel) + (chr(0x11A7 + tail) if tail else "")
 
 
 class WordPieceTokenizer:
