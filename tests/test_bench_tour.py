@@ -4,6 +4,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow
 BENCH = Path(__file__).parent.parent / "benchmarks" / "bench_tour.py"
 
 

@@ -124,6 +124,7 @@ def questions_subset(tmp_path, every):
     return path
 
 
+@pytest.mark.slow
 def test_analogies_equal_gensim_on_the_built_in_model(glove, gensim_glove, tmp_path):
     path = questions_subset(tmp_path, 25)  # gensim takes minutes over all of them
     score, sections = gensim_glove.evaluate_word_analogies(str(path), restrict_vocab=30_000)

@@ -490,6 +490,7 @@ def assert_no_overlap(labels: list[tuple[str, float, float, float, float]]) -> N
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
 
 
+@pytest.mark.slow
 def test_html_map_in_headless_chromium(runner, tiny_model, tmp_path, tiny_space):
     from latentcli.core.queries import neighbors
 
@@ -520,6 +521,7 @@ def test_html_map_in_headless_chromium(runner, tiny_model, tmp_path, tiny_space)
     assert sorted(word for word, *_ in shown_labels(dom)) == sorted(fruit["members"])
 
 
+@pytest.mark.slow
 def test_html_labels_never_overlap_at_any_zoom(runner, glove, tmp_path):
     page = tmp_path / "crowded.html"
     assert runner.invoke(app, ["map", "--top", "250", "--html", str(page), "--json"]).exit_code == 0
