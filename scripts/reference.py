@@ -9,7 +9,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+from typer import Context
 from typer.main import get_command
 from typer.testing import CliRunner
 
@@ -25,10 +27,12 @@ Generated from `latent … --help` by `python scripts/reference.py`; do not edit
 
 def command_paths() -> Iterator[list[str]]:
     """Every command path, depth first: [], ['neighbors'], ['models', 'info'], …"""
-    def walk(command: object, path: list[str]) -> Iterator[list[str]]:
+    def walk(command: Any, path: list[str]) -> Iterator[list[str]]:
         yield path
-        for name in getattr(command, "commands", {}):
-            yield from walk(command.commands[name], [*path, name])  # type: ignore[attr-defined]
+        if hasattr(command, "list_commands"):  # a group: its commands are declared on request
+            context = Context(command)
+            for name in command.list_commands(context):
+                yield from walk(command.get_command(context, name), [*path, name])
 
     yield from walk(get_command(app), [])
 

@@ -134,10 +134,10 @@ def test_version_and_help(runner):
     from latentcli import __version__
 
     assert run(runner, "--version").stdout.strip() == f"latent {__version__}"
-    from typer.main import get_command
+    from declared import commands
 
     help_text = run(runner, "--help").stdout
-    for command in get_command(app).commands:
+    for command in commands():
         assert f"    latent {command}" in help_text.split("Examples:")[1]  # one example each
 
 

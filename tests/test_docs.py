@@ -4,12 +4,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from typer.main import get_command
-
-from latentcli.cli.commands import app
+from declared import commands
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = sorted(get_command(app).commands)  # type: ignore[attr-defined]
+COMMANDS = sorted(commands())
 
 
 def test_reference_matches_the_help_text():

@@ -73,9 +73,9 @@ def test_installed_entry_point_uses_the_model_from_the_environment(tiny_model, m
 @pytest.mark.parametrize("command", sorted(FAST_COMMANDS))
 def test_the_option_table_is_what_typer_declares(command):
     """Names, flags, kinds, defaults and environment variables: one table for both doors."""
-    import typer.main
+    from declared import commands
 
-    click_command = typer.main.get_command(app).commands[command]  # type: ignore[attr-defined]
+    click_command = commands()[command]
     declared = {parameter.name: parameter for parameter in click_command.params
                 if parameter.param_type_name == "option"}
     for spec in FAST_COMMANDS[command]:
@@ -115,3 +115,10 @@ def test_both_doors_accept_and_refuse_the_same_command_lines(runner, tiny_model,
     fast = (environment.run(action), stdout.getvalue(), stderr.getvalue())
     typer_result = runner.invoke(app, argv)
     assert fast == (typer_result.exit_code, typer_result.stdout, typer_result.stderr)
+
+
+def test_a_mistyped_command_is_matched_against_every_command(runner):
+    """Commands are imported when first used; a typo still hears of all of them."""
+    result = runner.invoke(app, ["simlarity", "cat", "dog"])
+    assert result.exit_code == 2
+    assert "No such command 'simlarity'. Did you mean 'similarity'?" in result.stderr

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from typer.main import get_command
 
 import vectorfiles
+from declared import commands
 from latentcli.cli.commands import app
 from test_model_gensim import fasttext_bin  # noqa: F401  (a fastText .bin fixture)
 
@@ -52,7 +53,7 @@ def options_of(path: list[str]) -> list[str]:
     """The option names Typer declares for the command at ``path``."""
     command = get_command(app)
     for name in path:
-        command = command.commands[name]  # type: ignore[attr-defined]
+        command = commands(command)[name]
     return sorted(opt for param in command.params for opt in param.opts if opt.startswith("-"))
 
 

@@ -3,8 +3,8 @@
 import json
 
 import pytest
-from typer.main import get_command
 
+import declared
 from conftest import TINY_VECTORS, TINY_WORDS
 from latentcli.cli.commands import app
 
@@ -33,9 +33,9 @@ def test_limit_keeps_the_first_words_for_every_command(runner, glove_file, args)
 
 
 def test_every_command_that_opens_a_model_takes_the_model_options():
-    group = get_command(app)
-    commands = {name: command for name, command in group.commands.items()}
-    commands.update({f"evaluate {n}": c for n, c in commands.pop("evaluate").commands.items()})
+    commands = declared.commands()
+    commands.update({f"evaluate {n}": c
+                     for n, c in declared.commands(commands.pop("evaluate")).items()})
     commands.pop("models")  # manages the cache; its subcommands take what they need
     commands.pop("embed")  # runs a sentence encoder (its own --model), opens no vector model
     for name, command in commands.items():

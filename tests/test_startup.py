@@ -42,3 +42,18 @@ def test_table_output_needs_rich_but_still_nothing_heavy(default_cache):
     modules = imported_modules(["neighbors", "king"], env)
     assert "rich" in modules
     assert not modules & HEAVY
+
+
+def test_a_command_imports_only_its_own_module(default_cache):
+    """Commands are declared when first used (cli.app.COMMAND_MODULES): `similarity` imports
+    neither the tour's code, nor the encoder's (context, embed), nor the cache's other users.
+    (importlib.import_module escapes -X importtime, so this asks sys.modules at the end.)"""
+    env = {**os.environ, "LATENT_CACHE_DIR": str(default_cache)}
+    script = ("import sys\nfrom latentcli.entry import main\ntry:\n    main(sys.argv[1:])\n"
+              "except SystemExit:\n    print(' '.join(sys.modules), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", script, "similarity", "cat", "dog", "--json"],
+                          env=env, capture_output=True, text=True, check=True)
+    modules = set(done.stderr.split())
+    commands = {name for name in modules if name.startswith("latentcli.cli.commands.")}
+    assert commands == {"latentcli.cli.commands.directions"}
+    assert not {"latentcli.store.encoders", "latentcli.transformer", "sklearn"} & modules

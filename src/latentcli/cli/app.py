@@ -23,8 +23,36 @@ from latentcli.cli import options
 from latentcli.environment import Environment
 
 
+# Every command, in the order `latent --help` lists them, and the module under cli/commands that
+# declares it. A module is imported only when one of its commands runs (or help lists them all),
+# as pip's command table does: `latent similarity` never imports the tour's or the encoder's code.
+COMMAND_MODULES = {
+    "explain": "explain", "neighbors": "queries", "analogy": "queries", "cluster": "structure",
+    "map": "structure", "explore": "explore", "axis": "directions", "steer": "directions",
+    "path": "directions", "odd": "directions", "similarity": "directions",
+    "compare": "directions", "context": "context", "embed": "texts", "evaluate": "evaluate",
+    "models": "models",
+}
+
+
 class LatentGroup(TyperGroup):
-    """Runs the app non-standalone so every failure is reported as one line, the same way."""
+    """Runs the app non-standalone so every failure is reported as one line, the same way, and
+    declares each command when it is first asked for."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.suggest_commands = False  # resolve_command suggests from every command instead
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMAND_MODULES)
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in self.commands and name in COMMAND_MODULES:
+            import importlib
+
+            importlib.import_module(f"latentcli.cli.commands.{COMMAND_MODULES[name]}")
+            self.commands[name] = typer.main.get_group(app).commands[name]
+        return super().get_command(ctx, name)
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
@@ -59,7 +87,18 @@ class LatentGroup(TyperGroup):
 
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
-        name, command, rest = super().resolve_command(ctx, args)
+        """As click resolves it, but a mistyped command is matched against every command, not
+        only the ones already imported (Typer's own suggestions would see those alone)."""
+        try:
+            name, command, rest = super().resolve_command(ctx, args)
+        except typer.TyperException as error:
+            from difflib import get_close_matches
+
+            close = get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if close and hasattr(error, "message"):
+                error.message = (f"{error.message.rstrip('.')}. Did you mean "
+                                 f"{', '.join(map(repr, close))}?")
+            raise
         _mark_defaults(command)
         return name, command, rest
 
