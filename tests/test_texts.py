@@ -275,3 +275,47 @@ def test_a_plain_embed_imports_neither_typer_nor_pyarrow(tmp_path):
                 for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert not imported & {"typer", "pydantic", "pyarrow", "rich", "torch"}
     assert json.loads(done.stdout)["text"] == "hello"
+
+
+def _text_whose_key_ends(in_byte: int, count: int = 2) -> list[str]:
+    """Texts whose store key (for TINY_BERT) ends in ``in_byte``, found by trying lines."""
+    from latentcli.store.encoders import choose_encoder
+    from latentcli.store.texts import _store, text_key
+
+    choice = choose_encoder(str(TINY_BERT))
+    assert choice is not None
+    _, identity = _store(choice)
+    found = [f"line {i}" for i in range(20_000) if text_key(identity, f"line {i}")[-1] == in_byte]
+    assert len(found) >= count
+    return found[:count]
+
+
+def test_keys_ending_in_nul_bytes_are_found_again(runner, counted):
+    texts = [*_text_whose_key_ends(0), "hello"]
+    assert embed(runner, *texts).exit_code == 0
+    result = embed(runner, *texts)
+    assert result.exit_code == 0, result.output
+    assert f"{len(texts)} of {len(texts)} text(s) were in the cache; 0 embedded now" in result.stderr
+    assert counted == texts  # encoded once, never again
+
+
+def test_chunks_written_with_string_keys_still_read_back(runner, counted):
+    """Chunks of earlier versions stored keys as numpy S32 (trailing NULs dropped): they are
+    read back whole, the NUL-ended keys included."""
+    from latentcli.store.encoders import choose_encoder
+    from latentcli.store.texts import _store, text_key
+
+    texts = [*_text_whose_key_ends(0, 1), "hello"]
+    choice = choose_encoder(str(TINY_BERT))
+    assert choice is not None
+    store, identity = _store(choice)
+    store.mkdir(parents=True)
+    rows = Encoder.open(TINY_BERT).encode(texts)
+    counted.clear()
+    keys = [text_key(identity, text) for text in texts]
+    np.savez(store / "old.npz", keys=np.array(keys, dtype="S32"), vectors=rows)
+    result = embed(runner, *texts, "--json")
+    assert result.exit_code == 0, result.output
+    assert counted == []
+    got = np.array([json.loads(line)["vector"] for line in result.stdout.splitlines()], np.float32)
+    assert got.tobytes() == rows.tobytes()

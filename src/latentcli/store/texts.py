@@ -1,7 +1,8 @@
 """Your own texts: embedded once per (encoder, text), and named spaces made of them.
 
 Every vector an encoder makes for a text is kept under ``<cache>/embeddings/<encoder>/`` in
-append-only chunks (``.npz``: the texts' SHA-256 keys and their float32 rows), each written to a
+append-only chunks (``.npz``: the texts' SHA-256 keys as an (n, 32) uint8 array, and their float32
+rows), each written to a
 temporary file and renamed into place, so a run that is interrupted adds nothing and the next run
 embeds only the texts no chunk holds yet. A named space (``--name faq``) is an ordinary cache
 entry under ``<cache>/spaces/NAME/`` whose vocabulary is the texts; its ``meta.json`` records the
@@ -82,20 +83,34 @@ def text_key(identity: str, text: str) -> bytes:
     return hashlib.sha256(f"{identity}\0{text}".encode()).digest()
 
 
+KEY_BYTES = 32  # a SHA-256 digest
+
+
+def _chunk_keys(stored: npt.NDArray[Any]) -> list[bytes]:
+    """A chunk's keys as bytes. Chunks are written with a (n, 32) uint8 array; older ones hold
+    numpy ``S32`` strings, which drop trailing NUL bytes: every key is 32 bytes long, so padding
+    them back restores them exactly."""
+    if stored.dtype == np.uint8 and stored.ndim == 2 and stored.shape[1] == KEY_BYTES:
+        return [row.tobytes() for row in stored]
+    if stored.dtype == np.dtype(f"S{KEY_BYTES}") and stored.ndim == 1:
+        return [key.ljust(KEY_BYTES, b"\0") for key in stored.tolist()]
+    raise ValueError("keys")
+
+
 def _read_chunks(store: Path, dims: int) -> dict[bytes, npt.NDArray[np.float32]]:
     """Every stored row by key; a chunk that does not read back (damaged) is removed."""
     found: dict[bytes, npt.NDArray[np.float32]] = {}
     for chunk in sorted(store.glob("*.npz")) if store.is_dir() else []:
         try:
             with np.load(chunk, allow_pickle=False) as data:
-                keys, rows = data["keys"], data["vectors"]
+                keys, rows = _chunk_keys(data["keys"]), data["vectors"]
             if rows.dtype != np.float32 or rows.shape != (len(keys), dims):
                 raise ValueError("shape")
         except (OSError, ValueError, KeyError, EOFError):
             with contextlib.suppress(OSError):
                 chunk.unlink()
             continue
-        found.update(zip(keys.tolist(), rows, strict=True))
+        found.update(zip(keys, rows, strict=True))
     return found
 
 
@@ -104,7 +119,8 @@ def _write_chunk(store: Path, keys: list[bytes], rows: npt.NDArray[np.float32]) 
     store.mkdir(parents=True, exist_ok=True)
     name = hashlib.sha256(b"".join(keys)).hexdigest()[:16]
     with atomic_file(store / f"{name}.npz") as temporary, temporary.open("wb") as out:
-        np.savez(out, keys=np.array(keys, dtype="S32"), vectors=rows)
+        stored = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), KEY_BYTES)
+        np.savez(out, keys=stored, vectors=rows)
 
 
 def embed_texts(choice: EncoderChoice, texts: list[str], reporter: Reporter) -> Embedded:
