@@ -153,7 +153,13 @@ class Space:
         return [word for word in words if self.vocabulary.row(word) is not None]
 
     def unit(self, row: int) -> Vector:
-        return np.asarray(self.vectors[row])
+        """Row ``row``'s unit vector, checked: opening checks the norms, not every value, so a
+        query checks the rows it touches (one row: cheap) and a damaged one is reported once and
+        its entry rebuilt, instead of a NaN turning the query into the zero vector."""
+        vector = np.asarray(self.vectors[row])
+        if not np.isfinite(vector).all():
+            self.damaged()
+        return vector
 
     def word(self, row: int) -> str:
         return self.vocabulary.word(row)
