@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from latentcli.cli.commands import app
@@ -209,3 +210,36 @@ def test_the_api_opens_a_transformer_and_compares_contexts():
                                              top=2).to_dict()
     assert len(result.contexts) == 2 and result.model == "tiny-bert"
     assert model.neighbors("a small green amphibian", 2).neighbors
+
+
+@pytest.mark.parametrize("name", ["minilm", "MiniLM", "all-minilm-l6-v2", "all-MiniLM-L6-v2",
+                                  "glove-6b-50d", "GloVe-6B-50d", "glove-wiki-gigaword-100"])
+def test_a_space_cannot_take_a_model_or_encoder_name(runner, name):
+    result = run(runner, "embed", "hello there", "-m", str(TINY_BERT), "--name", name, ok=False)
+    assert result.exit_code == 2 and "is reserved: it names" in result.stderr
+    assert not (cache_root() / "spaces").exists()
+
+
+def test_encoder_names_come_before_spaces_and_rm_removes_what_it_says(runner, tmp_path):
+    """A space saved under an encoder alias by an earlier version: ``-m minilm`` still means the
+    encoder, ``models rm minilm`` removes the encoder and its candidates (not the space), and
+    the space stays reachable by its key."""
+    import shutil
+
+    from latentcli.store.encoders import builtin_directory, choose_encoder
+    from latentcli.store.texts import save_space
+
+    choice = choose_encoder(str(TINY_BERT))
+    assert choice is not None
+    save_space("minilm", ["hello there"], np.ones((1, 8), np.float32), choice)
+    shutil.copytree(TINY_BERT, builtin_directory())  # the built-in encoder, fetched
+    doc = as_json(runner, "neighbors", "the", "-m", "minilm", "--limit", CANDIDATES)
+    assert doc["model"] == "all-minilm-l6-v2" and len(doc["neighbors"]) == 10
+    candidates = [name for name in entries() if name.startswith("all-minilm-l6-v2-")]
+    assert len(candidates) == 1
+    removed = as_json(runner, "models", "rm", "minilm")["removed"]
+    assert removed == ["encoders/all-minilm-l6-v2", *candidates]
+    assert entries() == ["glove-6b-50d"] and not builtin_directory().exists()
+    assert (cache_root() / "spaces" / "minilm" / "meta.json").is_file()
+    assert as_json(runner, "models", "rm", "spaces/minilm")["removed"] == ["spaces/minilm"]
+    assert not (cache_root() / "spaces" / "minilm").exists()

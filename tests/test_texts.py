@@ -110,7 +110,7 @@ def test_texts_from_stdin(runner):
     (["hi", "--name", "../up"], None, "--name '../up' is not a safe name"),
     (["hi", "--name", "a/b"], None, "is not a safe name"),
     (["hi", "--name", ".hidden"], None, "is not a safe name"),
-    (["hi", "--name", "glove-6b-50d"], None, "is already the name of a model"),
+    (["hi", "--name", "glove-6b-50d"], None, "is reserved: it names the built-in model"),
     (["two\nlines", "--name", "x"], None, "text 1 spans several lines"),
 ])
 def test_bad_input_is_one_line_and_leaves_nothing(runner, tmp_path, counted, args, content,

@@ -68,11 +68,9 @@ def _unique_lines(texts: list[str]) -> tuple[list[str], int]:
 
 
 def _named(here: Environment, name: str, texts: list[str]) -> list[str]:
-    from latentcli.store.catalogue import CATALOGUE
-    from latentcli.store.resolve import BUILTIN
     from latentcli.store.texts import check_name
 
-    check_name(name, {*BUILTIN, *CATALOGUE})
+    check_name(name)
     unique, dropped = _unique_lines(texts)
     if dropped:
         here.note(f"{dropped} duplicate text(s) left out of {name} (the first of each is kept)")

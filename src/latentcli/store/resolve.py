@@ -178,6 +178,24 @@ def _catalogue_source(model: CatalogueModel, limit: int | None) -> Source:
                   {"kind": "catalogue", "name": model.name, "md5": model.md5, "limit": limit})
 
 
+def reserved_name(spec: str, fold: bool = False) -> str | None:
+    """What ``spec`` names before any space of your texts could (the built-in model, the
+    built-in encoder or one of its aliases, a catalogue model), in words; None if nothing.
+    ``fold``: compare ignoring case (a new space's name must not differ from these by case
+    alone)."""
+    from latentcli.store.catalogue import CATALOGUE
+    from latentcli.store.encoders import ALIASES, BUILTIN_ENCODER
+
+    kinds = {**{name: "the built-in model" for name in BUILTIN},
+             **{name: f"the built-in sentence encoder ({BUILTIN_ENCODER})"
+                for name in (BUILTIN_ENCODER, *ALIASES)},
+             **{name: "a gensim-data catalogue model" for name in CATALOGUE}}
+    if fold:
+        kinds = {name.casefold(): kind for name, kind in kinds.items()}
+        spec = spec.casefold()
+    return kinds.get(spec)
+
+
 def resolve(spec: str, limit: int | None = None, trust: bool = False,
             columns: Columns = NO_COLUMNS) -> Source:
     """The `Source` a ``--model`` value names: a built-in or catalogue name, else a file.
@@ -207,9 +225,11 @@ def open_space(spec: str, reporter: Reporter, limit: int | None = None,
                trust: bool = False, columns: Columns = NO_COLUMNS) -> Space:
     """Open the model ``spec`` names, converting it into the cache first if needed.
 
-    A directory in latent's own cache format (one holding ``meta.json``) is opened as it is, and
-    so is a named text space (``latent embed --name``).
-    A conversion that fails leaves no cache entry: it is built aside and renamed into place.
+    In this order: a directory in latent's own cache format (one holding ``meta.json``), opened
+    as it is; a `reserved_name` (the built-in model, the built-in encoder and its aliases, a
+    catalogue name); a named text space (``latent embed --name``); a sentence-transformers
+    model directory; a vector file. A conversion that fails leaves no cache entry: it is built
+    aside and renamed into place.
     """
     directory = user_path(spec)
     if (directory / META_FILE).is_file():
@@ -217,7 +237,7 @@ def open_space(spec: str, reporter: Reporter, limit: int | None = None,
     if spec not in BUILTIN:
         from latentcli.store.texts import named_space
 
-        named = named_space(spec)
+        named = None if reserved_name(spec) else named_space(spec)
         if named is not None:
             from latentcli.store.textspace import open_named_space
 

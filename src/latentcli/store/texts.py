@@ -160,13 +160,18 @@ def named_space(spec: str) -> Path | None:
     return directory if (directory / META_FILE).is_file() else None
 
 
-def check_name(name: str, taken: set[str]) -> None:
-    """A space name must be a safe file name and not shadow a model name."""
+def check_name(name: str) -> None:
+    """A space name must be a safe file name and not a name ``-m`` resolves before spaces
+    (`resolve.reserved_name`, compared ignoring case): else the space would shadow a model, or
+    never open."""
+    from latentcli.store.resolve import reserved_name
+
     if _SAFE_NAME.fullmatch(name) is None or name in (".", ".."):
         raise UsageError(f"--name {name!r} is not a safe name: use letters, digits, '.', '_' "
                          "and '-' (at most 64, starting with a letter or digit)")
-    if name in taken:
-        raise UsageError(f"--name {name!r} is already the name of a model; choose another")
+    taken = reserved_name(name, fold=True)
+    if taken is not None:
+        raise UsageError(f"--name {name!r} is reserved: it names {taken}; choose another")
 
 
 def save_space(name: str, texts: list[str], matrix: npt.NDArray[np.float32],
@@ -211,12 +216,13 @@ def listed_spaces() -> list[CachedModel]:
 
 
 def remove_space(name: str) -> RemovedModels | None:
-    """Delete the named space ``name`` for `latent models rm`; None if there is none."""
+    """Delete the named space ``name`` (or its key, ``spaces/NAME``) for `latent models rm`;
+    None if there is none."""
     from latentcli.results.models import RemovedModels
     from latentcli.store.cache import discard
 
     for space in listed_spaces():
-        if space.name == name:
-            discard(space_directory(name))
+        if name in (space.name, space.key):
+            discard(space_directory(space.name))
             return RemovedModels(name, (space.key,), space.size)
     return None
