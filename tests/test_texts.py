@@ -295,7 +295,8 @@ def test_keys_ending_in_nul_bytes_are_found_again(runner, counted):
     assert embed(runner, *texts).exit_code == 0
     result = embed(runner, *texts)
     assert result.exit_code == 0, result.output
-    assert f"{len(texts)} of {len(texts)} text(s) were in the cache; 0 embedded now" in result.stderr
+    count = len(texts)
+    assert f"{count} of {count} text(s) were in the cache; 0 embedded now" in result.stderr
     assert counted == texts  # encoded once, never again
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from latentcli.errors import ModelError
-from latentcli.transformer import unicode_tables
+from latentcli.transformer import numbers, unicode_tables
 
 # Rust's char::is_whitespace (Unicode White_Space), which tokenizers uses; str.isspace differs.
 WHITE_SPACE = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
@@ -101,7 +101,8 @@ class WordPieceTokenizer:
             self.vocab: dict[str, int] = dict(model["vocab"])
             self.unk = str(model.get("unk_token", "[UNK]"))
             self.prefix = str(model.get("continuing_subword_prefix", "##"))
-            self.max_chars = int(model.get("max_input_chars_per_word", 100))
+            numbers.checked(model, numbers.TOKENIZER, source)
+            self.max_chars = int(model.get("max_input_chars_per_word") or 100)
             norm = spec.get("normalizer") or {}
             if norm and norm.get("type") != "BertNormalizer":
                 raise ModelError(f"{source}: normalizer {norm.get('type')!r} is not supported "
