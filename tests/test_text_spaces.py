@@ -243,3 +243,57 @@ def test_encoder_names_come_before_spaces_and_rm_removes_what_it_says(runner, tm
     assert (cache_root() / "spaces" / "minilm" / "meta.json").is_file()
     assert as_json(runner, "models", "rm", "spaces/minilm")["removed"] == ["spaces/minilm"]
     assert not (cache_root() / "spaces" / "minilm").exists()
+
+
+@pytest.fixture
+def read_only_cache(monkeypatch):  # type: ignore[no-untyped-def]
+    """The cache made read-only once the built-in encoder is fetched (a shared or mounted cache).
+    Root writes anywhere, so for root creating directories in it fails as it would for a user."""
+    import errno
+    import os
+    import shutil
+    import stat
+
+    from latentcli.store.encoders import builtin_directory
+
+    shutil.copytree(TINY_BERT, builtin_directory())
+    root = cache_root()
+    for folder in (root, root / "models", root / "encoders"):
+        folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    if os.geteuid() == 0:
+        real = Path.mkdir
+
+        def refuse(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if root in path.parents and not path.exists():
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+            return real(path, *args, **kwargs)
+
+        monkeypatch.setattr(Path, "mkdir", refuse)
+    yield root
+    for folder in (root, root / "models", root / "encoders"):
+        folder.chmod(stat.S_IRWXU)
+
+
+@pytest.mark.parametrize("args", [
+    ["cluster", "king", "queen", "man", "woman", "apple", "banana", "cherry", "--k", "2"],
+    ["explain", "--section", "math"],
+    ["map", "king", "queen", "man", "woman", "apple", "banana", "cherry"],
+])
+def test_a_read_only_cache_names_groups_in_space(runner, read_only_cache, args):
+    result = run(runner, *args)
+    assert "groups are named from glove-6b-50d's own words" in result.stderr
+    assert "cannot write the model cache" in result.stderr
+    assert not [path for path in read_only_cache.rglob(".*")]  # nothing half-written
+
+
+def test_a_read_only_cache_is_reported_before_any_embedding(runner, read_only_cache,
+                                                            monkeypatch):
+    from latentcli.store import textspace
+
+    def never(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("embedded candidates it could not store")
+
+    monkeypatch.setattr(textspace, "embed", never)
+    result = run(runner, "neighbors", "the", "-m", "minilm", ok=False)
+    assert result.stderr.startswith("Error: cannot write the model cache in")
+    assert result.stderr.count("\n") == 1

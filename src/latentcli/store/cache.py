@@ -226,6 +226,14 @@ def scratch(entry: Path, purpose: str) -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def check_writable(entry: Path) -> None:
+    """Raise the `OSError` that writing ``entry`` would meet (read-only cache, permissions)
+    before any work is spent on its content: a scratch directory is made beside it and removed."""
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    with scratch(entry, "building"):
+        pass
+
+
 def discard(entry: Path) -> None:
     """Remove an entry: renamed away first (atomic), so no reader sees it half-deleted."""
     with scratch(entry, "trash") as trash, contextlib.suppress(OSError):

@@ -31,6 +31,7 @@ from latentcli.store.cache import (
     InvalidEntry,
     UnusableRow,
     cache_root,
+    check_writable,
     mark_damaged,
     read_meta,
     user_path,
@@ -258,10 +259,25 @@ def open_space(spec: str, reporter: Reporter, limit: int | None = None,
     space = valid_entry(source, reporter)
     if space is not None:
         return space
-    loaded = source.load(reporter)
+    loaded = writable(source).load(reporter)
     if loaded.complete:
         source = full  # the limit left nothing out: build the whole model's entry, once
     return build_entry(source, loaded, reporter)
+
+
+def writable(source: Source) -> Source:
+    """``source``, once its cache entry is known to be writable: a read-only cache is reported
+    before the model is read or embedded, not after."""
+    entry = cache_root() / "models" / source.key
+    try:
+        check_writable(entry)
+    except OSError as error:
+        raise _unwritable(entry, error) from None
+    return source
+
+
+def _unwritable(entry: Path, error: OSError) -> ModelError:
+    return ModelError(f"cannot write the model cache in {entry.parent}: {os_message(error)}")
 
 
 def build_entry(source: Source, loaded: Loaded, reporter: Reporter) -> Space:
@@ -277,8 +293,7 @@ def build_entry(source: Source, loaded: Loaded, reporter: Reporter) -> Space:
             write_entry(entry, loaded.words, loaded.matrix, meta, extras,
                         replace=entry.exists())
         except OSError as error:
-            raise ModelError(f"cannot write the model cache in {entry.parent}: "
-                             f"{os_message(error)}") from None
+            raise _unwritable(entry, error) from None
         except UnusableRow as bad:
             raise BadVectorFile(source.name, f"the vector of {loaded.words[bad.row]!r} (row "
                                 f"{bad.row + 1}) {bad}") from None

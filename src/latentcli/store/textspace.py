@@ -22,13 +22,23 @@ import numpy as np
 from latentcli import DEFAULT_MODEL
 from latentcli.core.space import Space
 from latentcli.core.text import check_text
+from latentcli.errors import LatentError
+from latentcli.failures import os_message
 from latentcli.store.encoders import (
     BUILTIN_ENCODER,
     EncoderChoice,
     builtin_directory,
     open_encoder,
 )
-from latentcli.store.resolve import Loaded, Reporter, Source, build_entry, sanitised, valid_entry
+from latentcli.store.resolve import (
+    Loaded,
+    Reporter,
+    Source,
+    build_entry,
+    sanitised,
+    valid_entry,
+    writable,
+)
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -108,7 +118,8 @@ def open_text_space(choice: EncoderChoice, reporter: Reporter, limit: int | None
     encoder = LazyEncoder(choice, reporter)
     source = Source(choice.name, f"{sanitised(choice.name)}-{key_digest[:12]}",
                     lambda reporter: Loaded(words, embed(encoder, words, reporter)), fingerprint)
-    space = valid_entry(source, reporter) or build_entry(source, source.load(reporter), reporter)
+    space = (valid_entry(source, reporter)
+             or build_entry(source, writable(source).load(reporter), reporter))
     space.encode = encoder
     space.read = lambda text: encoder.get().token_vectors(check_text(text))
     return space
@@ -122,13 +133,21 @@ def builtin_ready() -> bool:
 def ready_namer(space: Space, reporter: Reporter) -> Space | None:
     """The space that names ``space``'s groups: itself if it can encode text, else the built-in
     encoder's space when the encoder is already fetched (its candidates embedded on first use),
-    else None (groups are then named in-space)."""
+    else None (groups are then named in-space). Naming is the only thing the encoder adds, so
+    when its space cannot be had (a read-only cache, a damaged encoder) the command goes on
+    with in-space names and a note, rather than failing."""
     if space.encode is not None:
         return space
     if not builtin_ready():
         return None
-    return open_text_space(EncoderChoice(BUILTIN_ENCODER, builtin_directory(), builtin=True),
-                           reporter)
+    try:
+        return open_text_space(EncoderChoice(BUILTIN_ENCODER, builtin_directory(), builtin=True),
+                               reporter)
+    except (LatentError, OSError) as why:
+        reason = os_message(why) if isinstance(why, OSError) else str(why)
+        reporter.note(f"groups are named from {space.name}'s own words: {BUILTIN_ENCODER}'s "
+                      f"candidate words are not available ({reason})")
+        return None
 
 
 def open_named_space(directory: Path, reporter: Reporter) -> Space:
