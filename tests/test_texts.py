@@ -320,3 +320,18 @@ def test_chunks_written_with_string_keys_still_read_back(runner, counted):
     assert counted == []
     got = np.array([json.loads(line)["vector"] for line in result.stdout.splitlines()], np.float32)
     assert got.tobytes() == rows.tobytes()
+
+
+def test_a_space_whose_encoder_was_deleted_names_the_space(runner, tmp_path):
+    import shutil
+
+    model = tmp_path / "my-encoder"
+    shutil.copytree(TINY_BERT, model)
+    assert embed(runner, *FAQ, "--name", "faq", model=model).exit_code == 0
+    shutil.rmtree(model)
+    known = runner.invoke(app, ["neighbors", FAQ[0], "-m", "faq", "-n", "2"])
+    assert known.exit_code == 0, known.output  # a text of the space needs no encoder
+    result = runner.invoke(app, ["neighbors", "a new question", "-m", "faq"])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert "the space 'faq' encodes new text with my-encoder" in result.stderr
+    assert str(model) in result.stderr

@@ -22,7 +22,7 @@ import numpy as np
 from latentcli import DEFAULT_MODEL
 from latentcli.core.space import Space
 from latentcli.core.text import check_text
-from latentcli.errors import LatentError
+from latentcli.errors import LatentError, ModelError
 from latentcli.failures import os_message
 from latentcli.store.encoders import (
     BUILTIN_ENCODER,
@@ -50,16 +50,27 @@ CHUNK = 512  # words embedded between two progress updates
 
 
 class LazyEncoder:
-    """The encoder of a space, loaded (and for the built-in one, fetched) on first use."""
+    """The encoder of a space, loaded (and for the built-in one, fetched) on first use.
+    ``space``: the named space it serves, said in the error if the encoder cannot be opened
+    (its directory moved or deleted since the space was made)."""
 
-    def __init__(self, choice: EncoderChoice, reporter: Reporter) -> None:
+    def __init__(self, choice: EncoderChoice, reporter: Reporter,
+                 space: str | None = None) -> None:
         self.choice = choice
         self.reporter = reporter
+        self.space = space
         self._encoder: Encoder | None = None
 
     def get(self) -> Encoder:
         if self._encoder is None:
-            self._encoder = open_encoder(self.choice, self.reporter)
+            try:
+                self._encoder = open_encoder(self.choice, self.reporter)
+            except LatentError as error:
+                if self.space is None:
+                    raise
+                raise ModelError(f"the space {self.space!r} encodes new text with "
+                                 f"{self.choice.name}, the encoder that made it, which cannot be "
+                                 f"opened: {error}") from None
         return self._encoder
 
     def __call__(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
@@ -163,7 +174,7 @@ def open_named_space(directory: Path, reporter: Reporter) -> Space:
         choice = (EncoderChoice(recorded["name"], builtin_directory(), builtin=True)
                   if recorded.get("builtin") or not isinstance(where, str)
                   else EncoderChoice(recorded["name"], Path(where), builtin=False))
-        encoder = LazyEncoder(choice, reporter)
+        encoder = LazyEncoder(choice, reporter, space.name)
         space.encode = encoder
         space.read = lambda text: encoder.get().token_vectors(check_text(text))
     return space
