@@ -335,3 +335,33 @@ def test_a_space_whose_encoder_was_deleted_names_the_space(runner, tmp_path):
     assert result.exit_code == 1 and result.stderr.count("\n") == 1
     assert "the space 'faq' encodes new text with my-encoder" in result.stderr
     assert str(model) in result.stderr
+
+
+@pytest.mark.parametrize("rival_texts", [["the other run's text"], FAQ])
+def test_two_runs_saving_one_space_do_not_both_report_success(runner, monkeypatch, rival_texts):
+    """Another ``embed --name race`` saves the space while this one embeds: this run fails
+    (the space keeps the other's texts) unless the other saved the very same texts."""
+    from latentcli.store.encoders import choose_encoder
+    from latentcli.store.texts import save_space, space_state
+
+    original = Encoder.encode
+
+    def rival_finishes_first(self, texts, batch_size=32):
+        choice = choose_encoder(str(TINY_BERT))
+        assert choice is not None
+        save_space("race", rival_texts, original(self, rival_texts), choice,
+                   space_state("race"))
+        return original(self, texts, batch_size)
+
+    monkeypatch.setattr(Encoder, "encode", rival_finishes_first)
+    result = embed(runner, *FAQ, "--name", "race")
+    words = (cache_root() / "spaces" / "race" / "words.txt").read_text().splitlines()
+    assert words == rival_texts
+    if rival_texts == FAQ:
+        assert result.exit_code == 0, result.output
+    else:
+        assert result.exit_code == 1 and result.stderr.count("\n") == 1
+        assert "another run saved the space 'race' while this one was embedding" in result.stderr
+        assert "saved" not in result.stdout
+    assert not [path for path in (cache_root() / "spaces").iterdir()
+                if path.name.startswith(".")]

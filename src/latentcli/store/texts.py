@@ -23,7 +23,15 @@ import numpy as np
 
 from latentcli.errors import ModelError, UsageError
 from latentcli.failures import os_message
-from latentcli.store.cache import META_FILE, atomic_file, cache_root, write_entry
+from latentcli.store.cache import (
+    META_FILE,
+    LostRace,
+    Seen,
+    atomic_file,
+    cache_root,
+    seen,
+    write_entry,
+)
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -174,9 +182,16 @@ def check_name(name: str) -> None:
         raise UsageError(f"--name {name!r} is reserved: it names {taken}; choose another")
 
 
+def space_state(name: str) -> Seen:
+    """The space ``name`` as it is now; `save_space` replaces only this."""
+    return seen(space_directory(name))
+
+
 def save_space(name: str, texts: list[str], matrix: npt.NDArray[np.float32],
-               choice: EncoderChoice) -> Path:
-    """Write the named space atomically (replacing one of the same name); its directory."""
+               choice: EncoderChoice, before: Seen) -> Path:
+    """Write the named space atomically, replacing the one there was ``before`` (`space_state`,
+    taken before embedding); if another run saved the space meanwhile, its texts are kept and
+    this run fails, so that only the run whose texts are kept reports success."""
     target = space_directory(name)
     encoder = {"name": choice.name, "builtin": choice.builtin,
                "directory": None if choice.builtin else str(choice.directory.resolve())}
@@ -185,7 +200,11 @@ def save_space(name: str, texts: list[str], matrix: npt.NDArray[np.float32],
             "source": {"kind": "texts", "encoder": choice.name, "texts": len(texts),
                        "sha256": digest}}
     try:
-        write_entry(target, texts, matrix, meta, replace=target.exists())
+        write_entry(target, texts, matrix, meta, replace=before)
+    except LostRace:
+        raise ModelError(f"another run saved the space {name!r} while this one was embedding: "
+                         "its texts were kept and these were not saved (their vectors are "
+                         "stored, so running again to replace them is quick)") from None
     except OSError as error:
         raise ModelError(f"cannot write the space {name!r} in {target.parent}: "
                          f"{os_message(error)}") from None
