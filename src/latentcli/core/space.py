@@ -28,14 +28,31 @@ else:  # annotations are never evaluated; numpy.typing costs ~10 ms of start-up
 
 
 TextEncoder = Callable[[Sequence[str]], "Matrix"]
+# Below this norm a row's squares underflow float32 (values under ~1e-19 square to subnormals or
+# zero), so gensim's float32 norm is wrong or 0 and identical tiny rows would get cosine 0.
+# No real embedding has rows this short: above it, normalising is exactly gensim's.
+TINY_NORM = np.float32(2.0 ** -50)
 
 
 def normalise_rows(matrix: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.float32],
                                                               npt.NDArray[np.float32]]:
-    """Unit rows and the original norms, computed as gensim does (float32); zero rows stay zero."""
+    """Unit rows and the original norms, computed as gensim does (float32); zero rows stay zero.
+
+    A row that is not zero but shorter than `TINY_NORM` (subnormal values, say) is normalised in
+    float64 instead, where its squares do not underflow: it keeps its direction (and a positive
+    norm) rather than becoming a zero row or a wrong-length one.
+    """
     norms = np.linalg.norm(matrix, axis=1).astype(np.float32)
     safe = np.where(norms > 0, norms, np.float32(1))
-    return (matrix / safe[:, np.newaxis]).astype(np.float32), norms
+    unit = (matrix / safe[:, np.newaxis]).astype(np.float32)
+    short = np.flatnonzero(norms < TINY_NORM)
+    if short.size:
+        rows = np.asarray(matrix[short], dtype=np.float64)
+        lengths = np.linalg.norm(rows, axis=1)
+        tiny = lengths > 0  # all-zero rows stay zero
+        unit[short[tiny]] = (rows[tiny] / lengths[tiny, np.newaxis]).astype(np.float32)
+        norms[short[tiny]] = lengths[tiny].astype(np.float32)
+    return unit, norms
 
 
 @dataclass(frozen=True, eq=False)
