@@ -365,3 +365,33 @@ def test_two_runs_saving_one_space_do_not_both_report_success(runner, monkeypatc
         assert "saved" not in result.stdout
     assert not [path for path in (cache_root() / "spaces").iterdir()
                 if path.name.startswith(".")]
+
+
+@pytest.mark.parametrize(("where", "reason"), [
+    ("a-folder.parquet", "it is a directory"),
+    ("missing/out.parquet", "the folder {tmp}/missing does not exist"),
+    ("a-file.txt/out.arrow", "Not a directory"),
+])
+def test_an_unwritable_output_names_the_users_path(runner, tmp_path, where, reason):
+    (tmp_path / "a-folder.parquet").mkdir()
+    (tmp_path / "a-file.txt").write_text("a file, not a folder")
+    result = embed(runner, "hello", "-o", str(tmp_path / where))
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"Error: cannot write {tmp_path / where}: "
+                                    f"{reason.format(tmp=tmp_path)}"), result.stderr
+    assert ".partial" not in result.stderr
+    assert not [path for path in tmp_path.rglob(".*")]
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_output_through_a_symlink_writes_the_file_it_points_to(runner, tmp_path, dangling):
+    target = tmp_path / "real" / "out.parquet"
+    target.parent.mkdir()
+    if not dangling:
+        target.write_bytes(b"an older table")
+    link = tmp_path / "link.parquet"
+    link.symlink_to(target)
+    result = embed(runner, "hello", "-o", str(link))
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and link.resolve() == target
+    assert pq.read_table(target).column("text").to_pylist() == ["hello"]

@@ -227,13 +227,25 @@ def _install(building: Path, target: Path, replace: bool | Seen) -> None:
 def atomic_file(path: Path) -> Iterator[Path]:
     """A temporary sibling of ``path`` to write: renamed onto ``path`` when the block ends
     normally, removed however it ends, so no reader ever sees half a file (the file-sized
-    `scratch`; the name is only chosen here, the writer creates it inside the guard)."""
+    `scratch`; the name is only chosen here, the writer creates it inside the guard).
+
+    A symbolic link is written through: the file it points to is replaced and the link kept.
+    An `OSError` about the temporary file is raised about ``path`` instead: the hidden name
+    means nothing to the user (a missing folder, ``path`` being a directory)."""
     import secrets
 
+    if path.is_symlink():
+        path = path.resolve()
     temporary = path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.partial"
     try:
         yield temporary
         os.replace(temporary, path)
+    except OSError as error:
+        if temporary.name not in f"{error.filename} {error.filename2} {error}":
+            raise
+        if error.errno is None:
+            raise OSError(str(error).replace(str(temporary), str(path))) from None
+        raise OSError(error.errno, os.strerror(error.errno), str(path)) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()

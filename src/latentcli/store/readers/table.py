@@ -156,7 +156,8 @@ def schema_rows(path: Path, kind: str) -> int:
 def write_embeddings(path: Path, texts: list[str], matrix: np.ndarray[Any, Any]) -> None:
     """A ``text`` (string) + ``vector`` (fixed-size list of float32) table that pandas, DuckDB
     and Embedding Atlas read: Parquet, or Arrow IPC for ``.arrow``/``.feather``. Written aside and
-    renamed, so an interrupted write leaves no half file."""
+    renamed, so an interrupted write leaves no half file; a symbolic link is written through (the
+    file it points to is replaced, the link kept)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -174,4 +175,8 @@ def write_embeddings(path: Path, texts: list[str], matrix: np.ndarray[Any, Any])
                         pa.ipc.new_file(sink, table.schema) as out:
                     out.write_table(table)
     except OSError as error:
-        raise ModelError(f"cannot write {path}: {os_message(error)}") from None
+        reason = (f"the folder {path.parent} does not exist"
+                  if isinstance(error, FileNotFoundError) and not path.parent.is_dir()
+                  else "it is a directory" if path.is_dir()
+                  else error.strerror or os_message(error))
+        raise ModelError(f"cannot write {path}: {reason}") from None
