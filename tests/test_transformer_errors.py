@@ -136,6 +136,29 @@ def test_a_max_seq_length_with_no_room_for_text_is_refused(tmp_path: Path, lengt
     _fails(model, ModelError, f"max_seq_length {length} leaves no room for text")
 
 
+def _token_id(where: str, value: object):  # type: ignore[no-untyped-def]
+    def breaks(model: Path) -> tuple[Path, str]:
+        path = model / "tokenizer.json"
+        spec = json.loads(path.read_text())
+        if where == "vocab":
+            spec["model"]["vocab"]["hello"] = value
+        elif where == "added":
+            spec["added_tokens"][0]["id"] = value
+        else:
+            spec["post_processor"]["special_tokens"]["[CLS]"]["ids"] = [value]
+        path.write_text(json.dumps(spec))
+        return path, "token id"
+    return breaks
+
+
+@pytest.mark.parametrize("breaks", [_token_id("vocab", -1), _token_id("vocab", 2.5),
+                                    _token_id("added", -3), _token_id("special", "7")])
+def test_nonsense_token_ids_are_refused(tmp_path: Path, breaks) -> None:  # type: ignore[no-untyped-def]
+    model = copy_model(TINY_BERT, tmp_path / "m")
+    path, what = breaks(model)
+    _fails(model, ModelError, str(path), what, "whole number of at least 0")
+
+
 def test_the_fixture_configs_open_unchanged() -> None:
     """The checks refuse only nonsense: both fixtures' configs, as written, still open."""
     for source in (TINY_BERT, TINY_MPNET):

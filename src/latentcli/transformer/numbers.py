@@ -10,7 +10,7 @@ naming the file, the key and what is allowed.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,7 +59,7 @@ CONFIG_REQUIRED = ("num_hidden_layers", "num_attention_heads")
 # (Hugging Face writes a huge model_max_length for "no limit": no upper bound there).
 SENTENCE_CONFIG = {"max_seq_length": Rule(True, 1, 1 << 20)}
 TOKENIZER_CONFIG = {"model_max_length": Rule(True, 1)}
-# tokenizer.json's WordPiece model
+# tokenizer.json's WordPiece model (its token ids: `token_ids`)
 TOKENIZER = {"max_input_chars_per_word": Rule(True, 1, 1 << 20)}
 
 
@@ -75,3 +75,11 @@ def checked(settings: Mapping[str, Any], rules: Mapping[str, Rule], source: str,
             continue
         if not rule.allows(value):
             raise ModelError(f"{source}: {key} is {value!r}; it must be {rule.describe()}")
+
+
+def token_ids(ids: Iterable[Any], source: str) -> None:
+    """Token ids index the embedding table: whole numbers from 0 (a negative one would silently
+    take a row from the table's end, a fraction would be cut)."""
+    for value in ids:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ModelError(f"{source}: token id {value!r} is not a whole number of at least 0")
