@@ -143,6 +143,8 @@ class Space:
                 return self.at(row, word)
         raw = self.subwords.vector(word) if self.subwords is not None else None
         if raw is not None:
+            if not np.isfinite(raw).all():  # the n-gram rows this word touched (see `unit`)
+                self.damaged("n-gram vectors hold values that are not numbers")
             norm = float(np.linalg.norm(raw.astype(np.float64)))
             unit = (raw / norm if norm > 0 else raw).astype(np.float32)
             return WordRow(word, word, None, unit, norm)
