@@ -216,3 +216,22 @@ def test_a_garbled_row_found_at_lookup_is_rebuilt(tiny_builtin, monkeypatch):  #
             damaged.lookup(word)
     assert models.open_space("tiny-builtin", Recorder()).vocabulary.row("woman") == 3
     assert len(tiny_builtin) == 2
+
+
+@pytest.mark.parametrize("query", [["king"], ["king - man + woman"], ["man", "apple"]])
+def test_a_nan_row_a_query_touches_is_reported_once_then_rebuilt(runner, tiny_builtin,  # noqa: F811
+                                                                 query):
+    """A NaN row written into vectors.npy (norms untouched, so opening does not see it): the
+    query that uses the row as input says the entry is damaged, and the next run rebuilds it."""
+    models.open_space("tiny-builtin", Recorder())
+    vectors = np.load(entry() / VECTORS_FILE)
+    vectors[TINY_WORDS.index(query[0].split()[0])] = np.nan
+    np.save(entry() / VECTORS_FILE, vectors)
+    command = "similarity" if len(query) == 2 else "neighbors"
+    result = runner.invoke(app, [command, *query, "-m", "tiny-builtin"])
+    assert result.exit_code == 1
+    assert "damaged file" in result.stderr and "zero vector" not in result.stderr
+    result = runner.invoke(app, [command, *query, "-m", "tiny-builtin"])
+    assert result.exit_code == 0, result.output
+    assert "rebuilding" in result.stderr
+    assert len(tiny_builtin) == 2

@@ -218,3 +218,28 @@ def test_progress_is_reported_up_to_the_last_row(tiny_space, questions):
     evaluate_analogies(tiny_space, questions, progress=lambda done, total: seen.append(
         (done, total)))
     assert seen[-1] == (10, 10)
+
+
+def test_a_small_model_reports_the_words_actually_used(runner, tmp_path):
+    """A one-word model (a one-text space, say) never claims "the first 300000 words"."""
+    from latentcli.store.cache import write_entry
+
+    model = tmp_path / "one"
+    write_entry(model, ["hello there"], np.ones((1, 3), np.float32), {"name": "one",
+                                                                       "source": {}})
+    pairs = tmp_path / "pairs.txt"
+    pairs.write_text("hello\tthere\t5.0\n")
+    result = run(runner, "evaluate", "similarity", pairs, "-m", model)
+    assert result.exit_code == 1
+    assert "among the 1 word(s) of one" in result.stderr and "300000" not in result.stderr
+
+
+
+def test_restrict_reports_the_vocabulary_when_it_is_smaller(runner, tiny_model, tmp_path):
+    questions = tmp_path / "q.txt"
+    questions.write_text(TINY_QUESTIONS)
+    result = run(runner, "evaluate", "analogies", questions, "-m", tiny_model, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["restrict"] == len(TINY_WORDS)
+    shown = run(runner, "evaluate", "analogies", questions, "-m", tiny_model).stdout
+    assert f"first {len(TINY_WORDS)} words" in shown and "300000" not in shown

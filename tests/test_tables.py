@@ -143,3 +143,48 @@ def test_the_fast_path_reads_the_column_options(tmp_path, monkeypatch):
 
     assert parse(["neighbors", "king", "--vectors-column", "v", "--labels-column=w"]) == (
         "neighbors", ["king"], {"vectors_column": "v", "labels_column": "w"})
+
+
+def same_answer(result, expected):
+    got, want = json.loads(result.stdout), json.loads(expected.stdout)
+    assert [n["word"] for n in got["neighbors"]] == [n["word"] for n in want["neighbors"]]
+    assert [n["similarity"] for n in got["neighbors"]] == pytest.approx(
+        [n["similarity"] for n in want["neighbors"]], abs=1e-6)
+
+
+def write_stream(path, columns):
+    """An Arrow IPC *stream* (``pa.ipc.new_stream``: no ARROW1 magic, no footer)."""
+    table = pa.table(columns)
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_stream(sink, table.schema) as out:
+        for batch in table.to_batches(max_chunksize=3):
+            out.write_batch(batch)
+    return path
+
+
+@pytest.mark.parametrize("name", ["tiny.parquet", "tiny.arrow", "tiny.arrows"])
+@pytest.mark.parametrize("options", [[], ["--labels-column", "word"]])
+def test_dictionary_encoded_labels_are_read_as_strings(runner, tiny_model, tmp_path, name,
+                                                       options):
+    """A pandas ``category`` / Polars ``Categorical`` label column: accepted like strings, with or
+    without --labels-column."""
+    columns = {"word": pa.array(TINY_WORDS).dictionary_encode(), "embedding": fixed(VECTORS)}
+    path = (write_stream if name.endswith(".arrows") else write)(tmp_path / name, columns)
+    result = neighbors(runner, path, *options)
+    assert result.exit_code == 0, result.output
+    same_answer(result, neighbors(runner, tiny_model))
+
+
+def test_an_arrow_stream_is_a_table_not_text(runner, tiny_model, tmp_path):
+    path = write_stream(tmp_path / "tiny.arrows", {"word": TINY_WORDS,
+                                                   "embedding": fixed(VECTORS)})
+    result = neighbors(runner, path)
+    assert result.exit_code == 0, result.output
+    same_answer(result, neighbors(runner, tiny_model))
+    assert neighbors(runner, path, "--limit", "4").exit_code == 0
+    cut = tmp_path / "cut.arrows"
+    cut.write_bytes(path.read_bytes()[:300])
+    result = neighbors(runner, cut)
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert "cut.arrows" in result.stderr and "line 1" not in result.stderr
+    assert no_entries() or not [p for p in (cache_root() / "models").iterdir()
+                                if p.name.startswith("cut")]

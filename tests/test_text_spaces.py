@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from latentcli.cli.commands import app
@@ -209,3 +210,91 @@ def test_the_api_opens_a_transformer_and_compares_contexts():
                                              top=2).to_dict()
     assert len(result.contexts) == 2 and result.model == "tiny-bert"
     assert model.neighbors("a small green amphibian", 2).neighbors
+
+
+@pytest.mark.parametrize("name", ["minilm", "MiniLM", "all-minilm-l6-v2", "all-MiniLM-L6-v2",
+                                  "glove-6b-50d", "GloVe-6B-50d", "glove-wiki-gigaword-100"])
+def test_a_space_cannot_take_a_model_or_encoder_name(runner, name):
+    result = run(runner, "embed", "hello there", "-m", str(TINY_BERT), "--name", name, ok=False)
+    assert result.exit_code == 2 and "is reserved: it names" in result.stderr
+    assert not (cache_root() / "spaces").exists()
+
+
+def test_encoder_names_come_before_spaces_and_rm_removes_what_it_says(runner, tmp_path):
+    """A space saved under an encoder alias by an earlier version: ``-m minilm`` still means the
+    encoder, ``models rm minilm`` removes the encoder and its candidates (not the space), and
+    the space stays reachable by its key."""
+    import shutil
+
+    from latentcli.store.encoders import builtin_directory, choose_encoder
+    from latentcli.store.texts import save_space, space_state
+
+    choice = choose_encoder(str(TINY_BERT))
+    assert choice is not None
+    save_space("minilm", ["hello there"], np.ones((1, 8), np.float32), choice,
+               space_state("minilm"))
+    shutil.copytree(TINY_BERT, builtin_directory())  # the built-in encoder, fetched
+    doc = as_json(runner, "neighbors", "the", "-m", "minilm", "--limit", CANDIDATES)
+    assert doc["model"] == "all-minilm-l6-v2" and len(doc["neighbors"]) == 10
+    candidates = [name for name in entries() if name.startswith("all-minilm-l6-v2-")]
+    assert len(candidates) == 1
+    removed = as_json(runner, "models", "rm", "minilm")["removed"]
+    assert removed == ["encoders/all-minilm-l6-v2", *candidates]
+    assert entries() == ["glove-6b-50d"] and not builtin_directory().exists()
+    assert (cache_root() / "spaces" / "minilm" / "meta.json").is_file()
+    assert as_json(runner, "models", "rm", "spaces/minilm")["removed"] == ["spaces/minilm"]
+    assert not (cache_root() / "spaces" / "minilm").exists()
+
+
+@pytest.fixture
+def read_only_cache(monkeypatch):  # type: ignore[no-untyped-def]
+    """The cache made read-only once the built-in encoder is fetched (a shared or mounted cache).
+    Root writes anywhere, so for root creating directories in it fails as it would for a user."""
+    import errno
+    import os
+    import shutil
+    import stat
+
+    from latentcli.store.encoders import builtin_directory
+
+    shutil.copytree(TINY_BERT, builtin_directory())
+    root = cache_root()
+    for folder in (root, root / "models", root / "encoders"):
+        folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    if os.geteuid() == 0:
+        real = Path.mkdir
+
+        def refuse(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if root in path.parents and not path.exists():
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+            return real(path, *args, **kwargs)
+
+        monkeypatch.setattr(Path, "mkdir", refuse)
+    yield root
+    for folder in (root, root / "models", root / "encoders"):
+        folder.chmod(stat.S_IRWXU)
+
+
+@pytest.mark.parametrize("args", [
+    ["cluster", "king", "queen", "man", "woman", "apple", "banana", "cherry", "--k", "2"],
+    ["explain", "--section", "math"],
+    ["map", "king", "queen", "man", "woman", "apple", "banana", "cherry"],
+])
+def test_a_read_only_cache_names_groups_in_space(runner, read_only_cache, args):
+    result = run(runner, *args)
+    assert "groups are named from glove-6b-50d's own words" in result.stderr
+    assert "cannot write the model cache" in result.stderr
+    assert not [path for path in read_only_cache.rglob(".*")]  # nothing half-written
+
+
+def test_a_read_only_cache_is_reported_before_any_embedding(runner, read_only_cache,
+                                                            monkeypatch):
+    from latentcli.store import textspace
+
+    def never(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("embedded candidates it could not store")
+
+    monkeypatch.setattr(textspace, "embed", never)
+    result = run(runner, "neighbors", "the", "-m", "minilm", ok=False)
+    assert result.stderr.startswith("Error: cannot write the model cache in")
+    assert result.stderr.count("\n") == 1

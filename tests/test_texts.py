@@ -113,7 +113,7 @@ def test_texts_from_stdin(runner):
     (["hi", "--name", "../up"], None, "--name '../up' is not a safe name"),
     (["hi", "--name", "a/b"], None, "is not a safe name"),
     (["hi", "--name", ".hidden"], None, "is not a safe name"),
-    (["hi", "--name", "glove-6b-50d"], None, "is already the name of a model"),
+    (["hi", "--name", "glove-6b-50d"], None, "is reserved: it names the built-in model"),
     (["two\nlines", "--name", "x"], None, "text 1 spans several lines"),
 ])
 def test_bad_input_is_one_line_and_leaves_nothing(runner, tmp_path, counted, args, content,
@@ -278,3 +278,123 @@ def test_a_plain_embed_imports_neither_typer_nor_pyarrow(tmp_path):
                 for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert not imported & {"typer", "pydantic", "pyarrow", "rich", "torch"}
     assert json.loads(done.stdout)["text"] == "hello"
+
+
+def _text_whose_key_ends(in_byte: int, count: int = 2) -> list[str]:
+    """Texts whose store key (for TINY_BERT) ends in ``in_byte``, found by trying lines."""
+    from latentcli.store.encoders import choose_encoder
+    from latentcli.store.texts import _store, text_key
+
+    choice = choose_encoder(str(TINY_BERT))
+    assert choice is not None
+    _, identity = _store(choice)
+    found = [f"line {i}" for i in range(20_000) if text_key(identity, f"line {i}")[-1] == in_byte]
+    assert len(found) >= count
+    return found[:count]
+
+
+def test_keys_ending_in_nul_bytes_are_found_again(runner, counted):
+    texts = [*_text_whose_key_ends(0), "hello"]
+    assert embed(runner, *texts).exit_code == 0
+    result = embed(runner, *texts)
+    assert result.exit_code == 0, result.output
+    count = len(texts)
+    assert f"{count} of {count} text(s) were in the cache; 0 embedded now" in result.stderr
+    assert counted == texts  # encoded once, never again
+
+
+def test_chunks_written_with_string_keys_still_read_back(runner, counted):
+    """Chunks of earlier versions stored keys as numpy S32 (trailing NULs dropped): they are
+    read back whole, the NUL-ended keys included."""
+    from latentcli.store.encoders import choose_encoder
+    from latentcli.store.texts import _store, text_key
+
+    texts = [*_text_whose_key_ends(0, 1), "hello"]
+    choice = choose_encoder(str(TINY_BERT))
+    assert choice is not None
+    store, identity = _store(choice)
+    store.mkdir(parents=True)
+    rows = Encoder.open(TINY_BERT).encode(texts)
+    counted.clear()
+    keys = [text_key(identity, text) for text in texts]
+    np.savez(store / "old.npz", keys=np.array(keys, dtype="S32"), vectors=rows)
+    result = embed(runner, *texts, "--json")
+    assert result.exit_code == 0, result.output
+    assert counted == []
+    got = np.array([json.loads(line)["vector"] for line in result.stdout.splitlines()], np.float32)
+    assert got.tobytes() == rows.tobytes()
+
+
+def test_a_space_whose_encoder_was_deleted_names_the_space(runner, tmp_path):
+    import shutil
+
+    model = tmp_path / "my-encoder"
+    shutil.copytree(TINY_BERT, model)
+    assert embed(runner, *FAQ, "--name", "faq", model=model).exit_code == 0
+    shutil.rmtree(model)
+    known = runner.invoke(app, ["neighbors", FAQ[0], "-m", "faq", "-n", "2"])
+    assert known.exit_code == 0, known.output  # a text of the space needs no encoder
+    result = runner.invoke(app, ["neighbors", "a new question", "-m", "faq"])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert "the space 'faq' encodes new text with my-encoder" in result.stderr
+    assert str(model) in result.stderr
+
+
+@pytest.mark.parametrize("rival_texts", [["the other run's text"], FAQ])
+def test_two_runs_saving_one_space_do_not_both_report_success(runner, monkeypatch, rival_texts):
+    """Another ``embed --name race`` saves the space while this one embeds: this run fails
+    (the space keeps the other's texts) unless the other saved the very same texts."""
+    from latentcli.store.encoders import choose_encoder
+    from latentcli.store.texts import save_space, space_state
+
+    original = Encoder.encode
+
+    def rival_finishes_first(self, texts, batch_size=32):
+        choice = choose_encoder(str(TINY_BERT))
+        assert choice is not None
+        save_space("race", rival_texts, original(self, rival_texts), choice,
+                   space_state("race"))
+        return original(self, texts, batch_size)
+
+    monkeypatch.setattr(Encoder, "encode", rival_finishes_first)
+    result = embed(runner, *FAQ, "--name", "race")
+    words = (cache_root() / "spaces" / "race" / "words.txt").read_text().splitlines()
+    assert words == rival_texts
+    if rival_texts == FAQ:
+        assert result.exit_code == 0, result.output
+    else:
+        assert result.exit_code == 1 and result.stderr.count("\n") == 1
+        assert "another run saved the space 'race' while this one was embedding" in result.stderr
+        assert "saved" not in result.stdout
+    assert not [path for path in (cache_root() / "spaces").iterdir()
+                if path.name.startswith(".")]
+
+
+@pytest.mark.parametrize(("where", "reason"), [
+    ("a-folder.parquet", "it is a directory"),
+    ("missing/out.parquet", "the folder {tmp}/missing does not exist"),
+    ("a-file.txt/out.arrow", "Not a directory"),
+])
+def test_an_unwritable_output_names_the_users_path(runner, tmp_path, where, reason):
+    (tmp_path / "a-folder.parquet").mkdir()
+    (tmp_path / "a-file.txt").write_text("a file, not a folder")
+    result = embed(runner, "hello", "-o", str(tmp_path / where))
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"Error: cannot write {tmp_path / where}: "
+                                    f"{reason.format(tmp=tmp_path)}"), result.stderr
+    assert ".partial" not in result.stderr
+    assert not [path for path in tmp_path.rglob(".*")]
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_output_through_a_symlink_writes_the_file_it_points_to(runner, tmp_path, dangling):
+    target = tmp_path / "real" / "out.parquet"
+    target.parent.mkdir()
+    if not dangling:
+        target.write_bytes(b"an older table")
+    link = tmp_path / "link.parquet"
+    link.symlink_to(target)
+    result = embed(runner, "hello", "-o", str(link))
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and link.resolve() == target
+    assert pq.read_table(target).column("text").to_pylist() == ["hello"]

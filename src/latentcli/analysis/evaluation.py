@@ -125,7 +125,9 @@ def read_pairs(path: Path) -> list[tuple[str, str, float]]:
 
 
 class FoldedVocabulary:
-    """The first ``restrict`` words, upper-cased; each form maps to its most frequent row."""
+    """The first ``restrict`` words, upper-cased; each form maps to its most frequent row.
+    ``limit`` is how many words that is (the vocabulary's size if smaller): what results report,
+    so a one-text space never claims "the first 300000"."""
 
     def __init__(self, space: Space, restrict: int) -> None:
         if restrict < 1:
@@ -142,6 +144,12 @@ class FoldedVocabulary:
         self.canonical = np.array(canonical, dtype=np.int64)
         self.varied = frozenset(int(row) for row in
                                 self.canonical[self.canonical != np.arange(self.limit)])
+        self.whole = self.limit == len(vocabulary)
+
+    def scope(self, model: str) -> str:
+        """The words that count, in words: ``the first N words of M`` or ``the N word(s) of M``."""
+        return (f"the {self.limit} word(s) of {model}" if self.whole
+                else f"the first {self.limit} words of {model}")
 
 
 def evaluate_analogies(space: Space, path: Path, restrict: int = DEFAULT_RESTRICT,
@@ -175,7 +183,7 @@ def evaluate_sections(space: Space, sections: list[Section], source: str,
         start = end
     overall = SectionScore("Total accuracy", sum(s.correct for s in scores),
                            sum(s.total for s in scores), sum(s.skipped for s in scores))
-    return AnalogyEvaluation(space.name, source, method, restrict, tuple(scores), overall)
+    return AnalogyEvaluation(space.name, source, method, folded.limit, tuple(scores), overall)
 
 
 def _predictions(space: Space, folded: FoldedVocabulary, inputs: Rows, method: str,
@@ -330,8 +338,7 @@ def evaluate_pairs(space: Space, path: Path, restrict: int = DEFAULT_RESTRICT) -
     known = [(a, b, score) for a, b, score in rows if a is not None and b is not None]
     if not known:
         raise BenchmarkFileError(
-            str(path), f"none of its pairs has both words among the first {restrict} of "
-            f"{space.name}")
+            str(path), f"none of its pairs has both words among {folded.scope(space.name)}")
     first, second, gold = (np.array(column) for column in zip(*known, strict=True))
     vectors = np.asarray(space.vectors)
     model = np.einsum("ij,ij->i", vectors[first], vectors[second])
@@ -345,6 +352,7 @@ def evaluate_pairs(space: Space, path: Path, restrict: int = DEFAULT_RESTRICT) -
             found = [*stats.pearsonr(gold, model), *stats.spearmanr(gold, model)]
     pearson, pearson_p, spearman, spearman_p = (float(v) if math.isfinite(v) else None
                                                 for v in found)
-    return PairEvaluation(space.name, str(path), restrict, len(known), len(pairs) - len(known),
+    return PairEvaluation(space.name, str(path), folded.limit, len(known),
+                          len(pairs) - len(known),
                           pearson, pearson_p, spearman, spearman_p,
                           (f"{path.name}: correlation is undefined ({why})",) if why else ())

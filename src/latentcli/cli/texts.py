@@ -68,11 +68,9 @@ def _unique_lines(texts: list[str]) -> tuple[list[str], int]:
 
 
 def _named(here: Environment, name: str, texts: list[str]) -> list[str]:
-    from latentcli.store.catalogue import CATALOGUE
-    from latentcli.store.resolve import BUILTIN
     from latentcli.store.texts import check_name
 
-    check_name(name, {*BUILTIN, *CATALOGUE})
+    check_name(name)
     unique, dropped = _unique_lines(texts)
     if dropped:
         here.note(f"{dropped} duplicate text(s) left out of {name} (the first of each is kept)")
@@ -84,7 +82,7 @@ def run_embed(here: Environment, texts: list[str], model: str, from_file: str | 
     """Embed ``texts`` (and ``from_file``'s lines) with ``model``; save them as the space
     ``name`` and in the table ``output`` when asked; print them."""
     from latentcli.store.encoders import choose_encoder
-    from latentcli.store.texts import embed_texts, save_space
+    from latentcli.store.texts import embed_texts, save_space, space_state
 
     choice = choose_encoder(model)
     if choice is None:
@@ -97,6 +95,7 @@ def run_embed(here: Environment, texts: list[str], model: str, from_file: str | 
     wanted = read_texts(texts, from_file, here.stdin)
     if name is not None:
         wanted = _named(here, name, wanted)
+        before = space_state(name)
     embedded = embed_texts(choice, wanted, here)
     if embedded.encoded < len(wanted):
         here.note(f"{len(wanted) - embedded.encoded} of {len(wanted)} text(s) were in the "
@@ -106,7 +105,7 @@ def run_embed(here: Environment, texts: list[str], model: str, from_file: str | 
 
         write_embeddings(Path(output).expanduser(), wanted, embedded.matrix)
     if name is not None:
-        save_space(name, wanted, embedded.matrix, choice)
+        save_space(name, wanted, embedded.matrix, choice, before)
         here.note(f"saved {len(wanted)} text(s) as the space {name!r}: use -m {name}")
     deliver(here, _results(choice.name, wanted, embedded.matrix), json, show_all=_table)
 

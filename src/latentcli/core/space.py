@@ -29,14 +29,31 @@ else:  # annotations are never evaluated; numpy.typing costs ~10 ms of start-up
 
 
 TextEncoder = Callable[[Sequence[str]], "Matrix"]
+# Below this norm a row's squares underflow float32 (values under ~1e-19 square to subnormals or
+# zero), so gensim's float32 norm is wrong or 0 and identical tiny rows would get cosine 0.
+# No real embedding has rows this short: above it, normalising is exactly gensim's.
+TINY_NORM = np.float32(2.0 ** -50)
 
 
 def normalise_rows(matrix: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.float32],
                                                               npt.NDArray[np.float32]]:
-    """Unit rows and the original norms, computed as gensim does (float32); zero rows stay zero."""
+    """Unit rows and the original norms, computed as gensim does (float32); zero rows stay zero.
+
+    A row that is not zero but shorter than `TINY_NORM` (subnormal values, say) is normalised in
+    float64 instead, where its squares do not underflow: it keeps its direction (and a positive
+    norm) rather than becoming a zero row or a wrong-length one.
+    """
     norms = np.linalg.norm(matrix, axis=1).astype(np.float32)
     safe = np.where(norms > 0, norms, np.float32(1))
-    return (matrix / safe[:, np.newaxis]).astype(np.float32), norms
+    unit = (matrix / safe[:, np.newaxis]).astype(np.float32)
+    short = np.flatnonzero(norms < TINY_NORM)
+    if short.size:
+        rows = np.asarray(matrix[short], dtype=np.float64)
+        lengths = np.linalg.norm(rows, axis=1)
+        tiny = lengths > 0  # all-zero rows stay zero
+        unit[short[tiny]] = (rows[tiny] / lengths[tiny, np.newaxis]).astype(np.float32)
+        norms[short[tiny]] = lengths[tiny].astype(np.float32)
+    return unit, norms
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,6 +144,8 @@ class Space:
                 return self.at(row, word)
         raw = self.subwords.vector(word) if self.subwords is not None else None
         if raw is not None:
+            if not np.isfinite(raw).all():  # the n-gram rows this word touched (see `unit`)
+                self.damaged("n-gram vectors hold values that are not numbers")
             norm = float(np.linalg.norm(raw.astype(np.float64)))
             unit = (raw / norm if norm > 0 else raw).astype(np.float32)
             return WordRow(word, word, None, unit, norm)
@@ -154,7 +173,13 @@ class Space:
         return [word for word in words if self.vocabulary.row(word) is not None]
 
     def unit(self, row: int) -> Vector:
-        return np.asarray(self.vectors[row])
+        """Row ``row``'s unit vector, checked: opening checks the norms, not every value, so a
+        query checks the rows it touches (one row: cheap) and a damaged one is reported once and
+        its entry rebuilt, instead of a NaN turning the query into the zero vector."""
+        vector = np.asarray(self.vectors[row])
+        if not np.isfinite(vector).all():
+            self.damaged()
+        return vector
 
     def word(self, row: int) -> str:
         return self.vocabulary.word(row)

@@ -17,6 +17,7 @@ import json
 import os
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,28 @@ CHUNK_BYTES = 1 << 23  # rows are normalised this much at a time: the temporarie
 def chunk_rows(dims: int) -> int:
     """How many rows of ``dims`` float32s make about `CHUNK_BYTES`."""
     return max(1, CHUNK_BYTES // (4 * max(1, dims)))
+
+
+@dataclass(frozen=True)
+class Seen:
+    """The entry a writer found in place when it began (its meta's ``source``; None: there was
+    none, or an invalid one). Writing with ``replace=Seen(...)`` replaces that entry only: if
+    another writer installed a different one meanwhile, `LostRace` — both must not report
+    success when only one of them is kept."""
+
+    source: dict[str, Any] | None
+
+
+class LostRace(Exception):
+    """Another process installed a different entry while ours was being built."""
+
+
+def seen(entry: Path) -> Seen:
+    """What is at ``entry`` now, for a later ``write_entry(..., replace=seen(entry))``."""
+    try:
+        return Seen(read_meta(entry)["source"])
+    except InvalidEntry:
+        return Seen(None)
 
 
 class InvalidEntry(Exception):
@@ -125,13 +148,16 @@ def mark_damaged(directory: Path) -> None:
 def write_entry(target: Path, words: list[str], matrix: npt.NDArray[np.floating],
                 meta: dict[str, Any],
                 extras: Mapping[str, npt.NDArray[np.floating]] | None = None,
-                replace: bool = False) -> None:
+                replace: bool | Seen = False) -> None:
     """Convert ``matrix`` (rows in ``words`` order) into a cache entry at ``target``, atomically.
 
     The matrix is normalised in chunks straight into the memory-mapped output, so a memory-mapped
     source is never loaded whole. If another process installs a valid entry from the same source
     first, ours is dropped — unless ``replace`` (the caller found the entry in place damaged): it
-    is replaced, but only once ours is complete.
+    is replaced, but only once ours is complete. With ``replace=Seen(...)`` (a named space: the
+    user's latest texts replace the old ones) only the entry seen at the start is replaced; one
+    another process installed meanwhile is kept, and `LostRace` raised, unless it is the same
+    as ours.
     ``extras`` are further arrays (such as fastText's n-gram vectors) saved under their names.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -170,11 +196,11 @@ def _write_files(directory: Path, words: list[str], matrix: npt.NDArray[np.float
     (directory / META_FILE).write_text(json.dumps(full, indent=2) + "\n", "utf-8")
 
 
-def _install(building: Path, target: Path, replace: bool) -> None:
+def _install(building: Path, target: Path, replace: bool | Seen) -> None:
     """Rename ``building`` to ``target``. An entry already there is kept if it is valid and from
     the same source (another process won the race) and not to be replaced; otherwise it is moved
-    aside, now that its replacement exists. Failures keep their real cause (permission, full
-    disk, long name)."""
+    aside, now that its replacement exists (for `Seen`: only if it is the entry seen at the
+    start). Failures keep their real cause (permission, full disk, long name)."""
     source = json.loads((building / META_FILE).read_text("utf-8")).get("source")
     for _ in range(5):
         try:
@@ -183,13 +209,17 @@ def _install(building: Path, target: Path, replace: bool) -> None:
         except OSError as error:
             if not target.exists():
                 raise error from None
-        try:
-            if not replace and read_meta(target).get("source") == source:
-                return
-        except InvalidEntry:
-            pass
+        present = seen(target).source
+        if isinstance(replace, Seen):
+            if present == source:
+                return  # the same entry is in place: ours adds nothing
+            if present != replace.source:
+                raise LostRace(str(target))
+        elif not replace and present == source:
+            return
         discard(target)
-        replace = False  # from now on, an entry in place was put there by another process
+        # from now on, an entry in place was put there by another process
+        replace = Seen(None) if isinstance(replace, Seen) else False
     raise OSError(errno.EEXIST, "another process keeps replacing the cache entry", str(target))
 
 
@@ -197,13 +227,25 @@ def _install(building: Path, target: Path, replace: bool) -> None:
 def atomic_file(path: Path) -> Iterator[Path]:
     """A temporary sibling of ``path`` to write: renamed onto ``path`` when the block ends
     normally, removed however it ends, so no reader ever sees half a file (the file-sized
-    `scratch`; the name is only chosen here, the writer creates it inside the guard)."""
+    `scratch`; the name is only chosen here, the writer creates it inside the guard).
+
+    A symbolic link is written through: the file it points to is replaced and the link kept.
+    An `OSError` about the temporary file is raised about ``path`` instead: the hidden name
+    means nothing to the user (a missing folder, ``path`` being a directory)."""
     import secrets
 
+    if path.is_symlink():
+        path = path.resolve()
     temporary = path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.partial"
     try:
         yield temporary
         os.replace(temporary, path)
+    except OSError as error:
+        if temporary.name not in f"{error.filename} {error.filename2} {error}":
+            raise
+        if error.errno is None:
+            raise OSError(str(error).replace(str(temporary), str(path))) from None
+        raise OSError(error.errno, os.strerror(error.errno), str(path)) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
@@ -224,6 +266,14 @@ def scratch(entry: Path, purpose: str) -> Iterator[Path]:
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
+
+
+def check_writable(entry: Path) -> None:
+    """Raise the `OSError` that writing ``entry`` would meet (read-only cache, permissions)
+    before any work is spent on its content: a scratch directory is made beside it and removed."""
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    with scratch(entry, "building"):
+        pass
 
 
 def discard(entry: Path) -> None:

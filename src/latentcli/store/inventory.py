@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -52,20 +53,24 @@ def describe_source(source: dict[str, Any]) -> str:
     return f"{text} (first {source['limit']} words)" if source.get("limit") else text
 
 
-def cached_models() -> list[CachedModel]:
-    """Valid entries of the cache, by name (half-built and trashed directories are skipped)."""
+def _entries() -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Valid entries of the cache with their meta.json (half-built and trashed directories are
+    skipped, and so are invalid ones: rebuilt on next use; unreadable: listed by neither)."""
     models = cache_root() / "models"
-    found = []
     for entry in sorted(models.iterdir()) if models.is_dir() else []:
         if entry.name.startswith(".") or not entry.is_dir():
             continue
         try:
-            meta = read_meta(entry)
-        except (InvalidEntry, OSError):  # rebuilt on next use; unreadable: listed by neither
+            yield entry, read_meta(entry)
+        except (InvalidEntry, OSError):
             continue
-        found.append(CachedModel(str(meta.get("name", entry.name)), entry.name,
-                                 describe_source(meta.get("source") or {}), int(meta["count"]),
-                                 int(meta["dims"]), directory_size(entry)))
+
+
+def cached_models() -> list[CachedModel]:
+    """Valid entries of the cache, by name."""
+    found = [CachedModel(str(meta.get("name", entry.name)), entry.name,
+                         describe_source(meta.get("source") or {}), int(meta["count"]),
+                         int(meta["dims"]), directory_size(entry)) for entry, meta in _entries()]
     return sorted(found, key=lambda model: (model.name, model.key))
 
 
@@ -92,7 +97,7 @@ def get_model(spec: str, reporter: Reporter) -> FetchedModel:
     catalogue (or built-in) model into the cache."""
     choice = choose_encoder(spec)
     if choice is not None and choice.builtin:
-        directory = fetch_builtin(reporter)
+        directory = fetch_builtin(reporter, repair=True)
         return FetchedModel(choice.name, str(directory), directory_size(directory))
     if spec not in BUILTIN and spec not in CATALOGUE:
         raise UsageError(f"'latent models get' fetches the built-in models and the catalogue's; "
@@ -134,12 +139,16 @@ def _entry_for(spec: str, limit: int | None, trust: bool) -> Path | None:
 
 
 def remove_model(name: str) -> RemovedModels:
-    """Delete the cache entries ``name`` means: a cache key, the file it names (or the built-in or
-    catalogue model), else a display name — which, if several different sources share it (two
-    files called ``vectors.txt``), is refused with the list, rather than guessed.
+    """Delete the cache entries ``name`` means: the built-in encoder (by name or alias), a cache
+    key, the file it names (or the built-in or catalogue model), else a display name — which, if
+    several different sources share it (two files called ``vectors.txt``), is refused with the
+    list, rather than guessed — else a named space (by name or ``spaces/NAME``).
 
     A file's or a name's ``--limit`` variants go too. The source file itself is never touched.
     """
+    choice = choose_encoder(name)
+    if choice is not None and choice.builtin:
+        return _remove_builtin_encoder(name)
     cached = cached_models()
     key = None
     with suppress(LatentError):
@@ -163,3 +172,27 @@ def remove_model(name: str) -> RemovedModels:
         discard(cache_root() / "models" / model.key)
     return RemovedModels(name, tuple(model.key for model in matching),
                          sum(model.size for model in matching))
+
+
+def _remove_builtin_encoder(name: str) -> RemovedModels:
+    """Delete the fetched built-in encoder and the candidate entries embedded with it (they are
+    derived from it); the per-text vectors of `latent embed` stay."""
+    from latentcli.store.encoders import BUILTIN_ENCODER, builtin_directory
+    from latentcli.transformer.fetch import PACKAGE
+
+    removed: list[str] = []
+    freed = 0
+    directory = builtin_directory()
+    if directory.is_dir():
+        freed += directory_size(directory)
+        discard(directory)
+        removed.append(f"{directory.parent.name}/{directory.name}")
+    for entry, meta in _entries():
+        source = meta.get("source") or {}
+        if source.get("kind") == "encoder" and source.get("package") == PACKAGE:
+            freed += directory_size(entry)
+            discard(entry)
+            removed.append(entry.name)
+    if not removed:
+        raise ModelError(f"{BUILTIN_ENCODER} is not in the cache: nothing to remove")
+    return RemovedModels(name, tuple(removed), freed)

@@ -31,6 +31,7 @@ from latentcli.store.cache import (
     InvalidEntry,
     UnusableRow,
     cache_root,
+    check_writable,
     mark_damaged,
     read_meta,
     user_path,
@@ -178,6 +179,24 @@ def _catalogue_source(model: CatalogueModel, limit: int | None) -> Source:
                   {"kind": "catalogue", "name": model.name, "md5": model.md5, "limit": limit})
 
 
+def reserved_name(spec: str, fold: bool = False) -> str | None:
+    """What ``spec`` names before any space of your texts could (the built-in model, the
+    built-in encoder or one of its aliases, a catalogue model), in words; None if nothing.
+    ``fold``: compare ignoring case (a new space's name must not differ from these by case
+    alone)."""
+    from latentcli.store.catalogue import CATALOGUE
+    from latentcli.store.encoders import ALIASES, BUILTIN_ENCODER
+
+    kinds = {**{name: "the built-in model" for name in BUILTIN},
+             **{name: f"the built-in sentence encoder ({BUILTIN_ENCODER})"
+                for name in (BUILTIN_ENCODER, *ALIASES)},
+             **{name: "a gensim-data catalogue model" for name in CATALOGUE}}
+    if fold:
+        kinds = {name.casefold(): kind for name, kind in kinds.items()}
+        spec = spec.casefold()
+    return kinds.get(spec)
+
+
 def resolve(spec: str, limit: int | None = None, trust: bool = False,
             columns: Columns = NO_COLUMNS) -> Source:
     """The `Source` a ``--model`` value names: a built-in or catalogue name, else a file.
@@ -207,9 +226,11 @@ def open_space(spec: str, reporter: Reporter, limit: int | None = None,
                trust: bool = False, columns: Columns = NO_COLUMNS) -> Space:
     """Open the model ``spec`` names, converting it into the cache first if needed.
 
-    A directory in latent's own cache format (one holding ``meta.json``) is opened as it is, and
-    so is a named text space (``latent embed --name``).
-    A conversion that fails leaves no cache entry: it is built aside and renamed into place.
+    In this order: a directory in latent's own cache format (one holding ``meta.json``), opened
+    as it is; a `reserved_name` (the built-in model, the built-in encoder and its aliases, a
+    catalogue name); a named text space (``latent embed --name``); a sentence-transformers
+    model directory; a vector file. A conversion that fails leaves no cache entry: it is built
+    aside and renamed into place.
     """
     directory = user_path(spec)
     if (directory / META_FILE).is_file():
@@ -217,7 +238,7 @@ def open_space(spec: str, reporter: Reporter, limit: int | None = None,
     if spec not in BUILTIN:
         from latentcli.store.texts import named_space
 
-        named = named_space(spec)
+        named = None if reserved_name(spec) else named_space(spec)
         if named is not None:
             from latentcli.store.textspace import open_named_space
 
@@ -238,10 +259,25 @@ def open_space(spec: str, reporter: Reporter, limit: int | None = None,
     space = valid_entry(source, reporter)
     if space is not None:
         return space
-    loaded = source.load(reporter)
+    loaded = writable(source).load(reporter)
     if loaded.complete:
         source = full  # the limit left nothing out: build the whole model's entry, once
     return build_entry(source, loaded, reporter)
+
+
+def writable(source: Source) -> Source:
+    """``source``, once its cache entry is known to be writable: a read-only cache is reported
+    before the model is read or embedded, not after."""
+    entry = cache_root() / "models" / source.key
+    try:
+        check_writable(entry)
+    except OSError as error:
+        raise _unwritable(entry, error) from None
+    return source
+
+
+def _unwritable(entry: Path, error: OSError) -> ModelError:
+    return ModelError(f"cannot write the model cache in {entry.parent}: {os_message(error)}")
 
 
 def build_entry(source: Source, loaded: Loaded, reporter: Reporter) -> Space:
@@ -257,8 +293,7 @@ def build_entry(source: Source, loaded: Loaded, reporter: Reporter) -> Space:
             write_entry(entry, loaded.words, loaded.matrix, meta, extras,
                         replace=entry.exists())
         except OSError as error:
-            raise ModelError(f"cannot write the model cache in {entry.parent}: "
-                             f"{os_message(error)}") from None
+            raise _unwritable(entry, error) from None
         except UnusableRow as bad:
             raise BadVectorFile(source.name, f"the vector of {loaded.words[bad.row]!r} (row "
                                 f"{bad.row + 1}) {bad}") from None

@@ -1,7 +1,8 @@
 """Your own texts: embedded once per (encoder, text), and named spaces made of them.
 
 Every vector an encoder makes for a text is kept under ``<cache>/embeddings/<encoder>/`` in
-append-only chunks (``.npz``: the texts' SHA-256 keys and their float32 rows), each written to a
+append-only chunks (``.npz``: the texts' SHA-256 keys as an (n, 32) uint8 array, and their float32
+rows), each written to a
 temporary file and renamed into place, so a run that is interrupted adds nothing and the next run
 embeds only the texts no chunk holds yet. A named space (``--name faq``) is an ordinary cache
 entry under ``<cache>/spaces/NAME/`` whose vocabulary is the texts; its ``meta.json`` records the
@@ -22,7 +23,15 @@ import numpy as np
 
 from latentcli.errors import ModelError, UsageError
 from latentcli.failures import os_message
-from latentcli.store.cache import META_FILE, atomic_file, cache_root, write_entry
+from latentcli.store.cache import (
+    META_FILE,
+    LostRace,
+    Seen,
+    atomic_file,
+    cache_root,
+    seen,
+    write_entry,
+)
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -82,20 +91,34 @@ def text_key(identity: str, text: str) -> bytes:
     return hashlib.sha256(f"{identity}\0{text}".encode()).digest()
 
 
+KEY_BYTES = 32  # a SHA-256 digest
+
+
+def _chunk_keys(stored: npt.NDArray[Any]) -> list[bytes]:
+    """A chunk's keys as bytes. Chunks are written with a (n, 32) uint8 array; older ones hold
+    numpy ``S32`` strings, which drop trailing NUL bytes: every key is 32 bytes long, so padding
+    them back restores them exactly."""
+    if stored.dtype == np.uint8 and stored.ndim == 2 and stored.shape[1] == KEY_BYTES:
+        return [row.tobytes() for row in stored]
+    if stored.dtype == np.dtype(f"S{KEY_BYTES}") and stored.ndim == 1:
+        return [key.ljust(KEY_BYTES, b"\0") for key in stored.tolist()]
+    raise ValueError("keys")
+
+
 def _read_chunks(store: Path, dims: int) -> dict[bytes, npt.NDArray[np.float32]]:
     """Every stored row by key; a chunk that does not read back (damaged) is removed."""
     found: dict[bytes, npt.NDArray[np.float32]] = {}
     for chunk in sorted(store.glob("*.npz")) if store.is_dir() else []:
         try:
             with np.load(chunk, allow_pickle=False) as data:
-                keys, rows = data["keys"], data["vectors"]
+                keys, rows = _chunk_keys(data["keys"]), data["vectors"]
             if rows.dtype != np.float32 or rows.shape != (len(keys), dims):
                 raise ValueError("shape")
         except (OSError, ValueError, KeyError, EOFError):
             with contextlib.suppress(OSError):
                 chunk.unlink()
             continue
-        found.update(zip(keys.tolist(), rows, strict=True))
+        found.update(zip(keys, rows, strict=True))
     return found
 
 
@@ -104,7 +127,8 @@ def _write_chunk(store: Path, keys: list[bytes], rows: npt.NDArray[np.float32]) 
     store.mkdir(parents=True, exist_ok=True)
     name = hashlib.sha256(b"".join(keys)).hexdigest()[:16]
     with atomic_file(store / f"{name}.npz") as temporary, temporary.open("wb") as out:
-        np.savez(out, keys=np.array(keys, dtype="S32"), vectors=rows)
+        stored = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), KEY_BYTES)
+        np.savez(out, keys=stored, vectors=rows)
 
 
 def embed_texts(choice: EncoderChoice, texts: list[str], reporter: Reporter) -> Embedded:
@@ -144,18 +168,30 @@ def named_space(spec: str) -> Path | None:
     return directory if (directory / META_FILE).is_file() else None
 
 
-def check_name(name: str, taken: set[str]) -> None:
-    """A space name must be a safe file name and not shadow a model name."""
+def check_name(name: str) -> None:
+    """A space name must be a safe file name and not a name ``-m`` resolves before spaces
+    (`resolve.reserved_name`, compared ignoring case): else the space would shadow a model, or
+    never open."""
+    from latentcli.store.resolve import reserved_name
+
     if _SAFE_NAME.fullmatch(name) is None or name in (".", ".."):
         raise UsageError(f"--name {name!r} is not a safe name: use letters, digits, '.', '_' "
                          "and '-' (at most 64, starting with a letter or digit)")
-    if name in taken:
-        raise UsageError(f"--name {name!r} is already the name of a model; choose another")
+    taken = reserved_name(name, fold=True)
+    if taken is not None:
+        raise UsageError(f"--name {name!r} is reserved: it names {taken}; choose another")
+
+
+def space_state(name: str) -> Seen:
+    """The space ``name`` as it is now; `save_space` replaces only this."""
+    return seen(space_directory(name))
 
 
 def save_space(name: str, texts: list[str], matrix: npt.NDArray[np.float32],
-               choice: EncoderChoice) -> Path:
-    """Write the named space atomically (replacing one of the same name); its directory."""
+               choice: EncoderChoice, before: Seen) -> Path:
+    """Write the named space atomically, replacing the one there was ``before`` (`space_state`,
+    taken before embedding); if another run saved the space meanwhile, its texts are kept and
+    this run fails, so that only the run whose texts are kept reports success."""
     target = space_directory(name)
     encoder = {"name": choice.name, "builtin": choice.builtin,
                "directory": None if choice.builtin else str(choice.directory.resolve())}
@@ -164,7 +200,11 @@ def save_space(name: str, texts: list[str], matrix: npt.NDArray[np.float32],
             "source": {"kind": "texts", "encoder": choice.name, "texts": len(texts),
                        "sha256": digest}}
     try:
-        write_entry(target, texts, matrix, meta, replace=target.exists())
+        write_entry(target, texts, matrix, meta, replace=before)
+    except LostRace:
+        raise ModelError(f"another run saved the space {name!r} while this one was embedding: "
+                         "its texts were kept and these were not saved (their vectors are "
+                         "stored, so running again to replace them is quick)") from None
     except OSError as error:
         raise ModelError(f"cannot write the space {name!r} in {target.parent}: "
                          f"{os_message(error)}") from None
@@ -195,12 +235,13 @@ def listed_spaces() -> list[CachedModel]:
 
 
 def remove_space(name: str) -> RemovedModels | None:
-    """Delete the named space ``name`` for `latent models rm`; None if there is none."""
+    """Delete the named space ``name`` (or its key, ``spaces/NAME``) for `latent models rm`;
+    None if there is none."""
     from latentcli.results.models import RemovedModels
     from latentcli.store.cache import discard
 
     for space in listed_spaces():
-        if space.name == name:
-            discard(space_directory(name))
+        if name in (space.name, space.key):
+            discard(space_directory(space.name))
             return RemovedModels(name, (space.key,), space.size)
     return None

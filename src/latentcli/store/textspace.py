@@ -22,13 +22,23 @@ import numpy as np
 from latentcli import DEFAULT_MODEL
 from latentcli.core.space import Space
 from latentcli.core.text import check_text
+from latentcli.errors import LatentError, ModelError
+from latentcli.failures import os_message
 from latentcli.store.encoders import (
     BUILTIN_ENCODER,
     EncoderChoice,
     builtin_directory,
     open_encoder,
 )
-from latentcli.store.resolve import Loaded, Reporter, Source, build_entry, sanitised, valid_entry
+from latentcli.store.resolve import (
+    Loaded,
+    Reporter,
+    Source,
+    build_entry,
+    sanitised,
+    valid_entry,
+    writable,
+)
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -40,16 +50,27 @@ CHUNK = 512  # words embedded between two progress updates
 
 
 class LazyEncoder:
-    """The encoder of a space, loaded (and for the built-in one, fetched) on first use."""
+    """The encoder of a space, loaded (and for the built-in one, fetched) on first use.
+    ``space``: the named space it serves, said in the error if the encoder cannot be opened
+    (its directory moved or deleted since the space was made)."""
 
-    def __init__(self, choice: EncoderChoice, reporter: Reporter) -> None:
+    def __init__(self, choice: EncoderChoice, reporter: Reporter,
+                 space: str | None = None) -> None:
         self.choice = choice
         self.reporter = reporter
+        self.space = space
         self._encoder: Encoder | None = None
 
     def get(self) -> Encoder:
         if self._encoder is None:
-            self._encoder = open_encoder(self.choice, self.reporter)
+            try:
+                self._encoder = open_encoder(self.choice, self.reporter)
+            except LatentError as error:
+                if self.space is None:
+                    raise
+                raise ModelError(f"the space {self.space!r} encodes new text with "
+                                 f"{self.choice.name}, the encoder that made it, which cannot be "
+                                 f"opened: {error}") from None
         return self._encoder
 
     def __call__(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
@@ -108,7 +129,8 @@ def open_text_space(choice: EncoderChoice, reporter: Reporter, limit: int | None
     encoder = LazyEncoder(choice, reporter)
     source = Source(choice.name, f"{sanitised(choice.name)}-{key_digest[:12]}",
                     lambda reporter: Loaded(words, embed(encoder, words, reporter)), fingerprint)
-    space = valid_entry(source, reporter) or build_entry(source, source.load(reporter), reporter)
+    space = (valid_entry(source, reporter)
+             or build_entry(source, writable(source).load(reporter), reporter))
     space.encode = encoder
     space.read = lambda text: encoder.get().token_vectors(check_text(text))
     return space
@@ -122,13 +144,21 @@ def builtin_ready() -> bool:
 def ready_namer(space: Space, reporter: Reporter) -> Space | None:
     """The space that names ``space``'s groups: itself if it can encode text, else the built-in
     encoder's space when the encoder is already fetched (its candidates embedded on first use),
-    else None (groups are then named in-space)."""
+    else None (groups are then named in-space). Naming is the only thing the encoder adds, so
+    when its space cannot be had (a read-only cache, a damaged encoder) the command goes on
+    with in-space names and a note, rather than failing."""
     if space.encode is not None:
         return space
     if not builtin_ready():
         return None
-    return open_text_space(EncoderChoice(BUILTIN_ENCODER, builtin_directory(), builtin=True),
-                           reporter)
+    try:
+        return open_text_space(EncoderChoice(BUILTIN_ENCODER, builtin_directory(), builtin=True),
+                               reporter)
+    except (LatentError, OSError) as why:
+        reason = os_message(why) if isinstance(why, OSError) else str(why)
+        reporter.note(f"groups are named from {space.name}'s own words: {BUILTIN_ENCODER}'s "
+                      f"candidate words are not available ({reason})")
+        return None
 
 
 def open_named_space(directory: Path, reporter: Reporter) -> Space:
@@ -144,7 +174,7 @@ def open_named_space(directory: Path, reporter: Reporter) -> Space:
         choice = (EncoderChoice(recorded["name"], builtin_directory(), builtin=True)
                   if recorded.get("builtin") or not isinstance(where, str)
                   else EncoderChoice(recorded["name"], Path(where), builtin=False))
-        encoder = LazyEncoder(choice, reporter)
+        encoder = LazyEncoder(choice, reporter, space.name)
         space.encode = encoder
         space.read = lambda text: encoder.get().token_vectors(check_text(text))
     return space

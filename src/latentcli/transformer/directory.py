@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from latentcli.errors import ModelError
+from latentcli.transformer import numbers
 from latentcli.transformer.network import SUPPORTED
 from latentcli.transformer.pooling import pooling_modes
 
@@ -54,6 +55,7 @@ def open_directory(path: Path) -> ModelDirectory:
     if config.get("model_type") not in SUPPORTED:
         raise ModelError(f"{config_path}: model_type {config.get('model_type')!r} is not "
                          f"supported (supported: {', '.join(SUPPORTED)})")
+    numbers.checked(config, numbers.CONFIG, str(config_path), numbers.CONFIG_REQUIRED)
     weights = transformer / WEIGHTS_FILE
     if not weights.is_file():
         if (transformer / "pytorch_model.bin").is_file():
@@ -65,6 +67,7 @@ def open_directory(path: Path) -> ModelDirectory:
         raise ModelError(f"{transformer}: no {TOKENIZER_FILE} in the model directory")
     st_config_path = transformer / "sentence_bert_config.json"
     st_config = _json(st_config_path) if st_config_path.is_file() else {}
+    numbers.checked(st_config, numbers.SENTENCE_CONFIG, str(st_config_path))
     max_length = st_config.get("max_seq_length") or _default_max_length(transformer, config)
     if "pooling" in modules:
         pooling_path = root / modules["pooling"] / "config.json"
@@ -115,14 +118,14 @@ def _modules(root: Path) -> dict[str, str]:
 
 def _default_max_length(transformer: Path, config: dict[str, Any]) -> int:
     """sentence-transformers' fallback: the tokenizer's and the position table's limits."""
-    limit = int(config.get("max_position_embeddings", 512))
+    limit = config.get("max_position_embeddings") or 512
     if config.get("model_type") == "mpnet":
         limit -= 2  # positions start after the padding index
     tokenizer_config = transformer / "tokenizer_config.json"
     if tokenizer_config.is_file():
-        declared = _json(tokenizer_config).get("model_max_length")
-        if isinstance(declared, int) and declared > 0:
-            limit = min(limit, declared)
+        settings = _json(tokenizer_config)
+        numbers.checked(settings, numbers.TOKENIZER_CONFIG, str(tokenizer_config))
+        limit = min(limit, settings.get("model_max_length") or limit)
     return limit
 
 

@@ -76,6 +76,10 @@ class Encoder:
         if directory.max_length > limit:
             raise ModelError(f"{directory.path}: max_seq_length {directory.max_length} exceeds "
                              f"the model's {limit} positions")
+        special = len(tokenizer.begin) + len(tokenizer.end)
+        if directory.max_length <= special:
+            raise ModelError(f"{directory.path}: max_seq_length {directory.max_length} leaves "
+                             f"no room for text beside the {special} special tokens")
         return cls(directory, network, tokenizer, threads)
 
     @property

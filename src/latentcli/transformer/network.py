@@ -230,12 +230,19 @@ def build_network(tensors: dict[str, np.ndarray[Any, Any]], config: dict[str, An
                             np.concatenate([b for _, b in parts]), *out, norm1, *up, *down,
                             norm(f"{p}.output.LayerNorm")))
     words = get("embeddings.word_embeddings.weight")
+    positions = get("embeddings.position_embeddings.weight")
     heads = int(config["num_attention_heads"])
     if words.shape[1] % heads:
         raise ModelError(f"{source}: hidden size {words.shape[1]} is not a multiple of "
                          f"{heads} attention heads")
+    # The config's sizes (checked for range in `numbers`) must describe these tensors.
+    for key, actual in (("hidden_size", words.shape[1]), ("vocab_size", words.shape[0]),
+                        ("max_position_embeddings", positions.shape[0])):
+        if config.get(key) is not None and config[key] != actual:
+            raise ModelError(f"{source}: config.json says {key} {config[key]}, the weights have "
+                             f"{actual} — they come from different models")
     return Network(
-        kind=kind, words=words, positions=get("embeddings.position_embeddings.weight"),
+        kind=kind, words=words, positions=positions,
         token_type=(get("embeddings.token_type_embeddings.weight")[0] if kind == "bert"
                     else None),
         embed_norm=norm("embeddings.LayerNorm"), layers=layers, heads=heads,

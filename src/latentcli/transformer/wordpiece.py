@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from latentcli.errors import ModelError
-from latentcli.transformer import unicode_tables
+from latentcli.transformer import numbers, unicode_tables
 
 # Rust's char::is_whitespace (Unicode White_Space), which tokenizers uses; str.isspace differs.
 WHITE_SPACE = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
@@ -109,7 +109,8 @@ class WordPieceTokenizer:
             self.vocab: dict[str, int] = dict(model["vocab"])
             self.unk = str(model.get("unk_token", "[UNK]"))
             self.prefix = str(model.get("continuing_subword_prefix", "##"))
-            self.max_chars = int(model.get("max_input_chars_per_word", 100))
+            numbers.checked(model, numbers.TOKENIZER, source)
+            self.max_chars = int(model.get("max_input_chars_per_word") or 100)
             norm = spec.get("normalizer") or {}
             if norm and norm.get("type") != "BertNormalizer":
                 raise ModelError(f"{source}: normalizer {norm.get('type')!r} is not supported "
@@ -125,7 +126,9 @@ class WordPieceTokenizer:
                                  "(only BertPreTokenizer)")
             self.begin, self.end = _special_tokens(spec.get("post_processor") or {}, source)
             added = spec.get("added_tokens") or []
-            self.added = {t["content"]: int(t["id"]) for t in added}
+            self.added: dict[str, int] = {t["content"]: t["id"] for t in added}
+            numbers.token_ids([*self.vocab.values(), *self.added.values(),
+                               *(i for _, i in (*self.begin, *self.end))], source)
             self.added_content = {i: content for content, i in self.added.items()}
             self.raw_pattern = _added_pattern([t for t in added if not t.get("normalized")])
             self.normalized_pattern = _added_pattern([t for t in added if t.get("normalized")])
@@ -286,7 +289,7 @@ def _special_tokens(post: dict[str, Any],
     """The special tokens the post-processor puts before and after a single sequence."""
     kind = post.get("type")
     if kind in ("RobertaProcessing", "BertProcessing"):
-        return [(post["cls"][0], int(post["cls"][1]))], [(post["sep"][0], int(post["sep"][1]))]
+        return [(post["cls"][0], post["cls"][1])], [(post["sep"][0], post["sep"][1])]
     if kind == "TemplateProcessing":
         before: list[tuple[str, int]] = []
         after: list[tuple[str, int]] = []
@@ -297,7 +300,7 @@ def _special_tokens(post: dict[str, Any],
                 continue
             special = post["special_tokens"][item["SpecialToken"]["id"]]
             pairs = list(zip(special["tokens"], special["ids"], strict=True))
-            (after if seen_sequence else before).extend((t, int(i)) for t, i in pairs)
+            (after if seen_sequence else before).extend(pairs)
         return before, after
     raise ModelError(f"{source}: post-processor {kind!r} is not supported "
                      "(TemplateProcessing, BertProcessing or RobertaProcessing)")

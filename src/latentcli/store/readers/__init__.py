@@ -14,7 +14,7 @@ from latentcli.core.progress import Progress, no_progress
 from latentcli.errors import BadVectorFile, UsageError
 from latentcli.store.readers.collect import Vectors
 from latentcli.store.readers.stream import Input
-from latentcli.store.readers.table import ARROW_MAGIC, PARQUET_MAGIC
+from latentcli.store.readers.table import ARROW_MAGIC, ARROW_STREAM_MAGIC, PARQUET_MAGIC
 from latentcli.store.readers.text import parse_header
 
 SNIFF_BYTES = 1 << 16
@@ -26,7 +26,7 @@ __all__ = ["Vectors", "detect", "read_vectors"]
 
 def detect(path: Path) -> str:
     """The file's format: word2vec-binary, text (word2vec/fastText/GloVe), npy, gensim, fasttext,
-    parquet, arrow (Arrow IPC file, Feather v2)."""
+    parquet, arrow (Arrow IPC file, Feather v2), arrow-stream (Arrow IPC stream)."""
     with Input(path) as source:
         head = source.read(SNIFF_BYTES)
         compressed = source.compression is not None
@@ -38,6 +38,8 @@ def detect(path: Path) -> str:
         return "parquet"
     if head.startswith(ARROW_MAGIC) and not compressed:
         return "arrow"
+    if head.startswith(ARROW_STREAM_MAGIC) and not compressed:
+        return "arrow-stream"
     if head.startswith(FASTTEXT_MAGIC) and not compressed:
         return "fasttext"
     if head[0] == 0x80 and len(head) > 1 and 2 <= head[1] <= 5 and not compressed:
@@ -66,7 +68,7 @@ def read_vectors(path: Path, limit: int | None = None, progress: Progress = no_p
     from latentcli.store.readers.text import read_text
 
     kind = detect(path)
-    if kind in ("parquet", "arrow"):
+    if kind in ("parquet", "arrow", "arrow-stream"):
         from latentcli.store.readers.table import read_table
 
         return read_table(path, kind, limit, progress, columns)

@@ -1,5 +1,6 @@
-"""Embeddings from the Arrow ecosystem: a Parquet, Arrow IPC or Feather (v2) table with a vector
-column (a fixed-size list or list of floats) and a label column (strings).
+"""Embeddings from the Arrow ecosystem: a Parquet, Arrow IPC (file or stream) or Feather (v2)
+table with a vector column (a fixed-size list or list of floats) and a label column (strings, or
+dictionary-encoded strings: a pandas ``category``).
 
 The columns are the ones named by ``--vectors-column`` / ``--labels-column``, else found when
 there is exactly one candidate of each kind. The table is read a record batch at a time; vectors
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 
 PARQUET_MAGIC = b"PAR1"
 ARROW_MAGIC = b"ARROW1"
+# An Arrow IPC stream (``.arrows``, ``pa.ipc.new_stream``) has no magic: it opens with a message,
+# whose continuation marker is 0xFFFFFFFF.
+ARROW_STREAM_MAGIC = b"\xff\xff\xff\xff"
 BATCH_ROWS = 8192
 
 
@@ -36,8 +40,12 @@ def _is_vector(kind: pa.DataType) -> bool:
 
 
 def _is_label(kind: pa.DataType) -> bool:
+    """Strings, or strings stored once in a dictionary (pandas ``category``, Polars ``Categorical``,
+    which Parquet keeps dictionary-encoded)."""
     import pyarrow as pa
 
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
     return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
 
 
@@ -72,6 +80,9 @@ def _batches(path: Path, kind: str) -> tuple[pa.Schema, Any]:
             parquet = pq.ParquetFile(path)
             return parquet.schema_arrow, lambda columns: parquet.iter_batches(
                 batch_size=BATCH_ROWS, columns=columns)
+        if kind == "arrow-stream":
+            stream = pa.ipc.open_stream(pa.memory_map(str(path)))
+            return stream.schema, lambda columns: (batch.select(columns) for batch in stream)
         reader = pa.ipc.open_file(pa.memory_map(str(path)))
     except (pa.ArrowException, OSError) as error:
         raise BadVectorFile(path, f"not a readable {kind} table ({error})") from None
@@ -129,6 +140,8 @@ def read_table(path: Path, kind: str, limit: int | None, progress: Progress,
             if collector is None:
                 capacity = min(schema_rows(path, kind), limit or sys.maxsize)
                 collector = Collector(path, capacity, rows.shape[1], unit="row")
+            if pa.types.is_dictionary(label_column.type):
+                label_column = label_column.dictionary_decode()
             raw = label_column.cast(pa.large_binary()).to_pylist()
             collector.add(raw, rows, range(first + 1, first + 1 + len(rows)))
             first += len(rows)
@@ -149,6 +162,8 @@ def schema_rows(path: Path, kind: str) -> int:
 
     if kind == "parquet":
         return int(pq.ParquetFile(path).metadata.num_rows)
+    if kind == "arrow-stream":  # no footer: count the batches (memory-mapped, nothing decoded)
+        return sum(batch.num_rows for batch in pa.ipc.open_stream(pa.memory_map(str(path))))
     reader = pa.ipc.open_file(pa.memory_map(str(path)))
     return sum(reader.get_batch(index).num_rows for index in range(reader.num_record_batches))
 
@@ -156,7 +171,8 @@ def schema_rows(path: Path, kind: str) -> int:
 def write_embeddings(path: Path, texts: list[str], matrix: np.ndarray[Any, Any]) -> None:
     """A ``text`` (string) + ``vector`` (fixed-size list of float32) table that pandas, DuckDB
     and Embedding Atlas read: Parquet, or Arrow IPC for ``.arrow``/``.feather``. Written aside and
-    renamed, so an interrupted write leaves no half file."""
+    renamed, so an interrupted write leaves no half file; a symbolic link is written through (the
+    file it points to is replaced, the link kept)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -174,4 +190,8 @@ def write_embeddings(path: Path, texts: list[str], matrix: np.ndarray[Any, Any])
                         pa.ipc.new_file(sink, table.schema) as out:
                     out.write_table(table)
     except OSError as error:
-        raise ModelError(f"cannot write {path}: {os_message(error)}") from None
+        reason = (f"the folder {path.parent} does not exist"
+                  if isinstance(error, FileNotFoundError) and not path.parent.is_dir()
+                  else "it is a directory" if path.is_dir()
+                  else error.strerror or os_message(error))
+        raise ModelError(f"cannot write {path}: {reason}") from None
