@@ -22,7 +22,6 @@ from latentcli import __version__
 from latentcli.cli import options
 from latentcli.environment import Environment
 
-
 # Every command, in the order `latent --help` lists them, and the module under cli/commands that
 # declares it. A module is imported only when one of its commands runs (or help lists them all),
 # as pip's command table does: `latent similarity` never imports the tour's or the encoder's code.
