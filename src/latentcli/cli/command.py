@@ -3,7 +3,8 @@
 A command module declares its parameters and makes one call here. `answer` opens the model the
 user chose and runs the core operation on it; `deliver` prints the result's notes on stderr and
 then either its JSON (one object per line) or the renderer it was given. Both front doors (the
-Typer commands and `entry`'s fast path) and nothing else decide how a result reaches the user.
+Typer commands and the fast path, `cli/fastpath.py`) and nothing else decide how a result reaches
+the user.
 """
 
 from __future__ import annotations

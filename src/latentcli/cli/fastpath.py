@@ -1,4 +1,4 @@
-"""The fast path: plain ``neighbors``/``analogy`` command lines answered without importing Typer.
+"""The fast path: plain ``neighbors``, ``analogy`` and ``embed`` command lines, without Typer.
 
 Typer builds a pydantic adapter for every parameter at start-up, which costs more than the whole
 query. A command line that uses only the options of `cli.options.FAST_COMMANDS`, in their plain

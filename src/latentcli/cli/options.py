@@ -1,9 +1,9 @@
 """The options the fast path accepts, declared once for both front doors.
 
-`entry`'s fast path parses plain ``neighbors``/``analogy`` command lines with this table, and the
-Typer commands build their `typer.Option`s from it (`cli.app.typer_option`), so a name, a default
-or an environment variable cannot differ between the two doors. tests/test_entry.py checks the
-table against Typer's parameters.
+The fast path (`cli/fastpath.py`) parses plain ``neighbors``, ``analogy`` and ``embed`` command
+lines with this table, and the Typer commands build their `typer.Option`s from it
+(`cli.app.typer_option`), so a name, a default or an environment variable cannot differ between
+the two doors. tests/test_entry.py checks the table against Typer's parameters.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """``neighbors`` and ``analogy``: what the two query commands do once parsed, by either door.
 
-Typer-free, so that `entry`'s fast path can answer a plain query without importing Typer; the
-Typer commands in `cli/commands/queries.py` call the same two functions.
+Typer-free, so that the fast path (`cli/fastpath.py`) can answer a plain query without importing
+Typer; the Typer commands in `cli/commands/queries.py` call the same two functions.
 """
 
 from __future__ import annotations

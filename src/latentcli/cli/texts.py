@@ -1,8 +1,8 @@
 """`latent embed`: your own texts through a sentence encoder, printed, saved as a table, or kept
 as a named space every command can open with ``-m NAME``.
 
-Typer-free, so that `entry`'s fast path can answer ``latent embed "hello" --json`` without
-importing Typer (a cold start is most of what a single text costs); the Typer command in
+Typer-free, so that the fast path (`cli/fastpath.py`) can answer ``latent embed "hello" --json``
+without importing Typer (a cold start is most of what a single text costs); the Typer command in
 `cli/commands/texts.py` calls the same `run_embed`.
 """
 
