@@ -7,7 +7,7 @@ in decomposed Unicode (``e`` + combining accent) is the same word as its compose
 
 from __future__ import annotations
 
-from latentcli.errors import LatentError
+from latentcli.errors import LatentError, clip
 
 BOM = "\ufeff"
 
@@ -32,11 +32,23 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def check_text(text: str) -> str:
-    """``text`` if a model may read it: no NUL byte, no byte that was not UTF-8 (the command
-    line hands those over as lone surrogates); else an error quoting the text."""
+def text_problem(text: str) -> str | None:
+    """Why a model cannot read ``text`` (it holds a NUL byte, or a byte that was not UTF-8: the
+    command line hands those over as lone surrogates), or None: the one rule for every text a
+    user gives, whether a word to look up or a text to encode."""
     if "\x00" in text:
-        raise LatentError(f"the text {text!r} contains a NUL byte")
-    if any("\udc80" <= char <= "\udcff" for char in text):
-        raise LatentError(f"the text {text!r} is not valid UTF-8")
+        return "contains a NUL byte"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not valid UTF-8"
+    return None
+
+
+def check_text(text: str, what: str | None = None) -> str:
+    """``text`` if a model may read it, else a `LatentError` (bad input: exit 1) naming it as
+    ``what`` (by default, the text quoted)."""
+    problem = text_problem(text)
+    if problem is not None:
+        raise LatentError(f"{what or f'the text {clip(text)!r}'} {problem}")
     return text
