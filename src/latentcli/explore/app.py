@@ -22,6 +22,7 @@ from latentcli.explore.panels import clusters_text, explanation_text, help_text,
 from latentcli.explore.state import Answer, Explorer, Picker
 from latentcli.explore.threads import Jobs, warm_up
 from latentcli.explore.widgets import NeighborList, QueryInput
+from latentcli.render.escape import escape
 from latentcli.results.structure import MapResult
 
 NARROW = 64  # columns below which the map gives way to the list
@@ -234,10 +235,10 @@ class ExploreApp(App[None]):
     # --- lines -----------------------------------------------------------------------------------
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.query_one("#message", Static).update(f"Error: {text}" if error else text)
+        self.query_one("#message", Static).update(escape(f"Error: {text}" if error else text))
 
     def _trail(self) -> None:
-        walk, width = self.explorer.walk, max(self.size.width - 2, 10)
+        walk, width = [escape(step) for step in self.explorer.walk], max(self.size.width - 2, 10)
         trail = " > ".join(walk)
         while len(trail) > width and len(walk) > 1:
             walk = walk[1:]

@@ -17,6 +17,7 @@ from rich.console import Console
 
 from latentcli.core.space import Space
 from latentcli.errors import LatentError
+from latentcli.render.escape import printable
 from latentcli.results.explain import WordExplanation
 from latentcli.results.structure import ClusterResult, MapResult
 
@@ -56,13 +57,15 @@ def rendered(draw: Callable[[Console], None], width: int) -> str:
 def explanation_text(result: WordExplanation, width: int) -> str:
     from latentcli.render.explain import word_explanation
 
-    return rendered(lambda console: word_explanation(console, result, colour=False), width)
+    shown = printable(result)
+    return rendered(lambda console: word_explanation(console, shown, colour=False), width)
 
 
 def clusters_text(result: ClusterResult, width: int) -> str:
     from latentcli.render.tables import clusters_table
 
-    return rendered(lambda console: clusters_table(console, result), width)
+    shown = printable(result)
+    return rendered(lambda console: clusters_table(console, shown), width)
 
 
 def save_view(space: Space, state: dict[str, Any], result: MapResult, directory: Path,

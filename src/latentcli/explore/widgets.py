@@ -10,6 +10,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from latentcli.render.bars import bars
+from latentcli.render.escape import escape
 from latentcli.results import Scored
 
 BAR_WIDTH = 8
@@ -59,14 +60,16 @@ class NeighborList(OptionList):
     ]
 
     def show_neighbors(self, neighbors: Sequence[Scored]) -> None:
-        width = max(len(near.word) for near in neighbors) if neighbors else 0
+        labels = [escape(near.word) for near in neighbors]  # the option id is the word itself
+        width = max(map(len, labels), default=0)
         drawn = bars([near.similarity for near in neighbors], BAR_WIDTH)
-        self._replace([Option(Text(f"{near.word:<{width}} {near.similarity:6.3f} ")
+        self._replace([Option(Text(f"{label:<{width}} {near.similarity:6.3f} ")
                               + Text(shown, style="green"), id=near.word)
-                       for near, shown in zip(neighbors, drawn, strict=True)])
+                       for near, label, shown in zip(neighbors, labels, drawn, strict=True)])
 
     def show_suggestions(self, suggestions: Sequence[str]) -> None:
-        self._replace([Option(Text(f"{word}?", style="italic"), id=word) for word in suggestions])
+        self._replace([Option(Text(f"{escape(word)}?", style="italic"), id=word)
+                       for word in suggestions])
 
     def _replace(self, options: list[Option]) -> None:
         self.clear_options()
