@@ -26,6 +26,11 @@ class UsageError(LatentError):
     exit_code = 2
 
 
+class ArgumentError(UsageError, TypeError):
+    """A Python API argument of the wrong type (``None`` for a word, ``"3"`` for a count, one
+    ``str`` where a list of words belongs); a `TypeError` too, as Python's own would be."""
+
+
 class UnknownWordError(LatentError):
     """A word the model does not have; carries close matches so the user can retry."""
 

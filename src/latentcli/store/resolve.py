@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from latentcli import DEFAULT_MODEL
+from latentcli.core.counts import within
 from latentcli.core.progress import Progress
 from latentcli.core.space import Space
 from latentcli.core.subwords import NGRAMS_FILE, Subwords
@@ -211,6 +212,8 @@ def open_space(spec: str, reporter: Reporter, limit: int | None = None,
     so is a named text space (``latent embed --name``).
     A conversion that fails leaves no cache entry: it is built aside and renamed into place.
     """
+    if limit is not None:
+        within(limit, 1, None, "--limit")
     opener = _opener(spec, reporter, limit)
     if columns != NO_COLUMNS and (opener is not None or spec in BUILTIN or _catalogued(spec)):
         raise UsageError(f"--vectors-column and --labels-column apply to Parquet and Arrow "
