@@ -62,8 +62,8 @@ class MapView(Widget):
         self.hits = []
         if self.result is None:
             return Text("(the map appears here)", style="dim")
-        header = Text(f"x: {axis_name(self.result.x_axis)}  y: {axis_name(self.result.y_axis)}",
-                      style="dim")
+        header = Text(escape(f"x: {axis_name(self.result.x_axis)}  "
+                             f"y: {axis_name(self.result.y_axis)}"), style="dim")
         rows = height - 2
         if rows < MIN_ROWS or width < 10:
             return Text("(too small for the map)", style="dim")
@@ -101,7 +101,7 @@ class MapView(Widget):
         assert self.result is not None
         legend = Text()
         for index, cluster in enumerate(self.result.clustering.clusters):
-            legend.append(f"{GLYPHS[index % len(GLYPHS)]} {cluster.label}  ",
+            legend.append(f"{GLYPHS[index % len(GLYPHS)]} {escape(cluster.label)}  ",
                           Style(color=PALETTE[index % len(PALETTE)]))
         return legend
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
@@ -25,7 +26,8 @@ class QueryInput(Input):
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(placeholder="a word or an expression: king - man + woman", id=id)
+        super().__init__(placeholder="a word or an expression: king - man + woman", id=id,
+                         select_on_focus=False)  # a character typed on the list stays typed
         self.history: list[str] = []
         self.position = 0
 
@@ -51,13 +53,25 @@ class NeighborList(OptionList):
     """Nearest words with their similarity; or, after a typo, the words it may have meant.
 
     Enter or a click chooses a word (`OptionList.OptionSelected`, option id = the word);
-    Backspace or ← go back along the walk.
+    Backspace or ← go back along the walk; a typed character is handed to ``typed`` (the query
+    box, which takes the focus before the next key is read), so typing a word never walks the
+    list.
     """
 
     BINDINGS = [  # noqa: RUF012 (Textual's declaration style)
         Binding("backspace", "app.walk_back", "back", show=False),
         Binding("left", "app.walk_back", "back", show=False),
     ]
+
+    def __init__(self, typed: Callable[[str], None], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.typed = typed
+
+    def on_key(self, event: events.Key) -> None:
+        if event.is_printable and event.character and event.key != "slash":  # / goes there empty
+            event.stop()
+            event.prevent_default()
+            self.typed(event.character)
 
     def show_neighbors(self, neighbors: Sequence[Scored]) -> None:
         labels = [escape(near.word) for near in neighbors]  # the option id is the word itself
