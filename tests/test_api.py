@@ -50,7 +50,7 @@ NONSENSE = [
     (lambda m: latentcli.open(m, limit=0), UsageError, "--limit must be at least 1, not 0"),
     (lambda m: latentcli.open(m, limit=True), ArgumentError, "limit must be a whole number"),
     (lambda m: latentcli.open(m, trust="yes"), ArgumentError, "trust must be True or False"),
-    (lambda m: latentcli.open(None), ArgumentError, "name_or_path must be a str or a path"),
+    (lambda m: latentcli.open(None), ArgumentError, "name_or_path must be a str or an os.PathLike (a pathlib.Path), not NoneType None"),
     (lambda m: latentcli.open(m).cluster("king"), ArgumentError,
      "words must be a list or tuple of str, not str 'king' (one word goes in a list: ['king'])"),
     (lambda m: latentcli.open(m).map("king"), ArgumentError, "words must be a list or tuple"),

@@ -49,8 +49,8 @@ def checked(function: F) -> F:
 
 @functools.cache
 def _hints(function: Callable[..., Any]) -> dict[str, Any]:
-    """The parameters' hints (``self`` and the return type aside: results are imported only for
-    type checkers), evaluated in the function's module."""
+    """The parameters' hints, evaluated in the function's module (`typing.get_type_hints` would
+    also evaluate the return type, whose result classes are imported only for type checkers)."""
     scope = vars(sys.modules[function.__module__])
     return {name: eval(parameter.annotation, scope) if isinstance(parameter.annotation, str)
             else parameter.annotation
@@ -86,8 +86,8 @@ def _fit(value: Any, hint: Any) -> Any:
     if hint is int:
         return int(value) if _whole(value) else _WRONG
     if hint is float:
-        return float(value) if _whole(value) or (
-            isinstance(value, numbers.Real) and not isinstance(value, bool)) else _WRONG
+        return float(value) if isinstance(value, numbers.Real) and not isinstance(
+            value, bool) else _WRONG
     if hint is str:
         return value if isinstance(value, str) else _WRONG
     if hint is Path or origin is os.PathLike:
@@ -115,7 +115,7 @@ def _describe(hint: Any) -> str:
     if origin is Sequence:
         return f"a list or tuple of {_describe(args[0]).removeprefix('a ')}"
     names = {bool: "True or False", int: "a whole number", float: "a number", str: "a str",
-             Path: "a path (str or os.PathLike)"}
+             Path: "an os.PathLike (a pathlib.Path)"}
     if hint in names:
         return names[hint]
     if origin is os.PathLike:
