@@ -118,7 +118,7 @@ class Space:
         """Exact match first, then the lower-case form; else `UnknownWordError` with suggestions.
         A word no model can hold (bytes that were not UTF-8, a NUL) is refused first, for every
         command alike."""
-        check_text(word, f"the word {clip(word)!r}")
+        check_text(word, noun="word")
         composed = nfc(word)
         for candidate in dict.fromkeys((word, composed, word.lower(), composed.lower())):
             try:

@@ -32,23 +32,23 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def text_problem(text: str) -> str | None:
-    """Why a model cannot read ``text`` (it holds a NUL byte, or a byte that was not UTF-8: the
-    command line hands those over as lone surrogates), or None: the one rule for every text a
-    user gives, whether a word to look up or a text to encode."""
+def check_text(text: str, what: str | None = None, noun: str = "text") -> str:
+    """``text`` if a model may read it: the one rule for every text a user gives, a word to look
+    up or a text to encode. A NUL byte, or a byte that was not UTF-8 (the command line hands
+    those over as lone surrogates), is a `LatentError` (bad input: exit 1) naming the text as
+    ``what`` (by default, the ``noun`` and the text quoted)."""
     if "\x00" in text:
-        return "contains a NUL byte"
+        problem = "contains a NUL byte"
+    elif not text.isascii() and not _encodable(text):
+        problem = "is not valid UTF-8"
+    else:
+        return text
+    raise LatentError(f"{what or f'the {noun} {clip(text)!r}'} {problem}")
+
+
+def _encodable(text: str) -> bool:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return "is not valid UTF-8"
-    return None
-
-
-def check_text(text: str, what: str | None = None) -> str:
-    """``text`` if a model may read it, else a `LatentError` (bad input: exit 1) naming it as
-    ``what`` (by default, the text quoted)."""
-    problem = text_problem(text)
-    if problem is not None:
-        raise LatentError(f"{what or f'the text {clip(text)!r}'} {problem}")
-    return text
+        return False
+    return True
