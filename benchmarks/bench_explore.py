@@ -41,7 +41,7 @@ def main() -> None:
         times: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(runs):
             for name, command in commands.items():
-                times[name].append(first_output(command, env, MARKER, quit_key=b"q"))
+                times[name].append(first_output(command, env, MARKER, quit_key=b"\x11"))
     medians = {name: statistics.median(values) for name, values in times.items()}
     for name, median in medians.items():
         print(f"{name:22s} median {median * 1000:7.1f} ms to first frame over {runs} runs")

@@ -26,9 +26,9 @@ from timing import warm_latent
 
 GOAL_MS = 100.0
 STEPS = [("down", ("down",)), ("walk", ("enter",)), ("back", ("left",)),
-         ("query", ("slash", *"queen", "enter")), ("analogy key", ("a",)),
-         ("escape", ("escape",)), ("clusters", ("c",)), ("explain", ("e",)),
-         ("help", ("question_mark",)), ("close", ("escape",))]
+         ("query", ("slash", *"queen", "enter")), ("analogy key", ("ctrl+a",)),
+         ("escape", ("escape",)), ("clusters", ("ctrl+g",)), ("explain", ("ctrl+e",)),
+         ("help", ("f1",)), ("close", ("escape",))]
 
 
 async def cpu_ms(app: Any, pilot: Any, act: Callable[[], Awaitable[object]]) -> float:

@@ -40,7 +40,7 @@ def main() -> None:
     walk = ExploreApp(space, ["king"])
     asyncio.run(capture(walk, ["down", "enter"], "explore-walk.svg"))
     axis = ExploreApp(space, ["king", "-", "man", "+", "woman"])
-    asyncio.run(capture(axis, ["x", "slash", *"man", "enter", "slash", *"woman", "enter"],
+    asyncio.run(capture(axis, ["ctrl+x", *"man", "enter", *"woman", "enter"],
                         "explore-axis.svg"))
     assert axis.map_result is not None
     browser = shutil.which("chromium")

@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import latentcli
+import latentcli.errors
+from latentcli.errors import ArgumentError, UsageError
 
 API_PAGE = Path(__file__).resolve().parent.parent / "docs" / "api.md"
 
@@ -37,3 +41,94 @@ def test_a_model_from_a_directory_answers_like_the_cli(tiny_model):
     model = latentcli.open(str(tiny_model))
     assert model.name == "tiny"
     assert model.neighbors("king", 2).to_dict()["neighbors"][0]["word"] == "prince"
+
+
+# --- arguments: the command line's rules, the project's errors (issue 16, problem 2) ----------
+
+NONSENSE = [
+    (lambda m: latentcli.open(m, limit=-1), UsageError, "--limit must be at least 1, not -1"),
+    (lambda m: latentcli.open(m, limit=0), UsageError, "--limit must be at least 1, not 0"),
+    (lambda m: latentcli.open(m, limit=True), ArgumentError, "limit must be a whole number"),
+    (lambda m: latentcli.open(m, trust="yes"), ArgumentError, "trust must be True or False"),
+    (lambda m: latentcli.open(None), ArgumentError,
+     "name_or_path must be a str or an os.PathLike (a pathlib.Path), not NoneType None"),
+    (lambda m: latentcli.open(m).cluster("king"), ArgumentError,
+     "words must be a list or tuple of str, not str 'king' (one word goes in a list: ['king'])"),
+    (lambda m: latentcli.open(m).map("king"), ArgumentError, "words must be a list or tuple"),
+    (lambda m: latentcli.open(m).axis("man", "woman", words="king"), ArgumentError,
+     "words must be a list"),
+    (lambda m: latentcli.open(m).cluster(["king", None, "apple"]), ArgumentError,
+     "words must be a list or tuple of str, not list"),
+    (lambda m: latentcli.open(m).neighbors(None), ArgumentError, "query must be a str, not None"),
+    (lambda m: latentcli.open(m).vector(3), ArgumentError, "word must be a str, not int 3"),
+    (lambda m: latentcli.open(m).neighbors("king", top="3"), ArgumentError,
+     "top must be a whole number, not str '3'"),
+    (lambda m: latentcli.open(m).neighbors("king", top=2.5), ArgumentError, "not float 2.5"),
+    (lambda m: latentcli.open(m).neighbors("king", top=True), ArgumentError, "not bool True"),
+    (lambda m: latentcli.open(m).neighbors("king", top=0), UsageError,
+     "-n/--top must be at least 1, not 0"),
+    (lambda m: latentcli.open(m).similarity("king", 2), ArgumentError,
+     "each of words must be a str, not int 2"),
+    (lambda m: latentcli.open(m).steer("king", "woman", strength="1"), ArgumentError,
+     "strength must be a number"),
+    (lambda m: latentcli.open(m).compare("tiny"), ArgumentError, "other must be a Model"),
+    (lambda m: latentcli.open(m).cluster(["king", "queen", "apple"], seed=-1), UsageError,
+     "--seed must be between 0 and 4294967295, not -1"),
+    (lambda m: latentcli.open(m).map(["king", "queen", "apple"], neighbors=-1), UsageError,
+     "--neighbors must be at least 0, not -1"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "message"), NONSENSE)
+def test_nonsense_is_refused_at_the_door_with_the_projects_errors(tiny_model, call, error,
+                                                                   message):
+    with pytest.raises(error) as raised:
+        call(str(tiny_model))
+    assert message in str(raised.value)
+    assert isinstance(raised.value, latentcli.LatentError)
+
+
+def test_every_public_method_checks_its_arguments():
+    """One mechanism, so no method can be left out: each is wrapped by `checked`."""
+    methods = [name for name, member in vars(latentcli.Model).items()
+               if callable(member) and not name.startswith("_")]
+    assert len(methods) > 15
+    assert [name for name in methods if not hasattr(getattr(latentcli.Model, name),
+                                                    "__wrapped__")] == []
+    assert hasattr(latentcli.open, "__wrapped__")
+
+
+def test_a_wrong_type_is_a_type_error_too(tiny_model):
+    with pytest.raises(TypeError):
+        latentcli.open(str(tiny_model)).neighbors(None)
+
+
+def test_the_errors_are_exported():
+    for name in latentcli.ERRORS:
+        assert getattr(latentcli, name) is getattr(latentcli.errors, name)
+        assert name in latentcli.__all__
+        assert issubclass(getattr(latentcli, name), latentcli.LatentError)
+
+
+def test_paths_may_be_any_path_like(tiny_model, tmp_path):
+    model = latentcli.open(tiny_model)  # a pathlib.Path
+    assert model.name == "tiny" and len(model) == 10
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("king\tqueen\t8\nking\tapple\t1\nqueen\tprincess\t9\napple\tbanana\t7\n",
+                     "utf-8")
+    [scored] = model.evaluate_similarity(pairs, restrict=10)
+    assert scored.file == str(pairs) and scored.pairs == 4
+
+
+def test_the_api_and_the_command_line_refuse_alike(runner, tiny_model):
+    """The same rule, so the same words: the command's Error line is the exception's message."""
+    from latentcli.cli.commands import app
+
+    for argv, call in ((["--limit", "0"], lambda: latentcli.open(str(tiny_model), limit=0)),
+                       (["-n", "0"], lambda: latentcli.open(str(tiny_model)).neighbors(
+                           "king", top=0))):
+        result = runner.invoke(app, ["neighbors", "king", "-m", str(tiny_model), *argv])
+        with pytest.raises(UsageError) as raised:
+            call()
+        assert result.exit_code == 2
+        assert result.stderr == f"Error: {raised.value}\n"

@@ -4,9 +4,17 @@ benchmarks/bench_explore_keys.py)."""
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
+import os
+import pty
+import select
+import signal
+import struct
 import subprocess
 import sys
+import termios
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -182,10 +190,10 @@ def test_analogy_mode_by_keys(tiny_space: Space) -> None:
     app = ExploreApp(tiny_space, ["king"])
 
     async def script(pilot) -> None:  # type: ignore[no-untyped-def]
-        await pilot.press("a")
+        await pilot.press("ctrl+a")
         assert text_of(app, "#message").startswith("analogy: ? - ? + ?")
-        for word in ("king", "man", "woman"):
-            await pilot.press("slash", *word, "enter")
+        for word in ("king", "man", "woman"):  # typed: the characters go to the query box
+            await pilot.press(*word, "enter")
         await settle(app, pilot)
         assert text_of(app, "#trail") == "king > king - man + woman"
         assert listed(app)[0] == "queen"
@@ -197,23 +205,24 @@ def test_axis_clusters_explain_help(tiny_space: Space) -> None:
     app = ExploreApp(tiny_space, ["king"])
 
     async def script(pilot) -> None:  # type: ignore[no-untyped-def]
-        await pilot.press("x", "slash", *"man", "enter", "slash", *"woman", "enter")
+        await pilot.press("ctrl+x", *"man", "enter", "slash", *"woman", "enter")
         await settle(app, pilot)
         view = app.query_one(MapView)
         assert view.result is not None and view.result.x_axis.name == "man → woman"
-        await pilot.press("c")
+        await pilot.press("ctrl+g")
         await settle(app, pilot)
         assert "clusters of" in text_of(app, "#side-text")
-        await pilot.press("e")
+        await pilot.press("ctrl+e")
         await settle(app, pilot)
         assert "Nearest words" in text_of(app, "#side-text")
-        await pilot.press("question_mark")
+        await pilot.press("f1")
         help_text = text_of(app, "#side-text")
-        for key in ("a", "x", "c", "e", "s", "?", "q", "/", "Esc", "Backspace, ←"):
+        for key in ("Ctrl-A", "Ctrl-X", "Ctrl-G", "Ctrl-E", "Ctrl-S", "F1", "Ctrl-Q, Ctrl-C", "/",
+                    "Esc", "Backspace, ←"):
             assert f"\n{key}\n" in help_text
         await pilot.press("escape")
         assert not app.query_one("#main").has_class("side-open")
-        await pilot.press("x")
+        await pilot.press("ctrl+x")
         await settle(app, pilot)
         assert view.result.x_axis.name == "PC1"
 
@@ -224,7 +233,7 @@ def test_save_writes_json_and_html_or_says_why_not(tiny_space: Space, tmp_path: 
     app = ExploreApp(tiny_space, ["king"], directory=tmp_path)
 
     async def script(pilot) -> None:  # type: ignore[no-untyped-def]
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         await settle(app, pilot)
         saved = sorted(tmp_path.iterdir())
         assert [path.suffix for path in saved] == [".html", ".json"]
@@ -234,7 +243,7 @@ def test_save_writes_json_and_html_or_says_why_not(tiny_space: Space, tmp_path: 
         assert state["map"]["points"][0]["neighbors"][0]["word"] == "prince"
         assert 'data-word="king"' not in saved[0].read_text("utf-8")  # drawn by the page's script
         app.directory = tmp_path / "missing"
-        await pilot.press("s")
+        await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert text_of(app, "#message").startswith("Error: cannot save the view in")
 
@@ -315,7 +324,7 @@ def test_snapshot_main_screen(snap_compare, tiny_space: Space) -> None:  # type:
 
 
 def test_snapshot_analogy_and_help(snap_compare, tiny_space: Space) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(ExploreApp(tiny_space, ["king"]), press=["a", "question_mark"],
+    assert snap_compare(ExploreApp(tiny_space, ["king"]), press=["ctrl+a", "f1"],
                         run_before=steady_status)
 
 
@@ -350,5 +359,125 @@ def test_words_that_look_like_markup_are_shown_as_they_are() -> None:
         assert text_of(app, "#trail").startswith("[b] > ")
         await pilot.press("slash", *"[/y]", "enter")
         assert "unknown word '[/y]'" in text_of(app, "#message")
+
+    run(app, script)
+
+
+# --- typing, quitting, escaping (issue 16, problems 8 and 10) ----------------------------------
+
+def test_typing_on_the_list_starts_a_query_and_never_walks(tiny_space: Space) -> None:
+    app = ExploreApp(tiny_space, ["king"])
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        assert app.focused is app.query_one(NeighborList)  # started with a word
+        assert listed(app)[0] == "prince"  # what Enter on the list would walk to
+        await pilot.press(*"frog", "enter")
+        await settle(app, pilot)
+        assert "unknown word 'frog'" in text_of(app, "#message")
+        assert text_of(app, "#trail") == "king"  # no silent walk to the highlighted row
+        await pilot.press("ctrl+u", *"queen", "enter")
+        await settle(app, pilot)
+        assert text_of(app, "#trail") == "king > queen"
+        assert app.focused is app.query_one(NeighborList)
+        await pilot.press(*"woman", "enter")  # from the list again, straight after a query
+        await settle(app, pilot)
+        assert text_of(app, "#trail") == "king > queen > woman"
+
+    run(app, script)
+
+
+def test_control_keys_work_while_typing(tiny_space: Space) -> None:
+    app = ExploreApp(tiny_space)
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        assert app.focused is app.query_one(QueryInput)
+        await pilot.press(*"kin", "ctrl+a")
+        assert text_of(app, "#message").startswith("analogy: ? - ? + ?")
+        assert app.query_one(QueryInput).value == "kin"
+        await pilot.press("f1")
+        assert "Ctrl-A" in text_of(app, "#side-text")
+
+    run(app, script)
+
+
+@pytest.mark.parametrize("first", [["king"], []])
+def test_ctrl_c_quits_as_an_interrupted_command(tiny_space: Space, first: list[str]) -> None:
+    """Ctrl-C quits from the list and from the query box (where Textual would copy)."""
+    app = ExploreApp(tiny_space, first)
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+
+    run(app, script)
+    assert app.return_code == 130
+
+
+def in_a_terminal(argv: list[str], then: bytes | int,
+                  marker: bytes = b"prince") -> tuple[int, bytes]:
+    """Run ``argv`` in an 80x24 pseudo-terminal until ``marker`` is drawn, then type ``then``
+    (bytes) or send it (a signal number); its exit code and everything it wrote."""
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: a terminal of a known size, then the command
+        fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        os.execvpe(argv[0], argv, {**os.environ, "TERM": "xterm-256color"})
+    seen, sent, status, deadline = b"", False, None, time.monotonic() + 60
+    try:
+        while status is None and time.monotonic() < deadline:
+            if not sent and marker in seen:
+                if isinstance(then, bytes):
+                    os.write(terminal, then)
+                else:
+                    os.kill(pid, then)
+                sent = True
+            seen += _read(terminal, 0.2)
+            done, code = os.waitpid(pid, os.WNOHANG)
+            status = code if done else None
+        seen += _read(terminal, 0.2)  # what it wrote last, before it exited
+    finally:
+        if status is None:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(terminal)
+    assert status is not None, seen[-500:]
+    return os.waitstatus_to_exitcode(status), seen
+
+
+def _read(terminal: int, wait: float) -> bytes:
+    if not select.select([terminal], [], [], wait)[0]:
+        return b""
+    try:
+        return os.read(terminal, 65536)
+    except OSError:  # the program ended and closed the terminal
+        return b""
+
+
+@pytest.mark.parametrize(("then", "code"), [(b"\x03", 130), (signal.SIGINT, 130), (b"\x11", 0)],
+                         ids=["ctrl-c", "sigint", "ctrl-q"])
+def test_the_command_exits_130_on_ctrl_c_and_sigint(tiny_model: Path, then: bytes | int,
+                                                     code: int) -> None:
+    latent = str(Path(sys.executable).with_name("latent"))
+    exit_code, output = in_a_terminal([latent, "explore", "king", "-m", str(tiny_model)], then)
+    assert exit_code == code, output[-500:]
+    assert (b"Error: interrupted" in output) == (code == 130)
+
+
+def test_control_characters_in_words_are_drawn_escaped() -> None:
+    odd = Space.from_vectors("odd", ["king", "bell\x07", "\x1b[2Jwipe", "line\u2028split"],
+                             np.eye(4, dtype=np.float32) + 0.1)
+    app = ExploreApp(odd, ["king"])
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        options = app.query_one(NeighborList)
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert sorted(shown[i].split()[0] for i in range(3)) == [
+            "\\x1b[2Jwipe", "bell\\x07", "line\\u2028split"]
+        assert sorted(listed(app)) == sorted(["bell\x07", "\x1b[2Jwipe", "line\u2028split"])
+        assert all(char.isprintable() for text in shown for char in text)
+        await pilot.press("enter")  # walk to the first: the trail shows it escaped
+        await settle(app, pilot)
+        assert all(char.isprintable() for char in text_of(app, "#trail"))
+        labels = "".join(str(line) for line in app.query_one(MapView).render().split())
+        assert all(char.isprintable() for char in labels)
 
     run(app, script)

@@ -36,7 +36,7 @@ def test_seeds_outside_32_bits_are_usage_errors(runner, tiny_model, command, see
     result = runner.invoke(app, [command, "king", "queen", "apple", "--seed", seed, "--json",
                                  "-m", str(tiny_model)])
     assert result.exit_code == 2
-    assert "Invalid value for '--seed'" in result.stderr
+    assert f"--seed must be between 0 and 4294967295, not {seed}" in result.stderr
     assert result.stdout == ""
 
 

@@ -12,6 +12,7 @@ import pytest
 from conftest import TINY_VECTORS, TINY_WORDS
 from latentcli.cli.commands import app
 from latentcli.store.cache import cache_root
+from transformer_files import TINY_BERT
 
 VECTORS = np.asarray(TINY_VECTORS, dtype=np.float32)
 
@@ -136,6 +137,19 @@ def test_column_options_refuse_other_formats(runner, tmp_path):
     result = runner.invoke(app, ["neighbors", "king", "-m", str(path), "--vectors-column", "v"])
     assert result.exit_code == 2
     assert "apply to Parquet and Arrow tables; v.txt is a text file" in result.stderr
+
+
+@pytest.mark.parametrize("model", ["glove-6b-50d", "word2vec-google-news-300", "TINY", "ENCODER"])
+@pytest.mark.parametrize("option", ["--vectors-column", "--labels-column"])
+def test_column_options_refuse_models_that_are_not_files(runner, tiny_model, model, option):
+    """The built-in model, a catalogue name, a model directory or an encoder has no columns:
+    the option is refused, not ignored (issue 16, problem 13), before anything is read."""
+    spec = {"TINY": str(tiny_model), "ENCODER": str(TINY_BERT)}.get(model, model)
+    result = runner.invoke(app, ["neighbors", "king", "-m", spec, option, "v"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (f"Error: --vectors-column and --labels-column apply to Parquet and "
+                             f"Arrow tables; {spec!r} is a model with no columns to choose\n")
+    assert no_entries()
 
 
 def test_the_fast_path_reads_the_column_options(tmp_path, monkeypatch):

@@ -4,8 +4,9 @@
 >>> model = latentcli.open()                 # the built-in GloVe 6B 50-d   # doctest: +SKIP
 >>> model.neighbors("king", 3)                                             # doctest: +SKIP
 
-`open` and `Model` are imported on first use, so that ``import latentcli`` (which the ``latent``
-executable does on every start) costs nothing. See docs/api.md.
+`open` and `Model` (and the errors of `latentcli.errors`) are imported on first use, so that
+``import latentcli`` (which the ``latent`` executable does on every start) costs nothing. See
+docs/api.md.
 """
 
 from __future__ import annotations
@@ -19,10 +20,25 @@ BUILT_IN_TRAINING = (  # what is known of how the built-in model was made (Penni
     "how often the two words occur near each other in 6 billion words of text (Wikipedia 2014 "
     "and the Gigaword 5 news archive), hence 6b in its name, and 50d for its 50 dimensions")
 
-__all__ = ["BUILT_IN_TRAINING", "DEFAULT_MODEL", "Model", "__version__", "open"]
+ERRORS = ("LatentError", "UsageError", "ArgumentError", "UnknownWordError", "ExpressionError",
+          "ModelError", "BadVectorFile", "MissingExtra", "BenchmarkFileError")
+__all__ = ["BUILT_IN_TRAINING", "DEFAULT_MODEL", "ArgumentError", "BadVectorFile",
+           "BenchmarkFileError", "ExpressionError", "LatentError", "MissingExtra", "Model",
+           "ModelError", "UnknownWordError", "UsageError", "__version__", "open"]
 
 if TYPE_CHECKING:
     from latentcli.api import Model, open
+    from latentcli.errors import (
+        ArgumentError,
+        BadVectorFile,
+        BenchmarkFileError,
+        ExpressionError,
+        LatentError,
+        MissingExtra,
+        ModelError,
+        UnknownWordError,
+        UsageError,
+    )
 
 
 def __getattr__(name: str) -> Any:
@@ -30,4 +46,8 @@ def __getattr__(name: str) -> Any:
         import latentcli.api
 
         return getattr(latentcli.api, name)
+    if name in ERRORS:
+        import latentcli.errors
+
+        return getattr(latentcli.errors, name)
     raise AttributeError(f"module 'latentcli' has no attribute {name!r}")

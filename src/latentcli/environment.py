@@ -84,14 +84,18 @@ class Environment:
         return bool(answer) and answer.strip().lower() not in ("q", "quit")
 
     def note(self, message: str) -> None:
-        print(f"Note: {message}", file=self.stderr)
+        from latentcli.render.escape import escape  # a path or a word in it may hold controls
+
+        print(f"Note: {escape(message)}", file=self.stderr)
 
     def notes(self, messages: Iterable[str]) -> None:
         for message in messages:
             self.note(message)
 
     def error(self, message: str) -> None:
-        print(f"Error: {message}", file=self.stderr)
+        from latentcli.render.escape import escape
+
+        print(f"Error: {escape(message)}", file=self.stderr)
 
     def run(self, action: Callable[[], object]) -> int:
         """Run a command; whatever it raises becomes one ``Error:`` line and an exit code.

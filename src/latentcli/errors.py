@@ -5,6 +5,14 @@ Exit codes (docs/design.md): 1 for bad input or data, 2 for bad usage.
 
 from __future__ import annotations
 
+ECHOED = 80  # characters of a user's text repeated back in a message, a note or a title
+
+
+def clip(text: str, limit: int = ECHOED) -> str:
+    """``text`` cut to ``limit`` characters, ending in …, so that a 100 KB query is repeated back
+    to its user as its start, not in full."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 class LatentError(Exception):
     """Base of every error a user can cause; its message is the whole story."""
@@ -18,6 +26,11 @@ class UsageError(LatentError):
     exit_code = 2
 
 
+class ArgumentError(UsageError, TypeError):
+    """A Python API argument of the wrong type (``None`` for a word, ``"3"`` for a count, one
+    ``str`` where a list of words belongs); a `TypeError` too, as Python's own would be."""
+
+
 class UnknownWordError(LatentError):
     """A word the model does not have; carries close matches so the user can retry."""
 
@@ -26,7 +39,7 @@ class UnknownWordError(LatentError):
         self.model = model
         self.suggestions = suggestions
         hint = f" — did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"unknown word {word!r} in {model}{hint}")
+        super().__init__(f"unknown word {clip(word)!r} in {model}{hint}")
 
 
 class ExpressionError(UsageError):
@@ -35,7 +48,7 @@ class ExpressionError(UsageError):
     def __init__(self, message: str, text: str, position: int) -> None:
         self.text = text
         self.position = position
-        where = f" at position {position + 1} in {text!r}" if text.strip() else ""
+        where = f" at position {position + 1} in {clip(text)!r}" if text.strip() else ""
         super().__init__(message + where)
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from latentcli.analysis.words import WordSelection
+from latentcli.core.counts import SEEDS, within
 from latentcli.core.progress import Progress, no_progress
 from latentcli.core.ranking import ranked_rows
 from latentcli.core.space import Matrix, Space
@@ -62,6 +63,7 @@ def fit_clusters(space: Space, selection: WordSelection, k: int | None, method: 
                  seed: int, progress: Progress = no_progress) -> Clustering:
     if method not in METHODS:
         raise UsageError(f"unknown clustering method {method!r}: choose from {', '.join(METHODS)}")
+    within(seed, 0, SEEDS - 1, "--seed")
     check_size(len(selection), method)
     n = len(selection)
     if k is not None and not 1 <= k <= n:

@@ -7,6 +7,7 @@ print on stderr are on each result's ``notes``; those raised while opening are o
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from latentcli import DEFAULT_MODEL
+from latentcli.api.arguments import checked
 
 if TYPE_CHECKING:
     import numpy as np
@@ -61,12 +63,14 @@ class _Quiet:
         yield no_progress
 
 
-def open(name_or_path: str = DEFAULT_MODEL, *, limit: int | None = None,
+@checked
+def open(name_or_path: str | os.PathLike[str] = DEFAULT_MODEL, *, limit: int | None = None,
          trust: bool = False) -> Model:
     """Open a model as ``--model`` would: a known name, a file or a latent model directory.
 
     ``limit`` keeps the first N words; ``trust`` allows gensim pickles (they run code).
     """
+    assert isinstance(name_or_path, str)  # `checked` made a path its str
     from latentcli.store.resolve import open_space
 
     reporter = _Quiet()
@@ -106,16 +110,19 @@ class Model:
     def dims(self) -> int:
         return self.space.dims
 
+    @checked
     def vector(self, word: str) -> npt.NDArray[np.float32]:
         """The word's unit vector: what every similarity is computed from."""
         return self.space.lookup(word).unit
 
+    @checked
     def neighbors(self, query: str, top: int = 10) -> NeighborsResult:
         """Nearest words to a word or an expression (``"king - man"``), inputs left out."""
         from latentcli.core.queries import neighbors
 
         return neighbors(self.space, query, top)
 
+    @checked
     def analogy(self, expression: str, top: int = 10, method: str = "add",
                 allow_inputs: bool = False) -> AnalogyResult:
         """``"king - man + woman"`` or ``"man : king :: woman : ?"``; method add or mul."""
@@ -123,18 +130,21 @@ class Model:
 
         return analogy(self.space, expression, top, method, allow_inputs)
 
+    @checked
     def similarity(self, *words: str) -> SimilarityResult:
         """Cosine similarity of two words, or the matrix of more."""
         from latentcli.analysis.directions import similarity
 
         return similarity(self.space, words)
 
+    @checked
     def odd(self, *words: str) -> OddResult:
         """The word that does not belong (gensim ``doesnt_match``)."""
         from latentcli.analysis.directions import odd_one_out
 
         return odd_one_out(self.space, words)
 
+    @checked
     def cluster(self, words: Sequence[str] = (), k: int | None = None, method: str = "kmeans",
                 seed: int = 0, top: int | None = None) -> ClusterResult:
         """Group words (and the ``top`` most frequent) by meaning; ``k=None`` picks k."""
@@ -144,6 +154,7 @@ class Model:
         space = self._naming()
         return cluster(space, select_words(space, words, top), k, method, seed)
 
+    @checked
     def map(self, words: Sequence[str] = (), method: str = "pca", neighbors: int = 0,
             x: str | None = None, y: str | None = None, clusters: int | None = None,
             seed: int = 0, top: int | None = None) -> MapResult:
@@ -157,6 +168,7 @@ class Model:
                            AxisSpec.parse(x, "x") if x else None,
                            AxisSpec.parse(y, "y") if y else None, clusters, seed)
 
+    @checked
     def axis(self, start: str, end: str, words: Sequence[str] = (), pairs: Sequence[str] = (),
              top: int = 1000, show: int = 10) -> AxisResult:
         """Words ranked along the direction start→end (averaged with ``pairs`` "x:y")."""
@@ -164,6 +176,7 @@ class Model:
 
         return axis(self.space, start, end, pairs, words, top, show)
 
+    @checked
     def steer(self, word: str, toward: str, away: str | None = None, strength: float = 1.0,
               steps: int = 4, top: int = 5) -> SteerResult:
         """Move a word along a direction and list its neighbours at each step."""
@@ -171,12 +184,14 @@ class Model:
 
         return steer(self.space, word, toward, away, strength, steps, top)
 
+    @checked
     def path(self, start: str, end: str, steps: int = 8) -> PathResult:
         """The nearest word at each step of a straight walk from start to end."""
         from latentcli.analysis.directions import path
 
         return path(self.space, start, end, steps)
 
+    @checked
     def compare(self, other: Model, words: Sequence[str] = (), top: int = 1000, k: int = 10,
                 show: int = 10) -> CompareResult:
         """How alike this model's neighbourhoods are to ``other``'s (mean top-k overlap)."""
@@ -184,8 +199,9 @@ class Model:
 
         return compare(self.space, other.space, words, top, k, show)
 
-    def evaluate_analogies(self, file: str | Path | None = None, restrict: int | None = None,
-                           method: str = "add") -> AnalogyEvaluation:
+    @checked
+    def evaluate_analogies(self, file: str | os.PathLike[str] | None = None,
+                           restrict: int | None = None, method: str = "add") -> AnalogyEvaluation:
         """Analogy accuracy, as gensim's ``evaluate_word_analogies`` (questions-words.txt)."""
         from latentcli.analysis.evaluation import (
             ANALOGY_FILE,
@@ -197,7 +213,8 @@ class Model:
         path = Path(file) if file else default_benchmark(ANALOGY_FILE)
         return evaluate_analogies(self.space, path, restrict or DEFAULT_RESTRICT, method)
 
-    def evaluate_similarity(self, file: str | Path | None = None,
+    @checked
+    def evaluate_similarity(self, file: str | os.PathLike[str] | None = None,
                             restrict: int | None = None) -> list[PairEvaluation]:
         """Correlation with human similarity scores (WordSim353 and SimLex-999 by default)."""
         from latentcli.analysis.evaluation import (
@@ -210,6 +227,7 @@ class Model:
         paths = [Path(file)] if file else [default_benchmark(name) for name in PAIR_FILES]
         return [evaluate_pairs(self.space, path, restrict or DEFAULT_RESTRICT) for path in paths]
 
+    @checked
     def explain(self, text: str, expect: str | None = None, top: int = 5,
                 restrict: int | None = None) -> WordExplanation | ExpressionExplanation:
         """Why a word sits where it does, or why an analogy comes out as it does; candidate
@@ -218,6 +236,7 @@ class Model:
 
         return explain(self._naming(), text, expect, top, restrict)
 
+    @checked
     def context(self, word: str, *sentences: str, top: int = 5) -> ContextResult:
         """``word``'s contextual vector in each sentence, compared, beside GloVe's one vector
         (a transformer model only: ``latentcli.open("all-minilm-l6-v2")``)."""
@@ -226,6 +245,7 @@ class Model:
 
         return in_context(self.space, open_space(DEFAULT_MODEL, _Quiet()), word, sentences, top)
 
+    @checked
     def tour(self, section: str | None = None) -> list[TourSection | SkippedSection]:
         """The sections of ``latent explain``'s tour (or one of them), computed on this model
         (or read from the tour stored for it)."""

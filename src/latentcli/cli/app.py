@@ -182,7 +182,7 @@ app = typer.Typer(
 def typer_option(spec: options.OptionSpec) -> Any:
     """The `typer.Option` of an option declared in `cli.options` (shared with the fast path)."""
     return typer.Option(*spec.flags, envvar=spec.envvar, metavar=spec.metavar, help=spec.help,
-                        show_envvar=False, min=1 if spec is options.LIMIT else None)
+                        show_envvar=False)  # ranges: core.counts.within, as for the API
 
 
 ModelOption = Annotated[str, typer_option(options.MODEL)]

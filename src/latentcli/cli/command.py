@@ -61,7 +61,7 @@ def deliver(environment: Environment, results: R | Sequence[R], json: bool,
             show: Renderer[R] | None = None,
             show_all: Callable[[Console, Sequence[R]], None] | None = None) -> None:
     """Notes to stderr, then the results as JSON lines, or through ``show`` one by one (or
-    ``show_all`` for results drawn as one table)."""
+    ``show_all`` for results drawn as one table), their texts escaped for the terminal."""
     each: Sequence[R] = results if isinstance(results, Sequence) else [results]
     environment.notes(note for result in each for note in getattr(result, "notes", ()))
     if json:
@@ -69,6 +69,9 @@ def deliver(environment: Environment, results: R | Sequence[R], json: bool,
 
         environment.stdout.write(json_lines(each))  # all or nothing: no half-written output
         return
+    from latentcli.render.escape import printable
+
+    each = printable(each)  # no renderer draws a control character raw
     console = environment.console()
     if show_all is not None:
         show_all(console, each)

@@ -67,9 +67,7 @@ def _plain(spec: OptionSpec, value: str | bool | None) -> bool:
     """A value the fast path reads exactly as Typer would (else Typer reads, or refuses, it)."""
     if value is None or spec.kind is not int:
         return True
-    if not isinstance(value, str) or _WHOLE.fullmatch(value) is None:
-        return False
-    return spec is not LIMIT or int(value) >= 1  # Typer reports a bad --limit
+    return isinstance(value, str) and _WHOLE.fullmatch(value) is not None
 
 
 def fast_path(argv: Sequence[str], environment: Environment) -> Callable[[], None] | None:

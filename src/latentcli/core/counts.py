@@ -2,12 +2,15 @@
 
 ``-n 10`` typed on a 3-word model is a mistake worth reporting; the same 10 as a default is not
 the user's doing, so it shrinks to what the model has. Both front doors mark a count the user did
-not give as `Default`; the core fits every count with `fit`.
+not give as `Default`; the core fits every count with `fit`. `within` is the one range check for
+numbers the command line and the Python API both take (``--limit``, ``--seed``, ``--neighbors``).
 """
 
 from __future__ import annotations
 
 from latentcli.errors import UsageError
+
+SEEDS = 2**32  # a random seed is a whole number in 0..2**32-1, as numpy and scikit-learn take
 
 
 class Default(int):
@@ -18,8 +21,16 @@ def fit(value: int, available: int, option: str, what: str) -> int:
     """``value`` if 1 <= value <= ``available``; a `Default` is clamped; else a `UsageError`."""
     if isinstance(value, Default):
         return max(1, min(int(value), available))
-    if value < 1:
-        raise UsageError(f"{option} must be at least 1, not {value}")
+    within(value, 1, None, option)
     if value > available:
         raise UsageError(f"{option} {value} is more than the {available} {what}")
+    return int(value)
+
+
+def within(value: int, low: int, high: int | None, option: str) -> int:
+    """``value`` if ``low <= value`` (and ``<= high``, if given); else a `UsageError` naming
+    ``option``."""
+    if value < low or (high is not None and value > high):
+        bound = f"at least {low}" if high is None else f"between {low} and {high}"
+        raise UsageError(f"{option} must be {bound}, not {value}")
     return int(value)

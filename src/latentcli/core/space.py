@@ -17,7 +17,7 @@ from latentcli.core.ranking import ranked_rows
 from latentcli.core.subwords import Subwords
 from latentcli.core.text import check_text, nfc
 from latentcli.core.vocabulary import Vocabulary, vocabulary_from_words
-from latentcli.errors import ModelError, UnknownWordError
+from latentcli.errors import ModelError, UnknownWordError, clip
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -80,13 +80,13 @@ class WordRow:
     @property
     def note(self) -> str | None:
         if self.subword:
-            return (f"{self.typed!r} is not in the vocabulary; its vector was built from its "
+            return (f"{clip(self.typed)!r} is not in the vocabulary; its vector was built from its "
                     "character n-grams")
         if self.encoded:
-            return f"{self.typed!r} is not a candidate word; the model encoded it as text"
+            return f"{clip(self.typed)!r} is not a candidate word; the model encoded it as text"
         if self.typed == self.word:
             return None
-        return f"{self.typed!r} is not in the vocabulary; using {self.word!r}"
+        return f"{clip(self.typed)!r} is not in the vocabulary; using {clip(self.word)!r}"
 
 
 def lookup_notes(rows: Iterable[WordRow]) -> tuple[str, ...]:
@@ -133,7 +133,10 @@ class Space:
         return int(self.vectors.shape[1])
 
     def lookup(self, word: str) -> WordRow:
-        """Exact match first, then the lower-case form; else `UnknownWordError` with suggestions."""
+        """Exact match first, then the lower-case form; else `UnknownWordError` with suggestions.
+        A word no model can hold (bytes that were not UTF-8, a NUL) is refused first, for every
+        command alike."""
+        check_text(word, noun="word")
         composed = nfc(word)
         for candidate in dict.fromkeys((word, composed, word.lower(), composed.lower())):
             try:

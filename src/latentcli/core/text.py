@@ -7,7 +7,7 @@ in decomposed Unicode (``e`` + combining accent) is the same word as its compose
 
 from __future__ import annotations
 
-from latentcli.errors import LatentError
+from latentcli.errors import LatentError, clip
 
 BOM = "\ufeff"
 
@@ -32,11 +32,23 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def check_text(text: str) -> str:
-    """``text`` if a model may read it: no NUL byte, no byte that was not UTF-8 (the command
-    line hands those over as lone surrogates); else an error quoting the text."""
+def check_text(text: str, what: str | None = None, noun: str = "text") -> str:
+    """``text`` if a model may read it: the one rule for every text a user gives, a word to look
+    up or a text to encode. A NUL byte, or a byte that was not UTF-8 (the command line hands
+    those over as lone surrogates), is a `LatentError` (bad input: exit 1) naming the text as
+    ``what`` (by default, the ``noun`` and the text quoted)."""
     if "\x00" in text:
-        raise LatentError(f"the text {text!r} contains a NUL byte")
-    if any("\udc80" <= char <= "\udcff" for char in text):
-        raise LatentError(f"the text {text!r} is not valid UTF-8")
-    return text
+        problem = "contains a NUL byte"
+    elif not text.isascii() and not _encodable(text):
+        problem = "is not valid UTF-8"
+    else:
+        return text
+    raise LatentError(f"{what or f'the {noun} {clip(text)!r}'} {problem}")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

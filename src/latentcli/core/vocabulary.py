@@ -85,7 +85,7 @@ class Vocabulary:
 
     def row(self, word: str) -> int | None:
         """The row of ``word``, or None: a binary search over the byte-sorted order."""
-        key = word.encode("utf-8")
+        key = word.encode("utf-8", "surrogatepass")  # a lone surrogate matches no UTF-8 word
         order = self._order
         at = bisect_left(range(len(order)), key, key=lambda i: self._raw(int(order[i])))
         if at < len(order) and self._raw(int(order[at])) == key:

@@ -2,11 +2,18 @@
 
 Neighbours are answered on the event loop (about 10 ms on the built-in model); the map, the
 clusters, explanations and saving run in worker threads (`threads.Jobs`).
+
+Typed characters always reach the query box, wherever the focus is (search as you type), so the
+commands are control keys, which work everywhere; Ctrl-C and SIGINT quit with exit code 130, as
+an interrupted command does.
 """
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
@@ -22,10 +29,12 @@ from latentcli.explore.panels import clusters_text, explanation_text, help_text,
 from latentcli.explore.state import Answer, Explorer, Picker
 from latentcli.explore.threads import Jobs, warm_up
 from latentcli.explore.widgets import NeighborList, QueryInput
+from latentcli.render.escape import escape
 from latentcli.results.structure import MapResult
 
 NARROW = 64  # columns below which the map gives way to the list
-HINT = "Enter walk, ← back, a analogy, x axis, c cluster, e explain, s save, ? keys"
+HINT = "type to ask, Enter walk, ^A analogy, ^X axis, ^G cluster, ^E explain, F1 keys"
+INTERRUPTED = 128 + signal.SIGINT  # the exit code of a command stopped by Ctrl-C
 
 CSS = """
 #trail { height: 1; color: $text-muted; }
@@ -49,11 +58,15 @@ class ExploreApp(App[None]):
 
     CSS = CSS
     TITLE = "latent explore"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "analogy", "analogy"), Binding("x", "axis", "x axis"),
-        Binding("c", "clusters", "clusters"), Binding("e", "explain", "explain"),
-        Binding("s", "save", "save"), Binding("question_mark", "help", "help"),
-        Binding("q", "quit", "quit"), Binding("slash", "focus_query", "query", show=False),
+    BINDINGS: ClassVar[list[BindingType]] = [  # priority: before the query box reads a key
+        Binding("ctrl+a", "analogy", "analogy", priority=True),
+        Binding("ctrl+x", "axis", "x axis", priority=True),
+        Binding("ctrl+g", "clusters", "clusters", priority=True),
+        Binding("ctrl+e", "explain", "explain", priority=True),
+        Binding("ctrl+s", "save", "save", priority=True),
+        Binding("f1", "help", "help", priority=True),
+        Binding("ctrl+c", "interrupt", "quit", priority=True, show=False),
+        Binding("slash", "focus_query", "query", show=False),
         Binding("escape", "cancel", "cancel", show=False),
     ]
 
@@ -72,7 +85,7 @@ class ExploreApp(App[None]):
         yield Static(id="trail", markup=False)  # words such as '[' are not markup
         yield QueryInput(id="query")
         with Horizontal(id="main"):
-            yield NeighborList(id="neighbours")
+            yield NeighborList(self._typed, id="neighbours")
             yield MapView(id="map")
             with VerticalScroll(id="side"):
                 yield Static(id="side-text", markup=False)
@@ -80,6 +93,8 @@ class ExploreApp(App[None]):
         yield Static(id="status", markup=False)
 
     def on_mount(self) -> None:
+        with suppress(RuntimeError, ValueError, NotImplementedError):  # not the main thread
+            asyncio.get_running_loop().add_signal_handler(signal.SIGINT, self.action_interrupt)
         self.show_status()
         # After the first frame: importing scikit-learn holds the GIL for ~0.5 s.
         self.call_after_refresh(self.run_worker, warm_up, thread=True, group="warm-up")
@@ -106,6 +121,13 @@ class ExploreApp(App[None]):
                 return
         box.value = ""
         self.query_one(NeighborList).focus()
+
+    def _typed(self, character: str) -> None:
+        """A character typed on the list starts a query: into the box, focused at once (not on
+        the next refresh), so the keys that follow, Enter included, reach the box too."""
+        box = self.query_one(QueryInput)
+        self.screen.set_focus(box)
+        box.insert_text_at_cursor(character)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
@@ -219,6 +241,10 @@ class ExploreApp(App[None]):
                       lambda paths: self._say(f"saved {paths[0]} and {paths[1]}"),
                       self.query_one("#message"))
 
+    def action_interrupt(self) -> None:
+        """Ctrl-C, or SIGINT from elsewhere: quit as an interrupted command does."""
+        self.exit(return_code=INTERRUPTED)
+
     def action_focus_query(self) -> None:
         self.query_one(QueryInput).focus()
 
@@ -234,10 +260,10 @@ class ExploreApp(App[None]):
     # --- lines -----------------------------------------------------------------------------------
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.query_one("#message", Static).update(f"Error: {text}" if error else text)
+        self.query_one("#message", Static).update(escape(f"Error: {text}" if error else text))
 
     def _trail(self) -> None:
-        walk, width = self.explorer.walk, max(self.size.width - 2, 10)
+        walk, width = [escape(step) for step in self.explorer.walk], max(self.size.width - 2, 10)
         trail = " > ".join(walk)
         while len(trail) > width and len(walk) > 1:
             walk = walk[1:]

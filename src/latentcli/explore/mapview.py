@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from latentcli.render.cells import GLYPHS, layout_labels, to_cells
+from latentcli.render.escape import escape
 from latentcli.render.htmlmap import PALETTE
 from latentcli.render.wording import axis_name
 from latentcli.results.structure import MapResult
@@ -61,8 +62,8 @@ class MapView(Widget):
         self.hits = []
         if self.result is None:
             return Text("(the map appears here)", style="dim")
-        header = Text(f"x: {axis_name(self.result.x_axis)}  y: {axis_name(self.result.y_axis)}",
-                      style="dim")
+        header = Text(escape(f"x: {axis_name(self.result.x_axis)}  "
+                             f"y: {axis_name(self.result.y_axis)}"), style="dim")
         rows = height - 2
         if rows < MIN_ROWS or width < 10:
             return Text("(too small for the map)", style="dim")
@@ -75,19 +76,20 @@ class MapView(Widget):
         assert self.result is not None
         points = self.result.points
         cells = to_cells([p.x for p in points], [p.y for p in points], columns, rows)
-        spots = layout_labels(cells, [p.word for p in points], columns, rows)
+        labels = [escape(p.word) for p in points]  # the hits keep the word itself, to walk to
+        spots = layout_labels(cells, labels, columns, rows)
         chars = [[" "] * columns for _ in range(rows)]
         styles: list[list[Style | None]] = [[None] * columns for _ in range(rows)]
-        for (column, row), spot, point in zip(cells, spots, points, strict=True):
+        for (column, row), spot, point, label in zip(cells, spots, points, labels, strict=True):
             style = self._style(point.word, point.cluster)
             chars[row][column] = GLYPHS[point.cluster % len(GLYPHS)]
             styles[row][column] = style
             self.hits.append(Hit(row + 1, column, column + 1, point.word))
             if spot is not None:
-                for offset, char in enumerate(point.word):
+                for offset, char in enumerate(label):
                     chars[spot[1]][spot[0] + offset] = char
                     styles[spot[1]][spot[0] + offset] = style
-                self.hits.append(Hit(spot[1] + 1, spot[0], spot[0] + len(point.word), point.word))
+                self.hits.append(Hit(spot[1] + 1, spot[0], spot[0] + len(label), point.word))
         return [Text("".join(char_row), no_wrap=True, spans=_spans(style_row))
                 for char_row, style_row in zip(chars, styles, strict=True)]
 
@@ -99,7 +101,7 @@ class MapView(Widget):
         assert self.result is not None
         legend = Text()
         for index, cluster in enumerate(self.result.clustering.clusters):
-            legend.append(f"{GLYPHS[index % len(GLYPHS)]} {cluster.label}  ",
+            legend.append(f"{GLYPHS[index % len(GLYPHS)]} {escape(cluster.label)}  ",
                           Style(color=PALETTE[index % len(PALETTE)]))
         return legend
 

@@ -17,24 +17,26 @@ from rich.console import Console
 
 from latentcli.core.space import Space
 from latentcli.errors import LatentError
+from latentcli.render.escape import printable
 from latentcli.results.explain import WordExplanation
 from latentcli.results.structure import ClusterResult, MapResult
 
 KEYS = (
-    ("type, Enter", "ask for a word or an expression (king - man + woman)"),
+    ("type, Enter", "ask for a word or an expression (king - man + woman); typing always goes "
+                    "to the query box"),
     ("↑ / ↓ in the box", "earlier queries"),
     ("↑ / ↓ in the list", "move the focus (highlighted on the map too)"),
     ("Enter, click", "make the focused word the query: walk the space"),
     ("Backspace, ←", "go back along the walk"),
     ("/", "to the query box; Tab or Esc leaves it"),
-    ("a", "analogy: choose three words, A - B + C"),
-    ("x", "the map's x axis from two chosen words (x again: back to PCA)"),
-    ("c", "cluster the words on screen"),
-    ("e", "explain the focused word"),
-    ("s", "save this view: a .json and an .html map in the current directory"),
+    ("Ctrl-A", "analogy: choose three words, A - B + C"),
+    ("Ctrl-X", "the map's x axis from two chosen words (Ctrl-X again: back to PCA)"),
+    ("Ctrl-G", "group (cluster) the words on screen"),
+    ("Ctrl-E", "explain the focused word"),
+    ("Ctrl-S", "save this view: a .json and an .html map in the current directory"),
     ("Esc", "cancel a choice, close the side panel"),
-    ("?", "this help"),
-    ("q", "quit"),
+    ("F1", "this help"),
+    ("Ctrl-Q, Ctrl-C", "quit"),
 )
 
 
@@ -56,13 +58,15 @@ def rendered(draw: Callable[[Console], None], width: int) -> str:
 def explanation_text(result: WordExplanation, width: int) -> str:
     from latentcli.render.explain import word_explanation
 
-    return rendered(lambda console: word_explanation(console, result, colour=False), width)
+    shown = printable(result)
+    return rendered(lambda console: word_explanation(console, shown, colour=False), width)
 
 
 def clusters_text(result: ClusterResult, width: int) -> str:
     from latentcli.render.tables import clusters_table
 
-    return rendered(lambda console: clusters_table(console, result), width)
+    shown = printable(result)
+    return rendered(lambda console: clusters_table(console, shown), width)
 
 
 def save_view(space: Space, state: dict[str, Any], result: MapResult, directory: Path,

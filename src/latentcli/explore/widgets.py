@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from latentcli.render.bars import bars
+from latentcli.render.escape import escape
 from latentcli.results import Scored
 
 BAR_WIDTH = 8
@@ -24,7 +26,8 @@ class QueryInput(Input):
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(placeholder="a word or an expression: king - man + woman", id=id)
+        super().__init__(placeholder="a word or an expression: king - man + woman", id=id,
+                         select_on_focus=False)  # a character typed on the list stays typed
         self.history: list[str] = []
         self.position = 0
 
@@ -50,7 +53,9 @@ class NeighborList(OptionList):
     """Nearest words with their similarity; or, after a typo, the words it may have meant.
 
     Enter or a click chooses a word (`OptionList.OptionSelected`, option id = the word);
-    Backspace or ← go back along the walk.
+    Backspace or ← go back along the walk; a typed character is handed to ``typed`` (the query
+    box, which takes the focus before the next key is read), so typing a word never walks the
+    list.
     """
 
     BINDINGS = [  # noqa: RUF012 (Textual's declaration style)
@@ -58,15 +63,27 @@ class NeighborList(OptionList):
         Binding("left", "app.walk_back", "back", show=False),
     ]
 
+    def __init__(self, typed: Callable[[str], None], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.typed = typed
+
+    def on_key(self, event: events.Key) -> None:
+        if event.is_printable and event.character and event.key != "slash":  # / goes there empty
+            event.stop()
+            event.prevent_default()
+            self.typed(event.character)
+
     def show_neighbors(self, neighbors: Sequence[Scored]) -> None:
-        width = max(len(near.word) for near in neighbors) if neighbors else 0
+        labels = [escape(near.word) for near in neighbors]  # the option id is the word itself
+        width = max(map(len, labels), default=0)
         drawn = bars([near.similarity for near in neighbors], BAR_WIDTH)
-        self._replace([Option(Text(f"{near.word:<{width}} {near.similarity:6.3f} ")
+        self._replace([Option(Text(f"{label:<{width}} {near.similarity:6.3f} ")
                               + Text(shown, style="green"), id=near.word)
-                       for near, shown in zip(neighbors, drawn, strict=True)])
+                       for near, label, shown in zip(neighbors, labels, drawn, strict=True)])
 
     def show_suggestions(self, suggestions: Sequence[str]) -> None:
-        self._replace([Option(Text(f"{word}?", style="italic"), id=word) for word in suggestions])
+        self._replace([Option(Text(f"{escape(word)}?", style="italic"), id=word)
+                       for word in suggestions])
 
     def _replace(self, options: list[Option]) -> None:
         self.clear_options()

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from latentcli.errors import clip
 from latentcli.render.bars import bars
 from latentcli.render.wording import method_name, shorten
 from latentcli.results import AnalogyResult, NeighborsResult, Scored, WeightedWord
@@ -47,13 +48,14 @@ def plain_table(*columns: str) -> Table:
 
 
 def describe_terms(terms: Sequence[WeightedWord]) -> str:
+    """The query as a title repeats it: weights written out, a long query clipped with …."""
     parts = []
     for index, term in enumerate(terms):
         sign = "-" if term.weight < 0 else "+"
         size = abs(term.weight)
         weighted = term.word if size == 1 else f"{size:g}*{term.word}"
         parts.append(weighted if index == 0 and sign == "+" else f"{sign} {weighted}")
-    return " ".join(parts)
+    return clip(" ".join(parts))
 
 
 def scores_table(rows: Sequence[Scored], heading: str, marked: str | None = None) -> Table:

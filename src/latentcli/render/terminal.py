@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 
+from rich import markup
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -16,6 +17,9 @@ from rich.progress import (
     TextColumn,
     TimeRemainingColumn,
 )
+from rich.text import Text
+
+from latentcli.render.escape import escape
 
 if TYPE_CHECKING:
     from latentcli.core.progress import Progress as Report
@@ -34,7 +38,7 @@ def progress_bar(stream: TextIO, message: str, total: int | None,
     columns = (TextColumn("{task.description}"), BarColumn(),
                DownloadColumn() if in_bytes else MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(file=stream), transient=True) as bar:
-        task = bar.add_task(message, total=total)
+        task = bar.add_task(markup.escape(escape(message)), total=total)  # a name may hold [b]
 
         def update(done: int, total: int | None = None, /) -> None:
             if total is not None:
@@ -46,5 +50,5 @@ def progress_bar(stream: TextIO, message: str, total: int | None,
 
 @contextmanager
 def spinner(stream: TextIO, message: str) -> Iterator[None]:
-    with Console(file=stream).status(message):
+    with Console(file=stream).status(Text(escape(message))):
         yield

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from latentcli import DEFAULT_MODEL
+from latentcli.core.counts import within
 from latentcli.core.progress import Progress
 from latentcli.core.space import Space
 from latentcli.core.subwords import NGRAMS_FILE, Subwords
 from latentcli.core.vocabulary import Vocabulary
-from latentcli.errors import BadVectorFile, ModelError
+from latentcli.errors import BadVectorFile, ModelError, UsageError
 from latentcli.failures import os_message
 from latentcli.store.cache import (
     META_FILE,
@@ -232,24 +233,14 @@ def open_space(spec: str, reporter: Reporter, limit: int | None = None,
     model directory; a vector file. A conversion that fails leaves no cache entry: it is built
     aside and renamed into place.
     """
-    directory = user_path(spec)
-    if (directory / META_FILE).is_file():
-        return open_directory(directory)
-    if spec not in BUILTIN:
-        from latentcli.store.texts import named_space
-
-        named = None if reserved_name(spec) else named_space(spec)
-        if named is not None:
-            from latentcli.store.textspace import open_named_space
-
-            return open_named_space(named, reporter)
-        from latentcli.store.encoders import choose_encoder
-
-        choice = choose_encoder(spec)
-        if choice is not None:
-            from latentcli.store.textspace import open_text_space
-
-            return open_text_space(choice, reporter, limit)
+    if limit is not None:
+        within(limit, 1, None, "--limit")
+    opener = _opener(spec, reporter, limit)
+    if columns != NO_COLUMNS and (opener is not None or reserved_name(spec)):
+        raise UsageError(f"--vectors-column and --labels-column apply to Parquet and Arrow "
+                         f"tables; {spec!r} is a model with no columns to choose")
+    if opener is not None:
+        return opener()
     source = resolve(spec, limit, trust, columns)
     full = resolve(spec, None, trust, columns) if limit is not None else source
     if full is not source:  # --limit at or above the vocabulary: the whole model's entry will do
@@ -278,6 +269,31 @@ def writable(source: Source) -> Source:
 
 def _unwritable(entry: Path, error: OSError) -> ModelError:
     return ModelError(f"cannot write the model cache in {entry.parent}: {os_message(error)}")
+
+
+def _opener(spec: str, reporter: Reporter, limit: int | None) -> Callable[[], Space] | None:
+    """How to open ``spec`` if it is not read from a vector file: a directory in latent's
+    format, a named text space or a sentence encoder; else None."""
+    directory = user_path(spec)
+    if (directory / META_FILE).is_file():
+        return lambda: open_directory(directory)
+    if spec in BUILTIN:
+        return None
+    from latentcli.store.texts import named_space
+
+    named = None if reserved_name(spec) else named_space(spec)
+    if named is not None:
+        from latentcli.store.textspace import open_named_space
+
+        return lambda: open_named_space(named, reporter)
+    from latentcli.store.encoders import choose_encoder
+
+    choice = choose_encoder(spec)
+    if choice is not None:
+        from latentcli.store.textspace import open_text_space
+
+        return lambda: open_text_space(choice, reporter, limit)
+    return None
 
 
 def build_entry(source: Source, loaded: Loaded, reporter: Reporter) -> Space:

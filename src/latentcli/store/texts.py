@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from latentcli.core.text import check_text
 from latentcli.errors import ModelError, UsageError
 from latentcli.failures import os_message
 from latentcli.store.cache import (
@@ -54,18 +55,14 @@ class Embedded:
 
 
 def check_texts(texts: list[str], what: str) -> None:
-    """One-line errors for texts latent cannot store: empty, NUL bytes, not valid UTF-8."""
+    """One-line errors for texts latent cannot store: empty (usage), or what `check_text`
+    refuses (NUL bytes, not valid UTF-8: bad data, as a file that does not decode)."""
     if not texts:
         raise UsageError(f"{what} holds no texts")
     for number, text in enumerate(texts, 1):
         if not text.strip():
             raise UsageError(f"{what}: text {number} is empty")
-        if "\0" in text:
-            raise UsageError(f"{what}: text {number} contains a NUL byte")
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:  # undecodable argv bytes arrive as lone surrogates
-            raise UsageError(f"{what}: text {number} is not valid UTF-8") from None
+        check_text(text, f"{what}: text {number}")
 
 
 def encoder_identity(choice: EncoderChoice) -> dict[str, Any]:

@@ -26,9 +26,12 @@ def explore(
 
     if find_spec("textual") is None:
         raise MissingExtra("latent explore", "explore", "textual")
-    from latentcli.explore.app import ExploreApp
+    from latentcli.explore.app import INTERRUPTED, ExploreApp
 
     here = environment(ctx)
     if not here.interactive:
         raise UsageError("latent explore is interactive: run it in a terminal")
-    ExploreApp(choice.open(here), words).run()
+    explorer = ExploreApp(choice.open(here), words)
+    explorer.run()
+    if explorer.return_code == INTERRUPTED:  # Ctrl-C or SIGINT: exit 130 like any command
+        raise KeyboardInterrupt

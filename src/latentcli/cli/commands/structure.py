@@ -33,7 +33,7 @@ WordsTopOption = Annotated[int | None, typer.Option(
 StrictOption = Annotated[bool, typer.Option(
     "--strict", help="Fail on a word the model lacks instead of leaving it out with a note.")]
 SeedOption = Annotated[int, typer.Option(
-    "--seed", min=0, max=2**32 - 1, help="Random seed (0 to 2**32-1): same seed, same answer.")]
+    "--seed", help="Random seed (0 to 2**32-1): same seed, same answer.")]
 
 
 def _typed_words(words: list[str] | None, from_file: Path | None, stdin: TextIO) -> list[str]:
@@ -117,7 +117,7 @@ def map_(
         "--method", metavar="pca|tsne|umap",
         help="Projection: pca (default), tsne, or umap (needs latentcli[umap]).")] = None,
     neighbors: Annotated[int, typer.Option(
-        "--neighbors", min=0, metavar="N", help="Add each word's N nearest neighbours.")] = 0,
+        "--neighbors", metavar="N", help="Add each word's N nearest neighbours.")] = 0,
     clusters: Annotated[str, typer.Option(
         "--clusters", metavar="K|auto", help="Clusters to colour by, or auto.")] = "auto",
     x: Annotated[str | None, typer.Option(
