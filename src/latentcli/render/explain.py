@@ -45,16 +45,38 @@ def para(console: Console, text: str) -> None:
                   highlight=False)
 
 
+def shown(value: float, digits: int = 4) -> float:
+    """``value`` as printed with ``digits`` decimals: arithmetic on the page starts from what the
+    reader sees, so every sum and quotient shown can be redone from the digits beside it."""
+    return float(f"{value:.{digits}f}")
+
+
+def shown_shares(decomposition: Decomposition) -> list[float]:
+    """Each term's share as the page computes it: its printed weight times its printed cosine,
+    divided by the printed length, rounded as printed."""
+    length = shown(decomposition.length)
+    return [shown(float(f"{part.weight:g}") * shown(part.cosine) / length)
+            for part in decomposition.contributions]
+
+
 def decomposition_lines(decomposition: Decomposition) -> list[str]:
-    """One line of arithmetic per term (signed cosine / |q|), then the total they add up to."""
+    """One line of arithmetic per term (signed cosine / |q|), then the total they add up to.
+
+    Every figure is computed from the rounded figures printed before it; when the rounded shares
+    add up to other last digits than the exact score, the last line says so.
+    """
     lines = []
-    for part in decomposition.contributions:
+    length = shown(decomposition.length)
+    shares = shown_shares(decomposition)
+    for part, share in zip(decomposition.contributions, shares, strict=True):
         sign = "+" if part.weight > 0 else "-"
         size = "" if abs(part.weight) == 1 else f"{abs(part.weight):g} x "
-        lines.append(f"  {sign} {part.word:<12} {size}cosine {part.cosine:+.4f} / "
-                     f"{decomposition.length:.4f} = {part.contribution:+.4f}")
-    total = sum(part.contribution for part in decomposition.contributions)
-    lines.append(f"  = {decomposition.word} scores {total:.4f}")
+        lines.append(f"  {sign} {part.word:<12} {size}cosine {shown(part.cosine):+.4f} / "
+                     f"{length:.4f} = {share:+.4f}")
+    total, score = shown(sum(shares)), shown(decomposition.score)
+    word = decomposition.word
+    lines.append(f"  = {word} scores {total:.4f}" if total == score else
+                 f"  = {total:.4f}  (the lines' sum; {word} scores {score:.4f} before rounding)")
     return lines
 
 

@@ -11,7 +11,14 @@ from rich.console import Console
 from rich.text import Text
 
 from latentcli.render.bars import bar, bars
-from latentcli.render.explain import WIDTH, decomposition_lines, ordinal, para, show_strip
+from latentcli.render.explain import (
+    WIDTH,
+    decomposition_lines,
+    ordinal,
+    para,
+    show_strip,
+    shown_shares,
+)
 from latentcli.results.explain import (
     ContextSection,
     Contribution,
@@ -36,10 +43,11 @@ def _listing(words: tuple[str, ...] | list[str]) -> str:
     return ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else "".join(words)
 
 
-def _reason(part: Contribution) -> str:
-    """Why a term moved the score: ``resembling king (+0.79)``, ``being unlike man (+0.56)``."""
+def _reason(part: Contribution, share: float) -> str:
+    """Why a term moved the score: ``resembling king (+0.79)``, ``being unlike man (+0.56)``,
+    with the share as printed in the lines above, rounded further."""
     likeness = "resembling" if part.cosine > 0 else "being unlike"
-    return f"{likeness} {part.word} ({part.contribution:+.2f})"
+    return f"{likeness} {part.word} ({share:+.2f})"
 
 
 def _model(console: Console, section: ModelSection) -> None:
@@ -116,8 +124,9 @@ def _math(console: Console, section: MathSection) -> None:
         console.print(f"  {rank}. {answer.word:<12} {answer.similarity:.4f}  {drawn}",
                       highlight=False)
     console.print()
-    gains = [_reason(part) for part in parts.contributions if part.contribution > 0]
-    losses = [_reason(part) for part in parts.contributions if part.contribution <= 0]
+    reasons = list(zip(parts.contributions, shown_shares(parts), strict=True))
+    gains = [_reason(part, share) for part, share in reasons if share > 0]
+    losses = [_reason(part, share) for part, share in reasons if share <= 0]
     para(console, f"Why '{parts.word}'? The sum is an arrow of length {parts.length:.4f}, and a "
                   "score is the cosine with it, so the score is each word's cosine with "
                   f"'{parts.word}', signed as in the sum and divided by {parts.length:.4f}:")
