@@ -16,11 +16,13 @@ from conftest import cache_at
 from latentcli.cli.commands import app
 
 NUMBER = r"[+-]?\d+(?:\.\d+)?"
+TIMES, MINUS = "\N{MULTIPLICATION SIGN}", "\N{MINUS SIGN}"
 SHARE = re.compile(rf"^\s+([+-]) (\S+)\s+(?:({NUMBER}) x )?cosine ({NUMBER}) / ({NUMBER}) = "
                    rf"({NUMBER})$")
 TOTAL = re.compile(rf"^\s+= (?:\S+ scores )?({NUMBER})(?:\s+\(.*\))?$")
 RIGHT = re.compile(r"(\d+\.\d)% right\s+\(\s*(\d+)/(\d+)\)")
-PRODUCTS = re.compile(rf"((?:{NUMBER} × {NUMBER} [+−] )+{NUMBER} × {NUMBER}) = ({NUMBER})")
+PRODUCTS = re.compile(rf"((?:{NUMBER} {TIMES} {NUMBER} [+{MINUS}] )+{NUMBER} {TIMES} {NUMBER}) = "
+                      rf"({NUMBER})")
 GAINS = re.compile(rf"(?:resembling|being unlike) (\S+) \(({NUMBER})\)")
 
 
@@ -59,8 +61,8 @@ def check_arithmetic(text: str) -> int:
         assert f"{int(right) / int(asked):.1%}" == f"{percent}%", (percent, right, asked)
         checked += 1
     for terms, result in PRODUCTS.findall(flat):
-        products = re.findall(rf"([+−]?) ?({NUMBER}) × ({NUMBER})", terms)
-        value = sum((-1 if sign == "−" else 1) * float(a) * float(b) for sign, a, b in products)
+        products = re.findall(rf"([+{MINUS}]?) ?({NUMBER}) {TIMES} ({NUMBER})", terms)
+        value = sum((-1 if sign == MINUS else 1) * float(a) * float(b) for sign, a, b in products)
         assert _as_printed(value, result) == result, (terms, result)
         checked += 1
     for word, share in GAINS.findall(flat):
@@ -89,7 +91,7 @@ def test_the_checker_catches_a_sum_off_by_one_digit():
     with pytest.raises(AssertionError):
         check_arithmetic("  45.3% right  (141/312)")
     with pytest.raises(AssertionError):
-        check_arithmetic("0.6 × 0.8 + 0.8 × 0.6 = 0.97")
+        check_arithmetic(f"0.6 {TIMES} 0.8 + 0.8 {TIMES} 0.6 = 0.97")
 
 
 @pytest.mark.parametrize("argv", [

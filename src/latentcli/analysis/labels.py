@@ -28,8 +28,8 @@ from latentcli.analysis.naming import (
 from latentcli.core.space import Matrix, Space, TextEncoder, normalise_rows
 
 RUNNERS_UP = 2
-IN_SPACE_METHOD = ("the frequent word closest to all the members at once (highest mean cosine "
-                   "less twice its spread)")
+IN_SPACE_METHOD = ("the frequent word closest to all the members at once (its average cosine "
+                   "with them, less twice how much those cosines vary)")
 CENTRAL_MEMBER = "its most central member (no other word could name it)"
 PHRASE_CANDIDATES = 20_000  # measured with 20,000: docs/structure.md, "Cluster names"
 PHRASE_SHORTLIST = 30  # names ranked per group before keeping those the named space knows
