@@ -33,6 +33,11 @@ def as_json(runner, *args: str):  # type: ignore[no-untyped-def]
     return json.loads(run(runner, *args, "--json").stdout)
 
 
+def problems(stderr: str) -> list[str]:
+    """stderr without its notes (the first use says it embeds the candidates)."""
+    return [line for line in stderr.splitlines() if not line.startswith("Note: ")]
+
+
 def entries() -> list[str]:
     return sorted(path.name for path in (cache_root() / "models").iterdir())
 
@@ -131,13 +136,13 @@ def test_context_reports_each_use_the_cosines_and_the_static_view(runner):
 def test_context_refuses_bad_sentences_in_one_line(runner, sentences, message):
     result = run(runner, "context", "bank", *sentences, "-m", str(TINY_BERT), "--limit",
                  CANDIDATES, ok=False)
-    assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+    assert len(problems(result.stderr)) == 1 and message in result.stderr, result.stderr
 
 
 def test_encoded_texts_are_checked(runner):
     result = run(runner, "neighbors", "bad \x00 text", "-m", str(TINY_BERT), "--limit",
                  CANDIDATES, ok=False)
-    assert "contains a NUL byte" in result.stderr and result.stderr.count("\n") == 1
+    assert "contains a NUL byte" in result.stderr and len(problems(result.stderr)) == 1
 
 
 def test_context_needs_a_transformer(runner):
@@ -209,3 +214,26 @@ def test_the_api_opens_a_transformer_and_compares_contexts():
                                              top=2).to_dict()
     assert len(result.contexts) == 2 and result.model == "tiny-bert"
     assert model.neighbors("a small green amphibian", 2).neighbors
+
+
+def test_candidates_embedded_on_several_processes_equal_one_process(monkeypatch):
+    """Chunks spread over forked workers come back in order, as one process computes them."""
+    import numpy as np
+
+    from latentcli.transformer import parallel
+    from latentcli.transformer.encoder import Encoder
+
+    monkeypatch.setattr(parallel, "CHUNK", 40)  # several chunks from a few words
+    encoder = Encoder.open(TINY_BERT)
+    texts = [f"word{number} and more" if number % 7 else f"w{number}" for number in range(170)]
+    seen: list[int] = []
+    together = parallel.encode_many(encoder, texts, workers=2, done=seen.append)
+    np.testing.assert_allclose(together, encoder.encode(texts), atol=1e-6)
+    assert sorted(seen) == seen and seen[-1] == len(texts) and len(seen) == 5
+
+
+def test_the_first_embedding_is_said_on_stderr_when_piped(runner):
+    result = run(runner, "neighbors", "the", "-m", str(TINY_BERT), "--limit", CANDIDATES)
+    assert f"Note: embedding {CANDIDATES} candidate words once with tiny-bert (" in result.stderr
+    again = run(runner, "neighbors", "the", "-m", str(TINY_BERT), "--limit", CANDIDATES)
+    assert "embedding" not in again.stderr  # read from the cache
