@@ -1,37 +1,38 @@
 """Names for groups of texts (topics): the words a person would say, not one of the texts.
 
 A group of notes about espresso, lattes and roasts should be called "coffee". Candidates are the
-words of the group's texts and the sentence encoder's frequent candidate words (its most frequent
-`COMMON` are function words and never names), all embedded by the same encoder as the texts. Each
-candidate is scored for one group by
+sentence encoder's frequent candidate words (its most frequent `COMMON` are function words and
+never names) and the words of the texts, all embedded by the same encoder as the texts. A group is
+read in two steps, as KeyBERT and BERTopic do: its own words nearest its centre (the unit mean of
+its texts' vectors) and least near the other groups' are its keywords ("latte, espresso, roast");
+the keywords, read as one phrase, point at a general word ("coffee"), as groups of words are named
+(`labels`). A candidate's score adds, with the `WEIGHTS` measured on tests/data/topics.json
+(docs/structure.md, "Names for groups of texts"):
 
-- closeness: its cosine with the group's centre (the unit mean of the texts' vectors),
-- distinctiveness: that cosine less its best cosine with any other group's centre, and
-- c-TF-IDF (BERTopic): how much more often the word occurs in this group's texts than in all of
-  them, scaled to 0..1 within the group,
+- its cosine with the keywords' phrase,
+- its distinctiveness: its cosine with the group's centre less its best with another group's, and
+- its frequency (rank among the candidates, on a log scale): a topic's name is a common word.
 
-added with the `WEIGHTS` measured on tests/data/topics.json (docs/structure.md, "Names for groups
-of texts"). Members' own spellings are allowed here (a text is not a word: "coffee" may occur in
-a coffee note); a group's name is never another group's name.
+Two groups never share a first name: the bigger group (groups come biggest first) keeps it.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 
-from latentcli.analysis.naming import Names
+from latentcli.analysis.naming import Names, is_inflection
 from latentcli.core.space import Matrix, Space, TextEncoder, normalise_rows
 
 TOPIC_CANDIDATES = 20_000  # the encoder's most frequent candidate words offered as names
 COMMON = 250  # ... less its most frequent, which are function words ("the", "which", "said")
 MIN_LETTERS = 3
-WEIGHTS = (1.0, 1.0, 0.1, 1.0, 0.1)  # closeness, distinctiveness, c-TF-IDF, spread, frequency
-TOPIC_METHOD = ("the word closest to the group's texts and least close to the other groups, from "
-                "the texts' words and the encoder's frequent words")
+KEYWORDS = 6  # a group's own words read together as one phrase
+WEIGHTS = (1.0, 0.5, 0.5)  # the keywords' phrase, distinctiveness, frequency
+TOPIC_METHOD = ("a common word nearest the group's keywords read as one phrase and nearer its "
+                "texts than the other groups'")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -64,22 +65,42 @@ def _candidates(namer: Space, encode: TextEncoder,
     return words + extra, matrix
 
 
-def c_tf_idf(words: Sequence[str], members: Sequence[Sequence[str]]) -> np.ndarray:
-    """BERTopic's class-based TF-IDF of each candidate (rows) in each group (columns), each column
-    scaled to a maximum of 1: ``tf(w, g) / |g| · log(1 + A / tf(w))``, A the mean group length."""
-    counts = [Counter(word for text in group for word in text_words(text)) for group in members]
-    column = {word: index for index, word in enumerate(words)}
-    tf = np.zeros((len(words), len(members)))
-    for group, counted in enumerate(counts):
-        for word, times in counted.items():
-            if word in column:
-                tf[column[word], group] = times
-    sizes = np.maximum(tf.sum(axis=0), 1)
-    average = float(sizes.mean())
-    total = tf.sum(axis=1, keepdims=True)
-    scores = (tf / sizes) * np.log(1 + average / np.maximum(total, 1))
-    peak = scores.max(axis=0, keepdims=True)
-    return np.asarray(scores / np.where(peak > 0, peak, 1))
+def _others(cosines: np.ndarray) -> np.ndarray:
+    """For each group (column), each candidate's best cosine with any other group's centre."""
+    if cosines.shape[1] < 2:
+        return np.zeros_like(cosines)
+    return np.stack([np.delete(cosines, group, axis=1).max(axis=1)
+                     for group in range(cosines.shape[1])], axis=1)
+
+
+def keywords(words: Sequence[str], cosines: np.ndarray, others: np.ndarray,
+             members: Sequence[Sequence[str]]) -> list[list[str]]:
+    """Each group's `KEYWORDS` own words (from its texts) nearest its centre and least near the
+    others': specific words ("latte", "espresso") from which a general name is then read."""
+    index = {word: row for row, word in enumerate(words)}
+    chosen = []
+    for group, texts in enumerate(members):
+        rows = sorted({index[word] for text in texts for word in text_words(text) if word in index})
+        rows.sort(key=lambda row: (-(2 * cosines[row, group] - others[row, group]), row))
+        chosen.append([words[row] for row in rows[:KEYWORDS]])
+    return chosen
+
+
+def _read(words: Sequence[str], matrix: Matrix, encode: TextEncoder,
+          chosen: list[list[str]]) -> np.ndarray:
+    """Each candidate's cosine with each group's keywords read as one phrase; a keyword's own with
+    the phrase of the other keywords (leave one out), so it is not named for being in the phrase.
+    """
+    phrases = [", ".join(group) for group in chosen]
+    left_out = [(group, word, ", ".join(other for other in chosen[group] if other != word))
+                for group in range(len(chosen)) for word in chosen[group]]
+    vectors, _ = normalise_rows(np.asarray(encode(phrases + [text for _, _, text in left_out]),
+                                           dtype=np.float32))
+    read = np.asarray(matrix @ vectors[:len(phrases)].T, dtype=np.float64)
+    index = {word: row for row, word in enumerate(words)}
+    for (group, word, _), vector in zip(left_out, vectors[len(phrases):], strict=True):
+        read[index[word], group] = float(matrix[index[word]] @ vector)
+    return read
 
 
 def name_topics(namer: Space, encode: TextEncoder, members: Sequence[Sequence[str]],
@@ -90,25 +111,29 @@ def name_topics(namer: Space, encode: TextEncoder, members: Sequence[Sequence[st
     centres, _ = normalise_rows(np.stack([np.asarray(group, dtype=np.float32).mean(axis=0)
                                           for group in vectors]))
     cosines = np.asarray(matrix @ centres.T, dtype=np.float64)
-    spread = np.stack([np.asarray(matrix @ np.asarray(group, dtype=np.float32).T,
-                                  dtype=np.float64).std(axis=1) for group in vectors], axis=1)
+    others = _others(cosines)
+    read = _read(words, matrix, encode, keywords(words, cosines, others, members))
     ranks = np.arange(len(words), dtype=np.float64)
     frequency = (1 - np.log1p(ranks) / np.log1p(len(words)))[:, np.newaxis]
-    if len(members) > 1:
-        others = np.stack([np.delete(cosines, group, axis=1).max(axis=1)
-                           for group in range(len(members))], axis=1)
-    else:
-        others = np.zeros_like(cosines)
-    close, distinct, frequent, spreading, common = WEIGHTS
-    scores = (close * cosines + distinct * (cosines - others) + frequent * c_tf_idf(words, members)
-              - spreading * spread + common * frequency)
+    phrase, distinct, common = WEIGHTS
+    scores = phrase * read + distinct * (cosines - others) + common * frequency
     names: list[Names] = []
-    taken: set[str] = set()
-    for group in range(len(members)):
-        order = np.argsort(-scores[:, group], kind="stable")
-        ranked = [(words[i], float(scores[i, group])) for i in order[:top + len(members)]
-                  if words[i] not in taken][:top]
-        if ranked:
-            taken.add(ranked[0][0])
-        names.append(ranked)
+    for group in range(len(members)):  # biggest first: a bigger group has first pick of names
+        names.append(_ranked(words, scores[:, group], top, {found[0][0] for found in names
+                                                             if found}))
+    return names
+
+
+def _ranked(words: Sequence[str], scores: np.ndarray, top: int, taken: set[str]) -> Names:
+    """The best ``top`` names, skipping inflections of a better one (coffee, not also coffees)
+    and, as the first, another group's name (two groups called the same say nothing)."""
+    names: Names = []
+    for row in np.argsort(-scores, kind="stable"):
+        word = words[int(row)]
+        if not names and word in taken:
+            continue
+        if not any(is_inflection(word, name) for name, _ in names):
+            names.append((word, float(scores[row])))
+            if len(names) == top:
+                break
     return names

@@ -123,9 +123,12 @@ def builtin_ready() -> bool:
 
 
 def ready_namer(space: Space, reporter: Reporter) -> Space | None:
-    """The space that names ``space``'s groups: itself if it can encode text, else the built-in
-    encoder's space when the encoder is already fetched (its candidates embedded on first use),
-    else None (groups are then named in-space)."""
+    """The space that names ``space``'s groups: for a space of your texts, its encoder's candidate
+    words (the vectors must come from the same encoder); itself if it can encode text; else the
+    built-in encoder's space when the encoder is already fetched (its candidates embedded on first
+    use), else None (groups are then named in-space)."""
+    if space.of_texts and isinstance(space.encode, LazyEncoder):
+        return open_text_space(space.encode.choice, reporter)
     if space.encode is not None:
         return space
     if not builtin_ready():
@@ -150,4 +153,5 @@ def open_named_space(directory: Path, reporter: Reporter) -> Space:
         encoder = LazyEncoder(choice, reporter)
         space.encode = encoder
         space.read = lambda text: encoder.get().token_vectors(check_text(text))
+    space.of_texts = True
     return space
