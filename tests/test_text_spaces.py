@@ -237,3 +237,52 @@ def test_the_first_embedding_is_said_on_stderr_when_piped(runner):
     assert f"Note: embedding {CANDIDATES} candidate words once with tiny-bert (" in result.stderr
     again = run(runner, "neighbors", "the", "-m", str(TINY_BERT), "--limit", CANDIDATES)
     assert "embedding" not in again.stderr  # read from the cache
+
+
+KILLED_PARENT = """
+import os, sys, time
+from latentcli.transformer import parallel
+from latentcli.transformer.encoder import Encoder
+
+class Stuck(Encoder):
+    def encode(self, texts, batch_size=32):
+        print(os.getpid(), flush=True)
+        time.sleep(120)
+
+encoder = Encoder.open(sys.argv[1])
+encoder.__class__ = Stuck
+parallel.CHUNK = 1
+parallel.encode_many(encoder, ["a", "b"], workers=2)
+"""
+
+
+def test_workers_end_when_their_parent_is_killed_outright():
+    """SIGKILL leaves no parent to shut the pool down: each worker notices and ends."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    parent = subprocess.Popen([sys.executable, "-c", KILLED_PARENT, str(TINY_BERT)],
+                              stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    workers = [int(parent.stdout.readline()) for _ in range(2)]
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 30
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as stat:  # a zombie, not reaped yet?
+                return stat.read().split(") ")[1][0] != "Z"
+        except FileNotFoundError:  # gone since
+            return False
+
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(alive(pid) for pid in workers)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -23,6 +25,7 @@ from latentcli.transformer.encoder import Array, Encoder
 
 CHUNK = 1024  # texts a worker encodes per task: a progress step, and little work left to share
 BATCH = 128  # texts per forward pass: short texts need many to keep BLAS busy
+ORPHAN_CHECK = 0.5  # seconds between a worker's checks that its parent is alive
 _inherited: Encoder | None = None  # the encoder a forked worker finds, set only while forking
 
 
@@ -38,9 +41,20 @@ def workers_for(count: int) -> int:
     return max(1, min(cores, -(-count // CHUNK)))
 
 
-def _quiet_worker() -> None:
-    """Ctrl-C is the parent's to handle: a worker finishes its chunk and is shut down."""
+def _quiet_worker(parent: int) -> None:
+    """Ctrl-C is the parent's to handle: a worker finishes its chunk and is shut down; SIGTERM
+    or SIGHUP ends it. A parent killed outright (SIGKILL) cannot shut it down, so it watches and ends with
+    its parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for number in (signal.SIGTERM, signal.SIGHUP):  # not the parent's handlers: just end
+        signal.signal(number, signal.SIG_DFL)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(ORPHAN_CHECK)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _encode_chunk(texts: list[str]) -> Array:
@@ -64,7 +78,7 @@ def encode_many(encoder: Encoder, texts: Sequence[str], workers: int,
     _inherited = encoder
     with encoder.blas_limit():
         pool = ProcessPoolExecutor(min(workers, len(starts)), multiprocessing.get_context("fork"),
-                                   initializer=_quiet_worker)
+                                   initializer=_quiet_worker, initargs=(os.getpid(),))
         try:
             futures = {pool.submit(_encode_chunk, texts[start:start + CHUNK]): start
                        for start in starts}
