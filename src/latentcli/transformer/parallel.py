@@ -43,8 +43,8 @@ def workers_for(count: int) -> int:
 
 def _quiet_worker(parent: int) -> None:
     """Ctrl-C is the parent's to handle: a worker finishes its chunk and is shut down; SIGTERM
-    or SIGHUP ends it. A parent killed outright (SIGKILL) cannot shut it down, so it watches and ends with
-    its parent."""
+    or SIGHUP ends it. A parent killed outright (SIGKILL) cannot shut it down, so it watches and
+    ends with its parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for number in (signal.SIGTERM, signal.SIGHUP):  # not the parent's handlers: just end
         signal.signal(number, signal.SIG_DFL)
