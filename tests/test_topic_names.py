@@ -37,7 +37,7 @@ def glove_linked(default_cache: Path) -> None:
 def test_words_of_texts_are_letters_only_and_lower_case():
     assert text_words("The 2nd café's espresso, at 6am!") == ["the", "café", "espresso"]
     assert is_text_group([["a whole sentence"], ["word"]])
-    assert not is_text_group([["king", "queen"], ["apple"]])
+    assert not is_text_group([["king", "queen"], ["apple", "New_York"]])
 
 
 def test_names_are_candidate_or_text_words_and_skip_inflections():

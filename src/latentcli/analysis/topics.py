@@ -37,8 +37,9 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 def is_text_group(members: Sequence[Sequence[str]]) -> bool:
-    """Whether the members are texts (a space of your texts) rather than single words."""
-    return any(len(_WORD.findall(member)) > 1 for group in members for member in group)
+    """Whether the members are texts (a space of your texts) rather than words: a member holds
+    a space (word2vec's phrases are joined by "_", and stay words)."""
+    return any(len(member.split()) > 1 for group in members for member in group)
 
 
 def text_words(text: str) -> list[str]:
