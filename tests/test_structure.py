@@ -537,3 +537,19 @@ def test_html_labels_never_overlap_at_any_zoom(runner, glove, tmp_path):
                                        tmp_path / "p"))
         assert_no_overlap(zoomed)
         assert word in {shown for shown, *_ in zoomed}
+
+
+def test_without_clear_groups_auto_k_takes_the_fewest_near_the_best_and_says_why():
+    """Random directions have no structure: every silhouette is below 0.25, so k is the fewest
+    groups within 15% of the best, and a note says so and names --k."""
+    from latentcli.analysis.clustering import NEAR_BEST, WEAK_STRUCTURE
+    from latentcli.core.space import Space
+
+    vectors = np.random.default_rng(7).normal(size=(14, 30))
+    space = Space.from_vectors("noise", [f"w{i}" for i in range(14)], vectors)
+    result = cluster(space, select_words(space, [f"w{i}" for i in range(14)]), k=None)
+    best = max(score.silhouette for score in result.candidates)
+    assert best < WEAK_STRUCTURE
+    fewest = min(s.k for s in result.candidates if s.silhouette >= NEAR_BEST * best)
+    assert result.k == fewest
+    assert any("pass --k" in note and f"k={fewest}" in note for note in result.notes)

@@ -34,6 +34,11 @@ def as_json(runner, *args: str):  # type: ignore[no-untyped-def]
     return json.loads(run(runner, *args, "--json").stdout)
 
 
+def problems(stderr: str) -> list[str]:
+    """stderr without its notes (the first use says it embeds the candidates)."""
+    return [line for line in stderr.splitlines() if not line.startswith("Note: ")]
+
+
 def entries() -> list[str]:
     return sorted(path.name for path in (cache_root() / "models").iterdir())
 
@@ -132,13 +137,13 @@ def test_context_reports_each_use_the_cosines_and_the_static_view(runner):
 def test_context_refuses_bad_sentences_in_one_line(runner, sentences, message):
     result = run(runner, "context", "bank", *sentences, "-m", str(TINY_BERT), "--limit",
                  CANDIDATES, ok=False)
-    assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+    assert len(problems(result.stderr)) == 1 and message in result.stderr, result.stderr
 
 
 def test_encoded_texts_are_checked(runner):
     result = run(runner, "neighbors", "bad \x00 text", "-m", str(TINY_BERT), "--limit",
                  CANDIDATES, ok=False)
-    assert "contains a NUL byte" in result.stderr and result.stderr.count("\n") == 1
+    assert "contains a NUL byte" in result.stderr and len(problems(result.stderr)) == 1
 
 
 def test_context_needs_a_transformer(runner):
@@ -298,3 +303,75 @@ def test_a_read_only_cache_is_reported_before_any_embedding(runner, read_only_ca
     result = run(runner, "neighbors", "the", "-m", "minilm", ok=False)
     assert result.stderr.startswith("Error: cannot write the model cache in")
     assert result.stderr.count("\n") == 1
+
+
+def test_candidates_embedded_on_several_processes_equal_one_process(monkeypatch):
+    """Chunks spread over forked workers come back in order, as one process computes them."""
+    import numpy as np
+
+    from latentcli.transformer import parallel
+    from latentcli.transformer.encoder import Encoder
+
+    monkeypatch.setattr(parallel, "CHUNK", 40)  # several chunks from a few words
+    encoder = Encoder.open(TINY_BERT)
+    texts = [f"word{number} and more" if number % 7 else f"w{number}" for number in range(170)]
+    seen: list[int] = []
+    together = parallel.encode_many(encoder, texts, workers=2, done=seen.append)
+    np.testing.assert_allclose(together, encoder.encode(texts), atol=1e-6)
+    assert sorted(seen) == seen and seen[-1] == len(texts) and len(seen) == 5
+
+
+def test_the_first_embedding_is_said_on_stderr_when_piped(runner):
+    result = run(runner, "neighbors", "the", "-m", str(TINY_BERT), "--limit", CANDIDATES)
+    assert f"Note: embedding {CANDIDATES} candidate words once with tiny-bert (" in result.stderr
+    again = run(runner, "neighbors", "the", "-m", str(TINY_BERT), "--limit", CANDIDATES)
+    assert "embedding" not in again.stderr  # read from the cache
+
+
+KILLED_PARENT = """
+import os, sys, time
+from latentcli.transformer import parallel
+from latentcli.transformer.encoder import Encoder
+
+class Stuck(Encoder):
+    def encode(self, texts, batch_size=32):
+        print(os.getpid(), flush=True)
+        time.sleep(120)
+
+encoder = Encoder.open(sys.argv[1])
+encoder.__class__ = Stuck
+parallel.CHUNK = 1
+parallel.encode_many(encoder, ["a", "b"], workers=2)
+"""
+
+
+def test_workers_end_when_their_parent_is_killed_outright():
+    """SIGKILL leaves no parent to shut the pool down: each worker notices and ends."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    parent = subprocess.Popen([sys.executable, "-c", KILLED_PARENT, str(TINY_BERT)],
+                              stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    workers = [int(parent.stdout.readline()) for _ in range(2)]
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 30
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as stat:  # a zombie, not reaped yet?
+                return stat.read().split(") ")[1][0] != "Z"
+        except FileNotFoundError:  # gone since
+            return False
+
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(alive(pid) for pid in workers)

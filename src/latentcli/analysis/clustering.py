@@ -29,6 +29,11 @@ KMEANS_RESTARTS = 4
 # k-means is linear, but is still capped to keep a run to seconds. The silhouette, quadratic too,
 # is estimated on a fixed sample beyond SILHOUETTE_SAMPLE words.
 MAX_WORDS = {"kmeans": 20_000, "agglomerative": 10_000}
+# Below 0.25 a silhouette shows no substantial structure (Kaufman & Rousseeuw, 1990): a dozen notes
+# on three topics scored 0.152 at k=6 (three singletons) and 0.131 at k=3. Differences that small
+# are noise, so k is then the fewest groups scoring within 15% of the best (docs/structure.md).
+WEAK_STRUCTURE = 0.25
+NEAR_BEST = 0.85
 SILHOUETTE_SAMPLE = 3_000
 
 Labels = npt.NDArray[np.intp]
@@ -70,12 +75,13 @@ def fit_clusters(space: Space, selection: WordSelection, k: int | None, method: 
         raise UsageError(f"k must be between 1 and the number of usable words ({n}), not {k}")
     vectors = selection.units
     candidates: tuple[KScore, ...] = ()
+    notes = list(selection.notes)
     if k is None:
-        labels, candidates, silhouette = _choose_k(vectors, method, seed, progress)
+        labels, candidates, silhouette, why = choose_k(vectors, method, seed, progress)
+        notes.extend(why)
     else:
         labels = _fit(vectors, k, method, seed)
         silhouette = _silhouette(vectors, labels)
-    notes = list(selection.notes)
     found = len(np.unique(labels))
     if k is not None and found < k:
         notes.append(f"only {found} distinct clusters exist among these words (asked for {k})")
@@ -115,9 +121,11 @@ def _silhouette(vectors: Matrix, labels: Labels) -> float | None:
                                   random_state=0))
 
 
-def _choose_k(vectors: Matrix, method: str, seed: int,
-              progress: Progress) -> tuple[Labels, tuple[KScore, ...], float | None]:
-    """The k in 2..10 (and below the word count) with the best silhouette; ties go to fewer."""
+def choose_k(vectors: Matrix, method: str, seed: int, progress: Progress
+              ) -> tuple[Labels, tuple[KScore, ...], float | None, tuple[str, ...]]:
+    """The k in 2..10 (and below the word count) with the best silhouette, ties to fewer; when
+    even the best is below `WEAK_STRUCTURE`, the fewest groups within `NEAR_BEST` of it, and a
+    note saying so."""
     tried: list[tuple[Labels, KScore]] = []
     for done, k in enumerate(AUTO_K_RANGE):
         progress(done, len(AUTO_K_RANGE))
@@ -128,9 +136,18 @@ def _choose_k(vectors: Matrix, method: str, seed: int,
         if score is not None:
             tried.append((labels, KScore(k, score)))
     if not tried:  # two words: each is its own cluster
-        return np.arange(len(vectors), dtype=np.intp), (), None
+        return np.arange(len(vectors), dtype=np.intp), (), None, ()
+    scores = tuple(score for _, score in tried)
     labels, best = max(tried, key=lambda item: item[1].silhouette)
-    return labels, tuple(score for _, score in tried), best.silhouette
+    if best.silhouette >= WEAK_STRUCTURE:
+        return labels, scores, best.silhouette, ()
+    labels, chosen = next(item for item in tried
+                          if item[1].silhouette >= NEAR_BEST * best.silhouette)
+    return labels, scores, chosen.silhouette, (
+        f"no k separates these into clear groups (every silhouette is below {WEAK_STRUCTURE}), "
+        f"so k={chosen.k} ({chosen.silhouette:.3f}) is the fewest groups within "
+        f"{1 - NEAR_BEST:.0%} of the best (k={best.k}: {best.silhouette:.3f}); pass --k to set "
+        "the number of groups you expect",)
 
 
 def _describe(space: Space, selection: WordSelection, vectors: Matrix,

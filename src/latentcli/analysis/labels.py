@@ -25,11 +25,12 @@ from latentcli.analysis.naming import (
     name_groups,
     name_phrases,
 )
+from latentcli.analysis.topics import TOPIC_METHOD, is_text_group, name_topics
 from latentcli.core.space import Matrix, Space, TextEncoder, normalise_rows
 
 RUNNERS_UP = 2
-IN_SPACE_METHOD = ("the frequent word closest to all the members at once (highest mean cosine "
-                   "less twice its spread)")
+IN_SPACE_METHOD = ("the frequent word closest to all the members at once (its average cosine "
+                   "with them, less twice how much those cosines vary)")
 CENTRAL_MEMBER = "its most central member (no other word could name it)"
 PHRASE_CANDIDATES = 20_000  # measured with 20,000: docs/structure.md, "Cluster names"
 PHRASE_SHORTLIST = 30  # names ranked per group before keeping those the named space knows
@@ -59,7 +60,10 @@ def name_clusters(space: Space, members: Sequence[Sequence[str]],
     """
     grouped = {word for group in members for word in group}
     namer = space.namer
-    if namer is not None and namer.encode is not None:
+    if namer is not None and namer.encode is not None and is_text_group(members):
+        ranked = name_topics(namer, namer.encode, members, vectors, top=1 + RUNNERS_UP)
+        method = f"{TOPIC_METHOD} ({namer.name})"
+    elif namer is not None and namer.encode is not None:
         ranked, method = _phrase_names(space, namer, namer.encode, members, grouped)
     else:
         rows = [row for row in candidate_rows(space) if space.vocabulary.word(row) not in grouped]

@@ -50,7 +50,17 @@ SAMPLE_VOCABULARY = 30_000
 CONTEXT_WORD = "bank"
 CONTEXTS = ("the river bank", "a loan from the bank")
 FETCH_ENCODER = "latent models get all-minilm-l6-v2"
-TITLE_CONTEXT = "Words in context"
+# Each section's title and, for a reader whose model cannot show it, what it would have shown.
+TITLES: dict[str, tuple[str, str]] = {
+    "model": ("What a model is", "what the model is and how it was made"),
+    "vector": ("A word is a list of numbers", "one word's numbers and cosines between words"),
+    "map": ("A map of meaning", "everyday words grouped and drawn on a 2-D map"),
+    "math": ("Math with meaning", "king - man + woman worked out line by line"),
+    "squeeze": ("Squeezing to 2-D", "how much of the neighbourhoods a flat map keeps"),
+    "directions": ("Directions", "words ranked from bad to good, and king steered toward woman"),
+    "dimensions": ("Why so many dimensions?", "analogy accuracy with fewer and more dimensions"),
+    "context": ("Words in context", "'bank' in two sentences, one vector each"),
+}
 
 
 class SectionSkipped(LatentError):
@@ -66,7 +76,7 @@ def model_section(space: Space) -> ModelSection:
     from latentcli import BUILT_IN_TRAINING, DEFAULT_MODEL
 
     built_in = space.name == DEFAULT_MODEL and space.dims == 50
-    return ModelSection(name="model", title="What a model is", model=space.name,
+    return ModelSection(name="model", title=TITLES["model"][0], model=space.name,
                         words=len(space), dims=space.dims,
                         training=BUILT_IN_TRAINING if built_in else None,
                         command="latent models")
@@ -85,7 +95,7 @@ def map_section(space: Space) -> MapSection:
     result = project_map(space, select_words(space, words), "pca", clusters=len(groups))
     cluster_of = {point.word: point.cluster for point in result.points}
     whole = sum(len({cluster_of[word] for word in group}) == 1 for group in groups.values())
-    return MapSection(name="map", title="A map of meaning", map=result,
+    return MapSection(name="map", title=TITLES["map"][0], map=result,
                       groups={name: tuple(group) for name, group in groups.items()},
                       groups_whole=whole,
                       command=f"latent map {' '.join(g[0] for g in groups.values())} "
@@ -103,7 +113,7 @@ def vector_section(space: Space) -> VectorSection:
     values = np.asarray(space.unit(row), dtype=np.float64) * float(space.norms[row])
     pairs = tuple(PairSimilarity(a, b, _cosine(space, a, b)) for a, b in PAIRS
                   if len(space.known((a, b))) == 2)
-    return VectorSection(name="vector", title="A word is a list of numbers", word=word,
+    return VectorSection(name="vector", title=TITLES["vector"][0], word=word,
                          values=tuple(float(v) for v in values), norm=float(space.norms[row]),
                          rank=row + 1, vocabulary_size=len(space), pairs=pairs,
                          command=f"latent explain {word}")
@@ -119,7 +129,7 @@ def math_section(space: Space) -> MathSection:
     result = analogy(space, text, 5)
     terms = [space.lookup(word) for word in ANALOGY]
     top = space.lookup(result.results[0].word)
-    return MathSection(name="math", title="Math with meaning", analogy=result,
+    return MathSection(name="math", title=TITLES["math"][0], analogy=result,
                        decomposition=decompose(terms, [1.0, -1.0, 1.0], top),
                        with_inputs=analogy(space, text, 1, allow_inputs=True).results[0],
                        command=f"latent explain {text}")
@@ -137,8 +147,8 @@ def squeeze_section(space: Space) -> SqueezeSection:
     pca = project_map(space, selection, "pca", clusters=1)  # one cluster: no search for k,
     tsne = project_map(space, selection, "tsne", clusters=1)  # as only the trust is shown
     worst = min(pca.points, key=lambda point: point.trust)
-    return SqueezeSection(name="squeeze", title="Squeezing to 2-D", words=len(selection),
-                          word_list=selection.words,
+    return SqueezeSection(name="squeeze", title=TITLES["squeeze"][0], words=len(selection),
+                          word_list=selection.words, seeds=len(seeds),
                           trust_k=pca.trust_k, pca_trust=pca.trust, tsne_trust=tsne.trust,
                           explained=(pca.x_axis.explained_variance or 0.0)
                           + (pca.y_axis.explained_variance or 0.0),
@@ -163,7 +173,8 @@ def directions_section(space: Space) -> DirectionsSection:
     moved = steer(space, word, toward, away, strength=STEER_STRENGTH, steps=STEER_STEPS, top=3)
     whole = next(step for step in moved.steps if step.strength == 1.0)
     return DirectionsSection(
-        name="directions", title="Directions", axis=axis(space, low, high, usable, ranked),
+        name="directions", title=TITLES["directions"][0],
+        axis=axis(space, low, high, usable, ranked),
         steer=moved, is_analogy=whole.neighbors == analogy(
             space, f"{word} - {away} + {toward}", 3).results,
         command=f"latent steer {word} --toward {toward} --away {away} --steps 8")
@@ -215,7 +226,7 @@ def dimensions_section(space: Space) -> DimensionsSection:
         points.append(DimensionPoint(dims, overall.correct, overall.total))
     if not points[-1].total:
         raise SectionSkipped("none of the sampled benchmark questions are in this model")
-    return DimensionsSection(name="dimensions", title="Why so many dimensions?",
+    return DimensionsSection(name="dimensions", title=TITLES["dimensions"][0],
                              vocabulary=count, questions=points[-1].total,
                              benchmark=sum(len(section.questions) for section in sections),
                              sampled=sum(len(section.questions) for section in sample),
@@ -238,13 +249,13 @@ def context_section(space: Space) -> ContextSection:
         raise SectionSkipped("this model is a transformer: each of its vectors already depends "
                              "on the sentence ('latent context' shows it)")
     if reader is None or reader.read is None:
-        raise SectionSkipped(f"needs the sentence encoder: {FETCH_ENCODER}")
+        raise SectionSkipped(f"to see it, fetch the sentence encoder: {FETCH_ENCODER}")
     if not space.known((CONTEXT_WORD,)):
         raise SectionSkipped(f"the word {CONTEXT_WORD!r} is not in this model")
     from latentcli.analysis.context import in_context
 
     quoted = " ".join(f'"{sentence}"' for sentence in CONTEXTS)
-    return ContextSection("context", TITLE_CONTEXT,
+    return ContextSection("context", TITLES["context"][0],
                           in_context(reader, space, CONTEXT_WORD, CONTEXTS, top=3),
                           f"latent context {CONTEXT_WORD} {quoted}")
 
@@ -265,7 +276,8 @@ def run_section(space: Space, name: str) -> TourSection | SkippedSection:
     try:
         return SECTIONS[name](space)
     except SectionSkipped as why:
-        return SkippedSection(name=name, reason=str(why))
+        title, shows = TITLES[name]
+        return SkippedSection(name=name, reason=str(why), title=title, shows=shows)
 
 
 def chosen_sections(section: str | None) -> list[str]:

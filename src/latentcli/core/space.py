@@ -118,6 +118,9 @@ class Space:
         # A transformer space that names this space's groups (`analysis.labels`), when the caller
         # has one ready; None: groups are named from this space's own words.
         self.namer: Space | None = None
+        # Whether the entries are texts (a space of your texts, `latent embed --name`): its groups
+        # are named by the words of an encoder's candidates, not by its own entries.
+        self.of_texts = False
 
     @classmethod
     def from_vectors(cls, name: str, words: list[str], raw: npt.ArrayLike) -> Space:

@@ -19,9 +19,12 @@ def context_view(console: Console, result: ContextResult) -> None:
         sentence.stylize("bold", use.start, use.end)
         table.add_row(str(number), sentence, ", ".join(n.word for n in use.neighbors))
     console.print(table)
-    console.print(Text("\nCosine between the contexts", style="bold"))
+    console.print(Text(f"\nCosine between the uses of {result.word!r} (numbered as above)",
+                       style="bold"))
     labels = [str(number) for number in range(1, len(result.contexts) + 1)]
     console.print(cosine_table(labels, result.similarity))
+    console.print(Text("A use mixes the word with its sentence, so another sense's neighbours "
+                       "can remain."))
     if result.static_neighbors:
         words = ", ".join(n.word for n in result.static_neighbors)
         console.print(Text(f"\n{result.static_model} has one vector for {result.word!r} in every "

@@ -45,16 +45,38 @@ def para(console: Console, text: str) -> None:
                   highlight=False)
 
 
+def shown(value: float, digits: int = 4) -> float:
+    """``value`` as printed with ``digits`` decimals: arithmetic on the page starts from what the
+    reader sees, so every sum and quotient shown can be redone from the digits beside it."""
+    return float(f"{value:.{digits}f}")
+
+
+def shown_shares(decomposition: Decomposition) -> list[float]:
+    """Each term's share as the page computes it: its printed weight times its printed cosine,
+    divided by the printed length, rounded as printed."""
+    length = shown(decomposition.length)
+    return [shown(float(f"{part.weight:g}") * shown(part.cosine) / length)
+            for part in decomposition.contributions]
+
+
 def decomposition_lines(decomposition: Decomposition) -> list[str]:
-    """One line of arithmetic per term (signed cosine / |q|), then the total they add up to."""
+    """One line of arithmetic per term (signed cosine / |q|), then the total they add up to.
+
+    Every figure is computed from the rounded figures printed before it; when the rounded shares
+    add up to other last digits than the exact score, the last line says so.
+    """
     lines = []
-    for part in decomposition.contributions:
+    length = shown(decomposition.length)
+    shares = shown_shares(decomposition)
+    for part, share in zip(decomposition.contributions, shares, strict=True):
         sign = "+" if part.weight > 0 else "-"
         size = "" if abs(part.weight) == 1 else f"{abs(part.weight):g} x "
-        lines.append(f"  {sign} {part.word:<12} {size}cosine {part.cosine:+.4f} / "
-                     f"{decomposition.length:.4f} = {part.contribution:+.4f}")
-    total = sum(part.contribution for part in decomposition.contributions)
-    lines.append(f"  = {decomposition.word} scores {total:.4f}")
+        lines.append(f"  {sign} {part.word:<12} {size}cosine {shown(part.cosine):+.4f} / "
+                     f"{length:.4f} = {share:+.4f}")
+    total, score = shown(sum(shares)), shown(decomposition.score)
+    word = decomposition.word
+    lines.append(f"  = {word} scores {total:.4f}" if total == score else
+                 f"  = {total:.4f}  (the lines' sum; {word} scores {score:.4f} before rounding)")
     return lines
 
 
@@ -87,25 +109,33 @@ def word_explanation(console: Console, result: WordExplanation, colour: bool) ->
     para(console, f"'{result.word}' is {place}. Its vector, {len(result.values)} numbers "
                   "(upper row above zero, lower row below; taller is further from zero):")
     show_strip(console, result.values, colour)
-    para(console, f"Read as an arrow, it is {result.norm:.2f} long; comparisons ignore the length "
-                  "and use only the direction, by cosine similarity (1: same direction, 0: "
-                  "unrelated, below 0: opposite leanings).")
+    para(console, f"Read as an arrow, it is {result.norm:.2f} long (the square root of the sum "
+                  "of its numbers squared). Comparisons first scale every arrow to length 1 and "
+                  "use only the direction, by cosine similarity: the sum of the products of two "
+                  "such arrows' numbers (1: same direction, 0: unrelated, below 0: opposite "
+                  "leanings).")
     console.print()
     console.print(f"Nearest words, by cosine, among {frequent}:", highlight=False)
     _scored_lines(console, [(near.word, near.similarity) for near in result.neighbors])
+    para(console, "Nearest words are words used in the same places, not only words of like "
+                  "meaning: names, numerals and words often seen beside it rank high too.")
     if result.axes:
         console.print()
-        para(console, "Where it falls on a few named directions (each the average arrow from "
-                      f"one word of a pair to the other), compared with {frequent}:")
+        first = result.axes[0]
+        para(console, "Where it falls on a few named directions, compared with "
+                      f"{frequent}. Each direction is the average arrow over a few pairs of "
+                      f"opposite words, named by its first pair. More '{first.low}' than N% means "
+                      f"that N% of those words lie further toward '{first.high}'.")
         for position in result.axes:
             console.print(_axis_line(position), highlight=False)
     if result.neighborhood:
         group = result.neighborhood
         console.print()
-        para(console, f"Clustered (k-means) with its {group.size - 1} nearest words into {group.k} "
-                      f"groups, '{result.word}' lands in the group the model labels "
-                      f"'{group.label}' (named automatically: {group.label_method}): "
-                      f"{', '.join(group.members)}.")
+        para(console, f"Clustered (k-means: groups around centres that move to the middle of "
+                      f"their words until nothing changes) with its {group.size - 1} nearest "
+                      f"words into {group.k} groups, '{result.word}' lands in this one: "
+                      f"{', '.join(group.members)}. latent names it '{group.label}': "
+                      f"{group.label_method}.")
     console.print()
     console.print(Text(f"Explore further:  latent map {result.word} --neighbors 10",
                        style="dim"))
@@ -119,7 +149,8 @@ def expression_explanation(console: Console, result: ExpressionExplanation) -> N
                   "scaled to length 1) and ranks every word by its cosine with the sum. 3CosMul "
                   "multiplies a word's cosines with the added words and divides by its cosines "
                   "with the subtracted ones (all shifted to lie between 0 and 1), so no single "
-                  "word can dominate.")
+                  "word can dominate; its scores are therefore not cosines, and compare only "
+                  "with each other.")
     console.print()
     console.print(f"  {'#':>2}  {'3CosAdd':<28}{'3CosMul' if mul else ''}", highlight=False)
     for rank, answer in enumerate(add.results, 1):
@@ -130,9 +161,11 @@ def expression_explanation(console: Console, result: ExpressionExplanation) -> N
                       highlight=False)
     console.print()
     length = result.decompositions[0].length if result.decompositions else 0.0
-    para(console, f"A 3CosAdd score is the cosine with the sum, an arrow of length {length:.4f}; "
-                  "so it splits exactly into each word's cosine with the answer, signed as in the "
-                  "sum and divided by that length:")
+    para(console, f"A 3CosAdd score is the cosine with the sum, an arrow of length {length:.4f} "
+                  "(each word's arrow is 1 long, but they partly cancel). A cosine is a sum of "
+                  "products, so it splits exactly into each word's cosine with the answer, signed "
+                  "as in the sum and divided by that length. Each line is worked out from the "
+                  "rounded numbers printed:")
     for decomposition in result.decompositions:
         console.print()
         for line in decomposition_lines(decomposition):
@@ -157,10 +190,10 @@ def expression_explanation(console: Console, result: ExpressionExplanation) -> N
 def _offset(console: Console, offset: OffsetExplanation, restrict: int) -> None:
     console.print()
     nearest = ", ".join(f"{word} {score:.2f}" for word, score in offset.nearest)
-    para(console, f"What the expression adds is the offset {offset.end} - {offset.start}: the "
-                  f"arrow from {offset.start} to {offset.end}, {offset.length:.2f} long (each "
-                  f"word's own arrow is 1 long). Alone, among the {restrict:,} most frequent "
-                  f"words, it points nearest to: {nearest}.")
+    para(console, f"What the expression adds to its first word is the offset {offset.end} - "
+                  f"{offset.start}: the arrow from {offset.start}'s length-1 arrow to "
+                  f"{offset.end}'s, {offset.length:.2f} long. Alone, among the {restrict:,} most "
+                  f"frequent words, it points nearest to: {nearest}.")
     mean = offset.mean_consistency
     if mean is None:
         para(console, "No section of the standard analogy test (questions-words.txt) holds this "

@@ -136,7 +136,7 @@ def _silhouette_caption(result: ClusterResult) -> str:
     text = f"Silhouette (cosine): {result.silhouette:.3f}"
     if result.auto and result.candidates:
         tried = ", ".join(f"k={score.k}: {score.silhouette:.3f}" for score in result.candidates)
-        text += f"; k chosen as the best of {tried}"
+        text += f"; k chosen from {tried}"
     return text + "."
 
 

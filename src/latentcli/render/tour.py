@@ -2,7 +2,7 @@
 
 Every term is explained in a sentence where it first appears, and every figure comes from the
 result objects (never typed in here), so the text stays true on any model. Nothing is wider than
-80 columns, and the whole tour stays under about 160 lines.
+80 columns, and the whole tour stays under about 190 lines.
 """
 
 from __future__ import annotations
@@ -11,7 +11,14 @@ from rich.console import Console
 from rich.text import Text
 
 from latentcli.render.bars import bar, bars
-from latentcli.render.explain import WIDTH, decomposition_lines, ordinal, para, show_strip
+from latentcli.render.explain import (
+    WIDTH,
+    decomposition_lines,
+    ordinal,
+    para,
+    show_strip,
+    shown_shares,
+)
 from latentcli.results.explain import (
     ContextSection,
     Contribution,
@@ -29,17 +36,34 @@ from latentcli.results.explain import (
 MAP_HEIGHT = 20
 
 
-SQUEEZE_SHOWN = 4  # words named in the squeeze section's text (the tour fits 160 lines)
 
 def _listing(words: tuple[str, ...] | list[str]) -> str:
     """``a, b and c``."""
     return ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else "".join(words)
 
 
-def _reason(part: Contribution) -> str:
-    """Why a term moved the score: ``resembling king (+0.79)``, ``being unlike man (+0.56)``."""
+def _reason(part: Contribution, share: float) -> str:
+    """Why a term moved the score: ``resembling king (+0.79)``, ``being unlike man (+0.56)``,
+    with the share as printed in the lines above, rounded further."""
     likeness = "resembling" if part.cosine > 0 else "being unlike"
-    return f"{likeness} {part.word} ({part.contribution:+.2f})"
+    return f"{likeness} {part.word} ({share:+.2f})"
+
+
+TIMES = "\N{MULTIPLICATION SIGN}"
+# Two-number arrows for the worked examples: a and b as two words, c as an answer.
+EXAMPLE_A, EXAMPLE_B, EXAMPLE_C = (0.6, 0.8), (1.0, 0.0), (0.8, 0.6)
+
+
+def _number(value: float) -> str:
+    """An example's number as a reader writes it: 0.6, 1, 1.76 (at most two decimals)."""
+    return f"{round(value, 2):g}"
+
+
+def _products(a: tuple[float, ...], b: tuple[float, ...]) -> str:
+    """``0.6 x 0.8 + 0.8 x 0.6 = 0.96`` (with a multiplication sign): a cosine of two length-1
+    arrows, worked out."""
+    terms = " + ".join(f"{_number(x)} {TIMES} {_number(y)}" for x, y in zip(a, b, strict=True))
+    return f"{terms} = {_number(sum(x * y for x, y in zip(a, b, strict=True)))}"
 
 
 def _model(console: Console, section: ModelSection) -> None:
@@ -64,9 +88,13 @@ def _vector(console: Console, section: VectorSection, colour: bool) -> None:
     console.print(f"  {'first six' if more else 'all'}: {shown}{more}", highlight=False)
     console.print()
     para(console, f"No number means anything alone. Read the list as an arrow in a "
-                  f"{dims}-dimensional space: what matters is the way it points. Words used in "
-                  "similar contexts point similar ways, and cosine similarity measures it: 1 for "
-                  "the same direction, 0 for unrelated (at right angles), below 0 for words "
+                  f"{dims}-dimensional space: what matters is the way it points. Its length is "
+                  f"the square root of the sum of its numbers squared ({section.norm:.2f} for "
+                  f"'{section.word}'); to compare words, latent first scales every arrow to "
+                  "length 1, dividing each number by the length. Cosine similarity is then the "
+                  "sum of the products of two words' numbers: with 2 numbers, "
+                  f"{EXAMPLE_A} and {EXAMPLE_C} give {_products(EXAMPLE_A, EXAMPLE_C)}. It is 1 "
+                  "for the same direction, 0 for unrelated (at right angles), below 0 for words "
                   "leaning opposite ways" + (":" if section.pairs else "."))
     if section.pairs:
         console.print()
@@ -82,21 +110,26 @@ def _map(console: Console, section: MapSection, colour: bool) -> None:
     counts = ", ".join(f"{len(words)} {name}" for name, words in section.groups.items())
     groups, words = len(section.groups), sum(len(w) for w in section.groups.values())
     x, y = section.map.x_axis.explained_variance, section.map.y_axis.explained_variance
-    para(console, f"The tour took {words} everyday words ({counts}) and had the model sort them "
-                  f"into {groups} groups by cosine alone (k-means clustering), not telling it "
-                  f"which word goes where. {section.groups_whole} of the {groups} groups came "
-                  "out whole, all their words together. Each group is named automatically, by "
-                  f"the model: {section.map.clustering.clusters[0].label_method}; a word on the "
-                  "map never names a group.")
+    para(console, f"The tour took {words} everyday words ({counts}) and latent sorted them into "
+                  f"{groups} groups by cosine alone, with k-means clustering: guess {groups} "
+                  "centres, put each word with its nearest centre, move each centre to the "
+                  "middle of its words, and repeat until nothing moves. Nobody told it which "
+                  f"word goes where; {section.groups_whole} of the {groups} groups came out "
+                  "whole. latent then named each group: "
+                  f"{section.map.clustering.clusters[0].label_method}. A name is one word near "
+                  "the whole group, so it can be a word often seen beside the members rather "
+                  "than the category a person would say; a word on the map never names a group.")
     console.print()
     for cluster in section.map.clustering.clusters:
         console.print(f"  {cluster.label:>10}:  {', '.join(cluster.members)}", highlight=False)
     console.print()
     if x is not None and y is not None:
-        para(console, f"A page has 2 dimensions. The map keeps the two directions along which "
-                      f"these words differ most (PCA, principal component analysis): PC1, "
-                      f"across, holds {x:.1%} of their variation, PC2, up, {y:.1%}; the rest is "
-                      "flattened away. Each mark's shape is its group; its word follows it.")
+        para(console, "A page has 2 dimensions. PCA (principal component analysis) keeps the "
+                      "two directions along which these words are most spread out: PC1, across, "
+                      "then PC2, up, at right angles to it. Spread is measured by the variance "
+                      f"(the mean squared distance of the words from their average): PC1 holds "
+                      f"{x:.1%} of it, PC2 {y:.1%}; the rest is flattened away. Each mark's shape "
+                      "is its group; its word follows it.")
     console.print(Text(map_plot(section.map, WIDTH, MAP_HEIGHT, colour).rstrip("\n")))
 
 
@@ -108,39 +141,49 @@ def _math(console: Console, section: MathSection) -> None:
                 if section.with_inputs.word in words else
                 f"though allowed back, {best} would still win")
     para(console, f"Directions carry meaning, so arrows can be added. Take {words[0]}, subtract "
-                  f"{words[1]}, add {words[2]}, and rank words by their cosine with the "
-                  f"resulting arrow. The {len(words)} words typed are left out, {left_out}.")
+                  f"{words[1]}, add {words[2]} (each arrow scaled to length 1), and rank words "
+                  f"by their cosine with the resulting arrow. The {len(words)} words typed are "
+                  f"left out, {left_out}.")
     console.print()
     for rank, (answer, drawn) in enumerate(zip(result.results, bars(
             [answer.similarity for answer in result.results]), strict=True), 1):
         console.print(f"  {rank}. {answer.word:<12} {answer.similarity:.4f}  {drawn}",
                       highlight=False)
     console.print()
-    gains = [_reason(part) for part in parts.contributions if part.contribution > 0]
-    losses = [_reason(part) for part in parts.contributions if part.contribution <= 0]
-    para(console, f"Why '{parts.word}'? The sum is an arrow of length {parts.length:.4f}, and a "
-                  "score is the cosine with it, so the score is each word's cosine with "
-                  f"'{parts.word}', signed as in the sum and divided by {parts.length:.4f}:")
+    total = tuple(a + b for a, b in zip(EXAMPLE_A, EXAMPLE_B, strict=True))
+    para(console, f"Why '{parts.word}'? Adding arrows adds their numbers, and a cosine is a sum "
+                  "of products, so the score splits word by word. With 2 numbers, a = "
+                  f"{EXAMPLE_A} plus b = {EXAMPLE_B} is {tuple(map(float, total))}; against "
+                  f"{EXAMPLE_C}, {_products(total, EXAMPLE_C)}, which is a's "
+                  f"{_products(EXAMPLE_A, EXAMPLE_C)} plus b's {_products(EXAMPLE_B, EXAMPLE_C)}. "
+                  f"Here the sum is {parts.length:.4f} long, not 1 (the arrows partly cancel), "
+                  f"so each word's cosine with '{parts.word}', signed as in the sum, is divided "
+                  "by that length. Each line uses the rounded numbers printed:")
     for line in decomposition_lines(parts):
         console.print(line, highlight=False)
+    reasons = list(zip(parts.contributions, shown_shares(parts), strict=True))
+    gains = [_reason(part, share) for part, share in reasons if share > 0]
+    losses = [_reason(part, share) for part, share in reasons if share <= 0]
     lost = f", and loses for {_listing(losses)}" if losses else ""
     para(console, f"'{parts.word}' gains for {_listing(gains)}{lost}.")
 
 
 def _squeeze(console: Console, section: SqueezeSection) -> None:
-    shown = ", ".join(section.word_list[:SQUEEZE_SHOWN])
-    more = ", …" if len(section.word_list) > SQUEEZE_SHOWN else ""
-    para(console, f"Every flat map distorts. By how much? Of each of {section.words} words' "
-                  f"{section.trust_k} nearest neighbours among them ({shown}{more}), how many "
-                  "stay nearest on the map?")
+    seeds = section.word_list[:section.seeds]
+    added = section.word_list[section.seeds:]
+    para(console, f"Every flat map distorts. By how much? The tour took {_listing(seeds)} and "
+                  f"the words nearest each ({section.words} in all: {', '.join(added)}). Of each "
+                  f"word's {section.trust_k} nearest neighbours among them, how many stay "
+                  "nearest on the map?")
     console.print()
     pca, tsne = bars([section.pca_trust, section.tsne_trust])
     console.print(f"  PCA map    keeps {section.pca_trust:6.1%}  {pca}", highlight=False)
     console.print(f"  t-SNE map  keeps {section.tsne_trust:6.1%}  {tsne}", highlight=False)
     console.print()
-    para(console, f"PCA's two axes hold {section.explained:.0%} of these words' variation. "
-                  "t-SNE (t-distributed stochastic neighbour embedding) instead moves the points "
-                  "until near neighbours sit near, giving up on large distances. On the PCA map "
+    para(console, f"PCA's two axes hold {section.explained:.0%} of these words' variance. "
+                  "t-SNE (t-distributed stochastic neighbour embedding) instead starts from "
+                  "random points and moves them, step by step, until each word's near "
+                  "neighbours sit near it, giving up on large distances. On the PCA map "
                   f"'{section.worst_word}' fares worst, keeping {section.worst_trust:.0%} of its "
                   "neighbours. A map hides most dimensions: trust it for what is close, not for "
                   "what is far.")
@@ -158,14 +201,18 @@ def _directions(console: Console, section: DirectionsSection) -> None:
     for item, drawn in zip(ranked, bars([item.projection for item in ranked]), strict=True):
         console.print(f"  {item.word:<12} {item.projection:+.3f}  {drawn}", highlight=False)
     console.print()
+    para(console, "A direction sums up how words are used, not what a dictionary says: a word "
+                  "with another common sense ('poor': short of money; 'great': large) or used "
+                  "in both kinds of sentence can sit away from where a person would put it.")
     away = steer.away or steer.word
     same = ("exactly the same words and scores as section 4" if section.is_analogy
             else "the arrow sum of section 4")
     para(console, f"Steering moves a word by such an arrow. Here '{steer.word}' moves by the "
                   f"arrow from {away} to {steer.toward}, times a strength: 1 adds the whole "
                   f"arrow, making {steer.word} - {away} + {steer.toward}, {same}; 0.5 goes half "
-                  f"the way, 1.5 beyond. Nearest words at each strength "
-                  f"({_listing(list(steer.excluded))} left out):")
+                  "the way, 1.5 beyond. Nearest words are words used in the same places, not "
+                  "only look-alikes (a king's name is followed by a numeral: 'ii' as in George "
+                  f"II). Nearest at each strength ({_listing(list(steer.excluded))} left out):")
     console.print()
     for step in steer.steps:
         words = ", ".join(f"{near.word} {near.similarity:.2f}" for near in step.neighbors)
@@ -181,7 +228,7 @@ def _dimensions(console: Console, section: DimensionsSection) -> None:
                   "questions of questions-words.txt (a standard test, Mikolov et al. 2013), kept "
                   f"the {section.questions} within the {section.vocabulary:,} most frequent "
                   "words, and asked them of these vectors cut down to fewer dimensions (keeping "
-                  "the directions of most variation, as the map does):")
+                  "the directions of most variance, as PCA does for the map):")
     console.print()
     for point in section.points:
         console.print(f"  {point.dims:>3} dimensions  {point.accuracy:6.1%} right  "
@@ -194,9 +241,11 @@ def _dimensions(console: Console, section: DimensionsSection) -> None:
 
 def _context(console: Console, section: ContextSection) -> None:
     result = section.context
-    para(console, f"{result.static_model} has one vector for '{result.word}'; {result.model} "
-                  "reads the sentence and gives each use its own (these two: cosine "
-                  f"{result.similarity[0][1]:.2f}), with its nearest words:")
+    para(console, f"{result.static_model} has one vector for '{result.word}'. {result.model} is "
+                  "a sentence encoder, a small neural network that reads a whole sentence and "
+                  "gives each word a vector shaped by the words around it: one per use. The "
+                  f"cosine between these two uses of '{result.word}' is "
+                  f"{result.similarity[0][1]:.2f}; each use's nearest words:")
     for use in result.contexts:
         console.print(f"  {use.sentence:<22} → {', '.join(n.word for n in use.neighbors)}",
                       highlight=False)
@@ -205,11 +254,12 @@ def _context(console: Console, section: ContextSection) -> None:
 def tour_section(console: Console, number: int, section: TourSection | SkippedSection,
                  colour: bool) -> None:
     """One numbered section: heading, text, and the command that explores further."""
-    title = section.name if isinstance(section, SkippedSection) else section.title
+    title = section.title or section.name
     console.print()
     console.print(Text(f"{number}. {title}", style="bold underline"))
     if isinstance(section, SkippedSection):
-        para(console, f"(skipped: {section.reason})")
+        shows = f"it would show {section.shows}; " if section.shows else ""
+        para(console, f"(skipped: {shows}{section.reason})")
         return
     if isinstance(section, ModelSection):
         _model(console, section)

@@ -117,6 +117,7 @@ class SqueezeSection:
     title: str
     words: int
     word_list: tuple[str, ...]
+    seeds: int  # word_list starts with these many chosen words; their neighbours follow
     trust_k: int
     pca_trust: float
     tsne_trust: float
@@ -131,10 +132,12 @@ class SqueezeSection:
 
 @dataclass(frozen=True)
 class SkippedSection:
-    """Tour: a section this model cannot show, and why."""
+    """Tour: a section this model cannot show, why, and what it would have shown."""
 
     name: str
     reason: str
+    title: str = ""
+    shows: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"section": self.name, "skipped": self.reason}

@@ -99,7 +99,7 @@ class Encoder:
             raise ModelError(f"batch size must be at least 1, not {batch_size}")
         encodings = [self.tokenize(text).ids for text in texts]
         result = np.zeros((len(texts), self.dims), dtype=np.float32)
-        with self._blas_limit():
+        with self.blas_limit():
             for chosen in _batches([len(ids) for ids in encodings], batch_size):
                 ids, mask = self._pad([encodings[i] for i in chosen])
                 vectors = pool(self.network.hidden(ids, mask), mask, self.directory.pooling)
@@ -110,11 +110,11 @@ class Encoder:
         """Every word piece of ``text`` with its last-layer vector, offsets and word ids."""
         encoding = self.tokenize(text)
         ids, mask = self._pad([encoding.ids])
-        with self._blas_limit():
+        with self.blas_limit():
             hidden = self.network.hidden(ids, mask)[0]
         return TokenVectors(encoding.tokens, hidden, encoding.offsets, encoding.word_ids)
 
-    def _blas_limit(self) -> Any:
+    def blas_limit(self) -> Any:
         """A context running BLAS with `threads` threads."""
         if self._threadpools is None:
             self._threadpools = ThreadpoolController()

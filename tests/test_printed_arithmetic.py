@@ -1,0 +1,120 @@
+"""Every sum and division `latent explain` prints checks out with the digits as printed.
+
+A reader who redoes the arithmetic by hand must get the digits on the page: this test reads the
+printed text the way that reader would — it never looks at the result objects — and redoes every
+decomposition line, total, percentage and worked example.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import cache_at
+from latentcli.cli.commands import app
+
+NUMBER = r"[+-]?\d+(?:\.\d+)?"
+TIMES, MINUS = "\N{MULTIPLICATION SIGN}", "\N{MINUS SIGN}"
+SHARE = re.compile(rf"^\s+([+-]) (\S+)\s+(?:({NUMBER}) x )?cosine ({NUMBER}) / ({NUMBER}) = "
+                   rf"({NUMBER})$")
+TOTAL = re.compile(rf"^\s+= (?:\S+ scores )?({NUMBER})(?:\s+\(.*\))?$")
+RIGHT = re.compile(r"(\d+\.\d)% right\s+\(\s*(\d+)/(\d+)\)")
+PRODUCTS = re.compile(rf"((?:{NUMBER} {TIMES} {NUMBER} [+{MINUS}] )+{NUMBER} {TIMES} {NUMBER}) = "
+                      rf"({NUMBER})")
+GAINS = re.compile(rf"(?:resembling|being unlike) (\S+) \(({NUMBER})\)")
+
+
+def _decimals(text: str) -> int:
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _as_printed(value: float, like: str) -> str:
+    """``value`` with as many decimals as ``like`` has, signed if ``like`` is."""
+    sign = "+" if like[0] in "+-" else ""
+    return f"{value:{sign}.{_decimals(like)}f}"
+
+
+def check_arithmetic(text: str) -> int:
+    """Redo every printed computation in ``text``; how many were checked (each one must hold)."""
+    checked = 0
+    shares: list[str] = []
+    shown: dict[str, str] = {}
+    for line in text.splitlines():
+        if match := SHARE.match(line):
+            sign, word, weight, cosine, length, share = match.groups()
+            factor = float(weight or 1) * (-1 if sign == "-" else 1)
+            assert _as_printed(factor * float(cosine) / float(length), share) == share, line
+            shares.append(share)
+            shown[word] = share
+            checked += 1
+        elif shares and (match := TOTAL.match(line)):
+            total = match.group(1)
+            assert _as_printed(sum(float(s) for s in shares), total) == total, line
+            shares = []
+            checked += 1
+        else:
+            assert not shares, f"decomposition lines without a total before: {line}"
+    flat = " ".join(text.split())
+    for percent, right, asked in RIGHT.findall(flat):
+        assert f"{int(right) / int(asked):.1%}" == f"{percent}%", (percent, right, asked)
+        checked += 1
+    for terms, result in PRODUCTS.findall(flat):
+        products = re.findall(rf"([+{MINUS}]?) ?({NUMBER}) {TIMES} ({NUMBER})", terms)
+        value = sum((-1 if sign == MINUS else 1) * float(a) * float(b) for sign, a, b in products)
+        assert _as_printed(value, result) == result, (terms, result)
+        checked += 1
+    for word, share in GAINS.findall(flat):
+        if word in shown:
+            assert _as_printed(float(shown[word]), share) == share, (word, share, shown[word])
+            checked += 1
+    return checked
+
+
+def _run(runner, cache: Path, argv: list[str]) -> str:
+    with cache_at(cache):
+        result = runner.invoke(app, argv, env={"COLUMNS": "80", "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_the_checker_catches_a_sum_off_by_one_digit():
+    good = ("  + king         cosine +0.7540 / 0.9944 = +0.7582\n"
+            "  - man          cosine +0.3345 / 0.9944 = -0.3364\n"
+            "  = 0.4218\n")
+    assert check_arithmetic(good) == 3
+    with pytest.raises(AssertionError):
+        check_arithmetic(good.replace("-0.3364", "-0.3363"))
+    with pytest.raises(AssertionError):
+        check_arithmetic(good.replace("= 0.4218", "= 0.4219"))
+    with pytest.raises(AssertionError):
+        check_arithmetic("  45.3% right  (141/312)")
+    with pytest.raises(AssertionError):
+        check_arithmetic(f"0.6 {TIMES} 0.8 + 0.8 {TIMES} 0.6 = 0.97")
+
+
+@pytest.mark.parametrize("argv", [
+    ["explain", "--all"],
+    ["explain", "king"],
+    ["explain", "king", "-", "man", "+", "woman", "--expect", "queen"],
+    ["explain", "2*king", "-", "man"],
+    ["explain", "paris", "-", "france", "+", "japan"],
+])
+def test_printed_arithmetic_checks_out_without_the_encoder(runner, default_cache, argv):
+    text = _run(runner, default_cache, argv)
+    checked = check_arithmetic(text)
+    assert checked >= (10 if argv == ["explain", "--all"] else 0), text
+    if "cosine" in text and " / " in text:
+        assert checked >= 4
+
+
+@pytest.mark.parametrize("argv", [
+    ["explain", "--all"],
+    ["context", "bank", "the river bank", "a loan from the bank"],
+])
+def test_printed_arithmetic_checks_out_with_the_encoder(runner, minilm_cache, argv):
+    text = _run(runner, minilm_cache, argv)
+    check_arithmetic(text)
+    if argv[0] == "explain":
+        assert "Words in context" in text and "skipped" not in text
