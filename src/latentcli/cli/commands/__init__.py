@@ -12,6 +12,7 @@ from latentcli.cli.commands import directions as _directions  # noqa: F401
 from latentcli.cli.commands import evaluate as _evaluate  # noqa: F401
 from latentcli.cli.commands import context as _context  # noqa: F401
 from latentcli.cli.commands import texts as _texts  # noqa: F401
+from latentcli.cli.commands import language as _language  # noqa: F401
 from latentcli.cli.commands import models as _models  # noqa: F401
 from latentcli.cli.app import app
 
