@@ -157,3 +157,26 @@ def test_models_lists_the_language_model_with_its_license(runner) -> None:
     assert smollm["fetched"] is False and smollm["license"].startswith("Apache-2.0")
     shown = run(runner, "models").stdout
     assert "not fetched (latent models get smollm2-135m)" in shown and "Apache-2.0" in shown
+
+
+def test_the_token_embeddings_are_a_word_space(runner) -> None:
+    result = run(runner, "neighbors", "cat", "-m", TINY, "-n", "3", "--json")
+    assert result.exit_code == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["model"] == "tiny-llama.gguf-tokens" and len(answer["neighbors"]) == 3
+    assert "'##king' the same letters inside a word" in result.stderr
+
+
+def test_token_words_are_distinct_and_readable() -> None:
+    from latentcli.environment import Environment
+    from latentcli.store.languages import choose_language_model, open_language_model
+
+    choice = choose_language_model(TINY)
+    assert choice is not None
+    model = open_language_model(choice, Environment())
+    words = model.tokenizer.words()
+    assert len(set(words)) == len(words) == model.network.vocabulary_size
+    assert all(word.strip() and "\n" not in word for word in words)
+    ids = model.tokenizer.ids
+    assert words[ids["Ġcat"]] == "cat" and words[ids["<|im_end|>"]] == "<|im_end|>"
+    assert words[ids["c"]] == "##c" and words[ids["Ċ"]] == "Ċ"  # a line break: GPT-2's spelling

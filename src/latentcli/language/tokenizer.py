@@ -151,6 +151,30 @@ class Tokenizer:
             return self.tokens[token]
 
 
+    def words(self) -> list[str]:
+        """Every token as a distinct word for a word space, in id order. A token that starts
+        with a space is a word as it follows a space, so it is shown as the word (`` king`` is
+        ``king``); one without is a piece inside a word or at the start of a text, shown after
+        ``##`` as WordPiece does (``##king``). A form that is taken, empty, not whole UTF-8 or
+        not printable falls back to the GPT-2 spelling (``Ġ`` a space), then that and ``#id``."""
+        forms = [self.readable(token) for token in range(len(self.tokens))]
+        special = set(self.special.values())
+        words = [""] * len(forms)
+        seen: set[str] = set()
+        # Words after a space first: they are what people type, so they keep the plain form.
+        for token in sorted(range(len(forms)), key=lambda t: (
+                not forms[t].startswith(" ") or t in special, t)):
+            form = forms[token]
+            text = (form if token in special else form[1:] if form.startswith(" ")
+                    else f"##{form}")
+            if not text.strip() or not text.isprintable() or text in seen:
+                spelling = self.tokens[token]
+                text = spelling if spelling not in seen else f"{spelling}#{token}"
+            seen.add(text)
+            words[token] = text
+        return words
+
+
 class Stream:
     """Decodes tokens as they come, holding back bytes of a character not yet complete."""
 

@@ -23,7 +23,8 @@ def generation(console: Console, result: Generation) -> None:
     if steering is None:
         console.print(Text(result.continuation.text), soft_wrap=True)
         return
-    given = ", ".join(f"{a!r} - {b!r}" for a, b in steering.pairs)
+    (toward, away), more = steering.pairs[0], len(steering.pairs) - 1
+    given = f"{toward!r} - {away!r}" + (f" and {more} more pair{'s' * (more > 1)}" if more else "")
     defaults = f"  (defaults: {', '.join(steering.defaults)})" if steering.defaults else ""
     console.print(Text(f"Steering {result.model} toward {given}: {steering.method}, layer "
                        f"{steering.layer}, strength {steering.strength:g}, from position "

