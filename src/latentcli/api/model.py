@@ -17,6 +17,8 @@ from latentcli import DEFAULT_MODEL
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from latentcli.api.language import Language
     import numpy.typing as npt
 
     from latentcli.core.progress import Progress
@@ -62,14 +64,23 @@ class _Quiet:
 
 
 def open(name_or_path: str = DEFAULT_MODEL, *, limit: int | None = None,
-         trust: bool = False) -> Model:
+         trust: bool = False, words: bool = False) -> Model | Language:
     """Open a model as ``--model`` would: a known name, a file or a latent model directory.
 
-    ``limit`` keeps the first N words; ``trust`` allows gensim pickles (they run code).
+    ``limit`` keeps the first N words; ``trust`` allows gensim pickles (they run code). A
+    language model (``smollm2-135m``, a ``.gguf`` file) opens as a `Language`, or, with
+    ``words``, as the `Model` of its token embeddings.
     """
+    from latentcli.store.languages import choose_language_model, open_language_model
     from latentcli.store.resolve import open_space
 
     reporter = _Quiet()
+    language = None if words else choose_language_model(name_or_path)
+    if language is not None:
+        from latentcli.api.language import Language
+
+        return Language(name_or_path, open_language_model(language, reporter),
+                        tuple(reporter.notes))
     return Model(open_space(name_or_path, reporter, limit, trust), tuple(reporter.notes))
 
 

@@ -91,6 +91,15 @@ def open_language_model(choice: LanguageChoice, reporter: Reporter,
         raise ModelError(f"the converted model in {choice.directory} is unusable: {why}") from None
 
 
+def open_language(spec: str, reporter: Reporter) -> LanguageModel:
+    """The language model ``spec`` names (fetched and converted on first use)."""
+    choice = choose_language_model(spec)
+    if choice is None:
+        raise ModelError(f"{spec!r} is not a language model: use {BUILTIN_LANGUAGE_MODEL} "
+                         "(alias smollm) or a Llama-family .gguf file")
+    return open_language_model(choice, reporter)
+
+
 def ready(choice: LanguageChoice, reporter: Reporter, pip_args: tuple[str, ...] = ()) -> Path:
     """Fetch (if built-in) and convert the model into its cache entry, atomically."""
     from latentcli.language.convert import convert

@@ -54,11 +54,12 @@ def generate(
     json: JsonOption = False,
 ) -> None:
     """Continue a prompt with a language model, optionally steered by contrast pairs."""
-    from latentcli.cli.language import generate as compute
-    from latentcli.cli.language import open_language, read_pairs
+    from latentcli.cli.language import read_pairs
+    from latentcli.language.generation import generate as compute
     from latentcli.language.model import Sampling
     from latentcli.language.steering import SteeringChoice
     from latentcli.render.language import generation
+    from latentcli.store.languages import open_language
 
     here = environment(ctx)
     sampling = Sampling(temperature, top_p, seed)
@@ -97,9 +98,9 @@ def lens(
 ) -> None:
     """The logit lens: what each layer of a language model would say next, and how the answer
     forms."""
-    from latentcli.cli.language import open_language
     from latentcli.language.lens import lens as compute
     from latentcli.render.language import lens_view
+    from latentcli.store.languages import open_language
 
     here = environment(ctx)
     deliver(here, compute(open_language(model, here), prompt, top, track or [], chat), json,
