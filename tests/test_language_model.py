@@ -125,3 +125,18 @@ def test_generation_stops_at_an_end_token(tiny: LanguageModel) -> None:
     ids = tiny.tokenizer.encode("The")
     assert int(np.argmax(tiny.network.forward(ids, KVCache(), [steer]).logits)) == end
     assert tiny.generate(ids, 5, Sampling(), [steer]).token_ids == ()
+
+
+def test_the_tour_sections_run_on_a_model_and_survive_the_tour_cache(tiny: LanguageModel) -> None:
+    from latentcli.language.tour import FACT, LANGUAGE_SECTIONS
+    from latentcli.results.codec import decode, encode
+    from latentcli.results.explain import LensSection, SteeringSection
+
+    lens = LANGUAGE_SECTIONS["lens"](tiny)
+    assert isinstance(lens, LensSection) and lens.lens.prompt == FACT
+    assert lens.lens.layers[-1].tracked[0].rank == 1  # the answer is first at the last block
+    steering = LANGUAGE_SECTIONS["steering"](tiny)
+    assert isinstance(steering, SteeringSection) and steering.generation.steering is not None
+    assert steering.generation.steering.defaults == ("method", "layer", "strength")
+    for section in (lens, steering):
+        assert decode(type(section), encode(section)) == section

@@ -17,10 +17,9 @@ from latentcli import DEFAULT_MODEL
 
 if TYPE_CHECKING:
     import numpy as np
-
-    from latentcli.api.language import Language
     import numpy.typing as npt
 
+    from latentcli.api.language import Language
     from latentcli.core.progress import Progress
     from latentcli.core.space import Space
     from latentcli.results import AnalogyResult, NeighborsResult
@@ -241,8 +240,9 @@ class Model:
         """The sections of ``latent explain``'s tour (or one of them), computed on this model
         (or read from the tour stored for it)."""
         from latentcli.analysis.tour import SECTIONS, chosen_sections, run_section
-        from latentcli.store.tourcache import TourSections
+        from latentcli.store.tourcache import TourSections, tour_names
 
-        names = chosen_sections(section)
-        with TourSections(self.space, names, list(SECTIONS), run_section) as sections:
+        every = tour_names(list(SECTIONS))
+        names = chosen_sections(section, every)
+        with TourSections(self.space, names, every, run_section, _Quiet()) as sections:
             return [sections.result(name) for name in names]

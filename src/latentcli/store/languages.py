@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from latentcli.errors import ModelError
+from latentcli.results.explain import SkippedSection, TourSection
 from latentcli.results.models import LanguageModelInfo, LanguageModelListing
 from latentcli.store.cache import cache_root, directory_size, discard, scratch, sweep, user_path
 
@@ -178,3 +179,18 @@ def language_info(choice: LanguageChoice, reporter: Reporter) -> LanguageModelIn
                              model.network.vocabulary_size, int(s["context"]),
                              str(model.weights.tokenizer.get("pre")), license_text, licenses,
                              str(choice.directory), directory_size(choice.directory))
+
+
+def language_fetched() -> bool:
+    """Whether the built-in language model is converted in the cache (a file check)."""
+    return language_listing()[0].fetched
+
+
+def language_section(name: str, reporter: Reporter) -> TourSection | SkippedSection:
+    """One of the tour's language-model sections, computed live on the built-in model; skipped,
+    with the command that fetches it, until it is fetched (the tour never downloads)."""
+    from latentcli.language.tour import LANGUAGE_SECTIONS
+
+    if not language_fetched():
+        return SkippedSection(name, f"needs the language model: {FETCH_COMMAND}")
+    return LANGUAGE_SECTIONS[name](open_language(BUILTIN_LANGUAGE_MODEL, reporter))
