@@ -8,10 +8,10 @@ import pytest
 
 from latentcli.analysis.contributions import decompose
 from latentcli.analysis.tour import SECTIONS, run_section
-from latentcli.language.tour import LANGUAGE_SECTIONS
 from latentcli.cli.commands import app
 from latentcli.core.queries import analogy
 from latentcli.environment import Environment
+from latentcli.language.tour import LANGUAGE_SECTIONS
 
 
 def test_contributions_add_up_to_the_3cosadd_score(tiny_space):
