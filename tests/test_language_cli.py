@@ -180,3 +180,12 @@ def test_token_words_are_distinct_and_readable() -> None:
     ids = model.tokenizer.ids
     assert words[ids["Ġcat"]] == "cat" and words[ids["<|im_end|>"]] == "<|im_end|>"
     assert words[ids["c"]] == "##c" and words[ids["Ċ"]] == "Ċ"  # a line break: GPT-2's spelling
+
+
+def test_models_rm_removes_the_conversion_not_the_file(runner, tmp_path: Path) -> None:
+    gguf = Path(shutil.copy(TINY_GGUF, tmp_path / "mine.gguf"))
+    assert run(runner, "models", "get", str(gguf)).exit_code == 0
+    removed = json.loads(run(runner, "models", "rm", str(gguf), "--json").stdout)
+    assert removed["name"] == "mine.gguf" and removed["freed"] > 0
+    assert not any((cache_root() / "language").iterdir()) and gguf.is_file()
+    assert "no cached model" in one_error_line(run(runner, "models", "rm", str(gguf)))

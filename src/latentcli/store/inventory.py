@@ -166,8 +166,11 @@ def remove_model(name: str) -> RemovedModels:
                     and (model.key == key or model.key.startswith(f"{key}-first"))]
                 or [model for model in cached if model.name == name])
     if not matching:
+        from latentcli.store.languages import remove_language_model
         from latentcli.store.texts import remove_space
 
+        if (language := remove_language_model(name)) is not None:
+            return language
         if (space := remove_space(name)) is not None:
             return space
         raise ModelError(f"no cached model called {name!r} (see 'latent models')")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from latentcli.errors import ModelError
 from latentcli.results.explain import SkippedSection, TourSection
-from latentcli.results.models import LanguageModelInfo, LanguageModelListing
+from latentcli.results.models import LanguageModelInfo, LanguageModelListing, RemovedModels
 from latentcli.store.cache import cache_root, directory_size, discard, scratch, sweep, user_path
 
 if TYPE_CHECKING:
@@ -194,3 +194,15 @@ def language_section(name: str, reporter: Reporter) -> TourSection | SkippedSect
     if not language_fetched():
         return SkippedSection(name, f"needs the language model: {FETCH_COMMAND}")
     return LANGUAGE_SECTIONS[name](open_language(BUILTIN_LANGUAGE_MODEL, reporter))
+
+
+def remove_language_model(spec: str) -> RemovedModels | None:
+    """Delete a language model's conversion for `latent models rm` (its token space is an
+    ordinary cache entry, removed by its own name); None if it is not converted. The GGUF file
+    itself is never touched."""
+    choice = choose_language_model(spec)
+    if choice is None or not choice.directory.is_dir():
+        return None
+    size = directory_size(choice.directory)
+    discard(choice.directory)
+    return RemovedModels(choice.name, (f"language/{choice.key}",), size)
