@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from language_files import TINY_GGUF, write_gguf
 from latentcli.cli.commands import app
@@ -189,3 +191,32 @@ def test_models_rm_removes_the_conversion_not_the_file(runner, tmp_path: Path) -
     assert removed["name"] == "mine.gguf" and removed["freed"] > 0
     assert not any((cache_root() / "language").iterdir()) and gguf.is_file()
     assert "no cached model" in one_error_line(run(runner, "models", "rm", str(gguf)))
+
+
+class FakeTerminal(io.StringIO):
+    """A stdout that is a terminal and records each write, to see tokens arrive one by one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[str] = []
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.writes.append(text)
+        return super().write(text)
+
+
+def test_on_a_terminal_tokens_are_written_as_they_come(monkeypatch) -> None:
+    from latentcli.entry import main
+
+    stdout = FakeTerminal()
+    monkeypatch.setattr("sys.stdout", stdout)
+    with pytest.raises(SystemExit) as exited:
+        main(["generate", "The cat", "-m", TINY, "--max-tokens", "4"])
+    assert exited.value.code == 0
+    piped = json.loads(CliRunner().invoke(app, ["generate", "The cat", "-m", TINY,
+                                                "--max-tokens", "4", "--json"]).stdout)
+    assert stdout.getvalue() == piped["text"] + "\n"
+    assert len([w for w in stdout.writes if w]) >= 4  # one write per token, then the newline
