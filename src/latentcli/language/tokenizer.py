@@ -24,7 +24,12 @@ END_TOKENS = ("<|im_end|>", "<|eot_id|>", "<|end_of_text|>", "<|endoftext|>")
 
 
 def _body(spans: Iterable[tuple[int, int]]) -> str:
-    return "".join(f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}" for a, b in spans)
+    """A character class's body: the characters themselves (``re`` parses them several times
+    faster than ``\\U`` escapes), the few that mean something in a class escaped."""
+    def one(point: int) -> str:
+        return "\\" + chr(point) if chr(point) in "\\]^-[" else chr(point)
+
+    return "".join(one(a) if a == b else f"{one(a)}-{one(b)}" for a, b in spans)
 
 
 L, N = _body(LETTERS), _body(NUMBERS)
@@ -56,7 +61,9 @@ class Tokenizer:
     def __init__(self, data: dict[str, Any]) -> None:
         self.tokens: list[str] = data["tokens"]
         self.ids = {token: i for i, token in enumerate(self.tokens)}
-        self.ranks = {tuple(merge.split(" ", 1)): rank for rank, merge in enumerate(data["merges"])}
+        # "a b" → rank: byte-level tokens hold no spaces (a space is Ġ), so the pair is the key
+        self.ranks: dict[str, int] = dict(zip(data["merges"], range(len(data["merges"])),
+                                              strict=True))
         pre = str(data.get("pre", "default"))
         if pre not in PRE_TOKENIZERS:
             raise ModelError(f"the pre-tokenizer {pre!r} is not one latent knows "
@@ -113,7 +120,8 @@ class Tokenizer:
             return cached
         parts = [self.alphabet[b] for b in piece.encode("utf-8")]
         while len(parts) > 1:
-            ranked = [(self.ranks.get(pair, -1), i) for i, pair in enumerate(pairwise(parts))]
+            ranked = [(self.ranks.get(f"{a} {b}", -1), i)
+                      for i, (a, b) in enumerate(pairwise(parts))]
             ranked = [(rank, i) for rank, i in ranked if rank >= 0]
             if not ranked:
                 break
