@@ -88,15 +88,18 @@ elif engine == "torch":
         state["past"] = out.past_key_values
         return out.logits[0, -1].numpy()
 else:
+    import numpy as np
     from llama_cpp import Llama
     llm = Llama(model_path=model, n_threads=1, n_threads_batch=1, n_ctx=512, verbose=False)
     ids = llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=False)
+    # Without logits_all, Llama.scores is not filled: read the last position's logits directly.
+    last = lambda: np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),)).copy()
     def first():
         llm.eval(ids)
-        return llm.scores[llm.n_tokens - 1]
+        return last()
     def step(token):
         llm.eval([token])
-        return llm.scores[llm.n_tokens - 1]
+        return last()
 loaded = time.perf_counter()
 logits = first()
 prompted = time.perf_counter()
