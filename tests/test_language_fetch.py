@@ -98,4 +98,7 @@ def test_the_real_model_as_users_get_it(runner, smollm_cache: Path,
     steered = json.loads(runner.invoke(app, ["generate", "I think dogs are", "--steer",
                                              "I love:I hate", "--json"]).stdout)
     assert steered["text"] != steered["steering"]["unsteered"]["text"]
-    assert (DATA / f"{Path(GGUF_FILE).stem}-reference.json").is_file()
+    info = json.loads(runner.invoke(app, ["models", "info", "smollm", "--json"]).stdout)
+    assert info["license"].startswith("Apache-2.0") and info["license_files"] == ["LICENSE"]
+    assert (info["layers"], info["hidden"], info["kv_heads"], info["vocabulary"]) == (
+        30, 576, 3, 49152)
