@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import wheels
-from language_files import DATA, TINY_GGUF
+from language_files import TINY_GGUF
 from latentcli.cli.commands import app
 from latentcli.environment import Environment
 from latentcli.errors import ModelError
