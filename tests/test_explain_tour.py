@@ -11,6 +11,7 @@ from latentcli.analysis.tour import SECTIONS, run_section
 from latentcli.cli.commands import app
 from latentcli.core.queries import analogy
 from latentcli.environment import Environment
+from latentcli.language.tour import LANGUAGE_SECTIONS
 
 
 def test_contributions_add_up_to_the_3cosadd_score(tiny_space):
@@ -81,15 +82,20 @@ def test_the_whole_tour_prints_straight_through_when_not_a_terminal(runner, defa
     for title in ("What a model is", "A map of meaning", "A word is a list of numbers",
                   "Math with meaning", "Squeezing to 2-D"):
         assert title in result.stdout
-    # the encoder is not fetched in a test's cache: "Words in context" says how to fetch it
+    # neither the encoder nor the language model is fetched in a test's cache: "Words in
+    # context" and the two language-model sections say how to fetch them
     assert result.stdout.count("Explore further:") == len(SECTIONS) - 1
     assert ("(skipped: it would show 'bank' in two sentences, one vector each; to see it, fetch "
             "the sentence encoder: latent models get all-minilm-l6-v2)") in " ".join(
         result.stdout.split())
+    assert " ".join(result.stdout.split()).count(
+        "to see it, fetch the language model: latent models get smollm2-135m)") == len(
+        LANGUAGE_SECTIONS)
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
     # 190, not the first 160: a newcomer needed every term explained where it appears (cosine
-    # worked out, k-means, PCA, t-SNE, the score's split shown on two numbers), ~25 lines more
-    assert len(result.stdout.splitlines()) <= 190
+    # worked out, k-means, PCA, t-SNE, the score's split shown on two numbers), ~25 lines more;
+    # each language-model section adds 3 lines while skipped
+    assert len(result.stdout.splitlines()) <= 190 + 3 * len(LANGUAGE_SECTIONS)
     assert "[Enter" not in result.stdout
     assert runner.invoke(app, ["explain", "--no-pause"]).stdout == result.stdout
 
@@ -110,7 +116,7 @@ def test_json_tour_is_one_object_per_section(runner, default_cache, monkeypatch)
     monkeypatch.setenv("LATENT_CACHE_DIR", str(default_cache))
     result = runner.invoke(app, ["explain", "--json"])
     docs = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [doc["section"] for doc in docs] == list(SECTIONS)
+    assert [doc["section"] for doc in docs] == [*SECTIONS, *LANGUAGE_SECTIONS]
     sections = {doc["section"]: doc for doc in docs}
     assert sections["math"]["analogy"]["results"][0]["word"] == "queen"
     assert sections["model"]["training"].startswith("GloVe")

@@ -15,15 +15,17 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "latentcli"
 TOP_LEVEL = {"__init__", "__main__", "entry", "errors", "failures", "environment"}
 ERRORS = {"errors", "failures"}  # what may go wrong, and how it is told: every layer may use them
-LAYERS = {"cli", "api", "explore", "store", "core", "analysis", "results", "render", "transformer"}
+LAYERS = {"cli", "api", "explore", "store", "core", "analysis", "results", "render", "transformer",
+          "language"}
 # What each layer may import from latentcli (besides itself, errors and failures).
 ALLOWED = {
     "core": {"results"},
-    "store": {"core", "results", "transformer"},
+    "store": {"core", "results", "transformer", "language"},
     "analysis": {"core", "results"},
     "results": set(),
     "render": {"results"},
     "transformer": set(),
+    "language": {"results"},
 }
 TERMINAL_LIBRARIES = {"rich", "plotext", "textual"}
 

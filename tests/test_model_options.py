@@ -38,6 +38,9 @@ def test_every_command_that_opens_a_model_takes_the_model_options():
                      for n, c in declared.commands(commands.pop("evaluate")).items()})
     commands.pop("models")  # manages the cache; its subcommands take what they need
     commands.pop("embed")  # runs a sentence encoder (its own --model), opens no vector model
+    for language in ("generate", "lens"):  # run a language model (their own --model)
+        assert {"--model", "--json"} <= {opt for param in commands.pop(language).params
+                                         for opt in getattr(param, "opts", [])}, language
     for name, command in commands.items():
         options = {opt for param in command.params for opt in getattr(param, "opts", [])}
         if name == "compare":

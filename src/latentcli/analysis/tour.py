@@ -7,7 +7,7 @@ enough words is skipped with a note, so the tour works on any model.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -280,10 +280,10 @@ def run_section(space: Space, name: str) -> TourSection | SkippedSection:
         return SkippedSection(name=name, reason=str(why), title=title, shows=shows)
 
 
-def chosen_sections(section: str | None) -> list[str]:
-    """The names of the sections to show: all of them in order, or the one asked for."""
+def chosen_sections(section: str | None, every: Sequence[str] = tuple(SECTIONS)) -> list[str]:
+    """The names of the sections to show: all of ``every`` in order, or the one asked for."""
     if section is None:
-        return list(SECTIONS)
-    if section not in SECTIONS:
-        raise UsageError(f"no tour section {section!r}: choose from {', '.join(SECTIONS)}")
+        return list(every)
+    if section not in every:
+        raise UsageError(f"no tour section {section!r}: choose from {', '.join(every)}")
     return [section]

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
+    from latentcli.api.language import Language
     from latentcli.core.progress import Progress
     from latentcli.core.space import Space
     from latentcli.results import AnalogyResult, NeighborsResult
@@ -65,15 +66,24 @@ class _Quiet:
 
 @checked
 def open(name_or_path: str | os.PathLike[str] = DEFAULT_MODEL, *, limit: int | None = None,
-         trust: bool = False) -> Model:
+         trust: bool = False, words: bool = False) -> Model | Language:
     """Open a model as ``--model`` would: a known name, a file or a latent model directory.
 
-    ``limit`` keeps the first N words; ``trust`` allows gensim pickles (they run code).
+    ``limit`` keeps the first N words; ``trust`` allows gensim pickles (they run code). A
+    language model (``smollm2-135m``, a ``.gguf`` file) opens as a `Language`, or, with
+    ``words``, as the `Model` of its token embeddings.
     """
     assert isinstance(name_or_path, str)  # `checked` made a path its str
+    from latentcli.store.languages import choose_language_model, open_language_model
     from latentcli.store.resolve import open_space
 
     reporter = _Quiet()
+    language = None if words else choose_language_model(name_or_path)
+    if language is not None:
+        from latentcli.api.language import Language
+
+        return Language(name_or_path, open_language_model(language, reporter),
+                        tuple(reporter.notes))
     return Model(open_space(name_or_path, reporter, limit, trust), tuple(reporter.notes))
 
 
@@ -250,8 +260,9 @@ class Model:
         """The sections of ``latent explain``'s tour (or one of them), computed on this model
         (or read from the tour stored for it)."""
         from latentcli.analysis.tour import SECTIONS, chosen_sections, run_section
-        from latentcli.store.tourcache import TourSections
+        from latentcli.store.tourcache import TourSections, tour_names
 
-        names = chosen_sections(section)
-        with TourSections(self.space, names, list(SECTIONS), run_section) as sections:
+        every = tour_names(list(SECTIONS))
+        names = chosen_sections(section, every)
+        with TourSections(self.space, names, every, run_section, _Quiet()) as sections:
             return [sections.result(name) for name in names]

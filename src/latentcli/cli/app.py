@@ -29,8 +29,8 @@ COMMAND_MODULES = {
     "explain": "explain", "neighbors": "queries", "analogy": "queries", "cluster": "structure",
     "map": "structure", "explore": "explore", "axis": "directions", "steer": "directions",
     "path": "directions", "odd": "directions", "similarity": "directions",
-    "compare": "directions", "context": "context", "embed": "texts", "evaluate": "evaluate",
-    "models": "models",
+    "compare": "directions", "context": "context", "embed": "texts",
+    "generate": "language", "lens": "language", "evaluate": "evaluate", "models": "models",
 }
 
 
@@ -169,6 +169,8 @@ app = typer.Typer(
         "  latent context bank \"river bank\" \"a bank\" a word's sense in each sentence\n"
         "  latent embed \"my text\" --name mine        your own texts, as a space (-m mine)\n"
         "  latent models                             models you have and can get\n"
+        "  latent generate \"Once upon a time\"        a language model writes (SmolLM2)\n"
+        "  latent lens \"The capital of France is\"    its answer forming, layer by layer\n"
         "\n"
         "Every command takes --model/-m NAME|PATH, and --json but for explore."
     ),

@@ -10,6 +10,7 @@ from latentcli.render.tables import plain_table
 from latentcli.results.models import (
     EncoderInfo,
     FetchedModel,
+    LanguageModelInfo,
     ModelInfo,
     ModelsListing,
     RemovedModels,
@@ -51,6 +52,16 @@ def models_listing(console: Console, listing: ModelsListing) -> None:
                       f"{encoder.name})", human_size(encoder.size) if encoder.size else "")
     console.print(table)
     console.print()
+    console.print(Text("Language models (fetched on first use with pip, converted once)",
+                       style="bold"))
+    table = plain_table("name", "also", "state", "size>", "license")
+    for language in listing.language_models:
+        table.add_row(language.name, ", ".join(language.aliases),
+                      "fetched" if language.fetched else "not fetched (latent models get "
+                      f"{language.name})", human_size(language.size) if language.size else "",
+                      language.license.split(" ", 1)[0])
+    console.print(table)
+    console.print()
     console.print(Text("Catalogue (gensim-data; downloaded on first use)", style="bold"))
     table = plain_table("name", "words>", "dims>", "download>", "cached")
     for entry in listing.catalogue:
@@ -79,9 +90,27 @@ def encoder_info(console: Console, info: EncoderInfo) -> None:
     ])
 
 
-def model_info(console: Console, info: ModelInfo | EncoderInfo) -> None:
+def language_model_info(console: Console, info: LanguageModelInfo) -> None:
+    _facts(console, [
+        ("model", info.model), ("source", info.source),
+        ("architecture", f"{info.architecture}: {info.layers} blocks, hidden {info.hidden}, "
+                         f"{info.heads} heads ({info.kv_heads} for keys and values), FFN "
+                         f"{info.ffn}"),
+        ("vocabulary", f"{info.vocabulary:,} tokens (byte-level BPE, pre-tokenizer "
+                       f"{info.tokenizer})"),
+        ("context", f"{info.context:,} tokens"),
+        ("license", info.license or "see the license files"),
+        ("license files", ", ".join(info.license_files) or "none found"),
+        ("path", f"{info.path} ({human_size(info.size)})"),
+    ])
+
+
+def model_info(console: Console, info: ModelInfo | EncoderInfo | LanguageModelInfo) -> None:
     if isinstance(info, EncoderInfo):
         encoder_info(console, info)
+        return
+    if isinstance(info, LanguageModelInfo):
+        language_model_info(console, info)
         return
     norms = info.norms
     rows = [

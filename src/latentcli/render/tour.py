@@ -2,7 +2,8 @@
 
 Every term is explained in a sentence where it first appears, and every figure comes from the
 result objects (never typed in here), so the text stays true on any model. Nothing is wider than
-80 columns, and the whole tour stays under about 190 lines.
+80 columns; the word-space sections stay under about 190 lines (the two on the language model
+add about 20 once it is fetched).
 """
 
 from __future__ import annotations
@@ -19,16 +20,19 @@ from latentcli.render.explain import (
     show_strip,
     shown_shares,
 )
+from latentcli.render.language import sparkline
 from latentcli.results.explain import (
     ContextSection,
     Contribution,
     DimensionsSection,
     DirectionsSection,
+    LensSection,
     MapSection,
     MathSection,
     ModelSection,
     SkippedSection,
     SqueezeSection,
+    SteeringSection,
     TourSection,
     VectorSection,
 )
@@ -251,6 +255,38 @@ def _context(console: Console, section: ContextSection) -> None:
                       highlight=False)
 
 
+def _lens(console: Console, section: LensSection) -> None:
+    lens = section.lens
+    ranks = [layer.tracked[0].rank for layer in lens.layers]
+    first = next(i for i, rank in enumerate(ranks) if all(r == 1 for r in ranks[i:]))
+    para(console, f"A language model has a latent space too: the residual stream, one vector per "
+                  f"position that each of its {len(ranks)} blocks reads and adds to, from the "
+                  "word's embedding to the prediction of the next word. Given "
+                  f"'{lens.prompt}', {lens.model} answers '{lens.final.token.strip()}' "
+                  f"(probability {lens.final.probability:.2f}). The logit lens reads the stream "
+                  "after every block as if it were the last; the answer's rank among "
+                  f"{lens.vocabulary:,} tokens, block by block (taller: nearer first):")
+    console.print(f"  {sparkline(ranks, lens.vocabulary)}", highlight=False)
+    shown = sorted({0, len(ranks) // 2, *range(max(0, first - 3), len(ranks))})
+    para(console, "Rank at block " + ", ".join(f"{i}: {ranks[i]:,}" for i in shown) + ".")
+    where = ("at the last block" if first == len(ranks) - 1 else f"from block {first} on")
+    para(console, f"It ranks first only {where}: the answer is written in the last blocks; "
+                  "before, the lens reads filler.")
+
+
+def _steering(console: Console, section: SteeringSection) -> None:
+    written = section.generation
+    steering = written.steering
+    assert steering is not None
+    (toward, away), = steering.pairs[:1]
+    para(console, f"Steering adds a direction to that stream while the model writes: here the "
+                  f"difference between its streams for '{toward}' and '{away}', times "
+                  f"{steering.strength:g}, added as they enter block {steering.layer}. The same "
+                  "prompt, without and with it:")
+    para(console, f"Without: {written.prompt}{steering.unsteered.text}")
+    para(console, f"With:    {written.prompt}{written.continuation.text}")
+
+
 def tour_section(console: Console, number: int, section: TourSection | SkippedSection,
                  colour: bool) -> None:
     """One numbered section: heading, text, and the command that explores further."""
@@ -277,4 +313,8 @@ def tour_section(console: Console, number: int, section: TourSection | SkippedSe
         _dimensions(console, section)
     elif isinstance(section, ContextSection):
         _context(console, section)
+    elif isinstance(section, LensSection):
+        _lens(console, section)
+    elif isinstance(section, SteeringSection):
+        _steering(console, section)
     console.print(Text(f"Explore further:  {section.command}", style="dim"))

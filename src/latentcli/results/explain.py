@@ -8,6 +8,7 @@ from typing import Any
 from latentcli.results import AnalogyResult, Scored
 from latentcli.results.context import ContextResult
 from latentcli.results.directions import AxisResult, SteerResult
+from latentcli.results.language import Generation, Lens
 from latentcli.results.structure import MapResult
 
 
@@ -310,5 +311,34 @@ class ContextSection:
                 "command": self.command}
 
 
+@dataclass(frozen=True)
+class LensSection:
+    """Tour: the logit lens on a fact, computed live on the built-in language model."""
+
+    name: str
+    title: str
+    lens: Lens
+    command: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"section": self.name, "title": self.title, "lens": self.lens.to_dict(),
+                "command": self.command}
+
+
+@dataclass(frozen=True)
+class SteeringSection:
+    """Tour: one steered generation beside the unsteered one."""
+
+    name: str
+    title: str
+    generation: Generation
+    command: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"section": self.name, "title": self.title,
+                "generation": self.generation.to_dict(), "command": self.command}
+
+
 TourSection = (ModelSection | MapSection | VectorSection | MathSection | SqueezeSection
-               | DirectionsSection | DimensionsSection | ContextSection)
+               | DirectionsSection | DimensionsSection | ContextSection | LensSection
+               | SteeringSection)

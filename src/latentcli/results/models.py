@@ -60,6 +60,7 @@ class ModelsListing:
     catalogue: tuple[CatalogueListing, ...]
     leftovers: tuple[Leftover, ...] = ()
     encoders: tuple[EncoderListing, ...] = ()
+    language_models: tuple[LanguageModelListing, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -129,6 +130,42 @@ class FetchedModel:
     """A model ``latent models get`` made ready: where it is and its size on disk."""
 
     name: str
+    path: str
+    size: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class LanguageModelListing:
+    """A built-in language model: whether it has been fetched (and converted), and its size."""
+
+    name: str
+    aliases: tuple[str, ...]
+    fetched: bool
+    size: int | None  # bytes on disk once converted
+    path: str
+    license: str
+
+
+@dataclass(frozen=True)
+class LanguageModelInfo:
+    """A language model in detail: its shape, its tokenizer and under which license it came."""
+
+    model: str
+    source: str
+    architecture: str
+    layers: int
+    hidden: int
+    heads: int
+    kv_heads: int
+    ffn: int
+    vocabulary: int
+    context: int
+    tokenizer: str  # the GGUF pre-tokenizer's name
+    license: str | None
+    license_files: tuple[str, ...]
     path: str
     size: int
 

@@ -21,6 +21,7 @@ from latentcli.results.models import (
     CatalogueListing,
     EncoderInfo,
     FetchedModel,
+    LanguageModelInfo,
     Leftover,
     ModelInfo,
     ModelsListing,
@@ -88,13 +89,22 @@ def list_models() -> ModelsListing:
                                        model.name in keys) for model in CATALOGUE.values())
     left = tuple(Leftover(path.name, purpose, pid, directory_size(path))
                  for path, purpose, pid in leftovers(models))
+    from latentcli.store.languages import language_listing
+
     return ModelsListing(DEFAULT_MODEL, tuple(BUILTIN), tuple(cached), catalogue, left,
-                         encoder_listing())
+                         encoder_listing(), language_listing())
 
 
 def get_model(spec: str, reporter: Reporter) -> FetchedModel:
-    """Make ``spec`` ready ahead of time: fetch the built-in encoder, or download and convert a
-    catalogue (or built-in) model into the cache."""
+    """Make ``spec`` ready ahead of time: fetch the built-in encoder or language model, or
+    download and convert a catalogue (or built-in) model into the cache."""
+    from latentcli.store.languages import choose_language_model, open_language_model
+
+    language = choose_language_model(spec)
+    if language is not None:
+        open_language_model(language, reporter)
+        return FetchedModel(language.name, str(language.directory),
+                            directory_size(language.directory))
     choice = choose_encoder(spec)
     if choice is not None and choice.builtin:
         directory = fetch_builtin(reporter, repair=True)
@@ -108,9 +118,16 @@ def get_model(spec: str, reporter: Reporter) -> FetchedModel:
 
 
 def model_info(spec: str, reporter: Reporter, limit: int | None = None,
-               trust: bool = False, sample: int = 10) -> ModelInfo | EncoderInfo:
+               trust: bool = False, sample: int = 10
+               ) -> ModelInfo | EncoderInfo | LanguageModelInfo:
     """Open ``spec`` (converting it if needed: the open time includes that) and describe it; a
-    sentence encoder is described by what it computes, without embedding its candidates."""
+    sentence encoder is described by what it computes, without embedding its candidates, a
+    language model by its shape and license."""
+    from latentcli.store.languages import choose_language_model, language_info
+
+    language = choose_language_model(spec)
+    if language is not None:
+        return language_info(language, reporter)
     choice = choose_encoder(spec)
     if choice is not None and not (Path(spec) / "meta.json").is_file():
         return encoder_info(choice, reporter)
@@ -158,8 +175,11 @@ def remove_model(name: str) -> RemovedModels:
                     and (model.key == key or model.key.startswith(f"{key}-first"))]
                 or [model for model in cached if model.name == name])
     if not matching:
+        from latentcli.store.languages import remove_language_model
         from latentcli.store.texts import remove_space
 
+        if (language := remove_language_model(name)) is not None:
+            return language
         if (space := remove_space(name)) is not None:
             return space
         raise ModelError(f"no cached model called {name!r} (see 'latent models')")

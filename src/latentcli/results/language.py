@@ -1,0 +1,87 @@
+"""Results of the language-model commands: `latent generate` and `latent lens`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """Tokens a model wrote after a prompt."""
+
+    token_ids: tuple[int, ...]
+    tokens: tuple[str, ...]  # each as a person reads it (a leading space shown as a space)
+    text: str
+
+
+@dataclass(frozen=True)
+class Steering:
+    """How a generation was steered, and what the model wrote without it (same seed)."""
+
+    method: str  # "actadd" or "mean"
+    layer: int  # added to the residual stream as it enters this block
+    strength: float
+    pairs: tuple[tuple[str, str], ...]
+    start: int  # first position steered (0 holds the attention sink)
+    defaults: tuple[str, ...]  # which of method, layer, strength were not given
+    unsteered: Continuation
+
+
+@dataclass(frozen=True)
+class Generation:
+    """A prompt and the continuation a model wrote (steered, if ``steering`` is set)."""
+
+    model: str
+    prompt: str
+    prompt_token_ids: tuple[int, ...]
+    continuation: Continuation
+    steering: Steering | None = None
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        steering = None if self.steering is None else {
+            **asdict(self.steering), "pairs": [list(pair) for pair in self.steering.pairs]}
+        return {"model": self.model, "prompt": self.prompt,
+                "prompt_token_ids": list(self.prompt_token_ids),
+                "token_ids": list(self.continuation.token_ids),
+                "tokens": list(self.continuation.tokens), "text": self.continuation.text,
+                "steering": steering}
+
+
+@dataclass(frozen=True)
+class TokenProbability:
+    token: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class TrackedToken:
+    token: str
+    rank: int  # 1: the layer's most likely next token
+    probability: float
+
+
+@dataclass(frozen=True)
+class LensLayer:
+    """What one layer's residual predicts through the final norm and the LM head."""
+
+    layer: int
+    top: tuple[TokenProbability, ...]
+    tracked: tuple[TrackedToken, ...]
+
+
+@dataclass(frozen=True)
+class Lens:
+    """The logit lens over a prompt's last position, layer by layer."""
+
+    model: str
+    prompt: str
+    layers: tuple[LensLayer, ...]
+    final: TokenProbability  # the model's own next-token prediction
+    vocabulary: int  # how many tokens the ranks are out of
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self.model, "prompt": self.prompt,
+                "layers": [asdict(layer) for layer in self.layers], "final": asdict(self.final)}
