@@ -117,4 +117,5 @@ def test_printed_arithmetic_checks_out_with_the_encoder(runner, minilm_cache, ar
     text = _run(runner, minilm_cache, argv)
     check_arithmetic(text)
     if argv[0] == "explain":
-        assert "Words in context" in text and "skipped" not in text
+        assert "Words in context" in text and "one vector for 'bank'" in text  # computed
+        assert "(skipped: it would show 'bank'" not in text
