@@ -107,6 +107,21 @@ def test_lens_tracks_given_tokens_and_says_when_a_word_is_several(runner) -> Non
     assert "rank of ' sat', layer 0 → 1:" in shown.stdout
 
 
+@pytest.mark.parametrize("columns", ["100", "60"])
+def test_lens_table_keeps_every_layer_on_one_line(runner, columns: str) -> None:
+    """Runners-up that do not fit give way whole, with …: a token is never split across lines,
+    and tokens are quoted, not repr'd again (a newline shows as \\n, not \\\\n)."""
+    result = runner.invoke(app, ["lens", "The cat", "-m", TINY, "-n", "8"],
+                           env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.stderr
+    rows = result.stdout.splitlines()[2:4]  # the title, the header, then one row per layer
+    assert [row.split()[0] for row in rows] == ["0", "1"]
+    assert all(len(row) <= int(columns) for row in result.stdout.splitlines()[1:4])
+    assert "\\\\" not in result.stdout
+    if columns == "60":
+        assert "…" in rows[0]
+
+
 def test_other_architectures_and_tokenizers_are_refused_by_name(runner, tmp_path: Path) -> None:
     qwen = write_gguf(tmp_path / "qwen.gguf", architecture="qwen2")
     assert "a 'qwen2' model; latent runs models of the Llama family" in one_error_line(

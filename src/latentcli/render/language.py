@@ -11,11 +11,18 @@ from rich.text import Text
 
 from latentcli.render.bars import bar
 from latentcli.render.tables import plain_table, show
-from latentcli.results.language import Generation, Lens
+from latentcli.results.language import Generation, Lens, TokenProbability
 
 SPARKS = "▁▂▃▄▅▆▇█"
 HEAT = " ░▒▓█"
 
+
+
+def quoted(text: str) -> str:
+    """A token between quotes, its spaces visible. Not ``repr``: `cli.command.deliver` has
+    already escaped what the terminal must not see raw (a newline is ``\\n`` by then), and
+    ``repr`` would escape the backslash again."""
+    return f"'{text}'"
 
 def generation(console: Console, result: Generation) -> None:
     """The continuation alone (pipes well); a steered one beside the unsteered one."""
@@ -24,7 +31,8 @@ def generation(console: Console, result: Generation) -> None:
         console.print(Text(result.continuation.text), soft_wrap=True)
         return
     (toward, away), more = steering.pairs[0], len(steering.pairs) - 1
-    given = f"{toward!r} - {away!r}" + (f" and {more} more pair{'s' * (more > 1)}" if more else "")
+    given = f"{quoted(toward)} - {quoted(away)}" + (
+        f" and {more} more pair{'s' * (more > 1)}" if more else "")
     defaults = f"  (defaults: {', '.join(steering.defaults)})" if steering.defaults else ""
     console.print(Text(f"Steering {result.model} toward {given}: {steering.method}, layer "
                        f"{steering.layer}, strength {steering.strength:g}, from position "
@@ -58,17 +66,21 @@ def lens_view(console: Console, result: Lens) -> None:
     the tracked token(s) as a bar (log scale) and a sparkline down the layers."""
     vocabulary = result.vocabulary
     tracked = [t.token for t in result.layers[0].tracked] if result.layers else []
-    console.print(Text(f"Logit lens: {result.prompt!r} → {result.final.token!r} "
+    console.print(Text(f"Logit lens: {quoted(result.prompt)} → {quoted(result.final.token)} "
                        f"(p {result.final.probability:.2f})   ({result.model})", style="bold"))
     columns = ["layer>", "top>", "p>", "heat", "next"]
     for token in tracked:
-        columns += [f"rank {token!r}>", ""]
+        columns += [f"rank {quoted(token)}>", ""]
     table = plain_table(*columns)
     colour = console.is_terminal and not console.no_color
+    # what the other columns leave for the runners-up (the rank bars give way first: show)
+    fixed = 5 + max(len(quoted(layer.top[0].token)) for layer in result.layers) + 4 + 4
+    fixed += sum(len(f"rank {quoted(token)}") for token in tracked)  # wider than 400,000
+    room = max(20, console.width - fixed - 2 * (4 + len(tracked)) - 4)
     for layer in result.layers:
         best = layer.top[0]
-        rest = ", ".join(f"{t.token!r} {t.probability:.2f}" for t in layer.top[1:])
-        row: list[str | Text] = [str(layer.layer), repr(best.token), f"{best.probability:.2f}",
+        rest = _runners_up(layer.top[1:], room)
+        row: list[str | Text] = [str(layer.layer), quoted(best.token), f"{best.probability:.2f}",
                                  _heat(best.probability, colour), rest]
         for t in layer.tracked:
             row += [f"{t.rank:,}", bar(rank_closeness(t.rank, vocabulary), width=12)]
@@ -76,5 +88,16 @@ def lens_view(console: Console, result: Lens) -> None:
     show(console, table)
     for index, token in enumerate(tracked):
         ranks = [layer.tracked[index].rank for layer in result.layers]
-        console.print(Text(f"rank of {token!r}, layer 0 → {len(ranks) - 1}: "
+        console.print(Text(f"rank of {quoted(token)}, layer 0 → {len(ranks) - 1}: "
                            f"{sparkline(ranks, vocabulary)}  (taller: nearer rank 1)"))
+
+
+def _runners_up(tokens: Sequence[TokenProbability], room: int) -> str:
+    """As many runners-up as fit in ``room`` cells, whole (a token is never split), then …."""
+    shown = ""
+    for token in tokens:
+        item = f"{', ' if shown else ''}{quoted(token.token)} {token.probability:.2f}"
+        if len(shown) + len(item) > room - 1:
+            return shown + ("," if shown else "") + " …"
+        shown += item
+    return shown
