@@ -335,7 +335,7 @@ from latentcli.transformer.encoder import Encoder
 
 class Stuck(Encoder):
     def encode(self, texts, batch_size=32):
-        print(os.getpid(), flush=True)
+        os.write(1, f"{os.getpid()}\\n".encode())  # one write: two workers never interleave
         time.sleep(120)
 
 encoder = Encoder.open(sys.argv[1])
