@@ -15,7 +15,7 @@ from typer import Context
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 
 REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "reference.md"
 HEADER = """# Command reference

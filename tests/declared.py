@@ -1,4 +1,4 @@
-"""The commands a group declares, the lazily imported ones too (cli.app.COMMAND_MODULES)."""
+"""The commands a group declares, the lazily imported ones too (cli.grammar.COMMAND_MODULES)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typer.main import get_command
 def commands(group: Any = None) -> dict[str, Any]:
     """Every subcommand of ``group`` (by default latent's root) by name, in help order."""
     if group is None:
-        from latentcli.cli.commands import app
+        from latentcli.cli.app import app
 
         group = get_command(app)
     context = Context(group)

@@ -52,7 +52,7 @@ def render(code: int, stdout: str, stderr: str) -> str:
 def typer_invoke() -> Invoke:
     from typer.testing import CliRunner
 
-    from latentcli.cli.commands import app
+    from latentcli.cli.app import app
 
     runner = CliRunner()
 

@@ -144,7 +144,7 @@ def test_paths_may_be_any_path_like(tiny_model, tmp_path):
 
 def test_the_api_and_the_command_line_refuse_alike(runner, tiny_model):
     """The same rule, so the same words: the command's Error line is the exception's message."""
-    from latentcli.cli.commands import app
+    from latentcli.cli.app import app
 
     for argv, call in ((["--limit", "0"], lambda: latentcli.open(str(tiny_model), limit=0)),
                        (["-n", "0"], lambda: latentcli.open(str(tiny_model)).neighbors(

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 
 
 def evaluate(runner, tiny_model, tmp_path, text):

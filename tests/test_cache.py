@@ -131,7 +131,7 @@ def test_a_crash_midway_leaves_no_entry_and_no_temp_dir(monkeypatch):
 
 
 def test_an_unreadable_model_directory_is_a_clear_error(runner, tiny_model):
-    from latentcli.cli.commands import app
+    from latentcli.cli.app import app
 
     truncate_vectors(tiny_model)
     result = runner.invoke(app, ["neighbors", "king", "-m", str(tiny_model)])

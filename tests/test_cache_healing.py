@@ -14,7 +14,7 @@ import pytest
 
 import vectorfiles
 from conftest import TINY_VECTORS, TINY_WORDS
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 from latentcli.core.queries import neighbors
 from latentcli.core.vocabulary import SORTED_FILE, WORDS_FILE
 from latentcli.errors import BadVectorFile, ModelError

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import vectorfiles
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 
 WORDS = ["a", "b", "c", "d", "e", "f"]
 MODELS = {

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 from latentcli.cli.fastpath import fast_path, parse
-from latentcli.cli.options import FAST_COMMANDS
+from latentcli.cli.grammar import COMMAND_MODULES, REQUIRED, Command, declared
 from latentcli.environment import Environment
 
 FUZZ_EXAMPLES = int(os.environ.get("LATENT_FUZZ_EXAMPLES", "60"))
@@ -31,13 +31,34 @@ SAME_ANSWER = [
     ["analogy", "king", "-", "--json"],
     ["analogy", "king - man + woman", "--method", "sum"],
     ["embed", "hello", "--json"],  # a cache directory is not a sentence encoder: usage error
+    ["embed", "--from", "missing.txt", "--json"],
+    ["similarity", "king", "queen", "--json"],
+    ["similarity", "king", "queen", "apple"],
+    ["similarity", "king"],
+    ["odd", "king", "queen", "prince", "apple", "--json"],
+    ["path", "king", "apple", "--steps", "3", "--json"],
+    ["path", "king", "apple", "--steps=-1"],
+    ["axis", "man", "woman", "king", "queen", "--show", "2", "--json"],
+    ["axis", "man", "woman", "--pair", "king:queen", "--pair", "prince:princess", "-n", "5"],
+    ["steer", "king", "--toward", "woman", "--away", "man", "--strength", "0.5", "--json"],
+    ["steer", "king", "--toward", "woman", "--strength", "-2", "--steps", "2", "-n", "2"],
+    ["cluster", "king", "queen", "apple", "banana", "--k", "2", "--json"],
+    ["cluster", "king", "queen", "apple", "banana", "--k", "x"],
+    ["map", "king", "queen", "apple", "banana", "--json"],
+    ["explain", "king", "--json"],
+    ["explain", "king", "-", "man", "+", "woman", "--expect", "queen", "--json"],
+    ["explain", "--section", "math", "king"],
+    ["evaluate", "analogies", "--json"],
 ]
 NOT_TAKEN = [
     [], ["--help"], ["neighbors"], ["neighbors", "--help"], ["neighbors", "king", "-h"],
     ["neighbors", "king", "--bogus"], ["neighbors", "king", "-n"], ["neighbors", "king", "-n", "x"],
     ["neighbors", "king", "--json=1"], ["neighbors", "king", "--method", "mul"],
     ["neighbors", "--", "king"], ["models"], ["analogy", "king", "-x"],
-    ["embed", "--from", "texts.txt"], ["embed", "hello", "--top", "3"],
+    ["embed", "hello", "--top", "3"],
+    ["evaluate"], ["evaluate", "analogies", "questions.txt"], ["similarity", "-h"],
+    ["steer", "king"], ["steer", "king", "--toward", "x", "--strength", "1e3"],
+    ["path", "king", "queen", "--steps", "2.0"], ["models", "--json"], ["lens", "--", "-x"],
 ]
 
 
@@ -70,23 +91,34 @@ def test_installed_entry_point_uses_the_model_from_the_environment(tiny_model, m
     assert json.loads(done.stdout)["model"] == "tiny"
 
 
-@pytest.mark.parametrize("command", sorted(FAST_COMMANDS))
-def test_the_option_table_is_what_typer_declares(command):
-    """Names, flags, kinds, defaults and environment variables: one table for both doors."""
+DECLARED = [command for module in dict.fromkeys(COMMAND_MODULES.values())
+            for command in declared(module) if isinstance(command, Command)]
+
+
+@pytest.mark.parametrize("command", DECLARED, ids=lambda command: command.name)
+def test_typer_declares_exactly_the_table(command):
+    """Names, flags, kinds, defaults and environment variables: Typer's command is made from
+    the one table the fast path reads, and a list argument comes last (as the fast path
+    assigns positional words)."""
     from declared import commands
 
-    click_command = commands()[command]
-    declared = {parameter.name: parameter for parameter in click_command.params
-                if parameter.param_type_name == "option"}
-    for spec in FAST_COMMANDS[command]:
-        parameter = declared.pop(spec.key)
-        assert set(parameter.opts) == set(spec.flags)
-        assert parameter.default == spec.default
-        assert parameter.envvar == spec.envvar
-        assert parameter.is_flag == (spec.kind is bool)
-        assert parameter.metavar == spec.metavar
-        assert parameter.help == spec.help
-    assert not declared, f"Typer options the fast path does not know: {sorted(declared)}"
+    group = commands()
+    click_command = (commands(group[command.group]) if command.group else group)[command.name]
+    made = {parameter.name: parameter for parameter in click_command.params}
+    for param in command.every_param:
+        parameter = made.pop(param.key)
+        assert parameter.param_type_name == ("argument" if param.positional else "option")
+        assert parameter.required == (param.default is REQUIRED)
+        assert parameter.multiple == param.many or parameter.nargs == (-1 if param.many else 1)
+        if not param.positional:
+            assert set(parameter.opts) == set(param.flags)
+            assert parameter.is_flag == (param.kind is bool)
+            assert parameter.envvar == param.envvar
+        if param.default is not REQUIRED:
+            assert parameter.default == param.default
+    assert not made, f"parameters the table does not declare: {sorted(made)}"
+    positional = [param for param in command.params if param.positional]
+    assert all(not param.many for param in positional[:-1])
 
 
 TOKENS = st.sampled_from([
@@ -94,13 +126,14 @@ TOKENS = st.sampled_from([
     "man : king :: woman : ?", "-n", "--top", "-n2", "-n0", "--top=3", "--top=", "-n²", "--json",
     "--json=1", "--method", "--method=mul", "mul", "add", "sum", "--allow-inputs", "--limit",
     "--limit=0", "--trust", "-x", "--bogus", "-h", "5", "0", "-1", "²", "\u0661", "5.0", "+5", " 5",
-    "99999999999999999999", "x", "",
+    "99999999999999999999", "x", "", "--steps", "--toward", "--strength", "1.5", "-2.5",
+    "1e3", "--show", "--pair", "king:queen", "--away", "apple",
 ])
 
 
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(command=st.sampled_from(["neighbors", "analogy"]),
+@given(command=st.sampled_from(["neighbors", "analogy", "similarity", "path", "steer", "axis"]),
        tokens=st.lists(TOKENS, max_size=7))
 def test_both_doors_accept_and_refuse_the_same_command_lines(runner, tiny_model, monkeypatch,
                                                              command, tokens):

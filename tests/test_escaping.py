@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 from latentcli.render.escape import escape, printable
 from latentcli.results import NeighborsResult, Scored, WeightedWord
 from latentcli.store.cache import cache_root, write_entry

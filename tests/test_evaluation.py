@@ -13,7 +13,7 @@ from latentcli.analysis.evaluation import (
     evaluate_analogies,
     evaluate_pairs,
 )
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 from latentcli.core.queries import analogy
 from latentcli.core.space import Space
 

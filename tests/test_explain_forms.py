@@ -7,7 +7,7 @@ import pytest
 
 from latentcli.analysis.explain import NAMED_AXES, explain_expression, explain_word, named_axis
 from latentcli.analysis.tour import RANKED, question_sample, run_section
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 from latentcli.core.queries import analogy, cosadd_scores
 
 

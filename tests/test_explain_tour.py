@@ -8,7 +8,7 @@ import pytest
 
 from latentcli.analysis.contributions import decompose
 from latentcli.analysis.tour import SECTIONS, run_section
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 from latentcli.core.queries import analogy
 from latentcli.environment import Environment
 from latentcli.language.tour import LANGUAGE_SECTIONS

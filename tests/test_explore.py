@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from latentcli.cli.commands import app as cli
+from latentcli.cli.app import app as cli
 from latentcli.core.space import Space
 from latentcli.explore.app import ExploreApp
 from latentcli.explore.mapview import MapView

@@ -16,7 +16,7 @@ from typer.main import get_command
 
 import vectorfiles
 from declared import commands
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 from test_model_gensim import fasttext_bin  # noqa: F401  (a fastText .bin fixture)
 
 EXAMPLES = int(os.environ.get("LATENT_FUZZ_EXAMPLES", "10"))

@@ -12,7 +12,7 @@ import pytest
 
 import latentcli
 import vectorfiles
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 from latentcli.errors import LatentError
 
 WORDS = ["café", "king", "queen", "apple"]

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from language_files import TINY_GGUF, write_gguf
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 from latentcli.store.cache import cache_root
 
 TINY = str(TINY_GGUF)

@@ -11,7 +11,7 @@ import pytest
 
 import wheels
 from language_files import TINY_GGUF
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 from latentcli.environment import Environment
 from latentcli.errors import ModelError
 from latentcli.store.cache import cache_root

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from conftest import TINY_VECTORS, TINY_WORDS
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 
 SENTENCES = [["the", "king", "rules", "the", "kingdom"], ["the", "queen", "rules", "too"],
              ["a", "man", "and", "a", "woman", "walk"], ["apples", "and", "bananas"]] * 5

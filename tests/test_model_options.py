@@ -6,7 +6,7 @@ import pytest
 
 import declared
 from conftest import TINY_VECTORS, TINY_WORDS
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 
 
 @pytest.fixture

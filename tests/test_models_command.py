@@ -8,7 +8,7 @@ import numpy as np
 
 import vectorfiles
 from conftest import TINY_VECTORS, TINY_WORDS
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 from latentcli.store.cache import cache_root, write_entry
 
 CATALOGUE_NAMES = [

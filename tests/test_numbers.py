@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 from latentcli.core.queries import analogy
 from latentcli.errors import ExpressionError
 

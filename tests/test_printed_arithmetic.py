@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import cache_at
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 
 NUMBER = r"[+-]?\d+(?:\.\d+)?"
 TIMES, MINUS = "\N{MULTIPLICATION SIGN}", "\N{MINUS SIGN}"

@@ -5,7 +5,7 @@ import pytest
 
 from latentcli.analysis.clustering import cluster
 from latentcli.analysis.words import select_words
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 
 
 @pytest.mark.parametrize(("argv", "message"), [

@@ -45,7 +45,7 @@ def test_table_output_needs_rich_but_still_nothing_heavy(default_cache):
 
 
 def test_a_command_imports_only_its_own_module(default_cache):
-    """Commands are declared when first used (cli.app.COMMAND_MODULES): `similarity` imports
+    """Commands are declared when first used (cli.grammar.COMMAND_MODULES): `similarity` imports
     neither the tour's code, nor the encoder's (context, embed), nor the cache's other users.
     (importlib.import_module escapes -X importtime, so this asks sys.modules at the end.)"""
     env = {**os.environ, "LATENT_CACHE_DIR": str(default_cache)}

@@ -20,7 +20,7 @@ from sklearn.metrics import silhouette_score
 from latentcli.analysis.clustering import cluster
 from latentcli.analysis.projection import AxisSpec, neighborhood_trust, project_map
 from latentcli.analysis.words import add_neighbors, select_words
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 from latentcli.errors import LatentError, UnknownWordError, UsageError
 from latentcli.render.plots import GLYPHS, layout_labels, map_plot, to_cells
 from latentcli.store.cache import write_entry

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 from test_model_gensim import fasttext_bin  # noqa: F401  (a fastText .bin fixture)
 
 BUILT = "kingdoms"  # not in the fixture's vocabulary; its vector comes from its n-grams

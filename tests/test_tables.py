@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import TINY_VECTORS, TINY_WORDS
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 from latentcli.store.cache import cache_root
 from transformer_files import TINY_BERT
 
@@ -155,8 +155,11 @@ def test_column_options_refuse_models_that_are_not_files(runner, tiny_model, mod
 def test_the_fast_path_reads_the_column_options(tmp_path, monkeypatch):
     from latentcli.cli.fastpath import parse
 
-    assert parse(["neighbors", "king", "--vectors-column", "v", "--labels-column=w"]) == (
-        "neighbors", ["king"], {"vectors_column": "v", "labels_column": "w"})
+    parsed = parse(["neighbors", "king", "--vectors-column", "v", "--labels-column=w"])
+    assert parsed is not None
+    command, values = parsed
+    assert (command.name, values["words"], values["vectors_column"], values["labels_column"]) == (
+        "neighbors", ["king"], "v", "w")
 
 
 def same_answer(result, expected):

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 from latentcli.environment import Environment
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 from latentcli.store.cache import cache_root
 from transformer_files import TINY_BERT, TINY_MPNET, copy_model
 

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 from latentcli.store.cache import cache_root
 from latentcli.transformer.encoder import Encoder
 from transformer_files import TINY_BERT, TINY_MPNET

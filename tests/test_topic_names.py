@@ -12,7 +12,7 @@ import pytest
 
 from conftest import cache_at
 from latentcli.analysis.topics import TOPIC_METHOD, is_text_group, name_topics, text_words
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 from latentcli.core.space import Space
 from latentcli.store.cache import cache_root
 from transformer_files import TINY_BERT

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from latentcli.analysis.tour import SECTIONS, run_section
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 from latentcli.results.codec import decode, encode
 from latentcli.store.tourcache import load_tour, save_tour, tour_file
 

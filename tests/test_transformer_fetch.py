@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 import wheels
-from latentcli.cli.commands import app
+from latentcli.cli.app import app
 from latentcli.errors import LatentError, ModelError
 from latentcli.store.encoders import builtin_directory
 from latentcli.transformer.encoder import Encoder

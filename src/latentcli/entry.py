@@ -28,6 +28,6 @@ def _dispatch(arguments: list[str], environment: Environment) -> object:
     query = fast_path(arguments, environment)
     if query is not None:
         return environment.run(query)
-    from latentcli.cli.commands import app
+    from latentcli.cli.app import app
 
     return app(args=arguments, obj=environment, standalone_mode=False)

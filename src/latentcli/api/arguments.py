@@ -83,8 +83,8 @@ def _fit(value: Any, hint: Any) -> Any:
         return _WRONG
     if hint is bool:
         return value if isinstance(value, bool) else _WRONG
-    if hint is int:
-        return int(value) if _whole(value) else _WRONG
+    if hint is int:  # a count left at its default (`core.counts.Default`) stays one
+        return (value if isinstance(value, int) else int(value)) if _whole(value) else _WRONG
     if hint is float:
         return float(value) if isinstance(value, numbers.Real) and not isinstance(
             value, bool) else _WRONG

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         WordExplanation,
     )
     from latentcli.results.structure import ClusterResult, MapResult
+    from latentcli.store.resolve import Reporter
 
 
 @dataclass
@@ -90,9 +91,13 @@ def open(name_or_path: str | os.PathLike[str] = DEFAULT_MODEL, *, limit: int | N
 class Model:
     """An opened embedding space. ``len(model)`` words of ``model.dims`` dimensions."""
 
-    def __init__(self, space: Space, notes: tuple[str, ...] = ()) -> None:
+    def __init__(self, space: Space, notes: tuple[str, ...] = (),
+                 reporter: Reporter | None = None) -> None:
+        """``reporter`` shows progress and notes (the command line's terminal); a notebook's
+        is quiet and keeps its notes in ``notes``."""
         self.space = space
         self.notes = notes
+        self._reporter: Reporter = reporter or _Quiet()
 
     def _naming(self) -> Space:
         """The space, with the built-in sentence encoder to name groups when it is fetched (as
@@ -100,7 +105,7 @@ class Model:
         if self.space.namer is None:
             from latentcli.store.textspace import ready_namer
 
-            self.space.namer = ready_namer(self.space, _Quiet())
+            self.space.namer = ready_namer(self.space, self._reporter)
         return self.space
 
     def __repr__(self) -> str:
@@ -156,27 +161,36 @@ class Model:
 
     @checked
     def cluster(self, words: Sequence[str] = (), k: int | None = None, method: str = "kmeans",
-                seed: int = 0, top: int | None = None) -> ClusterResult:
-        """Group words (and the ``top`` most frequent) by meaning; ``k=None`` picks k."""
-        from latentcli.analysis.clustering import cluster
+                seed: int = 0, top: int | None = None, strict: bool = False) -> ClusterResult:
+        """Group words (and the ``top`` most frequent) by meaning; ``k=None`` picks k;
+        ``strict`` refuses a word the model lacks instead of leaving it out with a note."""
+        from latentcli.analysis.clustering import check_size, cluster
         from latentcli.analysis.words import select_words
 
+        check_size(len(words) + (top or 0), method)  # before 100,000 lookups, not after
         space = self._naming()
-        return cluster(space, select_words(space, words, top), k, method, seed)
+        selection = select_words(space, words, top, strict)
+        with self._reporter.progress("Clustering", None, in_bytes=False) as report:
+            return cluster(space, selection, k, method, seed, report)
 
     @checked
     def map(self, words: Sequence[str] = (), method: str = "pca", neighbors: int = 0,
             x: str | None = None, y: str | None = None, clusters: int | None = None,
-            seed: int = 0, top: int | None = None) -> MapResult:
-        """The words in 2-D (pca, tsne, umap, or semantic axes ``x="man:woman"``)."""
-        from latentcli.analysis.projection import AxisSpec, project_map
+            seed: int = 0, top: int | None = None, strict: bool = False,
+            listed: bool = False) -> MapResult:
+        """The words in 2-D (pca, tsne, umap, or semantic axes ``x="man:woman"``); ``listed``
+        adds each word's nearest neighbours to the result (the HTML map lists them)."""
+        from latentcli.analysis.projection import AxisSpec, check_size, project_map, with_neighbors
         from latentcli.analysis.words import add_neighbors, select_words
 
+        check_size(len(words) + (top or 0))  # before 100,000 lookups, not after
+        x_axis = AxisSpec.parse(x, "x") if x else None
+        y_axis = AxisSpec.parse(y, "y") if y else None
         space = self._naming()
-        selection = add_neighbors(space, select_words(space, words, top), neighbors)
-        return project_map(space, selection, method,
-                           AxisSpec.parse(x, "x") if x else None,
-                           AxisSpec.parse(y, "y") if y else None, clusters, seed)
+        selection = add_neighbors(space, select_words(space, words, top, strict), neighbors)
+        with self._reporter.progress("Mapping", None, in_bytes=False) as report:
+            result = project_map(space, selection, method, x_axis, y_axis, clusters, seed, report)
+        return with_neighbors(space, result) if listed else result
 
     @checked
     def axis(self, start: str, end: str, words: Sequence[str] = (), pairs: Sequence[str] = (),
@@ -221,7 +235,9 @@ class Model:
         )
 
         path = Path(file) if file else default_benchmark(ANALOGY_FILE)
-        return evaluate_analogies(self.space, path, restrict or DEFAULT_RESTRICT, method)
+        with self._reporter.progress("Answering analogies", None, in_bytes=False) as report:
+            return evaluate_analogies(self.space, path, restrict or DEFAULT_RESTRICT, method,
+                                      report)
 
     @checked
     def evaluate_similarity(self, file: str | os.PathLike[str] | None = None,
@@ -253,7 +269,8 @@ class Model:
         from latentcli.analysis.context import in_context
         from latentcli.store.resolve import open_space
 
-        return in_context(self.space, open_space(DEFAULT_MODEL, _Quiet()), word, sentences, top)
+        return in_context(self.space, open_space(DEFAULT_MODEL, self._reporter), word, sentences,
+                          top)
 
     @checked
     def tour(self, section: str | None = None) -> list[TourSection | SkippedSection]:

@@ -8,7 +8,6 @@ Core modules are imported inside the commands so that ``--help`` and start-up st
 
 from __future__ import annotations
 
-import functools
 import inspect
 import signal
 import sys
@@ -19,19 +18,8 @@ import typer
 from typer.core import TyperGroup
 
 from latentcli import __version__
-from latentcli.cli import options
+from latentcli.cli.grammar import COMMAND_MODULES, REQUIRED, Command, Group, Param, declared
 from latentcli.environment import Environment
-
-# Every command, in the order `latent --help` lists them, and the module under cli/commands that
-# declares it. A module is imported only when one of its commands runs (or help lists them all),
-# as pip's command table does: `latent similarity` never imports the tour's or the encoder's code.
-COMMAND_MODULES = {
-    "explain": "explain", "neighbors": "queries", "analogy": "queries", "cluster": "structure",
-    "map": "structure", "explore": "explore", "axis": "directions", "steer": "directions",
-    "path": "directions", "odd": "directions", "similarity": "directions",
-    "compare": "directions", "context": "context", "embed": "texts",
-    "generate": "language", "lens": "language", "evaluate": "evaluate", "models": "models",
-}
 
 
 class LatentGroup(TyperGroup):
@@ -47,10 +35,7 @@ class LatentGroup(TyperGroup):
 
     def get_command(self, ctx: Any, name: str) -> Any:
         if name not in self.commands and name in COMMAND_MODULES:
-            import importlib
-
-            importlib.import_module(f"latentcli.cli.commands.{COMMAND_MODULES[name]}")
-            self.commands[name] = typer.main.get_group(app).commands[name]
+            self.commands[name] = _typer_command(name, declared(COMMAND_MODULES[name]))
         return super().get_command(ctx, name)
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
@@ -181,55 +166,70 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-def typer_option(spec: options.OptionSpec) -> Any:
-    """The `typer.Option` of an option declared in `cli.options` (shared with the fast path)."""
-    return typer.Option(*spec.flags, envvar=spec.envvar, metavar=spec.metavar, help=spec.help,
-                        show_envvar=False)  # ranges: core.counts.within, as for the API
+def _typer_command(name: str, declarations: tuple[Command | Group, ...]) -> Any:
+    """The click command Typer makes of the command or group ``name`` declared in
+    ``declarations``."""
+    family = typer.Typer(rich_markup_mode=None)
+    for group in (item for item in declarations if isinstance(item, Group)):
+        if group.name == name:
+            members = typer.Typer(name=name, help=group.help, epilog=group.epilog,
+                                  no_args_is_help=group.run is None, rich_markup_mode=None)
+            if group.run is not None:
+                members.callback(invoke_without_command=True)(_group_callback(group))
+            for command in declarations:
+                if isinstance(command, Command) and command.group == name:
+                    _register(members, command)
+            family.add_typer(members)
+    for command in declarations:
+        if isinstance(command, Command) and command.group is None and command.name == name:
+            _register(family, command)
+    return typer.main.get_group(family).commands[name]
 
 
-ModelOption = Annotated[str, typer_option(options.MODEL)]
-LimitOption = Annotated[int | None, typer_option(options.LIMIT)]
-TrustOption = Annotated[bool, typer_option(options.TRUST)]
-TopOption = Annotated[int, typer_option(options.TOP)]
-JsonOption = Annotated[bool, typer_option(options.JSON)]
-VectorsColumnOption = Annotated[str | None, typer_option(options.VECTORS_COLUMN)]
-LabelsColumnOption = Annotated[str | None, typer_option(options.LABELS_COLUMN)]
-DEFAULT_MODEL = str(options.MODEL.default)
-MODEL_OPTIONS = (("model", ModelOption, DEFAULT_MODEL), ("limit", LimitOption, None),
-                 ("trust", TrustOption, False), ("vectors_column", VectorsColumnOption, None),
-                 ("labels_column", LabelsColumnOption, None))
+def _register(family: typer.Typer, command: Command) -> None:
+    def callback(ctx: typer.Context, **values: Any) -> None:
+        command.call(environment(ctx), values)
+
+    family.command(command.name, help=command.help, epilog=command.epilog)(
+        _declare(callback, command.every_param))
 
 
-def model_options(names: bool = False) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Give a command the options that choose a model (``--model/-m``, ``--limit``, ``--trust``,
-    ``--vectors-column``, ``--labels-column``), declared here once, and hand it their
-    `ModelChoice` as its ``choice`` argument (``names``: the command names groups of words).
+def _group_callback(group: Group) -> Callable[..., None]:
+    def callback(ctx: typer.Context, **values: Any) -> None:
+        if ctx.invoked_subcommand is None and group.run is not None:
+            group.run(environment(ctx), **values)
 
-    Typer reads a command's parameters from its signature, so the decorated function's signature
-    is the command's own (less ``choice``) followed by these options, as sqlite-utils and llm
-    share option groups between click commands with decorators.
-    """
-    def decorate(command: Callable[..., None]) -> Callable[..., None]:
-        signature = inspect.signature(command, eval_str=True)
-        own = [parameter for name, parameter in signature.parameters.items() if name != "choice"]
-        added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
-                                   annotation=annotation)
-                 for name, annotation, default in MODEL_OPTIONS]
+    return _declare(callback, group.params)
 
-        @functools.wraps(command)
-        def run(*args: Any, model: str, limit: int | None, trust: bool,
-                vectors_column: str | None, labels_column: str | None, **kwargs: Any) -> None:
-            from latentcli.cli.command import ModelChoice
 
-            command(*args, choice=ModelChoice(model, limit, trust, vectors_column, labels_column,
-                                              names), **kwargs)
+def _declare(callback: Callable[..., None], params: tuple[Param, ...]) -> Callable[..., None]:
+    """``callback`` with the signature Typer reads ``params`` from (as sqlite-utils and llm
+    share option groups between click commands by rewriting signatures)."""
+    parameters = [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                    annotation=typer.Context)]
+    parameters += [inspect.Parameter(param.key, inspect.Parameter.KEYWORD_ONLY,
+                                     default=inspect.Parameter.empty if param.default is REQUIRED
+                                     else param.default, annotation=_annotation(param))
+                   for param in params]
+    callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    callback.__annotations__ = {parameter.name: parameter.annotation for parameter in parameters}
+    return callback
 
-        parameters = [*own, *added]
-        run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
-        run.__annotations__ = {parameter.name: parameter.annotation for parameter in parameters}
-        return run
 
-    return decorate
+def _annotation(param: Param) -> Any:
+    """The ``Annotated[type, typer.Option(...)]`` (or ``typer.Argument``) Typer reads."""
+    hint: Any = list[param.kind] if param.many else param.kind  # type: ignore[name-defined]
+    if param.default is None:
+        hint = hint | None
+    if param.positional:
+        info = typer.Argument(metavar=param.metavar, help=param.help,
+                              show_default=param.show_default, exists=param.exists,
+                              dir_okay=not param.exists)
+    else:  # ranges are checked by core.counts.within, for the API too
+        info = typer.Option(*param.flags, envvar=param.envvar, metavar=param.metavar,
+                            help=param.help, show_default=param.show_default,
+                            show_envvar=False, exists=param.exists, dir_okay=not param.exists)
+    return Annotated[hint, info]
 
 
 def _version(value: bool) -> None:

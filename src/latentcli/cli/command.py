@@ -19,6 +19,7 @@ from latentcli.environment import Environment
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from latentcli.api.model import Model
     from latentcli.core.space import Space
 
 
@@ -32,7 +33,7 @@ R = TypeVar("R", bound=Result)
 Renderer = Callable[["Console", R], None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ModelChoice:
     """What ``--model``, ``--limit``, ``--trust`` and a table's ``--vectors-column`` and
     ``--labels-column`` ask for; ``names``: the command names groups of words, so the space gets
@@ -55,6 +56,13 @@ class ModelChoice:
 
             space.namer = ready_namer(space, environment)
         return space
+
+
+    def model(self, environment: Environment) -> Model:
+        """The chosen space as the API's `Model`, reporting progress on ``environment``."""
+        from latentcli.api.model import Model
+
+        return Model(self.open(environment), reporter=environment)
 
 
 def deliver(environment: Environment, results: R | Sequence[R], json: bool,
@@ -80,7 +88,8 @@ def deliver(environment: Environment, results: R | Sequence[R], json: bool,
             show(console, result)
 
 
-def answer(environment: Environment, model: ModelChoice, json: bool,
-           compute: Callable[[Space], R | Sequence[R]], show: Renderer[R]) -> None:
-    """Open the chosen model, run ``compute`` on it and deliver what it returns."""
-    deliver(environment, compute(model.open(environment)), json, show)
+def answer(environment: Environment, choice: ModelChoice, json: bool,
+           compute: Callable[[Model], R | Sequence[R]], show: Renderer[R]) -> None:
+    """Open the chosen model, ask it (``compute`` calls one `Model` method) and deliver what it
+    returns."""
+    deliver(environment, compute(choice.model(environment)), json, show)

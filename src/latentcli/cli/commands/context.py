@@ -2,47 +2,34 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
-
-import typer
-
-from latentcli.cli.app import JsonOption, LimitOption, TrustOption, app, environment
 from latentcli.cli.command import ModelChoice, answer
-from latentcli.cli.options import MODEL
-from latentcli.store.encoders import BUILTIN_ENCODER
+from latentcli.cli.grammar import JSON, LIMIT, MODEL, TRUST, Command, Param
+from latentcli.environment import Environment
 
-if TYPE_CHECKING:
-    from latentcli.core.space import Space
-    from latentcli.results.context import ContextResult
+ENCODER = "all-minilm-l6-v2"  # store.encoders.BUILTIN_ENCODER, without importing the store
 
 
-@app.command(epilog='Example: latent context bank "We sat on the bank of the river" '
-             '"I opened an account at the bank"')
-def context(
-    ctx: typer.Context,
-    word: Annotated[str, typer.Argument(help="The word to follow from sentence to sentence.")],
-    sentences: Annotated[list[str], typer.Argument(
-        metavar="SENTENCE...", help="Two or more sentences that contain the word.")],
-    top: Annotated[int, typer.Option(
-        "--top", "-n", metavar="N", help="Nearest candidate words to show per context.")] = 5,
-    model: Annotated[str, typer.Option(
-        *MODEL.flags, metavar="NAME|DIR",
-        help="A transformer: the built-in encoder or a sentence-transformers directory.")
-    ] = BUILTIN_ENCODER,
-    limit: LimitOption = None,
-    trust: TrustOption = False,
-    json: JsonOption = False,
-) -> None:
-    """A word's vector in each sentence, compared, beside the one static GloVe vector."""
+def context(here: Environment, *, word: str, sentences: list[str], top: int, model: str,
+            limit: int | None, trust: bool, json: bool) -> None:
     from latentcli.render.context import context_view
 
-    here = environment(ctx)
+    answer(here, ModelChoice(spec=model, limit=limit, trust=trust), json,
+           lambda chosen: chosen.context(word, *sentences, top=top), context_view)
 
-    def compute(space: Space) -> ContextResult:
-        from latentcli import DEFAULT_MODEL
-        from latentcli.analysis.context import in_context
-        from latentcli.store.resolve import open_space
 
-        return in_context(space, open_space(DEFAULT_MODEL, here), word, sentences, top)
-
-    answer(here, ModelChoice(model, limit, trust), json, compute, context_view)
+COMMANDS = (
+    Command(name="context", run=context,
+            help="A word's vector in each sentence, compared, beside the one static GloVe "
+                 "vector.",
+            epilog='Example: latent context bank "We sat on the bank of the river" '
+                   '"I opened an account at the bank"',
+            params=(Param(key="word", help="The word to follow from sentence to sentence."),
+                    Param(key="sentences", many=True, metavar="SENTENCE...",
+                          help="Two or more sentences that contain the word."),
+                    Param(key="top", flags=("--top", "-n"), kind=int, default=5, metavar="N",
+                          help="Nearest candidate words to show per context."),
+                    Param(key="model", flags=MODEL.flags, default=ENCODER, metavar="NAME|DIR",
+                          help="A transformer: the built-in encoder or a sentence-transformers "
+                               "directory."),
+                    LIMIT, TRUST, JSON)),
+)

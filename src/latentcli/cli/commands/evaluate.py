@@ -3,82 +3,55 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
 
-import typer
-
-from latentcli.cli.app import (
-    JsonOption,
-    app,
-    environment,
-    model_options,
-)
 from latentcli.cli.command import ModelChoice, answer, deliver
+from latentcli.cli.grammar import JSON, Command, Group, Param
+from latentcli.environment import Environment
 from latentcli.results.evaluation import DEFAULT_RESTRICT
 
-if TYPE_CHECKING:
-    from latentcli.core.space import Space
-    from latentcli.results.evaluation import AnalogyEvaluation
 
-evaluate = typer.Typer(
-    name="evaluate", no_args_is_help=True, rich_markup_mode=None,
-    help="Score a model on benchmark files (gensim's test data by default).")
-app.add_typer(evaluate)
-
-RestrictOption = Annotated[int, typer.Option(
-    "--restrict", metavar="N", help="Only the N most frequent words count (gensim's "
-    "restrict_vocab); questions with other words are skipped.")]
-
-
-@evaluate.command(epilog="Example: latent evaluate analogies --restrict 30000 --method mul")
-@model_options()
-def analogies(
-    ctx: typer.Context,
-    file: Annotated[Path | None, typer.Argument(
-        metavar="FILE", exists=True, dir_okay=False,
-        help="Questions 'a b c d' in ': section' blocks (default: questions-words.txt).")
-    ] = None,
-    restrict: RestrictOption = DEFAULT_RESTRICT,
-    method: Annotated[str, typer.Option(
-        "--method", metavar="add|mul", help="add: 3CosAdd (as gensim); mul: 3CosMul.")] = "add",
-    *,
-    choice: ModelChoice,
-    json: JsonOption = False,
-) -> None:
-    """Analogy accuracy (gensim evaluate_word_analogies), per section and in total."""
-    from latentcli.analysis.evaluation import ANALOGY_FILE, default_benchmark, evaluate_analogies
+def analogies(here: Environment, *, file: Path | None, restrict: int, method: str,
+              choice: ModelChoice, json: bool) -> None:
     from latentcli.render.evaluation import analogy_evaluation_table
 
-    here = environment(ctx)
-
-    def compute(space: Space) -> AnalogyEvaluation:
-        with here.progress("Answering analogies", None, in_bytes=False) as report:
-            return evaluate_analogies(space, file or default_benchmark(ANALOGY_FILE), restrict,
-                                      method, report)
-
-    answer(here, choice, json, compute, analogy_evaluation_table)
+    answer(here, choice, json, lambda model: model.evaluate_analogies(file, restrict, method),
+           analogy_evaluation_table)
 
 
-@evaluate.command(epilog="Example: latent evaluate similarity my-pairs.tsv --json")
-@model_options()
-def similarity(
-    ctx: typer.Context,
-    files: Annotated[list[Path] | None, typer.Argument(
-        metavar="FILE", exists=True, dir_okay=False,
-        help="Lines 'word<TAB>word<TAB>score' (default: wordsim353.tsv and simlex999.txt).")
-    ] = None,
-    restrict: RestrictOption = DEFAULT_RESTRICT,
-    *,
-    choice: ModelChoice,
-    json: JsonOption = False,
-) -> None:
-    """Pearson and Spearman correlation with human similarity scores (gensim
-    evaluate_word_pairs)."""
-    from latentcli.analysis.evaluation import PAIR_FILES, default_benchmark, evaluate_pairs
+def similarity(here: Environment, *, files: list[Path] | None, restrict: int,
+               choice: ModelChoice, json: bool) -> None:
     from latentcli.render.evaluation import pair_evaluation_table
 
-    here = environment(ctx)
-    paths = files or [default_benchmark(name) for name in PAIR_FILES]
-    space = choice.open(here)
-    deliver(here, [evaluate_pairs(space, path, restrict) for path in paths], json,
-            show_all=pair_evaluation_table)
+    model = choice.model(here)
+    found = ([result for file in files for result in model.evaluate_similarity(file, restrict)]
+             if files else model.evaluate_similarity(restrict=restrict))
+    deliver(here, found, json, show_all=pair_evaluation_table)
+
+
+RESTRICT = Param(key="restrict", flags=("--restrict",), kind=int, default=DEFAULT_RESTRICT,
+                 metavar="N", help="Only the N most frequent words count (gensim's "
+                 "restrict_vocab); questions with other words are skipped.")
+
+COMMANDS = (
+    Group(name="evaluate",
+          help="Score a model on benchmark files (gensim's test data by default)."),
+    Command(name="analogies", group="evaluate", run=analogies, opens=True,
+            help="Analogy accuracy (gensim evaluate_word_analogies), per section and in total.",
+            epilog="Example: latent evaluate analogies --restrict 30000 --method mul",
+            params=(Param(key="file", kind=Path, default=None, metavar="FILE", exists=True,
+                          help="Questions 'a b c d' in ': section' blocks (default: "
+                               "questions-words.txt)."),
+                    RESTRICT,
+                    Param(key="method", flags=("--method",), default="add", metavar="add|mul",
+                          help="add: 3CosAdd (as gensim); mul: 3CosMul."),
+                    JSON)),
+    Command(name="similarity", group="evaluate", run=similarity, opens=True,
+            help="Pearson and Spearman correlation with human similarity scores (gensim "
+                 "evaluate_word_pairs).",
+            epilog="Example: latent evaluate similarity my-pairs.tsv --json",
+            params=(Param(key="files", kind=Path, many=True, default=None, metavar="FILE",
+                          exists=True,
+                          help="Lines 'word<TAB>word<TAB>score' (default: wordsim353.tsv and "
+                               "simlex999.txt)."),
+                    RESTRICT, JSON)),
+)

@@ -2,62 +2,53 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import typer
-
-from latentcli.cli.app import JsonOption, LimitOption, TrustOption, app, environment
 from latentcli.cli.command import deliver
-
-models_app = typer.Typer(
-    name="models", help="List, inspect and remove models.", no_args_is_help=False,
-    epilog="Examples: latent models; latent models info glove-6b-50d; latent models get minilm; "
-    "latent models rm vec.txt",
-)
-app.add_typer(models_app)
-
-NameArgument = Annotated[str, typer.Argument(
-    metavar="NAME", help="A model name, a cache key, or the path of a model file.")]
+from latentcli.cli.grammar import JSON, LIMIT, TRUST, Command, Group, Param
+from latentcli.environment import Environment
 
 
-@models_app.callback(invoke_without_command=True)
-def models(ctx: typer.Context, json: JsonOption = False) -> None:
-    """The built-in default, the cached models and the gensim-data catalogue."""
-    if ctx.invoked_subcommand is not None:
-        return
+def listing(here: Environment, *, json: bool) -> None:
     from latentcli.render.models import models_listing
     from latentcli.store.inventory import list_models
 
-    deliver(environment(ctx), list_models(), json, models_listing)
+    deliver(here, list_models(), json, models_listing)
 
 
-@models_app.command()
-def info(ctx: typer.Context, name: NameArgument, limit: LimitOption = None,
-         trust: TrustOption = False, json: JsonOption = False) -> None:
-    """Vocabulary size, dimensions, norm statistics, sample words and open time of a model; for a
-    sentence encoder: dims, maximum length, pooling and license."""
+def info(here: Environment, *, name: str, limit: int | None, trust: bool, json: bool) -> None:
     from latentcli.render.models import model_info as render
     from latentcli.store.inventory import model_info
 
-    here = environment(ctx)
-    described = model_info(name, here, limit, trust)
-    deliver(here, [described], json, render)
+    deliver(here, [model_info(name, here, limit, trust)], json, render)
 
 
-@models_app.command()
-def get(ctx: typer.Context, name: NameArgument, json: JsonOption = False) -> None:
-    """Fetch a model ahead of time: the built-in encoder, or a catalogue model (converted)."""
+def get(here: Environment, *, name: str, json: bool) -> None:
     from latentcli.render.models import fetched
     from latentcli.store.inventory import get_model
 
-    here = environment(ctx)
     deliver(here, get_model(name, here), json, fetched)
 
 
-@models_app.command()
-def rm(ctx: typer.Context, name: NameArgument, json: JsonOption = False) -> None:
-    """Remove a model's cache entries (never the file it was converted from)."""
+def rm(here: Environment, *, name: str, json: bool) -> None:
     from latentcli.render.models import removed
     from latentcli.store.inventory import remove_model
 
-    deliver(environment(ctx), remove_model(name), json, removed)
+    deliver(here, remove_model(name), json, removed)
+
+
+NAME = Param(key="name", metavar="NAME",
+             help="A model name, a cache key, or the path of a model file.")
+
+COMMANDS = (
+    Group(name="models", run=listing, params=(JSON,),
+          help="List, inspect and remove models.",
+          epilog="Examples: latent models; latent models info glove-6b-50d; latent models get "
+                 "minilm; latent models rm vec.txt"),
+    Command(name="info", group="models", run=info, params=(NAME, LIMIT, TRUST, JSON),
+            help="Vocabulary size, dimensions, norm statistics, sample words and open time of a "
+                 "model; for a sentence encoder: dims, maximum length, pooling and license."),
+    Command(name="get", group="models", run=get, params=(NAME, JSON),
+            help="Fetch a model ahead of time: the built-in encoder, or a catalogue model "
+                 "(converted)."),
+    Command(name="rm", group="models", run=rm, params=(NAME, JSON),
+            help="Remove a model's cache entries (never the file it was converted from)."),
+)

@@ -1,9 +1,8 @@
 """`latent embed`: your own texts through a sentence encoder, printed, saved as a table, or kept
 as a named space every command can open with ``-m NAME``.
 
-Typer-free, so that the fast path (`cli/fastpath.py`) can answer ``latent embed "hello" --json``
-without importing Typer (a cold start is most of what a single text costs); the Typer command in
-`cli/commands/texts.py` calls the same `run_embed`.
+A cold start is most of what a single text costs, so the fast path (`cli/fastpath.py`) answering
+``latent embed "hello" --json`` without Typer matters most here.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from latentcli.cli.command import deliver
-from latentcli.cli.options import EMBED_MODEL
+from latentcli.cli.grammar import JSON, Command, Param
 from latentcli.environment import Environment
 from latentcli.errors import LatentError, UsageError
 from latentcli.failures import os_message
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
 
     from latentcli.results.texts import EmbeddedText
 
-ENCODER = str(EMBED_MODEL.default)
+ENCODER = "all-minilm-l6-v2"
 
 
 def read_texts(texts: list[str] | None, from_file: str | None, stdin: TextIO) -> list[str]:
@@ -77,8 +76,8 @@ def _named(here: Environment, name: str, texts: list[str]) -> list[str]:
     return unique
 
 
-def run_embed(here: Environment, texts: list[str], model: str, from_file: str | None,
-              name: str | None, output: str | None, json: bool) -> None:
+def embed(here: Environment, *, texts: list[str] | None, from_file: str | None, model: str,
+          name: str | None, output: str | None, json: bool) -> None:
     """Embed ``texts`` (and ``from_file``'s lines) with ``model``; save them as the space
     ``name`` and in the table ``output`` when asked; print them."""
     from latentcli.store.encoders import choose_encoder
@@ -122,3 +121,27 @@ def _table(console: Console, results: Sequence[EmbeddedText]) -> None:
     from latentcli.render.texts import embeddings_table  # rich only when a table is wanted
 
     embeddings_table(console, results)
+
+
+COMMANDS = (
+    Command(name="embed", run=embed,
+            help="Embed your own texts with a sentence encoder (each cached, so only new ones "
+                 "are run).",
+            epilog="Examples: latent embed \"hello world\" --json; latent embed --from faq.txt "
+                   "--name faq; latent neighbors -m faq \"how do I reset my password\"",
+            params=(Param(key="texts", many=True, default=None, metavar="TEXT...",
+                          show_default=False, help="Texts to embed (quote each one)."),
+                    Param(key="from_file", flags=("--from",), default=None, metavar="FILE|-",
+                          help="Also embed FILE's lines, one text per line ('-': stdin); blank "
+                               "lines are skipped."),
+                    Param(key="model", flags=("--model", "-m"), default=ENCODER,
+                          metavar="NAME|DIR",
+                          help="A sentence encoder: all-minilm-l6-v2 (alias minilm, fetched "
+                               "once) or a sentence-transformers model directory."),
+                    Param(key="name", flags=("--name",), default=None, metavar="NAME",
+                          help="Keep the texts as a space called NAME, for -m NAME in every "
+                               "command."),
+                    Param(key="output", flags=("--output", "-o"), default=None, metavar="FILE",
+                          help="Write a text + vector table: .parquet, .arrow or .feather."),
+                    JSON)),
+)
