@@ -65,6 +65,17 @@ class ModelChoice:
         return Model(self.open(environment), reporter=environment)
 
 
+def shown_by(module: str, name: str) -> Renderer[Any]:
+    """The renderer ``latentcli.render.<module>.<name>``, imported only when a table is drawn:
+    rich and the renderers cost more than a whole ``--json`` answer."""
+    def show(console: Console, result: Any) -> None:
+        import importlib
+
+        getattr(importlib.import_module(f"latentcli.render.{module}"), name)(console, result)
+
+    return show
+
+
 def deliver(environment: Environment, results: R | Sequence[R], json: bool,
             show: Renderer[R] | None = None,
             show_all: Callable[[Console, Sequence[R]], None] | None = None) -> None:

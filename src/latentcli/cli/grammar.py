@@ -137,6 +137,16 @@ JSON = Param(key="json", flags=("--json",), kind=bool, default=False,
 MODEL_PARAMS = (MODEL, LIMIT, TRUST, VECTORS_COLUMN, LABELS_COLUMN)
 
 
+def defaults(method: Callable[..., Any]) -> dict[str, Any]:
+    """The defaults in the signature of ``method`` (a `Model` method): a command declares its
+    options' defaults from the API's, so they live in one place."""
+    import inspect
+
+    return {name: parameter.default
+            for name, parameter in inspect.signature(method).parameters.items()
+            if parameter.default is not inspect.Parameter.empty}
+
+
 def top_option(default: int, help: str) -> Param:
     """``--top/-n N``: how many of something to show."""
     return Param(key="top", flags=("--top", "-n"), kind=int, default=default, metavar="N",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from latentcli.cli.command import ModelChoice, answer
-from latentcli.cli.grammar import JSON, LIMIT, MODEL, TRUST, Command, Param
+from latentcli.api.model import Model
+from latentcli.cli.command import ModelChoice, answer, shown_by
+from latentcli.cli.grammar import JSON, LIMIT, MODEL, TRUST, Command, Param, defaults
 from latentcli.environment import Environment
 
 ENCODER = "all-minilm-l6-v2"  # store.encoders.BUILTIN_ENCODER, without importing the store
@@ -11,10 +12,9 @@ ENCODER = "all-minilm-l6-v2"  # store.encoders.BUILTIN_ENCODER, without importin
 
 def context(here: Environment, *, word: str, sentences: list[str], top: int, model: str,
             limit: int | None, trust: bool, json: bool) -> None:
-    from latentcli.render.context import context_view
-
     answer(here, ModelChoice(spec=model, limit=limit, trust=trust), json,
-           lambda chosen: chosen.context(word, *sentences, top=top), context_view)
+           lambda chosen: chosen.context(word, *sentences, top=top),
+           shown_by("context", "context_view"))
 
 
 COMMANDS = (
@@ -26,7 +26,8 @@ COMMANDS = (
             params=(Param(key="word", help="The word to follow from sentence to sentence."),
                     Param(key="sentences", many=True, metavar="SENTENCE...",
                           help="Two or more sentences that contain the word."),
-                    Param(key="top", flags=("--top", "-n"), kind=int, default=5, metavar="N",
+                    Param(key="top", flags=("--top", "-n"), kind=int,
+                          default=defaults(Model.context)["top"], metavar="N",
                           help="Nearest candidate words to show per context."),
                     Param(key="model", flags=MODEL.flags, default=ENCODER, metavar="NAME|DIR",
                           help="A transformer: the built-in encoder or a sentence-transformers "

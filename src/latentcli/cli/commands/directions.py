@@ -2,61 +2,66 @@
 
 from __future__ import annotations
 
-from latentcli.cli.command import ModelChoice, answer
-from latentcli.cli.grammar import JSON, LABELS_COLUMN, LIMIT, TRUST, VECTORS_COLUMN, Command, Param
+from latentcli.api.model import Model
+from latentcli.cli.command import ModelChoice, answer, shown_by
+from latentcli.cli.grammar import (
+    JSON,
+    LABELS_COLUMN,
+    LIMIT,
+    TRUST,
+    VECTORS_COLUMN,
+    Command,
+    Param,
+    defaults,
+)
 from latentcli.environment import Environment
 
 
 def axis(here: Environment, *, start: str, end: str, words: list[str] | None,
          pair: list[str] | None, top: int, show: int, choice: ModelChoice, json: bool) -> None:
-    from latentcli.render.directions import axis_table
-
     answer(here, choice, json,
-           lambda model: model.axis(start, end, words or [], pair or [], top, show), axis_table)
+           lambda model: model.axis(start, end, words or [], pair or [], top, show),
+           shown_by("directions", "axis_table"))
 
 
 def steer(here: Environment, *, word: str, toward: str, away: str | None, strength: float,
           steps: int, top: int, choice: ModelChoice, json: bool) -> None:
-    from latentcli.render.directions import steer_table
-
     answer(here, choice, json,
-           lambda model: model.steer(word, toward, away, strength, steps, top), steer_table)
+           lambda model: model.steer(word, toward, away, strength, steps, top),
+           shown_by("directions", "steer_table"))
 
 
 def path(here: Environment, *, start: str, end: str, steps: int, choice: ModelChoice,
          json: bool) -> None:
-    from latentcli.render.directions import path_table
-
-    answer(here, choice, json, lambda model: model.path(start, end, steps), path_table)
+    answer(here, choice, json, lambda model: model.path(start, end, steps),
+           shown_by("directions", "path_table"))
 
 
 def odd(here: Environment, *, words: list[str], choice: ModelChoice, json: bool) -> None:
-    from latentcli.render.directions import odd_table
-
-    answer(here, choice, json, lambda model: model.odd(*words), odd_table)
+    answer(here, choice, json, lambda model: model.odd(*words), shown_by("directions", "odd_table"))
 
 
 def similarity(here: Environment, *, words: list[str], choice: ModelChoice, json: bool) -> None:
-    from latentcli.render.directions import similarity_table
-
-    answer(here, choice, json, lambda model: model.similarity(*words), similarity_table)
+    answer(here, choice, json, lambda model: model.similarity(*words),
+           shown_by("directions", "similarity_table"))
 
 
 def compare(here: Environment, *, model_a: str, model_b: str, words: list[str] | None, top: int,
             k: int, show: int, limit: int | None, trust: bool, vectors_column: str | None,
             labels_column: str | None, json: bool) -> None:
-    from latentcli.render.comparison import compare_table
-
     def chosen(spec: str) -> ModelChoice:
         return ModelChoice(spec=spec, limit=limit, trust=trust, vectors_column=vectors_column,
                            labels_column=labels_column)
 
     first = chosen(model_a).model(here)
     answer(here, chosen(model_b), json,
-           lambda second: first.compare(second, words or [], top, k, show), compare_table)
+           lambda second: first.compare(second, words or [], top, k, show),
+           shown_by("comparison", "compare_table"))
 
 
-SHOW = Param(key="show", flags=("--show",), kind=int, default=10, metavar="K",
+AXIS, STEER = defaults(Model.axis), defaults(Model.steer)
+PATH, COMPARE = defaults(Model.path), defaults(Model.compare)
+SHOW = Param(key="show", flags=("--show",), kind=int, default=AXIS["show"], metavar="K",
              help="How many words to show (at each end, for axis).")
 A, B = (Param(key=key, metavar=name) for key, name in (("start", "A"), ("end", "B")))
 
@@ -72,7 +77,7 @@ COMMANDS = (
                     Param(key="pair", flags=("--pair",), many=True, default=None,
                           metavar="X:Y",
                           help="Another pair; the direction is the mean difference."),
-                    Param(key="top", flags=("--top", "-n"), kind=int, default=1000,
+                    Param(key="top", flags=("--top", "-n"), kind=int, default=AXIS["top"],
                           metavar="N", help="Without WORDs, rank the N most frequent words."),
                     SHOW, JSON)),
     Command(name="steer", run=steer, opens=True,
@@ -83,22 +88,24 @@ COMMANDS = (
                           help="Move toward this word."),
                     Param(key="away", flags=("--away",), default=None, metavar="A",
                           help="Move by the offset B - A instead of toward B."),
-                    Param(key="strength", flags=("--strength",), kind=float, default=1.0,
+                    Param(key="strength", flags=("--strength",), kind=float,
+                          default=STEER["strength"],
                           metavar="S",
                           help="How far to move (-100 to 100): 1 is the whole offset, so WORD "
                                "--away A --toward B at 1 is exactly the analogy WORD - A + B, "
                                "and without --away 1 arrives at B."),
-                    Param(key="steps", flags=("--steps",), kind=int, default=4, metavar="N",
-                          help="Steps from 0 to the full strength."),
-                    Param(key="top", flags=("--top", "-n"), kind=int, default=5, metavar="N",
+                    Param(key="steps", flags=("--steps",), kind=int, default=STEER["steps"],
+                          metavar="N", help="Steps from 0 to the full strength."),
+                    Param(key="top", flags=("--top", "-n"), kind=int, default=STEER["top"],
+                          metavar="N",
                           help="Neighbours shown at each step."),
                     JSON)),
     Command(name="path", run=path, opens=True,
             help="Walk in a straight line from A to B: the nearest word at each step.",
             epilog="Example: latent path cat dog --steps 6",
             params=(A, B,
-                    Param(key="steps", flags=("--steps",), kind=int, default=8, metavar="N",
-                          help="Steps from A to B."),
+                    Param(key="steps", flags=("--steps",), kind=int, default=PATH["steps"],
+                          metavar="N", help="Steps from A to B."),
                     JSON)),
     Command(name="odd", run=odd, opens=True,
             help="The word that does not belong (gensim doesnt_match).",
@@ -119,9 +126,9 @@ COMMANDS = (
                     Param(key="model_b", metavar="MODEL_B"),
                     Param(key="words", many=True, default=None, metavar="WORD",
                           help="Words to compare (default: the --top most frequent)."),
-                    Param(key="top", flags=("--top", "-n"), kind=int, default=1000,
+                    Param(key="top", flags=("--top", "-n"), kind=int, default=COMPARE["top"],
                           metavar="N", help="Without WORDs, the N most frequent shared words."),
-                    Param(key="k", flags=("-k",), kind=int, default=10, metavar="K",
+                    Param(key="k", flags=("-k",), kind=int, default=COMPARE["k"], metavar="K",
                           help="Neighbours per word."),
                     SHOW, LIMIT, TRUST, VECTORS_COLUMN, LABELS_COLUMN, JSON)),
 )

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from latentcli.cli.command import ModelChoice, answer, deliver
-from latentcli.cli.grammar import JSON, Command, Group, Param
+from latentcli.api.model import Model
+from latentcli.cli.command import ModelChoice, answer, deliver, shown_by
+from latentcli.cli.grammar import JSON, Command, Group, Param, defaults
 from latentcli.environment import Environment
 from latentcli.results.evaluation import DEFAULT_RESTRICT
 
 
 def analogies(here: Environment, *, file: Path | None, restrict: int, method: str,
               choice: ModelChoice, json: bool) -> None:
-    from latentcli.render.evaluation import analogy_evaluation_table
-
     answer(here, choice, json, lambda model: model.evaluate_analogies(file, restrict, method),
-           analogy_evaluation_table)
+           shown_by("evaluation", "analogy_evaluation_table"))
 
 
 def similarity(here: Environment, *, files: list[Path] | None, restrict: int,
@@ -42,7 +41,8 @@ COMMANDS = (
                           help="Questions 'a b c d' in ': section' blocks (default: "
                                "questions-words.txt)."),
                     RESTRICT,
-                    Param(key="method", flags=("--method",), default="add", metavar="add|mul",
+                    Param(key="method", flags=("--method",),
+                          default=defaults(Model.evaluate_analogies)["method"], metavar="add|mul",
                           help="add: 3CosAdd (as gensim); mul: 3CosMul."),
                     JSON)),
     Command(name="similarity", group="evaluate", run=similarity, opens=True,

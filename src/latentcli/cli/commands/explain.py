@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
+from latentcli.api.model import Model
 from latentcli.cli.command import ModelChoice, answer, deliver
-from latentcli.cli.grammar import JSON, Command, Param, top_option
+from latentcli.cli.grammar import JSON, Command, Param, defaults, top_option
 from latentcli.environment import Environment
 from latentcli.errors import UsageError
 
@@ -81,6 +82,6 @@ COMMANDS = (
                           help="Draw a word's neighbours and directions, and an offset's nearest "
                                "words, from the N most frequent words (gensim's restrict_vocab)."
                                "  [default: 10000, or the vocabulary if smaller]"),
-                    top_option(5, "How many answers to show."),
+                    top_option(defaults(Model.explain)["top"], "How many answers to show."),
                     JSON)),
 )

@@ -2,44 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from latentcli.cli.command import ModelChoice, answer
-from latentcli.cli.grammar import JSON, Command, Param, top_option
+from latentcli.api.model import Model
+from latentcli.cli.command import ModelChoice, answer, shown_by
+from latentcli.cli.grammar import JSON, Command, Param, defaults, top_option
 from latentcli.environment import Environment
 
-if TYPE_CHECKING:
-    from rich.console import Console
-
-    from latentcli.results import AnalogyResult, NeighborsResult
-
-DEFAULT_TOP = 10
-TOP = top_option(DEFAULT_TOP, "How many answers to show.")
-
-
-def _neighbors_table(console: Console, result: NeighborsResult) -> None:
-    from latentcli.render.tables import neighbors_table  # rich only when a table is wanted
-
-    neighbors_table(console, result)
-
-
-def _analogy_table(console: Console, result: AnalogyResult) -> None:
-    from latentcli.render.tables import analogy_table
-
-    analogy_table(console, result)
+ANALOGY = defaults(Model.analogy)
+TOP = top_option(defaults(Model.neighbors)["top"], "How many answers to show.")
 
 
 def neighbors(here: Environment, *, words: list[str], top: int, choice: ModelChoice,
               json: bool) -> None:
     answer(here, choice, json, lambda model: [model.neighbors(text, top) for text in words],
-           _neighbors_table)
+           shown_by("tables", "neighbors_table"))
 
 
 def analogy(here: Environment, *, expression: list[str], top: int, method: str,
             allow_inputs: bool, choice: ModelChoice, json: bool) -> None:
     answer(here, choice, json,
            lambda model: model.analogy(" ".join(expression), top, method, allow_inputs),
-           _analogy_table)
+           shown_by("tables", "analogy_table"))
 
 
 COMMANDS = (
@@ -55,11 +37,12 @@ COMMANDS = (
             params=(Param(key="expression", many=True, metavar="EXPRESSION",
                           help="king - man + woman, 2*king - man, or 'man : king :: woman : ?'."),
                     TOP,
-                    Param(key="method", flags=("--method",), default="add", metavar="add|mul",
+                    Param(key="method", flags=("--method",), default=ANALOGY["method"],
+                          metavar="add|mul",
                           help="add: 3CosAdd (gensim most_similar); mul: 3CosMul "
                                "(most_similar_cosmul)."),
                     Param(key="allow_inputs", flags=("--allow-inputs",), kind=bool,
-                          default=False,
+                          default=ANALOGY["allow_inputs"],
                           help="Let the expression's own words appear among the answers."),
                     JSON)),
 )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from latentcli.cli.command import ModelChoice, answer
-from latentcli.cli.grammar import JSON, Command, Param
+from latentcli.api.model import Model
+from latentcli.cli.command import ModelChoice, answer, shown_by
+from latentcli.cli.grammar import JSON, Command, Param, defaults
 from latentcli.environment import Environment
 from latentcli.errors import LatentError, UsageError
 from latentcli.failures import os_message
@@ -52,12 +53,11 @@ def _parse_k(text: str, option: str) -> int | None:
 def cluster(here: Environment, *, words: list[str] | None, k: str, method: str, seed: int,
             from_file: Path | None, top: int | None, strict: bool, choice: ModelChoice,
             json: bool) -> None:
-    from latentcli.render.tables import clusters_table
-
     wanted = _parse_k(k, "--k")
     typed = _typed_words(words, from_file, here.stdin)
     answer(here, choice, json,
-           lambda model: model.cluster(typed, wanted, method, seed, top, strict), clusters_table)
+           lambda model: model.cluster(typed, wanted, method, seed, top, strict),
+           shown_by("tables", "clusters_table"))
 
 
 def map_(here: Environment, *, words: list[str] | None, method: str | None, neighbors: int,
@@ -98,16 +98,17 @@ def _write_html(path: Path, result: MapResult) -> None:
         raise LatentError(f"cannot write {path}: {error}") from None
 
 
+CLUSTER, MAP = defaults(Model.cluster), defaults(Model.map)
 WORDS = Param(key="words", many=True, default=None, metavar="WORD...", show_default=False,
               help="Words to use; '-' reads more from stdin, one per line.")
 SELECTION = (
-    Param(key="seed", flags=("--seed",), kind=int, default=0,
+    Param(key="seed", flags=("--seed",), kind=int, default=CLUSTER["seed"],
           help="Random seed (0 to 2**32-1): same seed, same answer."),
     Param(key="from_file", flags=("--from",), kind=Path, default=None, metavar="FILE",
           help="Also read words from FILE, one per line."),
     Param(key="top", flags=("--top",), kind=int, default=None, metavar="N",
           help="Also take the N most frequent words of the vocabulary."),
-    Param(key="strict", flags=("--strict",), kind=bool, default=False,
+    Param(key="strict", flags=("--strict",), kind=bool, default=CLUSTER["strict"],
           help="Fail on a word the model lacks instead of leaving it out with a note."),
     JSON)
 
@@ -118,7 +119,7 @@ COMMANDS = (
             params=(WORDS,
                     Param(key="k", flags=("--k",), default="auto", metavar="K|auto",
                           help="Number of clusters, or auto (best silhouette, 2..10)."),
-                    Param(key="method", flags=("--method",), default="kmeans",
+                    Param(key="method", flags=("--method",), default=CLUSTER["method"],
                           metavar="kmeans|agglomerative", help="Clustering algorithm."),
                     *SELECTION)),
     Command(name="map", run=map_, opens=True, names=True,
@@ -133,7 +134,8 @@ COMMANDS = (
                           metavar="pca|tsne|umap",
                           help="Projection: pca (default), tsne, or umap (needs "
                                "latentcli[umap])."),
-                    Param(key="neighbors", flags=("--neighbors",), kind=int, default=0,
+                    Param(key="neighbors", flags=("--neighbors",), kind=int,
+                          default=MAP["neighbors"],
                           metavar="N", help="Add each word's N nearest neighbours."),
                     Param(key="clusters", flags=("--clusters",), default="auto",
                           metavar="K|auto", help="Clusters to colour by, or auto."),
