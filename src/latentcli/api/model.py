@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from latentcli import DEFAULT_MODEL
 from latentcli.api.arguments import checked
+from latentcli.results.evaluation import DEFAULT_RESTRICT
 
 if TYPE_CHECKING:
     import numpy as np
@@ -225,33 +226,31 @@ class Model:
 
     @checked
     def evaluate_analogies(self, file: str | os.PathLike[str] | None = None,
-                           restrict: int | None = None, method: str = "add") -> AnalogyEvaluation:
+                           restrict: int = DEFAULT_RESTRICT, method: str = "add"
+                           ) -> AnalogyEvaluation:
         """Analogy accuracy, as gensim's ``evaluate_word_analogies`` (questions-words.txt)."""
         from latentcli.analysis.evaluation import (
             ANALOGY_FILE,
-            DEFAULT_RESTRICT,
             default_benchmark,
             evaluate_analogies,
         )
 
         path = Path(file) if file else default_benchmark(ANALOGY_FILE)
         with self._reporter.progress("Answering analogies", None, in_bytes=False) as report:
-            return evaluate_analogies(self.space, path, restrict or DEFAULT_RESTRICT, method,
-                                      report)
+            return evaluate_analogies(self.space, path, restrict, method, report)
 
     @checked
     def evaluate_similarity(self, file: str | os.PathLike[str] | None = None,
-                            restrict: int | None = None) -> list[PairEvaluation]:
+                            restrict: int = DEFAULT_RESTRICT) -> list[PairEvaluation]:
         """Correlation with human similarity scores (WordSim353 and SimLex-999 by default)."""
         from latentcli.analysis.evaluation import (
-            DEFAULT_RESTRICT,
             PAIR_FILES,
             default_benchmark,
             evaluate_pairs,
         )
 
         paths = [Path(file)] if file else [default_benchmark(name) for name in PAIR_FILES]
-        return [evaluate_pairs(self.space, path, restrict or DEFAULT_RESTRICT) for path in paths]
+        return [evaluate_pairs(self.space, path, restrict) for path in paths]
 
     @checked
     def explain(self, text: str, expect: str | None = None, top: int = 5,

@@ -8,7 +8,6 @@ from latentcli.api.model import Model
 from latentcli.cli.command import ModelChoice, answer, deliver, shown_by
 from latentcli.cli.grammar import JSON, Command, Group, Param, defaults
 from latentcli.environment import Environment
-from latentcli.results.evaluation import DEFAULT_RESTRICT
 
 
 def analogies(here: Environment, *, file: Path | None, restrict: int, method: str,
@@ -27,7 +26,8 @@ def similarity(here: Environment, *, files: list[Path] | None, restrict: int,
     deliver(here, found, json, show_all=pair_evaluation_table)
 
 
-RESTRICT = Param(key="restrict", flags=("--restrict",), kind=int, default=DEFAULT_RESTRICT,
+RESTRICT = Param(key="restrict", flags=("--restrict",), kind=int,
+                 default=defaults(Model.evaluate_analogies)["restrict"],
                  metavar="N", help="Only the N most frequent words count (gensim's "
                  "restrict_vocab); questions with other words are skipped.")
 
