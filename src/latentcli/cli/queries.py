@@ -19,13 +19,13 @@ if TYPE_CHECKING:
 
 
 def _neighbors_table(console: Console, result: NeighborsResult) -> None:
-    from latentcli.render.tables import neighbors_table  # rich only when a table is wanted
+    from latentcli.render.queries import neighbors_table  # rich only when a table is wanted
 
     neighbors_table(console, result)
 
 
 def _analogy_table(console: Console, result: AnalogyResult) -> None:
-    from latentcli.render.tables import analogy_table
+    from latentcli.render.queries import analogy_table
 
     analogy_table(console, result)
 

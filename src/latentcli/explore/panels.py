@@ -63,7 +63,7 @@ def explanation_text(result: WordExplanation, width: int) -> str:
 
 
 def clusters_text(result: ClusterResult, width: int) -> str:
-    from latentcli.render.tables import clusters_table
+    from latentcli.render.clusters import clusters_table
 
     shown = printable(result)
     return rendered(lambda console: clusters_table(console, shown), width)

@@ -89,7 +89,7 @@ def cluster(
     from latentcli.analysis.clustering import check_size as check_clustered
     from latentcli.analysis.clustering import cluster as find_clusters
     from latentcli.analysis.words import select_words
-    from latentcli.render.tables import clusters_table
+    from latentcli.render.clusters import clusters_table
 
     here = environment(ctx)
     wanted = _parse_k(k, "--k")
