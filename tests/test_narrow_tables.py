@@ -1,0 +1,143 @@
+"""Every command's table on a narrow terminal and as a long table (issue 18): each goes through
+`render.tables.emit`, so none may raise, none may draw a line wider than the terminal, and a long
+one is never laid out by rich."""
+
+import io
+
+import pytest
+
+from latentcli.cli.commands import app
+from latentcli.render.context import context_view
+from latentcli.render.embedding import embeddings_table
+from latentcli.render.language import generation, lens_view
+from latentcli.render.terminal import console
+from latentcli.results import Scored
+from latentcli.results.context import ContextResult, WordUse
+from latentcli.results.language import (
+    Continuation,
+    Generation,
+    Lens,
+    LensLayer,
+    Steering,
+    TokenProbability,
+    TrackedToken,
+)
+from latentcli.results.texts import EmbeddedText
+
+WIDTHS = [20, 40]
+MODEL = "{model}"  # stands for the tiny model's directory
+QUESTIONS, PAIRS = "{questions}", "{pairs}"
+
+COMMANDS = [
+    ["neighbors", "king", "-n", "3"],
+    ["neighbors", "king", "queen", "-n", "3"],
+    ["analogy", "king", "-", "man", "+", "woman", "-n", "3"],
+    ["cluster", "king", "queen", "man", "woman", "apple", "banana"],
+    ["axis", "man", "woman", "king", "queen", "apple"],
+    ["steer", "king", "--toward", "woman", "--away", "man"],
+    ["path", "man", "woman", "--steps", "3"],
+    ["odd", "king", "queen", "prince", "apple"],
+    ["similarity", "king", "queen"],
+    ["similarity", "king", "queen", "apple"],
+    ["compare", MODEL, MODEL, "king", "apple"],
+    ["evaluate", "analogies", QUESTIONS],
+    ["evaluate", "similarity", PAIRS],
+    ["models"],
+    ["models", "info", MODEL],
+]
+
+
+def assert_fits(text: str, width: int) -> None:
+    assert text.strip(), "nothing was printed"
+    wide = [line for line in text.splitlines() if len(line) > width]
+    assert not wide, f"wider than {width} columns: {wide}"
+
+
+@pytest.fixture
+def files(tmp_path):
+    questions = tmp_path / "questions.txt"
+    questions.write_text(": royalty\nman king woman queen\nking prince queen princess\n")
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("king\tqueen\t8.0\nman\twoman\t7.5\napple\tbanana\t6.0\nking\tapple\t1.0\n")
+    return {"{questions}": str(questions), "{pairs}": str(pairs)}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("argv", COMMANDS, ids=" ".join)
+def test_every_command_table_fits_a_narrow_terminal(runner, tiny_model, files, argv, width):
+    given = {MODEL: str(tiny_model), **files}
+    args = [given.get(arg, arg) for arg in argv]
+    if argv[0] != "compare" and MODEL not in argv and "models" not in argv[:1]:
+        args += ["-m", str(tiny_model)]
+    result = runner.invoke(app, args, env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    assert_fits(result.stdout, width)
+
+
+def near(*words: str) -> tuple[Scored, ...]:
+    return tuple(Scored(word=word, similarity=0.5) for word in words)
+
+
+def continuation(text: str) -> Continuation:
+    return Continuation(token_ids=(1, 2), tokens=tuple(text.split()), text=text)
+
+
+# The commands whose models are fetched from the network: their renderers, given results.
+RESULTS = {
+    "embed": (lambda out, result: embeddings_table(out, [result, result]), EmbeddedText(
+        model="tiny-bert", text="a cat sat on the mat " * 5, vector=(0.25, -0.5, 0.125, 1.0, 0.0))),
+    "context": (context_view, ContextResult(
+        model="encoder", word="bank", static_model="glove", static_neighbors=near("banks"),
+        similarity=((1.0, 0.8), (0.8, 1.0)),
+        contexts=(WordUse(sentence="I sat by the river bank", start=19, end=23, pieces=("bank",),
+                          neighbors=near("river", "shore", "water")),
+                  WordUse(sentence="the bank raised its rates", start=4, end=8, pieces=("bank",),
+                          neighbors=near("loan", "lender", "teller"))))),
+    "lens": (lens_view, Lens(
+        model="tiny-lm", prompt="The capital of France is", vocabulary=49152,
+        final=TokenProbability(token=" Paris", probability=0.62),
+        layers=tuple(LensLayer(layer=layer, top=(TokenProbability(token=" the", probability=0.3),
+                                                 TokenProbability(token=" a", probability=0.2),
+                                                 TokenProbability(token=" Paris", probability=0.1)),
+                               tracked=(TrackedToken(token=" Paris", rank=30 - 10 * layer,
+                                                     probability=0.1),))
+                     for layer in range(3)))),
+    "generate": (generation, Generation(
+        model="tiny-lm", prompt="The cat", prompt_token_ids=(1, 2),
+        continuation=continuation(" is happy to see you again today"),
+        steering=Steering(method="mean", layer=10, strength=4.0, pairs=(("happy", "sad"),),
+                          start=1, defaults=("layer",),
+                          unsteered=continuation(" sat on the mat and looked around")))),
+}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("command", RESULTS)
+def test_the_network_commands_tables_fit_a_narrow_terminal(monkeypatch, command, width):
+    monkeypatch.setenv("COLUMNS", str(width))
+    render, result = RESULTS[command]
+    out = io.StringIO()
+    render(console(out, colour=False), result)
+    assert_fits(out.getvalue(), width)
+
+
+def test_a_long_table_of_any_command_skips_rich_layout(runner, tiny_model, tmp_path, monkeypatch):
+    """`evaluate` printed its table itself before `emit`; now a long one is written plainly too."""
+    from rich.table import Table
+
+    laid_out = []
+    rich_layout = Table.__rich_console__
+
+    def counted(self, console, options):  # type: ignore[no-untyped-def]
+        laid_out.append(self.row_count)
+        return rich_layout(self, console, options)
+
+    monkeypatch.setattr(Table, "__rich_console__", counted)
+    questions = tmp_path / "sections.txt"
+    questions.write_text("".join(f": part{n}\nman king woman queen\n" for n in range(250)))
+    result = runner.invoke(app, ["evaluate", "analogies", str(questions), "-m", str(tiny_model)])
+    assert result.exit_code == 0, result.stderr
+    assert laid_out == []
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 + 1 + 250 + 1 + 1  # title, heading, sections, total, caption
+    assert lines[2].split() == ["part0", "1", "1", "1.0000", "0"]
