@@ -68,7 +68,7 @@ def lens_view(console: Console, result: Lens) -> None:
         columns += [f"rank {quoted(token)}>", bar_column()]
     table = plain_table(*columns)
     colour = console.is_terminal and not console.no_color
-    # what the other columns leave for the runners-up (the rank bars give way first: show)
+    # what the other columns leave for the runners-up (the rank bars give way first: `emit`)
     fixed = 5 + max(len(quoted(layer.top[0].token)) for layer in result.layers) + 4 + 4
     fixed += sum(len(f"rank {quoted(token)}") for token in tracked)  # wider than 400,000
     room = max(20, console.width - fixed - 2 * (4 + len(tracked)) - 4)
