@@ -39,19 +39,19 @@ def _is_bar(column: Column) -> bool:
     return column.header == "" and column.no_wrap
 
 
-def emit(console: Console, title: str | Text | None, table: Table,
+def emit(console: Console, title: str | None, table: Table,
          captions: Iterable[str | Text | None] = ()) -> None:
-    """A bold title, the table (see `show`), then its captions: a string is printed dim, a
-    `Text` as it is styled, and None (a caption with nothing to say) not at all."""
+    """A bold title (if any), the table (see `_show`), then its captions: a string is printed
+    dim, a `Text` as it is styled, and None (a caption with nothing to say) not at all."""
     if title is not None:
-        console.print(title if isinstance(title, Text) else Text(title, style="bold"))
-    show(console, table)
+        console.print(Text(title, style="bold"))
+    _show(console, table)
     for caption in captions:
         if caption is not None:
             console.print(caption if isinstance(caption, Text) else Text(caption, style="dim"))
 
 
-def show(console: Console, table: Table) -> None:
+def _show(console: Console, table: Table) -> None:
     """Print ``table`` so that it fits and stays fast: on a narrow terminal the bar columns go
     first, so words are never squeezed out; a long table is written as plain aligned columns, in
     time linear in its rows."""
@@ -64,7 +64,7 @@ def show(console: Console, table: Table) -> None:
         table.columns = [table.columns[index] for index in keep]
         texts, widths = [texts[index] for index in keep], [widths[index] for index in keep]
     if table.row_count <= PLAIN_ABOVE:
-        console.print(table)
+        console.print(table, markup=False)  # a word such as "[note]" or "[/]" is text, not style
         return
     right = [column.justify == "right" for column in table.columns]
     lines = ("  ".join(cell.rjust(width) if is_right else cell.ljust(width)

@@ -1,9 +1,10 @@
-"""Every command's table on a narrow terminal and as a long table (issue 18): each goes through
-`render.tables.emit`, so none may raise, none may draw a line wider than the terminal, and a long
-one is never laid out by rich."""
+"""Every command's table on a narrow terminal, as a long table and with words that look like rich
+markup (issue 18): each goes through `render.tables.emit`, so none may raise, none may draw a line
+wider than the terminal, a long one is never laid out by rich, and every word is printed as text."""
 
 import io
 
+import numpy as np
 import pytest
 
 from latentcli.cli.commands import app
@@ -23,6 +24,7 @@ from latentcli.results.language import (
     TrackedToken,
 )
 from latentcli.results.texts import EmbeddedText
+from latentcli.store.cache import write_entry
 
 WIDTHS = [20, 40]
 MODEL = "{model}"  # stands for the tiny model's directory
@@ -141,3 +143,20 @@ def test_a_long_table_of_any_command_skips_rich_layout(runner, tiny_model, tmp_p
     lines = result.stdout.splitlines()
     assert len(lines) == 1 + 1 + 250 + 1 + 1  # title, heading, sections, total, caption
     assert lines[2].split() == ["part0", "1", "1", "1.0000", "0"]
+
+
+MARKUP = ["[note]", "[/]", "[bold]x[/bold]"]
+
+
+@pytest.mark.parametrize("argv", [
+    ["axis", "king", "queen"], ["steer", "king", "--toward", "queen", "--steps", "1"],
+    ["similarity", "king", *MARKUP], ["neighbors", "king", "-n", "4"],
+], ids=lambda argv: argv[0])
+def test_words_that_look_like_markup_are_printed_as_text(runner, tmp_path, argv):
+    words = ["king", "queen", *MARKUP]
+    vectors = np.random.default_rng(3).normal(size=(len(words), 4)).astype(np.float32)
+    write_entry(tmp_path / "marked", words, vectors, {"name": "marked", "source": {}})
+    result = runner.invoke(app, [*argv, "-m", str(tmp_path / "marked")])
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    body = result.stdout.split("\n", 1)[1]  # the table, below the title that repeats the query
+    assert all(word in body for word in MARKUP), body
