@@ -1,6 +1,6 @@
 """Every command's table on a narrow terminal, as a long table and with words that look like rich
-markup (issue 18): each goes through `render.tables.emit`, so none may raise, none may draw a line
-wider than the terminal, a long one is never laid out by rich, and every word is printed as text."""
+markup (issue 18): each goes through `render.tables.emit`, so none may raise or draw a line wider
+than the terminal, a long one is never laid out by rich, and "[/]" is a word, not a style."""
 
 import io
 
@@ -150,9 +150,9 @@ MARKUP = ["[note]", "[/]", "[bold]x[/bold]"]
 
 @pytest.mark.parametrize("argv", [
     ["axis", "king", "queen"], ["steer", "king", "--toward", "queen", "--steps", "1"],
-    ["similarity", "king", *MARKUP], ["neighbors", "king", "-n", "4"],
+    ["similarity", "king", *MARKUP], ["neighbors", "king", "-n", "4"], ["explain", "king"],
 ], ids=lambda argv: argv[0])
-def test_words_that_look_like_markup_are_printed_as_text(runner, tmp_path, argv):
+def test_words_that_look_like_markup_are_printed_as_words(runner, tmp_path, argv):
     words = ["king", "queen", *MARKUP]
     vectors = np.random.default_rng(3).normal(size=(len(words), 4)).astype(np.float32)
     write_entry(tmp_path / "marked", words, vectors, {"name": "marked", "source": {}})

@@ -48,7 +48,7 @@ def help_text() -> str:
 def rendered(draw: Callable[[Console], None], width: int) -> str:
     """What a rich renderer prints, as plain text ``width`` columns wide."""
     console = Console(file=io.StringIO(), width=max(width, 20), no_color=True, highlight=False,
-                      color_system=None)
+                      markup=False, color_system=None)
     draw(console)
     output = console.file
     assert isinstance(output, io.StringIO)

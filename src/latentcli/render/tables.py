@@ -64,7 +64,7 @@ def _show(console: Console, table: Table) -> None:
         table.columns = [table.columns[index] for index in keep]
         texts, widths = [texts[index] for index in keep], [widths[index] for index in keep]
     if table.row_count <= PLAIN_ABOVE:
-        console.print(table, markup=False)  # a word such as "[note]" or "[/]" is text, not style
+        console.print(table)
         return
     right = [column.justify == "right" for column in table.columns]
     lines = ("  ".join(cell.rjust(width) if is_right else cell.ljust(width)
