@@ -1,6 +1,6 @@
-"""Every command's table on a narrow terminal, as a long table and with words that look like rich
-markup (issue 18): each goes through `render.tables.emit`, so none may raise or draw a line wider
-than the terminal, a long one is never laid out by rich, and "[/]" is a word, not a style."""
+"""Every command's table on a narrow terminal and with words that look like rich markup (issue
+18): each goes through `render.tables.emit`, so none may raise or draw a line wider than the
+terminal, and "[/]" is a word, not a style. Long tables: tests/test_terminals.py."""
 
 import io
 
@@ -121,28 +121,6 @@ def test_the_network_commands_tables_fit_a_narrow_terminal(monkeypatch, command,
     out = io.StringIO()
     render(console(out, colour=False), result)
     assert_fits(out.getvalue(), width)
-
-
-def test_a_long_table_of_any_command_skips_rich_layout(runner, tiny_model, tmp_path, monkeypatch):
-    """`evaluate` printed its table itself before `emit`; now a long one is written plainly too."""
-    from rich.table import Table
-
-    laid_out = []
-    rich_layout = Table.__rich_console__
-
-    def counted(self, console, options):  # type: ignore[no-untyped-def]
-        laid_out.append(self.row_count)
-        return rich_layout(self, console, options)
-
-    monkeypatch.setattr(Table, "__rich_console__", counted)
-    questions = tmp_path / "sections.txt"
-    questions.write_text("".join(f": part{n}\nman king woman queen\n" for n in range(250)))
-    result = runner.invoke(app, ["evaluate", "analogies", str(questions), "-m", str(tiny_model)])
-    assert result.exit_code == 0, result.stderr
-    assert laid_out == []
-    lines = result.stdout.splitlines()
-    assert len(lines) == 1 + 1 + 250 + 1 + 1  # title, heading, sections, total, caption
-    assert lines[2].split() == ["part0", "1", "1", "1.0000", "0"]
 
 
 MARKUP = ["[note]", "[/]", "[bold]x[/bold]"]
