@@ -54,7 +54,7 @@ def emit(console: Console, title: str | None, table: Table,
 def _show(console: Console, table: Table) -> None:
     """Print ``table`` so that it fits and stays fast: on a narrow terminal the bar columns go
     first, so words are never squeezed out; a long table is written as plain aligned columns, in
-    time linear in its rows."""
+    time linear in its rows, one line a row (rich wraps only the tables it lays out)."""
     texts = [[*([str(column.header)] if table.show_header else []),
               *(cell.plain if isinstance(cell, Text) else str(cell) for cell in column.cells)]
              for column in table.columns]
