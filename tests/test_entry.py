@@ -155,3 +155,18 @@ def test_a_mistyped_command_is_matched_against_every_command(runner):
     result = runner.invoke(app, ["simlarity", "cat", "dog"])
     assert result.exit_code == 2
     assert "No such command 'simlarity'. Did you mean 'similarity'?" in result.stderr
+
+
+def test_every_renderer_a_command_names_exists():
+    """`shown_by` imports a renderer by name only when a table is drawn: check every name now."""
+    import importlib
+    import re
+    from pathlib import Path
+
+    import latentcli.cli.commands as commands
+
+    named = {found for module in Path(commands.__file__).parent.glob("*.py")
+             for found in re.findall(r'shown_by\("(\w+)", "(\w+)"\)', module.read_text())}
+    assert len(named) >= 10
+    for module, name in named:
+        assert callable(getattr(importlib.import_module(f"latentcli.render.{module}"), name))

@@ -49,23 +49,40 @@ def test_map_on_a_dumb_terminal_has_no_escapes(monkeypatch, tiny_model):
     assert "\x1b[" not in stdout.getvalue()
 
 
-def test_a_long_table_renders_in_linear_time(runner, glove, default_cache, monkeypatch):
-    """rich lays out every row of a table (~0.7 ms apiece: ~15 s for 20,000 rows); a long table
-    is written as plain aligned columns instead, so rich's layout must never run for it."""
+@pytest.fixture
+def laid_out(monkeypatch):
+    """The row count of every table rich lays out (~0.7 ms a row: ~15 s for 20,000 rows)."""
     from rich.table import Table
 
-    monkeypatch.setenv("LATENT_CACHE_DIR", str(default_cache))
-    laid_out = []
+    counts = []
     rich_layout = Table.__rich_console__
 
     def counted(self, console, options):  # type: ignore[no-untyped-def]
-        laid_out.append(self.row_count)
+        counts.append(self.row_count)
         return rich_layout(self, console, options)
 
     monkeypatch.setattr(Table, "__rich_console__", counted)
+    return counts
+
+
+def test_a_long_table_renders_in_linear_time(runner, glove, default_cache, monkeypatch, laid_out):
+    """A long table is written as plain aligned columns, so rich's layout must never run for it."""
+    monkeypatch.setenv("LATENT_CACHE_DIR", str(default_cache))
     result = runner.invoke(app, ["neighbors", "king", "-n", "20000"])
     assert result.exit_code == 0
     assert laid_out == []
     assert len(result.stdout.splitlines()) == 20002
     assert runner.invoke(app, ["neighbors", "king", "-n", "5"]).exit_code == 0
     assert laid_out == [5]  # a short table is still rich's
+
+
+def test_a_long_table_of_any_command_is_plain(runner, tiny_model, tmp_path, laid_out):
+    """`evaluate` printed its table itself before `render.tables.emit`; now it is plain too."""
+    questions = tmp_path / "sections.txt"
+    questions.write_text("".join(f": part{n}\nman king woman queen\n" for n in range(250)))
+    result = runner.invoke(app, ["evaluate", "analogies", str(questions), "-m", str(tiny_model)])
+    assert result.exit_code == 0, result.stderr
+    assert laid_out == []
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 + 1 + 250 + 1 + 1  # title, heading, sections, total, caption
+    assert lines[2].split() == ["part0", "1", "1", "1.0000", "0"]

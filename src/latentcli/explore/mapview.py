@@ -15,10 +15,10 @@ from textual.events import Click
 from textual.message import Message
 from textual.widget import Widget
 
-from latentcli.render.cells import GLYPHS, layout_labels, to_cells
 from latentcli.render.escape import escape
 from latentcli.render.htmlmap import PALETTE
-from latentcli.render.wording import axis_name
+from latentcli.render.mapcaptions import axis_name
+from latentcli.render.maplayout import GLYPHS, layout_labels, to_cells
 from latentcli.results.structure import MapResult
 
 MIN_ROWS = 4

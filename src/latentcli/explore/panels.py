@@ -48,7 +48,7 @@ def help_text() -> str:
 def rendered(draw: Callable[[Console], None], width: int) -> str:
     """What a rich renderer prints, as plain text ``width`` columns wide."""
     console = Console(file=io.StringIO(), width=max(width, 20), no_color=True, highlight=False,
-                      color_system=None)
+                      markup=False, color_system=None)
     draw(console)
     output = console.file
     assert isinstance(output, io.StringIO)
@@ -63,7 +63,7 @@ def explanation_text(result: WordExplanation, width: int) -> str:
 
 
 def clusters_text(result: ClusterResult, width: int) -> str:
-    from latentcli.render.tables import clusters_table
+    from latentcli.render.clusters import clusters_table
 
     shown = printable(result)
     return rendered(lambda console: clusters_table(console, shown), width)

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.text import Text
 
-from latentcli.render.tables import plain_table
+from latentcli.render.tables import emit, plain_table
 from latentcli.results.comparison import CompareResult
 
 
 def compare_table(console: Console, result: CompareResult) -> None:
-    console.print(Text(
-        f"{result.model_a} vs {result.model_b}: mean top-{result.k} overlap "
-        f"{result.mean_overlap:.3f} over {result.compared} words "
-        f"({result.shared} shared)", style="bold"))
     table = plain_table("word", "overlap>", f"only in {result.model_a}",
                         f"only in {result.model_b}")
     for item in result.words:
         table.add_row(item.word, f"{item.overlap:.2f}", ", ".join(item.only_a[:5]),
                       ", ".join(item.only_b[:5]))
-    console.print(table)
+    emit(console, f"{result.model_a} vs {result.model_b}: mean top-{result.k} overlap "
+                  f"{result.mean_overlap:.3f} over {result.compared} words "
+                  f"({result.shared} shared)", table)

@@ -9,7 +9,8 @@ from rich.table import Table
 from rich.text import Text
 
 from latentcli.render.bars import bar, bars
-from latentcli.render.tables import plain_table, scores_table, show
+from latentcli.render.queries import scores_table
+from latentcli.render.tables import bar_column, emit, plain_table
 from latentcli.results.directions import (
     AxisResult,
     OddResult,
@@ -33,9 +34,7 @@ def strip(values: Sequence[float], width: int = STRIP_WIDTH) -> str:
 
 def axis_table(console: Console, result: AxisResult) -> None:
     pairs = "".join(f", {a}→{b}" for a, b in result.pairs)
-    console.print(Text(f"Along {result.start} → {result.end}{pairs}   ({result.model})",
-                       style="bold"))
-    table = plain_table("#>", "word", "projection>", "")
+    table = plain_table("#>", "word", "projection>", bar_column())
     gap_after = len(result.words) // 2 if result.omitted else len(result.words)
     drawn = bars([item.projection for item in result.words])
     for index, (item, shown) in enumerate(zip(result.words, drawn, strict=True)):
@@ -43,34 +42,31 @@ def axis_table(console: Console, result: AxisResult) -> None:
             table.add_row("", f"… {result.omitted} more …", "", "")
         rank = index + 1 + (result.omitted if index >= gap_after else 0)
         table.add_row(str(rank), item.word, f"{item.projection:+.4f}", shown)
-    show(console, table)
-    console.print(Text(f"{result.start} {strip([w.projection for w in result.words])} "
-                       f"{result.end}"))
+    emit(console, f"Along {result.start} → {result.end}{pairs}   ({result.model})", table,
+         [Text(f"{result.start} {strip([w.projection for w in result.words])} {result.end}")])
 
 
 def steer_table(console: Console, result: SteerResult) -> None:
     direction = f"{result.away} → {result.toward}" if result.away else f"toward {result.toward}"
-    console.print(Text(f"Steering {result.word} {direction}   ({result.model})", style="bold"))
     table = plain_table("strength>", "nearest words")
     for step in result.steps:
         table.add_row(f"{step.strength:.2f}", ", ".join(
             f"{n.word} {n.similarity:.2f}" for n in step.neighbors))
-    console.print(table)
-    console.print(Text(f"Left out, as inputs: {', '.join(result.excluded)}", style="dim"))
+    emit(console, f"Steering {result.word} {direction}   ({result.model})", table,
+         [f"Left out, as inputs: {', '.join(result.excluded)}"])
 
 
 def path_table(console: Console, result: PathResult) -> None:
-    console.print(Text(f"Path {result.start} → {result.end}   ({result.model})", style="bold"))
     table = plain_table("t>", "word", "similarity>", f"to {result.start}>", f"to {result.end}>")
     for step in result.steps:
         table.add_row(f"{step.t:.2f}", step.word, f"{step.similarity:.4f}",
                       f"{step.to_start:.4f}", f"{step.to_end:.4f}")
-    console.print(table)
+    emit(console, f"Path {result.start} → {result.end}   ({result.model})", table)
 
 
 def odd_table(console: Console, result: OddResult) -> None:
-    console.print(Text(f"Odd one out: {result.odd}   ({result.model})", style="bold"))
-    show(console, scores_table(result.ranked, "similarity to the mean", marked=result.odd))
+    emit(console, f"Odd one out: {result.odd}   ({result.model})",
+         scores_table(result.ranked, "similarity to the mean", marked=result.odd))
 
 
 def _heat(value: float) -> str:
@@ -89,8 +85,8 @@ def similarity_table(console: Console, result: SimilarityResult) -> None:
         console.print(Text(f"{first} ~ {second}: {result.similarity:.4f}  "
                            f"{bar(result.similarity)}   ({result.model})"))
         return
-    console.print(Text(f"Cosine similarity   ({result.model})", style="bold"))
-    console.print(cosine_table(result.words, result.matrix))
+    emit(console, f"Cosine similarity   ({result.model})",
+         cosine_table(result.words, result.matrix))
 
 
 def cosine_table(labels: Sequence[str], matrix: Sequence[Sequence[float]]) -> Table:

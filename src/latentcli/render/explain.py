@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.text import Text
 
 from latentcli.render.bars import bars, heat_strip
-from latentcli.render.tables import describe_terms
+from latentcli.render.queries import describe_terms
 from latentcli.results.explain import (
     AxisPosition,
     Decomposition,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import json
 
-from latentcli.render.wording import axis_name, map_title, trust_summary
+from latentcli.render.mapcaptions import axis_name, map_title, trust_summary
 from latentcli.results.structure import MapResult
 
 PALETTE = ["#d62728", "#2ca02c", "#1f77b4", "#9467bd", "#17becf", "#bcbd22", "#ff7f0e",

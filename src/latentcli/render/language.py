@@ -6,16 +6,15 @@ import math
 from collections.abc import Sequence
 
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column
 from rich.text import Text
 
 from latentcli.render.bars import bar
-from latentcli.render.tables import plain_table, show
+from latentcli.render.tables import bar_column, emit, plain_table
 from latentcli.results.language import Generation, Lens, TokenProbability
 
 SPARKS = "▁▂▃▄▅▆▇█"
 HEAT = " ░▒▓█"
-
 
 
 def quoted(text: str) -> str:
@@ -23,6 +22,7 @@ def quoted(text: str) -> str:
     already escaped what the terminal must not see raw (a newline is ``\\n`` by then), and
     ``repr`` would escape the backslash again."""
     return f"'{text}'"
+
 
 def generation(console: Console, result: Generation) -> None:
     """The continuation alone (pipes well); a steered one beside the unsteered one."""
@@ -34,15 +34,12 @@ def generation(console: Console, result: Generation) -> None:
     given = f"{quoted(toward)} - {quoted(away)}" + (
         f" and {more} more pair{'s' * (more > 1)}" if more else "")
     defaults = f"  (defaults: {', '.join(steering.defaults)})" if steering.defaults else ""
-    console.print(Text(f"Steering {result.model} toward {given}: {steering.method}, layer "
-                       f"{steering.layer}, strength {steering.strength:g}, from position "
-                       f"{steering.start}{defaults}", style="bold"))
-    table = Table(box=None, pad_edge=False, expand=True)
-    table.add_column("unsteered", ratio=1)
-    table.add_column("steered", ratio=1)
+    table = plain_table(Column("unsteered", ratio=1), Column("steered", ratio=1), expand=True)
     prompt = Text(result.prompt, style="dim")
     table.add_row(prompt + Text(steering.unsteered.text), prompt + Text(result.continuation.text))
-    console.print(table)
+    emit(console, f"Steering {result.model} toward {given}: {steering.method}, layer "
+                  f"{steering.layer}, strength {steering.strength:g}, from position "
+                  f"{steering.start}{defaults}", table)
 
 
 def rank_closeness(rank: int, vocabulary: int) -> float:
@@ -66,14 +63,12 @@ def lens_view(console: Console, result: Lens) -> None:
     the tracked token(s) as a bar (log scale) and a sparkline down the layers."""
     vocabulary = result.vocabulary
     tracked = [t.token for t in result.layers[0].tracked] if result.layers else []
-    console.print(Text(f"Logit lens: {quoted(result.prompt)} → {quoted(result.final.token)} "
-                       f"(p {result.final.probability:.2f})   ({result.model})", style="bold"))
-    columns = ["layer>", "top>", "p>", "heat", "next"]
+    columns: list[str | Column] = ["layer>", "top>", "p>", "heat", "next"]
     for token in tracked:
-        columns += [f"rank {quoted(token)}>", ""]
+        columns += [f"rank {quoted(token)}>", bar_column()]
     table = plain_table(*columns)
     colour = console.is_terminal and not console.no_color
-    # what the other columns leave for the runners-up (the rank bars give way first: show)
+    # what the other columns leave for the runners-up (the rank bars give way first: `emit`)
     fixed = 5 + max(len(quoted(layer.top[0].token)) for layer in result.layers) + 4 + 4
     fixed += sum(len(f"rank {quoted(token)}") for token in tracked)  # wider than 400,000
     room = max(20, console.width - fixed - 2 * (4 + len(tracked)) - 4)
@@ -85,11 +80,13 @@ def lens_view(console: Console, result: Lens) -> None:
         for t in layer.tracked:
             row += [f"{t.rank:,}", bar(rank_closeness(t.rank, vocabulary), width=12)]
         table.add_row(*row)
-    show(console, table)
-    for index, token in enumerate(tracked):
-        ranks = [layer.tracked[index].rank for layer in result.layers]
-        console.print(Text(f"rank of {quoted(token)}, layer 0 → {len(ranks) - 1}: "
-                           f"{sparkline(ranks, vocabulary)}  (taller: nearer rank 1)"))
+    ranks = [[layer.tracked[index].rank for layer in result.layers]
+             for index in range(len(tracked))]
+    emit(console, f"Logit lens: {quoted(result.prompt)} → {quoted(result.final.token)} "
+                  f"(p {result.final.probability:.2f})   ({result.model})", table,
+         [Text(f"rank of {quoted(token)}, layer 0 → {len(down) - 1}: "
+               f"{sparkline(down, vocabulary)}  (taller: nearer rank 1)")
+          for token, down in zip(tracked, ranks, strict=True)])
 
 
 def _runners_up(tokens: Sequence[TokenProbability], room: int) -> str:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column
 from rich.text import Text
 
-from latentcli.render.tables import plain_table
+from latentcli.render.tables import emit, plain_table
 from latentcli.results.models import (
     EncoderInfo,
     FetchedModel,
@@ -28,14 +28,14 @@ def human_size(size: float) -> str:
 def models_listing(console: Console, listing: ModelsListing) -> None:
     console.print(Text(f"Default model: {listing.default} (built in)", style="bold"))
     console.print()
-    console.print(Text("Cached", style="bold"))
     if listing.cached:
-        table = plain_table("name", "source", "words>", "dims>", "size>")
+        cached = plain_table("name", "source", "words>", "dims>", "size>")
         for model in listing.cached:
-            table.add_row(model.name, model.source, f"{model.words:,}", str(model.dims),
-                          human_size(model.size))
-        console.print(table)
+            cached.add_row(model.name, model.source, f"{model.words:,}", str(model.dims),
+                           human_size(model.size))
+        emit(console, "Cached", cached)
     else:
+        console.print(Text("Cached", style="bold"))
         console.print(Text("  (nothing converted yet)", style="dim"))
     if listing.leftovers:
         console.print(Text("Scratch directories (removed once their process has ended)",
@@ -44,39 +44,33 @@ def models_listing(console: Console, listing: ModelsListing) -> None:
             console.print(Text(f"  {leftover.directory}  {leftover.purpose}, process "
                                f"{leftover.pid or '?'}, {human_size(leftover.size)}", style="dim"))
     console.print()
-    console.print(Text("Sentence encoders (fetched on first use with pip)", style="bold"))
-    table = plain_table("name", "also", "state", "size>")
+    encoders = plain_table("name", "also", "state", "size>")
     for encoder in listing.encoders:
-        table.add_row(encoder.name, ", ".join(encoder.aliases),
-                      "fetched" if encoder.fetched else "not fetched (latent models get "
-                      f"{encoder.name})", human_size(encoder.size) if encoder.size else "")
-    console.print(table)
+        encoders.add_row(encoder.name, ", ".join(encoder.aliases),
+                         "fetched" if encoder.fetched else "not fetched (latent models get "
+                         f"{encoder.name})", human_size(encoder.size) if encoder.size else "")
+    emit(console, "Sentence encoders (fetched on first use with pip)", encoders)
     console.print()
-    console.print(Text("Language models (fetched on first use with pip, converted once)",
-                       style="bold"))
-    table = plain_table("name", "also", "state", "size>", "license")
+    languages = plain_table("name", "also", "state", "size>", "license")
     for language in listing.language_models:
-        table.add_row(language.name, ", ".join(language.aliases),
-                      "fetched" if language.fetched else "not fetched (latent models get "
-                      f"{language.name})", human_size(language.size) if language.size else "",
-                      language.license.split(" ", 1)[0])
-    console.print(table)
+        languages.add_row(language.name, ", ".join(language.aliases),
+                          "fetched" if language.fetched else "not fetched (latent models get "
+                          f"{language.name})", human_size(language.size) if language.size else "",
+                          language.license.split(" ", 1)[0])
+    emit(console, "Language models (fetched on first use with pip, converted once)", languages)
     console.print()
-    console.print(Text("Catalogue (gensim-data; downloaded on first use)", style="bold"))
-    table = plain_table("name", "words>", "dims>", "download>", "cached")
+    catalogue = plain_table("name", "words>", "dims>", "download>", "cached")
     for entry in listing.catalogue:
-        table.add_row(entry.name, f"{entry.words:,}", str(entry.dims),
-                      human_size(entry.download_size), "yes" if entry.cached else "")
-    console.print(table)
+        catalogue.add_row(entry.name, f"{entry.words:,}", str(entry.dims),
+                          human_size(entry.download_size), "yes" if entry.cached else "")
+    emit(console, "Catalogue (gensim-data; downloaded on first use)", catalogue)
 
 
 def _facts(console: Console, rows: list[tuple[str, str]]) -> None:
-    table = Table(box=None, pad_edge=False, show_header=False)
-    table.add_column(style="bold")
-    table.add_column()
+    table = plain_table(Column(style="bold"), Column(), header=False)
     for label, value in rows:
         table.add_row(label, value)
-    console.print(table)
+    emit(console, None, table)
 
 
 def encoder_info(console: Console, info: EncoderInfo) -> None:

@@ -1,6 +1,6 @@
 """The terminal map: a plotext scatter with each word written beside its point.
 
-Labels are placed by `cells.layout_labels`, always just right of their point (``■word``); the
+Labels are placed by `maplayout.layout_labels`, always just right of their point (``■word``); the
 points keep clear of the right edge to leave room, and when space runs out the less important
 labels are hidden and counted. Points are coloured by cluster on a colour terminal and drawn with a
 different glyph per cluster everywhere, so plain text still tells them apart.
@@ -14,8 +14,8 @@ import textwrap
 import plotext as plt
 
 from latentcli.errors import UsageError
-from latentcli.render.cells import GLYPHS, layout_labels, to_cells
-from latentcli.render.wording import axis_name, map_title, trust_summary
+from latentcli.render.mapcaptions import axis_name, map_title, trust_summary
+from latentcli.render.maplayout import GLYPHS, layout_labels, to_cells
 from latentcli.results.structure import MapResult
 
 MIN_WIDTH = 40

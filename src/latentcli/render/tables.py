@@ -1,31 +1,66 @@
-"""Rich tables for query results: rank, word, similarity and a bar that shows it at a glance."""
+"""How every table reaches the terminal: one plain style, bar columns that give way on a narrow
+terminal, long tables written without rich's layout, and `emit` (title, table, captions).
+
+Every renderer prints its tables through `emit`, so what a narrow terminal or a table of 20,000
+rows needs is decided here once and holds for every command.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
-from latentcli.errors import clip
-from latentcli.render.bars import bars
-from latentcli.render.wording import method_name, shorten
-from latentcli.results import AnalogyResult, NeighborsResult, Scored, WeightedWord
-from latentcli.results.structure import Cluster, ClusterResult
-
 PLAIN_ABOVE = 200  # rows; rich lays out each row (~0.7 ms apiece), so long tables go plain
+SHORT_TEXT = 50  # characters of a text shown in a table cell
 
 
-def show(console: Console, table: Table) -> None:
-    """Print ``table`` so that it fits and stays fast: on a narrow terminal the bar columns
-    (headed "") go first, so words are never squeezed out; a long table is written as plain
-    aligned columns, in time linear in its rows."""
-    texts = [[str(column.header), *(cell.plain if isinstance(cell, Text) else str(cell)
-                                    for cell in column.cells)] for column in table.columns]
-    widths = [max(map(len, cells)) for cells in texts]
+def plain_table(*columns: str | Column, header: bool = True, expand: bool = False) -> Table:
+    """A table without box or edge padding. A heading ending in ``>`` marks a right-aligned
+    (numeric) column; a `Column` (such as `bar_column`) is taken as it is."""
+    return Table(*(column if isinstance(column, Column) else _column(column) for column in columns),
+                 box=None, pad_edge=False, show_header=header, expand=expand)
+
+
+def _column(heading: str) -> Column:
+    right = heading.endswith(">")
+    return Column(heading.removesuffix(">"), justify="right" if right else "left")
+
+
+def bar_column(style: str = "") -> Column:
+    """A column of bars: headed by nothing, never wrapped, and the first to go when a table does
+    not fit the terminal (a bar only repeats the number beside it)."""
+    return Column("", style=style, no_wrap=True)
+
+
+def _is_bar(column: Column) -> bool:
+    return column.header == "" and column.no_wrap
+
+
+def emit(console: Console, title: str | None, table: Table,
+         captions: Iterable[str | Text | None] = ()) -> None:
+    """A bold title (if any), the table (see `_show`), then its captions: a string is printed
+    dim, a `Text` as it is styled, and None (a caption with nothing to say) not at all."""
+    if title is not None:
+        console.print(Text(title, style="bold"))
+    _show(console, table)
+    for caption in captions:
+        if caption is not None:
+            console.print(caption if isinstance(caption, Text) else Text(caption, style="dim"))
+
+
+def _show(console: Console, table: Table) -> None:
+    """Print ``table`` so that it fits and stays fast: on a narrow terminal the bar columns go
+    first, so words are never squeezed out; a long table is written as plain aligned columns, in
+    time linear in its rows, one line a row (rich wraps only the tables it lays out)."""
+    texts = [[*([str(column.header)] if table.show_header else []),
+              *(cell.plain if isinstance(cell, Text) else str(cell) for cell in column.cells)]
+             for column in table.columns]
+    widths = [max(map(len, cells), default=0) for cells in texts]
     if sum(widths) + 2 * (len(widths) - 1) > console.width:
-        keep = [index for index, column in enumerate(table.columns) if column.header != ""]
+        keep = [index for index, column in enumerate(table.columns) if not _is_bar(column)]
         table.columns = [table.columns[index] for index in keep]
         texts, widths = [texts[index] for index in keep], [widths[index] for index in keep]
     if table.row_count <= PLAIN_ABOVE:
@@ -38,109 +73,8 @@ def show(console: Console, table: Table) -> None:
     console.file.write("\n".join(lines) + "\n")
 
 
-def plain_table(*columns: str) -> Table:
-    """A plain table; a heading ending in ``>`` marks a right-aligned (numeric) column."""
-    table = Table(box=None, pad_edge=False)
-    for column in columns:
-        right = column.endswith(">")
-        table.add_column(column.removesuffix(">"), justify="right" if right else "left")
-    return table
-
-
-def describe_terms(terms: Sequence[WeightedWord]) -> str:
-    """The query as a title repeats it: weights written out, a long query clipped with …."""
-    parts = []
-    for index, term in enumerate(terms):
-        sign = "-" if term.weight < 0 else "+"
-        size = abs(term.weight)
-        weighted = term.word if size == 1 else f"{size:g}*{term.word}"
-        parts.append(weighted if index == 0 and sign == "+" else f"{sign} {weighted}")
-    return clip(" ".join(parts))
-
-
-def scores_table(rows: Sequence[Scored], heading: str, marked: str | None = None) -> Table:
-    """Ranked words with their scores and bars; the ``marked`` word stands out in red."""
-    table = Table(box=None, pad_edge=False)
-    table.add_column("#", justify="right", style="dim")
-    table.add_column("word", style="bold")
-    table.add_column(heading, justify="right")
-    table.add_column("", style="cyan", no_wrap=True)
-    drawn = bars([row.similarity for row in rows])
-    for rank, (row, shown) in enumerate(zip(rows, drawn, strict=True), 1):
-        word = Text(shorten(row.word), style="red" if row.word == marked else "")
-        table.add_row(str(rank), word, f"{row.similarity:.4f}", shown)
-    return table
-
-
-def _excluded_caption(excluded: Sequence[str], flag: str) -> Text | None:
-    if not excluded:
-        return None
-    words = ", ".join(excluded)
-    return Text(f"Left out, as inputs: {words}{flag}", style="dim")
-
-
-def neighbors_table(console: Console, result: NeighborsResult) -> None:
-    title = f"Nearest to {describe_terms(result.terms)} in {result.model}"
-    console.print(Text(title, style="bold"))
-    show(console, scores_table(result.neighbors, "similarity"))
-    if len(result.terms) > 1:
-        caption = _excluded_caption(result.excluded, "")
-        if caption:
-            console.print(caption)
-
-
-def analogy_table(console: Console, result: AnalogyResult) -> None:
-    method = method_name(result.method)
-    heading = "similarity" if result.method == "add" else "score"
-    title = f"{describe_terms(result.terms)} ≈ ?   ({method}, {result.model})"
-    console.print(Text(title, style="bold"))
-    show(console, scores_table(result.results, heading))
-    caption = _excluded_caption(result.excluded, " (--allow-inputs keeps them)")
-    if caption:
-        console.print(caption)
-
-
-MEMBERS_SHOWN = 12
-
-
-def clusters_table(console: Console, result: ClusterResult) -> None:
-    """One row per cluster: label, size, cohesion (with a bar) and its most central members."""
-    words = sum(len(cluster.members) for cluster in result.clusters)
-    method = "k-means" if result.method == "kmeans" else "agglomerative, average cosine"
-    title = f"{result.k} clusters of {words} words in {result.model} ({method})"
-    console.print(Text(title, style="bold"))
-    table = Table(box=None, pad_edge=False)
-    table.add_column("#", justify="right", style="dim")
-    table.add_column("name", style="bold")
-    table.add_column("or", style="dim")
-    table.add_column("size", justify="right")
-    table.add_column("cohesion", justify="right")
-    table.add_column("", style="cyan", no_wrap=True)
-    table.add_column("members")
-    drawn = bars([cluster.cohesion for cluster in result.clusters], 10)
-    for rank, (cluster, cohesion) in enumerate(zip(result.clusters, drawn, strict=True), 1):
-        shown = ", ".join(map(shorten, cluster.members[:MEMBERS_SHOWN]))
-        more = len(cluster.members) - MEMBERS_SHOWN
-        table.add_row(str(rank), shorten(cluster.label),
-                      ", ".join(map(shorten, cluster.label_candidates)),
-                      str(len(cluster.members)), f"{cluster.cohesion:.3f}", cohesion,
-                      shown + (f", … (+{more})" if more > 0 else ""))
-    show(console, table)
-    console.print(Text(_silhouette_caption(result), style="dim"))
-    console.print(Text(naming_caption(result.clusters), style="dim"))
-
-
-def _silhouette_caption(result: ClusterResult) -> str:
-    if result.silhouette is None:
-        return "Silhouette: undefined (needs 2 or more clusters and fewer clusters than words)"
-    text = f"Silhouette (cosine): {result.silhouette:.3f}"
-    if result.auto and result.candidates:
-        tried = ", ".join(f"k={score.k}: {score.silhouette:.3f}" for score in result.candidates)
-        text += f"; k chosen from {tried}"
-    return text + "."
-
-
-def naming_caption(clusters: Sequence[Cluster]) -> str:
-    """Names are the model's guesses, and the user should know how they were made."""
-    methods = ", ".join(dict.fromkeys(cluster.label_method for cluster in clusters))
-    return f"Names are chosen automatically from the model's own words ({methods})."
+def shorten(text: str, width: int = SHORT_TEXT) -> str:
+    """``text`` on one line, cut to ``width`` characters with … when longer (tables only: JSON and
+    HTML keep the whole text)."""
+    flat = " ".join(text.split()) if any(ch in text for ch in "\n\r\t") else text
+    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"

@@ -26,9 +26,10 @@ if TYPE_CHECKING:
 
 
 def console(stream: TextIO, colour: bool) -> Console:
-    """Where tables are printed: colour only when asked, never a re-wrapped line."""
+    """Where results are printed: colour only when asked, never a re-wrapped line, and no rich
+    markup (a word such as "[note]" or "[/]" is printed as it is)."""
     return Console(file=stream, force_terminal=colour, no_color=not colour, highlight=False,
-                   soft_wrap=False)
+                   markup=False, soft_wrap=False)
 
 
 @contextmanager

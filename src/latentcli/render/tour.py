@@ -8,6 +8,9 @@ add about 20 once it is fetched).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from rich.console import Console
 from rich.text import Text
 
@@ -38,7 +41,6 @@ from latentcli.results.explain import (
 )
 
 MAP_HEIGHT = 20
-
 
 
 def _listing(words: tuple[str, ...] | list[str]) -> str:
@@ -287,6 +289,14 @@ def _steering(console: Console, section: SteeringSection) -> None:
     para(console, f"With:    {written.prompt}{written.continuation.text}")
 
 
+# Each section's text, by the section's type (the map and the vector also take the colour flag).
+_WRITERS: dict[type, Callable[[Console, Any], None]] = {
+    ModelSection: _model, MathSection: _math, SqueezeSection: _squeeze,
+    DirectionsSection: _directions, DimensionsSection: _dimensions, ContextSection: _context,
+    LensSection: _lens, SteeringSection: _steering,
+}
+
+
 def tour_section(console: Console, number: int, section: TourSection | SkippedSection,
                  colour: bool) -> None:
     """One numbered section: heading, text, and the command that explores further."""
@@ -297,24 +307,10 @@ def tour_section(console: Console, number: int, section: TourSection | SkippedSe
         shows = f"it would show {section.shows}; " if section.shows else ""
         para(console, f"(skipped: {shows}{section.reason})")
         return
-    if isinstance(section, ModelSection):
-        _model(console, section)
-    elif isinstance(section, VectorSection):
+    if isinstance(section, VectorSection):
         _vector(console, section, colour)
     elif isinstance(section, MapSection):
         _map(console, section, colour)
-    elif isinstance(section, MathSection):
-        _math(console, section)
-    elif isinstance(section, SqueezeSection):
-        _squeeze(console, section)
-    elif isinstance(section, DirectionsSection):
-        _directions(console, section)
-    elif isinstance(section, DimensionsSection):
-        _dimensions(console, section)
-    elif isinstance(section, ContextSection):
-        _context(console, section)
-    elif isinstance(section, LensSection):
-        _lens(console, section)
-    elif isinstance(section, SteeringSection):
-        _steering(console, section)
+    else:
+        _WRITERS[type(section)](console, section)
     console.print(Text(f"Explore further:  {section.command}", style="dim"))

@@ -118,7 +118,7 @@ def _results(model: str, texts: list[str],
 
 
 def _table(console: Console, results: Sequence[EmbeddedText]) -> None:
-    from latentcli.render.texts import embeddings_table  # rich only when a table is wanted
+    from latentcli.render.embedding import embeddings_table  # rich only when a table is wanted
 
     embeddings_table(console, results)
 

@@ -14,14 +14,14 @@ TOP = top_option(defaults(Model.neighbors)["top"], "How many answers to show.")
 def neighbors(here: Environment, *, words: list[str], top: int, choice: ModelChoice,
               json: bool) -> None:
     answer(here, choice, json, lambda model: [model.neighbors(text, top) for text in words],
-           shown_by("tables", "neighbors_table"))
+           shown_by("queries", "neighbors_table"))
 
 
 def analogy(here: Environment, *, expression: list[str], top: int, method: str,
             allow_inputs: bool, choice: ModelChoice, json: bool) -> None:
     answer(here, choice, json,
            lambda model: model.analogy(" ".join(expression), top, method, allow_inputs),
-           shown_by("tables", "analogy_table"))
+           shown_by("queries", "analogy_table"))
 
 
 COMMANDS = (

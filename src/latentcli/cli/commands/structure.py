@@ -57,7 +57,7 @@ def cluster(here: Environment, *, words: list[str] | None, k: str, method: str, 
     typed = _typed_words(words, from_file, here.stdin)
     answer(here, choice, json,
            lambda model: model.cluster(typed, wanted, method, seed, top, strict),
-           shown_by("tables", "clusters_table"))
+           shown_by("clusters", "clusters_table"))
 
 
 def map_(here: Environment, *, words: list[str] | None, method: str | None, neighbors: int,

@@ -1,4 +1,5 @@
-"""Words on a grid of terminal cells: where each point falls and where its label fits.
+"""The map as a scatter of words on a grid of terminal cells: where each point falls and where its
+label fits.
 
 Shared by the terminal map (`plots`) and `latent explore`'s map panel, and free of plotext (whose
 import costs ~0.3 s), so the explorer's first frame does not wait for it. Labels are placed

@@ -1,4 +1,5 @@
-"""Sentences shared by the terminal map and the HTML map, so both say the same thing."""
+"""What a map says besides its points: its title, its axes' names and how far to trust it, worded
+once for the terminal map, the HTML map and the explorer's map panel."""
 
 from __future__ import annotations
 
@@ -22,18 +23,3 @@ def trust_summary(result: MapResult) -> str:
     return (f"Trust {result.trust:.2f}: of each word's {result.trust_k} nearest neighbours among "
             f"these {len(result.points)} words (by cosine on the full vectors), "
             f"{result.trust:.0%} on average are also nearest on this map")
-
-
-def method_name(method: str) -> str:
-    """The name an analogy method goes by in the literature."""
-    return "3CosAdd" if method == "add" else "3CosMul"
-
-
-SHORT_TEXT = 50  # characters of a text shown in a table cell
-
-
-def shorten(text: str, width: int = SHORT_TEXT) -> str:
-    """``text`` on one line, cut to ``width`` characters with … when longer (tables only: JSON and
-    HTML keep the whole text)."""
-    flat = " ".join(text.split()) if any(ch in text for ch in "\n\r\t") else text
-    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"

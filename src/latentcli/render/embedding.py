@@ -6,10 +6,8 @@ import math
 from collections.abc import Sequence
 
 from rich.console import Console
-from rich.text import Text
 
-from latentcli.render.tables import plain_table, show
-from latentcli.render.wording import shorten
+from latentcli.render.tables import emit, plain_table, shorten
 from latentcli.results.texts import EmbeddedText
 
 FIRST_SHOWN = 4  # numbers of each vector shown in the table
@@ -19,8 +17,6 @@ def embeddings_table(console: Console, results: Sequence[EmbeddedText]) -> None:
     """One row per text; the whole texts and vectors are in --json and -o."""
     if not results:
         return
-    first = results[0]
-    console.print(Text(f"{len(results)} text(s) embedded with {first.model}", style="bold"))
     table = plain_table("#>", "text", "dims>", "norm>", "first numbers")
     for number, result in enumerate(results, 1):
         norm = math.sqrt(math.fsum(value * value for value in result.vector))
@@ -28,4 +24,4 @@ def embeddings_table(console: Console, results: Sequence[EmbeddedText]) -> None:
         more = " …" if len(result.vector) > FIRST_SHOWN else ""
         table.add_row(str(number), shorten(result.text), str(len(result.vector)),
                       f"{norm:.4f}", head + more)
-    show(console, table)
+    emit(console, f"{len(results)} text(s) embedded with {results[0].model}", table)
