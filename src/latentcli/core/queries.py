@@ -31,7 +31,7 @@ class ResolvedExpression:
     """An expression whose words have been found in a space."""
 
     def __init__(self, space: Space, text: str) -> None:
-        expression = parse_query(text, space.encode is not None or bool(space.known([text])))
+        expression = parse_query(text, space.encoder is not None or bool(space.known([text])))
         self.text = text
         self.rows: list[WordRow] = [space.lookup(term.word) for term in expression.terms]
         self.weights = [term.weight for term in expression.terms]
