@@ -90,8 +90,9 @@ def run_embed(here: Environment, texts: list[str], model: str, from_file: str | 
         raise UsageError(f"{model!r} is not a sentence encoder: embed needs {ENCODER} or a "
                          "sentence-transformers model directory (word-vector models such as "
                          "glove-6b-50d embed words, not texts)")
-    if output is not None and Path(output).suffix.lower() not in (".parquet", ".arrow",
-                                                                  ".feather"):
+    from latentcli.store.readers.table import WRITTEN_FORMATS
+
+    if output is not None and Path(output).suffix.lower() not in WRITTEN_FORMATS:
         raise UsageError(f"-o {output}: the file name must end in .parquet, .arrow or .feather")
     wanted = read_texts(texts, from_file, here.stdin)
     if name is not None:
