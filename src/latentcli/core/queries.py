@@ -63,8 +63,9 @@ class ResolvedExpression:
 
 
 def fit_top(space: Space, top: int) -> int:
-    """``-n/--top`` checked against the model (a default is clamped to its size)."""
-    return fit(top, len(space), "-n/--top", f"words in {space.name}")
+    """``top`` checked against the model (a default is clamped to its size); the command line
+    says ``-n/--top`` in its error."""
+    return fit(top, len(space), "top", f"words in {space.name}")
 
 
 def weighted_sum(units: Sequence[Vector], weights: Sequence[float]) -> npt.NDArray[np.float64]:
