@@ -63,8 +63,7 @@ class ResolvedExpression:
 
 
 def fit_top(space: Space, top: int) -> int:
-    """``top`` checked against the model (a default is clamped to its size); the command line
-    says ``-n/--top`` in its error."""
+    """``top`` checked against the model (a default is clamped to its size)."""
     return fit(top, len(space), "top", f"words in {space.name}")
 
 
