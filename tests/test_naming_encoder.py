@@ -32,6 +32,8 @@ def test_a_namer_names_groups_with_the_phrase_method(glove):
         assert group.label_method.startswith("nearest to the members read as one phrase")
         assert "tiny-bert" in group.label_method
         assert group.label not in WORDS and glove.vocabulary.row(group.label) is not None
+    assert glove.namer is None  # a namer makes a new space over the same arrays
+    assert named.vectors is glove.vectors and named.vocabulary is glove.vocabulary
 
 
 def test_a_transformer_space_names_its_own_groups():
