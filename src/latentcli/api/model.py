@@ -93,15 +93,16 @@ class Model:
     def __init__(self, space: Space, notes: tuple[str, ...] = ()) -> None:
         self.space = space
         self.notes = notes
+        self._named: Space | None = None  # the space with its namer, once a method names groups
 
     def _naming(self) -> Space:
         """The space, with the built-in sentence encoder to name groups when it is fetched (as
         the commands that name groups do: `cli.command.ModelChoice`)."""
-        if self.space.namer is None:
-            from latentcli.store.textspace import ready_namer
+        if self._named is None:
+            from latentcli.store.resolve import with_namer
 
-            self.space.namer = ready_namer(self.space, _Quiet())
-        return self.space
+            self._named = with_namer(self.space, _Quiet())
+        return self._named
 
     def __repr__(self) -> str:
         return f"<latentcli.Model {self.name!r}: {len(self):,} words x {self.dims} dims>"

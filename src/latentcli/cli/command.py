@@ -48,13 +48,8 @@ class ModelChoice:
     def open(self, environment: Environment) -> Space:
         from latentcli.store.resolve import open_space
 
-        space = open_space(self.spec, environment, self.limit, self.trust,
-                           (self.vectors_column, self.labels_column))
-        if self.names:
-            from latentcli.store.textspace import ready_namer
-
-            space.namer = ready_namer(space, environment)
-        return space
+        return open_space(self.spec, environment, self.limit, self.trust,
+                          (self.vectors_column, self.labels_column), names=self.names)
 
 
 def deliver(environment: Environment, results: R | Sequence[R], json: bool,

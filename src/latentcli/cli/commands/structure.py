@@ -39,7 +39,7 @@ SeedOption = Annotated[int, typer.Option(
 def _typed_words(words: list[str] | None, from_file: Path | None, stdin: TextIO) -> list[str]:
     """The words of the command line, of stdin for '-' (read once) and of ``--from``."""
     from latentcli.analysis.words import read_word_lines
-    from latentcli.core.text import decode
+    from latentcli.core.text_checks import decode
 
     typed: list[str] = []
     for word in words or []:
