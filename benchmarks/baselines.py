@@ -8,7 +8,7 @@ import numpy as np
 
 from latentcli import DEFAULT_MODEL
 from latentcli.environment import Environment
-from latentcli.store.resolve import resolve
+from latentcli.store.sources import resolve
 
 
 def gensim_builtin() -> Any:

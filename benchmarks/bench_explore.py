@@ -55,9 +55,10 @@ async def cpu_ms(app: Any, pilot: Any, act: Callable[[], Awaitable[object]]) -> 
 async def measure(rounds: int) -> dict[str, float]:
     """The best CPU per step beyond the pilot's own, over ``rounds`` rounds on the built-in
     model (plus resizing to a narrow terminal and back)."""
+    from latentcli import DEFAULT_MODEL
     from latentcli.environment import Environment
     from latentcli.explore.app import ExploreApp
-    from latentcli.store.resolve import DEFAULT_MODEL, open_space
+    from latentcli.store.resolve import open_space
 
     app = ExploreApp(open_space(DEFAULT_MODEL, Environment()), ["king"])
     best: dict[str, float] = {}

@@ -13,11 +13,12 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from latentcli import DEFAULT_MODEL
 from latentcli.analysis.projection import with_neighbors
 from latentcli.environment import Environment
 from latentcli.explore.app import ExploreApp
 from latentcli.render.htmlmap import map_html
-from latentcli.store.resolve import DEFAULT_MODEL, open_space
+from latentcli.store.resolve import open_space
 
 IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
 SIZE = (100, 30)

@@ -23,11 +23,12 @@ from pathlib import Path
 
 import numpy as np
 
+from latentcli import DEFAULT_MODEL
 from latentcli.analysis import naming
 from latentcli.analysis.naming import CENTRE, MEAN_STD, MINIMUM, SOFTMIN, Method
 from latentcli.core.space import Space
 from latentcli.environment import Environment
-from latentcli.store.resolve import DEFAULT_MODEL, open_space
+from latentcli.store.resolve import open_space
 
 CATEGORIES = Path(__file__).resolve().parent.parent / "tests" / "data" / "categories.json"
 EXPORTED = 20_000  # candidate words written by --export-words, for the MiniLM measurement

@@ -37,7 +37,8 @@ def main(argv: list[str]) -> int:
     environment = Environment()
     glove = open_space(DEFAULT_MODEL, environment)
     space = open_space("minilm", environment)
-    assert space.encode is not None
+    encoder = space.encoder
+    assert encoder is not None
     frequent = {glove.word(row) for row in range(count)}
     keep = [row for row in range(len(space))
             if naming.is_plain_word(space.word(row)) and space.word(row) in frequent]
@@ -45,7 +46,7 @@ def main(argv: list[str]) -> int:
     candidate_words = [space.word(row) for row in keep]
     categories = json.loads(CATEGORIES.read_text(encoding="utf-8"))["categories"]
     members = [item["members"] for item in categories]
-    phrases, _ = normalise_rows(space.encode([", ".join(group) for group in members]))
+    phrases, _ = normalise_rows(encoder.encode([", ".join(group) for group in members]))
     names = naming.name_phrases(candidates, candidate_words, phrases, members, top=3)
     first = top3 = 0
     lines = []

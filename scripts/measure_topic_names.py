@@ -23,8 +23,8 @@ from latentcli.analysis.clustering import choose_k
 from latentcli.analysis.naming import is_inflection
 from latentcli.core.space import normalise_rows
 from latentcli.environment import Environment
-from latentcli.store.encoders import BUILTIN_ENCODER, EncoderChoice, builtin_directory
-from latentcli.store.textspace import open_text_space
+from latentcli.store.encoders import BUILTIN_ENCODER
+from latentcli.store.resolve import open_space
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "topics.json"
 
@@ -33,16 +33,16 @@ def measure(weights: tuple[float, ...]) -> dict[str, list[int]]:
     """Per part ("tuned", "held out"): [first names right, top 3 right, topics, corpora whose
     automatic k is their number of topics, corpora], printing every topic's names."""
     topics.WEIGHTS = weights
-    namer = open_text_space(EncoderChoice(BUILTIN_ENCODER, builtin_directory(), builtin=True),
-                            Environment())
-    assert namer.encode is not None
+    namer = open_space(BUILTIN_ENCODER, Environment())
+    encoder = namer.encoder
+    assert encoder is not None
     tally = {"tuned": [0, 0, 0, 0, 0], "held out": [0, 0, 0, 0, 0]}
     for corpus in json.loads(DATA.read_text(encoding="utf-8"))["corpora"]:
         counts = tally["held out" if corpus.get("held_out") else "tuned"]
         members = [topic["texts"] for topic in corpus["topics"]]
-        vectors = [normalise_rows(np.asarray(namer.encode(texts), dtype=np.float32))[0]
+        vectors = [normalise_rows(np.asarray(encoder.encode(texts), dtype=np.float32))[0]
                    for texts in members]
-        names = topics.name_topics(namer, namer.encode, members, vectors)
+        names = topics.name_topics(namer, encoder.encode, members, vectors)
         for topic, ranked in zip(corpus["topics"], names, strict=True):
             words = [word for word, _ in ranked]
             right = [any(is_inflection(word, name) for name in topic["accept"]) for word in words]

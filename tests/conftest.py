@@ -81,7 +81,8 @@ def cache_at(root: Path) -> Iterator[Path]:
 @pytest.fixture(scope="session")
 def default_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A cache holding the built-in model, converted once for the whole session."""
-    from latentcli.store.resolve import DEFAULT_MODEL, open_space
+    from latentcli import DEFAULT_MODEL
+    from latentcli.store.resolve import open_space
 
     with cache_at(tmp_path_factory.mktemp("default-cache")) as root:
         open_space(DEFAULT_MODEL, Environment())
@@ -132,7 +133,8 @@ def minilm_dir(minilm_cache: Path) -> Path:
 @pytest.fixture
 def glove(default_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Space]:
     """The built-in model, opened from the session's cache (which the test's env points at)."""
-    from latentcli.store.resolve import DEFAULT_MODEL, open_space
+    from latentcli import DEFAULT_MODEL
+    from latentcli.store.resolve import open_space
 
     monkeypatch.setenv("LATENT_CACHE_DIR", str(default_cache))
     yield open_space(DEFAULT_MODEL, Environment())
@@ -143,7 +145,8 @@ def gensim_glove(default_cache: Path):  # type: ignore[no-untyped-def]
     """gensim KeyedVectors over exactly the built-in model's raw vectors and words."""
     from gensim.models import KeyedVectors
 
-    from latentcli.store.resolve import DEFAULT_MODEL, resolve
+    from latentcli import DEFAULT_MODEL
+    from latentcli.store.sources import resolve
 
     loaded = resolve(DEFAULT_MODEL).load(Environment())
     keyed = KeyedVectors(vector_size=loaded.matrix.shape[1])

@@ -88,7 +88,7 @@ NONSENSE = [
     (lambda m: latentcli.open(m).neighbors("king", top=2.5), ArgumentError, "not float 2.5"),
     (lambda m: latentcli.open(m).neighbors("king", top=True), ArgumentError, "not bool True"),
     (lambda m: latentcli.open(m).neighbors("king", top=0), UsageError,
-     "-n/--top must be at least 1, not 0"),
+     "top must be at least 1, not 0"),
     (lambda m: latentcli.open(m).similarity("king", 2), ArgumentError,
      "each of words must be a str, not int 2"),
     (lambda m: latentcli.open(m).steer("king", "woman", strength="1"), ArgumentError,
@@ -143,14 +143,18 @@ def test_paths_may_be_any_path_like(tiny_model, tmp_path):
 
 
 def test_the_api_and_the_command_line_refuse_alike(runner, tiny_model):
-    """The same rule, so the same words: the command's Error line is the exception's message."""
+    """The same rule, so the same words: the command's Error line is the exception's message,
+    but for the name of a count (the API's parameter, the command's flag)."""
     from latentcli.cli.app import app
 
-    for argv, call in ((["--limit", "0"], lambda: latentcli.open(str(tiny_model), limit=0)),
-                       (["-n", "0"], lambda: latentcli.open(str(tiny_model)).neighbors(
-                           "king", top=0))):
+    for argv, call, parameter, flag in (
+            (["--limit", "0"], lambda: latentcli.open(str(tiny_model), limit=0), "--limit",
+             "--limit"),
+            (["-n", "0"], lambda: latentcli.open(str(tiny_model)).neighbors("king", top=0),
+             "top", "-n/--top")):
         result = runner.invoke(app, ["neighbors", "king", "-m", str(tiny_model), *argv])
         with pytest.raises(UsageError) as raised:
             call()
         assert result.exit_code == 2
-        assert result.stderr == f"Error: {raised.value}\n"
+        assert str(raised.value) == f"{parameter} must be at least 1, not 0"
+        assert result.stderr == f"Error: {flag} must be at least 1, not 0\n"

@@ -13,6 +13,7 @@ from conftest import TINY_VECTORS, TINY_WORDS
 from latentcli.core.vocabulary import OFFSETS_FILE, WORDS_FILE
 from latentcli.environment import Environment
 from latentcli.errors import ModelError
+from latentcli.store import entries, sources
 from latentcli.store import resolve as models
 from latentcli.store.cache import META_FILE, VECTORS_FILE, cache_root, read_meta
 
@@ -34,10 +35,10 @@ def tiny_builtin(monkeypatch):
 
     def load(reporter):
         calls.append(1)
-        return models.Loaded(list(TINY_WORDS), TINY_VECTORS)
+        return entries.Loaded(list(TINY_WORDS), TINY_VECTORS)
 
-    source = models.Source("tiny-builtin", "tiny-builtin", load, {"kind": "test", "version": 1})
-    monkeypatch.setitem(models.BUILTIN, "tiny-builtin", lambda limit: source)
+    source = entries.Source("tiny-builtin", "tiny-builtin", load, {"kind": "test", "version": 1})
+    monkeypatch.setitem(sources.BUILTIN, "tiny-builtin", lambda limit: source)
     return calls
 
 
@@ -93,10 +94,10 @@ def test_a_damaged_entry_is_detected_and_rebuilt(tiny_builtin, damage, reason):
 
 def test_a_changed_source_triggers_a_rebuild(tiny_builtin, monkeypatch):
     models.open_space("tiny-builtin", Recorder())
-    original = models.BUILTIN["tiny-builtin"](None)
-    changed = models.Source("tiny-builtin", "tiny-builtin", original.load,
+    original = sources.BUILTIN["tiny-builtin"](None)
+    changed = entries.Source("tiny-builtin", "tiny-builtin", original.load,
                             {"kind": "test", "version": 2})
-    monkeypatch.setitem(models.BUILTIN, "tiny-builtin", lambda limit: changed)
+    monkeypatch.setitem(sources.BUILTIN, "tiny-builtin", lambda limit: changed)
     recorder = Recorder()
     models.open_space("tiny-builtin", recorder)
     assert len(tiny_builtin) == 2
@@ -107,8 +108,8 @@ def test_a_failed_conversion_leaves_nothing_behind(monkeypatch):
     def load(reporter):
         raise ModelError("the source is broken")
 
-    monkeypatch.setitem(models.BUILTIN, "broken",
-                        lambda limit: models.Source("broken", "broken", load, {}))
+    monkeypatch.setitem(sources.BUILTIN, "broken",
+                        lambda limit: entries.Source("broken", "broken", load, {}))
     with pytest.raises(ModelError):
         models.open_space("broken", Recorder())
     assert not (cache_root() / "models" / "broken").exists()
@@ -116,10 +117,10 @@ def test_a_failed_conversion_leaves_nothing_behind(monkeypatch):
 
 def test_a_crash_midway_leaves_no_entry_and_no_temp_dir(monkeypatch):
     def load(reporter):
-        return models.Loaded(list(TINY_WORDS), TINY_VECTORS)
+        return entries.Loaded(list(TINY_WORDS), TINY_VECTORS)
 
-    monkeypatch.setitem(models.BUILTIN, "crashy",
-                        lambda limit: models.Source("crashy", "crashy", load, {}))
+    monkeypatch.setitem(sources.BUILTIN, "crashy",
+                        lambda limit: entries.Source("crashy", "crashy", load, {}))
 
     def explode(*args, **kwargs):
         raise KeyboardInterrupt

@@ -18,6 +18,7 @@ from latentcli.cli.app import app
 from latentcli.core.queries import neighbors
 from latentcli.core.vocabulary import SORTED_FILE, WORDS_FILE
 from latentcli.errors import BadVectorFile, ModelError
+from latentcli.store import entries, sources
 from latentcli.store import resolve as models
 from latentcli.store.cache import META_FILE, NORMS_FILE, VECTORS_FILE, cache_root, read_meta
 from test_cache import Recorder, entry, tiny_builtin  # noqa: F401  (fixtures)
@@ -109,10 +110,10 @@ def test_a_damaged_entry_stays_until_its_replacement_exists(monkeypatch):
         calls.append(1)
         if len(calls) > 1:
             raise ModelError("offline")
-        return models.Loaded(list(TINY_WORDS), TINY_VECTORS)
+        return entries.Loaded(list(TINY_WORDS), TINY_VECTORS)
 
-    source = models.Source("offline", "offline", load, {"kind": "catalogue"})
-    monkeypatch.setitem(models.BUILTIN, "offline", lambda limit: source)
+    source = entries.Source("offline", "offline", load, {"kind": "catalogue"})
+    monkeypatch.setitem(sources.BUILTIN, "offline", lambda limit: source)
     models.open_space("offline", Recorder())
     edit_meta(lambda meta: meta.pop("dims"))(cache_root() / "models" / "offline")
     with pytest.raises(ModelError, match="offline"):

@@ -161,13 +161,9 @@ def test_words_in_context_compares_two_uses_of_bank_when_an_encoder_is_ready(glo
     from latentcli.store.tourcache import tour_key
     from transformer_files import TINY_BERT
 
-    before = tour_key(glove)
-    glove.namer = open_space(str(TINY_BERT), Environment(), limit=200)
-    try:
-        section = run_section(glove, "context")
-        assert tour_key(glove) != before  # a stored tour without the section is not reused
-    finally:
-        glove.namer = None
+    named = glove.with_namer(open_space(str(TINY_BERT), Environment(), limit=200))
+    section = run_section(named, "context")
+    assert tour_key(named) != tour_key(glove)  # a stored tour without the section is not reused
     assert section.title == "Words in context"
     assert [use.sentence for use in section.context.contexts] == [
         "the river bank", "a loan from the bank"]

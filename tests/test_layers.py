@@ -3,6 +3,8 @@
 
 Front doors (cli, api, explore) may import every layer below them; below them, each layer imports
 only the layers listed here, and only render (and the explore app) touch rich, plotext or textual.
+And no import circle: none among module-level imports anywhere, and none among all run-time imports
+(those inside functions too) outside api/, where `Model` and `Language` open each other on demand.
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ ALLOWED = {
 TERMINAL_LIBRARIES = {"rich", "plotext", "textual"}
 
 
-def imports(path: Path) -> set[str]:
-    """Every module ``path`` imports at run time, at any depth of the file."""
+def imports(path: Path, module_level: bool = False) -> set[str]:
+    """Every module ``path`` imports at run time, at any depth of the file (``module_level``:
+    those outside functions only)."""
     found: set[str] = set()
 
     def visit(node: ast.AST) -> None:
@@ -39,6 +42,8 @@ def imports(path: Path) -> set[str]:
             if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
                 for branch in child.orelse:
                     visit(branch)
+                continue
+            if module_level and isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
             if isinstance(child, ast.Import):
                 found.update(alias.name for alias in child.names)
@@ -75,3 +80,60 @@ def test_each_module_imports_only_what_its_layer_may(path):
         assert internal - {layer} - ERRORS <= ALLOWED[layer], f"{layer} imports {internal}"
     if layer not in ("render", "explore"):
         assert not terminal, f"{path.name} imports {terminal}; only render/ and explore/ may"
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph(module_level: bool) -> dict[str, set[str]]:
+    """Module → the latentcli modules it imports. The package itself (``from latentcli import
+    DEFAULT_MODEL``) is left out: it is loaded before anything else, and imports nothing then."""
+    paths = {module_name(path): path for path in PACKAGE.rglob("*.py")}
+    return {name: {used for used in imports(path, module_level)
+                   if used in paths and used not in (name, "latentcli")}
+            for name, path in paths.items()}
+
+
+def circles(graph: dict[str, set[str]]) -> list[set[str]]:
+    """The strongly connected components of more than one module (Tarjan's algorithm)."""
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[set[str]] = []
+
+    def visit(module: str) -> None:
+        order[module] = low[module] = len(order)
+        stack.append(module)
+        for used in graph[module]:
+            if used not in order:
+                visit(used)
+                low[module] = min(low[module], low[used])
+            elif used in stack:
+                low[module] = min(low[module], order[used])
+        if low[module] == order[module]:
+            component = {stack.pop()}
+            while module not in component:
+                component.add(stack.pop())
+            if len(component) > 1:
+                found.append(component)
+
+    for module in sorted(graph):
+        if module not in order:
+            visit(module)
+    return found
+
+
+def test_circles_are_found():
+    assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [{"a", "b", "c"}]
+
+
+def test_no_module_level_import_circle():
+    assert circles(import_graph(module_level=True)) == []
+
+
+def test_no_import_circle_even_through_imports_inside_functions_outside_the_api():
+    found = circles(import_graph(module_level=False))
+    assert [circle for circle in found
+            if not all(name.startswith("latentcli.api.") for name in circle)] == []

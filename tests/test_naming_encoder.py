@@ -12,8 +12,7 @@ from latentcli.analysis.labels import PHRASE_CANDIDATES, name_clusters
 from latentcli.analysis.words import select_words
 from latentcli.core.space import normalise_rows
 from latentcli.environment import Environment
-from latentcli.store.resolve import open_space
-from latentcli.store.textspace import ready_namer
+from latentcli.store.resolve import open_space, with_namer
 from transformer_files import TINY_BERT
 
 CATEGORIES = Path(__file__).resolve().parent / "data" / "categories.json"
@@ -21,26 +20,25 @@ WORDS = ["dog", "cat", "horse", "red", "blue", "green"]
 
 
 def test_groups_are_named_in_space_until_the_encoder_is_fetched(glove):
-    assert ready_namer(glove, Environment()) is None
+    assert with_namer(glove, Environment()).namer is None
     result = cluster(glove, select_words(glove, WORDS), k=2)
     assert all(c.label_method.startswith("the frequent word closest") for c in result.clusters)
 
 
 def test_a_namer_names_groups_with_the_phrase_method(glove):
-    glove.namer = open_space(str(TINY_BERT), Environment(), limit=200)
-    try:
-        result = cluster(glove, select_words(glove, WORDS), k=2)
-    finally:
-        glove.namer = None
+    named = glove.with_namer(open_space(str(TINY_BERT), Environment(), limit=200))
+    result = cluster(named, select_words(named, WORDS), k=2)
     for group in result.clusters:
         assert group.label_method.startswith("nearest to the members read as one phrase")
         assert "tiny-bert" in group.label_method
         assert group.label not in WORDS and glove.vocabulary.row(group.label) is not None
+    assert glove.namer is None  # a namer makes a new space over the same arrays
+    assert named.vectors is glove.vectors and named.vocabulary is glove.vocabulary
 
 
 def test_a_transformer_space_names_its_own_groups():
     space = open_space(str(TINY_BERT), Environment(), limit=200)
-    assert ready_namer(space, Environment()) is space
+    assert with_namer(space, Environment()).namer is space
 
 
 def test_latent_encoder_names_categories_as_sentence_transformers_did(minilm_cache):
@@ -49,8 +47,7 @@ def test_latent_encoder_names_categories_as_sentence_transformers_did(minilm_cac
     categories = json.loads(CATEGORIES.read_text(encoding="utf-8"))["categories"]
     members = [item["members"] for item in categories]
     with cache_at(minilm_cache):
-        glove = open_space("glove-6b-50d", Environment())
-        glove.namer = ready_namer(glove, Environment())
+        glove = open_space("glove-6b-50d", Environment(), names=True)
         assert glove.namer is not None
         vectors = [normalise_rows(glove.vectors[[glove.lookup(w).row for w in group]])[0]
                    for group in members]

@@ -33,7 +33,7 @@ def test_query_commands_import_no_heavy_library_once_the_cache_exists(default_ca
     assert not modules & HEAVY
     assert not modules & AVOIDABLE
     transformer = {name for name in modules if name.startswith(
-        ("latentcli.transformer", "latentcli.store.encoders", "latentcli.store.textspace"))}
+        ("latentcli.transformer", "latentcli.store.encoders", "latentcli.store.encoder_spaces"))}
     assert not transformer, transformer  # the GloVe path never touches sentence encoders
 
 

@@ -72,12 +72,12 @@ def test_the_key_follows_the_word_list_and_the_weights(runner, tmp_path):
 
 
 def test_a_killed_embedding_leaves_no_entry(runner, monkeypatch):
-    from latentcli.store import textspace
+    from latentcli.store import encoder_spaces
 
     def interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(textspace, "embed", interrupted)
+    monkeypatch.setattr(encoder_spaces, "embed", interrupted)
     with pytest.raises(KeyboardInterrupt):
         from latentcli.environment import Environment
         from latentcli.store.resolve import open_space
@@ -232,7 +232,7 @@ def test_encoder_names_come_before_spaces_and_rm_removes_what_it_says(runner, tm
     import shutil
 
     from latentcli.store.encoders import builtin_directory, choose_encoder
-    from latentcli.store.texts import save_space, space_state
+    from latentcli.store.named_spaces import save_space, space_state
 
     choice = choose_encoder(str(TINY_BERT))
     assert choice is not None
@@ -294,12 +294,12 @@ def test_a_read_only_cache_names_groups_in_space(runner, read_only_cache, args):
 
 def test_a_read_only_cache_is_reported_before_any_embedding(runner, read_only_cache,
                                                             monkeypatch):
-    from latentcli.store import textspace
+    from latentcli.store import encoder_spaces
 
     def never(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("embedded candidates it could not store")
 
-    monkeypatch.setattr(textspace, "embed", never)
+    monkeypatch.setattr(encoder_spaces, "embed", never)
     result = run(runner, "neighbors", "the", "-m", "minilm", ok=False)
     assert result.stderr.startswith("Error: cannot write the model cache in")
     assert result.stderr.count("\n") == 1

@@ -283,7 +283,7 @@ def test_a_plain_embed_imports_neither_typer_nor_pyarrow(tmp_path):
 def _text_whose_key_ends(in_byte: int, count: int = 2) -> list[str]:
     """Texts whose store key (for TINY_BERT) ends in ``in_byte``, found by trying lines."""
     from latentcli.store.encoders import choose_encoder
-    from latentcli.store.texts import _store, text_key
+    from latentcli.store.vector_cache import _store, text_key
 
     choice = choose_encoder(str(TINY_BERT))
     assert choice is not None
@@ -307,7 +307,7 @@ def test_chunks_written_with_string_keys_still_read_back(runner, counted):
     """Chunks of earlier versions stored keys as numpy S32 (trailing NULs dropped): they are
     read back whole, the NUL-ended keys included."""
     from latentcli.store.encoders import choose_encoder
-    from latentcli.store.texts import _store, text_key
+    from latentcli.store.vector_cache import _store, text_key
 
     texts = [*_text_whose_key_ends(0, 1), "hello"]
     choice = choose_encoder(str(TINY_BERT))
@@ -345,7 +345,7 @@ def test_two_runs_saving_one_space_do_not_both_report_success(runner, monkeypatc
     """Another ``embed --name race`` saves the space while this one embeds: this run fails
     (the space keeps the other's texts) unless the other saved the very same texts."""
     from latentcli.store.encoders import choose_encoder
-    from latentcli.store.texts import save_space, space_state
+    from latentcli.store.named_spaces import save_space, space_state
 
     original = Encoder.encode
 

@@ -20,11 +20,12 @@ BUILT_IN_TRAINING = (  # what is known of how the built-in model was made (Penni
     "how often the two words occur near each other in 6 billion words of text (Wikipedia 2014 "
     "and the Gigaword 5 news archive), hence 6b in its name, and 50d for its 50 dimensions")
 
-ERRORS = ("LatentError", "UsageError", "ArgumentError", "UnknownWordError", "ExpressionError",
-          "ModelError", "BadVectorFile", "MissingExtra", "BenchmarkFileError")
+ERRORS = ("LatentError", "UsageError", "ArgumentError", "CountError", "UnknownWordError",
+          "ExpressionError", "ModelError", "BadVectorFile", "MissingExtra", "BenchmarkFileError")
 __all__ = ["BUILT_IN_TRAINING", "DEFAULT_MODEL", "ArgumentError", "BadVectorFile",
-           "BenchmarkFileError", "ExpressionError", "Language", "LatentError", "MissingExtra",
-           "Model", "ModelError", "UnknownWordError", "UsageError", "__version__", "open"]
+           "BenchmarkFileError", "CountError", "ExpressionError", "Language", "LatentError",
+           "MissingExtra", "Model", "ModelError", "UnknownWordError", "UsageError", "__version__",
+           "open"]
 
 if TYPE_CHECKING:
     from latentcli.api import Language, Model, open
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
         ArgumentError,
         BadVectorFile,
         BenchmarkFileError,
+        CountError,
         ExpressionError,
         LatentError,
         MissingExtra,

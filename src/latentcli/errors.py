@@ -42,6 +42,16 @@ class UnknownWordError(LatentError):
         super().__init__(f"unknown word {clip(word)!r} in {model}{hint}")
 
 
+class CountError(UsageError):
+    """A count out of its range, named as the caller knows it: the Python parameter (``top``)
+    in the API; the command line says its flag for it instead (`failures.describe`)."""
+
+    def __init__(self, option: str, problem: str) -> None:
+        self.option = option
+        self.problem = problem
+        super().__init__(f"{option} {problem}")
+
+
 class ExpressionError(UsageError):
     """An expression that does not parse; says where, so the user can see the mistake."""
 

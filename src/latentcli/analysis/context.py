@@ -4,46 +4,28 @@ A word-vector model (GloVe) gives ``bank`` one vector whatever the sentence; a t
 each occurrence its own, the mean of the word's word-piece vectors from the last layer. This
 module finds the word's pieces (case-insensitively, as a whole word), compares the contexts by
 cosine and names each context's nearest candidate words (forms of the word itself left out).
-The token vectors come from the space (`Space.read`, set by the store), so analysis needs no
-encoder of its own.
+The token vectors come from the space's encoder (`Space.encoder`, handed in when the store opened
+it), so analysis needs no encoder of its own.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from latentcli.core.queries import fit_top, neighbors
 from latentcli.core.space import Space, normalise_rows
-from latentcli.core.text import check_text
+from latentcli.core.text_checks import check_text
+from latentcli.core.text_encoder import TextEncoder
 from latentcli.errors import LatentError, UnknownWordError, UsageError
 from latentcli.results import Scored
 from latentcli.results.context import ContextResult, WordUse
 
 if TYPE_CHECKING:
     import numpy.typing as npt
-
-
-class Pieces(Protocol):
-    """What a transformer says about one text (`transformer.encoder.TokenVectors`)."""
-
-    @property
-    def tokens(self) -> list[str]: ...
-
-    @property
-    def vectors(self) -> npt.NDArray[np.float32]: ...
-
-    @property
-    def offsets(self) -> list[tuple[int, int]]: ...
-
-    @property
-    def word_ids(self) -> list[int | None]: ...
-
-
-TokenReader = Callable[[str], Pieces]
 
 
 def find_word(word: str, sentence: str) -> tuple[int, int]:
@@ -54,11 +36,11 @@ def find_word(word: str, sentence: str) -> tuple[int, int]:
     return match.start(), match.end()
 
 
-def word_use(word: str, sentence: str, read: TokenReader) -> tuple[tuple[int, int], list[str],
-                                                                    npt.NDArray[np.float32]]:
+def word_use(word: str, sentence: str,
+             encoder: TextEncoder) -> tuple[tuple[int, int], list[str], npt.NDArray[np.float32]]:
     """The word's span, its pieces and their mean last-layer vector in ``sentence``."""
     start, end = find_word(word, check_text(sentence))
-    pieces = read(sentence)
+    pieces = encoder.token_vectors(sentence)
     rows = [i for i, ((a, b), owner) in enumerate(zip(pieces.offsets, pieces.word_ids,
                                                       strict=True))
             if owner is not None and a < end and b > start]
@@ -81,15 +63,15 @@ def forms_of(space: Space, word: str) -> list[int]:
 def in_context(space: Space, static: Space, word: str, sentences: Sequence[str],
                top: int = 5) -> ContextResult:
     """``word`` in each of ``sentences`` (two or more), compared, beside ``static``'s view."""
-    read = space.read
-    if read is None:
+    encoder = space.encoder
+    if encoder is None:
         raise UsageError(f"{space.name} is a word-vector model, with one vector per word; words "
                          "in context need a transformer: -m all-minilm-l6-v2 or a model "
                          "directory")
     if len(sentences) < 2:
         raise UsageError("give at least two sentences to compare the word's contexts")
     top = fit_top(space, top)
-    uses = [word_use(word, sentence, read) for sentence in sentences]
+    uses = [word_use(word, sentence, encoder) for sentence in sentences]
     units, _ = normalise_rows(np.stack([vector for _, _, vector in uses]))
     scores = space.cosines(units)
     own = forms_of(space, word)

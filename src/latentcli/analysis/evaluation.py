@@ -70,7 +70,7 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
         data = path.read_bytes()
     except OSError as error:
         raise BenchmarkFileError(str(path), f"cannot read it ({error.strerror})") from None
-    from latentcli.core.text import decode
+    from latentcli.core.text_checks import decode
 
     return enumerate(decode(data, str(path)).split("\n"), 1)
 

@@ -89,7 +89,7 @@ def explain_word(space: Space, word: str, top: int = 8,
         model=space.name, word=found.word, typed=word, values=tuple(float(v) for v in values),
         norm=found.norm, rank=None if found.row is None else found.row + 1,
         vocabulary_size=len(space), restrict=restrict, neighbors=near, axes=tuple(axes),
-        neighborhood=_neighborhood(space, found, restrict), encoded=found.encoded,
+        neighborhood=_neighborhood(space, found, restrict), encoded=found.from_text,
         notes=(found.note,) if found.note else ())
 
 
@@ -204,7 +204,7 @@ def explain(space: Space, text: str, expect: str | None = None, top: int = 5,
     from latentcli.core.expressions import parse_query
     from latentcli.core.queries import fit_top
 
-    single = parse_query(text, space.encode is not None).is_single_word
+    single = parse_query(text, space.encoder is not None).is_single_word
     if single and expect is not None:
         raise UsageError("--expect needs an expression, like: latent explain king - man + woman "
                          "--expect queen")

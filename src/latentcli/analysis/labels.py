@@ -1,7 +1,7 @@
 """Names for groups of words, chosen automatically: the word that stands for all the members.
 
 `naming` holds the methods and their measurements; this module applies them to a `Space`. When
-the caller has given the space a ``namer`` (a transformer space: the built-in sentence encoder,
+the space was opened with a ``namer`` (a transformer space: the built-in sentence encoder,
 already fetched), the phrase method names every group: the members joined by ", " are encoded as
 one phrase and the nearest of the encoder's `PHRASE_CANDIDATES` most frequent plain candidate
 words is the name (23/26 first names on tests/data/categories.json, against 10/26 in-space; see
@@ -26,7 +26,8 @@ from latentcli.analysis.naming import (
     name_phrases,
 )
 from latentcli.analysis.topics import TOPIC_METHOD, is_text_group, name_topics
-from latentcli.core.space import Matrix, Space, TextEncoder, normalise_rows
+from latentcli.core.space import Matrix, Space, normalise_rows
+from latentcli.core.text_encoder import TextEncoder
 
 RUNNERS_UP = 2
 IN_SPACE_METHOD = ("the frequent word closest to all the members at once (its average cosine "
@@ -60,11 +61,12 @@ def name_clusters(space: Space, members: Sequence[Sequence[str]],
     """
     grouped = {word for group in members for word in group}
     namer = space.namer
-    if namer is not None and namer.encode is not None and is_text_group(members):
-        ranked = name_topics(namer, namer.encode, members, vectors, top=1 + RUNNERS_UP)
+    encoder = namer.encoder if namer is not None else None
+    if namer is not None and encoder is not None and is_text_group(members):
+        ranked = name_topics(namer, encoder.encode, members, vectors, top=1 + RUNNERS_UP)
         method = f"{TOPIC_METHOD} ({namer.name})"
-    elif namer is not None and namer.encode is not None:
-        ranked, method = _phrase_names(space, namer, namer.encode, members, grouped)
+    elif namer is not None and encoder is not None:
+        ranked, method = _phrase_names(space, namer, encoder, members, grouped)
     else:
         rows = [row for row in candidate_rows(space) if space.vocabulary.word(row) not in grouped]
         words = [space.vocabulary.word(row) for row in rows]
@@ -77,14 +79,14 @@ def name_clusters(space: Space, members: Sequence[Sequence[str]],
             for names, group in zip(ranked, members, strict=True)]
 
 
-def _phrase_names(space: Space, namer: Space, encode: TextEncoder,
+def _phrase_names(space: Space, namer: Space, encoder: TextEncoder,
                   members: Sequence[Sequence[str]], grouped: set[str]) -> tuple[list[Names], str]:
     """The phrase method's names (only words ``space`` has, so each can be looked up there)."""
     rows = [row for row in candidate_rows(namer, PHRASE_CANDIDATES)
             if namer.vocabulary.word(row) not in grouped]
     words = [namer.vocabulary.word(row) for row in rows]
     matrix = np.asarray(namer.vectors[rows], dtype=np.float32).reshape(len(rows), namer.dims)
-    phrases, _ = normalise_rows(np.asarray(encode([", ".join(group) for group in members]),
+    phrases, _ = normalise_rows(np.asarray(encoder.encode([", ".join(group) for group in members]),
                                            dtype=np.float32))
     shortlists = name_phrases(matrix, words, phrases, members, top=PHRASE_SHORTLIST)
     ranked = [[(word, score) for word, score in names

@@ -19,12 +19,14 @@ Two groups never share a first name: the bigger group (groups come biggest first
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from latentcli.analysis.naming import Names, is_inflection
-from latentcli.core.space import Matrix, Space, TextEncoder, normalise_rows
+from latentcli.core.space import Matrix, Space, normalise_rows
+
+Encode = Callable[[Sequence[str]], Matrix]  # texts → raw vectors (`TextEncoder.encode`)
 
 TOPIC_CANDIDATES = 20_000  # the encoder's most frequent candidate words offered as names
 COMMON = 250  # ... less its most frequent, which are function words ("the", "which", "said")
@@ -47,7 +49,7 @@ def text_words(text: str) -> list[str]:
     return [word for word in _WORD.findall(text.lower()) if len(word) >= MIN_LETTERS]
 
 
-def _candidates(namer: Space, encode: TextEncoder,
+def _candidates(namer: Space, encode: Encode,
                 members: Sequence[Sequence[str]]) -> tuple[list[str], Matrix]:
     """Candidate words and their unit vectors: the namer's frequent plain words, then the texts'
     words it lacks (encoded here)."""
@@ -87,7 +89,7 @@ def keywords(words: Sequence[str], cosines: np.ndarray, others: np.ndarray,
     return chosen
 
 
-def _read(words: Sequence[str], matrix: Matrix, encode: TextEncoder,
+def _read(words: Sequence[str], matrix: Matrix, encode: Encode,
           chosen: list[list[str]]) -> np.ndarray:
     """Each candidate's cosine with each group's keywords read as one phrase; a keyword's own with
     the phrase of the other keywords (leave one out), so it is not named for being in the phrase.
@@ -104,7 +106,7 @@ def _read(words: Sequence[str], matrix: Matrix, encode: TextEncoder,
     return read
 
 
-def name_topics(namer: Space, encode: TextEncoder, members: Sequence[Sequence[str]],
+def name_topics(namer: Space, encode: Encode, members: Sequence[Sequence[str]],
                 vectors: Sequence[Matrix], top: int = 3) -> list[Names]:
     """For each group of texts, its ``top`` names with scores, best first; ``vectors[i]`` are the
     unit vectors of ``members[i]`` from the same encoder as ``namer``'s candidates."""

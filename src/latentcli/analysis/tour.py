@@ -243,12 +243,13 @@ def _example(space: Space, sample: list[Section]) -> tuple[str, ...]:
 
 def context_section(space: Space) -> ContextSection:
     """One word in two sentences: a transformer's two vectors against the model's one. Needs the
-    sentence encoder the caller found already fetched (``space.namer``): never fetched here."""
+    sentence encoder the space was opened with as its namer, if it was already fetched
+    (``space.namer``): never fetched here."""
     reader = space.namer
-    if space.encode is not None:
+    if space.encoder is not None:
         raise SectionSkipped("this model is a transformer: each of its vectors already depends "
                              "on the sentence ('latent context' shows it)")
-    if reader is None or reader.read is None:
+    if reader is None or reader.encoder is None:
         raise SectionSkipped(f"to see it, fetch the sentence encoder: {FETCH_ENCODER}")
     if not space.known((CONTEXT_WORD,)):
         raise SectionSkipped(f"the word {CONTEXT_WORD!r} is not in this model")

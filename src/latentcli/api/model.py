@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
     from latentcli.api.language import Language
-    from latentcli.core.progress import Progress
+    from latentcli.core.progress import Progress, Reporter
     from latentcli.core.space import Space
     from latentcli.results import AnalogyResult, NeighborsResult
     from latentcli.results.comparison import CompareResult
@@ -43,7 +43,6 @@ if TYPE_CHECKING:
         WordExplanation,
     )
     from latentcli.results.structure import ClusterResult, MapResult
-    from latentcli.store.resolve import Reporter
 
 
 @dataclass
@@ -99,15 +98,16 @@ class Model:
         self.space = space
         self.notes = notes
         self._reporter: Reporter = reporter or _Quiet()
+        self._named: Space | None = None  # the space with its namer, once a method names groups
 
     def _naming(self) -> Space:
         """The space, with the built-in sentence encoder to name groups when it is fetched (as
         the commands that name groups do: `cli.command.ModelChoice`)."""
-        if self.space.namer is None:
-            from latentcli.store.textspace import ready_namer
+        if self._named is None:
+            from latentcli.store.resolve import with_namer
 
-            self.space.namer = ready_namer(self.space, self._reporter)
-        return self.space
+            self._named = with_namer(self.space, self._reporter)
+        return self._named
 
     def __repr__(self) -> str:
         return f"<latentcli.Model {self.name!r}: {len(self):,} words x {self.dims} dims>"

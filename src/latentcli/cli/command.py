@@ -47,22 +47,21 @@ class ModelChoice:
     names: bool = False
 
     def open(self, environment: Environment) -> Space:
-        from latentcli.store.resolve import open_space
-
-        space = open_space(self.spec, environment, self.limit, self.trust,
-                           (self.vectors_column, self.labels_column))
-        if self.names:
-            from latentcli.store.textspace import ready_namer
-
-            space.namer = ready_namer(space, environment)
-        return space
-
+        """The chosen space, with its namer if ``names`` asks (the explorer, the tour)."""
+        return self._space(environment, self.names)
 
     def model(self, environment: Environment) -> Model:
-        """The chosen space as the API's `Model`, reporting progress on ``environment``."""
+        """The chosen space as the API's `Model`, reporting on ``environment``; a `Model` gets
+        its namer itself when a method names groups."""
         from latentcli.api.model import Model
 
-        return Model(self.open(environment), reporter=environment)
+        return Model(self._space(environment, names=False), reporter=environment)
+
+    def _space(self, environment: Environment, names: bool) -> Space:
+        from latentcli.store.resolve import open_space
+
+        return open_space(self.spec, environment, self.limit, self.trust,
+                          (self.vectors_column, self.labels_column), names=names)
 
 
 def shown_by(module: str, name: str) -> Renderer[Any]:

@@ -8,7 +8,7 @@ numbers the command line and the Python API both take (``--limit``, ``--seed``, 
 
 from __future__ import annotations
 
-from latentcli.errors import UsageError
+from latentcli.errors import CountError
 
 SEEDS = 2**32  # a random seed is a whole number in 0..2**32-1, as numpy and scikit-learn take
 
@@ -18,19 +18,19 @@ class Default(int):
 
 
 def fit(value: int, available: int, option: str, what: str) -> int:
-    """``value`` if 1 <= value <= ``available``; a `Default` is clamped; else a `UsageError`."""
+    """``value`` if 1 <= value <= ``available``; a `Default` is clamped; else a `CountError`."""
     if isinstance(value, Default):
         return max(1, min(int(value), available))
     within(value, 1, None, option)
     if value > available:
-        raise UsageError(f"{option} {value} is more than the {available} {what}")
+        raise CountError(option, f"{value} is more than the {available} {what}")
     return int(value)
 
 
 def within(value: int, low: int, high: int | None, option: str) -> int:
-    """``value`` if ``low <= value`` (and ``<= high``, if given); else a `UsageError` naming
+    """``value`` if ``low <= value`` (and ``<= high``, if given); else a `CountError` naming
     ``option``."""
     if value < low or (high is not None and value > high):
         bound = f"at least {low}" if high is None else f"between {low} and {high}"
-        raise UsageError(f"{option} must be {bound}, not {value}")
+        raise CountError(option, f"must be {bound}, not {value}")
     return int(value)

@@ -31,7 +31,7 @@ class ResolvedExpression:
     """An expression whose words have been found in a space."""
 
     def __init__(self, space: Space, text: str) -> None:
-        expression = parse_query(text, space.encode is not None or bool(space.known([text])))
+        expression = parse_query(text, space.encoder is not None or bool(space.known([text])))
         self.text = text
         self.rows: list[WordRow] = [space.lookup(term.word) for term in expression.terms]
         self.weights = [term.weight for term in expression.terms]
@@ -63,8 +63,8 @@ class ResolvedExpression:
 
 
 def fit_top(space: Space, top: int) -> int:
-    """``-n/--top`` checked against the model (a default is clamped to its size)."""
-    return fit(top, len(space), "-n/--top", f"words in {space.name}")
+    """``top`` checked against the model (a default is clamped to its size)."""
+    return fit(top, len(space), "top", f"words in {space.name}")
 
 
 def weighted_sum(units: Sequence[Vector], weights: Sequence[float]) -> npt.NDArray[np.float64]:

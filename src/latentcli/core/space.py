@@ -7,15 +7,16 @@ as `LatentError`s and notices (such as a word found only in lower case) are retu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
 
 from latentcli.core.ranking import ranked_rows
 from latentcli.core.subwords import Subwords
-from latentcli.core.text import check_text, nfc
+from latentcli.core.text_checks import check_text, nfc
+from latentcli.core.text_encoder import TextEncoder
 from latentcli.core.vocabulary import Vocabulary, vocabulary_from_words
 from latentcli.errors import ModelError, UnknownWordError, clip
 
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
 else:  # annotations are never evaluated; numpy.typing costs ~10 ms of start-up
     Matrix = Vector = np.ndarray
 
-
-TextEncoder = Callable[[Sequence[str]], "Matrix"]
 # Below this norm a row's squares underflow float32 (values under ~1e-19 square to subnormals or
 # zero), so gensim's float32 norm is wrong or 0 and identical tiny rows would get cosine 0.
 # No real embedding has rows this short: above it, normalising is exactly gensim's.
@@ -61,7 +60,7 @@ class WordRow:
     """A word as the user typed it, the vocabulary entry it resolved to, and its own vector.
 
     ``row`` is None for a word built from fastText subwords, or a text a transformer space
-    encoded (``encoded``): it has no row, so it cannot be used to index the vocabulary's arrays;
+    encoded (``from_text``): it has no row, so it cannot be used to index the vocabulary's arrays;
     everything about the word travels with it (``unit``, ``norm``).
     """
 
@@ -70,19 +69,19 @@ class WordRow:
     row: int | None
     unit: Vector
     norm: float
-    encoded: bool = False
+    from_text: bool = False
 
     @property
     def subword(self) -> bool:
         """Not in the vocabulary: a vector built from character n-grams."""
-        return self.row is None and not self.encoded
+        return self.row is None and not self.from_text
 
     @property
     def note(self) -> str | None:
         if self.subword:
             return (f"{clip(self.typed)!r} is not in the vocabulary; its vector was built from its "
                     "character n-grams")
-        if self.encoded:
+        if self.from_text:
             return f"{clip(self.typed)!r} is not a candidate word; the model encoded it as text"
         if self.typed == self.word:
             return None
@@ -97,30 +96,34 @@ def lookup_notes(rows: Iterable[WordRow]) -> tuple[str, ...]:
 class Space:
     """An embedding space: vocabulary plus unit-normalised vectors, in the model's row order.
 
-    With ``subwords`` (fastText), a word outside the vocabulary still gets a vector, carried by
-    its `WordRow` (which has no row). A transformer space has ``encode`` (texts → raw vectors):
-    its vocabulary is a list of candidate words, and any other text is encoded on the fly.
+    What a space can do besides looking words up is fixed when it is opened, never set later:
+    with ``subwords`` (fastText), a word outside the vocabulary still gets a vector, carried by
+    its `WordRow` (which has no row); with an ``encoder`` (a transformer space) the vocabulary is
+    a list of candidate words, and any other text is encoded on the fly; a ``namer`` is the
+    transformer space whose words name this space's groups (`analysis.labels`; None: its own
+    words name them); ``of_texts``: the entries are texts (a space of your texts, ``latent embed
+    --name``), so its groups are named by the words of an encoder's candidates.
     """
 
     def __init__(self, name: str, vocabulary: Vocabulary, vectors: Matrix,
                  norms: npt.NDArray[np.float32], subwords: Subwords | None = None,
-                 on_damage: Callable[[], None] | None = None) -> None:
+                 on_damage: Callable[[], None] | None = None, *,
+                 encoder: TextEncoder | None = None, namer: Space | None = None,
+                 of_texts: bool = False) -> None:
         self.name = name
         self.on_damage = on_damage  # the cache's way to have a damaged entry rebuilt
         self.vocabulary = vocabulary
         self.vectors = vectors
         self.norms = norms
         self.subwords = subwords
-        self.encode: TextEncoder | None = None
-        # With ``encode``: how the encoder reads one text word piece by word piece (its
-        # `transformer.encoder.TokenVectors`), for words in context.
-        self.read: Callable[[str], Any] | None = None
-        # A transformer space that names this space's groups (`analysis.labels`), when the caller
-        # has one ready; None: groups are named from this space's own words.
-        self.namer: Space | None = None
-        # Whether the entries are texts (a space of your texts, `latent embed --name`): its groups
-        # are named by the words of an encoder's candidates, not by its own entries.
-        self.of_texts = False
+        self.encoder = encoder
+        self.namer = namer
+        self.of_texts = of_texts
+
+    def with_namer(self, namer: Space | None) -> Space:
+        """This space (the same arrays) with ``namer`` naming its groups."""
+        return Space(self.name, self.vocabulary, self.vectors, self.norms, self.subwords,
+                     self.on_damage, encoder=self.encoder, namer=namer, of_texts=self.of_texts)
 
     @classmethod
     def from_vectors(cls, name: str, words: list[str], raw: npt.ArrayLike) -> Space:
@@ -155,19 +158,19 @@ class Space:
             norm = float(np.linalg.norm(raw.astype(np.float64)))
             unit = (raw / norm if norm > 0 else raw).astype(np.float32)
             return WordRow(word, word, None, unit, norm)
-        if self.encode is not None:
-            return self.encoded(word)
+        if self.encoder is not None:
+            return self.encode_text(word)
         from latentcli.core.suggestions import suggest
 
         raise UnknownWordError(word, self.name, suggest(self.vocabulary, word))
 
-    def encoded(self, text: str) -> WordRow:
+    def encode_text(self, text: str) -> WordRow:
         """``text`` as the space's encoder embeds it (a transformer space only)."""
-        if self.encode is None:
+        if self.encoder is None:
             raise ModelError(f"{self.name} cannot encode text")
-        raw = np.asarray(self.encode([check_text(text)])[0], dtype=np.float32)
+        raw = np.asarray(self.encoder.encode([check_text(text)])[0], dtype=np.float32)
         unit, norms = normalise_rows(raw[np.newaxis, :])
-        return WordRow(text, text, None, unit[0], float(norms[0]), encoded=True)
+        return WordRow(text, text, None, unit[0], float(norms[0]), from_text=True)
 
     def at(self, row: int, typed: str | None = None) -> WordRow:
         """The vocabulary's word at ``row`` (as typed: ``typed``, else the word itself)."""

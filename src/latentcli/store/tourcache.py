@@ -32,7 +32,7 @@ from latentcli.results.explain import SkippedSection, TourSection
 from latentcli.store.cache import atomic_file, cache_root
 
 if TYPE_CHECKING:
-    from latentcli.store.resolve import Reporter
+    from latentcli.core.progress import Reporter
 
 FORMAT = 1
 SectionResult = TourSection | SkippedSection

@@ -31,8 +31,8 @@ ENCODER = "all-minilm-l6-v2"
 def read_texts(texts: list[str] | None, from_file: str | None, stdin: TextIO) -> list[str]:
     """The TEXT arguments, then the lines of ``--from`` FILE (``-``: stdin); blank lines are
     skipped."""
-    from latentcli.core.text import decode
-    from latentcli.store.texts import check_texts
+    from latentcli.core.text_checks import decode
+    from latentcli.store.vector_cache import check_texts
 
     found = list(texts or [])
     if from_file is not None:
@@ -67,7 +67,7 @@ def _unique_lines(texts: list[str]) -> tuple[list[str], int]:
 
 
 def _named(here: Environment, name: str, texts: list[str]) -> list[str]:
-    from latentcli.store.texts import check_name
+    from latentcli.store.named_spaces import check_name
 
     check_name(name)
     unique, dropped = _unique_lines(texts)
@@ -81,15 +81,17 @@ def embed(here: Environment, *, texts: list[str] | None, from_file: str | None, 
     """Embed ``texts`` (and ``from_file``'s lines) with ``model``; save them as the space
     ``name`` and in the table ``output`` when asked; print them."""
     from latentcli.store.encoders import choose_encoder
-    from latentcli.store.texts import embed_texts, save_space, space_state
+    from latentcli.store.named_spaces import save_space, space_state
+    from latentcli.store.vector_cache import embed_texts
 
     choice = choose_encoder(model)
     if choice is None:
         raise UsageError(f"{model!r} is not a sentence encoder: embed needs {ENCODER} or a "
                          "sentence-transformers model directory (word-vector models such as "
                          "glove-6b-50d embed words, not texts)")
-    if output is not None and Path(output).suffix.lower() not in (".parquet", ".arrow",
-                                                                  ".feather"):
+    from latentcli.store.readers.table import WRITTEN_FORMATS
+
+    if output is not None and Path(output).suffix.lower() not in WRITTEN_FORMATS:
         raise UsageError(f"-o {output}: the file name must end in .parquet, .arrow or .feather")
     wanted = read_texts(texts, from_file, here.stdin)
     if name is not None:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def _typed_words(words: list[str] | None, from_file: Path | None, stdin: TextIO) -> list[str]:
     """The words of the command line, of stdin for '-' (read once) and of ``--from``."""
     from latentcli.analysis.words import read_word_lines
-    from latentcli.core.text import decode
+    from latentcli.core.text_checks import decode
 
     typed: list[str] = []
     for word in words or []:

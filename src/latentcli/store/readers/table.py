@@ -30,6 +30,8 @@ ARROW_MAGIC = b"ARROW1"
 # whose continuation marker is 0xFFFFFFFF.
 ARROW_STREAM_MAGIC = b"\xff\xff\xff\xff"
 BATCH_ROWS = 8192
+# What `write_embeddings` writes, by the file name's suffix.
+WRITTEN_FORMATS = {".parquet": "parquet", ".arrow": "arrow", ".feather": "arrow"}
 
 
 def _is_vector(kind: pa.DataType) -> bool:
@@ -183,7 +185,7 @@ def write_embeddings(path: Path, texts: list[str], matrix: np.ndarray[Any, Any])
 
     try:
         with atomic_file(path) as temporary:
-            if path.suffix.lower() == ".parquet":
+            if WRITTEN_FORMATS.get(path.suffix.lower()) == "parquet":
                 pq.write_table(table, str(temporary))
             else:
                 with pa.OSFile(str(temporary), "wb") as sink, \
