@@ -19,6 +19,7 @@ import numpy as np
 from latentcli.analysis.contributions import decompose
 from latentcli.core.space import Space, WordRow
 from latentcli.errors import LatentError, UsageError
+from latentcli.results import Scored
 from latentcli.results.explain import (
     AxisPosition,
     ExpressionExplanation,
@@ -68,8 +69,6 @@ def _nearest(space: Space, unit: np.ndarray, count: int, restrict: int,
 
 def explain_word(space: Space, word: str, top: int = 8,
                  restrict: int | None = None) -> WordExplanation:
-    from latentcli.results import Scored
-
     found = space.lookup(word)
     values = np.asarray(found.unit, dtype=np.float64) * found.norm
     restrict = restriction(space, restrict)
@@ -169,7 +168,7 @@ def _offset(space: Space, query: ResolvedExpression, restrict: int) -> OffsetExp
     if length == 0.0:
         return None
     unit = (total / length).astype(np.float32)
-    nearest = tuple((space.word(r), s) for r, s in _nearest(space, unit, 5, restrict, own))
+    nearest = tuple(Scored(space.word(r), s) for r, s in _nearest(space, unit, 5, restrict, own))
     start, end = query.rows[negatives[0]].word, query.rows[positives[1]].word
     section, pairs = _relation_pairs(space, start, end)
     offsets = [(a, b, direction(space, [(space.lookup(a), space.lookup(b))])) for a, b in pairs]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
+
+from latentcli.results.jsonform import Result
 
 
 @dataclass(frozen=True)
@@ -15,7 +16,7 @@ class WordOverlap:
 
 
 @dataclass(frozen=True)
-class CompareResult:
+class CompareResult(Result):
     """How alike two models' neighbourhoods are over words both know."""
 
     model_a: str
@@ -26,6 +27,3 @@ class CompareResult:
     mean_overlap: float
     words: tuple[WordOverlap, ...]
     notes: tuple[str, ...] = field(default=(), compare=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
 
 from latentcli.results import Scored
+from latentcli.results.jsonform import Result
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,7 @@ class Projection:
 
 
 @dataclass(frozen=True)
-class AxisResult:
+class AxisResult(Result):
     """Words ranked by their projection on a direction (from ``start`` to ``end``, or pairs)."""
 
     model: str
@@ -27,9 +27,6 @@ class AxisResult:
     omitted: int
     notes: tuple[str, ...] = field(default=(), compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
 class SteerStep:
@@ -38,7 +35,7 @@ class SteerStep:
 
 
 @dataclass(frozen=True)
-class SteerResult:
+class SteerResult(Result):
     """A word's nearest neighbours as its vector moves along a direction."""
 
     model: str
@@ -48,9 +45,6 @@ class SteerResult:
     steps: tuple[SteerStep, ...]
     excluded: tuple[str, ...]
     notes: tuple[str, ...] = field(default=(), compare=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -63,7 +57,7 @@ class PathStep:
 
 
 @dataclass(frozen=True)
-class PathResult:
+class PathResult(Result):
     """The nearest word at each point of the straight walk between two words."""
 
     model: str
@@ -72,12 +66,9 @@ class PathResult:
     steps: tuple[PathStep, ...]
     notes: tuple[str, ...] = field(default=(), compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class OddResult:
+class OddResult(Result):
     """The word that does not belong (gensim ``doesnt_match``), and everyone's centrality."""
 
     model: str
@@ -86,13 +77,12 @@ class OddResult:
     ranked: tuple[Scored, ...]
     notes: tuple[str, ...] = field(default=(), compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class SimilarityResult:
+class SimilarityResult(Result):
     """Cosine similarity of every pair of the given words."""
+
+    json_derived = ("similarity",)
 
     model: str
     words: tuple[str, ...]
@@ -103,6 +93,3 @@ class SimilarityResult:
     def similarity(self) -> float | None:
         """The one similarity, when exactly two words were given."""
         return self.matrix[0][1] if len(self.words) == 2 else None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "similarity": self.similarity}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
 
 from latentcli.results import AnalogyResult, Scored
 from latentcli.results.context import ContextResult
 from latentcli.results.directions import AxisResult, SteerResult
+from latentcli.results.jsonform import HIDDEN, Result, renamed
 from latentcli.results.language import Generation, Lens
 from latentcli.results.structure import MapResult
 
@@ -43,10 +43,10 @@ class PairSimilarity:
 
 
 @dataclass(frozen=True)
-class ModelSection:
+class ModelSection(Result):
     """Tour: which model this is, its size, and how it was trained when that is known."""
 
-    name: str
+    name: str = field(metadata=renamed("section"))
     title: str
     model: str
     words: int
@@ -54,32 +54,24 @@ class ModelSection:
     training: str | None
     command: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.name, **{k: v for k, v in asdict(self).items() if k != "name"}}
-
 
 @dataclass(frozen=True)
-class MapSection:
+class MapSection(Result):
     """Tour: everyday word groups, clustered and drawn; how many groups came out whole."""
 
-    name: str
+    name: str = field(metadata=renamed("section"))
     title: str
-    map: MapResult
     groups: dict[str, tuple[str, ...]]
     groups_whole: int
+    map: MapResult
     command: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.name, "title": self.title, "groups": self.groups,
-                "groups_whole": self.groups_whole, "map": self.map.to_dict(),
-                "command": self.command}
 
 
 @dataclass(frozen=True)
-class VectorSection:
+class VectorSection(Result):
     """Tour: one word's raw vector, its length and frequency rank, and cosine for a few pairs."""
 
-    name: str
+    name: str = field(metadata=renamed("section"))
     title: str
     word: str
     values: tuple[float, ...]
@@ -89,32 +81,24 @@ class VectorSection:
     pairs: tuple[PairSimilarity, ...]
     command: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.name, **{k: v for k, v in asdict(self).items() if k != "name"}}
-
 
 @dataclass(frozen=True)
-class MathSection:
+class MathSection(Result):
     """Tour: an analogy's answers and the split of the top answer's score by term."""
 
-    name: str
+    name: str = field(metadata=renamed("section"))
     title: str
     analogy: AnalogyResult
     decomposition: Decomposition
     with_inputs: Scored  # the top answer if the typed words were allowed
     command: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.name, "title": self.title, "analogy": self.analogy.to_dict(),
-                "decomposition": asdict(self.decomposition),
-                "with_inputs": asdict(self.with_inputs), "command": self.command}
-
 
 @dataclass(frozen=True)
-class SqueezeSection:
+class SqueezeSection(Result):
     """Tour: how much of each word's neighbourhood survives PCA and t-SNE maps."""
 
-    name: str
+    name: str = field(metadata=renamed("section"))
     title: str
     words: int
     word_list: tuple[str, ...]
@@ -127,21 +111,15 @@ class SqueezeSection:
     worst_trust: float
     command: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.name, **{k: v for k, v in asdict(self).items() if k != "name"}}
-
 
 @dataclass(frozen=True)
-class SkippedSection:
+class SkippedSection(Result):
     """Tour: a section this model cannot show, why, and what it would have shown."""
 
-    name: str
-    reason: str
-    title: str = ""
-    shows: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.name, "skipped": self.reason}
+    name: str = field(metadata=renamed("section"))
+    reason: str = field(metadata=renamed("skipped"))
+    title: str = field(default="", metadata=HIDDEN)
+    shows: str = field(default="", metadata=HIDDEN)
 
 
 @dataclass(frozen=True)
@@ -171,7 +149,7 @@ class Neighborhood:
 
 
 @dataclass(frozen=True)
-class WordExplanation:
+class WordExplanation(Result):
     model: str
     word: str
     typed: str
@@ -182,13 +160,9 @@ class WordExplanation:
     restrict: int  # neighbours, axis shares and the neighbourhood come from this many words
     neighbors: tuple[Scored, ...]
     axes: tuple[AxisPosition, ...]
-    neighborhood: Neighborhood | None
+    neighborhood: Neighborhood | None = field(metadata=renamed("neighbourhood"))
     encoded: bool = False  # a text a transformer space encoded (no rank either)
     notes: tuple[str, ...] = field(default=(), compare=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {("neighbourhood" if key == "neighborhood" else key): value  # documented key
-                for key, value in asdict(self).items()}
 
 
 @dataclass(frozen=True)
@@ -201,15 +175,17 @@ class PairConsistency:
 
 
 @dataclass(frozen=True)
-class OffsetExplanation:
+class OffsetExplanation(Result):
     """What an analogy adds to its first word (``end - start``) and how consistent it is."""
 
     start: str
     end: str
     length: float
-    nearest: tuple[tuple[str, float], ...]
+    nearest: tuple[Scored, ...]
     relation: str | None  # the benchmark section holding the pair, if any
     consistency: tuple[PairConsistency, ...]
+
+    json_derived = ("mean_consistency",)
 
     @property
     def mean_consistency(self) -> float | None:
@@ -217,13 +193,9 @@ class OffsetExplanation:
             return None
         return sum(pair.similarity for pair in self.consistency) / len(self.consistency)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "nearest": [{"word": w, "similarity": s} for w, s in self.nearest],
-                "mean_consistency": self.mean_consistency}
-
 
 @dataclass(frozen=True)
-class ExpressionExplanation:
+class ExpressionExplanation(Result):
     model: str
     expression: str
     add: AnalogyResult
@@ -237,35 +209,23 @@ class ExpressionExplanation:
     offset: OffsetExplanation | None
     notes: tuple[str, ...] = field(default=(), compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"model": self.model, "expression": self.expression,
-                "add": self.add.to_dict(), "mul": self.mul.to_dict() if self.mul else None,
-                "with_inputs": asdict(self.with_inputs),
-                "decompositions": [asdict(item) for item in self.decompositions],
-                "expect": self.expect, "expect_rank": self.expect_rank,
-                "expect_rank_mul": self.expect_rank_mul, "restrict": self.restrict,
-                "offset": self.offset.to_dict() if self.offset else None, "notes": self.notes}
-
 
 @dataclass(frozen=True)
-class DirectionsSection:
+class DirectionsSection(Result):
     """Tour: words ranked along a direction, and a word steered along another."""
 
-    name: str
+    name: str = field(metadata=renamed("section"))
     title: str
     axis: AxisResult
     steer: SteerResult
     is_analogy: bool  # the step at strength 1 has exactly the analogy's answers (words, scores)
     command: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.name, "title": self.title, "axis": self.axis.to_dict(),
-                "steer": self.steer.to_dict(), "is_analogy": self.is_analogy,
-                "command": self.command}
-
 
 @dataclass(frozen=True)
-class DimensionPoint:
+class DimensionPoint(Result):
+    json_derived = ("accuracy",)
+
     dims: int
     correct: int
     total: int
@@ -276,10 +236,10 @@ class DimensionPoint:
 
 
 @dataclass(frozen=True)
-class DimensionsSection:
+class DimensionsSection(Result):
     """Tour: analogy accuracy on a fixed question sample as the vectors keep fewer dimensions."""
 
-    name: str
+    name: str = field(metadata=renamed("section"))
     title: str
     vocabulary: int
     questions: int
@@ -289,54 +249,35 @@ class DimensionsSection:
     points: tuple[DimensionPoint, ...]
     command: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.name, "title": self.title, "vocabulary": self.vocabulary,
-                "questions": self.questions, "benchmark": self.benchmark,
-                "sampled": self.sampled, "example": self.example,
-                "points": [{**asdict(p), "accuracy": p.accuracy} for p in self.points],
-                "command": self.command}
-
 
 @dataclass(frozen=True)
-class ContextSection:
+class ContextSection(Result):
     """Tour: one word in two sentences, read by a sentence encoder, against its static vector."""
 
-    name: str
+    name: str = field(metadata=renamed("section"))
     title: str
     context: ContextResult
     command: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.name, "title": self.title, "context": self.context.to_dict(),
-                "command": self.command}
-
 
 @dataclass(frozen=True)
-class LensSection:
+class LensSection(Result):
     """Tour: the logit lens on a fact, computed live on the built-in language model."""
 
-    name: str
+    name: str = field(metadata=renamed("section"))
     title: str
     lens: Lens
     command: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.name, "title": self.title, "lens": self.lens.to_dict(),
-                "command": self.command}
-
 
 @dataclass(frozen=True)
-class SteeringSection:
+class SteeringSection(Result):
     """Tour: one steered generation beside the unsteered one."""
 
-    name: str
+    name: str = field(metadata=renamed("section"))
     title: str
     generation: Generation
     command: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.name, "title": self.title,
-                "generation": self.generation.to_dict(), "command": self.command}
 
 
 TourSection = (ModelSection | MapSection | VectorSection | MathSection | SqueezeSection

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
+
+from latentcli.results.jsonform import HIDDEN, INLINE, Result
 
 
 @dataclass(frozen=True)
@@ -29,24 +30,15 @@ class Steering:
 
 
 @dataclass(frozen=True)
-class Generation:
+class Generation(Result):
     """A prompt and the continuation a model wrote (steered, if ``steering`` is set)."""
 
     model: str
     prompt: str
     prompt_token_ids: tuple[int, ...]
-    continuation: Continuation
+    continuation: Continuation = field(metadata=INLINE)  # its keys are the object's own
     steering: Steering | None = None
-    notes: tuple[str, ...] = field(default=(), compare=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        steering = None if self.steering is None else {
-            **asdict(self.steering), "pairs": [list(pair) for pair in self.steering.pairs]}
-        return {"model": self.model, "prompt": self.prompt,
-                "prompt_token_ids": list(self.prompt_token_ids),
-                "token_ids": list(self.continuation.token_ids),
-                "tokens": list(self.continuation.tokens), "text": self.continuation.text,
-                "steering": steering}
+    notes: tuple[str, ...] = field(default=(), compare=False, metadata=HIDDEN)
 
 
 @dataclass(frozen=True)
@@ -72,16 +64,12 @@ class LensLayer:
 
 
 @dataclass(frozen=True)
-class Lens:
+class Lens(Result):
     """The logit lens over a prompt's last position, layer by layer."""
 
     model: str
     prompt: str
     layers: tuple[LensLayer, ...]
     final: TokenProbability  # the model's own next-token prediction
-    vocabulary: int  # how many tokens the ranks are out of
-    notes: tuple[str, ...] = field(default=(), compare=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"model": self.model, "prompt": self.prompt,
-                "layers": [asdict(layer) for layer in self.layers], "final": asdict(self.final)}
+    vocabulary: int = field(metadata=HIDDEN)  # how many tokens the ranks are out of
+    notes: tuple[str, ...] = field(default=(), compare=False, metadata=HIDDEN)

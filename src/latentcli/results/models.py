@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
+
+from latentcli.results.jsonform import Result
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class EncoderListing:
 
 
 @dataclass(frozen=True)
-class ModelsListing:
+class ModelsListing(Result):
     """Everything ``latent models`` shows: the default, the cache and the catalogue."""
 
     default: str
@@ -61,9 +62,6 @@ class ModelsListing:
     leftovers: tuple[Leftover, ...] = ()
     encoders: tuple[EncoderListing, ...] = ()
     language_models: tuple[LanguageModelListing, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,7 @@ class NormStats:
 
 
 @dataclass(frozen=True)
-class ModelInfo:
+class ModelInfo(Result):
     """One model in detail: size, norms, a few words, and how long opening it took."""
 
     model: str
@@ -90,24 +88,18 @@ class ModelInfo:
     cache_path: str | None
     size: int | None
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class RemovedModels:
+class RemovedModels(Result):
     """The cache entries ``latent models rm`` deleted."""
 
     name: str
     removed: tuple[str, ...]
     freed: int  # bytes
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class EncoderInfo:
+class EncoderInfo(Result):
     """A sentence encoder in detail: what it computes and under which license it came."""
 
     model: str
@@ -121,20 +113,14 @@ class EncoderInfo:
     license_files: tuple[str, ...]
     weights_license: str | None  # known for the built-in encoder only
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class FetchedModel:
+class FetchedModel(Result):
     """A model ``latent models get`` made ready: where it is and its size on disk."""
 
     name: str
     path: str
     size: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -150,7 +136,7 @@ class LanguageModelListing:
 
 
 @dataclass(frozen=True)
-class LanguageModelInfo:
+class LanguageModelInfo(Result):
     """A language model in detail: its shape, its tokenizer and under which license it came."""
 
     model: str
@@ -168,6 +154,3 @@ class LanguageModelInfo:
     license_files: tuple[str, ...]
     path: str
     size: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)

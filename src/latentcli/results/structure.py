@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from latentcli.results import Scored
+from latentcli.results.jsonform import Result, json_object
 
 
 @dataclass(frozen=True)
-class Cluster:
+class Cluster(Result):
     """One group of words and its automatic name: ``label`` (cosine ``label_similarity`` to the
     group's centre), the runners-up ``label_candidates``, and ``label_method``, how they were
     chosen."""
+
+    json_derived = ("size",)
 
     label: str
     label_similarity: float
@@ -21,8 +24,9 @@ class Cluster:
     label_candidates: tuple[str, ...] = ()
     label_method: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "size": len(self.members)}
+    @property
+    def size(self) -> int:
+        return len(self.members)
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ class KScore:
 
 
 @dataclass(frozen=True)
-class ClusterResult:
+class ClusterResult(Result):
     """Words grouped by cosine geometry; ``silhouette`` is None where it is undefined (k=1 or n)."""
 
     model: str
@@ -43,9 +47,6 @@ class ClusterResult:
     candidates: tuple[KScore, ...]
     clusters: tuple[Cluster, ...]
     notes: tuple[str, ...] = field(default=(), compare=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "clusters": [cluster.to_dict() for cluster in self.clusters]}
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class Axis:
 
 
 @dataclass(frozen=True)
-class MapResult:
+class MapResult(Result):
     """Words projected to 2-D, clustered, with how far the picture keeps their neighbourhoods.
 
     ``points`` are in order of importance (given words first, then by frequency rank); ``trust``
@@ -95,13 +96,15 @@ class MapResult:
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
+        """Written out: each point carries its cluster's label, and the clustering's ``k``,
+        ``silhouette`` and ``clusters`` are top-level keys."""
+        clusters = self.clustering.clusters
         return {
             "model": self.model, "method": self.method,
-            "points": [{**asdict(point), "cluster_label": self.clustering.clusters[point.cluster]
-                        .label} for point in self.points],
+            "points": [{**json_object(point), "cluster_label": clusters[point.cluster].label}
+                       for point in self.points],
             "trust": self.trust, "trust_k": self.trust_k,
-            "x_axis": asdict(self.x_axis), "y_axis": asdict(self.y_axis),
+            "x_axis": json_object(self.x_axis), "y_axis": json_object(self.y_axis),
             "k": self.clustering.k, "silhouette": self.clustering.silhouette,
-            "clusters": [cluster.to_dict() for cluster in self.clustering.clusters],
-            "notes": list(self.notes),
+            "clusters": [cluster.to_dict() for cluster in clusters], "notes": list(self.notes),
         }
