@@ -13,19 +13,19 @@ from dataclasses import dataclass, field
 from latentcli.results.jsonform import Result
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Scored:
     word: str
     similarity: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WeightedWord:
     word: str
     weight: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NeighborsResult(Result):
     """The nearest words to one query (a word or an expression)."""
 
@@ -38,7 +38,7 @@ class NeighborsResult(Result):
     notes: tuple[str, ...] = field(default=(), compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AnalogyResult(Result):
     """The answers to an analogy expression under 3CosAdd or 3CosMul."""
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from latentcli.results.jsonform import Result
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WordOverlap:
     word: str
     overlap: float
@@ -15,7 +15,7 @@ class WordOverlap:
     only_b: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CompareResult(Result):
     """How alike two models' neighbourhoods are over words both know."""
 

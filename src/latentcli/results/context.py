@@ -8,7 +8,7 @@ from latentcli.results import Scored
 from latentcli.results.jsonform import Result
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WordUse:
     """The word in one sentence: where it is, its word pieces and the candidates nearest to it."""
 
@@ -19,7 +19,7 @@ class WordUse:
     neighbors: tuple[Scored, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ContextResult(Result):
     """A word's contextual vectors compared across sentences, beside its one static vector."""
 

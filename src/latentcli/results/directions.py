@@ -8,13 +8,13 @@ from latentcli.results import Scored
 from latentcli.results.jsonform import Result
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Projection:
     word: str
     projection: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AxisResult(Result):
     """Words ranked by their projection on a direction (from ``start`` to ``end``, or pairs)."""
 
@@ -28,13 +28,13 @@ class AxisResult(Result):
     notes: tuple[str, ...] = field(default=(), compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SteerStep:
     strength: float
     neighbors: tuple[Scored, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SteerResult(Result):
     """A word's nearest neighbours as its vector moves along a direction."""
 
@@ -47,7 +47,7 @@ class SteerResult(Result):
     notes: tuple[str, ...] = field(default=(), compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PathStep:
     t: float
     word: str
@@ -56,7 +56,7 @@ class PathStep:
     to_end: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PathResult(Result):
     """The nearest word at each point of the straight walk between two words."""
 
@@ -67,7 +67,7 @@ class PathResult(Result):
     notes: tuple[str, ...] = field(default=(), compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class OddResult(Result):
     """The word that does not belong (gensim ``doesnt_match``), and everyone's centrality."""
 
@@ -78,7 +78,7 @@ class OddResult(Result):
     notes: tuple[str, ...] = field(default=(), compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SimilarityResult(Result):
     """Cosine similarity of every pair of the given words."""
 

@@ -12,7 +12,7 @@ ANALOGY_FILE = "questions-words.txt"
 PAIR_FILES = ("wordsim353.tsv", "simlex999.txt")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SectionScore(Result):
     """One section of an analogy benchmark: questions answered right out of those evaluated."""
 
@@ -28,7 +28,7 @@ class SectionScore(Result):
         return self.correct / self.total if self.total else 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AnalogyEvaluation(Result):
     """Analogy accuracy per section and overall (gensim ``evaluate_word_analogies``)."""
 
@@ -62,7 +62,7 @@ class AnalogyEvaluation(Result):
                 "sections": [section.to_dict() for section in self.sections]}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PairEvaluation(Result):
     """Correlation of model similarities with human judgements (gensim ``evaluate_word_pairs``)."""
 

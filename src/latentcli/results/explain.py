@@ -12,7 +12,7 @@ from latentcli.results.language import Generation, Lens
 from latentcli.results.structure import MapResult
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Contribution:
     """One term's share of a 3CosAdd score: ``weight · cosine / |q|``."""
 
@@ -22,7 +22,7 @@ class Contribution:
     contribution: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Decomposition:
     """A 3CosAdd score split by term; the contributions add up to ``score``.
 
@@ -35,14 +35,14 @@ class Decomposition:
     length: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PairSimilarity:
     a: str
     b: str
     similarity: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ModelSection(Result):
     """Tour: which model this is, its size, and how it was trained when that is known."""
 
@@ -55,7 +55,7 @@ class ModelSection(Result):
     command: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MapSection(Result):
     """Tour: everyday word groups, clustered and drawn; how many groups came out whole."""
 
@@ -67,7 +67,7 @@ class MapSection(Result):
     command: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class VectorSection(Result):
     """Tour: one word's raw vector, its length and frequency rank, and cosine for a few pairs."""
 
@@ -82,7 +82,7 @@ class VectorSection(Result):
     command: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MathSection(Result):
     """Tour: an analogy's answers and the split of the top answer's score by term."""
 
@@ -94,7 +94,7 @@ class MathSection(Result):
     command: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SqueezeSection(Result):
     """Tour: how much of each word's neighbourhood survives PCA and t-SNE maps."""
 
@@ -112,7 +112,7 @@ class SqueezeSection(Result):
     command: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SkippedSection(Result):
     """Tour: a section this model cannot show, why, and what it would have shown."""
 
@@ -122,7 +122,7 @@ class SkippedSection(Result):
     shows: str = field(default="", metadata=HIDDEN)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AxisPosition:
     """Where a word falls on a named direction (``low`` → ``high``, from word pairs).
 
@@ -137,7 +137,7 @@ class AxisPosition:
     share: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Neighborhood:
     """The group a word lands in when it is clustered with its nearest words."""
 
@@ -148,7 +148,7 @@ class Neighborhood:
     label_method: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WordExplanation(Result):
     model: str
     word: str
@@ -165,7 +165,7 @@ class WordExplanation(Result):
     notes: tuple[str, ...] = field(default=(), compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PairConsistency:
     """How closely one benchmark pair's offset ``b - a`` points along an expression's offset."""
 
@@ -174,7 +174,7 @@ class PairConsistency:
     similarity: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class OffsetExplanation(Result):
     """What an analogy adds to its first word (``end - start``) and how consistent it is."""
 
@@ -194,7 +194,7 @@ class OffsetExplanation(Result):
         return sum(pair.similarity for pair in self.consistency) / len(self.consistency)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ExpressionExplanation(Result):
     model: str
     expression: str
@@ -210,7 +210,7 @@ class ExpressionExplanation(Result):
     notes: tuple[str, ...] = field(default=(), compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DirectionsSection(Result):
     """Tour: words ranked along a direction, and a word steered along another."""
 
@@ -222,7 +222,7 @@ class DirectionsSection(Result):
     command: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DimensionPoint(Result):
     json_derived = ("accuracy",)
 
@@ -235,7 +235,7 @@ class DimensionPoint(Result):
         return self.correct / self.total if self.total else 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DimensionsSection(Result):
     """Tour: analogy accuracy on a fixed question sample as the vectors keep fewer dimensions."""
 
@@ -250,7 +250,7 @@ class DimensionsSection(Result):
     command: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ContextSection(Result):
     """Tour: one word in two sentences, read by a sentence encoder, against its static vector."""
 
@@ -260,7 +260,7 @@ class ContextSection(Result):
     command: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LensSection(Result):
     """Tour: the logit lens on a fact, computed live on the built-in language model."""
 
@@ -270,7 +270,7 @@ class LensSection(Result):
     command: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SteeringSection(Result):
     """Tour: one steered generation beside the unsteered one."""
 

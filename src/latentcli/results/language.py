@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from latentcli.results.jsonform import HIDDEN, INLINE, Result
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Continuation:
     """Tokens a model wrote after a prompt."""
 
@@ -16,7 +16,7 @@ class Continuation:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Steering:
     """How a generation was steered, and what the model wrote without it (same seed)."""
 
@@ -29,7 +29,7 @@ class Steering:
     unsteered: Continuation
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Generation(Result):
     """A prompt and the continuation a model wrote (steered, if ``steering`` is set)."""
 
@@ -41,20 +41,20 @@ class Generation(Result):
     notes: tuple[str, ...] = field(default=(), compare=False, metadata=HIDDEN)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TokenProbability:
     token: str
     probability: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TrackedToken:
     token: str
     rank: int  # 1: the layer's most likely next token
     probability: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LensLayer:
     """What one layer's residual predicts through the final norm and the LM head."""
 
@@ -63,7 +63,7 @@ class LensLayer:
     tracked: tuple[TrackedToken, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Lens(Result):
     """The logit lens over a prompt's last position, layer by layer."""
 

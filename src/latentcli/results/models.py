@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from latentcli.results.jsonform import Result
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CachedModel:
     """A converted model in the cache: what it is called, where it came from, how big it is."""
 
@@ -19,7 +19,7 @@ class CachedModel:
     size: int  # bytes on disk
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Leftover:
     """A hidden scratch directory: a build in progress (or killed), or an entry being deleted."""
 
@@ -29,7 +29,7 @@ class Leftover:
     size: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CatalogueListing:
     """A gensim-data model that can be named with --model, and whether it is converted already."""
 
@@ -40,7 +40,7 @@ class CatalogueListing:
     cached: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EncoderListing:
     """A built-in sentence encoder: whether it has been fetched, and how much room it takes."""
 
@@ -51,7 +51,7 @@ class EncoderListing:
     path: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ModelsListing(Result):
     """Everything ``latent models`` shows: the default, the cache and the catalogue."""
 
@@ -64,7 +64,7 @@ class ModelsListing(Result):
     language_models: tuple[LanguageModelListing, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NormStats:
     minimum: float
     mean: float
@@ -73,7 +73,7 @@ class NormStats:
     zero_vectors: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ModelInfo(Result):
     """One model in detail: size, norms, a few words, and how long opening it took."""
 
@@ -89,7 +89,7 @@ class ModelInfo(Result):
     size: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RemovedModels(Result):
     """The cache entries ``latent models rm`` deleted."""
 
@@ -98,7 +98,7 @@ class RemovedModels(Result):
     freed: int  # bytes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EncoderInfo(Result):
     """A sentence encoder in detail: what it computes and under which license it came."""
 
@@ -114,7 +114,7 @@ class EncoderInfo(Result):
     weights_license: str | None  # known for the built-in encoder only
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FetchedModel(Result):
     """A model ``latent models get`` made ready: where it is and its size on disk."""
 
@@ -123,7 +123,7 @@ class FetchedModel(Result):
     size: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LanguageModelListing:
     """A built-in language model: whether it has been fetched (and converted), and its size."""
 
@@ -135,7 +135,7 @@ class LanguageModelListing:
     license: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LanguageModelInfo(Result):
     """A language model in detail: its shape, its tokenizer and under which license it came."""
 

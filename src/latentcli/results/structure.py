@@ -9,7 +9,7 @@ from latentcli.results import Scored
 from latentcli.results.jsonform import Result, json_object
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Cluster(Result):
     """One group of words and its automatic name: ``label`` (cosine ``label_similarity`` to the
     group's centre), the runners-up ``label_candidates``, and ``label_method``, how they were
@@ -29,13 +29,13 @@ class Cluster(Result):
         return len(self.members)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class KScore:
     k: int
     silhouette: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ClusterResult(Result):
     """Words grouped by cosine geometry; ``silhouette`` is None where it is undefined (k=1 or n)."""
 
@@ -49,7 +49,7 @@ class ClusterResult(Result):
     notes: tuple[str, ...] = field(default=(), compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MapPoint:
     """A word on the map; ``given`` is False for words added by ``--neighbors``.
 
@@ -66,7 +66,7 @@ class MapPoint:
     neighbors: tuple[Scored, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Axis:
     """What a map axis means: a name, and for a semantic axis the words at its two ends."""
 
@@ -76,7 +76,7 @@ class Axis:
     explained_variance: float | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MapResult(Result):
     """Words projected to 2-D, clustered, with how far the picture keeps their neighbourhoods.
 

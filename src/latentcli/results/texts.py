@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from latentcli.results.jsonform import HIDDEN, Result
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EmbeddedText(Result):
     """A text and its vector (float32 values held as Python floats: they print exactly)."""
 
