@@ -14,13 +14,13 @@ from latentcli.results.jsonform import Result
 
 
 @dataclass(frozen=True, kw_only=True)
-class Scored:
+class Scored(Result):
     word: str
     similarity: float
 
 
 @dataclass(frozen=True, kw_only=True)
-class WeightedWord:
+class WeightedWord(Result):
     word: str
     weight: float
 

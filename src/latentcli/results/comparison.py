@@ -8,7 +8,7 @@ from latentcli.results.jsonform import Result
 
 
 @dataclass(frozen=True, kw_only=True)
-class WordOverlap:
+class WordOverlap(Result):
     word: str
     overlap: float
     only_a: tuple[str, ...]

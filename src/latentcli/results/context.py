@@ -9,7 +9,7 @@ from latentcli.results.jsonform import Result
 
 
 @dataclass(frozen=True, kw_only=True)
-class WordUse:
+class WordUse(Result):
     """The word in one sentence: where it is, its word pieces and the candidates nearest to it."""
 
     sentence: str

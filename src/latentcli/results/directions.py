@@ -9,7 +9,7 @@ from latentcli.results.jsonform import Result
 
 
 @dataclass(frozen=True, kw_only=True)
-class Projection:
+class Projection(Result):
     word: str
     projection: float
 
@@ -29,7 +29,7 @@ class AxisResult(Result):
 
 
 @dataclass(frozen=True, kw_only=True)
-class SteerStep:
+class SteerStep(Result):
     strength: float
     neighbors: tuple[Scored, ...]
 
@@ -48,7 +48,7 @@ class SteerResult(Result):
 
 
 @dataclass(frozen=True, kw_only=True)
-class PathStep:
+class PathStep(Result):
     t: float
     word: str
     similarity: float

@@ -13,7 +13,7 @@ from latentcli.results.structure import MapResult
 
 
 @dataclass(frozen=True, kw_only=True)
-class Contribution:
+class Contribution(Result):
     """One term's share of a 3CosAdd score: ``weight · cosine / |q|``."""
 
     word: str
@@ -23,7 +23,7 @@ class Contribution:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Decomposition:
+class Decomposition(Result):
     """A 3CosAdd score split by term; the contributions add up to ``score``.
 
     ``length`` is ``|q|``, the length of the terms' weighted sum, which every share is divided by.
@@ -36,18 +36,26 @@ class Decomposition:
 
 
 @dataclass(frozen=True, kw_only=True)
-class PairSimilarity:
+class PairSimilarity(Result):
     a: str
     b: str
     similarity: float
 
 
 @dataclass(frozen=True, kw_only=True)
-class ModelSection(Result):
-    """Tour: which model this is, its size, and how it was trained when that is known."""
+class Titled(Result):
+    """What every section of the guided tour starts with: its name (written as the key
+    ``section``) and title. Each kind declares ``command``, what to type to see more, last: the
+    JSON ends with it."""
 
     name: str = field(metadata=renamed("section"))
     title: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelSection(Titled):
+    """Tour: which model this is, its size, and how it was trained when that is known."""
+
     model: str
     words: int
     dims: int
@@ -56,11 +64,9 @@ class ModelSection(Result):
 
 
 @dataclass(frozen=True, kw_only=True)
-class MapSection(Result):
+class MapSection(Titled):
     """Tour: everyday word groups, clustered and drawn; how many groups came out whole."""
 
-    name: str = field(metadata=renamed("section"))
-    title: str
     groups: dict[str, tuple[str, ...]]
     groups_whole: int
     map: MapResult
@@ -68,11 +74,9 @@ class MapSection(Result):
 
 
 @dataclass(frozen=True, kw_only=True)
-class VectorSection(Result):
+class VectorSection(Titled):
     """Tour: one word's raw vector, its length and frequency rank, and cosine for a few pairs."""
 
-    name: str = field(metadata=renamed("section"))
-    title: str
     word: str
     values: tuple[float, ...]
     norm: float
@@ -83,11 +87,9 @@ class VectorSection(Result):
 
 
 @dataclass(frozen=True, kw_only=True)
-class MathSection(Result):
+class MathSection(Titled):
     """Tour: an analogy's answers and the split of the top answer's score by term."""
 
-    name: str = field(metadata=renamed("section"))
-    title: str
     analogy: AnalogyResult
     decomposition: Decomposition
     with_inputs: Scored  # the top answer if the typed words were allowed
@@ -95,11 +97,9 @@ class MathSection(Result):
 
 
 @dataclass(frozen=True, kw_only=True)
-class SqueezeSection(Result):
+class SqueezeSection(Titled):
     """Tour: how much of each word's neighbourhood survives PCA and t-SNE maps."""
 
-    name: str = field(metadata=renamed("section"))
-    title: str
     words: int
     word_list: tuple[str, ...]
     seeds: int  # word_list starts with these many chosen words; their neighbours follow
@@ -113,17 +113,16 @@ class SqueezeSection(Result):
 
 
 @dataclass(frozen=True, kw_only=True)
-class SkippedSection(Result):
+class SkippedSection(Titled):
     """Tour: a section this model cannot show, why, and what it would have shown."""
 
-    name: str = field(metadata=renamed("section"))
     reason: str = field(metadata=renamed("skipped"))
     title: str = field(default="", metadata=HIDDEN)
     shows: str = field(default="", metadata=HIDDEN)
 
 
 @dataclass(frozen=True, kw_only=True)
-class AxisPosition:
+class AxisPosition(Result):
     """Where a word falls on a named direction (``low`` → ``high``, from word pairs).
 
     ``position`` is the cosine with the direction; ``share`` the fraction of the most frequent
@@ -138,7 +137,7 @@ class AxisPosition:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Neighborhood:
+class Neighborhood(Result):
     """The group a word lands in when it is clustered with its nearest words."""
 
     size: int
@@ -166,7 +165,7 @@ class WordExplanation(Result):
 
 
 @dataclass(frozen=True, kw_only=True)
-class PairConsistency:
+class PairConsistency(Result):
     """How closely one benchmark pair's offset ``b - a`` points along an expression's offset."""
 
     a: str
@@ -211,11 +210,9 @@ class ExpressionExplanation(Result):
 
 
 @dataclass(frozen=True, kw_only=True)
-class DirectionsSection(Result):
+class DirectionsSection(Titled):
     """Tour: words ranked along a direction, and a word steered along another."""
 
-    name: str = field(metadata=renamed("section"))
-    title: str
     axis: AxisResult
     steer: SteerResult
     is_analogy: bool  # the step at strength 1 has exactly the analogy's answers (words, scores)
@@ -236,11 +233,9 @@ class DimensionPoint(Result):
 
 
 @dataclass(frozen=True, kw_only=True)
-class DimensionsSection(Result):
+class DimensionsSection(Titled):
     """Tour: analogy accuracy on a fixed question sample as the vectors keep fewer dimensions."""
 
-    name: str = field(metadata=renamed("section"))
-    title: str
     vocabulary: int
     questions: int
     benchmark: int  # questions in the whole benchmark file
@@ -251,31 +246,25 @@ class DimensionsSection(Result):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ContextSection(Result):
+class ContextSection(Titled):
     """Tour: one word in two sentences, read by a sentence encoder, against its static vector."""
 
-    name: str = field(metadata=renamed("section"))
-    title: str
     context: ContextResult
     command: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class LensSection(Result):
+class LensSection(Titled):
     """Tour: the logit lens on a fact, computed live on the built-in language model."""
 
-    name: str = field(metadata=renamed("section"))
-    title: str
     lens: Lens
     command: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class SteeringSection(Result):
+class SteeringSection(Titled):
     """Tour: one steered generation beside the unsteered one."""
 
-    name: str = field(metadata=renamed("section"))
-    title: str
     generation: Generation
     command: str
 

@@ -8,7 +8,7 @@ from latentcli.results.jsonform import HIDDEN, INLINE, Result
 
 
 @dataclass(frozen=True, kw_only=True)
-class Continuation:
+class Continuation(Result):
     """Tokens a model wrote after a prompt."""
 
     token_ids: tuple[int, ...]
@@ -17,7 +17,7 @@ class Continuation:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Steering:
+class Steering(Result):
     """How a generation was steered, and what the model wrote without it (same seed)."""
 
     method: str  # "actadd" or "mean"
@@ -42,20 +42,20 @@ class Generation(Result):
 
 
 @dataclass(frozen=True, kw_only=True)
-class TokenProbability:
+class TokenProbability(Result):
     token: str
     probability: float
 
 
 @dataclass(frozen=True, kw_only=True)
-class TrackedToken:
+class TrackedToken(Result):
     token: str
     rank: int  # 1: the layer's most likely next token
     probability: float
 
 
 @dataclass(frozen=True, kw_only=True)
-class LensLayer:
+class LensLayer(Result):
     """What one layer's residual predicts through the final norm and the LM head."""
 
     layer: int

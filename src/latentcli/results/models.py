@@ -8,7 +8,7 @@ from latentcli.results.jsonform import Result
 
 
 @dataclass(frozen=True, kw_only=True)
-class CachedModel:
+class CachedModel(Result):
     """A converted model in the cache: what it is called, where it came from, how big it is."""
 
     name: str
@@ -20,7 +20,7 @@ class CachedModel:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Leftover:
+class Leftover(Result):
     """A hidden scratch directory: a build in progress (or killed), or an entry being deleted."""
 
     directory: str
@@ -30,7 +30,7 @@ class Leftover:
 
 
 @dataclass(frozen=True, kw_only=True)
-class CatalogueListing:
+class CatalogueListing(Result):
     """A gensim-data model that can be named with --model, and whether it is converted already."""
 
     name: str
@@ -41,14 +41,19 @@ class CatalogueListing:
 
 
 @dataclass(frozen=True, kw_only=True)
-class EncoderListing:
-    """A built-in sentence encoder: whether it has been fetched, and how much room it takes."""
+class BuiltinListing(Result):
+    """A built-in model fetched on first use: whether it has been, and how much room it takes."""
 
     name: str
     aliases: tuple[str, ...]
     fetched: bool
-    size: int | None  # bytes on disk once fetched
+    size: int | None  # bytes on disk once fetched (and converted)
     path: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class EncoderListing(BuiltinListing):
+    """A built-in sentence encoder."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,7 +70,7 @@ class ModelsListing(Result):
 
 
 @dataclass(frozen=True, kw_only=True)
-class NormStats:
+class NormStats(Result):
     minimum: float
     mean: float
     median: float
@@ -124,14 +129,9 @@ class FetchedModel(Result):
 
 
 @dataclass(frozen=True, kw_only=True)
-class LanguageModelListing:
-    """A built-in language model: whether it has been fetched (and converted), and its size."""
+class LanguageModelListing(BuiltinListing):
+    """A built-in language model, and under which license it comes."""
 
-    name: str
-    aliases: tuple[str, ...]
-    fetched: bool
-    size: int | None  # bytes on disk once converted
-    path: str
     license: str
 
 

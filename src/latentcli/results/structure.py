@@ -30,7 +30,7 @@ class Cluster(Result):
 
 
 @dataclass(frozen=True, kw_only=True)
-class KScore:
+class KScore(Result):
     k: int
     silhouette: float
 
@@ -50,7 +50,7 @@ class ClusterResult(Result):
 
 
 @dataclass(frozen=True, kw_only=True)
-class MapPoint:
+class MapPoint(Result):
     """A word on the map; ``given`` is False for words added by ``--neighbors``.
 
     ``neighbors`` (its nearest words in the full space) is filled only where a page shows them
@@ -67,7 +67,7 @@ class MapPoint:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Axis:
+class Axis(Result):
     """What a map axis means: a name, and for a semantic axis the words at its two ends."""
 
     name: str
