@@ -25,7 +25,7 @@ from latentcli.results.explain import (
     ExpressionExplanation,
     Neighborhood,
     OffsetExplanation,
-    PairConsistency,
+    PairSimilarity,
     WordExplanation,
 )
 
@@ -174,7 +174,7 @@ def _offset(space: Space, query: ResolvedExpression, restrict: int) -> OffsetExp
     start, end = query.rows[negatives[0]].word, query.rows[positives[1]].word
     section, pairs = _relation_pairs(space, start, end)
     offsets = [(a, b, direction(space, [(space.lookup(a), space.lookup(b))])) for a, b in pairs]
-    consistency = tuple(sorted((PairConsistency(a=a, b=b, similarity=float(unit @ offset))
+    consistency = tuple(sorted((PairSimilarity(a=a, b=b, similarity=float(unit @ offset))
                                 for a, b, offset in offsets), key=lambda pair: -pair.similarity))
     return OffsetExplanation(start=start, end=end, length=length, nearest=nearest,
                              relation=section, consistency=consistency)

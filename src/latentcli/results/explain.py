@@ -37,6 +37,9 @@ class Decomposition(Result):
 
 @dataclass(frozen=True, kw_only=True)
 class PairSimilarity(Result):
+    """A cosine for two words: between their vectors (the tour), or between the offset ``b - a``
+    of a benchmark pair and an expression's offset (how consistent the expression is)."""
+
     a: str
     b: str
     similarity: float
@@ -165,15 +168,6 @@ class WordExplanation(Result):
 
 
 @dataclass(frozen=True, kw_only=True)
-class PairConsistency(Result):
-    """How closely one benchmark pair's offset ``b - a`` points along an expression's offset."""
-
-    a: str
-    b: str
-    similarity: float
-
-
-@dataclass(frozen=True, kw_only=True)
 class OffsetExplanation(Result):
     """What an analogy adds to its first word (``end - start``) and how consistent it is."""
 
@@ -182,7 +176,7 @@ class OffsetExplanation(Result):
     length: float
     nearest: tuple[Scored, ...]
     relation: str | None  # the benchmark section holding the pair, if any
-    consistency: tuple[PairConsistency, ...]
+    consistency: tuple[PairSimilarity, ...]
 
     json_derived = ("mean_consistency",)
 
