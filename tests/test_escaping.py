@@ -83,9 +83,12 @@ def test_escape_writes_what_repr_writes_and_keeps_printable_text():
 
 
 def test_printable_copies_only_what_it_changes():
-    clean = NeighborsResult("m", "q", (WeightedWord("king", 1.0),), (Scored("queen", 0.5),), ())
+    clean = NeighborsResult(model="m", query="q", terms=(WeightedWord(word="king", weight=1.0),),
+                            neighbors=(Scored(word="queen", similarity=0.5),), excluded=())
     assert printable(clean) is clean and printable([clean])[0] is clean
-    dirty = NeighborsResult("m", "q", (WeightedWord("ki\x1bng", 1.0),), (Scored("queen", 0.5),), ())
+    dirty = NeighborsResult(model="m", query="q",
+                            terms=(WeightedWord(word="ki\x1bng", weight=1.0),),
+                            neighbors=(Scored(word="queen", similarity=0.5),), excluded=())
     shown = printable(dirty)
     assert shown.terms[0].word == "ki\\x1bng" and shown.neighbors is dirty.neighbors
     assert dirty.terms[0].word == "ki\x1bng"  # the result itself is untouched

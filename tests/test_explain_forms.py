@@ -131,8 +131,8 @@ def test_explanations_draw_candidates_from_the_most_frequent_words(glove):
     assert all(glove.lookup(m).row < 2_000 for m in word.neighborhood.members if m != "king")
     expression = explain_expression(glove, "king - man + woman")
     assert expression.restrict == 10_000  # the default
-    assert all(glove.lookup(w).row < 10_000 for w, _ in expression.offset.nearest)
-    assert "ramsland" not in {w for w, _ in expression.offset.nearest}
+    assert all(glove.lookup(near.word).row < 10_000 for near in expression.offset.nearest)
+    assert "ramsland" not in {near.word for near in expression.offset.nearest}
 
 
 def test_restrict_defaults_to_the_vocabulary_of_a_tiny_model(tiny_space):

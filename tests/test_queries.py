@@ -91,5 +91,5 @@ def test_word_neighbors_is_neighbors_without_parsing(tiny_space):
         assert (literal.terms, literal.excluded, literal.notes) == (
             parsed.terms, parsed.excluded, parsed.notes)
     odd = Space.from_vectors("odd", ["-lrb-", "+", "king"], np.eye(3, dtype=np.float32) + 0.1)
-    assert word_neighbors(odd, "-lrb-", 2).terms[0] == WeightedWord("-lrb-", 1.0)
+    assert word_neighbors(odd, "-lrb-", 2).terms[0] == WeightedWord(word="-lrb-", weight=1.0)
     assert [n.word for n in word_neighbors(odd, "+", 2).neighbors] == ["-lrb-", "king"]

@@ -134,7 +134,7 @@ def choose_k(vectors: Matrix, method: str, seed: int, progress: Progress
         labels = _fit(vectors, k, method, seed)
         score = _silhouette(vectors, labels)
         if score is not None:
-            tried.append((labels, KScore(k, score)))
+            tried.append((labels, KScore(k=k, silhouette=score)))
     if not tried:  # two words: each is its own cluster
         return np.arange(len(vectors), dtype=np.intp), (), None, ()
     scores = tuple(score for _, score in tried)

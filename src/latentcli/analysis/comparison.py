@@ -102,8 +102,10 @@ def compare(first: Space, second: Space, words: Sequence[str] = (), top: int = 1
 
     order = sorted(range(len(chosen)), key=overlaps.__getitem__)[:show]
     differing = tuple(
-        WordOverlap(first.vocabulary.word(int(shared.first_rows[chosen[i]])), overlaps[i],
-                    words_of(in_first[i] - in_second[i]), words_of(in_second[i] - in_first[i]))
+        WordOverlap(word=first.vocabulary.word(int(shared.first_rows[chosen[i]])),
+                    overlap=overlaps[i], only_a=words_of(in_first[i] - in_second[i]),
+                    only_b=words_of(in_second[i] - in_first[i]))
         for i in order)
-    return CompareResult(first.name, second.name, k, len(shared), len(chosen),
-                         float(np.mean(overlaps)), differing, tuple(dict.fromkeys(notes)))
+    return CompareResult(model_a=first.name, model_b=second.name, k=k, shared=len(shared),
+                         compared=len(chosen), mean_overlap=float(np.mean(overlaps)),
+                         words=differing, notes=tuple(dict.fromkeys(notes)))

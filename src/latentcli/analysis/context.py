@@ -76,8 +76,8 @@ def in_context(space: Space, static: Space, word: str, sentences: Sequence[str],
     scores = space.cosines(units)
     own = forms_of(space, word)
     contexts = tuple(
-        WordUse(sentence, span[0], span[1], tuple(tokens),
-                tuple(Scored(space.word(row), score)
+        WordUse(sentence=sentence, start=span[0], end=span[1], pieces=tuple(tokens),
+                neighbors=tuple(Scored(word=space.word(row), similarity=score)
                       for row, score in space.top(scores[:, column], top, own)))
         for column, (sentence, (span, tokens, _)) in enumerate(zip(sentences, uses, strict=True)))
     matrix = np.clip(units.astype(np.float64) @ units.T.astype(np.float64), -1.0, 1.0)
@@ -88,6 +88,6 @@ def in_context(space: Space, static: Space, word: str, sentences: Sequence[str],
     except UnknownWordError:
         static_neighbors = ()
         notes = (f"{word!r} is not in {static.name}, so it has no static vector to compare",)
-    return ContextResult(space.name, word, contexts,
-                         tuple(tuple(float(x) for x in row) for row in matrix), static.name,
-                         static_neighbors, notes)
+    return ContextResult(model=space.name, word=word, contexts=contexts,
+                         similarity=tuple(tuple(float(x) for x in row) for row in matrix),
+                         static_model=static.name, static_neighbors=static_neighbors, notes=notes)

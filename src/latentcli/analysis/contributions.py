@@ -27,6 +27,8 @@ def decompose(terms: Sequence[WordRow], weights: Sequence[float],
     target = np.asarray(answer.unit, dtype=np.float64)
     cosines = units @ target
     parts = tuple(
-        Contribution(term.word, weight, float(cosine), float(weight * cosine / length))
+        Contribution(word=term.word, weight=weight, cosine=float(cosine),
+                     contribution=float(weight * cosine / length))
         for term, weight, cosine in zip(terms, weights, cosines, strict=True))
-    return Decomposition(answer.word, float(total @ target / length), parts, length)
+    return Decomposition(word=answer.word, score=float(total @ target / length),
+                         contributions=parts, length=length)

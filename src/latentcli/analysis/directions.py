@@ -122,10 +122,10 @@ def axis(space: Space, start: str, end: str, pairs: Sequence[str] = (),
     order = ranked_rows(projections)
     if len(order) > 2 * keep:
         order = np.concatenate([order[:keep], order[-keep:]])
-    ranked = tuple(Projection(names[i], float(projections[i])) for i in order)
-    return AxisResult(space.name, ends[0][0].word, ends[0][1].word,
-                      tuple((a.word, b.word) for a, b in ends[1:]), len(names), ranked,
-                      len(names) - len(ranked), look.notes)
+    ranked = tuple(Projection(word=names[i], projection=float(projections[i])) for i in order)
+    return AxisResult(model=space.name, start=ends[0][0].word, end=ends[0][1].word,
+                      pairs=tuple((a.word, b.word) for a, b in ends[1:]), candidates=len(names),
+                      words=ranked, omitted=len(names) - len(ranked), notes=look.notes)
 
 
 def _nearest(space: Space, points: Matrix, k: int,
@@ -136,7 +136,7 @@ def _nearest(space: Space, points: Matrix, k: int,
 
 
 def _scored(space: Space, found: Sequence[tuple[int, float]]) -> tuple[Scored, ...]:
-    return tuple(Scored(space.vocabulary.word(row), score) for row, score in found)
+    return tuple(Scored(word=space.vocabulary.word(row), similarity=score) for row, score in found)
 
 
 def _renormalised(points: Matrix, what: str) -> Matrix:
@@ -177,10 +177,11 @@ def steer(space: Space, word: str, toward: str, away: str | None = None, strengt
                               "direction is defined") from None
         found.append(space.top(space.similarities(query), top, look.own_rows))
     return SteerResult(
-        space.name, origin.word, target.word, source.word if source else None,
-        tuple(SteerStep(float(s), _scored(space, near))
+        model=space.name, word=origin.word, toward=target.word,
+        away=source.word if source else None,
+        steps=tuple(SteerStep(strength=float(s), neighbors=_scored(space, near))
               for s, near in zip(strengths, found, strict=True)),
-        tuple(dict.fromkeys(row.word for row in look.rows)), look.notes)
+        excluded=tuple(dict.fromkeys(row.word for row in look.rows)), notes=look.notes)
 
 
 def path(space: Space, start: str, end: str, steps: int = 8) -> PathResult:
@@ -196,9 +197,10 @@ def path(space: Space, start: str, end: str, steps: int = 8) -> PathResult:
     for fraction, found in zip(t[:, 0], _nearest(space, points, 1, ()), strict=True):
         row, score = found[0]
         vector = space.unit(row)
-        result.append(PathStep(float(fraction), space.vocabulary.word(row), score,
-                               float(vector @ a), float(vector @ b)))
-    return PathResult(space.name, first.word, last.word, tuple(result), look.notes)
+        result.append(PathStep(t=float(fraction), word=space.vocabulary.word(row), similarity=score,
+                               to_start=float(vector @ a), to_end=float(vector @ b)))
+    return PathResult(model=space.name, start=first.word, end=last.word, steps=tuple(result),
+                      notes=look.notes)
 
 
 def odd_one_out(space: Space, words: Sequence[str]) -> OddResult:
@@ -210,8 +212,9 @@ def odd_one_out(space: Space, words: Sequence[str]) -> OddResult:
     mean = combined_vector([row.unit for row in rows], [1.0] * len(rows))
     similarities = [float(row.unit @ mean) for row in rows]
     ranked = sorted(zip(similarities, [row.word for row in rows], strict=True), reverse=True)
-    return OddResult(space.name, tuple(row.word for row in rows), ranked[-1][1],
-                     tuple(Scored(word, score) for score, word in ranked), look.notes)
+    return OddResult(model=space.name, words=tuple(row.word for row in rows), odd=ranked[-1][1],
+                     ranked=tuple(Scored(word=word, similarity=score) for score, word in ranked),
+                     notes=look.notes)
 
 
 def similarity(space: Space, words: Sequence[str]) -> SimilarityResult:
@@ -221,5 +224,6 @@ def similarity(space: Space, words: Sequence[str]) -> SimilarityResult:
     look = Lookups(space)
     vectors = np.stack([look(word).unit for word in words])
     matrix = np.clip(vectors @ vectors.T, -1.0, 1.0)  # rounding can step past ±1
-    return SimilarityResult(space.name, tuple(row.word for row in look.rows),
-                            tuple(tuple(float(x) for x in line) for line in matrix), look.notes)
+    return SimilarityResult(model=space.name, words=tuple(row.word for row in look.rows),
+                            matrix=tuple(tuple(float(x) for x in line) for line in matrix),
+                            notes=look.notes)

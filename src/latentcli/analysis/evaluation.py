@@ -178,12 +178,15 @@ def evaluate_sections(space: Space, sections: list[Section], source: str,
     for section in sections:
         end = start + len(section.questions)
         total = int(np.count_nonzero(known[start:end]))
-        scores.append(SectionScore(section.name, int(np.count_nonzero(right[start:end])), total,
-                                   end - start - total))
+        scores.append(SectionScore(section=section.name,
+                                   correct=int(np.count_nonzero(right[start:end])), total=total,
+                                   skipped=end - start - total))
         start = end
-    overall = SectionScore("Total accuracy", sum(s.correct for s in scores),
-                           sum(s.total for s in scores), sum(s.skipped for s in scores))
-    return AnalogyEvaluation(space.name, source, method, folded.limit, tuple(scores), overall)
+    overall = SectionScore(section="Total accuracy", correct=sum(s.correct for s in scores),
+                           total=sum(s.total for s in scores),
+                           skipped=sum(s.skipped for s in scores))
+    return AnalogyEvaluation(model=space.name, file=source, method=method, restrict=folded.limit,
+                             sections=tuple(scores), total=overall)
 
 
 def _predictions(space: Space, folded: FoldedVocabulary, inputs: Rows, method: str,
@@ -352,7 +355,8 @@ def evaluate_pairs(space: Space, path: Path, restrict: int = DEFAULT_RESTRICT) -
             found = [*stats.pearsonr(gold, model), *stats.spearmanr(gold, model)]
     pearson, pearson_p, spearman, spearman_p = (float(v) if math.isfinite(v) else None
                                                 for v in found)
-    return PairEvaluation(space.name, str(path), folded.limit, len(known),
-                          len(pairs) - len(known),
-                          pearson, pearson_p, spearman, spearman_p,
-                          (f"{path.name}: correlation is undefined ({why})",) if why else ())
+    return PairEvaluation(model=space.name, file=str(path), restrict=folded.limit,
+                          pairs=len(known), skipped=len(pairs) - len(known),
+                          pearson=pearson, pearson_p=pearson_p, spearman=spearman,
+                          spearman_p=spearman_p,
+                          notes=(f"{path.name}: correlation is undefined ({why})",) if why else ())

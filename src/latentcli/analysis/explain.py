@@ -19,12 +19,13 @@ import numpy as np
 from latentcli.analysis.contributions import decompose
 from latentcli.core.space import Space, WordRow
 from latentcli.errors import LatentError, UsageError
+from latentcli.results import Scored
 from latentcli.results.explain import (
     AxisPosition,
     ExpressionExplanation,
     Neighborhood,
     OffsetExplanation,
-    PairConsistency,
+    PairSimilarity,
     WordExplanation,
 )
 
@@ -68,13 +69,11 @@ def _nearest(space: Space, unit: np.ndarray, count: int, restrict: int,
 
 def explain_word(space: Space, word: str, top: int = 8,
                  restrict: int | None = None) -> WordExplanation:
-    from latentcli.results import Scored
-
     found = space.lookup(word)
     values = np.asarray(found.unit, dtype=np.float64) * found.norm
     restrict = restriction(space, restrict)
     own = [] if found.row is None else [found.row]
-    near = tuple(Scored(space.word(r), s)
+    near = tuple(Scored(word=space.word(r), similarity=s)
                  for r, s in _nearest(space, found.unit, top, restrict, own))
     common = np.asarray(space.vectors[:restrict], dtype=np.float32)
     axes = []
@@ -84,7 +83,8 @@ def explain_word(space: Space, word: str, top: int = 8,
             continue
         position = float(found.unit @ direction)
         share = float(np.mean(common @ direction < position))
-        axes.append(AxisPosition(name, pairs[0][0], pairs[0][1], position, share))
+        axes.append(AxisPosition(axis=name, low=pairs[0][0], high=pairs[0][1], position=position,
+                                 share=share))
     return WordExplanation(
         model=space.name, word=found.word, typed=word, values=tuple(float(v) for v in values),
         norm=found.norm, rank=None if found.row is None else found.row + 1,
@@ -169,11 +169,12 @@ def _offset(space: Space, query: ResolvedExpression, restrict: int) -> OffsetExp
     if length == 0.0:
         return None
     unit = (total / length).astype(np.float32)
-    nearest = tuple((space.word(r), s) for r, s in _nearest(space, unit, 5, restrict, own))
+    nearest = tuple(Scored(word=space.word(r), similarity=s)
+                    for r, s in _nearest(space, unit, 5, restrict, own))
     start, end = query.rows[negatives[0]].word, query.rows[positives[1]].word
     section, pairs = _relation_pairs(space, start, end)
     offsets = [(a, b, direction(space, [(space.lookup(a), space.lookup(b))])) for a, b in pairs]
-    consistency = tuple(sorted((PairConsistency(a, b, float(unit @ offset))
+    consistency = tuple(sorted((PairSimilarity(a=a, b=b, similarity=float(unit @ offset))
                                 for a, b, offset in offsets), key=lambda pair: -pair.similarity))
     return OffsetExplanation(start=start, end=end, length=length, nearest=nearest,
                              relation=section, consistency=consistency)

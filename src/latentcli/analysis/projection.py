@@ -104,8 +104,9 @@ def with_neighbors(space: Space, result: MapResult, k: int = PAGE_NEIGHBORS) -> 
         block = looked_up[start: start + NEIGHBOR_BLOCK]
         units = np.stack([word.unit for word in block])
         scores = np.asarray(units @ np.asarray(space.vectors).T)  # one row of scores per point
-        found.extend(tuple(Scored(space.word(near), score) for near, score in space.top(
-            scores[i], k, exclude=[] if word.row is None else [word.row]))
+        found.extend(tuple(Scored(word=space.word(near), similarity=score)
+                           for near, score in space.top(
+                               scores[i], k, exclude=[] if word.row is None else [word.row]))
                      for i, word in enumerate(block))
     points = tuple(replace(point, neighbors=near)
                    for point, near in zip(result.points, found, strict=True))
@@ -153,8 +154,8 @@ def _principal(vectors: Coordinates, components: int) -> tuple[Coordinates, list
 
 def _pca(vectors: Coordinates) -> tuple[Coordinates, Axis, Axis]:
     coordinates, (first, second) = _principal(vectors, 2)
-    return (coordinates, Axis("PC1", explained_variance=first),
-            Axis("PC2", explained_variance=second))
+    return (coordinates, Axis(name="PC1", explained_variance=first),
+            Axis(name="PC2", explained_variance=second))
 
 
 def _tsne(vectors: Coordinates, seed: int) -> tuple[Coordinates, Axis, Axis]:
@@ -167,8 +168,8 @@ def _tsne(vectors: Coordinates, seed: int) -> tuple[Coordinates, Axis, Axis]:
     exact = len(vectors) <= TSNE_EXACT_UP_TO  # Barnes-Hut only pays off on larger inputs
     tsne = TSNE(n_components=2, perplexity=perplexity, metric="cosine", init="pca",
                 method="exact" if exact else "barnes_hut", random_state=seed)
-    return np.asarray(tsne.fit_transform(vectors), dtype=np.float64), Axis("t-SNE 1"), Axis(
-        "t-SNE 2")
+    return np.asarray(tsne.fit_transform(vectors), dtype=np.float64), Axis(name="t-SNE 1"), Axis(
+        name="t-SNE 2")
 
 
 def _umap(vectors: Coordinates, seed: int) -> tuple[Coordinates, Axis, Axis]:
@@ -178,8 +179,8 @@ def _umap(vectors: Coordinates, seed: int) -> tuple[Coordinates, Axis, Axis]:
         raise MissingExtra("--method umap", "umap", "umap") from None
     reducer = umap.UMAP(n_components=2, n_neighbors=min(15, len(vectors) - 1), metric="cosine",
                         random_state=seed)
-    return np.asarray(reducer.fit_transform(vectors), dtype=np.float64), Axis("UMAP 1"), Axis(
-        "UMAP 2")
+    return np.asarray(reducer.fit_transform(vectors), dtype=np.float64), Axis(name="UMAP 1"), Axis(
+        name="UMAP 2")
 
 
 def _semantic(space: Space, vectors: Coordinates, x: AxisSpec | None,
@@ -191,12 +192,12 @@ def _semantic(space: Space, vectors: Coordinates, x: AxisSpec | None,
     along = vectors @ direction
     if x and y:
         other = vectors @ _direction(space, y)
-        other_axis = Axis(f"{y.low} → {y.high}", y.low, y.high)
+        other_axis = Axis(name=f"{y.low} → {y.high}", low=y.low, high=y.high)
     else:
         rest, (share,) = _principal(vectors - np.outer(along, direction), 1)
         other = rest[:, 0]
-        other_axis = Axis("PC1 of the rest", explained_variance=share)
-    given_axis = Axis(f"{given.low} → {given.high}", given.low, given.high)
+        other_axis = Axis(name="PC1 of the rest", explained_variance=share)
+    given_axis = Axis(name=f"{given.low} → {given.high}", low=given.low, high=given.high)
     if x:
         return np.column_stack([along, other]), given_axis, other_axis
     return np.column_stack([other, along]), other_axis, given_axis

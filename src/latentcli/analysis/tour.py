@@ -111,7 +111,7 @@ def vector_section(space: Space) -> VectorSection:
     row = space.vocabulary.row(word)
     assert row is not None
     values = np.asarray(space.unit(row), dtype=np.float64) * float(space.norms[row])
-    pairs = tuple(PairSimilarity(a, b, _cosine(space, a, b)) for a, b in PAIRS
+    pairs = tuple(PairSimilarity(a=a, b=b, similarity=_cosine(space, a, b)) for a, b in PAIRS
                   if len(space.known((a, b))) == 2)
     return VectorSection(name="vector", title=TITLES["vector"][0], word=word,
                          values=tuple(float(v) for v in values), norm=float(space.norms[row]),
@@ -223,7 +223,7 @@ def dimensions_section(space: Space) -> DimensionsSection:
         unit, norms = normalise_rows((raw @ components[:dims].T).astype(np.float32))
         reduced = Space(f"{space.name} in {dims} dimensions", vocabulary, unit, norms)
         overall = evaluate_sections(reduced, sample, "sample", count).total
-        points.append(DimensionPoint(dims, overall.correct, overall.total))
+        points.append(DimensionPoint(dims=dims, correct=overall.correct, total=overall.total))
     if not points[-1].total:
         raise SectionSkipped("none of the sampled benchmark questions are in this model")
     return DimensionsSection(name="dimensions", title=TITLES["dimensions"][0],
@@ -256,9 +256,9 @@ def context_section(space: Space) -> ContextSection:
     from latentcli.analysis.context import in_context
 
     quoted = " ".join(f'"{sentence}"' for sentence in CONTEXTS)
-    return ContextSection("context", TITLES["context"][0],
-                          in_context(reader, space, CONTEXT_WORD, CONTEXTS, top=3),
-                          f"latent context {CONTEXT_WORD} {quoted}")
+    return ContextSection(name="context", title=TITLES["context"][0],
+                          context=in_context(reader, space, CONTEXT_WORD, CONTEXTS, top=3),
+                          command=f"latent context {CONTEXT_WORD} {quoted}")
 
 
 SECTIONS: dict[str, Callable[[Space], TourSection]] = {

@@ -11,22 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from latentcli import DEFAULT_MODEL
 from latentcli.environment import Environment
+from latentcli.results.jsonform import Result
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from latentcli.api.model import Model
     from latentcli.core.space import Space
-
-
-class Result(Protocol):
-    """What every result dataclass offers: its JSON form (most also carry ``notes`` for stderr)."""
-
-    def to_dict(self) -> dict[str, Any]: ...
 
 
 R = TypeVar("R", bound=Result)

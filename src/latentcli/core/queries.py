@@ -38,8 +38,8 @@ class ResolvedExpression:
 
     @property
     def terms(self) -> tuple[WeightedWord, ...]:
-        return tuple(WeightedWord(row.word, weight) for row, weight in zip(self.rows, self.weights,
-                                                                           strict=True))
+        return tuple(WeightedWord(word=row.word, weight=weight)
+                     for row, weight in zip(self.rows, self.weights, strict=True))
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -112,7 +112,8 @@ def neighbors(space: Space, text: str, top: int = 10) -> NeighborsResult:
     best = space.top(scores, top, exclude=query.input_rows)
     return NeighborsResult(
         model=space.name, query=text, terms=query.terms,
-        neighbors=tuple(Scored(space.vocabulary.word(row), score) for row, score in best),
+        neighbors=tuple(Scored(word=space.vocabulary.word(row), similarity=score)
+                        for row, score in best),
         excluded=query.excluded_words(), subword_words=query.subword_words,
         notes=query.notes)
 
@@ -125,8 +126,9 @@ def word_neighbors(space: Space, word: str, top: int = 10) -> NeighborsResult:
     best = space.top(space.similarities(found.unit), top,
                      exclude=[] if found.row is None else [found.row])
     return NeighborsResult(
-        model=space.name, query=word, terms=(WeightedWord(found.word, 1.0),),
-        neighbors=tuple(Scored(space.vocabulary.word(row), score) for row, score in best),
+        model=space.name, query=word, terms=(WeightedWord(word=found.word, weight=1.0),),
+        neighbors=tuple(Scored(word=space.vocabulary.word(row), similarity=score)
+                        for row, score in best),
         excluded=(found.word,), subword_words=(found.word,) if found.subword else (),
         notes=(found.note,) if found.note else ())
 
@@ -143,6 +145,7 @@ def analogy(space: Space, text: str, top: int = 10, method: str = "add",
     best = space.top(scores, top, exclude=excluded)
     return AnalogyResult(
         model=space.name, expression=text, method=method, terms=query.terms,
-        results=tuple(Scored(space.vocabulary.word(row), score) for row, score in best),
+        results=tuple(Scored(word=space.vocabulary.word(row), similarity=score)
+                      for row, score in best),
         excluded=() if allow_inputs else query.excluded_words(),
         subword_words=query.subword_words, notes=query.notes)

@@ -17,13 +17,15 @@ def generate(model: LanguageModel, prompt: str, max_tokens: int, sampling: Sampl
         raise UsageError("--max-tokens must be at least 1")
     if steering is None:
         ids = model.prompt_ids(prompt, chat)
-        return Generation(model.name, prompt, tuple(ids),
-                          model.generate(ids, max_tokens, sampling, listen=listen))
+        return Generation(model=model.name, prompt=prompt, prompt_token_ids=tuple(ids),
+                          continuation=model.generate(ids, max_tokens, sampling, listen=listen))
     method, layer, strength, defaults = steering.resolve(model.network.layers)
     steer = steer_vector(model, steering.pairs, method, layer, strength)
     ids = model.prompt_ids(prompt, chat, sink=True)
     plain = model.generate(ids, max_tokens, sampling)
     steered = model.generate(ids, max_tokens, sampling, [steer])
-    return Generation(model.name, prompt, tuple(ids), steered,
-                      Steering(method, layer, strength, steering.pairs, steer.start, defaults,
-                               plain))
+    return Generation(model=model.name, prompt=prompt, prompt_token_ids=tuple(ids),
+                      continuation=steered,
+                      steering=Steering(method=method, layer=layer, strength=strength,
+                                        pairs=steering.pairs, start=steer.start,
+                                        defaults=defaults, unsteered=plain))

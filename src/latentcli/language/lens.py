@@ -34,13 +34,16 @@ def lens(model: LanguageModel, prompt: str, top: int = 5, track: Sequence[str] =
     layers = []
     for layer, (row, p) in enumerate(zip(logits, probabilities, strict=True)):
         best = np.argsort(-row, kind="stable")[:top]
-        layers.append(LensLayer(layer, tuple(TokenProbability(readable(int(t)), float(p[t]))
-                                             for t in best),
-                                tuple(TrackedToken(readable(t), int(np.sum(row > row[t])) + 1,
-                                                   float(p[t])) for t in tracked)))
+        layers.append(LensLayer(
+            layer=layer,
+            top=tuple(TokenProbability(token=readable(int(t)), probability=float(p[t]))
+                      for t in best),
+            tracked=tuple(TrackedToken(token=readable(t), rank=int(np.sum(row > row[t])) + 1,
+                                       probability=float(p[t])) for t in tracked)))
     final_p = float(probabilities[-1, final])
-    return Lens(model.name, prompt, tuple(layers), TokenProbability(readable(final), final_p),
-                model.network.vocabulary_size, tuple(notes))
+    return Lens(model=model.name, prompt=prompt, layers=tuple(layers),
+                final=TokenProbability(token=readable(final), probability=final_p),
+                vocabulary=model.network.vocabulary_size, notes=tuple(notes))
 
 
 def _tracked(model: LanguageModel, texts: Sequence[str], final: int) -> tuple[list[int], list[str]]:

@@ -95,8 +95,9 @@ class LanguageModel:
                          "leave out --chat")
 
     def continuation(self, ids: Sequence[int]) -> Continuation:
-        return Continuation(tuple(ids), tuple(self.tokenizer.readable(i) for i in ids),
-                            self.tokenizer.decode(ids))
+        return Continuation(token_ids=tuple(ids),
+                            tokens=tuple(self.tokenizer.readable(i) for i in ids),
+                            text=self.tokenizer.decode(ids))
 
     def generate(self, ids: Sequence[int], max_tokens: int, sampling: Sampling,
                  steers: Sequence[Steer] = (), listen: Listener | None = None) -> Continuation:

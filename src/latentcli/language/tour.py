@@ -20,16 +20,16 @@ WRITTEN = 20
 
 
 def lens_section(model: LanguageModel) -> LensSection:
-    return LensSection("lens", "Inside a language model", lens(model, FACT, top=3),
-                       f'latent lens "{FACT}"')
+    return LensSection(name="lens", title="Inside a language model", lens=lens(model, FACT, top=3),
+                       command=f'latent lens "{FACT}"')
 
 
 def steering_section(model: LanguageModel) -> SteeringSection:
     pair = ":".join(PAIR)
     written = generate(model, STEERED_PROMPT, WRITTEN, Sampling(),
                        steering=SteeringChoice((PAIR,)))
-    return SteeringSection("steering", "Steering a model", written,
-                           f'latent generate "{STEERED_PROMPT}" --steer "{pair}"')
+    return SteeringSection(name="steering", title="Steering a model", generation=written,
+                           command=f'latent generate "{STEERED_PROMPT}" --steer "{pair}"')
 
 
 # what a skipped section would have shown (`SkippedSection.shows`), as the word sections say it

@@ -189,7 +189,7 @@ def expression_explanation(console: Console, result: ExpressionExplanation) -> N
 
 def _offset(console: Console, offset: OffsetExplanation, restrict: int) -> None:
     console.print()
-    nearest = ", ".join(f"{word} {score:.2f}" for word, score in offset.nearest)
+    nearest = ", ".join(f"{near.word} {near.similarity:.2f}" for near in offset.nearest)
     para(console, f"What the expression adds to its first word is the offset {offset.end} - "
                   f"{offset.start}: the arrow from {offset.start}'s length-1 arrow to "
                   f"{offset.end}'s, {offset.length:.2f} long. Alone, among the {restrict:,} most "

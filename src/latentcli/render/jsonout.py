@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any, Protocol
+
+from latentcli.results.jsonform import Result
 
 
-class HasDict(Protocol):
-    def to_dict(self) -> dict[str, Any]: ...
-
-
-def json_lines(results: Sequence[HasDict]) -> str:
+def json_lines(results: Sequence[Result]) -> str:
     """Every result serialised before anything is written, so a value JSON cannot hold (NaN,
     infinity: ``allow_nan=False`` refuses them) fails the command without partial output."""
     return "".join(json.dumps(result.to_dict(), ensure_ascii=False, allow_nan=False) + "\n"

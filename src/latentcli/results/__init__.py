@@ -1,30 +1,32 @@
 """Frozen result dataclasses: the contract between the core and the renderers.
 
-`to_dict()` is the JSON shape documented in docs/json.md; renderers read the attributes. This
-package's top level holds the results of the query commands (the start-up path imports nothing
-else); each command family's results live in a submodule beside it.
+Renderers read the attributes; ``to_dict()``, declared by field metadata (`jsonform`), is the
+JSON shape documented in docs/json.md. This package's top level holds the results of the query
+commands (the start-up path imports nothing else); each command family's results live in a
+submodule beside it.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
+
+from latentcli.results.jsonform import Result
 
 
-@dataclass(frozen=True)
-class Scored:
+@dataclass(frozen=True, kw_only=True)
+class Scored(Result):
     word: str
     similarity: float
 
 
-@dataclass(frozen=True)
-class WeightedWord:
+@dataclass(frozen=True, kw_only=True)
+class WeightedWord(Result):
     word: str
     weight: float
 
 
-@dataclass(frozen=True)
-class NeighborsResult:
+@dataclass(frozen=True, kw_only=True)
+class NeighborsResult(Result):
     """The nearest words to one query (a word or an expression)."""
 
     model: str
@@ -35,13 +37,12 @@ class NeighborsResult:
     subword_words: tuple[str, ...] = ()  # query words built from fastText character n-grams
     notes: tuple[str, ...] = field(default=(), compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
-
-@dataclass(frozen=True)
-class AnalogyResult:
+@dataclass(frozen=True, kw_only=True)
+class AnalogyResult(Result):
     """The answers to an analogy expression under 3CosAdd or 3CosMul."""
+
+    json_derived = ("positive", "negative")
 
     model: str
     expression: str
@@ -59,6 +60,3 @@ class AnalogyResult:
     @property
     def negative(self) -> list[str]:
         return [term.word for term in self.terms if term.weight < 0]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "positive": self.positive, "negative": self.negative}

@@ -1,26 +1,31 @@
 """Result dataclasses to plain JSON values and back, exactly, for caching computed results.
 
-``to_dict()`` is the public JSON contract and adds derived keys; this is the private, lossless
-form: every field and nothing else, rebuilt by following the fields' type hints. Anything that
-does not match the hints raises `ValueError`, so a damaged file is never half-believed.
+``to_dict()`` (`results.jsonform`) is the public JSON contract, with renamed, hidden and derived
+keys; this is the private, lossless form: every field and nothing else, rebuilt by following the
+fields' type hints. Anything that does not match the hints raises `ValueError`, so a damaged file
+is never half-believed. `encode` walks values for both forms.
 """
 
 from __future__ import annotations
 
 import types
+from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from functools import cache
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
 
-def encode(value: Any) -> Any:
-    """Dataclasses become dicts of their fields, tuples lists; numbers stay Python numbers."""
+def encode(value: Any, form: Callable[[Any], dict[str, Any]] | None = None) -> Any:
+    """Dataclasses become dicts of their fields (or what ``form`` makes of each), tuples lists;
+    numbers stay Python numbers."""
     if is_dataclass(value) and not isinstance(value, type):
+        if form is not None:
+            return form(value)
         return {item.name: encode(getattr(value, item.name)) for item in fields(value)}
     if isinstance(value, tuple | list):
-        return [encode(item) for item in value]
+        return [encode(item, form) for item in value]
     if isinstance(value, dict):
-        return {str(key): encode(item) for key, item in value.items()}
+        return {str(key): encode(item, form) for key, item in value.items()}
     if isinstance(value, bool | int | str) or value is None:
         return value
     if isinstance(value, float):

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
+
+from latentcli.results.jsonform import Result
 
 
-@dataclass(frozen=True)
-class WordOverlap:
+@dataclass(frozen=True, kw_only=True)
+class WordOverlap(Result):
     word: str
     overlap: float
     only_a: tuple[str, ...]
     only_b: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class CompareResult:
+@dataclass(frozen=True, kw_only=True)
+class CompareResult(Result):
     """How alike two models' neighbourhoods are over words both know."""
 
     model_a: str
@@ -26,6 +27,3 @@ class CompareResult:
     mean_overlap: float
     words: tuple[WordOverlap, ...]
     notes: tuple[str, ...] = field(default=(), compare=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
 
 from latentcli.results import Scored
+from latentcli.results.jsonform import Result
 
 
-@dataclass(frozen=True)
-class WordUse:
+@dataclass(frozen=True, kw_only=True)
+class WordUse(Result):
     """The word in one sentence: where it is, its word pieces and the candidates nearest to it."""
 
     sentence: str
@@ -19,8 +19,8 @@ class WordUse:
     neighbors: tuple[Scored, ...]
 
 
-@dataclass(frozen=True)
-class ContextResult:
+@dataclass(frozen=True, kw_only=True)
+class ContextResult(Result):
     """A word's contextual vectors compared across sentences, beside its one static vector."""
 
     model: str
@@ -30,6 +30,3 @@ class ContextResult:
     static_model: str
     static_neighbors: tuple[Scored, ...]  # empty when the static model lacks the word
     notes: tuple[str, ...] = field(default=(), compare=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)

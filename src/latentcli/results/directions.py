@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
 
 from latentcli.results import Scored
+from latentcli.results.jsonform import Result
 
 
-@dataclass(frozen=True)
-class Projection:
+@dataclass(frozen=True, kw_only=True)
+class Projection(Result):
     word: str
     projection: float
 
 
-@dataclass(frozen=True)
-class AxisResult:
+@dataclass(frozen=True, kw_only=True)
+class AxisResult(Result):
     """Words ranked by their projection on a direction (from ``start`` to ``end``, or pairs)."""
 
     model: str
@@ -27,18 +27,15 @@ class AxisResult:
     omitted: int
     notes: tuple[str, ...] = field(default=(), compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
-
-@dataclass(frozen=True)
-class SteerStep:
+@dataclass(frozen=True, kw_only=True)
+class SteerStep(Result):
     strength: float
     neighbors: tuple[Scored, ...]
 
 
-@dataclass(frozen=True)
-class SteerResult:
+@dataclass(frozen=True, kw_only=True)
+class SteerResult(Result):
     """A word's nearest neighbours as its vector moves along a direction."""
 
     model: str
@@ -49,12 +46,9 @@ class SteerResult:
     excluded: tuple[str, ...]
     notes: tuple[str, ...] = field(default=(), compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
-
-@dataclass(frozen=True)
-class PathStep:
+@dataclass(frozen=True, kw_only=True)
+class PathStep(Result):
     t: float
     word: str
     similarity: float
@@ -62,8 +56,8 @@ class PathStep:
     to_end: float
 
 
-@dataclass(frozen=True)
-class PathResult:
+@dataclass(frozen=True, kw_only=True)
+class PathResult(Result):
     """The nearest word at each point of the straight walk between two words."""
 
     model: str
@@ -72,12 +66,9 @@ class PathResult:
     steps: tuple[PathStep, ...]
     notes: tuple[str, ...] = field(default=(), compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
-
-@dataclass(frozen=True)
-class OddResult:
+@dataclass(frozen=True, kw_only=True)
+class OddResult(Result):
     """The word that does not belong (gensim ``doesnt_match``), and everyone's centrality."""
 
     model: str
@@ -86,13 +77,12 @@ class OddResult:
     ranked: tuple[Scored, ...]
     notes: tuple[str, ...] = field(default=(), compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
-
-@dataclass(frozen=True)
-class SimilarityResult:
+@dataclass(frozen=True, kw_only=True)
+class SimilarityResult(Result):
     """Cosine similarity of every pair of the given words."""
+
+    json_derived = ("similarity",)
 
     model: str
     words: tuple[str, ...]
@@ -103,6 +93,3 @@ class SimilarityResult:
     def similarity(self) -> float | None:
         """The one similarity, when exactly two words were given."""
         return self.matrix[0][1] if len(self.words) == 2 else None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "similarity": self.similarity}

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from latentcli.results.jsonform import HIDDEN, Result
 
 DEFAULT_RESTRICT = 300_000  # gensim's restrict_vocab default
 ANALOGY_FILE = "questions-words.txt"
 PAIR_FILES = ("wordsim353.tsv", "simlex999.txt")
 
 
-@dataclass(frozen=True)
-class SectionScore:
+@dataclass(frozen=True, kw_only=True)
+class SectionScore(Result):
     """One section of an analogy benchmark: questions answered right out of those evaluated."""
+
+    json_derived = ("accuracy",)
 
     section: str
     correct: int
@@ -23,12 +27,9 @@ class SectionScore:
     def accuracy(self) -> float:
         return self.correct / self.total if self.total else 0.0
 
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "accuracy": self.accuracy}
 
-
-@dataclass(frozen=True)
-class AnalogyEvaluation:
+@dataclass(frozen=True, kw_only=True)
+class AnalogyEvaluation(Result):
     """Analogy accuracy per section and overall (gensim ``evaluate_word_analogies``)."""
 
     model: str
@@ -52,6 +53,8 @@ class AnalogyEvaluation:
         return ()
 
     def to_dict(self) -> dict[str, Any]:
+        """Written out: the overall score's counts are top-level keys (``total`` the number of
+        questions, not the `SectionScore`), between the settings and the sections."""
         return {"model": self.model, "file": self.file, "method": self.method,
                 "restrict": self.restrict, "accuracy": self.accuracy,
                 "correct": self.total.correct, "total": self.total.total,
@@ -59,8 +62,8 @@ class AnalogyEvaluation:
                 "sections": [section.to_dict() for section in self.sections]}
 
 
-@dataclass(frozen=True)
-class PairEvaluation:
+@dataclass(frozen=True, kw_only=True)
+class PairEvaluation(Result):
     """Correlation of model similarities with human judgements (gensim ``evaluate_word_pairs``)."""
 
     model: str
@@ -72,13 +75,10 @@ class PairEvaluation:
     pearson_p: float | None
     spearman: float | None
     spearman_p: float | None
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=(), metadata=HIDDEN)
+
+    json_derived = ("oov_percent",)
 
     @property
     def oov_percent(self) -> float:
         return 100.0 * self.skipped / (self.pairs + self.skipped)
-
-    def to_dict(self) -> dict[str, Any]:
-        found = asdict(self)
-        del found["notes"]
-        return {**found, "oov_percent": self.oov_percent}

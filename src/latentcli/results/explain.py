@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
 
 from latentcli.results import AnalogyResult, Scored
 from latentcli.results.context import ContextResult
 from latentcli.results.directions import AxisResult, SteerResult
+from latentcli.results.jsonform import HIDDEN, Result, renamed
 from latentcli.results.language import Generation, Lens
 from latentcli.results.structure import MapResult
 
 
-@dataclass(frozen=True)
-class Contribution:
+@dataclass(frozen=True, kw_only=True)
+class Contribution(Result):
     """One term's share of a 3CosAdd score: ``weight · cosine / |q|``."""
 
     word: str
@@ -22,8 +22,8 @@ class Contribution:
     contribution: float
 
 
-@dataclass(frozen=True)
-class Decomposition:
+@dataclass(frozen=True, kw_only=True)
+class Decomposition(Result):
     """A 3CosAdd score split by term; the contributions add up to ``score``.
 
     ``length`` is ``|q|``, the length of the terms' weighted sum, which every share is divided by.
@@ -35,52 +35,51 @@ class Decomposition:
     length: float
 
 
-@dataclass(frozen=True)
-class PairSimilarity:
+@dataclass(frozen=True, kw_only=True)
+class PairSimilarity(Result):
+    """A cosine for two words: between their vectors (the tour), or between the offset ``b - a``
+    of a benchmark pair and an expression's offset (how consistent the expression is)."""
+
     a: str
     b: str
     similarity: float
 
 
-@dataclass(frozen=True)
-class ModelSection:
+@dataclass(frozen=True, kw_only=True)
+class Titled(Result):
+    """What every section of the guided tour starts with: its name (written as the key
+    ``section``) and title. Each kind declares ``command``, what to type to see more, last: the
+    JSON ends with it."""
+
+    name: str = field(metadata=renamed("section"))
+    title: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelSection(Titled):
     """Tour: which model this is, its size, and how it was trained when that is known."""
 
-    name: str
-    title: str
     model: str
     words: int
     dims: int
     training: str | None
     command: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.name, **{k: v for k, v in asdict(self).items() if k != "name"}}
 
-
-@dataclass(frozen=True)
-class MapSection:
+@dataclass(frozen=True, kw_only=True)
+class MapSection(Titled):
     """Tour: everyday word groups, clustered and drawn; how many groups came out whole."""
 
-    name: str
-    title: str
-    map: MapResult
     groups: dict[str, tuple[str, ...]]
     groups_whole: int
+    map: MapResult
     command: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.name, "title": self.title, "groups": self.groups,
-                "groups_whole": self.groups_whole, "map": self.map.to_dict(),
-                "command": self.command}
 
-
-@dataclass(frozen=True)
-class VectorSection:
+@dataclass(frozen=True, kw_only=True)
+class VectorSection(Titled):
     """Tour: one word's raw vector, its length and frequency rank, and cosine for a few pairs."""
 
-    name: str
-    title: str
     word: str
     values: tuple[float, ...]
     norm: float
@@ -89,33 +88,21 @@ class VectorSection:
     pairs: tuple[PairSimilarity, ...]
     command: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.name, **{k: v for k, v in asdict(self).items() if k != "name"}}
 
-
-@dataclass(frozen=True)
-class MathSection:
+@dataclass(frozen=True, kw_only=True)
+class MathSection(Titled):
     """Tour: an analogy's answers and the split of the top answer's score by term."""
 
-    name: str
-    title: str
     analogy: AnalogyResult
     decomposition: Decomposition
     with_inputs: Scored  # the top answer if the typed words were allowed
     command: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.name, "title": self.title, "analogy": self.analogy.to_dict(),
-                "decomposition": asdict(self.decomposition),
-                "with_inputs": asdict(self.with_inputs), "command": self.command}
 
-
-@dataclass(frozen=True)
-class SqueezeSection:
+@dataclass(frozen=True, kw_only=True)
+class SqueezeSection(Titled):
     """Tour: how much of each word's neighbourhood survives PCA and t-SNE maps."""
 
-    name: str
-    title: str
     words: int
     word_list: tuple[str, ...]
     seeds: int  # word_list starts with these many chosen words; their neighbours follow
@@ -127,25 +114,18 @@ class SqueezeSection:
     worst_trust: float
     command: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.name, **{k: v for k, v in asdict(self).items() if k != "name"}}
 
-
-@dataclass(frozen=True)
-class SkippedSection:
+@dataclass(frozen=True, kw_only=True)
+class SkippedSection(Titled):
     """Tour: a section this model cannot show, why, and what it would have shown."""
 
-    name: str
-    reason: str
-    title: str = ""
-    shows: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.name, "skipped": self.reason}
+    reason: str = field(metadata=renamed("skipped"))
+    title: str = field(default="", metadata=HIDDEN)
+    shows: str = field(default="", metadata=HIDDEN)
 
 
-@dataclass(frozen=True)
-class AxisPosition:
+@dataclass(frozen=True, kw_only=True)
+class AxisPosition(Result):
     """Where a word falls on a named direction (``low`` → ``high``, from word pairs).
 
     ``position`` is the cosine with the direction; ``share`` the fraction of the most frequent
@@ -159,8 +139,8 @@ class AxisPosition:
     share: float
 
 
-@dataclass(frozen=True)
-class Neighborhood:
+@dataclass(frozen=True, kw_only=True)
+class Neighborhood(Result):
     """The group a word lands in when it is clustered with its nearest words."""
 
     size: int
@@ -170,8 +150,8 @@ class Neighborhood:
     label_method: str = ""
 
 
-@dataclass(frozen=True)
-class WordExplanation:
+@dataclass(frozen=True, kw_only=True)
+class WordExplanation(Result):
     model: str
     word: str
     typed: str
@@ -182,34 +162,23 @@ class WordExplanation:
     restrict: int  # neighbours, axis shares and the neighbourhood come from this many words
     neighbors: tuple[Scored, ...]
     axes: tuple[AxisPosition, ...]
-    neighborhood: Neighborhood | None
+    neighborhood: Neighborhood | None = field(metadata=renamed("neighbourhood"))
     encoded: bool = False  # a text a transformer space encoded (no rank either)
     notes: tuple[str, ...] = field(default=(), compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {("neighbourhood" if key == "neighborhood" else key): value  # documented key
-                for key, value in asdict(self).items()}
 
-
-@dataclass(frozen=True)
-class PairConsistency:
-    """How closely one benchmark pair's offset ``b - a`` points along an expression's offset."""
-
-    a: str
-    b: str
-    similarity: float
-
-
-@dataclass(frozen=True)
-class OffsetExplanation:
+@dataclass(frozen=True, kw_only=True)
+class OffsetExplanation(Result):
     """What an analogy adds to its first word (``end - start``) and how consistent it is."""
 
     start: str
     end: str
     length: float
-    nearest: tuple[tuple[str, float], ...]
+    nearest: tuple[Scored, ...]
     relation: str | None  # the benchmark section holding the pair, if any
-    consistency: tuple[PairConsistency, ...]
+    consistency: tuple[PairSimilarity, ...]
+
+    json_derived = ("mean_consistency",)
 
     @property
     def mean_consistency(self) -> float | None:
@@ -217,13 +186,9 @@ class OffsetExplanation:
             return None
         return sum(pair.similarity for pair in self.consistency) / len(self.consistency)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "nearest": [{"word": w, "similarity": s} for w, s in self.nearest],
-                "mean_consistency": self.mean_consistency}
 
-
-@dataclass(frozen=True)
-class ExpressionExplanation:
+@dataclass(frozen=True, kw_only=True)
+class ExpressionExplanation(Result):
     model: str
     expression: str
     add: AnalogyResult
@@ -237,35 +202,21 @@ class ExpressionExplanation:
     offset: OffsetExplanation | None
     notes: tuple[str, ...] = field(default=(), compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"model": self.model, "expression": self.expression,
-                "add": self.add.to_dict(), "mul": self.mul.to_dict() if self.mul else None,
-                "with_inputs": asdict(self.with_inputs),
-                "decompositions": [asdict(item) for item in self.decompositions],
-                "expect": self.expect, "expect_rank": self.expect_rank,
-                "expect_rank_mul": self.expect_rank_mul, "restrict": self.restrict,
-                "offset": self.offset.to_dict() if self.offset else None, "notes": self.notes}
 
-
-@dataclass(frozen=True)
-class DirectionsSection:
+@dataclass(frozen=True, kw_only=True)
+class DirectionsSection(Titled):
     """Tour: words ranked along a direction, and a word steered along another."""
 
-    name: str
-    title: str
     axis: AxisResult
     steer: SteerResult
     is_analogy: bool  # the step at strength 1 has exactly the analogy's answers (words, scores)
     command: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.name, "title": self.title, "axis": self.axis.to_dict(),
-                "steer": self.steer.to_dict(), "is_analogy": self.is_analogy,
-                "command": self.command}
 
+@dataclass(frozen=True, kw_only=True)
+class DimensionPoint(Result):
+    json_derived = ("accuracy",)
 
-@dataclass(frozen=True)
-class DimensionPoint:
     dims: int
     correct: int
     total: int
@@ -275,12 +226,10 @@ class DimensionPoint:
         return self.correct / self.total if self.total else 0.0
 
 
-@dataclass(frozen=True)
-class DimensionsSection:
+@dataclass(frozen=True, kw_only=True)
+class DimensionsSection(Titled):
     """Tour: analogy accuracy on a fixed question sample as the vectors keep fewer dimensions."""
 
-    name: str
-    title: str
     vocabulary: int
     questions: int
     benchmark: int  # questions in the whole benchmark file
@@ -289,54 +238,29 @@ class DimensionsSection:
     points: tuple[DimensionPoint, ...]
     command: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.name, "title": self.title, "vocabulary": self.vocabulary,
-                "questions": self.questions, "benchmark": self.benchmark,
-                "sampled": self.sampled, "example": self.example,
-                "points": [{**asdict(p), "accuracy": p.accuracy} for p in self.points],
-                "command": self.command}
 
-
-@dataclass(frozen=True)
-class ContextSection:
+@dataclass(frozen=True, kw_only=True)
+class ContextSection(Titled):
     """Tour: one word in two sentences, read by a sentence encoder, against its static vector."""
 
-    name: str
-    title: str
     context: ContextResult
     command: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.name, "title": self.title, "context": self.context.to_dict(),
-                "command": self.command}
 
-
-@dataclass(frozen=True)
-class LensSection:
+@dataclass(frozen=True, kw_only=True)
+class LensSection(Titled):
     """Tour: the logit lens on a fact, computed live on the built-in language model."""
 
-    name: str
-    title: str
     lens: Lens
     command: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.name, "title": self.title, "lens": self.lens.to_dict(),
-                "command": self.command}
 
-
-@dataclass(frozen=True)
-class SteeringSection:
+@dataclass(frozen=True, kw_only=True)
+class SteeringSection(Titled):
     """Tour: one steered generation beside the unsteered one."""
 
-    name: str
-    title: str
     generation: Generation
     command: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"section": self.name, "title": self.title,
-                "generation": self.generation.to_dict(), "command": self.command}
 
 
 TourSection = (ModelSection | MapSection | VectorSection | MathSection | SqueezeSection

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
+
+from latentcli.results.jsonform import HIDDEN, INLINE, Result
 
 
-@dataclass(frozen=True)
-class Continuation:
+@dataclass(frozen=True, kw_only=True)
+class Continuation(Result):
     """Tokens a model wrote after a prompt."""
 
     token_ids: tuple[int, ...]
@@ -15,8 +16,8 @@ class Continuation:
     text: str
 
 
-@dataclass(frozen=True)
-class Steering:
+@dataclass(frozen=True, kw_only=True)
+class Steering(Result):
     """How a generation was steered, and what the model wrote without it (same seed)."""
 
     method: str  # "actadd" or "mean"
@@ -28,42 +29,33 @@ class Steering:
     unsteered: Continuation
 
 
-@dataclass(frozen=True)
-class Generation:
+@dataclass(frozen=True, kw_only=True)
+class Generation(Result):
     """A prompt and the continuation a model wrote (steered, if ``steering`` is set)."""
 
     model: str
     prompt: str
     prompt_token_ids: tuple[int, ...]
-    continuation: Continuation
+    continuation: Continuation = field(metadata=INLINE)  # its keys are the object's own
     steering: Steering | None = None
-    notes: tuple[str, ...] = field(default=(), compare=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        steering = None if self.steering is None else {
-            **asdict(self.steering), "pairs": [list(pair) for pair in self.steering.pairs]}
-        return {"model": self.model, "prompt": self.prompt,
-                "prompt_token_ids": list(self.prompt_token_ids),
-                "token_ids": list(self.continuation.token_ids),
-                "tokens": list(self.continuation.tokens), "text": self.continuation.text,
-                "steering": steering}
+    notes: tuple[str, ...] = field(default=(), compare=False, metadata=HIDDEN)
 
 
-@dataclass(frozen=True)
-class TokenProbability:
+@dataclass(frozen=True, kw_only=True)
+class TokenProbability(Result):
     token: str
     probability: float
 
 
-@dataclass(frozen=True)
-class TrackedToken:
+@dataclass(frozen=True, kw_only=True)
+class TrackedToken(Result):
     token: str
     rank: int  # 1: the layer's most likely next token
     probability: float
 
 
-@dataclass(frozen=True)
-class LensLayer:
+@dataclass(frozen=True, kw_only=True)
+class LensLayer(Result):
     """What one layer's residual predicts through the final norm and the LM head."""
 
     layer: int
@@ -71,17 +63,13 @@ class LensLayer:
     tracked: tuple[TrackedToken, ...]
 
 
-@dataclass(frozen=True)
-class Lens:
+@dataclass(frozen=True, kw_only=True)
+class Lens(Result):
     """The logit lens over a prompt's last position, layer by layer."""
 
     model: str
     prompt: str
     layers: tuple[LensLayer, ...]
     final: TokenProbability  # the model's own next-token prediction
-    vocabulary: int  # how many tokens the ranks are out of
-    notes: tuple[str, ...] = field(default=(), compare=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"model": self.model, "prompt": self.prompt,
-                "layers": [asdict(layer) for layer in self.layers], "final": asdict(self.final)}
+    vocabulary: int = field(metadata=HIDDEN)  # how many tokens the ranks are out of
+    notes: tuple[str, ...] = field(default=(), compare=False, metadata=HIDDEN)

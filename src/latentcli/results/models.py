@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
+
+from latentcli.results.jsonform import Result
 
 
-@dataclass(frozen=True)
-class CachedModel:
+@dataclass(frozen=True, kw_only=True)
+class CachedModel(Result):
     """A converted model in the cache: what it is called, where it came from, how big it is."""
 
     name: str
@@ -18,8 +19,8 @@ class CachedModel:
     size: int  # bytes on disk
 
 
-@dataclass(frozen=True)
-class Leftover:
+@dataclass(frozen=True, kw_only=True)
+class Leftover(Result):
     """A hidden scratch directory: a build in progress (or killed), or an entry being deleted."""
 
     directory: str
@@ -28,8 +29,8 @@ class Leftover:
     size: int
 
 
-@dataclass(frozen=True)
-class CatalogueListing:
+@dataclass(frozen=True, kw_only=True)
+class CatalogueListing(Result):
     """A gensim-data model that can be named with --model, and whether it is converted already."""
 
     name: str
@@ -39,19 +40,24 @@ class CatalogueListing:
     cached: bool
 
 
-@dataclass(frozen=True)
-class EncoderListing:
-    """A built-in sentence encoder: whether it has been fetched, and how much room it takes."""
+@dataclass(frozen=True, kw_only=True)
+class BuiltinListing(Result):
+    """A built-in model fetched on first use: whether it has been, and how much room it takes."""
 
     name: str
     aliases: tuple[str, ...]
     fetched: bool
-    size: int | None  # bytes on disk once fetched
+    size: int | None  # bytes on disk once fetched (and converted)
     path: str
 
 
-@dataclass(frozen=True)
-class ModelsListing:
+@dataclass(frozen=True, kw_only=True)
+class EncoderListing(BuiltinListing):
+    """A built-in sentence encoder."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelsListing(Result):
     """Everything ``latent models`` shows: the default, the cache and the catalogue."""
 
     default: str
@@ -62,12 +68,9 @@ class ModelsListing:
     encoders: tuple[EncoderListing, ...] = ()
     language_models: tuple[LanguageModelListing, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
-
-@dataclass(frozen=True)
-class NormStats:
+@dataclass(frozen=True, kw_only=True)
+class NormStats(Result):
     minimum: float
     mean: float
     median: float
@@ -75,8 +78,8 @@ class NormStats:
     zero_vectors: int
 
 
-@dataclass(frozen=True)
-class ModelInfo:
+@dataclass(frozen=True, kw_only=True)
+class ModelInfo(Result):
     """One model in detail: size, norms, a few words, and how long opening it took."""
 
     model: str
@@ -90,24 +93,18 @@ class ModelInfo:
     cache_path: str | None
     size: int | None
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
-
-@dataclass(frozen=True)
-class RemovedModels:
+@dataclass(frozen=True, kw_only=True)
+class RemovedModels(Result):
     """The cache entries ``latent models rm`` deleted."""
 
     name: str
     removed: tuple[str, ...]
     freed: int  # bytes
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
-
-@dataclass(frozen=True)
-class EncoderInfo:
+@dataclass(frozen=True, kw_only=True)
+class EncoderInfo(Result):
     """A sentence encoder in detail: what it computes and under which license it came."""
 
     model: str
@@ -121,36 +118,25 @@ class EncoderInfo:
     license_files: tuple[str, ...]
     weights_license: str | None  # known for the built-in encoder only
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
-
-@dataclass(frozen=True)
-class FetchedModel:
+@dataclass(frozen=True, kw_only=True)
+class FetchedModel(Result):
     """A model ``latent models get`` made ready: where it is and its size on disk."""
 
     name: str
     path: str
     size: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
+@dataclass(frozen=True, kw_only=True)
+class LanguageModelListing(BuiltinListing):
+    """A built-in language model, and under which license it comes."""
 
-@dataclass(frozen=True)
-class LanguageModelListing:
-    """A built-in language model: whether it has been fetched (and converted), and its size."""
-
-    name: str
-    aliases: tuple[str, ...]
-    fetched: bool
-    size: int | None  # bytes on disk once converted
-    path: str
     license: str
 
 
-@dataclass(frozen=True)
-class LanguageModelInfo:
+@dataclass(frozen=True, kw_only=True)
+class LanguageModelInfo(Result):
     """A language model in detail: its shape, its tokenizer and under which license it came."""
 
     model: str
@@ -168,6 +154,3 @@ class LanguageModelInfo:
     license_files: tuple[str, ...]
     path: str
     size: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)

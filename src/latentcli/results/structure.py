@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from latentcli.results import Scored
+from latentcli.results.jsonform import Result, json_object
 
 
-@dataclass(frozen=True)
-class Cluster:
+@dataclass(frozen=True, kw_only=True)
+class Cluster(Result):
     """One group of words and its automatic name: ``label`` (cosine ``label_similarity`` to the
     group's centre), the runners-up ``label_candidates``, and ``label_method``, how they were
     chosen."""
+
+    json_derived = ("size",)
 
     label: str
     label_similarity: float
@@ -21,18 +24,19 @@ class Cluster:
     label_candidates: tuple[str, ...] = ()
     label_method: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "size": len(self.members)}
+    @property
+    def size(self) -> int:
+        return len(self.members)
 
 
-@dataclass(frozen=True)
-class KScore:
+@dataclass(frozen=True, kw_only=True)
+class KScore(Result):
     k: int
     silhouette: float
 
 
-@dataclass(frozen=True)
-class ClusterResult:
+@dataclass(frozen=True, kw_only=True)
+class ClusterResult(Result):
     """Words grouped by cosine geometry; ``silhouette`` is None where it is undefined (k=1 or n)."""
 
     model: str
@@ -44,12 +48,9 @@ class ClusterResult:
     clusters: tuple[Cluster, ...]
     notes: tuple[str, ...] = field(default=(), compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "clusters": [cluster.to_dict() for cluster in self.clusters]}
 
-
-@dataclass(frozen=True)
-class MapPoint:
+@dataclass(frozen=True, kw_only=True)
+class MapPoint(Result):
     """A word on the map; ``given`` is False for words added by ``--neighbors``.
 
     ``neighbors`` (its nearest words in the full space) is filled only where a page shows them
@@ -65,8 +66,8 @@ class MapPoint:
     neighbors: tuple[Scored, ...] = ()
 
 
-@dataclass(frozen=True)
-class Axis:
+@dataclass(frozen=True, kw_only=True)
+class Axis(Result):
     """What a map axis means: a name, and for a semantic axis the words at its two ends."""
 
     name: str
@@ -75,8 +76,8 @@ class Axis:
     explained_variance: float | None = None
 
 
-@dataclass(frozen=True)
-class MapResult:
+@dataclass(frozen=True, kw_only=True)
+class MapResult(Result):
     """Words projected to 2-D, clustered, with how far the picture keeps their neighbourhoods.
 
     ``points`` are in order of importance (given words first, then by frequency rank); ``trust``
@@ -95,13 +96,15 @@ class MapResult:
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
+        """Written out: each point carries its cluster's label, and the clustering's ``k``,
+        ``silhouette`` and ``clusters`` are top-level keys."""
+        clusters = self.clustering.clusters
         return {
             "model": self.model, "method": self.method,
-            "points": [{**asdict(point), "cluster_label": self.clustering.clusters[point.cluster]
-                        .label} for point in self.points],
+            "points": [{**json_object(point), "cluster_label": clusters[point.cluster].label}
+                       for point in self.points],
             "trust": self.trust, "trust_k": self.trust_k,
-            "x_axis": asdict(self.x_axis), "y_axis": asdict(self.y_axis),
+            "x_axis": json_object(self.x_axis), "y_axis": json_object(self.y_axis),
             "k": self.clustering.k, "silhouette": self.clustering.silhouette,
-            "clusters": [cluster.to_dict() for cluster in self.clustering.clusters],
-            "notes": list(self.notes),
+            "clusters": [cluster.to_dict() for cluster in clusters], "notes": list(self.notes),
         }

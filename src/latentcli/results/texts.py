@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+
+from latentcli.results.jsonform import HIDDEN, Result
 
 
-@dataclass(frozen=True)
-class EmbeddedText:
+@dataclass(frozen=True, kw_only=True)
+class EmbeddedText(Result):
     """A text and its vector (float32 values held as Python floats: they print exactly)."""
 
     model: str
     text: str
     vector: tuple[float, ...]
-    notes: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"model": self.model, "text": self.text, "vector": list(self.vector)}
+    notes: tuple[str, ...] = field(default=(), metadata=HIDDEN)

@@ -111,14 +111,17 @@ def encoder_listing() -> tuple[EncoderListing, ...]:
     directory = builtin_directory()
     fetched = (directory / "config.json").is_file()
     aliases = tuple(alias for alias, name in ALIASES.items() if name == BUILTIN_ENCODER)
-    return (EncoderListing(BUILTIN_ENCODER, aliases, fetched,
-                           directory_size(directory) if fetched else None, str(directory)),)
+    return (EncoderListing(name=BUILTIN_ENCODER, aliases=aliases, fetched=fetched,
+                           size=directory_size(directory) if fetched else None,
+                           path=str(directory)),)
 
 
 def encoder_info(choice: EncoderChoice, reporter: Reporter) -> EncoderInfo:
     """What ``choice`` computes (fetching the built-in encoder first if needed)."""
     encoder = open_encoder(choice, reporter)
     model = encoder.directory
-    return EncoderInfo(choice.name, model.kind, encoder.dims, model.max_length, model.pooling,
-                       model.normalize, str(model.path), directory_size(model.path), model.licenses,
-                       WEIGHTS_LICENSE if choice.builtin else None)
+    return EncoderInfo(model=choice.name, architecture=model.kind, dims=encoder.dims,
+                       max_length=model.max_length, pooling=model.pooling,
+                       normalize=model.normalize, path=str(model.path),
+                       size=directory_size(model.path), license_files=model.licenses,
+                       weights_license=WEIGHTS_LICENSE if choice.builtin else None)

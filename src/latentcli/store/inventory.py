@@ -73,9 +73,10 @@ def _entries() -> Iterator[tuple[Path, dict[str, Any]]]:
 
 def cached_models() -> list[CachedModel]:
     """Valid entries of the cache, by name."""
-    found = [CachedModel(str(meta.get("name", entry.name)), entry.name,
-                         describe_source(meta.get("source") or {}), int(meta["count"]),
-                         int(meta["dims"]), directory_size(entry)) for entry, meta in _entries()]
+    found = [CachedModel(name=str(meta.get("name", entry.name)), key=entry.name,
+                         source=describe_source(meta.get("source") or {}),
+                         words=int(meta["count"]), dims=int(meta["dims"]),
+                         size=directory_size(entry)) for entry, meta in _entries()]
     return sorted(found, key=lambda model: (model.name, model.key))
 
 
@@ -89,14 +90,16 @@ def list_models() -> ModelsListing:
     from latentcli.store.named_spaces import listed_spaces
 
     cached += listed_spaces()
-    catalogue = tuple(CatalogueListing(model.name, model.size, model.words, model.dims,
-                                       model.name in keys) for model in CATALOGUE.values())
-    left = tuple(Leftover(path.name, purpose, pid, directory_size(path))
+    catalogue = tuple(CatalogueListing(name=model.name, download_size=model.size,
+                                       words=model.words, dims=model.dims,
+                                       cached=model.name in keys) for model in CATALOGUE.values())
+    left = tuple(Leftover(directory=path.name, purpose=purpose, pid=pid, size=directory_size(path))
                  for path, purpose, pid in leftovers(models))
     from latentcli.store.languages import language_listing
 
-    return ModelsListing(DEFAULT_MODEL, tuple(BUILTIN), tuple(cached), catalogue, left,
-                         encoder_listing(), language_listing())
+    return ModelsListing(default=DEFAULT_MODEL, builtin=tuple(BUILTIN), cached=tuple(cached),
+                         catalogue=catalogue, leftovers=left, encoders=encoder_listing(),
+                         language_models=language_listing())
 
 
 def get_model(spec: str, reporter: Reporter) -> FetchedModel:
@@ -107,18 +110,18 @@ def get_model(spec: str, reporter: Reporter) -> FetchedModel:
     language = choose_language_model(spec)
     if language is not None:
         open_language_model(language, reporter)
-        return FetchedModel(language.name, str(language.directory),
-                            directory_size(language.directory))
+        return FetchedModel(name=language.name, path=str(language.directory),
+                            size=directory_size(language.directory))
     choice = choose_encoder(spec)
     if choice is not None and choice.builtin:
         directory = fetch_builtin(reporter, repair=True)
-        return FetchedModel(choice.name, str(directory), directory_size(directory))
+        return FetchedModel(name=choice.name, path=str(directory), size=directory_size(directory))
     if spec not in BUILTIN and spec not in CATALOGUE:
         raise UsageError(f"'latent models get' fetches the built-in models and the catalogue's; "
                          f"{spec!r} is none of them ('latent models' lists them)")
     space = open_space(spec, reporter)
     entry = cache_root() / "models" / resolve(spec).key
-    return FetchedModel(space.name, str(entry), directory_size(entry))
+    return FetchedModel(name=space.name, path=str(entry), size=directory_size(entry))
 
 
 def model_info(spec: str, reporter: Reporter, limit: int | None = None,
@@ -139,14 +142,17 @@ def model_info(spec: str, reporter: Reporter, limit: int | None = None,
     space = open_space(spec, reporter, limit, trust)
     seconds = time.perf_counter() - started
     norms = np.asarray(space.norms, dtype=np.float64)
-    stats = NormStats(float(norms.min()), float(norms.mean()), float(np.median(norms)),
-                      float(norms.max()), int(np.count_nonzero(norms == 0)))
+    stats = NormStats(minimum=float(norms.min()), mean=float(norms.mean()),
+                      median=float(np.median(norms)), maximum=float(norms.max()),
+                      zero_vectors=int(np.count_nonzero(norms == 0)))
     entry = _entry_for(spec, limit, trust)
     source = describe_source(read_meta(entry).get("source") or {}) if entry else f"directory {spec}"
-    return ModelInfo(space.name, source, len(space), space.dims, stats,
-                     tuple(space.vocabulary.word(row) for row in range(min(sample, len(space)))),
-                     space.subwords is not None, seconds, str(entry) if entry else None,
-                     directory_size(entry) if entry else None)
+    shown = range(min(sample, len(space)))
+    return ModelInfo(model=space.name, source=source, words=len(space), dims=space.dims,
+                     norms=stats, sample=tuple(space.vocabulary.word(row) for row in shown),
+                     subwords=space.subwords is not None, open_seconds=seconds,
+                     cache_path=str(entry) if entry else None,
+                     size=directory_size(entry) if entry else None)
 
 
 def _entry_for(spec: str, limit: int | None, trust: bool) -> Path | None:
@@ -194,8 +200,8 @@ def remove_model(name: str) -> RemovedModels:
                          "cache key or the file's path")
     for model in matching:
         discard(cache_root() / "models" / model.key)
-    return RemovedModels(name, tuple(model.key for model in matching),
-                         sum(model.size for model in matching))
+    return RemovedModels(name=name, removed=tuple(model.key for model in matching),
+                         freed=sum(model.size for model in matching))
 
 
 def _remove_builtin_encoder(name: str) -> RemovedModels:
@@ -219,4 +225,4 @@ def _remove_builtin_encoder(name: str) -> RemovedModels:
             removed.append(entry.name)
     if not removed:
         raise ModelError(f"{BUILTIN_ENCODER} is not in the cache: nothing to remove")
-    return RemovedModels(name, tuple(removed), freed)
+    return RemovedModels(name=name, removed=tuple(removed), freed=freed)

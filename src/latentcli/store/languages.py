@@ -162,9 +162,9 @@ def language_listing() -> tuple[LanguageModelListing, ...]:
 
     fetched = (choice.directory / META_FILE).is_file()
     aliases = tuple(alias for alias, name in ALIASES.items() if name == BUILTIN_LANGUAGE_MODEL)
-    return (LanguageModelListing(choice.name, aliases, fetched,
-                                 directory_size(choice.directory) if fetched else None,
-                                 str(choice.directory), LICENSE),)
+    return (LanguageModelListing(name=choice.name, aliases=aliases, fetched=fetched,
+                                 size=directory_size(choice.directory) if fetched else None,
+                                 path=str(choice.directory), license=LICENSE),)
 
 
 def language_info(choice: LanguageChoice, reporter: Reporter) -> LanguageModelInfo:
@@ -175,11 +175,14 @@ def language_info(choice: LanguageChoice, reporter: Reporter) -> LanguageModelIn
                             if path.name.lower().startswith(LICENSE_PREFIXES)))
     license_text = LICENSE if choice.builtin else (s.get("license") or None)
     source = f"package {WHEEL} {WHEEL_VERSION}" if choice.builtin else f"file {choice.path}"
-    return LanguageModelInfo(choice.name, source, str(s["architecture"]), int(s["layers"]),
-                             int(s["hidden"]), int(s["heads"]), int(s["kv_heads"]), int(s["ffn"]),
-                             model.network.vocabulary_size, int(s["context"]),
-                             str(model.weights.tokenizer.get("pre")), license_text, licenses,
-                             str(choice.directory), directory_size(choice.directory))
+    return LanguageModelInfo(model=choice.name, source=source,
+                             architecture=str(s["architecture"]), layers=int(s["layers"]),
+                             hidden=int(s["hidden"]), heads=int(s["heads"]),
+                             kv_heads=int(s["kv_heads"]), ffn=int(s["ffn"]),
+                             vocabulary=model.network.vocabulary_size, context=int(s["context"]),
+                             tokenizer=str(model.weights.tokenizer.get("pre")),
+                             license=license_text, license_files=licenses,
+                             path=str(choice.directory), size=directory_size(choice.directory))
 
 
 def language_fetched() -> bool:
@@ -194,8 +197,9 @@ def language_section(name: str, reporter: Reporter) -> TourSection | SkippedSect
 
     if not language_fetched():
         title, shows = SHOWS[name]
-        return SkippedSection(name, f"to see it, fetch the language model: {FETCH_COMMAND}",
-                              title, shows)
+        return SkippedSection(name=name,
+                              reason=f"to see it, fetch the language model: {FETCH_COMMAND}",
+                              title=title, shows=shows)
     return LANGUAGE_SECTIONS[name](open_language(BUILTIN_LANGUAGE_MODEL, reporter))
 
 
@@ -208,4 +212,4 @@ def remove_language_model(spec: str) -> RemovedModels | None:
         return None
     size = directory_size(choice.directory)
     discard(choice.directory)
-    return RemovedModels(choice.name, (f"language/{choice.key}",), size)
+    return RemovedModels(name=choice.name, removed=(f"language/{choice.key}",), freed=size)

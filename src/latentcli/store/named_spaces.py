@@ -101,9 +101,9 @@ def listed_spaces() -> list[CachedModel]:
             continue
         encoder = (meta.get("encoder") or {}).get("name", "an encoder")
         size = sum(meta["files"].values()) + (directory / META_FILE).stat().st_size
-        found.append(CachedModel(directory.name, f"{SPACES}/{directory.name}",
-                                 f"your texts, embedded with {encoder}", int(meta["count"]),
-                                 int(meta["dims"]), size))
+        found.append(CachedModel(name=directory.name, key=f"{SPACES}/{directory.name}",
+                                 source=f"your texts, embedded with {encoder}",
+                                 words=int(meta["count"]), dims=int(meta["dims"]), size=size))
     return found
 
 
@@ -116,5 +116,5 @@ def remove_space(name: str) -> RemovedModels | None:
     for space in listed_spaces():
         if name in (space.name, space.key):
             discard(space_directory(space.name))
-            return RemovedModels(name, (space.key,), space.size)
+            return RemovedModels(name=name, removed=(space.key,), freed=space.size)
     return None

@@ -116,7 +116,8 @@ def _results(model: str, texts: list[str],
     from latentcli.results.texts import EmbeddedText
 
     rows = matrix.tolist()  # float32 -> Python floats, exactly: JSON prints them so they round-trip
-    return [EmbeddedText(model, text, tuple(row)) for text, row in zip(texts, rows, strict=True)]
+    return [EmbeddedText(model=model, text=text, vector=tuple(row))
+            for text, row in zip(texts, rows, strict=True)]
 
 
 def _table(console: Console, results: Sequence[EmbeddedText]) -> None:
