@@ -2,7 +2,7 @@
 
 Importing scikit-learn takes 1.2-1.3 s (scipy.stats alone 0.8 s), which dwarfs clustering or
 mapping a handful of words. These functions repeat, step by step and dtype by dtype, what
-scikit-learn 1.x does for the calls latent makes (`PCA(svd_solver="full")`,
+scikit-learn (read from 1.9.1) does for the calls latent makes (`PCA(svd_solver="full")`,
 `KMeans(n_init=…, random_state=…)` with k-means++ and Lloyd, `silhouette_score(metric="cosine")`),
 so answers do not change; tests/test_numpy_fits.py compares them with scikit-learn on many
 random inputs.
@@ -37,8 +37,8 @@ if TYPE_CHECKING:
 KMEANS_EXACT_UP_TO = 256  # sklearn.cluster._k_means_common.CHUNK_SIZE: one chunk, one thread
 KMEANS_MAX_ITER = 300  # KMeans defaults
 KMEANS_TOL = 1e-4
-_UPCAST_MIN_MEMORY = 10 * 2**17  # _euclidean_distances_upcast: batches of at least 10 MiB
-_WORKING_MEMORY = 1024 * 2**20  # sklearn's working_memory default (MiB), for distance chunks
+_UPCAST_MIN_MEMORY = 10 * 2**17  # _euclidean_distances_upcast: 8-byte blocks (10 MiB) at least
+_WORKING_MEMORY = 1024 * 2**20  # sklearn's working_memory default (1,024 MiB), in bytes
 
 
 def principal_components(vectors: Floats, components: int
