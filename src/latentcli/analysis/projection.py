@@ -8,13 +8,13 @@ second axis is the first principal component of what the given axis leaves over.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
 from latentcli.analysis.clustering import fit_clusters
+from latentcli.analysis.numpy_fits import principal_components
 from latentcli.analysis.words import WordSelection
 from latentcli.core.counts import SEEDS, within
 from latentcli.core.progress import Progress, no_progress
@@ -140,16 +140,12 @@ def neighborhood_trust(vectors: npt.NDArray[np.floating], coordinates: Coordinat
 
 
 def _principal(vectors: Coordinates, components: int) -> tuple[Coordinates, list[float]]:
-    """PCA coordinates and the share of variance of each component (0 when the words do not
-    vary at all, as in a model whose vectors are all the same, instead of NaN)."""
-    from sklearn.decomposition import PCA
-
-    pca = PCA(n_components=components, svd_solver="full")
-    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        coordinates = np.asarray(pca.fit_transform(vectors), dtype=np.float64)
-        shares = np.nan_to_num(pca.explained_variance_ratio_, nan=0.0)
-    return coordinates, [float(share) for share in shares]
+    """PCA coordinates (scikit-learn's full-SVD PCA, computed by `numpy_fits`) and the share of
+    variance of each component (0 when the words do not vary at all, as in a model whose vectors
+    are all the same, instead of NaN)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        coordinates, shares = principal_components(vectors, components)
+    return coordinates, [float(share) for share in np.nan_to_num(shares, nan=0.0)]
 
 
 def _pca(vectors: Coordinates) -> tuple[Coordinates, Axis, Axis]:
