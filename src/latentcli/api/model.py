@@ -102,7 +102,9 @@ class Model:
 
     def _naming(self) -> Space:
         """The space, with the built-in sentence encoder to name groups when it is fetched (as
-        the commands that name groups do: `cli.command.ModelChoice`)."""
+        the commands that name groups do), found once."""
+        if self._named is None and self.space.namer is not None:
+            self._named = self.space  # opened with its namer
         if self._named is None:
             from latentcli.store.resolve import with_namer
 

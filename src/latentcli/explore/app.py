@@ -27,7 +27,7 @@ from latentcli.core.space import Space
 from latentcli.explore.mapview import MapView
 from latentcli.explore.panels import clusters_text, explanation_text, help_text, save_view
 from latentcli.explore.state import Answer, Explorer, Picker
-from latentcli.explore.threads import Jobs, warm_up
+from latentcli.explore.threads import Jobs
 from latentcli.explore.widgets import NeighborList, QueryInput
 from latentcli.render.escape import escape
 from latentcli.results.structure import MapResult
@@ -96,8 +96,6 @@ class ExploreApp(App[None]):
         with suppress(RuntimeError, ValueError, NotImplementedError):  # not the main thread
             asyncio.get_running_loop().add_signal_handler(signal.SIGINT, self.action_interrupt)
         self.show_status()
-        # After the first frame: importing scikit-learn holds the GIL for ~0.5 s.
-        self.call_after_refresh(self.run_worker, warm_up, thread=True, group="warm-up")
         if self.first_query:
             self.query_one(NeighborList).focus()
             self._show(self.explorer.go(self.first_query, typed=True))

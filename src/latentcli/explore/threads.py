@@ -66,15 +66,6 @@ class Jobs:
         self.app.run_worker(work, thread=True, group=name)
 
 
-def warm_up() -> None:
-    """Import the projection's libraries before they are first needed (scikit-learn: ~0.5 s)."""
-    from importlib import import_module
-
-    for name in ("sklearn.cluster", "sklearn.decomposition", "sklearn.metrics"):
-        import_module(name)
-    _pools.cache_clear()  # find the thread pools scikit-learn has just loaded
-
-
 @cache
 def _pools() -> ThreadpoolController:
     from threadpoolctl import ThreadpoolController

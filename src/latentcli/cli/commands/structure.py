@@ -65,13 +65,16 @@ def map_(here: Environment, *, words: list[str] | None, method: str | None, neig
          html: Path | None, seed: int, from_file: Path | None, top: int | None, strict: bool,
          choice: ModelChoice, json: bool) -> None:
     from latentcli.analysis.projection import AxisSpec
-    from latentcli.render.plots import fit_terminal, map_plot
 
     wanted = _parse_k(clusters, "--clusters")
     for axis, option in ((x, "--x"), (y, "--y")):
         if axis:
             AxisSpec.parse(axis, option)  # a malformed axis is refused before the model opens
-    size = (0, 0) if json else fit_terminal(width, height)  # a JSON answer draws no plot
+    size = (0, 0)  # a JSON answer draws no plot (and never imports plotext)
+    if not json:
+        from latentcli.render.plots import fit_terminal
+
+        size = fit_terminal(width, height)
     typed = _typed_words(words, from_file, here.stdin)
 
     def compute(model: Model) -> MapResult:
@@ -82,6 +85,8 @@ def map_(here: Environment, *, words: list[str] | None, method: str | None, neig
         return result
 
     def plot(console: Console, result: MapResult) -> None:
+        from latentcli.render.plots import map_plot
+
         console.file.write(map_plot(result, *size, not console.no_color))
 
     answer(here, choice, json, compute, plot)
