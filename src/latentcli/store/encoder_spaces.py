@@ -122,11 +122,6 @@ def open_encoder_space(choice: EncoderChoice, candidates: list[str], reporter: R
                                fingerprint, encoder), reporter)
 
 
-def builtin_ready() -> bool:
-    """Whether the built-in encoder is in the cache (fetched: nothing is fetched here)."""
-    return (builtin_directory() / "config.json").is_file()
-
-
 def open_named_space(directory: Path, reporter: Reporter) -> Space:
     """A named space of your texts (`latent embed --name`), able to encode new questions with the
     encoder that embedded it (recorded in its meta.json; loaded only if a question needs it)."""

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from latentcli.results.models import EncoderInfo, EncoderListing
 from latentcli.store.cache import cache_root, directory_size
 
 if TYPE_CHECKING:
     from latentcli.core.progress import Reporter
+    from latentcli.results.models import EncoderInfo, EncoderListing
     from latentcli.transformer.encoder import Encoder
 
 BUILTIN_ENCODER = "all-minilm-l6-v2"
@@ -39,6 +39,11 @@ class EncoderChoice:
 def builtin_directory(name: str = BUILTIN_ENCODER) -> Path:
     """Where the built-in encoder lives in the cache (present once fetched)."""
     return cache_root() / "encoders" / name
+
+
+def builtin_fetched() -> bool:
+    """Whether the built-in encoder is in the cache (a file check: nothing is opened)."""
+    return (builtin_directory() / "config.json").is_file()
 
 
 def is_encoder_directory(path: Path) -> bool:
@@ -108,9 +113,10 @@ def open_encoder(choice: EncoderChoice, reporter: Reporter) -> Encoder:
 
 def encoder_listing() -> tuple[EncoderListing, ...]:
     """The built-in encoder and whether it is in the cache (a file check: nothing is opened)."""
-    directory = builtin_directory()
-    fetched = (directory / "config.json").is_file()
+    directory, fetched = builtin_directory(), builtin_fetched()
     aliases = tuple(alias for alias, name in ALIASES.items() if name == BUILTIN_ENCODER)
+    from latentcli.results.models import EncoderListing
+
     return (EncoderListing(name=BUILTIN_ENCODER, aliases=aliases, fetched=fetched,
                            size=directory_size(directory) if fetched else None,
                            path=str(directory)),)
@@ -120,6 +126,8 @@ def encoder_info(choice: EncoderChoice, reporter: Reporter) -> EncoderInfo:
     """What ``choice`` computes (fetching the built-in encoder first if needed)."""
     encoder = open_encoder(choice, reporter)
     model = encoder.directory
+    from latentcli.results.models import EncoderInfo
+
     return EncoderInfo(model=choice.name, architecture=model.kind, dims=encoder.dims,
                        max_length=model.max_length, pooling=model.pooling,
                        normalize=model.normalize, path=str(model.path),

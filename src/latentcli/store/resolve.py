@@ -111,17 +111,25 @@ def with_namer(space: Space, reporter: Reporter) -> Space:
     embedded on first use), else none (groups are then named in-space). Naming is the only
     thing the encoder adds, so when its space cannot be had (a read-only cache, a damaged
     encoder) the command goes on with in-space names and a note, rather than failing."""
-    from latentcli.store.encoder_spaces import DEFAULT_CANDIDATES, LazyEncoder, builtin_ready
-    from latentcli.store.encoders import BUILTIN_ENCODER, EncoderChoice, builtin_directory
+    from latentcli.store.encoders import (
+        BUILTIN_ENCODER,
+        EncoderChoice,
+        builtin_directory,
+        builtin_fetched,
+    )
 
-    if space.of_texts and isinstance(space.encoder, LazyEncoder):
+    if space.encoder is not None:
+        from latentcli.store.encoder_spaces import LazyEncoder
+
+        if not (space.of_texts and isinstance(space.encoder, LazyEncoder)):
+            return space.with_namer(space)
         choice = space.encoder.choice
-    elif space.encoder is not None:
-        return space.with_namer(space)
-    elif builtin_ready():
+    elif builtin_fetched():
         choice = EncoderChoice(BUILTIN_ENCODER, builtin_directory(), builtin=True)
     else:
-        return space
+        return space  # a word space whose namer would cost nothing to look for (map, cluster)
+    from latentcli.store.encoder_spaces import DEFAULT_CANDIDATES
+
     try:
         return space.with_namer(_encoder_space(choice, reporter, DEFAULT_CANDIDATES))
     except (LatentError, OSError) as why:
