@@ -7,18 +7,15 @@ in upper case, each upper-case form standing for its most frequent spelling amon
 candidates are those first ``restrict`` words; an answer spelled like one of the three question
 words (in any case) does not count, looking at most five candidates deep.
 
-gensim solves one question at a time (a mat-vec and a partial sort each). Here the vocabulary
-goes in small tiles, each scored against the block of questions it could still change (see
-`_TileBounds`) with one matrix-matrix product and an ``argmax``; memory stays bounded
-(`QUESTION_BLOCK` x `TILE_ROWS`) whatever the benchmark size. Unlike gensim's evaluator,
-``method="mul"`` really scores by 3CosMul (without the bounds, which are for sums).
+gensim solves one question at a time (a mat-vec and a partial sort each). Here all questions are
+searched together over tiles of the vocabulary, most of which bounds rule out unscored (see
+`analogy_search`). Unlike gensim's evaluator, ``method="mul"`` really scores by 3CosMul.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import math
-import os
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,8 +25,8 @@ import numpy as np
 import numpy.typing as npt
 
 from latentcli.core.progress import Progress
-from latentcli.core.queries import COSMUL_EPSILON, METHODS
-from latentcli.core.space import Matrix, Space
+from latentcli.core.queries import METHODS
+from latentcli.core.space import Space
 from latentcli.errors import BenchmarkFileError, UsageError
 from latentcli.results.evaluation import (
     ANALOGY_FILE,
@@ -41,13 +38,6 @@ from latentcli.results.evaluation import (
 )
 
 __all__ = ["ANALOGY_FILE", "DEFAULT_RESTRICT", "PAIR_FILES"]  # where callers look for them
-TILE_ROWS = 256  # candidates scored together; small, so bounds can skip most tiles
-QUESTION_BLOCK = 2048  # questions scored together: 2 MB of scores per tile, no page-fault churn
-PRUNE_MARGIN = 1e-4  # slack for float32 rounding when a bound rules a tile out
-PROGRESS_ROWS = 16_384
-MAX_WORKERS = 8
-MIN_SHARE = 1024  # questions worth a thread of their own
-BOUND_ROWS = 64 * TILE_ROWS  # tiles whose bounds are computed together
 GENSIM_DEPTH = 5  # gensim looks at this many candidates for one not spelled like an input
 
 Rows = npt.NDArray[np.int64]
@@ -191,137 +181,24 @@ def evaluate_sections(space: Space, sections: list[Section], source: str,
 
 def _predictions(space: Space, folded: FoldedVocabulary, inputs: Rows, method: str,
                  progress: Progress | None) -> Rows:
-    """The row gensim would answer for each question ``(a, b, c)``.
+    """The row gensim would answer for each question ``(a, b, c)``."""
+    from latentcli.analysis.analogy_search import best_rows
 
-    The products are small (tiles of `TILE_ROWS`), where BLAS's own threads cost more than they
-    give (three times slower on two cores); instead each core takes an interleaved share of the
-    questions with single-threaded BLAS (numpy releases the GIL in the heavy steps).
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from threadpoolctl import threadpool_limits
-
-    workers = max(1, min(os.cpu_count() or 1, MAX_WORKERS, len(inputs) // MIN_SHARE))
-    shares = [np.arange(worker, len(inputs), workers) for worker in range(workers)]
-
-    def solve(worker: int) -> Rows:
-        return _best_rows(space, folded.limit, inputs[shares[worker]], method,
-                          progress if worker == 0 else None)
-
-    best = np.zeros(len(inputs), dtype=np.int64)
-    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
-        for share, rows in zip(shares, pool.map(solve, range(workers)), strict=True):
-            best[share] = rows
+    vectors = np.asarray(space.vectors)
+    best = best_rows(vectors, folded.limit, inputs, method, progress)
     for index in np.flatnonzero(np.isin(inputs, list(folded.varied)).any(axis=1)):
         best[index] = _answer_beside_variants(space, folded, inputs[index], method)
     return best
-
-
-class _Scorer:
-    """Scores of questions against a tile of candidates: the cosine with the question's unit
-    query (add), or 3CosMul (mul) from the tile's cosines with the questions' distinct words,
-    which benchmarks repeat, so one small product serves every question."""
-
-    def __init__(self, space: Space, inputs: Rows, method: str) -> None:
-        vectors = np.asarray(space.vectors)
-        self.mul = method == "mul"
-        if self.mul:
-            words, index = np.unique(inputs, return_inverse=True)
-            self.words, self.index = vectors[words], index.reshape(inputs.shape)
-            return
-        query = vectors[inputs[:, 1]] + vectors[inputs[:, 2]] - vectors[inputs[:, 0]]
-        lengths = np.linalg.norm(query, axis=1, keepdims=True)
-        self.query = (query / np.where(lengths > 0, lengths, 1)).astype(np.float32)
-
-    def __call__(self, chosen: slice | Rows, tile: Matrix) -> npt.NDArray[np.float32]:
-        if not self.mul:
-            return np.asarray(self.query[chosen] @ tile.T)
-        shifted = (1 + self.words @ tile.T) / 2
-        a, b, c = (shifted[self.index[chosen, column]] for column in range(3))
-        return np.asarray(b * c / (a + np.float32(COSMUL_EPSILON)))
-
-
-class _TileBounds:
-    """Which questions a tile of candidates could still improve, for 3CosAdd.
-
-    A question's score is ``v·(b - a) + v·c`` over its length, so the tile's best for it is at
-    most the tile's best ``v·(b - a)`` plus its best ``v·c``. Benchmarks reuse few ``(a, b)``
-    pairs and ``c`` words, so these maxima cost little, and most tiles cannot beat the answer
-    found in the frequent words that come first: only they are scored in full.
-    """
-
-    def __init__(self, space: Space, inputs: Rows) -> None:
-        vectors = np.asarray(space.vectors)
-        pairs, pair_of = np.unique(inputs[:, :2], axis=0, return_inverse=True)
-        words, word_of = np.unique(inputs[:, 2], return_inverse=True)
-        self.pair_of, self.word_of = pair_of.reshape(-1), word_of.reshape(-1)
-        self.directions = vectors[pairs[:, 1]] - vectors[pairs[:, 0]]
-        self.words = vectors[words]
-        lengths = np.linalg.norm(vectors[inputs[:, 1]] + vectors[inputs[:, 2]]
-                                 - vectors[inputs[:, 0]], axis=1)
-        self.scale = np.where(lengths > 0, 1 / np.where(lengths > 0, lengths, 1), 0)
-        self.useful = len(pairs) + len(words) < len(inputs) / 2
-
-    def reach(self, chunk: Matrix) -> npt.NDArray[np.float64]:
-        """Questions x tiles of ``chunk`` (whole tiles): the best score each tile could give."""
-        tiles = -(-len(chunk) // TILE_ROWS)
-        padded = np.zeros((tiles * TILE_ROWS, chunk.shape[1]), dtype=np.float32)
-        padded[:len(chunk)] = chunk
-        padded[len(chunk):] = chunk[-1]
-
-        def tile_max(vectors: Matrix) -> npt.NDArray[np.float32]:
-            return np.asarray((vectors @ padded.T).reshape(len(vectors), tiles, TILE_ROWS)
-                              .max(axis=2))
-
-        reach = tile_max(self.directions)[self.pair_of] + tile_max(self.words)[self.word_of]
-        return np.asarray(reach * self.scale[:, np.newaxis])
-
-
-def _best_rows(space: Space, limit: int, inputs: Rows, method: str,
-               progress: Progress | None) -> Rows:
-    """Per question, the best of the first ``limit`` rows other than its own three."""
-    count = len(inputs)
-    everyone = np.arange(count)
-    best_score = np.full(count, -np.inf, dtype=np.float32)
-    best_row = np.zeros(count, dtype=np.int64)
-    scorer = _Scorer(space, inputs, method)
-    bounds = _TileBounds(space, inputs) if method == "add" and count else None
-    if bounds is not None and not bounds.useful:
-        bounds = None
-    for start in range(0, limit, TILE_ROWS):
-        tile = np.asarray(space.vectors[start:min(start + TILE_ROWS, limit)])
-        alive = None
-        if bounds is not None:
-            if start % BOUND_ROWS == 0:
-                chunk = space.vectors[start:min(start + BOUND_ROWS, limit)]
-                reach = bounds.reach(np.asarray(chunk))
-            alive = np.flatnonzero(reach[:, start % BOUND_ROWS // TILE_ROWS] + PRUNE_MARGIN
-                                   >= best_score)
-        for first in range(0, count if alive is None else len(alive), QUESTION_BLOCK):
-            chosen = (slice(first, first + QUESTION_BLOCK) if alive is None
-                      else alive[first:first + QUESTION_BLOCK])
-            ids = everyone[chosen]
-            scores = scorer(chosen, tile)
-            own = inputs[chosen] - start
-            hit, column = np.nonzero((own >= 0) & (own < len(tile)))
-            scores[hit, own[hit, column]] = -np.inf
-            top = scores.argmax(axis=1)
-            value = scores[np.arange(len(top)), top]
-            better = value > best_score[ids]
-            best_score[ids[better]] = value[better]
-            best_row[ids[better]] = top[better] + start
-        done = min(start + TILE_ROWS, limit)
-        if progress and (done % PROGRESS_ROWS < TILE_ROWS or done == limit):
-            progress(done, limit)
-    return best_row
 
 
 def _answer_beside_variants(space: Space, folded: FoldedVocabulary, inputs: Rows,
                             method: str) -> int:
     """gensim's rule where other spellings of an input word compete: the first of the five best
     candidates (inputs' own rows left out) not spelled like an input, else the fifth."""
-    tile = np.asarray(space.vectors[:folded.limit])
-    scores = _Scorer(space, inputs[np.newaxis], method)(slice(0, 1), tile)[0]
+    from latentcli.analysis.analogy_search import scores_of
+
+    vectors = np.asarray(space.vectors)
+    scores = scores_of(vectors, vectors[:folded.limit], inputs, method)
     ignore = {int(row) for row in inputs}
     answer = -1
     for row, _ in space.top(scores, GENSIM_DEPTH, exclude=ignore):
