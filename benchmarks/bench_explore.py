@@ -56,11 +56,13 @@ async def measure(rounds: int) -> dict[str, float]:
     """The best CPU per step beyond the pilot's own, over ``rounds`` rounds on the built-in
     model (plus resizing to a narrow terminal and back)."""
     from latentcli import DEFAULT_MODEL
+    from latentcli.api.model import Model
     from latentcli.environment import Environment
     from latentcli.explore.app import ExploreApp
     from latentcli.store.resolve import open_space
 
-    app = ExploreApp(open_space(DEFAULT_MODEL, Environment()), ["king"])
+    # Opened as `latent explore` opens it: with its namer, found before the app starts.
+    app = ExploreApp(Model(open_space(DEFAULT_MODEL, Environment(), names=True)), ["king"])
     best: dict[str, float] = {}
     async with app.run_test(size=(100, 30)) as pilot:
         await cpu_ms(app, pilot, pilot.pause)

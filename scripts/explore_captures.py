@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from latentcli import DEFAULT_MODEL
-from latentcli.analysis.projection import with_neighbors
+from latentcli.api.model import Model
 from latentcli.environment import Environment
 from latentcli.explore.app import ExploreApp
 from latentcli.render.htmlmap import map_html
@@ -37,10 +37,10 @@ async def capture(app: ExploreApp, keys: list[str], name: str) -> None:
 def main() -> None:
     os.environ.pop("NO_COLOR", None)
     IMAGES.mkdir(exist_ok=True)
-    space = open_space(DEFAULT_MODEL, Environment())
-    walk = ExploreApp(space, ["king"])
+    model = Model(open_space(DEFAULT_MODEL, Environment(), names=True))  # as the command opens it
+    walk = ExploreApp(model, ["king"])
     asyncio.run(capture(walk, ["down", "enter"], "explore-walk.svg"))
-    axis = ExploreApp(space, ["king", "-", "man", "+", "woman"])
+    axis = ExploreApp(model, ["king", "-", "man", "+", "woman"])
     asyncio.run(capture(axis, ["ctrl+x", *"man", "enter", *"woman", "enter"],
                         "explore-axis.svg"))
     assert axis.map_result is not None
@@ -50,7 +50,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as temp:
         page = Path(temp) / "map.html"
-        page.write_text(map_html(with_neighbors(space, axis.map_result)), "utf-8")
+        page.write_text(map_html(axis.explorer.map(*axis.mapped, listed=True)), "utf-8")  # as saved
         subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                         f"--user-data-dir={temp}/profile", "--window-size=900,640",
                         f"--screenshot={IMAGES / 'explore-page.png'}",

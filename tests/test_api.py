@@ -98,6 +98,14 @@ NONSENSE = [
      "--seed must be between 0 and 4294967295, not -1"),
     (lambda m: latentcli.open(m).map(["king", "queen", "apple"], neighbors=-1), UsageError,
      "--neighbors must be at least 0, not -1"),
+    (lambda m: latentcli.open(m).map(["king", "queen"], x=("man", "woman", "king")), UsageError,
+     "x takes two words, not ['man', 'woman', 'king']"),
+    (lambda m: latentcli.open(m).map(["king", "queen"], y="man"), UsageError,
+     "y takes two words as WORD:WORD"),
+    (lambda m: latentcli.open(m).map(["king", "queen"], x=("man", 3)), ArgumentError,
+     "x must be a str or a list or tuple of str or None"),
+    (lambda m: latentcli.open(m).neighbors("king", literal="yes"), ArgumentError,
+     "literal must be True or False"),
 ]
 
 
@@ -108,6 +116,28 @@ def test_nonsense_is_refused_at_the_door_with_the_projects_errors(tiny_model, ca
         call(str(tiny_model))
     assert message in str(raised.value)
     assert isinstance(raised.value, latentcli.LatentError)
+
+
+def test_a_word_that_looks_like_an_expression_can_be_asked_for_as_it_is():
+    """GloVe has '-', '+', '1:30' and '3:00': ``literal`` words and an axis given as two words
+    reach them, where parsing would read a sign, or split the axis at the wrong ':'."""
+    import numpy as np
+
+    from latentcli.api.model import Model
+    from latentcli.core.space import Space
+
+    words = ["king", "-", "+", "1:30", "3:00", "queen"]
+    model = Model(Space.from_vectors("odd", words, np.eye(6, dtype=np.float32) + 0.1))
+    with pytest.raises(latentcli.LatentError):
+        model.neighbors("-")
+    near = model.neighbors("-", 2, literal=True)
+    assert [term.word for term in near.terms] == ["-"] and near.excluded == ("-",)
+    assert model.explain("+", literal=True).word == "+"
+    with pytest.raises(UsageError):
+        model.map(["king", "queen", "-"], x="1:30:3:00")
+    page = model.map(["king", "queen", "-"], x=("1:30", "3:00"))
+    assert (page.x_axis.low, page.x_axis.high) == ("1:30", "3:00")
+    assert page.to_dict() == model.map(["king", "queen", "-"], x=["1:30", "3:00"]).to_dict()
 
 
 def test_every_public_method_checks_its_arguments():

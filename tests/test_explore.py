@@ -21,12 +21,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from latentcli.analysis.projection import AxisSpec
+from latentcli.api.model import Model
 from latentcli.cli.app import app as cli
 from latentcli.core.space import Space
+from latentcli.errors import LatentError
 from latentcli.explore.app import ExploreApp
 from latentcli.explore.mapview import MapView
-from latentcli.explore.state import Explorer, Picker
+from latentcli.explore.state import Answer, Explorer, Picker
 from latentcli.explore.widgets import NeighborList, QueryInput
+from latentcli.results.structure import MapResult
 
 
 def text_of(app: ExploreApp, selector: str) -> str:
@@ -56,7 +60,7 @@ def empty_cell(view: MapView) -> tuple[int, int]:
 # --- the session, without a screen ---------------------------------------------------------------
 
 def test_walk_back_and_history(tiny_space: Space) -> None:
-    explorer = Explorer(tiny_space, top=3)
+    explorer = Explorer(Model(tiny_space), top=3)
     first = explorer.go("king", typed=True)
     assert first.result is not None and first.words[0] == "king"
     assert [near.word for near in first.result.neighbors] == ["prince", "man", "banana"]
@@ -71,7 +75,7 @@ def test_walk_back_and_history(tiny_space: Space) -> None:
 def test_a_chosen_word_is_a_word_even_if_it_looks_like_an_expression() -> None:
     odd = Space.from_vectors("odd", ["king", "-lrb-", "+", "queen"],
                              np.eye(4, dtype=np.float32) + 0.1)
-    explorer = Explorer(odd, top=2)
+    explorer = Explorer(Model(odd), top=2)
     explorer.go("king", typed=True)
     for word in ("-lrb-", "+"):  # as typed expressions: minus 'lrb-', and a lone sign
         answer = explorer.choose(word)
@@ -83,7 +87,7 @@ def test_a_chosen_word_is_a_word_even_if_it_looks_like_an_expression() -> None:
 
 
 def test_typos_and_bad_expressions_are_answers_not_exceptions(tiny_space: Space) -> None:
-    explorer = Explorer(tiny_space)
+    explorer = Explorer(Model(tiny_space))
     typo = explorer.go("kingg", typed=True)
     assert typo.result is None and "unknown word 'kingg'" in (typo.error or "")
     assert typo.suggestions == ("king",)
@@ -93,7 +97,7 @@ def test_typos_and_bad_expressions_are_answers_not_exceptions(tiny_space: Space)
 
 
 def test_pickers_make_an_analogy_and_an_axis(tiny_space: Space) -> None:
-    explorer = Explorer(tiny_space, top=3)
+    explorer = Explorer(Model(tiny_space), top=3)
     explorer.go("king")
     explorer.picker = Picker("analogy")
     assert explorer.choose("king") is None and explorer.choose("Man") is None  # lower-cased
@@ -110,6 +114,71 @@ def test_pickers_make_an_analogy_and_an_axis(tiny_space: Space) -> None:
     assert result.method == "axes" and result.x_axis.high == "woman"
 
 
+def test_every_figure_is_one_model_answer(tiny_space: Space) -> None:
+    """Explore is a thin layer over `Model` (issue 18): what it shows is what the method says."""
+    model = Model(tiny_space)
+    explorer = Explorer(model, top=3)
+    typed = explorer.go("king - man + woman")
+    assert typed.result is not None
+    assert typed.result.to_dict() == model.neighbors("king - man + woman", 3).to_dict()
+    chosen = explorer.choose("prince")
+    assert chosen is not None and chosen.result is not None
+    assert chosen.result.to_dict() == model.neighbors("prince", 3, literal=True).to_dict()
+    words = explorer.words
+    assert explorer.map(words, None).to_dict() == model.map(words).to_dict()
+    axis = AxisSpec("man", "woman")
+    assert explorer.map(words, axis).to_dict() == model.map(words, x="man:woman").to_dict()
+    assert explorer.map(words, axis, listed=True).to_dict() == model.map(
+        words, x="man:woman", listed=True).to_dict()
+    assert explorer.clusters(words).to_dict() == model.cluster(words).to_dict()
+    assert explorer.explain("queen").to_dict() == model.explain("queen", top=8).to_dict()
+
+
+def outcome(compute: Callable[..., object], *args: object) -> object:
+    """``compute(*args)``'s JSON (a neighbours answer's, for an `Answer`), or its error line."""
+    try:
+        result = compute(*args)
+    except LatentError as error:
+        return str(error)
+    if isinstance(result, Answer):
+        return result.error if result.result is None else result.result.to_dict()
+    to_dict = getattr(result, "to_dict", None)
+    return to_dict() if to_dict else result
+
+
+@pytest.mark.parametrize("size", [3, 5, 9, 12])
+def test_the_figures_are_the_ones_explore_computed_before_it_asked_model(size: int) -> None:
+    """The same figures as when the explorer called the core and analysis functions itself,
+    on models smaller and larger than its lists, and with words an expression would misread."""
+    from latentcli.analysis.clustering import cluster
+    from latentcli.analysis.explain import explain_word
+    from latentcli.analysis.projection import project_map, with_neighbors
+    from latentcli.analysis.words import select_words
+    from latentcli.core.queries import neighbors, word_neighbors
+
+    words = ["king", "-", "1:30", "queen", "+", "3:00", "man", "woman", "apple", "pear", "fig",
+             "plum"][:size]
+    vectors = np.random.default_rng(size).normal(size=(size, 5)).astype(np.float32)
+    space = Space.from_vectors("mixed", words, vectors)
+    explorer = Explorer(Model(space))
+
+    def mapped(axis: AxisSpec | None) -> MapResult:
+        return project_map(space, select_words(space, words), "pca", axis)
+
+    for word in words:
+        assert outcome(explorer.ask, word, True) == outcome(word_neighbors, space, word,
+                                                            explorer.top)
+        assert outcome(explorer.explain, word) == outcome(explain_word, space, word)
+    for text in ("king", "king - queen", "queen + 1:30"):
+        assert outcome(explorer.ask, text) == outcome(neighbors, space, text, explorer.top)
+    for axis in (None, AxisSpec(words[0], words[1]), AxisSpec(words[-1], words[2])):
+        assert outcome(explorer.map, words, axis) == outcome(mapped, axis)
+        assert outcome(explorer.map, words, axis, True) == outcome(
+            lambda axis: with_neighbors(space, mapped(axis)), axis)
+    assert outcome(explorer.clusters, words) == outcome(cluster, space,
+                                                        select_words(space, words))
+
+
 # --- the app, driven headless --------------------------------------------------------------------
 
 def run(app: ExploreApp, script: Callable[..., Awaitable[None]],
@@ -123,7 +192,7 @@ def run(app: ExploreApp, script: Callable[..., Awaitable[None]],
 
 
 def test_type_walk_back_and_history(tiny_space: Space) -> None:
-    app = ExploreApp(tiny_space)
+    app = ExploreApp(Model(tiny_space))
 
     async def script(pilot) -> None:  # type: ignore[no-untyped-def]
         assert app.focused is app.query_one(QueryInput)
@@ -152,7 +221,7 @@ def test_type_walk_back_and_history(tiny_space: Space) -> None:
 
 
 def test_typo_offers_did_you_mean_and_enter_takes_it(tiny_space: Space) -> None:
-    app = ExploreApp(tiny_space)
+    app = ExploreApp(Model(tiny_space))
 
     async def script(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.press(*"quen", "enter")
@@ -168,7 +237,7 @@ def test_typo_offers_did_you_mean_and_enter_takes_it(tiny_space: Space) -> None:
 
 
 def test_click_a_word_on_the_map_or_the_list(tiny_space: Space) -> None:
-    app = ExploreApp(tiny_space, ["king"])
+    app = ExploreApp(Model(tiny_space), ["king"])
 
     async def script(pilot) -> None:  # type: ignore[no-untyped-def]
         view = app.query_one(MapView)
@@ -187,7 +256,7 @@ def test_click_a_word_on_the_map_or_the_list(tiny_space: Space) -> None:
 
 
 def test_analogy_mode_by_keys(tiny_space: Space) -> None:
-    app = ExploreApp(tiny_space, ["king"])
+    app = ExploreApp(Model(tiny_space), ["king"])
 
     async def script(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.press("ctrl+a")
@@ -202,7 +271,7 @@ def test_analogy_mode_by_keys(tiny_space: Space) -> None:
 
 
 def test_axis_clusters_explain_help(tiny_space: Space) -> None:
-    app = ExploreApp(tiny_space, ["king"])
+    app = ExploreApp(Model(tiny_space), ["king"])
 
     async def script(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.press("ctrl+x", *"man", "enter", "slash", *"woman", "enter")
@@ -230,7 +299,7 @@ def test_axis_clusters_explain_help(tiny_space: Space) -> None:
 
 
 def test_save_writes_json_and_html_or_says_why_not(tiny_space: Space, tmp_path: Path) -> None:
-    app = ExploreApp(tiny_space, ["king"], directory=tmp_path)
+    app = ExploreApp(Model(tiny_space), ["king"], directory=tmp_path)
 
     async def script(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.press("ctrl+s")
@@ -251,7 +320,7 @@ def test_save_writes_json_and_html_or_says_why_not(tiny_space: Space, tmp_path: 
 
 
 def test_small_terminals_degrade(tiny_space: Space) -> None:
-    app = ExploreApp(tiny_space, ["king"])
+    app = ExploreApp(Model(tiny_space), ["king"])
 
     async def script(pilot) -> None:  # type: ignore[no-untyped-def]
         assert app.query_one(MapView).display and app.query_one(MapView).size.width > 30
@@ -268,16 +337,16 @@ def test_small_terminals_degrade(tiny_space: Space) -> None:
 
 
 def test_no_color_is_honoured(tiny_space: Space, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert ExploreApp(tiny_space).no_color  # conftest sets NO_COLOR
+    assert ExploreApp(Model(tiny_space)).no_color  # conftest sets NO_COLOR
     monkeypatch.delenv("NO_COLOR", raising=False)
-    assert not ExploreApp(tiny_space).no_color
+    assert not ExploreApp(Model(tiny_space)).no_color
 
 
 # --- the built-in model --------------------------------------------------------------------------
 
 def test_builtin_model_walks_to_a_neighbor(glove: Space) -> None:
     """How fast is benchmarks/bench_explore.py's question; this one is whether it works."""
-    app = ExploreApp(glove, ["king"])
+    app = ExploreApp(Model(glove), ["king"])
 
     async def script(pilot) -> None:  # type: ignore[no-untyped-def]
         assert "queen" in listed(app)
@@ -320,16 +389,16 @@ async def steady_status(pilot) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_snapshot_main_screen(snap_compare, tiny_space: Space) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(ExploreApp(tiny_space, ["king"]), run_before=steady_status)
+    assert snap_compare(ExploreApp(Model(tiny_space), ["king"]), run_before=steady_status)
 
 
 def test_snapshot_analogy_and_help(snap_compare, tiny_space: Space) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(ExploreApp(tiny_space, ["king"]), press=["ctrl+a", "f1"],
+    assert snap_compare(ExploreApp(Model(tiny_space), ["king"]), press=["ctrl+a", "f1"],
                         run_before=steady_status)
 
 
 def test_snapshot_narrow(snap_compare, tiny_space: Space) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(ExploreApp(tiny_space, ["queen"]), terminal_size=(50, 16),
+    assert snap_compare(ExploreApp(Model(tiny_space), ["queen"]), terminal_size=(50, 16),
                         run_before=steady_status)
 
 
@@ -351,7 +420,7 @@ def test_first_frame_benchmark_smoke(default_cache: Path) -> None:
 
 def test_words_that_look_like_markup_are_shown_as_they_are() -> None:
     odd = Space.from_vectors("odd", ["[b]", "king", "[/x]"], np.eye(3, dtype=np.float32) + 0.1)
-    app = ExploreApp(odd, ["[b]"])
+    app = ExploreApp(Model(odd), ["[b]"])
 
     async def script(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.press("enter")  # walk to the top neighbour
@@ -366,7 +435,7 @@ def test_words_that_look_like_markup_are_shown_as_they_are() -> None:
 # --- typing, quitting, escaping (issue 16, problems 8 and 10) ----------------------------------
 
 def test_typing_on_the_list_starts_a_query_and_never_walks(tiny_space: Space) -> None:
-    app = ExploreApp(tiny_space, ["king"])
+    app = ExploreApp(Model(tiny_space), ["king"])
 
     async def script(pilot) -> None:  # type: ignore[no-untyped-def]
         assert app.focused is app.query_one(NeighborList)  # started with a word
@@ -387,7 +456,7 @@ def test_typing_on_the_list_starts_a_query_and_never_walks(tiny_space: Space) ->
 
 
 def test_control_keys_work_while_typing(tiny_space: Space) -> None:
-    app = ExploreApp(tiny_space)
+    app = ExploreApp(Model(tiny_space))
 
     async def script(pilot) -> None:  # type: ignore[no-untyped-def]
         assert app.focused is app.query_one(QueryInput)
@@ -403,7 +472,7 @@ def test_control_keys_work_while_typing(tiny_space: Space) -> None:
 @pytest.mark.parametrize("first", [["king"], []])
 def test_ctrl_c_quits_as_an_interrupted_command(tiny_space: Space, first: list[str]) -> None:
     """Ctrl-C quits from the list and from the query box (where Textual would copy)."""
-    app = ExploreApp(tiny_space, first)
+    app = ExploreApp(Model(tiny_space), first)
 
     async def script(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.press("ctrl+c")
@@ -465,7 +534,7 @@ def test_the_command_exits_130_on_ctrl_c_and_sigint(tiny_model: Path, then: byte
 def test_control_characters_in_words_are_drawn_escaped() -> None:
     odd = Space.from_vectors("odd", ["king", "bell\x07", "\x1b[2Jwipe", "line\u2028split"],
                              np.eye(4, dtype=np.float32) + 0.1)
-    app = ExploreApp(odd, ["king"])
+    app = ExploreApp(Model(odd), ["king"])
 
     async def script(pilot) -> None:  # type: ignore[no-untyped-def]
         options = app.query_one(NeighborList)

@@ -200,12 +200,14 @@ def _relation_pairs(space: Space, start: str, end: str) -> tuple[str | None, lis
 
 
 def explain(space: Space, text: str, expect: str | None = None, top: int = 5,
-            restrict: int | None = None) -> WordExplanation | ExpressionExplanation:
-    """One word explained, or an expression of several (``--expect`` belongs to expressions)."""
+            restrict: int | None = None,
+            literal: bool = False) -> WordExplanation | ExpressionExplanation:
+    """One word explained, or an expression of several (``--expect`` belongs to expressions);
+    ``literal``: ``text`` is one vocabulary entry, not parsed (``-`` is a word here)."""
     from latentcli.core.expressions import parse_query
     from latentcli.core.queries import fit_top
 
-    single = parse_query(text, space.encoder is not None).is_single_word
+    single = literal or parse_query(text, space.encoder is not None).is_single_word
     if single and expect is not None:
         raise UsageError("--expect needs an expression, like: latent explain king - man + woman "
                          "--expect queen")

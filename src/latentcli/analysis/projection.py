@@ -8,6 +8,7 @@ second axis is the first principal component of what the given axis leaves over.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -48,6 +49,17 @@ class AxisSpec:
             raise UsageError(f"{option} takes two words as WORD:WORD (like man:woman), "
                              f"not {text!r}")
         return cls(low.strip(), high.strip())
+
+    @classmethod
+    def given(cls, axis: str | Sequence[str], option: str) -> AxisSpec:
+        """``low:high`` as typed, or the two words already apart, taken as they are: a word
+        holding a ':' (GloVe has ``:-)`` and ``1:30``) cannot be typed as ``low:high``."""
+        if isinstance(axis, str):
+            return cls.parse(axis, option)
+        if len(axis) != 2 or not all(axis):
+            raise UsageError(f"{option} takes two words, not {list(axis)!r}")
+        low, high = axis
+        return cls(low, high)
 
 
 def project_map(space: Space, selection: WordSelection, method: str = "pca",

@@ -134,11 +134,13 @@ class Model:
         return self.space.lookup(word).unit
 
     @checked
-    def neighbors(self, query: str, top: int = 10) -> NeighborsResult:
-        """Nearest words to a word or an expression (``"king - man"``), inputs left out."""
-        from latentcli.core.queries import neighbors
+    def neighbors(self, query: str, top: int = 10, literal: bool = False) -> NeighborsResult:
+        """Nearest words to a word or an expression (``"king - man"``), inputs left out;
+        ``literal``: ``query`` is one vocabulary entry taken as it is, never parsed (GloVe's
+        words ``-`` and ``+`` would be a lone sign as an expression)."""
+        from latentcli.core.queries import neighbors, word_neighbors
 
-        return neighbors(self.space, query, top)
+        return (word_neighbors if literal else neighbors)(self.space, query, top)
 
     @checked
     def analogy(self, expression: str, top: int = 10, method: str = "add",
@@ -178,17 +180,18 @@ class Model:
 
     @checked
     def map(self, words: Sequence[str] = (), method: str = "pca", neighbors: int = 0,
-            x: str | None = None, y: str | None = None, clusters: int | None = None,
-            seed: int = 0, top: int | None = None, strict: bool = False,
-            listed: bool = False) -> MapResult:
-        """The words in 2-D (pca, tsne, umap, or semantic axes ``x="man:woman"``); ``listed``
-        adds each word's nearest neighbours to the result (the HTML map lists them)."""
+            x: str | Sequence[str] | None = None, y: str | Sequence[str] | None = None,
+            clusters: int | None = None, seed: int = 0, top: int | None = None,
+            strict: bool = False, listed: bool = False) -> MapResult:
+        """The words in 2-D (pca, tsne, umap, or semantic axes: ``x="man:woman"``, or the two
+        words apart, ``x=("man", "woman")``, which may hold a ':'); ``listed`` adds each word's
+        nearest neighbours to the result (the HTML map lists them)."""
         from latentcli.analysis.projection import AxisSpec, check_size, project_map, with_neighbors
         from latentcli.analysis.words import add_neighbors, select_words
 
         check_size(len(words) + (top or 0))  # before 100,000 lookups, not after
-        x_axis = AxisSpec.parse(x, "x") if x else None
-        y_axis = AxisSpec.parse(y, "y") if y else None
+        x_axis = AxisSpec.given(x, "x") if x else None
+        y_axis = AxisSpec.given(y, "y") if y else None
         space = self._naming()
         selection = add_neighbors(space, select_words(space, words, top, strict), neighbors)
         with self._reporter.progress("Mapping", None, in_bytes=False) as report:
@@ -256,12 +259,14 @@ class Model:
 
     @checked
     def explain(self, text: str, expect: str | None = None, top: int = 5,
-                restrict: int | None = None) -> WordExplanation | ExpressionExplanation:
+                restrict: int | None = None,
+                literal: bool = False) -> WordExplanation | ExpressionExplanation:
         """Why a word sits where it does, or why an analogy comes out as it does; candidate
-        words come from the ``restrict`` most frequent (default 10,000)."""
+        words come from the ``restrict`` most frequent (default 10,000); ``literal``: ``text``
+        is one vocabulary entry taken as it is, never parsed (as in `neighbors`)."""
         from latentcli.analysis.explain import explain
 
-        return explain(self._naming(), text, expect, top, restrict)
+        return explain(self._naming(), text, expect, top, restrict, literal)
 
     @checked
     def context(self, word: str, *sentences: str, top: int = 5) -> ContextResult:

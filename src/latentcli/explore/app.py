@@ -23,7 +23,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, OptionList, Static
 
-from latentcli.core.space import Space
+from latentcli.analysis.projection import AxisSpec
+from latentcli.api.model import Model
 from latentcli.explore.mapview import MapView
 from latentcli.explore.panels import clusters_text, explanation_text, help_text, save_view
 from latentcli.explore.state import Answer, Explorer, Picker
@@ -54,7 +55,8 @@ Screen.-narrow .side-open #neighbours { display: none; }
 
 
 class ExploreApp(App[None]):
-    """The explorer; ``directory`` is where `s` saves (the current directory by default)."""
+    """The explorer over ``model`` (a quiet one: `Model`'s default reporter, as nothing may print
+    over the screen); ``directory`` is where Ctrl-S saves (the current directory by default)."""
 
     CSS = CSS
     TITLE = "latent explore"
@@ -70,14 +72,15 @@ class ExploreApp(App[None]):
         Binding("escape", "cancel", "cancel", show=False),
     ]
 
-    def __init__(self, space: Space, words: list[str] | None = None,
+    def __init__(self, model: Model, words: list[str] | None = None,
                  directory: Path | None = None) -> None:
         super().__init__()
         self.HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]
-        self.explorer = Explorer(space)
+        self.explorer = Explorer(model)
         self.first_query = " ".join(words or [])
         self.directory = directory or Path.cwd()
         self.map_result: MapResult | None = None
+        self.mapped: tuple[list[str], AxisSpec | None] = ([], None)  # what map_result shows
         self.timings: dict[str, float] = {}
         self.jobs = Jobs(self, lambda message: self._say(message, error=True), self.timings)
 
@@ -173,11 +176,11 @@ class ExploreApp(App[None]):
 
     def _refresh_map(self) -> None:
         words, axis = self.explorer.words, self.explorer.axis
-        self.jobs.run("map", lambda: self.explorer.map(words, axis), self._drawn_map,
-                      self.query_one(MapView))
+        self.jobs.run("map", lambda: self.explorer.map(words, axis),
+                      lambda result: self._drawn_map(result, words, axis), self.query_one(MapView))
 
-    def _drawn_map(self, result: MapResult) -> None:
-        self.map_result = result
+    def _drawn_map(self, result: MapResult, words: list[str], axis: AxisSpec | None) -> None:
+        self.map_result, self.mapped = result, (words, axis)
         answer = self.explorer.answer
         view = self.query_one(MapView)
         view.show(result, frozenset(answer.own_words if answer else ()))
@@ -232,9 +235,9 @@ class ExploreApp(App[None]):
         if self.map_result is None:
             self._say("nothing to save yet: ask for a word first", error=True)
             return
-        state, result, now = self.explorer.state(), self.map_result, datetime.now()
+        state, (words, axis), now = self.explorer.state(), self.mapped, datetime.now()
         self._say("saving…")
-        self.jobs.run("save", lambda: save_view(self.explorer.space, state, result,
+        self.jobs.run("save", lambda: save_view(state, self.explorer.map(words, axis, listed=True),
                                                 self.directory, now),
                       lambda paths: self._say(f"saved {paths[0]} and {paths[1]}"),
                       self.query_one("#message"))
@@ -269,8 +272,8 @@ class ExploreApp(App[None]):
         self.query_one("#trail", Static).update(trail)
 
     def show_status(self) -> None:
-        space = self.explorer.space
-        parts = [space.name, f"{space.dims} dims", f"{len(space):,} words"]
+        model = self.explorer.model
+        parts = [model.name, f"{model.dims} dims", f"{len(model):,} words"]
         if self.map_result is not None:
             parts.append(f"trust {self.map_result.trust:.2f}")
         parts += [f"{name} {seconds * 1000:.0f} ms" for name, seconds in self.timings.items()]

@@ -15,7 +15,6 @@ from typing import Any
 
 from rich.console import Console
 
-from latentcli.core.space import Space
 from latentcli.errors import LatentError
 from latentcli.render.escape import printable
 from latentcli.results.explain import WordExplanation
@@ -69,13 +68,12 @@ def clusters_text(result: ClusterResult, width: int) -> str:
     return rendered(lambda console: clusters_table(console, shown), width)
 
 
-def save_view(space: Space, state: dict[str, Any], result: MapResult, directory: Path,
+def save_view(state: dict[str, Any], result: MapResult, directory: Path,
               now: datetime) -> tuple[Path, Path]:
-    """Write ``latent-explore-<time>.json`` (the state and the map) and ``.html`` (the page)."""
-    from latentcli.analysis.projection import with_neighbors
+    """Write ``latent-explore-<time>.json`` (the state and the map) and ``.html`` (the page);
+    ``result`` is the map with its words' neighbours (``listed``), which the page shows."""
     from latentcli.render.htmlmap import map_html
 
-    result = with_neighbors(space, result)
     stem = directory / f"latent-explore-{now:%Y%m%d-%H%M%S}"
     data, page = stem.with_suffix(".json"), stem.with_suffix(".html")
     try:

@@ -1,8 +1,8 @@
 """What `latent explore` remembers, free of any UI: the walk, the query history, the pickers.
 
-The app only displays what this computes, and every figure comes from the core and analysis
-modules (`queries.neighbors`, `projection.project_map`, `clustering.cluster`, `explain_word`), so
-the app says exactly what `latent neighbors`, `latent map` and `latent explain` would.
+The app only displays what this computes, and every figure is one call of the session's
+`api.Model` (`neighbors`, `map`, `cluster`, `explain`), the methods `latent neighbors`,
+`latent map`, `latent cluster` and `latent explain` call, so the app says what they would.
 """
 
 from __future__ import annotations
@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from latentcli.analysis.projection import AxisSpec
-from latentcli.core.space import Space
+from latentcli.api.model import Model
+from latentcli.core.counts import Default
 from latentcli.errors import LatentError, UnknownWordError
 from latentcli.results import NeighborsResult
 from latentcli.results.explain import WordExplanation
 from latentcli.results.structure import ClusterResult, MapResult
 
-TOP = 12
+TOP = 12  # neighbours listed
+EXPLAINED = 8  # nearest words in the explanation panel (fewer on a smaller model)
 
 
 @dataclass(frozen=True)
@@ -71,27 +73,28 @@ class Picker:
 
 
 class Explorer:
-    """The session: a model, the current answer, the walk through the space and typed history."""
+    """The session: a model, the current answer, the walk through the space and typed history.
 
-    def __init__(self, space: Space, top: int = TOP) -> None:
-        self.space = space
-        self.top = min(top, len(space) - 1)
+    ``model`` reports nothing (a progress bar would draw over the screen): `Model`'s default.
+    """
+
+    def __init__(self, model: Model, top: int = TOP) -> None:
+        self.model = model
+        self.top = min(top, len(model) - 1)
         self.answer: Answer | None = None
         self.steps: list[Answer] = []  # the walk; going back shows the step again as it was
         self.history: list[str] = []
         self.axis: AxisSpec | None = None
         self.picker: Picker | None = None
-        self._maps: dict[tuple[tuple[str, ...], AxisSpec | None], MapResult] = {}
+        self._maps: dict[tuple[tuple[str, ...], AxisSpec | None, bool], MapResult] = {}
 
     def ask(self, text: str, literal: bool = False) -> Answer:
         """Neighbours of an expression, or of a ``literal`` vocabulary entry (a word chosen from
         the list or the map, which may look like an expression: ``-lrb-``); bad input becomes an
         error line, never a raise."""
-        from latentcli.core.queries import neighbors, word_neighbors
-
         started = time.perf_counter()
         try:
-            result = (word_neighbors if literal else neighbors)(self.space, text.strip(), self.top)
+            result = self.model.neighbors(text.strip(), self.top, literal=literal)
         except LatentError as error:
             return _failed(text, error, started)
         return Answer(text, result, seconds=time.perf_counter() - started)
@@ -128,7 +131,7 @@ class Explorer:
             return self.go(word, literal=True)
         started = time.perf_counter()
         try:
-            self.picker.slots.append(self.space.lookup(word.strip()).word)
+            self.picker.slots.append(self.model.space.lookup(word.strip()).word)
         except LatentError as error:
             return _failed(word, error, started)
         if not self.picker.full:
@@ -140,29 +143,25 @@ class Explorer:
         first, second, third = picker.slots
         return self.go(f"{first} - {second} + {third}")
 
-    def map(self, words: list[str], axis: AxisSpec | None) -> MapResult:
-        """``words`` as `latent map` draws them (PCA, or ``axis`` as x); safe in a thread, as it
-        reads only its arguments and the space."""
-        from latentcli.analysis.projection import project_map
-        from latentcli.analysis.words import select_words
-
-        key = (tuple(words), axis)
+    def map(self, words: list[str], axis: AxisSpec | None, listed: bool = False) -> MapResult:
+        """``words`` as `latent map` draws them (PCA, or ``axis`` as x; ``listed``: with each
+        word's neighbours, for the saved page); safe in a thread, as it reads only its arguments
+        and the model."""
+        key = (tuple(words), axis, listed)
         if key not in self._maps:  # walking back redraws a map already made
-            self._maps[key] = project_map(self.space, select_words(self.space, words), "pca",
-                                          axis)
+            x = (axis.low, axis.high) if axis else None  # two words, which may hold a ':'
+            self._maps[key] = self.model.map(words, x=x, listed=listed)
         return self._maps[key]
 
     def clusters(self, words: list[str]) -> ClusterResult:
         """`latent cluster` of ``words`` (the words on screen)."""
-        from latentcli.analysis.clustering import cluster
-        from latentcli.analysis.words import select_words
-
-        return cluster(self.space, select_words(self.space, words))
+        return self.model.cluster(words)
 
     def explain(self, word: str) -> WordExplanation:
-        from latentcli.analysis.explain import explain_word
-
-        return explain_word(self.space, word)
+        """`latent explain` of the vocabulary entry ``word`` (never parsed as an expression)."""
+        result = self.model.explain(word, top=Default(EXPLAINED), literal=True)
+        assert isinstance(result, WordExplanation)  # literal: one word
+        return result
 
     @property
     def words(self) -> list[str]:
@@ -171,7 +170,7 @@ class Explorer:
     def state(self) -> dict[str, Any]:
         """The view as JSON: what a saved file records."""
         return {
-            "model": self.space.name, "query": self.answer.text if self.answer else None,
+            "model": self.model.name, "query": self.answer.text if self.answer else None,
             "walk": self.walk, "history": list(self.history),
             "x_axis": [self.axis.low, self.axis.high] if self.axis else None,
             "neighbors": self.answer.result.to_dict() if self.answer and self.answer.result

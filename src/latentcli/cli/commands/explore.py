@@ -13,11 +13,14 @@ def explore(here: Environment, *, words: list[str] | None, choice: ModelChoice) 
 
     if find_spec("textual") is None:
         raise MissingExtra("latent explore", "explore", "textual")
+    from latentcli.api.model import Model
     from latentcli.explore.app import INTERRUPTED, ExploreApp
 
     if not here.interactive:
         raise UsageError("latent explore is interactive: run it in a terminal")
-    explorer = ExploreApp(choice.open(here), words)
+    # Opened with its namer (the command names groups), saying on stderr what opening says; then
+    # a quiet Model, as nothing may print over the screen, which keeps that namer.
+    explorer = ExploreApp(Model(choice.open(here)), words)
     explorer.run()
     if explorer.return_code == INTERRUPTED:  # Ctrl-C or SIGINT: exit 130 like any command
         raise KeyboardInterrupt
