@@ -11,7 +11,7 @@ to the lowest row, as a scan in row order gives them: the grouping changes how m
 never the answer. 3CosMul (and a benchmark whose questions share few words) is scored in full.
 
 The products are small, where BLAS's own threads cost more than they give (three times slower
-on two cores); instead each core takes an interleaved share of the questions with
+on two cores); instead each core takes a share of the questions with
 single-threaded BLAS (numpy releases the GIL in the heavy steps).
 """
 
@@ -39,7 +39,6 @@ PROGRESS_ROWS = 16_384
 PRUNE_MARGIN = 1e-4  # slack for float32 rounding when a bound rules a tile out
 MAX_WORKERS = 8
 MIN_SHARE = 1024  # questions worth a thread of their own
-NO_ROW = np.iinfo(np.int64).max
 
 Rows = npt.NDArray[np.int64]
 
