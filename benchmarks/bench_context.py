@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TINY_MODEL = ROOT / "tests" / "data" / "transformer" / "tiny-bert"
+TINY_MODEL = ROOT / "tests" / "data" / "encoder" / "tiny-bert"
 COMMAND = ["context", "bank", "the river bank", "a loan from the bank"]
 
 

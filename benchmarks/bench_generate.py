@@ -32,7 +32,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TINY_GGUF = ROOT / "tests" / "data" / "language" / "tiny-llama.gguf"
+TINY_GGUF = ROOT / "tests" / "data" / "decoder" / "tiny-llama.gguf"
 DEFAULT_VENV = "/tmp/refvenv"
 PROMPT = ("The history of the city begins with a small village on the banks of a wide river, "
           "where farmers and fishermen traded grain, salt and cloth with travellers from the "
@@ -59,7 +59,7 @@ start = time.perf_counter()
 if engine == "latent":
     import numpy as np
     from latentcli.environment import Environment
-    from latentcli.language.network import KVCache
+    from latentcli.networks.decoder.network import KVCache
     from latentcli.store.languages import open_language
     lm = open_language(model, Environment())
     ids = lm.tokenizer.encode(prompt)

@@ -31,7 +31,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TINY_MODEL = ROOT / "tests" / "data" / "transformer" / "tiny-bert"
+TINY_MODEL = ROOT / "tests" / "data" / "encoder" / "tiny-bert"
 DEFAULT_VENV = "/tmp/st-venv"
 # Runs ``argv`` and prints its wall-clock seconds and peak RSS (MB), then its stdout's last line.
 WRAPPER = r"""
@@ -56,7 +56,7 @@ import sys, time
 engine, model, path = sys.argv[1], sys.argv[2], sys.argv[3]
 texts = open(path, encoding="utf-8").read().splitlines()
 if engine == "latent":
-    from latentcli.transformer.encoder import Encoder
+    from latentcli.networks.encoder.encoder import Encoder
     encoder = Encoder.open(model, threads=1)
 else:
     import torch

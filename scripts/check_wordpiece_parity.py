@@ -21,7 +21,7 @@ from pathlib import Path
 from tokenizers import Tokenizer
 from transformers import AutoTokenizer
 
-from latentcli.transformer.wordpiece import WordPieceTokenizer
+from latentcli.networks.encoder.wordpiece import WordPieceTokenizer
 
 POOLS = [
     "the quick brown fox jumps over lazy dog unbelievable tokenization embedding ",

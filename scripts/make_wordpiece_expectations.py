@@ -24,7 +24,7 @@ from pathlib import Path
 from check_wordpiece_parity import random_text
 from tokenizers import Tokenizer
 
-DATA = Path(__file__).resolve().parent.parent / "tests/data/transformer"
+DATA = Path(__file__).resolve().parent.parent / "tests/data/encoder"
 HANDPICKED = [
     "Hello, world!", "  leading and trailing  ", "!!!", "", " ", "unbelievably tokenized",
     "Crème brûlée, naïve café, Ångström, Straße, İstanbul, ΣΊΣΥΦΟΣ",

@@ -1,4 +1,5 @@
-"""Write src/latentcli/transformer/unicode_tables.py from the ``tokenizers`` library's behaviour.
+"""Write src/latentcli/networks/encoder/unicode_tables.py from the ``tokenizers`` library's
+behaviour.
 
 Runs ONLY in the scratch venv that has ``tokenizers`` installed (never a latent dependency):
 
@@ -23,7 +24,7 @@ from tokenizers.normalizers import BertNormalizer
 from tokenizers.pre_tokenizers import BertPreTokenizer
 
 HANGUL = (0xAC00, 0xD7A3)  # the precomposed syllables
-TARGET = Path(__file__).resolve().parent.parent / "src/latentcli/transformer/unicode_tables.py"
+TARGET = Path(__file__).resolve().parent.parent / "src/latentcli/networks/encoder/unicode_tables.py"
 
 
 def ranges(points: list[int]) -> list[tuple[int, int]]:

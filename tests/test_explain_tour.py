@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from latentcli.analysis.contributions import decompose
+from latentcli.analysis.language_tour import LANGUAGE_SECTIONS
 from latentcli.analysis.tour import SECTIONS, run_section
 from latentcli.cli.app import app
 from latentcli.core.queries import analogy
 from latentcli.environment import Environment
-from latentcli.language.tour import LANGUAGE_SECTIONS
 
 
 def test_contributions_add_up_to_the_3cosadd_score(tiny_space):
@@ -157,9 +157,9 @@ def test_pausing_between_sections(monkeypatch, typed, goes_on):
 
 
 def test_words_in_context_compares_two_uses_of_bank_when_an_encoder_is_ready(glove):
+    from encoder_files import TINY_BERT
     from latentcli.store.resolve import open_space
     from latentcli.store.tourcache import tour_key
-    from transformer_files import TINY_BERT
 
     named = glove.with_namer(open_space(str(TINY_BERT), Environment(), limit=200))
     section = run_section(named, "context")

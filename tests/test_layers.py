@@ -17,17 +17,15 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "latentcli"
 TOP_LEVEL = {"__init__", "__main__", "entry", "errors", "failures", "environment"}
 ERRORS = {"errors", "failures"}  # what may go wrong, and how it is told: every layer may use them
-LAYERS = {"cli", "api", "explore", "store", "core", "analysis", "results", "render", "transformer",
-          "language"}
+LAYERS = {"cli", "api", "explore", "store", "core", "analysis", "results", "render", "networks"}
 # What each layer may import from latentcli (besides itself, errors and failures).
 ALLOWED = {
     "core": {"results"},
-    "store": {"core", "results", "transformer", "language"},
-    "analysis": {"core", "results"},
+    "store": {"core", "results", "networks"},
+    "analysis": {"core", "results", "networks"},
     "results": set(),
     "render": {"results"},
-    "transformer": set(),
-    "language": {"results"},
+    "networks": set(),
 }
 TERMINAL_LIBRARIES = {"rich", "plotext", "textual"}
 

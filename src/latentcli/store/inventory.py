@@ -208,7 +208,7 @@ def _remove_builtin_encoder(name: str) -> RemovedModels:
     """Delete the fetched built-in encoder and the candidate entries embedded with it (they are
     derived from it); the per-text vectors of `latent embed` stay."""
     from latentcli.store.encoders import BUILTIN_ENCODER, builtin_directory
-    from latentcli.transformer.fetch import PACKAGE
+    from latentcli.store.wheels import PACKAGE
 
     removed: list[str] = []
     freed = 0

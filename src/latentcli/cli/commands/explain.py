@@ -24,9 +24,7 @@ def explain(here: Environment, *, words: list[str] | None, section: str | None,
             all_sections: bool, expect: str | None, restrict: int | None, top: int,
             choice: ModelChoice, json: bool) -> None:
     """The tour, section by section (pausing on a terminal), or one explanation."""
-    from latentcli.analysis.tour import SECTIONS, chosen_sections, run_section
     from latentcli.render.explain import explanation
-    from latentcli.store.tourcache import TourSections, tour_names
 
     if words:
         if section is not None or all_sections:
@@ -41,16 +39,14 @@ def explain(here: Environment, *, words: list[str] | None, section: str | None,
                          "--expect queen")
     if restrict is not None:
         raise UsageError("--restrict belongs to explaining a word or an expression, not the tour")
-    every = tour_names(list(SECTIONS))
-    names = chosen_sections(section, every)
-    space = choice.open(here)
-    pause = not json and not all_sections and len(names) > 1 and here.interactive
-    with TourSections(space, names, every, run_section, here) as sections:
+    with choice.model(here).tour_sections(section) as sections:
+        names = sections.names
+        pause = not json and not all_sections and len(names) > 1 and here.interactive
         here.notes(sections.notes)
         for number, name in enumerate(names, 1):
             with here.working(f"Computing the '{name}' section"):
                 result = sections.result(name)
-            deliver(here, result, json, partial(_section, every.index(name) + 1))
+            deliver(here, result, json, partial(_section, sections.every.index(name) + 1))
             if pause and number < len(names) and not here.ask_to_continue():
                 break
 

@@ -15,7 +15,7 @@ LANGUAGE_MODEL = "smollm2-135m"
 
 def read_pairs(path: str | None, given: Sequence[str]) -> tuple[tuple[str, str], ...]:
     """The contrast pairs of ``--steer`` and of ``--pairs FILE`` (one ``A:B`` a line)."""
-    from latentcli.language.steering import parse_pair
+    from latentcli.analysis.steering import parse_pair
 
     lines = list(given)
     if path is not None:
@@ -31,9 +31,9 @@ def generate(here: Environment, *, prompt: str, max_tokens: int, temperature: fl
              top_p: float, seed: int, chat: bool, steer: list[str] | None, pairs: str | None,
              layer: int | None, strength: float | None, method: str | None, model: str,
              json: bool) -> None:
-    from latentcli.language.generation import generate as compute
-    from latentcli.language.model import Sampling
-    from latentcli.language.steering import SteeringChoice
+    from latentcli.analysis.generation import generate as compute
+    from latentcli.analysis.steering import SteeringChoice
+    from latentcli.networks.decoder.model import Sampling
     from latentcli.render.language import generation
     from latentcli.store.languages import open_language
 
@@ -59,7 +59,7 @@ def generate(here: Environment, *, prompt: str, max_tokens: int, temperature: fl
 
 def lens(here: Environment, *, prompt: str, top: int, track: list[str] | None, chat: bool,
          model: str, json: bool) -> None:
-    from latentcli.language.lens import lens as compute
+    from latentcli.analysis.lens import lens as compute
     from latentcli.render.language import lens_view
     from latentcli.store.languages import open_language
 

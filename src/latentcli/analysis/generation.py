@@ -1,0 +1,42 @@
+"""A prompt continued, plain or steered: what `latent generate` and `LanguageModel.generate`
+return."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from latentcli.analysis.steering import SteeringChoice, steer_vector
+from latentcli.errors import UsageError
+from latentcli.networks.decoder.model import LanguageModel, Listener, Sampling
+from latentcli.results.language import Continuation, Generation, Steering
+
+
+def continuation(model: LanguageModel, ids: Sequence[int]) -> Continuation:
+    """Token ids a model wrote, as ids, readable tokens and text."""
+    return Continuation(token_ids=tuple(ids),
+                        tokens=tuple(model.tokenizer.readable(i) for i in ids),
+                        text=model.tokenizer.decode(ids))
+
+
+def generate(model: LanguageModel, prompt: str, max_tokens: int, sampling: Sampling,
+             chat: bool = False, steering: SteeringChoice | None = None,
+             listen: Listener | None = None) -> Generation:
+    """A continuation of ``prompt``; steered, the unsteered one too (same seed, same prompt:
+    both opened with the sink token)."""
+    if max_tokens < 1:
+        raise UsageError("--max-tokens must be at least 1")
+    if steering is None:
+        ids = model.prompt_ids(prompt, chat)
+        return Generation(model=model.name, prompt=prompt, prompt_token_ids=tuple(ids),
+                          continuation=continuation(model, model.generate(
+                              ids, max_tokens, sampling, listen=listen)))
+    method, layer, strength, defaults = steering.resolve(model.network.layers)
+    steer = steer_vector(model, steering.pairs, method, layer, strength)
+    ids = model.prompt_ids(prompt, chat, sink=True)
+    plain = continuation(model, model.generate(ids, max_tokens, sampling))
+    steered = continuation(model, model.generate(ids, max_tokens, sampling, [steer]))
+    return Generation(model=model.name, prompt=prompt, prompt_token_ids=tuple(ids),
+                      continuation=steered,
+                      steering=Steering(method=method, layer=layer, strength=strength,
+                                        pairs=steering.pairs, start=steer.start,
+                                        defaults=defaults, unsteered=plain))

@@ -1,0 +1,62 @@
+"""The logit lens (nostalgebraist 2020): what each layer's residual would predict next.
+
+The residual leaving block ``l`` at the prompt's last position goes through the final RMSNorm and
+the LM head, as the last block's output does; the probabilities say how far the answer has formed.
+Ranks count the tokens with a strictly higher logit, so ties never depend on sorting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from latentcli.errors import UsageError
+from latentcli.networks.decoder.model import LanguageModel
+from latentcli.networks.decoder.network import KVCache
+from latentcli.results.language import Lens, LensLayer, TokenProbability, TrackedToken
+
+
+def lens(model: LanguageModel, prompt: str, top: int = 5, track: Sequence[str] = (),
+         chat: bool = False) -> Lens:
+    """The top ``top`` tokens at every layer, and the rank of each tracked token (by default,
+    the model's own next token)."""
+    if top < 1:
+        raise UsageError("--top must be at least 1")
+    forward = model.network.forward(model.prompt_ids(prompt, chat), KVCache(), record=True)
+    assert forward.states is not None
+    logits = model.network.logits(forward.states[1:, -1]).astype(np.float64)
+    probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    final = int(np.argmax(forward.logits))
+    tracked, notes = _tracked(model, track, final)
+    readable = model.tokenizer.readable
+    layers = []
+    for layer, (row, p) in enumerate(zip(logits, probabilities, strict=True)):
+        best = np.argsort(-row, kind="stable")[:top]
+        layers.append(LensLayer(
+            layer=layer,
+            top=tuple(TokenProbability(token=readable(int(t)), probability=float(p[t]))
+                      for t in best),
+            tracked=tuple(TrackedToken(token=readable(t), rank=int(np.sum(row > row[t])) + 1,
+                                       probability=float(p[t])) for t in tracked)))
+    final_p = float(probabilities[-1, final])
+    return Lens(model=model.name, prompt=prompt, layers=tuple(layers),
+                final=TokenProbability(token=readable(final), probability=final_p),
+                vocabulary=model.network.vocabulary_size, notes=tuple(notes))
+
+
+def _tracked(model: LanguageModel, texts: Sequence[str], final: int) -> tuple[list[int], list[str]]:
+    """Token ids to follow down the layers: the first token of each text given."""
+    if not texts:
+        return [final], []
+    ids, notes = [], []
+    for text in texts:
+        encoded = model.tokenizer.encode(text)
+        if not encoded:
+            raise UsageError("--track needs a token, such as ' Paris' (with its leading space)")
+        if len(encoded) > 1:
+            pieces = " + ".join(repr(model.tokenizer.readable(i)) for i in encoded)
+            notes.append(f"{text!r} is {len(encoded)} tokens ({pieces}); tracking the first")
+        ids.append(encoded[0])
+    return ids, notes

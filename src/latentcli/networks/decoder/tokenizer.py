@@ -1,0 +1,197 @@
+"""Byte-level BPE (GPT-2's scheme, as Llama 3 and SmolLM use it) from a GGUF's tokens and merges.
+
+Text is split at the control tokens (``<|im_start|>``…), then into pieces by the model's
+pre-tokenizer pattern; each piece's UTF-8 bytes are spelled with GPT-2's printable byte alphabet
+(a space is ``Ġ``) and merged pairwise in the order of the merge list. Python's ``re`` has no
+``\\p{L}``/``\\p{N}``, so those classes are spelled out from `unicode_classes`; ``\\s`` is
+spelled out too, as Unicode's White_Space (Python's own ``\\s`` also takes U+001C to U+001F).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from itertools import pairwise
+from typing import Any
+
+from latentcli.errors import ModelError
+from latentcli.networks.decoder.unicode_classes import LETTERS, NUMBERS
+
+CONTROL, USER_DEFINED = 3, 4  # llama.cpp's token types that are matched in text as they are
+END_TOKENS = ("<|im_end|>", "<|eot_id|>", "<|end_of_text|>", "<|endoftext|>")
+
+
+def _body(spans: Iterable[tuple[int, int]]) -> str:
+    """A character class's body: the characters themselves (``re`` parses them several times
+    faster than ``\\U`` escapes), the few that mean something in a class escaped."""
+    def one(point: int) -> str:
+        return "\\" + chr(point) if chr(point) in "\\]^-[" else chr(point)
+
+    return "".join(one(a) if a == b else f"{one(a)}-{one(b)}" for a, b in spans)
+
+
+L, N = _body(LETTERS), _body(NUMBERS)
+S = "\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+GPT2 = (f"'s|'t|'re|'ve|'m|'ll|'d| ?[{L}]+| ?[{N}]+| ?[^{S}{L}{N}]+|[{S}]+(?![^{S}])|[{S}]+")
+LLAMA3 = (f"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n{L}{N}]?[{L}]+|[{N}]{{1,3}}"
+          f"| ?[^{S}{L}{N}]+[\\r\\n]*|[{S}]*[\\r\\n]+|[{S}]+(?![^{S}])|[{S}]+")
+# GGUF pre-tokenizer name → (pattern, whether each \p{N} character is first split off alone).
+PRE_TOKENIZERS: dict[str, tuple[str, bool]] = {
+    "gpt2": (GPT2, False), "default": (GPT2, False), "smollm": (GPT2, True),
+    "llama-bpe": (LLAMA3, False), "llama3": (LLAMA3, False),
+}
+
+
+@lru_cache(maxsize=1)
+def byte_alphabet() -> dict[int, str]:
+    """GPT-2's map of each byte to a printable character (bytes that print stand for
+    themselves; the rest, such as the space, are shifted past U+0100)."""
+    printable = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1),
+                 *range(ord("®"), ord("ÿ") + 1)]
+    shifted = [b for b in range(256) if b not in printable]
+    return {**{b: chr(b) for b in printable},
+            **{b: chr(256 + i) for i, b in enumerate(shifted)}}
+
+
+class Tokenizer:
+    """Text to token ids and back, for one model's vocabulary."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.tokens: list[str] = data["tokens"]
+        self.ids = {token: i for i, token in enumerate(self.tokens)}
+        # "a b" → rank: byte-level tokens hold no spaces (a space is Ġ), so the pair is the key
+        self.ranks: dict[str, int] = dict(zip(data["merges"], range(len(data["merges"])),
+                                              strict=True))
+        pre = str(data.get("pre", "default"))
+        if pre not in PRE_TOKENIZERS:
+            raise ModelError(f"the pre-tokenizer {pre!r} is not one latent knows "
+                             f"({', '.join(PRE_TOKENIZERS)})")
+        pattern, self.split_numbers = PRE_TOKENIZERS[pre]
+        self.pattern = re.compile(pattern)
+        self.numbers = re.compile(f"[{N}]")
+        self.special = {token: i for i, (token, kind) in enumerate(
+            zip(self.tokens, data["types"], strict=True)) if kind in (CONTROL, USER_DEFINED)}
+        longest_first = sorted(self.special, key=lambda token: (-len(token), token))
+        self.special_pattern = (re.compile("|".join(map(re.escape, longest_first)))
+                                if longest_first else None)
+        self.bos: int | None = data.get("bos")
+        self.add_bos = bool(data.get("add_bos")) and self.bos is not None
+        self.ends = frozenset(i for token in END_TOKENS if (i := self.ids.get(token)) is not None)
+        if (eos := data.get("eos")) is not None:
+            self.ends |= {int(eos)}
+        self.alphabet = byte_alphabet()
+        self.unbytes = {char: byte for byte, char in self.alphabet.items()}
+        self._cache: dict[str, list[int]] = {}
+
+    def encode(self, text: str) -> list[int]:
+        """The token ids of ``text`` (control tokens written in it are taken as such)."""
+        ids = [self.bos] if self.add_bos and self.bos is not None else []
+        start = 0
+        for match in self.special_pattern.finditer(text) if self.special_pattern else ():
+            ids += self._encode_plain(text[start:match.start()])
+            ids.append(self.special[match.group()])
+            start = match.end()
+        return ids + self._encode_plain(text[start:])
+
+    def _encode_plain(self, text: str) -> list[int]:
+        ids: list[int] = []
+        for chunk in self._chunks(text):
+            for piece in self.pattern.findall(chunk):
+                ids += self._piece(piece)
+        return ids
+
+    def _chunks(self, text: str) -> list[str]:
+        """``text``, with every number character split off alone if the model asks for it."""
+        if not self.split_numbers:
+            return [text]
+        chunks: list[str] = []
+        start = 0
+        for match in self.numbers.finditer(text):
+            chunks += [text[start:match.start()], match.group()]
+            start = match.end()
+        return [*chunks, text[start:]]
+
+    def _piece(self, piece: str) -> list[int]:
+        """One pre-tokenized piece, merged pairwise by rank (cached: pieces repeat)."""
+        cached = self._cache.get(piece)
+        if cached is not None:
+            return cached
+        parts = [self.alphabet[b] for b in piece.encode("utf-8")]
+        while len(parts) > 1:
+            ranked = [(self.ranks.get(f"{a} {b}", -1), i)
+                      for i, (a, b) in enumerate(pairwise(parts))]
+            ranked = [(rank, i) for rank, i in ranked if rank >= 0]
+            if not ranked:
+                break
+            _, i = min(ranked)
+            parts[i : i + 2] = [parts[i] + parts[i + 1]]
+        ids = [self._id(part) for part in parts]
+        if len(self._cache) < 100_000:
+            self._cache[piece] = ids
+        return ids
+
+    def _id(self, part: str) -> int:
+        found = self.ids.get(part)
+        if found is None:
+            raise ModelError(f"the tokenizer has no token for {part!r}; its vocabulary is "
+                             "incomplete")
+        return found
+
+    def token_bytes(self, token: int) -> bytes:
+        """What token ``token`` writes: its bytes (a control token: its own text)."""
+        text = self.tokens[token]
+        if token in self.special.values() or any(c not in self.unbytes for c in text):
+            return text.encode("utf-8")
+        return bytes(self.unbytes[c] for c in text)
+
+    def decode(self, ids: Sequence[int]) -> str:
+        """The text of ``ids`` (bytes that are not UTF-8 become U+FFFD)."""
+        return b"".join(self.token_bytes(i) for i in ids).decode("utf-8", errors="replace")
+
+    def readable(self, token: int) -> str:
+        """A token as a person reads it: its text when that is whole UTF-8 (``Ġking`` is
+        `` king``), else its GPT-2 spelling."""
+        try:
+            return self.token_bytes(token).decode("utf-8")
+        except UnicodeDecodeError:
+            return self.tokens[token]
+
+
+    def words(self) -> list[str]:
+        """Every token as a distinct word for a word space, in id order. A token that starts
+        with a space is a word as it follows a space, so it is shown as the word (`` king`` is
+        ``king``); one without is a piece inside a word or at the start of a text, shown after
+        ``##`` as WordPiece does (``##king``). A form that is taken, empty, not whole UTF-8 or
+        not printable falls back to the GPT-2 spelling (``Ġ`` a space), then that and ``#id``."""
+        forms = [self.readable(token) for token in range(len(self.tokens))]
+        special = set(self.special.values())
+        words = [""] * len(forms)
+        seen: set[str] = set()
+        # Words after a space first: they are what people type, so they keep the plain form.
+        for token in sorted(range(len(forms)), key=lambda t: (
+                not forms[t].startswith(" ") or t in special, t)):
+            form = forms[token]
+            text = (form if token in special else form[1:] if form.startswith(" ")
+                    else f"##{form}")
+            if not text.strip() or not text.isprintable() or text in seen:
+                spelling = self.tokens[token]
+                text = spelling if spelling not in seen else f"{spelling}#{token}"
+            seen.add(text)
+            words[token] = text
+        return words
+
+
+class Stream:
+    """Decodes tokens as they come, holding back bytes of a character not yet complete."""
+
+    def __init__(self, tokenizer: Tokenizer) -> None:
+        self.tokenizer = tokenizer
+        self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+
+    def add(self, token: int) -> str:
+        return str(self.decoder.decode(self.tokenizer.token_bytes(token)))
+
+    def finish(self) -> str:
+        return str(self.decoder.decode(b"", final=True))

@@ -1,0 +1,237 @@
+"""`latent generate`, `latent lens` and the language models' cache entries, on the tiny GGUF."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from decoder_files import TINY_GGUF, write_gguf
+from latentcli.cli.app import app
+from latentcli.store.cache import cache_root
+
+TINY = str(TINY_GGUF)
+
+
+def run(runner, *argv: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(argv))
+
+
+def one_error_line(result) -> str:  # type: ignore[no-untyped-def]
+    assert result.exit_code != 0 and result.stdout == ""
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
+    return str(result.stderr)
+
+
+def test_generate_json_has_the_documented_keys(runner) -> None:
+    result = run(runner, "generate", "The cat", "-m", TINY, "--max-tokens", "6", "--json")
+    assert result.exit_code == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert list(answer) == ["model", "prompt", "prompt_token_ids", "token_ids", "tokens", "text",
+                            "steering"]
+    assert answer["model"] == "tiny-llama.gguf" and answer["steering"] is None
+    assert len(answer["token_ids"]) == len(answer["tokens"]) <= 6
+    plain = run(runner, "generate", "The cat", "-m", TINY, "--max-tokens", "6")
+    assert plain.stdout == answer["text"] + "\n"
+
+
+def test_steering_states_its_defaults_and_keeps_the_unsteered_text(runner) -> None:
+    result = run(runner, "generate", "The cat sat", "-m", TINY, "--steer", "I love:I hate",
+                 "--max-tokens", "5", "--json")
+    assert result.exit_code == 0, result.stderr
+    steering = json.loads(result.stdout)["steering"]
+    assert steering["method"] == "actadd" and steering["layer"] == 0  # a fifth of 2 blocks
+    assert steering["strength"] == 8 and steering["defaults"] == ["method", "layer", "strength"]
+    assert steering["pairs"] == [["I love", "I hate"]] and steering["start"] == 1
+    assert set(steering["unsteered"]) == {"token_ids", "tokens", "text"}
+    shown = run(runner, "generate", "The cat sat", "-m", TINY, "--steer", "I love:I hate",
+                "--max-tokens", "5")
+    assert "actadd, layer 0, strength 8" in shown.stdout and "unsteered" in shown.stdout
+
+
+def test_mean_difference_from_a_pairs_file(runner, tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.txt"
+    pairs.write_text("I love:I hate\n\nThe cat:The dog sat\n", "utf-8")
+    result = run(runner, "generate", "The", "-m", TINY, "--pairs", str(pairs), "--layer", "1",
+                 "--max-tokens", "3", "--json")
+    assert result.exit_code == 0, result.stderr
+    steering = json.loads(result.stdout)["steering"]
+    assert steering["method"] == "mean" and steering["layer"] == 1
+    assert steering["defaults"] == ["method", "strength"] and len(steering["pairs"]) == 2
+
+
+@pytest.mark.parametrize(("argv", "fragment"), [
+    (["--steer", "The cat:The dog sat"], "reword them to the same length"),
+    (["--steer", "no colon"], "'TOWARD:AWAY'"),
+    (["--steer", "a:b", "--layer", "2"], "--layer must be from 0 to 1"),
+    (["--steer", "a:b", "--steer", "c:d", "--method", "actadd"], "ActAdd takes one pair"),
+    (["--steer", "a:b", "--method", "sum"], "--method must be one of actadd, mean"),
+    (["--pairs", "/no/such/file"], "cannot read --pairs"),
+    (["--top-p", "0"], "--top-p must be above 0"),
+    (["--temperature", "-1"], "--temperature must be 0"),
+    (["--max-tokens", "0"], "--max-tokens must be at least 1"),
+    (["--chat", "--max-tokens", "300"], "context of 256 tokens"),
+])
+def test_bad_generate_options_are_one_line(runner, argv: list[str], fragment: str) -> None:
+    assert fragment in one_error_line(run(runner, "generate", "The cat", "-m", TINY, *argv))
+
+
+def test_lens_json_follows_the_answer_down_the_layers(runner) -> None:
+    result = run(runner, "lens", "The cat", "-m", TINY, "-n", "3", "--json")
+    assert result.exit_code == 0, result.stderr
+    lens = json.loads(result.stdout)
+    assert list(lens) == ["model", "prompt", "layers", "final"]
+    assert [layer["layer"] for layer in lens["layers"]] == [0, 1]
+    last = lens["layers"][-1]
+    assert len(last["top"]) == 3 and last["top"][0]["token"] == lens["final"]["token"]
+    assert last["tracked"] == [{"token": lens["final"]["token"], "rank": 1,
+                                "probability": pytest.approx(lens["final"]["probability"],
+                                                             abs=1e-6)}]
+    probabilities = [t["probability"] for t in last["top"]]
+    assert probabilities == sorted(probabilities, reverse=True)
+
+
+def test_lens_tracks_given_tokens_and_says_when_a_word_is_several(runner) -> None:
+    result = run(runner, "lens", "The cat", "-m", TINY, "--track", " sat", "--track", "zebra",
+                 "--json")
+    assert result.exit_code == 0, result.stderr
+    tracked = json.loads(result.stdout)["layers"][0]["tracked"]
+    assert [t["token"] for t in tracked] == [" sat", "z"]
+    assert "'zebra' is 5 tokens ('z' + 'e' + 'b' + 'r' + 'a')" in result.stderr
+    shown = run(runner, "lens", "The cat", "-m", TINY, "--track", " sat")
+    assert "rank of ' sat', layer 0 → 1:" in shown.stdout
+
+
+@pytest.mark.parametrize("columns", ["100", "60"])
+def test_lens_table_keeps_every_layer_on_one_line(runner, columns: str) -> None:
+    """Runners-up that do not fit give way whole, with …: a token is never split across lines,
+    and tokens are quoted, not repr'd again (a newline shows as \\n, not \\\\n)."""
+    result = runner.invoke(app, ["lens", "The cat", "-m", TINY, "-n", "8"],
+                           env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.stderr
+    rows = result.stdout.splitlines()[2:4]  # the title, the header, then one row per layer
+    assert [row.split()[0] for row in rows] == ["0", "1"]
+    assert all(len(row) <= int(columns) for row in result.stdout.splitlines()[1:4])
+    assert "\\\\" not in result.stdout
+    if columns == "60":
+        assert "…" in rows[0]
+
+
+def test_other_architectures_and_tokenizers_are_refused_by_name(runner, tmp_path: Path) -> None:
+    qwen = write_gguf(tmp_path / "qwen.gguf", architecture="qwen2")
+    assert "a 'qwen2' model; latent runs models of the Llama family" in one_error_line(
+        run(runner, "generate", "hi", "-m", str(qwen)))
+    sentencepiece = write_gguf(tmp_path / "sp.gguf", tokenizer="llama")
+    assert "its tokenizer is 'llama'" in one_error_line(
+        run(runner, "lens", "hi", "-m", str(sentencepiece)))
+    unknown = write_gguf(tmp_path / "pre.gguf", pre="deepseek-coder")
+    assert "pre-tokenizer 'deepseek-coder'" in one_error_line(
+        run(runner, "lens", "hi", "-m", str(unknown)))
+    assert not [p for p in (cache_root() / "language").iterdir() if p.name.startswith(".")]
+
+
+def test_not_a_language_model(runner, tmp_path: Path) -> None:
+    assert "no such GGUF file" in one_error_line(
+        run(runner, "generate", "hi", "-m", str(tmp_path / "missing.gguf")))
+    assert "is not a language model" in one_error_line(
+        run(runner, "generate", "hi", "-m", "glove-6b-50d"))
+
+
+def test_a_damaged_or_outdated_conversion_is_rebuilt(runner, tmp_path: Path) -> None:
+    gguf = Path(shutil.copy(TINY_GGUF, tmp_path / "mine.gguf"))
+    first = run(runner, "generate", "The", "-m", str(gguf), "--json")
+    entries = list((cache_root() / "language").iterdir())
+    assert len(entries) == 1
+    weights = entries[0] / "weights.f32"
+    with weights.open("r+b") as handle:
+        handle.truncate(weights.stat().st_size - 4)
+    again = run(runner, "generate", "The", "-m", str(gguf), "--json")
+    assert again.stdout == first.stdout and "weights.f32 has" in again.stderr
+    os.utime(gguf, ns=(1, 1))  # the file changed: converted again
+    third = run(runner, "generate", "The", "-m", str(gguf), "--json")
+    assert third.stdout == first.stdout and "its source has changed" in third.stderr
+    assert [p.name for p in (cache_root() / "language").iterdir()] == [entries[0].name]
+    assert gguf.read_bytes() == TINY_GGUF.read_bytes()  # the user's file is untouched
+
+
+def test_models_get_and_info_on_a_gguf(runner) -> None:
+    got = run(runner, "models", "get", TINY, "--json")
+    assert got.exit_code == 0, got.stderr
+    info = json.loads(run(runner, "models", "info", TINY, "--json").stdout)
+    assert info["architecture"] == "llama" and info["layers"] == 2 and info["kv_heads"] == 2
+    assert info["tokenizer"] == "smollm" and info["path"] == json.loads(got.stdout)["path"]
+
+
+def test_models_lists_the_language_model_with_its_license(runner) -> None:
+    listing = json.loads(run(runner, "models", "--json").stdout)
+    [smollm] = listing["language_models"]
+    assert smollm["name"] == "smollm2-135m" and "smollm" in smollm["aliases"]
+    assert smollm["fetched"] is False and smollm["license"].startswith("Apache-2.0")
+    shown = run(runner, "models").stdout
+    assert "not fetched (latent models get smollm2-135m)" in shown and "Apache-2.0" in shown
+
+
+def test_the_token_embeddings_are_a_word_space(runner) -> None:
+    result = run(runner, "neighbors", "cat", "-m", TINY, "-n", "3", "--json")
+    assert result.exit_code == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["model"] == "tiny-llama.gguf-tokens" and len(answer["neighbors"]) == 3
+    assert "'##king' the same letters inside a word" in result.stderr
+
+
+def test_token_words_are_distinct_and_readable() -> None:
+    from latentcli.environment import Environment
+    from latentcli.store.languages import choose_language_model, open_language_model
+
+    choice = choose_language_model(TINY)
+    assert choice is not None
+    model = open_language_model(choice, Environment())
+    words = model.tokenizer.words()
+    assert len(set(words)) == len(words) == model.network.vocabulary_size
+    assert all(word.strip() and "\n" not in word for word in words)
+    ids = model.tokenizer.ids
+    assert words[ids["Ġcat"]] == "cat" and words[ids["<|im_end|>"]] == "<|im_end|>"
+    assert words[ids["c"]] == "##c" and words[ids["Ċ"]] == "Ċ"  # a line break: GPT-2's spelling
+
+
+def test_models_rm_removes_the_conversion_not_the_file(runner, tmp_path: Path) -> None:
+    gguf = Path(shutil.copy(TINY_GGUF, tmp_path / "mine.gguf"))
+    assert run(runner, "models", "get", str(gguf)).exit_code == 0
+    removed = json.loads(run(runner, "models", "rm", str(gguf), "--json").stdout)
+    assert removed["name"] == "mine.gguf" and removed["freed"] > 0
+    assert not any((cache_root() / "language").iterdir()) and gguf.is_file()
+    assert "no cached model" in one_error_line(run(runner, "models", "rm", str(gguf)))
+
+
+class FakeTerminal(io.StringIO):
+    """A stdout that is a terminal and records each write, to see tokens arrive one by one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[str] = []
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.writes.append(text)
+        return super().write(text)
+
+
+def test_on_a_terminal_tokens_are_written_as_they_come(monkeypatch) -> None:
+    from latentcli.entry import main
+
+    stdout = FakeTerminal()
+    monkeypatch.setattr("sys.stdout", stdout)
+    with pytest.raises(SystemExit) as exited:
+        main(["generate", "The cat", "-m", TINY, "--max-tokens", "4"])
+    assert exited.value.code == 0
+    piped = json.loads(CliRunner().invoke(app, ["generate", "The cat", "-m", TINY,
+                                                "--max-tokens", "4", "--json"]).stdout)
+    assert stdout.getvalue() == piped["text"] + "\n"
+    assert len([w for w in stdout.writes if w]) >= 4  # one write per token, then the newline

