@@ -71,13 +71,13 @@ def main(gguf_file: Path) -> None:
     from transformers import AutoModelForCausalLM
 
     from latentcli.networks.decoder.convert import convert
-    from latentcli.networks.decoder.model import LanguageModel
+    from latentcli.networks.decoder.decoder import Decoder
     from latentcli.networks.decoder.network import KVCache
 
     torch.set_num_threads(1)
     with tempfile.TemporaryDirectory() as scratch:
         convert(gguf_file, Path(scratch), {"source": {}})
-        ours = LanguageModel.open(Path(scratch), gguf_file.name, {})
+        ours = Decoder.open(Path(scratch), gguf_file.name, {})
         tokenizer = reference_tokenizer(ours.weights.tokenizer)
         model = AutoModelForCausalLM.from_pretrained(
             str(gguf_file.parent), gguf_file=gguf_file.name, dtype=torch.float32).eval()

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from latentcli.networks.decoder.model import LanguageModel
+from latentcli.networks.decoder.decoder import Decoder
 from latentcli.networks.decoder.network import KVCache
 
 DATA = Path(__file__).resolve().parent / "data" / "decoder"
@@ -130,7 +130,7 @@ def reference(name: str) -> dict[str, Any]:
     return json.loads((DATA / f"{name}-reference.json").read_text("utf-8"))
 
 
-def check_parity(model: LanguageModel, expected: dict[str, Any]) -> None:
+def check_parity(model: Decoder, expected: dict[str, Any]) -> None:
     """Token ids, last-position logits and greedy continuations as the reference has them."""
     for case in expected["tokenizer_cases"]:
         assert model.tokenizer.encode(case["text"]) == case["ids"], case["text"]

@@ -13,23 +13,23 @@ import pytest
 
 from decoder_files import TINY_GGUF, TOLERANCE, check_parity, reference
 from latentcli.environment import Environment
-from latentcli.networks.decoder.model import LanguageModel, Sampling
+from latentcli.networks.decoder.decoder import Decoder, Sampling
 from latentcli.networks.decoder.network import KVCache, Steer
 from latentcli.store.languages import choose_language_model, open_language_model
 
 
 @pytest.fixture
-def tiny() -> LanguageModel:
+def tiny() -> Decoder:
     choice = choose_language_model(str(TINY_GGUF))
     assert choice is not None
     return open_language_model(choice, Environment())
 
 
-def test_the_tiny_model_matches_transformers(tiny: LanguageModel) -> None:
+def test_the_tiny_model_matches_transformers(tiny: Decoder) -> None:
     check_parity(tiny, reference("tiny-llama"))
 
 
-def test_positions_one_at_a_time_equal_all_at_once(tiny: LanguageModel) -> None:
+def test_positions_one_at_a_time_equal_all_at_once(tiny: Decoder) -> None:
     ids = tiny.tokenizer.encode("The cat sat on the mat")
     whole = tiny.network.forward(ids, KVCache(), record=True)
     cache = KVCache()
@@ -40,7 +40,7 @@ def test_positions_one_at_a_time_equal_all_at_once(tiny: LanguageModel) -> None:
     np.testing.assert_allclose(step.states[:, -1], whole.states[:, -1], rtol=0, atol=TOLERANCE)
 
 
-def test_a_position_never_sees_later_ones(tiny: LanguageModel) -> None:
+def test_a_position_never_sees_later_ones(tiny: Decoder) -> None:
     ids = tiny.tokenizer.encode("The dog sat")
     longer = tiny.network.forward([*ids, 5, 6, 7], KVCache(), record=True).states
     shorter = tiny.network.forward(ids, KVCache(), record=True).states
@@ -48,14 +48,14 @@ def test_a_position_never_sees_later_ones(tiny: LanguageModel) -> None:
     np.testing.assert_allclose(longer[:, : len(ids)], shorter, rtol=0, atol=TOLERANCE)
 
 
-def test_the_last_residual_through_the_head_is_the_output(tiny: LanguageModel) -> None:
+def test_the_last_residual_through_the_head_is_the_output(tiny: Decoder) -> None:
     forward = tiny.network.forward(tiny.tokenizer.encode("I love dogs"), KVCache(), record=True)
     assert forward.states is not None
     np.testing.assert_allclose(tiny.network.logits(forward.states[-1, -1]), forward.logits,
                                rtol=0, atol=TOLERANCE)
 
 
-def test_steering_adds_where_and_what_it_says(tiny: LanguageModel) -> None:
+def test_steering_adds_where_and_what_it_says(tiny: Decoder) -> None:
     ids = tiny.tokenizer.encode("The cat sat")
     plain = tiny.network.forward(ids, KVCache(), record=True).states
     vector = np.linspace(-1, 1, tiny.network.hidden, dtype=np.float32)
@@ -74,7 +74,7 @@ def test_steering_adds_where_and_what_it_says(tiny: LanguageModel) -> None:
     np.testing.assert_allclose(aligned[0] - unsteered[0], expected, rtol=0, atol=TOLERANCE)
 
 
-def test_sampling_is_seeded_and_a_tiny_top_p_is_greedy(tiny: LanguageModel) -> None:
+def test_sampling_is_seeded_and_a_tiny_top_p_is_greedy(tiny: Decoder) -> None:
     ids = tiny.tokenizer.encode("The")
     hot = Sampling(temperature=1.5, seed=7)
     first = tiny.generate(ids, 12, hot)
@@ -83,14 +83,14 @@ def test_sampling_is_seeded_and_a_tiny_top_p_is_greedy(tiny: LanguageModel) -> N
     assert tiny.generate(ids, 12, Sampling(temperature=1.0, top_p=1e-9, seed=3)) == greedy
 
 
-def test_the_chat_template_wraps_the_prompt_in_control_tokens(tiny: LanguageModel) -> None:
+def test_the_chat_template_wraps_the_prompt_in_control_tokens(tiny: Decoder) -> None:
     ids = tiny.prompt_ids("hi", chat=True)
     im_start, im_end = (tiny.tokenizer.ids[t] for t in ("<|im_start|>", "<|im_end|>"))
     assert ids[0] == im_start and ids.count(im_end) == 1
     assert tiny.tokenizer.decode(ids).endswith("<|im_end|>\n<|im_start|>assistant\n")
 
 
-def test_generation_stops_at_an_end_token(tiny: LanguageModel) -> None:
+def test_generation_stops_at_an_end_token(tiny: Decoder) -> None:
     end = tiny.tokenizer.ids["<|im_end|>"]  # the end of a turn, pushed to the top by a steer
     push = 100 * tiny.network.head[end] / np.linalg.norm(tiny.network.head[end])
     steer = Steer(tiny.network.layers, push, start=0)
@@ -99,7 +99,7 @@ def test_generation_stops_at_an_end_token(tiny: LanguageModel) -> None:
     assert tiny.generate(ids, 5, Sampling(), [steer]) == []
 
 
-def test_the_tour_sections_run_on_a_model_and_survive_the_tour_cache(tiny: LanguageModel) -> None:
+def test_the_tour_sections_run_on_a_model_and_survive_the_tour_cache(tiny: Decoder) -> None:
     from latentcli.analysis.language_tour import FACT, LANGUAGE_SECTIONS
     from latentcli.results.codec import decode, encode
     from latentcli.results.explain import LensSection, SteeringSection

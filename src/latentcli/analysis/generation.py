@@ -1,4 +1,4 @@
-"""A prompt continued, plain or steered: what `latent generate` and `LanguageModel.generate`
+"""A prompt continued, plain or steered: what `latent generate` and `Decoder.generate`
 return."""
 
 from __future__ import annotations
@@ -7,18 +7,18 @@ from collections.abc import Sequence
 
 from latentcli.analysis.steering import SteeringChoice, steer_vector
 from latentcli.errors import UsageError
-from latentcli.networks.decoder.model import LanguageModel, Listener, Sampling
+from latentcli.networks.decoder.decoder import Decoder, Listener, Sampling
 from latentcli.results.language import Continuation, Generation, Steering
 
 
-def continuation(model: LanguageModel, ids: Sequence[int]) -> Continuation:
+def continuation(model: Decoder, ids: Sequence[int]) -> Continuation:
     """Token ids a model wrote, as ids, readable tokens and text."""
     return Continuation(token_ids=tuple(ids),
                         tokens=tuple(model.tokenizer.readable(i) for i in ids),
                         text=model.tokenizer.decode(ids))
 
 
-def generate(model: LanguageModel, prompt: str, max_tokens: int, sampling: Sampling,
+def generate(model: Decoder, prompt: str, max_tokens: int, sampling: Sampling,
              chat: bool = False, steering: SteeringChoice | None = None,
              listen: Listener | None = None) -> Generation:
     """A continuation of ``prompt``; steered, the unsteered one too (same seed, same prompt:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from latentcli.analysis.generation import generate
 from latentcli.analysis.lens import lens
 from latentcli.analysis.steering import SteeringChoice
-from latentcli.networks.decoder.model import LanguageModel, Sampling
+from latentcli.networks.decoder.decoder import Decoder, Sampling
 from latentcli.results.explain import LensSection, SkippedSection, SteeringSection
 
 FACT = "The capital of France is"
@@ -19,12 +19,12 @@ STEERED_PROMPT, PAIR = "I think dogs are", ("I love", "I hate")
 WRITTEN = 20
 
 
-def lens_section(model: LanguageModel) -> LensSection:
+def lens_section(model: Decoder) -> LensSection:
     return LensSection(name="lens", title="Inside a language model", lens=lens(model, FACT, top=3),
                        command=f'latent lens "{FACT}"')
 
 
-def steering_section(model: LanguageModel) -> SteeringSection:
+def steering_section(model: Decoder) -> SteeringSection:
     pair = ":".join(PAIR)
     written = generate(model, STEERED_PROMPT, WRITTEN, Sampling(),
                        steering=SteeringChoice((PAIR,)))
@@ -46,5 +46,5 @@ def skipped(name: str, reason: str) -> SkippedSection:
     return SkippedSection(name=name, reason=reason, title=title, shows=shows)
 
 
-LANGUAGE_SECTIONS: dict[str, Callable[[LanguageModel], LensSection | SteeringSection]] = {
+LANGUAGE_SECTIONS: dict[str, Callable[[Decoder], LensSection | SteeringSection]] = {
     "lens": lens_section, "steering": steering_section}

@@ -12,12 +12,12 @@ from collections.abc import Sequence
 import numpy as np
 
 from latentcli.errors import UsageError
-from latentcli.networks.decoder.model import LanguageModel
+from latentcli.networks.decoder.decoder import Decoder
 from latentcli.networks.decoder.network import KVCache
 from latentcli.results.language import Lens, LensLayer, TokenProbability, TrackedToken
 
 
-def lens(model: LanguageModel, prompt: str, top: int = 5, track: Sequence[str] = (),
+def lens(model: Decoder, prompt: str, top: int = 5, track: Sequence[str] = (),
          chat: bool = False) -> Lens:
     """The top ``top`` tokens at every layer, and the rank of each tracked token (by default,
     the model's own next token)."""
@@ -46,7 +46,7 @@ def lens(model: LanguageModel, prompt: str, top: int = 5, track: Sequence[str] =
                 vocabulary=model.network.vocabulary_size, notes=tuple(notes))
 
 
-def _tracked(model: LanguageModel, texts: Sequence[str], final: int) -> tuple[list[int], list[str]]:
+def _tracked(model: Decoder, texts: Sequence[str], final: int) -> tuple[list[int], list[str]]:
     """Token ids to follow down the layers: the first token of each text given."""
     if not texts:
         return [final], []

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from latentcli.errors import UsageError
-from latentcli.networks.decoder.model import LanguageModel
+from latentcli.networks.decoder.decoder import Decoder
 from latentcli.networks.decoder.network import KVCache, Steer
 
 METHODS = ("actadd", "mean")
@@ -56,7 +56,7 @@ def parse_pair(text: str) -> tuple[str, str]:
     return toward, away
 
 
-def steer_vector(model: LanguageModel, pairs: Sequence[tuple[str, str]], method: str,
+def steer_vector(model: Decoder, pairs: Sequence[tuple[str, str]], method: str,
                  layer: int, strength: float) -> Steer:
     """The vector (or, for ActAdd, the rows) to add at ``layer``, scaled by ``strength``."""
     layers = model.network.layers
@@ -81,7 +81,7 @@ def steer_vector(model: LanguageModel, pairs: Sequence[tuple[str, str]], method:
     return Steer(layer, np.asarray(np.float32(strength) * mean, dtype=np.float32))
 
 
-def _residuals(model: LanguageModel, text: str, layer: int) -> np.ndarray:
+def _residuals(model: Decoder, text: str, layer: int) -> np.ndarray:
     """The residual entering block ``layer`` at each position of the sink plus ``text``."""
     states = model.network.forward(model.prompt_ids(text, sink=True), KVCache(),
                                    record=True).states

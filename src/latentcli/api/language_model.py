@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from latentcli.api.model import Model
-    from latentcli.networks.decoder.model import LanguageModel
+    from latentcli.networks.decoder.decoder import Decoder
     from latentcli.results.language import Generation, Lens
 
 
 class Language:
     """A language model: ``layers`` blocks over a vocabulary of ``len(model)`` tokens."""
 
-    def __init__(self, spec: str, model: LanguageModel, notes: tuple[str, ...] = ()) -> None:
+    def __init__(self, spec: str, model: Decoder, notes: tuple[str, ...] = ()) -> None:
         self.spec = spec
         self.model = model
         self.notes = notes
@@ -48,7 +48,7 @@ class Language:
                  top_p: float = 1.0, seed: int = 0, chat: bool = False) -> Generation:
         """The continuation of ``prompt``: greedy at temperature 0, else sampled."""
         from latentcli.analysis.generation import generate
-        from latentcli.networks.decoder.model import Sampling
+        from latentcli.networks.decoder.decoder import Sampling
 
         return generate(self.model, prompt, max_tokens, Sampling(temperature, top_p, seed), chat)
 
@@ -60,7 +60,7 @@ class Language:
         (``("I love", "I hate")`` or ``"I love:I hate"``); None takes the command's default."""
         from latentcli.analysis.generation import generate
         from latentcli.analysis.steering import SteeringChoice, parse_pair
-        from latentcli.networks.decoder.model import Sampling
+        from latentcli.networks.decoder.decoder import Sampling
 
         contrast = tuple(parse_pair(pair) if isinstance(pair, str) else pair for pair in pairs)
         return generate(self.model, prompt, max_tokens, Sampling(temperature, top_p, seed), chat,

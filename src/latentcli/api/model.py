@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from latentcli.api.language_model import Language
     from latentcli.core.progress import Progress, Reporter
     from latentcli.core.space import Space
-    from latentcli.networks.decoder.model import LanguageModel as Decoder
+    from latentcli.networks.decoder.decoder import Decoder
     from latentcli.results import AnalogyResult, NeighborsResult
     from latentcli.results.comparison import CompareResult
     from latentcli.results.context import ContextResult

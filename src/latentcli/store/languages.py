@@ -22,7 +22,7 @@ from latentcli.store.cache import cache_root, directory_size, discard, scratch, 
 
 if TYPE_CHECKING:
     from latentcli.core.progress import Reporter
-    from latentcli.networks.decoder.model import LanguageModel
+    from latentcli.networks.decoder.decoder import Decoder
     from latentcli.store.entries import Source
 
 BUILTIN_LANGUAGE_MODEL = "smollm2-135m"
@@ -74,25 +74,25 @@ def choose_language_model(spec: str) -> LanguageChoice | None:
 
 
 def open_language_model(choice: LanguageChoice, reporter: Reporter,
-                        pip_args: tuple[str, ...] = ()) -> LanguageModel:
+                        pip_args: tuple[str, ...] = ()) -> Decoder:
     """The model, converted first if its cache entry is missing, stale or damaged."""
-    from latentcli.networks.decoder.model import LanguageModel
+    from latentcli.networks.decoder.decoder import Decoder
     from latentcli.networks.decoder.weights import InvalidModel
 
     try:
-        return LanguageModel.open(choice.directory, choice.name, choice.fingerprint())
+        return Decoder.open(choice.directory, choice.name, choice.fingerprint())
     except InvalidModel as why:
         if choice.directory.exists():
             reporter.note(f"the converted copy of {choice.name} is unusable ({why}); "
                           "converting it again")
     ready(choice, reporter, pip_args)
     try:
-        return LanguageModel.open(choice.directory, choice.name, choice.fingerprint())
+        return Decoder.open(choice.directory, choice.name, choice.fingerprint())
     except InvalidModel as why:
         raise ModelError(f"the converted model in {choice.directory} is unusable: {why}") from None
 
 
-def open_language(spec: str, reporter: Reporter) -> LanguageModel:
+def open_language(spec: str, reporter: Reporter) -> Decoder:
     """The language model ``spec`` names (fetched and converted on first use)."""
     choice = choose_language_model(spec)
     if choice is None:

@@ -33,7 +33,7 @@ def generate(here: Environment, *, prompt: str, max_tokens: int, temperature: fl
              json: bool) -> None:
     from latentcli.analysis.generation import generate as compute
     from latentcli.analysis.steering import SteeringChoice
-    from latentcli.networks.decoder.model import Sampling
+    from latentcli.networks.decoder.decoder import Sampling
     from latentcli.render.language import generation
     from latentcli.store.languages import open_language
 

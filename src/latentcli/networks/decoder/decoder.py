@@ -50,7 +50,7 @@ class Sampling:
         return choose
 
 
-class LanguageModel:
+class Decoder:
     """One converted model: text in, tokens and residual streams out."""
 
     def __init__(self, name: str, weights: Weights) -> None:
@@ -60,7 +60,7 @@ class LanguageModel:
         self.network = Llama(weights)
 
     @classmethod
-    def open(cls, directory: Path, name: str, fingerprint: dict[str, Any]) -> LanguageModel:
+    def open(cls, directory: Path, name: str, fingerprint: dict[str, Any]) -> Decoder:
         """The model converted in ``directory`` from the source ``fingerprint`` describes."""
         weights = open_weights(directory)
         if weights.meta.get("source") != fingerprint:
