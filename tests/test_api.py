@@ -68,8 +68,8 @@ def test_a_model_from_a_directory_answers_like_the_cli(tiny_model):
 # --- arguments: the command line's rules, the project's errors (issue 16, problem 2) ----------
 
 NONSENSE = [
-    (lambda m: latentcli.open(m, limit=-1), UsageError, "--limit must be at least 1, not -1"),
-    (lambda m: latentcli.open(m, limit=0), UsageError, "--limit must be at least 1, not 0"),
+    (lambda m: latentcli.open(m, limit=-1), UsageError, "limit must be at least 1, not -1"),
+    (lambda m: latentcli.open(m, limit=0), UsageError, "limit must be at least 1, not 0"),
     (lambda m: latentcli.open(m, limit=True), ArgumentError, "limit must be a whole number"),
     (lambda m: latentcli.open(m, trust="yes"), ArgumentError, "trust must be True or False"),
     (lambda m: latentcli.open(None), ArgumentError,
@@ -95,9 +95,9 @@ NONSENSE = [
      "strength must be a number"),
     (lambda m: latentcli.open(m).compare("tiny"), ArgumentError, "other must be a Model"),
     (lambda m: latentcli.open(m).cluster(["king", "queen", "apple"], seed=-1), UsageError,
-     "--seed must be between 0 and 4294967295, not -1"),
+     "seed must be between 0 and 4294967295, not -1"),
     (lambda m: latentcli.open(m).map(["king", "queen", "apple"], neighbors=-1), UsageError,
-     "--neighbors must be at least 0, not -1"),
+     "neighbors must be at least 0, not -1"),
     (lambda m: latentcli.open(m).map(["king", "queen"], x=("man", "woman", "king")), UsageError,
      "x takes two words, not ['man', 'woman', 'king']"),
     (lambda m: latentcli.open(m).map(["king", "queen"], y="man"), UsageError,
@@ -178,7 +178,7 @@ def test_the_api_and_the_command_line_refuse_alike(runner, tiny_model):
     from latentcli.cli.app import app
 
     for argv, call, parameter, flag in (
-            (["--limit", "0"], lambda: latentcli.open(str(tiny_model), limit=0), "--limit",
+            (["--limit", "0"], lambda: latentcli.open(str(tiny_model), limit=0), "limit",
              "--limit"),
             (["-n", "0"], lambda: latentcli.open(str(tiny_model)).neighbors("king", top=0),
              "top", "-n/--top")):

@@ -42,14 +42,23 @@ class UnknownWordError(LatentError):
         super().__init__(f"unknown word {clip(word)!r} in {model}{hint}")
 
 
-class CountError(UsageError):
-    """A count out of its range, named as the caller knows it: the Python parameter (``top``)
-    in the API; the command line says its flag for it instead (`failures.describe`)."""
+class RangeError(UsageError):
+    """A number out of its range, named as the caller knows it: the Python parameter
+    (``max_tokens``) in the API; a command says its flag for it instead (``--max-tokens``:
+    `cli.grammar.Command.call` renames it)."""
 
     def __init__(self, option: str, problem: str) -> None:
         self.option = option
         self.problem = problem
         super().__init__(f"{option} {problem}")
+
+    def named(self, option: str) -> RangeError:
+        """The same error, naming the number ``option``."""
+        return type(self)(option, self.problem)
+
+
+class CountError(RangeError):
+    """A count out of its range (``top=0``, ``-n 0``)."""
 
 
 class ExpressionError(UsageError):

@@ -13,7 +13,6 @@ import os
 import signal
 
 DEBUG_ENVVAR = "LATENT_DEBUG"
-FLAGS = {"top": "-n/--top"}  # what the command line calls a count the core names by parameter
 INTERRUPTED = 128 + signal.SIGINT
 
 
@@ -57,10 +56,8 @@ def os_message(error: OSError) -> str:
 
 def describe(error: BaseException) -> tuple[str | None, int]:
     """The one line to print (None: nothing, as for a closed pipe) and the exit code."""
-    from latentcli.errors import CountError, LatentError
+    from latentcli.errors import LatentError
 
-    if isinstance(error, CountError):
-        return f"{FLAGS.get(error.option, error.option)} {error.problem}", error.exit_code
     if isinstance(error, LatentError):
         return str(error), error.exit_code
     if isinstance(error, KeyboardInterrupt):

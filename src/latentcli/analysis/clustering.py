@@ -69,7 +69,7 @@ def fit_clusters(space: Space, selection: WordSelection, k: int | None, method: 
                  seed: int, progress: Progress = no_progress) -> Clustering:
     if method not in METHODS:
         raise UsageError(f"unknown clustering method {method!r}: choose from {', '.join(METHODS)}")
-    within(seed, 0, SEEDS - 1, "--seed")
+    within(seed, 0, SEEDS - 1, "seed")
     check_size(len(selection), method)
     n = len(selection)
     if k is not None and not 1 <= k <= n:

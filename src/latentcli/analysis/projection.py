@@ -66,7 +66,7 @@ def project_map(space: Space, selection: WordSelection, method: str = "pca",
                 x: AxisSpec | None = None, y: AxisSpec | None = None, clusters: int | None = None,
                 seed: int = 0, progress: Progress = no_progress) -> MapResult:
     """Project the selected words to 2-D, cluster them, and score each word's neighbourhood."""
-    within(seed, 0, SEEDS - 1, "--seed")
+    within(seed, 0, SEEDS - 1, "seed")
     check_size(len(selection))
     vectors = selection.units.astype(np.float64)
     if space.dims < 2:

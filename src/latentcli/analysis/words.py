@@ -90,7 +90,7 @@ def select_words(space: Space, typed: Sequence[str], top: int | None = None,
 
 def add_neighbors(space: Space, selection: WordSelection, count: int) -> WordSelection:
     """The selection plus each given word's ``count`` nearest neighbours, by frequency rank."""
-    if within(count, 0, None, "--neighbors") == 0:
+    if within(count, 0, None, "neighbors") == 0:
         return selection
     taken = set(selection.rows)
     added: set[int] = set()

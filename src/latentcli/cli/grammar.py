@@ -98,13 +98,22 @@ class Command:
         return (*self.params, *(MODEL_PARAMS if self.opens else ()))
 
     def call(self, environment: Environment, values: dict[str, Any]) -> None:
-        """Run the command on parsed ``values`` (by key), as both doors do."""
+        """Run the command on parsed ``values`` (by key), as both doors do; a number out of range
+        is named by its flag (the API names it by its parameter)."""
+        from latentcli.errors import RangeError
+
         if self.opens:
             from latentcli.cli.command import ModelChoice
 
             chosen = {param.key: values.pop(param.key) for param in MODEL_PARAMS}
             values["choice"] = ModelChoice(spec=chosen.pop("model"), **chosen, names=self.names)
-        self.run(environment, **values)
+        try:
+            self.run(environment, **values)
+        except RangeError as error:
+            named = next((param for param in self.every_param if param.key == error.option), None)
+            if named is None:
+                raise
+            raise error.named("/".join(sorted(named.flags, key=len))) from None
 
 
 @dataclass(frozen=True, kw_only=True)

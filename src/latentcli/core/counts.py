@@ -2,13 +2,16 @@
 
 ``-n 10`` typed on a 3-word model is a mistake worth reporting; the same 10 as a default is not
 the user's doing, so it shrinks to what the model has. Both front doors mark a count the user did
-not give as `Default`; the core fits every count with `fit`. `within` is the one range check for
-numbers the command line and the Python API both take (``--limit``, ``--seed``, ``--neighbors``).
+not give as `Default`; the core fits every count with `fit`. `within` and `between` are the one
+range check for numbers the command line and the Python API both take; they name a number by its
+Python parameter (``seed``), which the command line says as its flag (``--seed``).
 """
 
 from __future__ import annotations
 
-from latentcli.errors import CountError
+import math
+
+from latentcli.errors import CountError, RangeError
 
 SEEDS = 2**32  # a random seed is a whole number in 0..2**32-1, as numpy and scikit-learn take
 
@@ -34,3 +37,16 @@ def within(value: int, low: int, high: int | None, option: str) -> int:
         bound = f"at least {low}" if high is None else f"between {low} and {high}"
         raise CountError(option, f"must be {bound}, not {value}")
     return int(value)
+
+
+def between(value: float, low: float, high: float, option: str, *, above: bool = False) -> float:
+    """``value`` if it is finite and ``low <= value <= high`` (``above``: ``low < value``); else a
+    `RangeError` naming ``option``."""
+    inside = math.isfinite(value) and (low < value if above else low <= value) and value <= high
+    if not inside:
+        bound = (f"above {low:g} and at most {high:g}" if above
+                 else f"at least {low:g}" if high == math.inf
+                 else f"between {low:g} and {high:g}")
+        raise RangeError(option, f"must be {'a finite number ' if high == math.inf else ''}"
+                                 f"{bound}, not {value:g}")
+    return float(value)

@@ -36,7 +36,7 @@ def open_space(spec: str, reporter: Reporter, limit: int | None = None, trust: b
     cache entry: it is built aside and renamed into place.
     """
     if limit is not None:
-        within(limit, 1, None, "--limit")
+        within(limit, 1, None, "limit")
     opener = _opener(spec, reporter, limit)
     if columns != NO_COLUMNS and (opener is not None or reserved_name(spec)):
         raise UsageError(f"--vectors-column and --labels-column apply to Parquet and Arrow "
