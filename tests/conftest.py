@@ -1,4 +1,5 @@
-"""Shared fixtures: an isolated cache, a fixed terminal, a tiny hand-placed space, the real model.
+"""Shared fixtures: an isolated cache, a fixed terminal, a tiny hand-placed space, the real model;
+and the Hypothesis profile every property test runs under.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
 
 from latentcli.core.space import Space
@@ -31,6 +33,17 @@ TINY_VECTORS = np.array([
     [0.1, 0.0, 1.0, 0.1],   # cherry
     [0.0, 0.0, 0.0, 0.0],   # zero: an all-zero row must never divide by zero
 ], dtype=np.float32)
+
+# Every run tries the same examples: derandomised (seeded from each test, no example database),
+# with no deadline and no too_slow health check, the two checks that measure time, which a loaded
+# 2-core machine stretches. LATENT_FUZZ_EXAMPLES=N searches harder by hand: N examples per test
+# (the fuzz tests read it too), fresh random ones on every run, a failure replayed from the
+# database until it is fixed.
+SEARCH_EXAMPLES = os.environ.get("LATENT_FUZZ_EXAMPLES")
+TIMELESS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow], "print_blob": True}
+settings.register_profile("latent", derandomize=True, **TIMELESS)
+settings.register_profile("latent-search", max_examples=int(SEARCH_EXAMPLES or 100), **TIMELESS)
+settings.load_profile("latent-search" if SEARCH_EXAMPLES else "latent")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

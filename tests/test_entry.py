@@ -131,8 +131,8 @@ TOKENS = st.sampled_from([
 ])
 
 
-@settings(max_examples=FUZZ_EXAMPLES, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=FUZZ_EXAMPLES,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(command=st.sampled_from(["neighbors", "analogy", "similarity", "path", "steer", "axis"]),
        tokens=st.lists(TOKENS, max_size=7))
 def test_both_doors_accept_and_refuse_the_same_command_lines(runner, tiny_model, monkeypatch,

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import vectorfiles
@@ -15,8 +15,7 @@ from conftest import TINY_VECTORS, TINY_WORDS
 from latentcli.errors import LatentError
 from latentcli.store.readers import read_vectors
 
-SETTINGS = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=150)
 VALID = {
     "glove": vectorfiles.text_lines(TINY_WORDS, TINY_VECTORS).encode(),
     "word2vec-text": f"10 4\n{vectorfiles.text_lines(TINY_WORDS, TINY_VECTORS)}".encode(),
