@@ -78,6 +78,14 @@ def tiny_model(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def fasttext_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny fastText ``.bin`` model with subword vectors (gensim-trained, seeded)."""
+    import vectorfiles
+
+    return vectorfiles.fasttext_bin(tmp_path_factory.mktemp("fasttext") / "tiny.bin")
+
+
+@pytest.fixture(scope="session")
 def default_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A cache holding the built-in model, converted once for the whole session."""
     from latentcli import DEFAULT_MODEL

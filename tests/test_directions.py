@@ -9,7 +9,6 @@ import pytest
 from conftest import TINY_VECTORS, TINY_WORDS
 from latentcli.cli.app import app
 from latentcli.store.cache import write_entry
-from test_model_gensim import fasttext_bin  # noqa: F401  (a fastText .bin fixture)
 
 
 def run(runner, *args):
@@ -341,7 +340,7 @@ def test_compare_json_keys_are_documented(runner, tiny_model):
     assert set(doc) == documented_keys("compare")
 
 
-def test_words_built_from_subwords_work_everywhere(runner, fasttext_bin):  # noqa: F811
+def test_words_built_from_subwords_work_everywhere(runner, fasttext_bin):
     """A fastText model gives unknown words a vector from their n-grams; directions use it."""
     from gensim.models.fasttext import load_facebook_vectors
 

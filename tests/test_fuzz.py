@@ -18,7 +18,6 @@ from typer.main import get_command
 import vectorfiles
 from declared import commands
 from latentcli.cli.app import app
-from test_model_gensim import fasttext_bin  # noqa: F401  (a fastText .bin fixture)
 
 EXAMPLES = int(os.environ.get("LATENT_FUZZ_EXAMPLES", "10"))
 VOCABULARY = ["king", "queen", "man", "woman", "apple", "banana", "prince", "a", "b", "c", "the",
@@ -88,7 +87,7 @@ def command_lines(draw, model: str, builtin: bool):
 
 
 @pytest.fixture(scope="module")
-def fuzz_models(tmp_path_factory, fasttext_bin):  # noqa: F811
+def fuzz_models(tmp_path_factory, fasttext_bin):
     root = tmp_path_factory.mktemp("fuzz-models")
     tiny = vectorfiles.glove(root / "tiny.txt")
     one = vectorfiles.glove(root / "one.txt", ["a", "b", "c"], np.array([[1.0], [2.0], [-1.0]]))

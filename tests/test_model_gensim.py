@@ -7,11 +7,9 @@ import json
 import numpy as np
 import pytest
 
+import vectorfiles
 from conftest import TINY_VECTORS, TINY_WORDS
 from latentcli.cli.app import app
-
-SENTENCES = [["the", "king", "rules", "the", "kingdom"], ["the", "queen", "rules", "too"],
-             ["a", "man", "and", "a", "woman", "walk"], ["apples", "and", "bananas"]] * 5
 
 
 @pytest.fixture
@@ -42,7 +40,7 @@ def test_keyed_vectors_with_trust(runner, keyed_file):
 def test_word2vec_model_with_trust(runner, tmp_path):
     from gensim.models import Word2Vec
 
-    model = Word2Vec(SENTENCES, vector_size=8, min_count=1, epochs=2, seed=1, workers=1)
+    model = Word2Vec(vectorfiles.SENTENCES, vector_size=8, min_count=1, epochs=2, seed=1, workers=1)
     path = tmp_path / "w2v.model"
     model.save(str(path))
     result = runner.invoke(app, ["neighbors", "king", "-n", "3", "--json", "--trust",
@@ -57,18 +55,6 @@ def test_damaged_pickle_is_a_clean_error(runner, keyed_file):
     result = runner.invoke(app, ["neighbors", "king", "--trust", "-m", str(keyed_file)])
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {keyed_file}: gensim could not load it")
-
-
-@pytest.fixture(scope="module")
-def fasttext_bin(tmp_path_factory):
-    from gensim.models import FastText
-    from gensim.models.fasttext import save_facebook_model
-
-    model = FastText(SENTENCES, vector_size=8, min_count=1, epochs=2, bucket=200, seed=1,
-                     workers=1)
-    path = tmp_path_factory.mktemp("ft") / "tiny.bin"
-    save_facebook_model(model, str(path))
-    return path
 
 
 def test_fasttext_binary_builds_unknown_words_from_ngrams(runner, fasttext_bin):

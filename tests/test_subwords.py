@@ -5,7 +5,6 @@ import json
 import pytest
 
 from latentcli.cli.app import app
-from test_model_gensim import fasttext_bin  # noqa: F401  (a fastText .bin fixture)
 
 BUILT = "kingdoms"  # not in the fixture's vocabulary; its vector comes from its n-grams
 WORKS = [
@@ -26,7 +25,7 @@ REFUSED = [
 
 
 @pytest.mark.parametrize("argv", WORKS)
-def test_a_subword_word_works_everywhere(runner, fasttext_bin, argv):  # noqa: F811
+def test_a_subword_word_works_everywhere(runner, fasttext_bin, argv):
     result = runner.invoke(app, [*argv, "-m", str(fasttext_bin), "--json"],
                            input=f"{BUILT}\n")
     assert result.exit_code == 0, result.stderr
@@ -36,7 +35,7 @@ def test_a_subword_word_works_everywhere(runner, fasttext_bin, argv):  # noqa: F
 
 
 @pytest.mark.parametrize("argv", REFUSED)
-def test_a_subword_word_is_refused_where_it_cannot_be(runner, fasttext_bin, argv):  # noqa: F811
+def test_a_subword_word_is_refused_where_it_cannot_be(runner, fasttext_bin, argv):
     argv = [part.format(model=fasttext_bin) for part in argv]
     extra = [] if argv[0] == "compare" else ["-m", str(fasttext_bin)]
     result = runner.invoke(app, [*argv, *extra, "--json"])
@@ -46,7 +45,7 @@ def test_a_subword_word_is_refused_where_it_cannot_be(runner, fasttext_bin, argv
 
 
 def test_a_nan_in_the_ngrams_a_word_touches_is_reported_then_rebuilt(runner,
-                                                                      fasttext_bin):  # noqa: F811
+                                                                      fasttext_bin):
     import numpy as np
 
     from latentcli.core.subwords import NGRAMS_FILE

@@ -11,6 +11,9 @@ import numpy as np
 
 from conftest import TINY_VECTORS, TINY_WORDS
 
+SENTENCES = [["the", "king", "rules", "the", "kingdom"], ["the", "queen", "rules", "too"],
+             ["a", "man", "and", "a", "woman", "walk"], ["apples", "and", "bananas"]] * 5
+
 
 def text_lines(words: Sequence[str], vectors: np.ndarray, trailing: str = "") -> str:
     return "".join(w + " " + " ".join(f"{x:g}" for x in row) + trailing + "\n"
@@ -56,3 +59,15 @@ def npy_with_vocab(directory: Path, words: Sequence[str] = TINY_WORDS,
     np.save(directory / "matrix.npy", vectors)
     (directory / "vocab.txt").write_text("".join(w + "\n" for w in words), "utf-8")
     return directory / "matrix.npy"
+
+
+def fasttext_bin(path: Path) -> Path:
+    """A tiny fastText model trained on `SENTENCES`, saved as Facebook's ``.bin`` (subwords and
+    all)."""
+    from gensim.models import FastText
+    from gensim.models.fasttext import save_facebook_model
+
+    model = FastText(SENTENCES, vector_size=8, min_count=1, epochs=2, bucket=200, seed=1,
+                     workers=1)
+    save_facebook_model(model, str(path))
+    return path
