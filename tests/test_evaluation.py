@@ -204,7 +204,9 @@ def test_bad_bytes_and_bad_options(runner, tiny_model, tmp_path):
     result = run(runner, "evaluate", "analogies", path, "-m", tiny_model)
     assert result.exit_code == 1 and "line 3: not valid UTF-8" in result.stderr
     missing = run(runner, "evaluate", "analogies", tmp_path / "nope.txt", "-m", tiny_model)
-    assert missing.exit_code == 2
+    assert missing.exit_code == 2 and missing.stdout == ""
+    assert missing.stderr.startswith("Error: ") and f"'{tmp_path / 'nope.txt'}' does not exist" in (
+        missing.stderr)
     questions = tmp_path / "q.txt"
     questions.write_text(TINY_QUESTIONS)
     for option in (["--method", "cos"], ["--restrict", "0"]):

@@ -46,23 +46,27 @@ def test_a_bom_is_not_part_of_the_first_word(runner, accented, tmp_path, source)
     assert members == {"king", "queen", "apple"}
 
 
-def test_a_bom_in_a_model_file_is_not_part_of_the_first_word(runner, tmp_path):
+@pytest.mark.parametrize("header", [b"", b"4 3\n"])  # GloVe text, word2vec text
+def test_a_bom_in_a_model_file_is_not_part_of_the_first_word(runner, tmp_path, header):
     path = tmp_path / "bom.txt"
-    path.write_bytes(b"\xef\xbb\xbf" + vectorfiles.text_lines(WORDS, VECTORS).encode())
+    path.write_bytes(b"\xef\xbb\xbf" + header + vectorfiles.text_lines(WORDS, VECTORS).encode())
     result = runner.invoke(app, ["neighbors", "café", "-n", "1", "--json", "-m", str(path)])
     assert result.exit_code == 0, result.stderr
-    header = tmp_path / "bom-w2v.txt"
-    header.write_bytes(b"\xef\xbb\xbf4 3\n" + vectorfiles.text_lines(WORDS, VECTORS).encode())
-    result = runner.invoke(app, ["neighbors", "café", "-n", "1", "--json", "-m", str(header)])
-    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["terms"] == [{"word": "café", "weight": 1.0}]
+    others = runner.invoke(app, ["neighbors", "king", "-n", "3", "--json", "-m", str(path)])
+    assert sorted(n["word"] for n in json.loads(others.stdout)["neighbors"]) == sorted(
+        set(WORDS) - {"king"})  # 'café' as it was written, no BOM
 
 
 def test_decomposed_unicode_finds_the_composed_word(runner, accented):
     typed = unicodedata.normalize("NFD", "café")
     assert typed != "café"
-    for argv in (["neighbors", typed], ["similarity", typed, "king"]):
+    for argv, found in ((["neighbors", typed], lambda doc: doc["terms"][0]["word"]),
+                        (["similarity", typed, "king"], lambda doc: doc["words"][0])):
         result = runner.invoke(app, [*argv, "--json", "-m", accented])
         assert result.exit_code == 0, result.stderr
+        assert found(json.loads(result.stdout)) == "café"
+        assert f"{typed!r} is not in the vocabulary; using 'café'" in result.stderr
 
 
 # Bytes that are not UTF-8 reach Python's argv as lone surrogates (surrogateescape): every command

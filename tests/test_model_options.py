@@ -27,6 +27,7 @@ def glove_file(tmp_path):
 def test_limit_keeps_the_first_words_for_every_command(runner, glove_file, args):
     full = runner.invoke(app, [*args, "-m", str(glove_file), "--json"])
     assert full.exit_code == 0, full.output
+    assert '"woman"' in full.stdout  # the whole model answers about row 4
     limited = runner.invoke(app, [*args, "-m", str(glove_file), "--limit", "3", "--json"])
     assert limited.exit_code == 1
     assert limited.stderr.startswith("Error: unknown word 'woman'")  # row 4 is past the limit

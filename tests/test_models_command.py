@@ -69,7 +69,13 @@ def test_info_reports_size_norms_and_sample(runner, tmp_path):
     assert doc["open_seconds"] > 0
     assert doc["cache_path"].startswith(str(cache_root()))
     human = runner.invoke(app, ["models", "info", str(path)])
-    assert "zero vectors 1" in human.stdout
+    assert human.exit_code == 0 and human.stderr == ""
+    rows = dict(line.rstrip().split(None, 1) for line in human.stdout.splitlines() if line)
+    assert (rows["model"], rows["words"], rows["dims"]) == ("tiny.bin", "10", "4")
+    assert rows["source"] == f"file {path}" and rows["subwords"] == "no"
+    assert rows["sample"] == ", ".join(TINY_WORDS)
+    assert rows["norms"].endswith("zero vectors 1")
+    assert rows["cache"].startswith(doc["cache_path"] + " (")
 
 
 def test_info_on_a_model_directory(runner, tiny_model):

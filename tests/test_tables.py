@@ -56,12 +56,19 @@ def test_a_table_opens_like_any_model(runner, tiny_model, tmp_path, name, kind):
     assert got["neighbors"][0]["similarity"] == pytest.approx(want["neighbors"][0]["similarity"])
 
 
-@pytest.mark.parametrize("limit", ["2", "1000000000000"])
-def test_limit_reads_only_the_first_rows(runner, tmp_path, limit):
+@pytest.mark.parametrize(("limit", "rows"), [("2", 2), ("1000000000000", len(TINY_WORDS))])
+def test_limit_reads_only_the_first_rows(runner, tmp_path, limit, rows):
     path = write(tmp_path / "t.parquet", {"word": TINY_WORDS, "v": fixed(VECTORS)}, 2)
     result = runner.invoke(app, ["similarity", "king", "queen", "-m", str(path), "--limit", limit,
                                  "--json"])
     assert result.exit_code == 0, result.output
+    king, queen = VECTORS[0].astype(np.float64), VECTORS[1].astype(np.float64)
+    cosine = king @ queen / np.linalg.norm(king) / np.linalg.norm(queen)
+    assert json.loads(result.stdout)["similarity"] == pytest.approx(cosine, abs=1e-6)
+    found = runner.invoke(app, ["neighbors", "king", "-n", str(rows - 1), "-m", str(path),
+                                "--limit", limit, "--json"])
+    assert sorted(n["word"] for n in json.loads(found.stdout)["neighbors"]) == sorted(
+        TINY_WORDS[1:rows])  # every other word the first rows hold, and no more
 
 
 def test_ambiguous_columns_are_a_usage_error_listing_the_candidates(runner, tmp_path):
@@ -197,7 +204,10 @@ def test_an_arrow_stream_is_a_table_not_text(runner, tiny_model, tmp_path):
     result = neighbors(runner, path)
     assert result.exit_code == 0, result.output
     same_answer(result, neighbors(runner, tiny_model))
-    assert neighbors(runner, path, "--limit", "4").exit_code == 0
+    limited = runner.invoke(app, ["neighbors", "king", "-n", "3", "-m", str(path), "--limit", "4",
+                                  "--json"])
+    assert sorted(n["word"] for n in json.loads(limited.stdout)["neighbors"]) == sorted(
+        TINY_WORDS[1:4])  # the first four rows: king and three others
     cut = tmp_path / "cut.arrows"
     cut.write_bytes(path.read_bytes()[:300])
     result = neighbors(runner, cut)

@@ -105,12 +105,45 @@ def test_an_expression_is_a_sum_of_candidates_and_encoded_terms(runner):
     assert all(result["word"] not in ("the", "of") for result in doc["results"])
 
 
-def test_structure_and_direction_commands_run_on_a_transformer_space(runner):
-    model = ["-m", str(TINY_BERT), "--limit", CANDIDATES]
-    run(runner, "cluster", "the", "of", "and", "to", "in", "for", *model)
-    run(runner, "axis", "the", "of", *model)
-    run(runner, "steer", "the", "--toward", "of", *model)
-    run(runner, "odd", "the", "of", "and", "a small frog", *model)
+def _answer(doc):  # type: ignore[no-untyped-def]
+    """What a structure or direction command's JSON answers: its words in order, its numbers."""
+    if "clusters" in doc:
+        return sorted(sorted(c["members"]) for c in doc["clusters"]), [doc["silhouette"]]
+    if "steps" in doc:
+        return ([[n["word"] for n in step["neighbors"]] for step in doc["steps"]],
+                [n["similarity"] for step in doc["steps"] for n in step["neighbors"]])
+    listed = doc["ranked"] if "ranked" in doc else doc["words"]
+    return ([doc.get("odd"), *(item["word"] for item in listed)],
+            [item.get("similarity", item.get("projection")) for item in listed])
+
+
+@pytest.mark.parametrize("argv", [
+    ["cluster", "the", "of", "and", "to", "in", "for"],
+    ["axis", "the", "of"],
+    ["steer", "the", "--toward", "of"],
+    ["odd", "the", "of", "and", "a small frog"],
+])
+def test_structure_and_direction_commands_answer_as_on_the_same_vectors(runner, tmp_path, argv):
+    """On a transformer space these commands print what they print on a plain word space
+    holding the same vectors: its embedded candidates, and the text it encodes on the fly."""
+    from latentcli.environment import Environment
+    from latentcli.store.cache import write_entry
+    from latentcli.store.resolve import open_space
+
+    doc = as_json(runner, *argv, "-m", str(TINY_BERT), "--limit", CANDIDATES)
+    space = open_space(str(TINY_BERT), Environment(), limit=int(CANDIDATES))
+    texts = [space.encode_text(text) for text in argv if text == "a small frog"]
+    plain = tmp_path / "plain"
+    write_entry(plain, [*(space.word(row) for row in range(len(space))),
+                        *(text.word for text in texts)],
+                np.vstack([space.vectors * space.norms[:, np.newaxis],
+                           *(text.unit * text.norm for text in texts)]),
+                {"name": "plain", "source": {}})
+    words, numbers = _answer(doc)
+    same_words, same_numbers = _answer(as_json(runner, *argv, "-m", str(plain)))
+    assert len(words) > 1 and numbers
+    assert words == same_words
+    assert numbers == pytest.approx(same_numbers, abs=1e-6)
 
 
 def test_context_reports_each_use_the_cosines_and_the_static_view(runner):

@@ -240,6 +240,13 @@ def test_output_table_reads_back_and_opens_as_a_model(runner, tmp_path):
             assert rows.tobytes() == Encoder.open(TINY_BERT).encode(FAQ).tobytes()
         result = runner.invoke(app, ["neighbors", FAQ[1], "-m", str(out), "-n", "1", "--json"])
         assert result.exit_code == 0, result.output
+        vectors = Encoder.open(TINY_BERT).encode(FAQ).astype(np.float64)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        cosines = vectors @ vectors[1]
+        cosines[1] = -np.inf
+        nearest = json.loads(result.stdout)["neighbors"]
+        assert [n["word"] for n in nearest] == [FAQ[int(np.argmax(cosines))]]
+        assert nearest[0]["similarity"] == pytest.approx(np.max(cosines), abs=1e-6)
 
 
 @pytest.mark.parametrize("argv", [
@@ -332,8 +339,9 @@ def test_a_space_whose_encoder_was_deleted_names_the_space(runner, tmp_path):
     shutil.copytree(TINY_BERT, model)
     assert embed(runner, *FAQ, "--name", "faq", model=model).exit_code == 0
     shutil.rmtree(model)
-    known = runner.invoke(app, ["neighbors", FAQ[0], "-m", "faq", "-n", "2"])
+    known = runner.invoke(app, ["neighbors", FAQ[0], "-m", "faq", "-n", "2", "--json"])
     assert known.exit_code == 0, known.output  # a text of the space needs no encoder
+    assert {n["word"] for n in json.loads(known.stdout)["neighbors"]} < set(FAQ[1:])
     result = runner.invoke(app, ["neighbors", "a new question", "-m", "faq"])
     assert result.exit_code == 1 and result.stderr.count("\n") == 1
     assert "the space 'faq' encodes new text with my-encoder" in result.stderr
