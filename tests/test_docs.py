@@ -35,3 +35,24 @@ def test_readme_holds_the_install_and_test_commands_ci_runs():
     assert "pip install . && latent analogy king - man + woman" in readme
     assert "pip install '.[test]' && pytest" in readme
     assert "pip install '.[test]' && pytest" in (ROOT / ".ci" / "run").read_text("utf-8")
+
+
+def test_the_tour_is_described_by_its_sections(runner, tiny_model):
+    """The help and the tutorial name every section of the tour, in order, and no page counts
+    them (the count went stale twice)."""
+    import re
+
+    from latentcli.cli.app import app
+
+    refused = runner.invoke(app, ["explain", "--section", "?", "-m", str(tiny_model)])
+    sections = refused.stderr.rstrip().split(": choose from ")[1].split(", ")
+    assert len(sections) > 5 and sections[0] == "model"
+    described = " ".join(runner.invoke(app, ["explain", "--help"]).stdout.split())
+    assert f"Show one section of the tour: {', '.join(sections)}." in described
+    tutorial = (ROOT / "docs" / "tutorial.md").read_text("utf-8")
+    opening = tutorial.split("\n\n")[1]
+    assert re.findall(r"`(\w+)`", opening) == sections
+    counted = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+) "
+                         r"(short )?sections\b", re.IGNORECASE)
+    for page in (ROOT / "README.md", ROOT / "docs" / "tutorial.md"):
+        assert not counted.search(page.read_text("utf-8")), page.name
