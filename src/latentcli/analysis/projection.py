@@ -44,10 +44,9 @@ class AxisSpec:
 
     @classmethod
     def parse(cls, text: str, option: str) -> AxisSpec:
-        low, sep, high = text.partition(":")
-        if not sep or not low.strip() or not high.strip() or ":" in high:
-            raise UsageError(f"{option} takes two words as WORD:WORD (like man:woman), "
-                             f"not {text!r}")
+        from latentcli.core.expressions import parse_pair
+
+        low, high = parse_pair(text, option, "LOW:HIGH (man:woman)")
         return cls(low.strip(), high.strip())
 
     @classmethod
