@@ -101,7 +101,7 @@ NONSENSE = [
     (lambda m: latentcli.open(m).map(["king", "queen"], x=("man", "woman", "king")), UsageError,
      "x takes two words, not ['man', 'woman', 'king']"),
     (lambda m: latentcli.open(m).map(["king", "queen"], y="man"), UsageError,
-     "y takes two words as WORD:WORD"),
+     "y is written LOW:HIGH (man:woman)"),
     (lambda m: latentcli.open(m).map(["king", "queen"], x=("man", 3)), ArgumentError,
      "x must be a str or a list or tuple of str or None"),
     (lambda m: latentcli.open(m).neighbors("king", literal="yes"), ArgumentError,

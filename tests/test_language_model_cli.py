@@ -67,13 +67,13 @@ def test_mean_difference_from_a_pairs_file(runner, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("argv", "fragment"), [
     (["--steer", "The cat:The dog sat"], "reword them to the same length"),
-    (["--steer", "no colon"], "'TOWARD:AWAY'"),
+    (["--steer", "no colon"], "is written TOWARD:AWAY"),
     (["--steer", "a:b", "--layer", "2"], "--layer must be from 0 to 1"),
     (["--steer", "a:b", "--steer", "c:d", "--method", "actadd"], "ActAdd takes one pair"),
     (["--steer", "a:b", "--method", "sum"], "--method must be one of actadd, mean"),
     (["--pairs", "/no/such/file"], "cannot read --pairs"),
     (["--top-p", "0"], "--top-p must be above 0"),
-    (["--temperature", "-1"], "--temperature must be 0"),
+    (["--temperature", "-1"], "--temperature must be a finite number at least 0"),
     (["--max-tokens", "0"], "--max-tokens must be at least 1"),
     (["--chat", "--max-tokens", "300"], "context of 256 tokens"),
 ])

@@ -3,8 +3,8 @@
 
 Front doors (cli, api, explore) may import every layer below them; below them, each layer imports
 only the layers listed here, and only render (and the explore app) touch rich, plotext or textual.
-And no import circle: none among module-level imports anywhere, and none among all run-time imports
-(those inside functions too) outside api/, where `Model` and `Language` open each other on demand.
+And no import circle: none among module-level imports, and none among all run-time imports (those
+inside functions too).
 """
 
 from __future__ import annotations
@@ -131,7 +131,5 @@ def test_no_module_level_import_circle():
     assert circles(import_graph(module_level=True)) == []
 
 
-def test_no_import_circle_even_through_imports_inside_functions_outside_the_api():
-    found = circles(import_graph(module_level=False))
-    assert [circle for circle in found
-            if not all(name.startswith("latentcli.api.") for name in circle)] == []
+def test_no_import_circle_even_through_imports_inside_functions():
+    assert circles(import_graph(module_level=False)) == []

@@ -350,7 +350,7 @@ def test_tsne_map_runs_and_is_deterministic(runner, tiny_model):
     (["cluster", "king", "queen", "--method", "dbscan"], 2, "unknown clustering method"),
     (["map", "king", "queen", "man", "--method", "tsne"], 1, "t-SNE needs at least 5 words"),
     (["map", "king", "queen", "man", "--width", "30"], 2, "at least 40 columns"),
-    (["map", "king", "queen", "--x", "man"], 2, "--x takes two words"),
+    (["map", "king", "queen", "--x", "man"], 2, "--x is written LOW:HIGH"),
     (["map", "king", "queen", "--x", "man:man"], 2, "has no direction"),
     (["map", "king", "queen", "--x", "man:woman", "--method", "tsne"], 2, "cannot be combined"),
     (["map", "king", "queen", "--method", "mds"], 2, "unknown map method"),

@@ -20,15 +20,16 @@ BUILT_IN_TRAINING = (  # what is known of how the built-in model was made (Penni
     "how often the two words occur near each other in 6 billion words of text (Wikipedia 2014 "
     "and the Gigaword 5 news archive), hence 6b in its name, and 50d for its 50 dimensions")
 
-ERRORS = ("LatentError", "UsageError", "ArgumentError", "CountError", "UnknownWordError",
-          "ExpressionError", "ModelError", "BadVectorFile", "MissingExtra", "BenchmarkFileError")
+ERRORS = ("LatentError", "UsageError", "ArgumentError", "ParameterError", "RangeError",
+          "CountError", "UnknownWordError", "ExpressionError", "ModelError", "BadVectorFile",
+          "MissingExtra", "BenchmarkFileError")
 __all__ = ["BUILT_IN_TRAINING", "DEFAULT_MODEL", "ArgumentError", "BadVectorFile",
-           "BenchmarkFileError", "CountError", "ExpressionError", "Language", "LatentError",
-           "MissingExtra", "Model", "ModelError", "UnknownWordError", "UsageError", "__version__",
-           "open"]
+           "BenchmarkFileError", "CountError", "ExpressionError", "LanguageModel", "LatentError",
+           "MissingExtra", "Model", "ModelError", "ParameterError", "RangeError",
+           "UnknownWordError", "UsageError", "__version__", "open"]
 
 if TYPE_CHECKING:
-    from latentcli.api import Language, Model, open
+    from latentcli.api import LanguageModel, Model, open
     from latentcli.errors import (
         ArgumentError,
         BadVectorFile,
@@ -38,13 +39,15 @@ if TYPE_CHECKING:
         LatentError,
         MissingExtra,
         ModelError,
+        ParameterError,
+        RangeError,
         UnknownWordError,
         UsageError,
     )
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("Language", "Model", "open"):
+    if name in ("LanguageModel", "Model", "open"):
         import latentcli.api
 
         return getattr(latentcli.api, name)

@@ -42,8 +42,8 @@ class UnknownWordError(LatentError):
         super().__init__(f"unknown word {clip(word)!r} in {model}{hint}")
 
 
-class RangeError(UsageError):
-    """A number out of its range, named as the caller knows it: the Python parameter
+class ParameterError(UsageError):
+    """A value one parameter cannot take, named as the caller knows it: the Python parameter
     (``max_tokens``) in the API; a command says its flag for it instead (``--max-tokens``:
     `cli.grammar.Command.call` renames it)."""
 
@@ -52,9 +52,13 @@ class RangeError(UsageError):
         self.problem = problem
         super().__init__(f"{option} {problem}")
 
-    def named(self, option: str) -> RangeError:
-        """The same error, naming the number ``option``."""
+    def named(self, option: str) -> ParameterError:
+        """The same error, naming the parameter ``option``."""
         return type(self)(option, self.problem)
+
+
+class RangeError(ParameterError):
+    """A number out of its range."""
 
 
 class CountError(RangeError):

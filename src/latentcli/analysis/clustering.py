@@ -96,7 +96,8 @@ def fit_clusters(space: Space, selection: WordSelection, k: int | None, method: 
 
 def _fit(vectors: Matrix, k: int, method: str, seed: int) -> Labels:
     """Labels from scikit-learn, or for k-means on up to `KMEANS_EXACT_UP_TO` words the same
-    labels from numpy (`numpy_fits`: no 1.2 s import of scikit-learn for a few words)."""
+    labels from numpy (`numpy_fits`: no import of scikit-learn, which takes over a second, for a
+    few words)."""
     if k == 1:
         return np.zeros(len(vectors), dtype=np.intp)
     if method == "agglomerative":

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from latentcli.core.expressions import parse_pair
 from latentcli.core.queries import combined_vector, fit_top
 from latentcli.core.ranking import ranked_rows
 from latentcli.core.space import Matrix, Space, Vector, WordRow, lookup_notes
@@ -54,14 +55,6 @@ class Lookups:
         return list(dict.fromkeys(row.row for row in self.rows if row.row is not None))
 
 
-def parse_pair(text: str) -> tuple[str, str]:
-    """``X:Y`` into its two words."""
-    first, colon, second = text.partition(":")
-    if not colon or not first or not second or ":" in second:
-        raise UsageError(f"a pair is written FROM:TO (like man:woman), not {text!r}")
-    return first, second
-
-
 def _check_steps(steps: int) -> None:
     """Each step is a column of scores over the whole vocabulary, so their number is capped."""
     if not 1 <= steps <= MAX_STEPS:
@@ -101,7 +94,7 @@ def axis(space: Space, start: str, end: str, pairs: Sequence[str] = (),
     look = Lookups(space)
     ends = [(look(start), look(end))]
     for pair in pairs:
-        first, second = parse_pair(pair)
+        first, second = parse_pair(pair, "a pair", "FROM:TO (man:woman)")
         ends.append((look(first), look(second)))
     unit_direction = direction(space, ends)
     if words:

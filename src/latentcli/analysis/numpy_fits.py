@@ -1,11 +1,11 @@
 """scikit-learn's PCA, k-means and cosine silhouette, redone in numpy with the same arithmetic.
 
-Importing scikit-learn takes 1.2-1.3 s (scipy.stats alone 0.8 s), which dwarfs clustering or
-mapping a handful of words. These functions repeat, step by step and dtype by dtype, what
-scikit-learn (read from 1.9.1) does for the calls latent makes (`PCA(svd_solver="full")`,
-`KMeans(n_init=…, random_state=…)` with k-means++ and Lloyd, `silhouette_score(metric="cosine")`),
-so answers do not change; tests/test_numpy_fits.py compares them with scikit-learn on many
-random inputs.
+Importing scikit-learn (scipy.stats above all) takes longer than clustering or mapping a handful
+of words (docs/benchmarks.md has the figures). These functions repeat, step by step and dtype by
+dtype, what scikit-learn (read from 1.9.1) does for the calls latent makes
+(`PCA(svd_solver="full")`, `KMeans(n_init=…, random_state=…)` with k-means++ and Lloyd,
+`silhouette_score(metric="cosine")`), so answers do not change; tests/test_numpy_fits.py compares
+them with scikit-learn on many random inputs.
 
 - PCA: sklearn's full solver is one LAPACK SVD of the centred matrix plus `svd_flip`; numpy's SVD
   calls the same LAPACK routine (gesdd), so coordinates agree to rounding at any size.

@@ -27,17 +27,20 @@ DEFAULTS = {"actadd": (0.2, 8.0), "mean": (1 / 3, 1.0)}
 
 @dataclass(frozen=True)
 class SteeringChoice:
-    """What the user asked for; None where a default applies (`resolve` fills it in)."""
+    """What the user asked for; None where a default applies (`resolve` fills it in).
+    ``averaged``: the pairs came as a collection (a file), whose default is their mean."""
 
     pairs: tuple[tuple[str, str], ...]
     method: str | None = None
     layer: int | None = None
     strength: float | None = None
+    averaged: bool = False
 
     def resolve(self, layers: int) -> tuple[str, int, float, tuple[str, ...]]:
         """Method, layer and strength for a model of ``layers`` blocks, and the names of those
         left to their defaults."""
-        method = self.method or ("actadd" if len(self.pairs) == 1 else "mean")
+        method = self.method or ("actadd" if len(self.pairs) == 1 and not self.averaged
+                                 else "mean")
         if method not in METHODS:
             raise UsageError(f"--method must be one of {', '.join(METHODS)}, not {method!r}")
         depth, strength = DEFAULTS[method]
@@ -50,10 +53,9 @@ class SteeringChoice:
 
 def parse_pair(text: str) -> tuple[str, str]:
     """``"I love:I hate"`` → ("I love", "I hate"): toward the first, away from the second."""
-    toward, colon, away = text.partition(":")
-    if not colon or not toward.strip() or not away.strip():
-        raise UsageError(f"a steering pair is 'TOWARD:AWAY', such as 'I love:I hate'; got {text!r}")
-    return toward, away
+    from latentcli.core.expressions import parse_pair as split
+
+    return split(text, "a steering pair", "TOWARD:AWAY ('I love:I hate')")
 
 
 def steer_vector(model: Decoder, pairs: Sequence[tuple[str, str]], method: str,

@@ -214,7 +214,7 @@ def dimensions_section(space: Space) -> DimensionsSection:
     raw = np.asarray(space.vectors[:count], dtype=np.float64) * \
         np.asarray(space.norms[:count], dtype=np.float64)[:, np.newaxis]
     # The right singular vectors of ``raw``, from the 50x50 eigenproblem of rawᵀraw: an SVD of the
-    # whole 30,000-row matrix would also build its left vectors, ~2 s spent on nothing shown.
+    # whole 30,000-row matrix would also build its left vectors, time spent on nothing shown.
     strengths, vectors = np.linalg.eigh(raw.T @ raw)
     components = vectors[:, np.argsort(-strengths)].T
     vocabulary = vocabulary_from_words(space.word(row) for row in range(count))

@@ -17,6 +17,7 @@ import numbers
 import os
 import sys
 import types
+from collections import abc
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from pathlib import Path
 from typing import Any, TypeVar, Union, get_args, get_origin
@@ -92,6 +93,8 @@ def _fit(value: Any, hint: Any) -> Any:
         return value if isinstance(value, str) else _WRONG
     if hint is Path or origin is os.PathLike:
         return os.fspath(value) if isinstance(value, str | os.PathLike) else _WRONG
+    if origin is abc.Callable:
+        return value if callable(value) else _WRONG
     if origin is Sequence:  # any ordered collection: a list, a tuple, a numpy array, a generator
         if isinstance(value, str | bytes | Mapping | Set) or not isinstance(value, Iterable):
             return _WRONG
@@ -114,6 +117,8 @@ def _describe(hint: Any) -> str:
         return " or ".join([*described, *(["None"] if type(None) in args else [])])
     if origin is Sequence:
         return f"a list or tuple of {_describe(args[0]).removeprefix('a ')}"
+    if origin is abc.Callable:
+        return "a function"
     names = {bool: "True or False", int: "a whole number", float: "a number", str: "a str",
              Path: "an os.PathLike (a pathlib.Path)"}
     if hint in names:

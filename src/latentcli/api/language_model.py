@@ -1,85 +1,162 @@
-"""`Language`: an opened language model, with what `latent generate` and `latent lens` compute.
+"""`LanguageModel`: a generative language model, which is a `Model` too.
 
-`latentcli.open("smollm2-135m")` (or a ``.gguf`` file) returns one. Each method returns the result
-dataclass the command prints (``to_dict()`` is its ``--json``); ``words`` is the model's token
-embedding matrix as a word space, the `Model` that ``-m smollm2-135m`` gives the other commands.
+Its word space is its token embeddings (every `Model` method works on them, opened on first use:
+``lm.analogy("king - man + woman")``); beyond that it writes (`generate`, steered or not), shows
+how its answer forms block by block (`lens`) and splits text into its tokens (`tokens`). The
+network is fetched and converted on first use, after the arguments are checked, so a mistake
+costs no download. Each method returns the result dataclass the command prints.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING
 
+from latentcli.api.arguments import checked
+from latentcli.api.model import Model
+
 if TYPE_CHECKING:
-    from latentcli.api.model import Model
+    from latentcli.core.progress import Reporter
+    from latentcli.core.space import Space
     from latentcli.networks.decoder.decoder import Decoder
     from latentcli.results.language import Generation, Lens
 
+Pair = str | Sequence[str]  # "toward:away", or the two texts apart
+STRENGTH = 100.0  # a steering strength is finite and within ±100 (docs/design.md, Numbers)
 
-class Language:
-    """A language model: ``layers`` blocks over a vocabulary of ``len(model)`` tokens."""
 
-    def __init__(self, spec: str, model: Decoder, notes: tuple[str, ...] = ()) -> None:
-        self.spec = spec
-        self.model = model
-        self.notes = notes
-        self._words: Model | None = None
+class LanguageModel(Model):
+    """A language model of ``blocks`` transformer blocks over ``len(model)`` tokens."""
+
+    def __init__(self, name: str, decoder: Callable[[], Decoder], words: Callable[[], Space],
+                 notes: tuple[str, ...] = (), reporter: Reporter | None = None) -> None:
+        """``decoder`` fetches, converts and opens the network; ``words`` its token
+        embeddings as a word space; both are called when first needed."""
+        super().__init__(words, notes, reporter)
+        self._name = name
+        self._open_decoder = decoder
 
     def __repr__(self) -> str:
-        return (f"<latentcli.Language {self.name!r}: {self.layers} layers, {len(self):,} "
+        return (f"<latentcli.LanguageModel {self.name!r}: {self.blocks} blocks, {len(self):,} "
                 "tokens>")
 
     def __len__(self) -> int:
-        return self.model.network.vocabulary_size
+        return self.decoder.network.vocabulary_size
 
     @property
     def name(self) -> str:
-        return self.model.name
+        return self._name
 
     @property
-    def layers(self) -> int:
-        return self.model.network.layers
+    def dims(self) -> int:
+        return self.decoder.network.hidden
 
+    @property
+    def blocks(self) -> int:
+        """How many transformer blocks the residual stream passes through."""
+        return self.decoder.network.layers
+
+    @cached_property
+    def decoder(self) -> Decoder:
+        """The numpy network itself (tokenizer, forward pass with its hook points), for
+        experiments of your own."""
+        return self._open_decoder()
+
+    @checked
     def tokens(self, text: str) -> list[str]:
         """How the model splits ``text``: its tokens as people read them."""
-        return [self.model.tokenizer.readable(i) for i in self.model.tokenizer.encode(text)]
+        from latentcli.core.text_checks import check_text
 
+        check_text(text)
+        tokenizer = self.decoder.tokenizer
+        return [tokenizer.readable(i) for i in tokenizer.encode(text)]
+
+    @checked
     def generate(self, prompt: str, max_tokens: int = 40, temperature: float = 0.0,
-                 top_p: float = 1.0, seed: int = 0, chat: bool = False) -> Generation:
-        """The continuation of ``prompt``: greedy at temperature 0, else sampled."""
+                 top_p: float = 1.0, seed: int = 0, chat: bool = False,
+                 steer: Sequence[Pair] = (), pairs: Sequence[Pair] = (),
+                 method: str | None = None, layer: int | None = None,
+                 strength: float | None = None,
+                 stream: Callable[[str], None] | None = None) -> Generation:
+        """The continuation of ``prompt``: greedy at temperature 0, else sampled (nucleus
+        ``top_p``, seeded). Steered toward the first text of each pair in ``steer`` (ActAdd for
+        one pair) or ``pairs`` (their mean difference, as ``--pairs FILE``), the unsteered text
+        comes too; None leaves ``method``, ``layer`` and ``strength`` to their defaults.
+        ``stream`` is given the text as it is written."""
         from latentcli.analysis.generation import generate
+        from latentcli.analysis.steering import METHODS, SteeringChoice
+        from latentcli.core.counts import SEEDS, between, within
+        from latentcli.errors import ParameterError, UsageError, clip
         from latentcli.networks.decoder.decoder import Sampling
 
-        return generate(self.model, prompt, max_tokens, Sampling(temperature, top_p, seed), chat)
+        _check_prompt(prompt)
+        within(max_tokens, 1, None, "max_tokens")
+        between(temperature, 0, math.inf, "temperature")
+        between(top_p, 0, 1, "top_p", above=True)
+        within(seed, 0, SEEDS - 1, "seed")
+        contrast = (*_pairs(steer, "steer"), *_pairs(pairs, "pairs"))
+        if method is not None and method not in METHODS:
+            raise ParameterError("method", f"must be one of {', '.join(METHODS)}, not "
+                                           f"{clip(method)!r}")
+        if layer is not None:
+            within(layer, 0, None, "layer")
+        if strength is not None:
+            between(strength, -STRENGTH, STRENGTH, "strength")
+        steering = None
+        if contrast or method is not None or layer is not None or strength is not None:
+            if not contrast:
+                raise UsageError("steering needs a pair: steer=['TOWARD:AWAY'] or pairs=[...]")
+            steering = SteeringChoice(contrast, method, layer, strength, averaged=bool(pairs))
+        return generate(self.decoder, prompt, max_tokens, Sampling(temperature, top_p, seed),
+                        chat, steering, stream)
 
-    def steer(self, prompt: str, pairs: Sequence[tuple[str, str] | str],
-              method: str | None = None, layer: int | None = None,
-              strength: float | None = None, max_tokens: int = 40, temperature: float = 0.0,
-              top_p: float = 1.0, seed: int = 0, chat: bool = False) -> Generation:
-        """``prompt`` continued with and without steering toward the first of each pair
-        (``("I love", "I hate")`` or ``"I love:I hate"``); None takes the command's default."""
-        from latentcli.analysis.generation import generate
-        from latentcli.analysis.steering import SteeringChoice, parse_pair
-        from latentcli.networks.decoder.decoder import Sampling
-
-        contrast = tuple(parse_pair(pair) if isinstance(pair, str) else pair for pair in pairs)
-        return generate(self.model, prompt, max_tokens, Sampling(temperature, top_p, seed), chat,
-                        SteeringChoice(contrast, method, layer, strength))
-
+    @checked
     def lens(self, prompt: str, top: int = 5, track: Sequence[str] = (),
              chat: bool = False) -> Lens:
-        """The logit lens: each layer's top tokens and the rank of the tracked ones."""
+        """The logit lens: each block's top ``top`` next tokens at the prompt's last position,
+        and the rank of each ``track``ed token (by default, the model's own answer)."""
         from latentcli.analysis.lens import lens
+        from latentcli.core.counts import within
+        from latentcli.core.text_checks import check_text
 
-        return lens(self.model, prompt, top, track, chat)
+        _check_prompt(prompt)
+        within(top, 1, None, "top")
+        for text in track:
+            check_text(text, noun="token to track")
+        return lens(self.decoder, prompt, top, track, chat)
 
-    @property
-    def words(self) -> Model:
-        """The token embeddings as a word space (converted into the cache on first use)."""
-        if self._words is None:
-            from latentcli.api.model import open
+    def _tour_language(self) -> Decoder | str:
+        return self.decoder  # the tour's language sections run on this model, not the built-in
 
-            opened = open(self.spec, words=True)
-            assert not isinstance(opened, Language)
-            self._words = opened
-        return self._words
+
+def _check_prompt(prompt: str) -> None:
+    from latentcli.core.text_checks import check_text
+    from latentcli.errors import UsageError
+
+    check_text(prompt, noun="prompt")
+    if not prompt:
+        raise UsageError("the prompt is empty: give the model some text to continue")
+
+
+def _pairs(given: Sequence[Pair], name: str) -> tuple[tuple[str, str], ...]:
+    """Contrast pairs as (toward, away): ``"I love:I hate"``, or the two texts apart (which may
+    hold a ':')."""
+    from latentcli.analysis.steering import parse_pair
+    from latentcli.core.text_checks import check_text
+    from latentcli.errors import ArgumentError, UsageError
+
+    found = []
+    for pair in given:
+        if isinstance(pair, str):
+            found.append(parse_pair(check_text(pair, noun="steering pair")))
+            continue
+        if len(pair) != 2:
+            raise ArgumentError(f"each of {name} must be 'TOWARD:AWAY' or two texts, not "
+                                f"{len(pair)} texts")
+        toward, away = (check_text(side, noun="steering text") for side in pair)
+        if not toward.strip() or not away.strip():
+            raise UsageError(f"each of {name} needs text on both sides, not {(toward, away)!r}")
+        found.append((toward, away))
+    return tuple(found)

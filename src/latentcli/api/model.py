@@ -8,7 +8,7 @@ print on stderr are on each result's ``notes``; those raised while opening are o
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from latentcli.api.language_model import Language
     from latentcli.core.progress import Progress, Reporter
     from latentcli.core.space import Space
     from latentcli.networks.decoder.decoder import Decoder
@@ -67,40 +66,28 @@ class _Quiet:
         yield no_progress
 
 
-@checked
-def open(name_or_path: str | os.PathLike[str] = DEFAULT_MODEL, *, limit: int | None = None,
-         trust: bool = False, words: bool = False) -> Model | Language:
-    """Open a model as ``--model`` would: a known name, a file or a latent model directory.
-
-    ``limit`` keeps the first N words; ``trust`` allows gensim pickles (they run code). A
-    language model (``smollm2-135m``, a ``.gguf`` file) opens as a `Language`, or, with
-    ``words``, as the `Model` of its token embeddings.
-    """
-    assert isinstance(name_or_path, str)  # `checked` made a path its str
-    from latentcli.store.languages import choose_language_model, open_language_model
-    from latentcli.store.resolve import open_space
-
-    reporter = _Quiet()
-    language = None if words else choose_language_model(name_or_path)
-    if language is not None:
-        from latentcli.api.language_model import Language
-
-        return Language(name_or_path, open_language_model(language, reporter),
-                        tuple(reporter.notes))
-    return Model(open_space(name_or_path, reporter, limit, trust), tuple(reporter.notes))
-
-
 class Model:
     """An opened embedding space. ``len(model)`` words of ``model.dims`` dimensions."""
 
-    def __init__(self, space: Space, notes: tuple[str, ...] = (),
+    def __init__(self, space: Space | Callable[[], Space], notes: tuple[str, ...] = (),
                  reporter: Reporter | None = None) -> None:
-        """``reporter`` shows progress and notes (the command line's terminal); a notebook's
-        is quiet and keeps its notes in ``notes``."""
-        self.space = space
+        """``space``, or how to open it when first asked (a language model's token
+        embeddings); ``reporter`` shows progress and notes (the command line's terminal); a
+        notebook's is quiet and keeps its notes in ``notes``."""
+        self._space: Space | None = None if callable(space) else space
+        self._open_space = space if callable(space) else None
         self.notes = notes
         self._reporter: Reporter = reporter or _Quiet()
         self._named: Space | None = None  # the space with its namer, once a method names groups
+
+    @property
+    def space(self) -> Space:
+        """The `Space` every word method asks: unit vectors ``space.vectors``, original lengths
+        ``space.norms``, for your own numpy."""
+        if self._space is None:
+            assert self._open_space is not None
+            self._space = self._open_space()
+        return self._space
 
     def _naming(self) -> Space:
         """The space, with the built-in sentence encoder to name groups when it is fetched (as

@@ -9,12 +9,14 @@ the user.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from latentcli import DEFAULT_MODEL
 from latentcli.environment import Environment
+from latentcli.errors import ModelError, clip
 from latentcli.results.jsonform import Result
 
 if TYPE_CHECKING:
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 
 
 R = TypeVar("R", bound=Result)
+MODEL_ENVVAR = "LATENT_MODEL"  # what --model reads when it is not given
 Renderer = Callable[["Console", R], None]
 
 
@@ -32,7 +35,8 @@ Renderer = Callable[["Console", R], None]
 class ModelChoice:
     """What ``--model``, ``--limit``, ``--trust`` and a table's ``--vectors-column`` and
     ``--labels-column`` ask for; ``names``: the command names groups of words, so the space gets
-    the built-in sentence encoder as its namer when it is fetched."""
+    the built-in sentence encoder as its namer when it is fetched; ``language``: the command
+    runs a language model, so anything else is refused before it is opened."""
 
     spec: str = DEFAULT_MODEL
     limit: int | None = None
@@ -40,23 +44,34 @@ class ModelChoice:
     vectors_column: str | None = None
     labels_column: str | None = None
     names: bool = False
+    language: bool = False
 
     def open(self, environment: Environment) -> Space:
-        """The chosen space, with its namer if ``names`` asks (the explorer, the tour)."""
-        return self._space(environment, self.names)
-
-    def model(self, environment: Environment) -> Model:
-        """The chosen space as the API's `Model`, reporting on ``environment``; a `Model` gets
-        its namer itself when a method names groups."""
-        from latentcli.api.model import Model
-
-        return Model(self._space(environment, names=False), reporter=environment)
-
-    def _space(self, environment: Environment, names: bool) -> Space:
+        """The chosen space, with its namer if ``names`` asks (the explorer)."""
         from latentcli.store.resolve import open_space
 
-        return open_space(self.spec, environment, self.limit, self.trust,
-                          (self.vectors_column, self.labels_column), names=names)
+        return open_space(self.spec, environment, self.limit, self.trust, self._columns,
+                          names=self.names)
+
+    def model(self, environment: Environment) -> Model:
+        """The chosen model as the API's `Model` (a `LanguageModel` for a language model),
+        reporting on ``environment``; a `Model` gets its namer itself when a method names
+        groups."""
+        from latentcli.api.opening import model_for
+
+        if self.language:
+            from latentcli.store.languages import choose_language_model
+
+            if choose_language_model(self.spec) is None:
+                told = (f" (named by {MODEL_ENVVAR})"
+                        if os.environ.get(MODEL_ENVVAR) == self.spec else "")
+                raise ModelError(f"{clip(self.spec)!r}{told} is not a language model: use "
+                                 "smollm2-135m (alias smollm) or a Llama-family .gguf file")
+        return model_for(self.spec, environment, self.limit, self.trust, self._columns)
+
+    @property
+    def _columns(self) -> tuple[str | None, str | None]:
+        return self.vectors_column, self.labels_column
 
 
 def shown_by(module: str, name: str) -> Renderer[Any]:

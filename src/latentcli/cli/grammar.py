@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from latentcli import DEFAULT_MODEL
+from latentcli.cli.command import MODEL_ENVVAR
 
 if TYPE_CHECKING:
     from latentcli.environment import Environment
@@ -42,7 +43,6 @@ def declared(module: str) -> tuple[Command | Group, ...]:
 
 
 REQUIRED: Any = ...  # a parameter without a default must be given (Typer's spelling)
-MODEL_ENVVAR = "LATENT_MODEL"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,6 +70,36 @@ class Param:
         return not self.flags
 
 
+MODEL = Param(key="model", flags=("--model", "-m"), default=DEFAULT_MODEL, metavar="NAME|PATH",
+              help=f"Model to use: a known name or a file. [env: {MODEL_ENVVAR}]",
+              envvar=MODEL_ENVVAR)
+
+
+def model_option(default: str, metavar: str, help: str) -> Param:
+    """``--model/-m`` (the one declaration, read from ``LATENT_MODEL`` too) for a command whose
+    model is of one kind: a language model (``generate``), a sentence encoder (``embed``)."""
+    from dataclasses import replace
+
+    return replace(MODEL, default=default, metavar=metavar,
+                   help=f"{help} [env: {MODEL_ENVVAR}]")
+
+
+LIMIT = Param(key="limit", flags=("--limit",), kind=int, default=None, metavar="N",
+              help="Read only the first N words of a model file (cached separately).")
+TRUST = Param(key="trust", flags=("--trust",), kind=bool, default=False,
+              help="Allow model files whose loading runs code from the file (gensim pickles).")
+VECTORS_COLUMN = Param(key="vectors_column", flags=("--vectors-column",), default=None,
+                       metavar="NAME",
+                       help="A Parquet/Arrow model's vector column (found if only one fits).")
+LABELS_COLUMN = Param(key="labels_column", flags=("--labels-column",), default=None,
+                      metavar="NAME",
+                      help="A Parquet/Arrow model's label column (found if only one fits).")
+JSON = Param(key="json", flags=("--json",), kind=bool, default=False,
+             help="Print JSON (one object per query, one per line) instead of a table.")
+MODEL_PARAMS = (MODEL, LIMIT, TRUST, VECTORS_COLUMN, LABELS_COLUMN)
+
+
+
 Run = Callable[..., None]  # run(environment, **values): the command, once its line is parsed
 
 
@@ -77,10 +107,10 @@ Run = Callable[..., None]  # run(environment, **values): the command, once its l
 class Command:
     """A command: its name, help, parameters and the function that runs it.
 
-    ``opens``: the command takes the shared model options (`MODEL_PARAMS`) and its function
-    gets them as one `ModelChoice` called ``choice``; ``names`` asks that choice for the
-    sentence encoder that names groups of words. ``group`` names the command group it belongs
-    to (``evaluate``), if any.
+    ``opens``: the command takes the model options ``model_params`` (by default `MODEL_PARAMS`)
+    and its function gets them as one `ModelChoice` called ``choice``; ``names`` asks that choice
+    for the sentence encoder that names groups of words; ``language``: the model must be a
+    language model. ``group`` names the command group it belongs to (``evaluate``), if any.
     """
 
     name: str
@@ -89,27 +119,30 @@ class Command:
     params: tuple[Param, ...] = ()
     epilog: str | None = None
     opens: bool = False
+    model_params: tuple[Param, ...] = MODEL_PARAMS
     names: bool = False
+    language: bool = False
     group: str | None = None
 
     @property
     def every_param(self) -> tuple[Param, ...]:
         """Its parameters in the order help lists them: its own, then the model options."""
-        return (*self.params, *(MODEL_PARAMS if self.opens else ()))
+        return (*self.params, *(self.model_params if self.opens else ()))
 
     def call(self, environment: Environment, values: dict[str, Any]) -> None:
-        """Run the command on parsed ``values`` (by key), as both doors do; a number out of range
-        is named by its flag (the API names it by its parameter)."""
-        from latentcli.errors import RangeError
+        """Run the command on parsed ``values`` (by key), as both doors do; a value a parameter
+        cannot take is named by its flag (the API names it by its parameter)."""
+        from latentcli.errors import ParameterError
 
         if self.opens:
             from latentcli.cli.command import ModelChoice
 
-            chosen = {param.key: values.pop(param.key) for param in MODEL_PARAMS}
-            values["choice"] = ModelChoice(spec=chosen.pop("model"), **chosen, names=self.names)
+            chosen = {param.key: values.pop(param.key) for param in self.model_params}
+            values["choice"] = ModelChoice(spec=chosen.pop("model"), **chosen, names=self.names,
+                                           language=self.language)
         try:
             self.run(environment, **values)
-        except RangeError as error:
+        except ParameterError as error:
             named = next((param for param in self.every_param if param.key == error.option), None)
             if named is None:
                 raise
@@ -126,24 +159,6 @@ class Group:
     epilog: str | None = None
     params: tuple[Param, ...] = ()
     run: Run | None = None
-
-
-MODEL = Param(key="model", flags=("--model", "-m"), default=DEFAULT_MODEL, metavar="NAME|PATH",
-              help=f"Model to use: a known name or a file. [env: {MODEL_ENVVAR}]",
-              envvar=MODEL_ENVVAR)
-LIMIT = Param(key="limit", flags=("--limit",), kind=int, default=None, metavar="N",
-              help="Read only the first N words of a model file (cached separately).")
-TRUST = Param(key="trust", flags=("--trust",), kind=bool, default=False,
-              help="Allow model files whose loading runs code from the file (gensim pickles).")
-VECTORS_COLUMN = Param(key="vectors_column", flags=("--vectors-column",), default=None,
-                       metavar="NAME",
-                       help="A Parquet/Arrow model's vector column (found if only one fits).")
-LABELS_COLUMN = Param(key="labels_column", flags=("--labels-column",), default=None,
-                      metavar="NAME",
-                      help="A Parquet/Arrow model's label column (found if only one fits).")
-JSON = Param(key="json", flags=("--json",), kind=bool, default=False,
-             help="Print JSON (one object per query, one per line) instead of a table.")
-MODEL_PARAMS = (MODEL, LIMIT, TRUST, VECTORS_COLUMN, LABELS_COLUMN)
 
 
 def defaults(method: Callable[..., Any]) -> dict[str, Any]:

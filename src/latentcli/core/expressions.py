@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from latentcli.errors import ExpressionError
+from latentcli.errors import ExpressionError, UsageError, clip
 
 OPERATORS = {"+": 1.0, "-": -1.0}
 # Weights beyond these add nothing an analogy can use and overflow the arithmetic (docs/reference).
@@ -154,3 +154,14 @@ def _parse_proportion(text: str) -> Expression:
             raise ExpressionError("expected one word in each of the first three places", text, 0)
         terms.append(Term(word, weight, text.index(word)))
     return Expression(text, tuple(terms))
+
+
+def parse_pair(text: str, name: str, example: str) -> tuple[str, str]:
+    """``A:B`` — two words (an axis, ``man:woman``) or two texts (a steering pair, ``I love:I
+    hate``) — split at its one ':', each side kept as typed; the one rule for every pair a user
+    writes. ``name`` and ``example`` say in the error which pair and how it is written."""
+    first, colon, second = text.partition(":")
+    if not colon or not first.strip() or not second.strip() or ":" in second:
+        raise UsageError(f"{name} is written {example}: two sides around one ':', not "
+                         f"{clip(text)!r}")
+    return first, second

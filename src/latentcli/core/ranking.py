@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:  # numpy.typing costs ~10 ms of start-up; annotations are never evaluated
+if TYPE_CHECKING:  # numpy.typing would cost start-up time; annotations are never evaluated
     import numpy.typing as npt
 
     Rows = npt.NDArray[np.intp]

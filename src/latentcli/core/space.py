@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     Matrix = npt.NDArray[np.float32]
     Vector = npt.NDArray[np.float32]
-else:  # annotations are never evaluated; numpy.typing costs ~10 ms of start-up
+else:  # annotations are never evaluated, and numpy.typing would cost start-up time
     Matrix = Vector = np.ndarray
 
 # Below this norm a row's squares underflow float32 (values under ~1e-19 square to subnormals or

@@ -48,7 +48,7 @@ class Vocabulary:
 
     def problem(self, samples: int = 64) -> str | None:
         """What is wrong with the files, or None. Run on every open, so it samples rather than
-        reads (touching all three files costs ~25 ms of page faults on 400,000 words): the sizes
+        reads (touching all three files would fault in every page of them): the sizes
         agree, and at ``samples`` spread-out rows the offsets rise onto newlines, the words
         decode, and the sorted order holds valid rows in order. Same-size garbage fails it."""
         offsets, order, count = self._offsets, self._order, len(self)

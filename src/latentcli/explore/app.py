@@ -1,6 +1,6 @@
 """`latent explore`: walk an embedding space in the terminal.
 
-Neighbours are answered on the event loop (about 10 ms on the built-in model); the map, the
+Neighbours are answered on the event loop (a single matrix product); the map, the
 clusters, explanations and saving run in worker threads (`threads.Jobs`).
 
 Typed characters always reach the query box, wherever the focus is (search as you type), so the

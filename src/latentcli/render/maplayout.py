@@ -1,8 +1,8 @@
 """The map as a scatter of words on a grid of terminal cells: where each point falls and where its
 label fits.
 
-Shared by the terminal map (`plots`) and `latent explore`'s map panel, and free of plotext (whose
-import costs ~0.3 s), so the explorer's first frame does not wait for it. Labels are placed
+Shared by the terminal map (`plots`) and `latent explore`'s map panel, and free of plotext (a slow
+import), so the explorer's first frame does not wait for it. Labels are placed
 greedily in order of importance (the result's point order), always just right of their point
 (``■word``), so which point a word names is never in doubt: a label may not cover a point or touch
 another label, and one that does not fit there is left out.

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Column, Table
 from rich.text import Text
 
-PLAIN_ABOVE = 200  # rows; rich lays out each row (~0.7 ms apiece), so long tables go plain
+PLAIN_ABOVE = 200  # rows; rich's layout costs time per row, so long tables go plain
 SHORT_TEXT = 50  # characters of a text shown in a table cell
 
 

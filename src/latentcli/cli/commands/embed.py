@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from latentcli.cli.command import deliver
-from latentcli.cli.grammar import JSON, Command, Param
+from latentcli.cli.grammar import JSON, Command, Param, model_option
 from latentcli.environment import Environment
 from latentcli.errors import LatentError, UsageError
 from latentcli.failures import os_message
@@ -137,10 +137,9 @@ COMMANDS = (
                     Param(key="from_file", flags=("--from",), default=None, metavar="FILE|-",
                           help="Also embed FILE's lines, one text per line ('-': stdin); blank "
                                "lines are skipped."),
-                    Param(key="model", flags=("--model", "-m"), default=ENCODER,
-                          metavar="NAME|DIR",
-                          help="A sentence encoder: all-minilm-l6-v2 (alias minilm, fetched "
-                               "once) or a sentence-transformers model directory."),
+                    model_option(ENCODER, "NAME|DIR",
+                                 "A sentence encoder: all-minilm-l6-v2 (alias minilm, fetched "
+                                 "once) or a sentence-transformers model directory."),
                     Param(key="name", flags=("--name",), default=None, metavar="NAME",
                           help="Keep the texts as a space called NAME, for -m NAME in every "
                                "command."),

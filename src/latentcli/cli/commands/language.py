@@ -1,96 +1,99 @@
-"""`latent generate` and `latent lens`: a language model writing (steered), seen layer by layer."""
+"""`latent generate` and `latent lens`: a language model writing (steered), seen block by block."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from latentcli.cli.command import deliver
-from latentcli.cli.grammar import JSON, Command, Param
+from latentcli.api.language_model import LanguageModel
+from latentcli.cli.command import ModelChoice, answer, shown_by
+from latentcli.cli.grammar import JSON, Command, Param, defaults, model_option
 from latentcli.environment import Environment
 from latentcli.errors import UsageError
 
-LANGUAGE_MODEL = "smollm2-135m"
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from latentcli.api.model import Model
+    from latentcli.results.language import Generation
+
+LANGUAGE_MODEL = "smollm2-135m"  # the built-in language model (store.languages), unimported
+GENERATE, LENS = defaults(LanguageModel.generate), defaults(LanguageModel.lens)
 
 
-def read_pairs(path: str | None, given: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    """The contrast pairs of ``--steer`` and of ``--pairs FILE`` (one ``A:B`` a line)."""
-    from latentcli.analysis.steering import parse_pair
+def read_pairs(path: str) -> list[str]:
+    """The contrast pairs of ``--pairs FILE``: one ``TOWARD:AWAY`` a line, blank lines skipped."""
+    try:
+        text = Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read --pairs {path}: {error}") from None
+    return [line for line in text.splitlines() if line.strip()]
 
-    lines = list(given)
-    if path is not None:
-        try:
-            text = Path(path).read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise UsageError(f"cannot read --pairs {path}: {error}") from None
-        lines += [line for line in text.splitlines() if line.strip()]
-    return tuple(parse_pair(line) for line in lines)
+
+def language(model: Model) -> LanguageModel:
+    """``model``, which the command's `ModelChoice` made sure is a language model."""
+    assert isinstance(model, LanguageModel)
+    return model
 
 
 def generate(here: Environment, *, prompt: str, max_tokens: int, temperature: float,
              top_p: float, seed: int, chat: bool, steer: list[str] | None, pairs: str | None,
-             layer: int | None, strength: float | None, method: str | None, model: str,
-             json: bool) -> None:
-    from latentcli.analysis.generation import generate as compute
-    from latentcli.analysis.steering import SteeringChoice
-    from latentcli.networks.decoder.decoder import Sampling
-    from latentcli.render.language import generation
-    from latentcli.store.languages import open_language
+             layer: int | None, strength: float | None, method: str | None,
+             choice: ModelChoice, json: bool) -> None:
+    steered = bool(steer or pairs) or any(value is not None for value in (layer, strength,
+                                                                          method))
+    streaming = not json and not steered and here.stdout.isatty()
 
-    sampling = Sampling(temperature, top_p, seed)
-    contrast = read_pairs(pairs, steer or [])
-    steering = (SteeringChoice(contrast, method, layer, strength)
-                if contrast or method or layer is not None or strength is not None else None)
-    language = open_language(model, here)
-    streaming = not json and steering is None and here.stdout.isatty()
-
-    def listen(text: str) -> None:
+    def write(text: str) -> None:
         here.stdout.write(text)
         here.stdout.flush()
 
-    result = compute(language, prompt, max_tokens, sampling, chat, steering,
-                     listen if streaming else None)
-    if streaming:
-        here.stdout.write("\n")
-        deliver(here, result, json)
-    else:
-        deliver(here, result, json, generation)
+    def compute(model: Model) -> Generation:
+        return language(model).generate(
+            prompt, max_tokens, temperature, top_p, seed, chat, steer=steer or (),
+            pairs=read_pairs(pairs) if pairs is not None else (), method=method, layer=layer,
+            strength=strength, stream=write if streaming else None)
+
+    answer(here, choice, json, compute,
+           _end_of_stream if streaming else shown_by("language", "generation"))
+
+
+def _end_of_stream(console: Console, result: Generation) -> None:
+    """The text was written as it came; the line it is on ends."""
+    console.file.write("\n")
 
 
 def lens(here: Environment, *, prompt: str, top: int, track: list[str] | None, chat: bool,
-         model: str, json: bool) -> None:
-    from latentcli.analysis.lens import lens as compute
-    from latentcli.render.language import lens_view
-    from latentcli.store.languages import open_language
-
-    deliver(here, compute(open_language(model, here), prompt, top, track or [], chat), json,
-            lens_view)
+         choice: ModelChoice, json: bool) -> None:
+    answer(here, choice, json, lambda model: language(model).lens(prompt, top, track or (), chat),
+           shown_by("language", "lens_view"))
 
 
-MODEL = Param(key="model", flags=("--model", "-m"), default=LANGUAGE_MODEL,
-              metavar="NAME|FILE.gguf",
-              help="A language model: smollm2-135m (alias smollm; fetched once) or a "
-                   "Llama-family GGUF file.")
+MODEL = model_option(LANGUAGE_MODEL, "NAME|FILE.gguf",
+                     "A language model: smollm2-135m (alias smollm; fetched once) or a "
+                     "Llama-family GGUF file.")
 PROMPT = Param(key="prompt", help="The text the model continues.")
 CHAT = Param(key="chat", flags=("--chat",), kind=bool, default=False,
              help="Wrap the prompt as a user turn in the model's chat template.")
 
 COMMANDS = (
-    Command(name="generate", run=generate,
+    Command(name="generate", run=generate, opens=True, model_params=(MODEL,), language=True,
             help="Continue a prompt with a language model, optionally steered by contrast pairs.",
             epilog='Examples: latent generate "The capital of France is"; latent generate '
                    '"I think dogs are" --steer "I love:I hate"',
             params=(PROMPT,
-                    Param(key="max_tokens", flags=("--max-tokens",), kind=int, default=40,
-                          metavar="N", help="Tokens to write at most."),
-                    Param(key="temperature", flags=("--temperature",), kind=float, default=0.0,
-                          metavar="T",
+                    Param(key="max_tokens", flags=("--max-tokens",), kind=int,
+                          default=GENERATE["max_tokens"], metavar="N",
+                          help="Tokens to write at most."),
+                    Param(key="temperature", flags=("--temperature",), kind=float,
+                          default=GENERATE["temperature"], metavar="T",
                           help="0: greedy (the most likely token); above: sample."),
-                    Param(key="top_p", flags=("--top-p",), kind=float, default=1.0, metavar="P",
+                    Param(key="top_p", flags=("--top-p",), kind=float, default=GENERATE["top_p"],
+                          metavar="P",
                           help="Sample from the smallest set of tokens holding P of the "
                                "probability."),
-                    Param(key="seed", flags=("--seed",), kind=int, default=0, metavar="N",
-                          help="Seed for sampling."),
+                    Param(key="seed", flags=("--seed",), kind=int, default=GENERATE["seed"],
+                          metavar="N", help="Seed for sampling."),
                     CHAT,
                     Param(key="steer", flags=("--steer",), many=True, default=None,
                           metavar="TOWARD:AWAY",
@@ -110,20 +113,20 @@ COMMANDS = (
                           metavar="actadd|mean",
                           help="actadd: one pair, position by position; mean: the pairs' mean "
                                "last-token difference at every position [default: actadd for "
-                               "one pair, else mean]."),
-                    MODEL, JSON)),
-    Command(name="lens", run=lens,
-            help="The logit lens: what each layer of a language model would say next, and how "
+                               "one --steer pair, else mean]."),
+                    JSON)),
+    Command(name="lens", run=lens, opens=True, model_params=(MODEL,), language=True,
+            help="The logit lens: what each block of a language model would say next, and how "
                  "the answer forms.",
             epilog='Examples: latent lens "The capital of France is"; latent lens '
                    '"The capital of France is" --track " Paris" --track " London"',
             params=(PROMPT,
-                    Param(key="top", flags=("--top", "-n"), kind=int, default=5, metavar="N",
-                          help="Most likely tokens to show per layer."),
+                    Param(key="top", flags=("--top", "-n"), kind=int, default=LENS["top"],
+                          metavar="N", help="Most likely tokens to show per block."),
                     Param(key="track", flags=("--track",), many=True, default=None,
                           metavar="TOKEN",
-                          help="Follow this token's rank down the layers (repeatable; a word "
+                          help="Follow this token's rank down the blocks (repeatable; a word "
                                "usually starts with a space: ' Paris') [default: the model's "
                                "answer]."),
-                    CHAT, MODEL, JSON)),
+                    CHAT, JSON)),
 )
