@@ -44,17 +44,18 @@ DIGIT = f"[{_body(unicode_tables.NUMERIC)}]"
 
 
 class PreTokenizer(NamedTuple):
-    """How text is cut into pieces for one GGUF pre-tokenizer name (as the model's own
-    tokenizer.json and llama.cpp do it)."""
+    """How text is cut into pieces and a piece merged, for one GGUF pre-tokenizer name (as the
+    model's own tokenizer.json and llama.cpp do it)."""
 
     pattern: str
     split_digits: bool  # every NUMERIC character first split off alone (SmolLM's Digits)
+    ignore_merges: bool  # a piece that is a whole token is that token, unmerged (Llama 3)
 
 
 PRE_TOKENIZERS = {
-    "gpt2": PreTokenizer(GPT2, False), "default": PreTokenizer(GPT2, False),
-    "smollm": PreTokenizer(GPT2, True),
-    "llama-bpe": PreTokenizer(LLAMA3, False), "llama3": PreTokenizer(LLAMA3, False),
+    "gpt2": PreTokenizer(GPT2, False, False), "default": PreTokenizer(GPT2, False, False),
+    "smollm": PreTokenizer(GPT2, True, False),
+    "llama-bpe": PreTokenizer(LLAMA3, False, True), "llama3": PreTokenizer(LLAMA3, False, True),
 }
 
 
@@ -135,7 +136,12 @@ class Tokenizer:
         cached = self._cache.get(piece)
         if cached is not None:
             return cached
-        parts = [self.alphabet[b] for b in piece.encode("utf-8")]
+        symbols = [self.alphabet[b] for b in piece.encode("utf-8")]
+        whole = "".join(symbols)
+        # A byte with no token of its own (SmolLM2 has none for six control characters) is
+        # dropped before merging, as tokenizers drops it (its neighbours may then merge).
+        parts = ([whole] if self.pre.ignore_merges and whole in self.ids
+                 else [symbol for symbol in symbols if symbol in self.ids])
         while len(parts) > 1:
             ranked = [(self.ranks.get(f"{a} {b}", -1), i)
                       for i, (a, b) in enumerate(pairwise(parts))]
