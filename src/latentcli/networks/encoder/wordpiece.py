@@ -42,12 +42,18 @@ class _CharClass:
         return at >= 0 and ord(c) <= self.lasts[at]
 
 
+def _characters(table: str) -> frozenset[str]:
+    """A small class as a set: the pre-tokenizer asks about every character of every text."""
+    return frozenset(chr(p) for first, last in unicode_tables.ranges(table)
+                     for p in range(first, last + 1))
+
+
 # tokenizers' own classes, not unicodedata's nor str.lower's (see `unicode_tables`).
-WHITE_SPACE = _CharClass(unicode_tables.WHITE_SPACE)
-CONTROL = _CharClass(unicode_tables.CONTROL)
+WHITE_SPACE = _characters(unicode_tables.WHITE_SPACE)
+PUNCTUATION = _characters(unicode_tables.PUNCTUATION)
+CONTROL = _CharClass(unicode_tables.CONTROL)  # the normaliser asks once per distinct character
 CJK = _CharClass(unicode_tables.CJK)
 NONSPACING = _CharClass(unicode_tables.NONSPACING)
-PUNCTUATION = _CharClass(unicode_tables.PUNCTUATION)
 STRIPPED = unicode_tables.mapping(unicode_tables.STRIPPED)
 LOWERCASE = unicode_tables.mapping(unicode_tables.LOWERCASE)
 
