@@ -108,11 +108,16 @@ def spans(points: Iterable[int]) -> list[tuple[int, int]]:
     return out
 
 
+def escaped(text: str) -> str:
+    """``text`` as Python escapes, every character (the source stays ASCII, nothing invisible)."""
+    return "".join(f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}" for c in text)
+
+
 def table(name: str, value: set[int] | dict[int, str]) -> str:
     """One table as a Python string constant, in `unicode_tables`' notation."""
     if isinstance(value, dict):
-        items = [f"{p:X}:" + ".".join(f"{ord(c):X}" for c in text)
-                 for p, text in sorted(value.items())]
+        assert all(" " not in chr(p) + text and text for p, text in value.items()), name
+        items = [escaped(chr(p) + text) for p, text in sorted(value.items())]
     else:
         items = [f"{a:X}" if a == b else f"{a:X}-{b:X}" for a, b in spans(value)]
     lines = textwrap.wrap(" ".join(items), 93, break_on_hyphens=False)
