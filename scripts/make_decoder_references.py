@@ -10,7 +10,7 @@ dependencies; ``tokenizers`` is the tokenizer reference):
 Transformers reads the same GGUF (dequantized to float32, its Q/K rows un-permuted to its own RoPE
 layout), so it is an independent implementation of the forward pass. Its GGUF tokenizer
 conversion drops SmolLM's digit splitting, so the token ids come from a ``tokenizers``
-tokenizer built as SmolLM2's tokenizer.json is (Digits + ByteLevel). It writes
+tokenizer built as the model's tokenizer.json is (scripts/bpe_reference.py). It writes
 tests/data/decoder/<name>-reference.json and prints the parity of latent's numpy forward pass
 (max |logit difference| over the whole vocabulary, greedy ids identical?).
 """
@@ -21,6 +21,7 @@ import json
 import sys
 from pathlib import Path
 
+import bpe_reference
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,22 +37,6 @@ TOKENIZER_CASES = [
 ]
 GREEDY = 40
 KEPT_LOGITS = 600  # of a large vocabulary: the highest 100 and evenly spaced others
-
-
-def reference_tokenizer(data: dict) -> object:
-    from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers
-
-    vocab = {token: i for i, token in enumerate(data["tokens"])}
-    merges = [tuple(merge.split(" ", 1)) for merge in data["merges"]]
-    tokenizer = Tokenizer(models.BPE(vocab, merges, ignore_merges=False))
-    byte_level = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
-    tokenizer.pre_tokenizer = (pre_tokenizers.Sequence([
-        pre_tokenizers.Digits(individual_digits=True), byte_level])
-        if data["pre"] == "smollm" else byte_level)
-    tokenizer.decoder = decoders.ByteLevel()
-    tokenizer.add_special_tokens([AddedToken(token, special=True) for token, kind in zip(
-        data["tokens"], data["types"], strict=True) if kind == 3])
-    return tokenizer
 
 
 def kept(logits: np.ndarray) -> list[int]:
@@ -78,7 +63,7 @@ def main(gguf_file: Path) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         convert(gguf_file, Path(scratch), {"source": {}})
         ours = Decoder.open(Path(scratch), gguf_file.name, {})
-        tokenizer = reference_tokenizer(ours.weights.tokenizer)
+        tokenizer = bpe_reference.tokenizer(ours.weights.tokenizer)
         model = AutoModelForCausalLM.from_pretrained(
             str(gguf_file.parent), gguf_file=gguf_file.name, dtype=torch.float32).eval()
         cases = [{"text": text, "ids": tokenizer.encode(text).ids} for text in TOKENIZER_CASES]

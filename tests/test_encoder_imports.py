@@ -29,13 +29,15 @@ def test_encoder_imports_no_torch_or_hugging_face() -> None:
 
 
 def test_package_imports_only_numpy_threadpoolctl_stdlib_and_latentcli_errors() -> None:
+    """Of latentcli: its errors, and the Unicode tables the decoder's tokenizer shares."""
     for path in PACKAGE.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+                     else [f"{node.module}.{a.name}" for a in node.names]
+                     if isinstance(node, ast.ImportFrom) else [])
             for name in names:
                 top = name.split(".")[0]
                 assert top in ALLOWED or top in sys.stdlib_module_names, (path.name, name)
                 if top == "latentcli":
-                    assert name == "latentcli.errors" or name.startswith(
-                        "latentcli.networks.encoder"), (path.name, name)
+                    assert name.startswith(("latentcli.errors", "latentcli.networks.encoder.",
+                                            "latentcli.networks.unicode_tables")), (path.name, name)

@@ -3,44 +3,59 @@
 Text is split at the control tokens (``<|im_start|>``…), then into pieces by the model's
 pre-tokenizer pattern; each piece's UTF-8 bytes are spelled with GPT-2's printable byte alphabet
 (a space is ``Ġ``) and merged pairwise in the order of the merge list. Python's ``re`` has no
-``\\p{L}``/``\\p{N}``, so those classes are spelled out from `unicode_classes`; ``\\s`` is
-spelled out too, as Unicode's White_Space (Python's own ``\\s`` also takes U+001C to U+001F).
+``\\p{L}``/``\\p{N}``, so the patterns spell those classes out from `unicode_tables`, as
+``tokenizers``' regex engine sees them (not as this Python's ``unicodedata`` does); ``\\s`` is
+spelled out too, as its White_Space (Python's own ``\\s`` also takes U+001C to U+001F).
 """
 
 from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 from latentcli.errors import ModelError
-from latentcli.networks.decoder.unicode_classes import LETTERS, NUMBERS
+from latentcli.networks import unicode_tables
 
 CONTROL, USER_DEFINED = 3, 4  # llama.cpp's token types that are matched in text as they are
 END_TOKENS = ("<|im_end|>", "<|eot_id|>", "<|end_of_text|>", "<|endoftext|>")
 
 
-def _body(spans: Iterable[tuple[int, int]]) -> str:
-    """A character class's body: the characters themselves (``re`` parses them several times
-    faster than ``\\U`` escapes), the few that mean something in a class escaped."""
+def _body(table: str) -> str:
+    """A `unicode_tables` class as the body of a regex character class: the characters
+    themselves (``re`` parses them several times faster than ``\\U`` escapes), the few that mean
+    something in a class escaped."""
     def one(point: int) -> str:
         return "\\" + chr(point) if chr(point) in "\\]^-[" else chr(point)
 
-    return "".join(one(a) if a == b else f"{one(a)}-{one(b)}" for a, b in spans)
+    return "".join(one(a) if a == b else f"{one(a)}-{one(b)}"
+                   for a, b in unicode_tables.ranges(table))
 
 
-L, N = _body(LETTERS), _body(NUMBERS)
-S = "\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+L, N, S = (_body(table) for table in (unicode_tables.LETTERS, unicode_tables.NUMBERS,
+                                      unicode_tables.WHITE_SPACE))
 GPT2 = (f"'s|'t|'re|'ve|'m|'ll|'d| ?[{L}]+| ?[{N}]+| ?[^{S}{L}{N}]+|[{S}]+(?![^{S}])|[{S}]+")
 LLAMA3 = (f"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n{L}{N}]?[{L}]+|[{N}]{{1,3}}"
           f"| ?[^{S}{L}{N}]+[\\r\\n]*|[{S}]*[\\r\\n]+|[{S}]+(?![^{S}])|[{S}]+")
-# GGUF pre-tokenizer name → (pattern, whether each \p{N} character is first split off alone).
-PRE_TOKENIZERS: dict[str, tuple[str, bool]] = {
-    "gpt2": (GPT2, False), "default": (GPT2, False), "smollm": (GPT2, True),
-    "llama-bpe": (LLAMA3, False), "llama3": (LLAMA3, False),
+DIGIT = f"[{_body(unicode_tables.NUMERIC)}]"
+
+
+class PreTokenizer(NamedTuple):
+    """How text is cut into pieces and a piece merged, for one GGUF pre-tokenizer name (as the
+    model's own tokenizer.json and llama.cpp do it)."""
+
+    pattern: str
+    split_digits: bool  # every NUMERIC character first split off alone (SmolLM's Digits)
+    ignore_merges: bool  # a piece that is a whole token is that token, unmerged (Llama 3)
+
+
+PRE_TOKENIZERS = {
+    "gpt2": PreTokenizer(GPT2, False, False), "default": PreTokenizer(GPT2, False, False),
+    "smollm": PreTokenizer(GPT2, True, False),
+    "llama-bpe": PreTokenizer(LLAMA3, False, True), "llama3": PreTokenizer(LLAMA3, False, True),
 }
 
 
@@ -68,9 +83,9 @@ class Tokenizer:
         if pre not in PRE_TOKENIZERS:
             raise ModelError(f"the pre-tokenizer {pre!r} is not one latent knows "
                              f"({', '.join(PRE_TOKENIZERS)})")
-        pattern, self.split_numbers = PRE_TOKENIZERS[pre]
-        self.pattern = re.compile(pattern)
-        self.numbers = re.compile(f"[{N}]")
+        self.pre = PRE_TOKENIZERS[pre]
+        self.pattern = re.compile(self.pre.pattern)
+        self.digit = re.compile(DIGIT)
         self.special = {token: i for i, (token, kind) in enumerate(
             zip(self.tokens, data["types"], strict=True)) if kind in (CONTROL, USER_DEFINED)}
         longest_first = sorted(self.special, key=lambda token: (-len(token), token))
@@ -97,18 +112,21 @@ class Tokenizer:
 
     def _encode_plain(self, text: str) -> list[int]:
         ids: list[int] = []
-        for chunk in self._chunks(text):
-            for piece in self.pattern.findall(chunk):
-                ids += self._piece(piece)
+        for piece in self.pre_tokenize(text):
+            ids += self._piece(piece)
         return ids
 
+    def pre_tokenize(self, text: str) -> list[str]:
+        """The pieces ``text`` (holding no control token) is cut into, each merged alone."""
+        return [piece for chunk in self._chunks(text) for piece in self.pattern.findall(chunk)]
+
     def _chunks(self, text: str) -> list[str]:
-        """``text``, with every number character split off alone if the model asks for it."""
-        if not self.split_numbers:
+        """``text``, with every digit split off alone if the model asks for it."""
+        if not self.pre.split_digits:
             return [text]
         chunks: list[str] = []
         start = 0
-        for match in self.numbers.finditer(text):
+        for match in self.digit.finditer(text):
             chunks += [text[start:match.start()], match.group()]
             start = match.end()
         return [*chunks, text[start:]]
@@ -118,7 +136,12 @@ class Tokenizer:
         cached = self._cache.get(piece)
         if cached is not None:
             return cached
-        parts = [self.alphabet[b] for b in piece.encode("utf-8")]
+        symbols = [self.alphabet[b] for b in piece.encode("utf-8")]
+        whole = "".join(symbols)
+        # A byte with no token of its own (SmolLM2 has none for six control characters) is
+        # dropped before merging, as tokenizers drops it (its neighbours may then merge).
+        parts = ([whole] if self.pre.ignore_merges and whole in self.ids
+                 else [symbol for symbol in symbols if symbol in self.ids])
         while len(parts) > 1:
             ranked = [(self.ranks.get(f"{a} {b}", -1), i)
                       for i, (a, b) in enumerate(pairwise(parts))]

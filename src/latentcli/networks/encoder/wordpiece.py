@@ -25,33 +25,37 @@ from pathlib import Path
 from typing import Any
 
 from latentcli.errors import ModelError
-from latentcli.networks.encoder import numbers, unicode_tables
-
-# Rust's char::is_whitespace (Unicode White_Space), which tokenizers uses; str.isspace differs.
-WHITE_SPACE = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
-                        "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+from latentcli.networks import unicode_tables
+from latentcli.networks.encoder import numbers
 
 
 class _CharClass:
-    """Membership in a table of inclusive code point ranges (by binary search)."""
+    """Membership in one of `unicode_tables`' classes (by binary search over its ranges)."""
 
-    def __init__(self, table: tuple[tuple[int, int], ...]) -> None:
-        self.firsts = [first for first, _ in table]
-        self.lasts = [last for _, last in table]
+    def __init__(self, table: str) -> None:
+        spans = unicode_tables.ranges(table)
+        self.firsts = [first for first, _ in spans]
+        self.lasts = [last for _, last in spans]
 
     def __contains__(self, c: str) -> bool:
         at = bisect.bisect_right(self.firsts, ord(c)) - 1
         return at >= 0 and ord(c) <= self.lasts[at]
 
 
-# tokenizers' own (older-Unicode) classes; unicodedata.category would disagree on ~800k points,
-# and Python's Unicode version changes with Python's: no unicodedata and no str.lower here.
-CONTROL = _CharClass(unicode_tables.CONTROL)
-CLEAN_SPACE = _CharClass(unicode_tables.WHITESPACE)
+def _characters(table: str) -> frozenset[str]:
+    """A small class as a set: the pre-tokenizer asks about every character of every text."""
+    return frozenset(chr(p) for first, last in unicode_tables.ranges(table)
+                     for p in range(first, last + 1))
+
+
+# tokenizers' own classes, not unicodedata's nor str.lower's (see `unicode_tables`).
+WHITE_SPACE = _characters(unicode_tables.WHITE_SPACE)
+PUNCTUATION = _characters(unicode_tables.PUNCTUATION)
+CONTROL = _CharClass(unicode_tables.CONTROL)  # the normaliser asks once per distinct character
+CJK = _CharClass(unicode_tables.CJK)
 NONSPACING = _CharClass(unicode_tables.NONSPACING)
-PUNCTUATION = _CharClass(unicode_tables.PUNCTUATION)
-CJK_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2A6DF), (0x2A700, 0x2B73F),
-              (0x2B740, 0x2B81F), (0x2B920, 0x2CEAF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
+STRIPPED = unicode_tables.mapping(unicode_tables.STRIPPED)
+LOWERCASE = unicode_tables.mapping(unicode_tables.LOWERCASE)
 
 
 @dataclass(frozen=True)
@@ -77,13 +81,13 @@ class _Normalizer:
         if self.clean_text:
             if c in CONTROL:
                 return ""
-            if c in CLEAN_SPACE:
+            if c in WHITE_SPACE:  # but \v, \f and U+0085, which are CONTROL too
                 return " "
-        padded = self.chinese_chars and any(lo <= ord(c) <= hi for lo, hi in CJK_RANGES)
+        padded = self.chinese_chars and c in CJK
         if self.strip_accents:
-            c = "" if c in NONSPACING else unicode_tables.STRIPPED.get(ord(c)) or _hangul(c)
+            c = "" if c in NONSPACING else STRIPPED.get(c) or _hangul(c)
         if self.lowercase:
-            c = "".join(unicode_tables.LOWERCASE.get(ord(d), d) for d in c)
+            c = "".join(LOWERCASE.get(d, d) for d in c)
         return f" {c} " if padded else c
 
 
@@ -227,17 +231,13 @@ class WordPieceTokenizer:
         return pieces
 
 
-def _is_punctuation(c: str) -> bool:
-    return c in PUNCTUATION
-
-
 def _pre_tokenize(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Spans of words: split on whitespace (dropped) and around each punctuation character."""
     spans: list[tuple[int, int]] = []
     word_start = -1
     for index in range(start, end):
         c = text[index]
-        if c in WHITE_SPACE or _is_punctuation(c):
+        if c in WHITE_SPACE or c in PUNCTUATION:
             if word_start >= 0:
                 spans.append((word_start, index))
                 word_start = -1
