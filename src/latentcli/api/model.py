@@ -77,17 +77,16 @@ def open(name_or_path: str | os.PathLike[str] = DEFAULT_MODEL, *, limit: int | N
     ``words``, as the `Model` of its token embeddings.
     """
     assert isinstance(name_or_path, str)  # `checked` made a path its str
-    from latentcli.store.languages import choose_language_model, open_language_model
-    from latentcli.store.resolve import open_space
+    from latentcli.store.builtins import Kind
+    from latentcli.store.resolve import resolve
 
     reporter = _Quiet()
-    language = None if words else choose_language_model(name_or_path)
-    if language is not None:
+    reference = resolve(name_or_path)
+    if reference.kind is Kind.LANGUAGE_MODEL and not words:
         from latentcli.api.language_model import Language
 
-        return Language(name_or_path, open_language_model(language, reporter),
-                        tuple(reporter.notes))
-    return Model(open_space(name_or_path, reporter, limit, trust), tuple(reporter.notes))
+        return Language(name_or_path, reference.open_decoder(reporter), tuple(reporter.notes))
+    return Model(reference.open_space(reporter, limit, trust), tuple(reporter.notes))
 
 
 class Model:
@@ -312,13 +311,10 @@ class Model:
     def _tour_language(self) -> Decoder | str:
         """The language model the tour's last sections run on: the built-in one once it is
         fetched (the tour never downloads); else why they are skipped."""
-        from latentcli.store.languages import (
-            BUILTIN_LANGUAGE_MODEL,
-            FETCH_COMMAND,
-            language_fetched,
-            open_language,
-        )
+        from latentcli.store.builtins import SMOLLM2
+        from latentcli.store.resolve import builtin_reference
 
-        if not language_fetched():
-            return f"to see it, fetch the language model: {FETCH_COMMAND}"
-        return open_language(BUILTIN_LANGUAGE_MODEL, self._reporter)
+        reference = builtin_reference(SMOLLM2)
+        if not reference.cached():
+            return f"to see it, fetch the language model: {SMOLLM2.fix_command}"
+        return reference.open_decoder(self._reporter)

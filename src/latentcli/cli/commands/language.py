@@ -35,13 +35,13 @@ def generate(here: Environment, *, prompt: str, max_tokens: int, temperature: fl
     from latentcli.analysis.steering import SteeringChoice
     from latentcli.networks.decoder.decoder import Sampling
     from latentcli.render.language import generation
-    from latentcli.store.languages import open_language
+    from latentcli.store.resolve import resolve
 
     sampling = Sampling(temperature, top_p, seed)
     contrast = read_pairs(pairs, steer or [])
     steering = (SteeringChoice(contrast, method, layer, strength)
                 if contrast or method or layer is not None or strength is not None else None)
-    language = open_language(model, here)
+    language = resolve(model).open_decoder(here)
     streaming = not json and steering is None and here.stdout.isatty()
 
     def listen(text: str) -> None:
@@ -61,10 +61,10 @@ def lens(here: Environment, *, prompt: str, top: int, track: list[str] | None, c
          model: str, json: bool) -> None:
     from latentcli.analysis.lens import lens as compute
     from latentcli.render.language import lens_view
-    from latentcli.store.languages import open_language
+    from latentcli.store.resolve import resolve
 
-    deliver(here, compute(open_language(model, here), prompt, top, track or [], chat), json,
-            lens_view)
+    deliver(here, compute(resolve(model).open_decoder(here), prompt, top, track or [], chat),
+            json, lens_view)
 
 
 MODEL = Param(key="model", flags=("--model", "-m"), default=LANGUAGE_MODEL,
