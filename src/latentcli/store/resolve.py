@@ -154,6 +154,18 @@ def limited_key(key: str, limit: int | None) -> str:
     return f"{key}-first{limit}" if limit else key
 
 
+def entries_of(models: Path, key: str) -> list[Path]:
+    """The entry ``key`` under ``models`` and its ``--limit`` variants, those that exist."""
+    limited = re.compile(re.escape(key) + r"-first[0-9]+")
+    entries = sorted(models.iterdir()) if models.is_dir() else []
+    return [entry for entry in entries if entry.name == key or limited.fullmatch(entry.name)]
+
+
+def tokens_key(key: str) -> str:
+    """The entry key of the token space of the language model converted under ``key``."""
+    return f"{key}-tokens"
+
+
 def sanitised(name: str) -> str:
     """``name`` as part of an entry's directory name."""
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:60]
@@ -226,10 +238,7 @@ class WordsReference(Reference):
         return self.artifact().directory
 
     def stored(self) -> list[Path]:
-        limited = re.compile(re.escape(self.key) + r"-first[0-9]+")
-        entries = sorted(self.models.iterdir()) if self.models.is_dir() else []
-        return [entry for entry in entries
-                if entry.name == self.key or limited.fullmatch(entry.name)]
+        return entries_of(self.models, self.key)
 
     def cached(self) -> bool:
         return (self.models / self.key / META_FILE).is_file()
@@ -423,7 +432,7 @@ class LanguageModelReference(Reference):
 
     def tokens(self) -> TokenWords:
         return TokenWords(spec=self.spec, name=f"{self.name}-tokens", models=self.root / MODELS,
-                          key=f"{self.key}-tokens", language_model=self)
+                          key=tokens_key(self.key), language_model=self)
 
     def open_decoder(self, reporter: Reporter, pip_args: tuple[str, ...] = ()) -> Decoder:
         from latentcli.store.language_models import open_decoder

