@@ -99,6 +99,9 @@ def read_meta(directory: Path, kind: str | None = None, version: int | None = No
             raise InvalidArtifact(f"{name} is missing") from None
         if actual != size or isinstance(size, bool):
             raise InvalidArtifact(f"{name} has {actual} bytes, expected {size}")
+    for name in meta["files"]:
+        if name.endswith(".json") and name not in meta["digests"]:
+            raise InvalidArtifact(f"meta.json records no digest of {name}")
     for name, digest in meta["digests"].items():
         if file_digest(directory / name) != digest:
             raise InvalidArtifact(f"{name} was changed since it was written")
