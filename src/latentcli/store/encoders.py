@@ -20,6 +20,7 @@ from latentcli.store.artifacts import (
     directory_size,
     install,
     opened,
+    unwritable,
     valid_meta,
 )
 from latentcli.store.builtins import licence_files
@@ -106,7 +107,10 @@ def fetched(choice: EncoderChoice, reporter: Reporter, pip_args: tuple[str, ...]
         if damaged:
             reporter.note(f"the fetched {builtin.name} is damaged ({', '.join(damaged)}); "
                           "fetching it again")
-            install(artifact, build, replace=True)
+            try:
+                install(artifact, build, replace=True)
+            except OSError as error:
+                raise unwritable(artifact.directory, error) from None
     return opened(artifact, lambda directory, meta: directory, build, reporter)
 
 

@@ -11,11 +11,11 @@
 6. a gensim-data catalogue name;
 7. a vector file (or anything that looks like a path).
 
-Each resolver is ``(spec, path, root) -> Reference | None`` (the value, read as a path too, and
-the cache's root); a `Reference` says what the value is, what
-it is called and where its artifacts live, without fetching, converting or reading anything.
-Opening it (`Reference.open_space`, `Reference.open_decoder`) builds what is missing, through the
-one open-or-build of `store.artifacts`, and never resolves a name again. Everything that needs to
+Each resolver is ``(spec, path, root) -> Reference | None`` (the value, the value read as a path,
+the cache's root); a `Reference` says what the value is, what it is called and where its
+artifacts live, without fetching, converting or reading anything. Opening it
+(`Reference.open_space`, `Reference.open_decoder`) builds what is missing, through the one
+open-or-build of `store.artifacts`, and never resolves a name again. Everything that needs to
 know what a name means — the commands, the API, `embed --name` (`reserved_name`), did-you-mean,
 ``latent models info/get/rm`` — asks this table.
 """
@@ -119,8 +119,6 @@ class DirectoryReference(Reference):
 
     def _open(self, reporter: Reporter, limit: int | None, trust: bool,
               columns: Columns) -> Space:
-        from latentcli.store.entries import KIND, open_vectors
-
         try:
             return open_vectors(self.directory, read_meta(self.directory, KIND), limit=limit)
         except InvalidArtifact as why:
