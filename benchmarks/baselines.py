@@ -8,7 +8,8 @@ import numpy as np
 
 from latentcli import DEFAULT_MODEL
 from latentcli.environment import Environment
-from latentcli.store.resolve import WordsReference, resolve
+from latentcli.store.resolve import resolve
+from latentcli.store.sources import WordsReference
 
 
 def gensim_builtin() -> Any:

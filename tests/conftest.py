@@ -19,7 +19,8 @@ from latentcli.core.space import Space
 from latentcli.environment import Environment
 from latentcli.store import resolve
 from latentcli.store.entries import write_entry
-from latentcli.store.sources import NO_COLUMNS, Columns, Loaded
+from latentcli.store.reference import NO_COLUMNS, Columns, Reference
+from latentcli.store.sources import Loaded, WordsReference
 
 # A tiny space whose geometry is known: royalty and gender along separate axes, fruit far away.
 TINY_WORDS = ["king", "queen", "man", "woman", "prince", "princess", "apple", "banana", "cherry",
@@ -67,8 +68,8 @@ class Recorder(Environment):
         self.messages.append(message)
 
 
-@dataclass(frozen=True, kw_only=True)
-class FakeWords(resolve.WordsReference):
+@dataclass(kw_only=True, eq=False, repr=False)
+class FakeWords(WordsReference):
     """A word model read by ``loader`` from a source whose fingerprint is ``source``."""
 
     loader: Callable[[Reporter], Loaded]
@@ -86,7 +87,7 @@ class FakeWords(resolve.WordsReference):
 def fake_words(monkeypatch: pytest.MonkeyPatch, name: str, loader: Callable[[Reporter], Loaded],
                source: dict[str, Any] | None = None) -> None:
     """Make ``-m name`` a word model read by ``loader`` (first in the resolvers' table)."""
-    def resolver(spec: str, path: Path, root: Path) -> resolve.Reference | None:
+    def resolver(spec: str, path: Path, root: Path) -> Reference | None:
         return (FakeWords(spec=spec, name=name, models=root / "models", key=name,
                           loader=loader, source=source or {"kind": "test"})
                 if spec == name else None)
@@ -202,7 +203,7 @@ def gensim_glove(default_cache: Path):  # type: ignore[no-untyped-def]
     from gensim.models import KeyedVectors
 
     from latentcli import DEFAULT_MODEL
-    from latentcli.store.resolve import WordsReference, resolve
+    from latentcli.store.resolve import resolve
 
     reference = resolve(DEFAULT_MODEL)
     assert isinstance(reference, WordsReference)

@@ -36,7 +36,8 @@ def fetched_builtin(source: Path = TINY_BERT) -> Path:
 
 def choice_of(path: Path):  # type: ignore[no-untyped-def]
     """The `EncoderChoice` ``-m PATH`` makes of a model directory."""
-    from latentcli.store.resolve import EncoderReference, resolve
+    from latentcli.store.encoder_spaces import EncoderReference
+    from latentcli.store.resolve import resolve
 
     reference = resolve(str(path))
     assert isinstance(reference, EncoderReference)

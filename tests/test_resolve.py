@@ -160,7 +160,7 @@ def test_opening_an_encoders_candidates_again_neither_opens_glove_nor_reads_its_
     """The candidates' fingerprint holds GloVe's fingerprint and the encoder's files by size
     and time, so a warm open needs neither GloVe's entry nor the model directory's JSON."""
     from latentcli.networks.encoder import directory
-    from latentcli.store.resolve import BuiltinWords
+    from latentcli.store.sources import BuiltinWords
 
     models = cache_root() / "models"
     models.mkdir(parents=True)
@@ -180,8 +180,8 @@ def test_opening_an_encoders_candidates_again_neither_opens_glove_nor_reads_its_
 
 def test_the_fingerprint_of_a_model_directory_changes_with_any_of_its_files(tmp_path):
     from encoder_files import copy_model
+    from latentcli.store.encoder_spaces import EncoderReference
     from latentcli.store.encoders import identity
-    from latentcli.store.resolve import EncoderReference
 
     model = copy_model(TINY_BERT, tmp_path / "m")
     reference = resolve(str(model))

@@ -75,10 +75,10 @@ def entered(cache: Path, *args: str) -> list[str]:
 def test_a_warm_neighbors_enters_each_store_module_once(default_cache: Path) -> None:
     path = entered(default_cache, "neighbors", "king", "--json")
     assert len(path) == len(set(path)), path
-    assert path == ["resolve", "paths", "artifacts", "entries"]
+    assert path == ["resolve", "paths", "reference", "sources", "artifacts", "entries"]
 
 
 def test_a_warm_limited_open_takes_the_same_path(default_cache: Path) -> None:
     """``--limit`` on a converted model is its first words, read from the same entry."""
     path = entered(default_cache, "neighbors", "the", "--limit", "1000", "--json")
-    assert path == ["resolve", "paths", "artifacts", "entries"]
+    assert path == ["resolve", "paths", "reference", "sources", "artifacts", "entries"]

@@ -25,9 +25,8 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from latentcli.errors import ModelError
 from latentcli.store.paths import ARTIFACT_FOLDERS, DOWNLOADS, EMBEDDINGS, TOURS
@@ -35,17 +34,19 @@ from latentcli.store.paths import ARTIFACT_FOLDERS, DOWNLOADS, EMBEDDINGS, TOURS
 if TYPE_CHECKING:
     from latentcli.core.progress import Reporter
 
+    T = TypeVar("T")
+    Opener = Callable[[Path, dict[str, Any]], T]  # the kind's reader: directory, meta → object
+    Builder = Callable[[Path], Mapping[str, Any]]  # writes the files, returns its meta keys
+
 META_FILE = "meta.json"
 DAMAGED_FILE = "DAMAGED"  # written beside an artifact found at query time to hold bad values
 LEGACY_KIND = "vectors"  # what a meta.json without a kind holds, unless the caller expects one
 # What meta.json must hold, by key and type; anything else makes the artifact invalid.
 META_TYPES: dict[str, type] = {"format_version": int, "kind": str, "name": str, "source": dict,
                                "files": dict, "digests": dict}
-T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Artifact:
+class Artifact(NamedTuple):
     """One artifact: where it lives, the kind and version of its files, its name, and the
     fingerprint of what it is built from (a different one means: build it again)."""
 
@@ -60,8 +61,6 @@ class InvalidArtifact(Exception):
     """An artifact that must not be trusted; the message says why (for the rebuild note)."""
 
 
-Opener = Callable[[Path, dict[str, Any]], T]  # the kind's reader: directory and meta → object
-Builder = Callable[[Path], Mapping[str, Any]]  # writes the files, returns the kind's meta keys
 
 
 def read_meta(directory: Path, kind: str | None = None, version: int | None = None
@@ -171,8 +170,7 @@ def reopened(artifact: Artifact, open_: Opener[T]) -> T:
         raise ModelError(f"{artifact.directory} is unusable after building: {why}") from None
 
 
-@dataclass(frozen=True)
-class Seen:
+class Seen(NamedTuple):
     """The artifact a writer found in place when it began (its meta's ``source``; None: there
     was none, or an invalid one). Installing with ``replace=Seen(...)`` replaces that one only:
     if another writer installed a different one meanwhile, `LostRace` — both must not report
@@ -336,14 +334,14 @@ def discard(entry: Path) -> None:
         entry.rename(trash / entry.name)
 
 
-_SCRATCH = re.compile(r"\.(?P<entry>.+)\.(?P<purpose>building|trash)-(?P<pid>[0-9]+)-[^.]*")
-_PARTIAL = re.compile(r"\.(?P<entry>.+)\.(?P<pid>[0-9]+)-[0-9a-f]+\.partial")
-_OLDER = re.compile(r"\..+\.(building|trash)-[^.]*")  # scratch of versions without a pid
+# Patterns (compiled on first use, by `re`'s own cache: not on every start):
+_SCRATCH = r"\.(?P<entry>.+)\.(?P<purpose>building|trash)-(?P<pid>[0-9]+)-[^.]*"
+_PARTIAL = r"\.(?P<entry>.+)\.(?P<pid>[0-9]+)-[0-9a-f]+\.partial"
+_OLDER = r"\..+\.(building|trash)-[^.]*"  # scratch of versions without a pid
 STALE_SECONDS = 3600
 
 
-@dataclass(frozen=True)
-class Leftover:
+class Leftover(NamedTuple):
     """A scratch directory or half-written file: a build in progress, or what a killed one left."""
 
     path: Path
@@ -365,11 +363,11 @@ def leftovers(folder: Path) -> list[Leftover]:
     """The scratch directories and half-written files in ``folder``."""
     found = []
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if (match := _SCRATCH.fullmatch(path.name)) is not None:
+        if (match := re.fullmatch(_SCRATCH, path.name)) is not None:
             found.append(Leftover(path, match["purpose"], int(match["pid"])))
-        elif (match := _PARTIAL.fullmatch(path.name)) is not None:
+        elif (match := re.fullmatch(_PARTIAL, path.name)) is not None:
             found.append(Leftover(path, "writing", int(match["pid"])))
-        elif _OLDER.fullmatch(path.name):
+        elif re.fullmatch(_OLDER, path.name):
             found.append(Leftover(path, "building" if ".building-" in path.name else "trash", 0))
     return found
 

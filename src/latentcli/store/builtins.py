@@ -10,9 +10,9 @@ joined in order into ``file``. `store.resolve` reads this table to know what a n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 
 class Kind(StrEnum):
@@ -25,8 +25,7 @@ class Kind(StrEnum):
     LANGUAGE_MODEL = "language model"  # a decoder (GGUF), its tokens as a word space
 
 
-@dataclass(frozen=True)
-class Wheel:
+class Wheel(NamedTuple):
     """One wheel on the package index, and what it must hold under ``prefix`` to be the model."""
 
     package: str
@@ -35,8 +34,7 @@ class Wheel:
     files: tuple[str, ...]  # under prefix: without these the wheel is not the model
 
 
-@dataclass(frozen=True)
-class Builtin:
+class Builtin(NamedTuple):
     """A model latent knows by name."""
 
     name: str

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -26,10 +26,12 @@ import numpy as np
 from latentcli.core.space import Space
 from latentcli.core.text_checks import check_text
 from latentcli.errors import LatentError, ModelError
-from latentcli.store.artifacts import Artifact, InvalidArtifact, opened, read_meta
-from latentcli.store.builtins import BY_NAME
+from latentcli.store.artifacts import META_FILE, Artifact, InvalidArtifact, opened, read_meta
+from latentcli.store.builtins import BY_NAME, Kind
 from latentcli.store.encoders import EncoderChoice, identity, open_encoder
 from latentcli.store.entries import FORMAT_VERSION, KIND, open_vectors, write_vectors
+from latentcli.store.reference import Columns, Reference
+from latentcli.store.sources import WordsReference
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -98,21 +100,20 @@ def embed(encoder: LazyEncoder, words: list[str], reporter: Reporter) -> npt.NDA
         return encode_many(model, words, workers, progress)
 
 
-def open_encoder_space(choice: EncoderChoice, count: int, words_from: Mapping[str, Any],
-                       open_words: Callable[[], Space], models: Path,
+def open_encoder_space(choice: EncoderChoice, count: int, words: WordsReference, models: Path,
                        reporter: Reporter) -> Space:
-    """The encoder's space over the ``count`` most frequent words of the model ``open_words``
-    opens (whose fingerprint is ``words_from``), built under ``models`` on first use; texts
-    outside them are encoded when asked for."""
+    """The encoder's space over the ``count`` most frequent words of ``words``, built under
+    ``models`` on first use (the only time ``words`` is opened); texts outside them are encoded
+    when asked for."""
     fingerprint = {"kind": CANDIDATES, "encoder": identity(choice), "candidates": count,
-                   "words": {"from": dict(words_from), "holding": "a letter or a digit"}}
+                   "words": {"from": words.fingerprint(), "holding": "a letter or a digit"}}
     digest = hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()[:12]
     key = f"{re.sub(r'[^A-Za-z0-9._-]+', '_', choice.name)[:60]}-{digest}"
     encoder = LazyEncoder(choice, reporter)
 
     def build(directory: Path) -> dict[str, Any]:
-        words = candidate_words(open_words(), count)
-        return write_vectors(directory, words, embed(encoder, words, reporter))
+        candidates = candidate_words(words.open_space(reporter), count)
+        return write_vectors(directory, candidates, embed(encoder, candidates, reporter))
 
     return opened(Artifact(models / key, KIND, FORMAT_VERSION, choice.name, fingerprint),
                   partial(open_vectors, name=choice.name, encoder=encoder), build, reporter)
@@ -158,3 +159,33 @@ def open_named_space(directory: Path, encoders: Path, reporter: Reporter,
         return open_vectors(directory, meta, encoder=encoder, of_texts=True, limit=limit)
     except InvalidArtifact as why:
         raise ModelError(f"{directory} is not a usable latent model directory: {why}") from None
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class EncoderReference(Reference):
+    """A sentence encoder, as a space over candidate words: the most frequent words of
+    ``words`` (the built-in GloVe's reference), embedded once into an entry under ``models``."""
+
+    kind = Kind.ENCODER
+    choice: EncoderChoice
+    words: WordsReference
+    models: Path
+
+    def _open(self, reporter: Reporter, limit: int | None, trust: bool,
+              columns: Columns) -> Space:
+        return open_encoder_space(self.choice, limit or DEFAULT_CANDIDATES, self.words,
+                                  self.models, reporter)
+
+    def get(self, reporter: Reporter, pip_args: tuple[str, ...] = ()) -> Path:
+        if self.choice.builtin is None:
+            return super().get(reporter, pip_args)
+        from latentcli.store.encoders import fetched
+
+        return fetched(self.choice, reporter, pip_args, repair=True)
+
+    def stored(self) -> list[Path]:
+        fetched = [self.choice.directory] if self.choice.builtin and self.cached() else []
+        return fetched + candidate_entries(self.choice, self.models)
+
+    def cached(self) -> bool:
+        return self.choice.builtin is None or (self.choice.directory / META_FILE).is_file()

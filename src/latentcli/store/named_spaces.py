@@ -10,6 +10,7 @@ removes it like any artifact.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,12 +19,16 @@ import numpy as np
 from latentcli.errors import ModelError
 from latentcli.failures import os_message
 from latentcli.store.artifacts import LostRace, Seen, seen
+from latentcli.store.builtins import Kind
 from latentcli.store.entries import write_entry
-from latentcli.store.paths import SPACES, cache_root
+from latentcli.store.paths import ENCODERS, SPACES, cache_root
+from latentcli.store.reference import Columns, Reference
 
 if TYPE_CHECKING:
     import numpy.typing as npt
 
+    from latentcli.core.progress import Reporter
+    from latentcli.core.space import Space
     from latentcli.store.encoders import EncoderChoice
 
 
@@ -60,3 +65,24 @@ def save_space(name: str, texts: list[str], matrix: npt.NDArray[np.float32],
         raise ModelError(f"cannot write the space {name!r} in {target.parent}: "
                          f"{os_message(error)}") from None
     return target
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class NamedSpaceReference(Reference):
+    """A named space of your texts, able to encode new text with the encoder that made it."""
+
+    kind = Kind.NAMED_SPACE
+    directory: Path
+    root: Path
+
+    def _open(self, reporter: Reporter, limit: int | None, trust: bool,
+              columns: Columns) -> Space:
+        from latentcli.store.encoder_spaces import open_named_space
+
+        return open_named_space(self.directory, self.root / ENCODERS, reporter, limit)
+
+    def stored(self) -> list[Path]:
+        return [self.directory] if self.directory.is_dir() else []
+
+    def location(self, limit: int | None = None) -> Path | None:
+        return self.directory

@@ -25,435 +25,29 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
 
-from latentcli.core.counts import within
 from latentcli.errors import LatentError, ModelError, UsageError
-from latentcli.store.artifacts import (
-    META_FILE,
-    Artifact,
-    InvalidArtifact,
-    check_writable,
-    install,
-    open_valid,
-    read_meta,
-    reopened,
-    unwritable,
+from latentcli.store.artifacts import META_FILE
+from latentcli.store.builtins import BY_NAME, GLOVE, MINILM, Builtin, Kind
+from latentcli.store.paths import ENCODERS, MODELS, SPACES, cache_root, locate
+from latentcli.store.reference import NO_COLUMNS, Columns, Reference
+from latentcli.store.sources import (
+    BuiltinWords,
+    CatalogueWords,
+    FileWords,
+    WordsReference,
+    path_digest,
+    sanitised,
 )
-from latentcli.store.builtins import BY_NAME, GLOVE, MINILM, SMOLLM2, Builtin, Kind
-from latentcli.store.entries import FORMAT_VERSION, KIND, open_vectors
-from latentcli.store.paths import ENCODERS, LANGUAGE, MODELS, SPACES, cache_root, locate
-from latentcli.store.sources import NO_COLUMNS, Columns
 
 if TYPE_CHECKING:
     from latentcli.core.progress import Reporter
     from latentcli.core.space import Space
-    from latentcli.networks.decoder.decoder import Decoder
     from latentcli.store.encoders import EncoderChoice
-    from latentcli.store.sources import Loaded
 
-SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # a named space's name
-
-
-@dataclass(frozen=True, kw_only=True)
-class Reference:
-    """What a ``--model`` value is (``kind``), what it is called (``name``, shown in results)
-    and where its artifacts live; nothing is fetched, converted or read until it is opened."""
-
-    kind: ClassVar[Kind]
-    takes_columns: ClassVar[bool] = False  # whether --vectors-column / --labels-column apply
-    spec: str
-    name: str
-
-    def open_space(self, reporter: Reporter, limit: int | None = None, trust: bool = False,
-                   columns: Columns = NO_COLUMNS) -> Space:
-        """Its words as a `Space` (a language model's token embeddings, an encoder's candidate
-        words), built into the cache first if needed. ``limit`` keeps the first N words (an
-        encoder's N candidates); ``trust`` allows gensim pickles (they run code); ``columns``
-        picks a table's vector and label columns, and is refused for anything but a file."""
-        if limit is not None:
-            within(limit, 1, None, "--limit")
-        if columns != NO_COLUMNS and not self.takes_columns:
-            raise UsageError(f"--vectors-column and --labels-column apply to Parquet and Arrow "
-                             f"tables; {self.spec!r} is a {self.kind} with no columns to choose")
-        return self._open(reporter, limit, trust, columns)
-
-    def _open(self, reporter: Reporter, limit: int | None, trust: bool,
-              columns: Columns) -> Space:
-        raise NotImplementedError
-
-    def open_decoder(self, reporter: Reporter, pip_args: tuple[str, ...] = ()) -> Decoder:
-        """The language model, ready to run (fetched and converted on first use)."""
-        raise ModelError(f"{self.spec!r} is not a language model: use {SMOLLM2.name} (alias "
-                         f"{SMOLLM2.aliases[0]}) or a Llama-family .gguf file")
-
-    def get(self, reporter: Reporter, pip_args: tuple[str, ...] = ()) -> Path:
-        """Fetch and convert it ahead of time, checking (and repairing) what is there already;
-        the directory it is kept in."""
-        raise UsageError(f"'latent models get' fetches and converts built-in models, catalogue "
-                         f"models and model files; {self.spec!r} is a {self.kind} that needs "
-                         "neither")
-
-    def stored(self) -> list[Path]:
-        """Its artifacts now in the cache, and those derived from them (`latent models rm`)."""
-        return []
-
-    def cached(self) -> bool:
-        """Whether it opens without fetching or converting anything (a file check)."""
-        return True
-
-    def location(self, limit: int | None = None) -> Path | None:
-        """The cache directory its words are read from (None: a directory opened in place)."""
-        return None
-
-
-@dataclass(frozen=True, kw_only=True)
-class DirectoryReference(Reference):
-    """A directory in latent's own format, opened as it is: nothing rebuilds it."""
-
-    kind = Kind.DIRECTORY
-    directory: Path
-
-    def _open(self, reporter: Reporter, limit: int | None, trust: bool,
-              columns: Columns) -> Space:
-        try:
-            return open_vectors(self.directory, read_meta(self.directory, KIND), limit=limit)
-        except InvalidArtifact as why:
-            raise ModelError(f"{self.directory} is not a usable latent model directory: "
-                             f"{why}") from None
-
-
-@dataclass(frozen=True, kw_only=True)
-class NamedSpaceReference(Reference):
-    """A named space of your texts, able to encode new text with the encoder that made it."""
-
-    kind = Kind.NAMED_SPACE
-    directory: Path
-    root: Path
-
-    def _open(self, reporter: Reporter, limit: int | None, trust: bool,
-              columns: Columns) -> Space:
-        from latentcli.store.encoder_spaces import open_named_space
-
-        return open_named_space(self.directory, self.root / ENCODERS, reporter, limit)
-
-    def stored(self) -> list[Path]:
-        return [self.directory] if self.directory.is_dir() else []
-
-    def location(self, limit: int | None = None) -> Path | None:
-        return self.directory
-
-
-def limited_key(key: str, limit: int | None) -> str:
-    """The entry key of a model cut to its first ``limit`` words."""
-    return f"{key}-first{limit}" if limit else key
-
-
-def entries_of(models: Path, key: str) -> list[Path]:
-    """The entry ``key`` under ``models`` and its ``--limit`` variants, those that exist."""
-    limited = re.compile(re.escape(key) + r"-first[0-9]+")
-    entries = sorted(models.iterdir()) if models.is_dir() else []
-    return [entry for entry in entries if entry.name == key or limited.fullmatch(entry.name)]
-
-
-def tokens_key(key: str) -> str:
-    """The entry key of the token space of the language model converted under ``key``."""
-    return f"{key}-tokens"
-
-
-def sanitised(name: str) -> str:
-    """``name`` as part of an entry's directory name."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:60]
-
-
-def file_fingerprint(path: Path) -> dict[str, Any]:
-    """What tells a changed file from the one an entry was built from, without reading it."""
-    stat = path.stat()
-    return {"path": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-
-
-def _digest(text: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:12]
-
-
-@dataclass(frozen=True, kw_only=True)
-class WordsReference(Reference):
-    """Word vectors read from a source (the built-in GloVe, a catalogue model, a vector file, a
-    language model's token embeddings) into entries under ``models/``: the whole model's, and a
-    ``--limit``'s first words when the whole model is not converted."""
-
-    kind = Kind.WORDS
-    models: Path
-    key: str
-
-    def fingerprint(self, limit: int | None = None, columns: Columns = NO_COLUMNS
-                    ) -> dict[str, Any]:
-        """What the entry is built from (checked on every open)."""
-        raise NotImplementedError
-
-    def load(self, reporter: Reporter, limit: int | None = None, trust: bool = False,
-             columns: Columns = NO_COLUMNS) -> Loaded:
-        """The model's words and raw rows, read from its source (not from the cache)."""
-        raise NotImplementedError
-
-    def _key(self, limit: int | None, columns: Columns) -> str:
-        return limited_key(self.key, limit)
-
-    def artifact(self, limit: int | None = None, columns: Columns = NO_COLUMNS) -> Artifact:
-        return Artifact(self.models / self._key(limit, columns), KIND, FORMAT_VERSION, self.name,
-                        self.fingerprint(limit, columns))
-
-    def _open(self, reporter: Reporter, limit: int | None, trust: bool,
-              columns: Columns) -> Space:
-        """The whole model's entry (its first ``limit`` words); else the limit's entry; else
-        read the source and build one: the whole model's if the limit left nothing out."""
-        whole = self.artifact(None, columns)
-        space = open_valid(whole, partial(open_vectors, limit=limit), reporter)
-        if space is not None:
-            return space
-        if limit is not None:
-            space = open_valid(self.artifact(limit, columns), open_vectors, reporter)
-            if space is not None:
-                return space
-        try:
-            check_writable(whole.directory)  # before reading or downloading anything
-        except OSError as error:
-            raise unwritable(whole.directory, error) from None
-        loaded = self.load(reporter, limit, trust, columns)
-        target = whole if loaded.complete else self.artifact(limit, columns)
-        _install_words(target, loaded)
-        for note in loaded.notes:
-            reporter.note(note)
-        return reopened(target, open_vectors)
-
-    def get(self, reporter: Reporter, pip_args: tuple[str, ...] = ()) -> Path:
-        self.open_space(reporter)
-        return self.artifact().directory
-
-    def stored(self) -> list[Path]:
-        return entries_of(self.models, self.key)
-
-    def cached(self) -> bool:
-        return (self.models / self.key / META_FILE).is_file()
-
-    def location(self, limit: int | None = None) -> Path | None:
-        whole = self.models / self.key
-        return whole if (whole / META_FILE).is_file() else self.models / self._key(limit,
-                                                                                  NO_COLUMNS)
-
-
-def _install_words(target: Artifact, loaded: Loaded) -> None:
-    """Write ``loaded`` as the entry ``target`` (replacing an invalid one once it is complete)."""
-    from latentcli.core.subwords import NGRAMS_FILE
-    from latentcli.errors import BadVectorFile
-    from latentcli.store.entries import UnusableRow, write_vectors
-
-    subwords = loaded.subwords
-    extras = {} if subwords is None else {NGRAMS_FILE: subwords.vectors}
-    shape = {} if subwords is None else {"subwords": {"min_n": subwords.min_n,
-                                                      "max_n": subwords.max_n}}
-    try:
-        install(target, lambda directory: {**shape, **write_vectors(
-            directory, loaded.words, loaded.matrix, extras)}, replace=target.directory.exists())
-    except OSError as error:
-        raise unwritable(target.directory, error) from None
-    except UnusableRow as bad:
-        raise BadVectorFile(target.name, f"the vector of {loaded.words[bad.row]!r} (row "
-                            f"{bad.row + 1}) {bad}") from None
-
-
-@dataclass(frozen=True, kw_only=True)
-class BuiltinWords(WordsReference):
-    """The built-in word model, read from the package installed with latent."""
-
-    builtin: Builtin
-
-    def _folder(self) -> Path:
-        """Where pip installed its files (beside latent)."""
-        import importlib
-
-        wheel = self.builtin.wheels[0]
-        package = importlib.import_module(wheel.package.replace("-", "_"))
-        return Path(package.__file__ or "").parent.parent / wheel.prefix
-
-    def fingerprint(self, limit: int | None = None, columns: Columns = NO_COLUMNS
-                    ) -> dict[str, Any]:
-        wheel = self.builtin.wheels[0]
-        matrix = self._folder() / wheel.files[0]
-        return {"kind": "builtin", "package": wheel.package, **file_fingerprint(matrix),
-                "limit": limit}
-
-    def load(self, reporter: Reporter, limit: int | None = None, trust: bool = False,
-             columns: Columns = NO_COLUMNS) -> Loaded:
-        from latentcli.store.sources import load_glove
-
-        return load_glove(self.builtin, self._folder(), limit, reporter)
-
-
-@dataclass(frozen=True, kw_only=True)
-class CatalogueWords(WordsReference):
-    """A gensim-data model, downloaded once beside the cache, converted, then deleted."""
-
-    root: Path
-
-    def fingerprint(self, limit: int | None = None, columns: Columns = NO_COLUMNS
-                    ) -> dict[str, Any]:
-        from latentcli.store.catalogue import CATALOGUE
-
-        return {"kind": "catalogue", "name": self.name, "md5": CATALOGUE[self.name].md5,
-                "limit": limit}
-
-    def load(self, reporter: Reporter, limit: int | None = None, trust: bool = False,
-             columns: Columns = NO_COLUMNS) -> Loaded:
-        from latentcli.store.catalogue import CATALOGUE
-        from latentcli.store.paths import DOWNLOADS
-        from latentcli.store.sources import load_catalogue
-
-        return load_catalogue(CATALOGUE[self.name], self.root / DOWNLOADS, limit, reporter)
-
-
-@dataclass(frozen=True, kw_only=True)
-class FileWords(WordsReference):
-    """A vector file, cached under its name plus a hash of its absolute path (and of the
-    columns chosen in a table, when they are given)."""
-
-    takes_columns = True
-    path: Path
-
-    def _key(self, limit: int | None, columns: Columns) -> str:
-        if columns == NO_COLUMNS:
-            return limited_key(self.key, limit)
-        named = f"{self.path}\0{columns}"
-        return limited_key(f"{sanitised(self.path.name)}-{_digest(named)}", limit)
-
-    def fingerprint(self, limit: int | None = None, columns: Columns = NO_COLUMNS
-                    ) -> dict[str, Any]:
-        from latentcli.store.readers.stream import check_readable
-
-        check_readable(self.path)
-        chosen = {} if columns == NO_COLUMNS else {"columns": list(columns)}
-        return {"kind": "file", **file_fingerprint(self.path), "limit": limit, **chosen}
-
-    def load(self, reporter: Reporter, limit: int | None = None, trust: bool = False,
-             columns: Columns = NO_COLUMNS) -> Loaded:
-        from latentcli.store.sources import load_file
-
-        return load_file(self.path, self.name, limit, trust, columns, reporter)
-
-
-@dataclass(frozen=True, kw_only=True)
-class TokenWords(WordsReference):
-    """A language model's token embedding matrix as a word space (one word per token), derived
-    from its conversion: its fingerprint holds the conversion's."""
-
-    language_model: LanguageModelReference
-
-    def _model(self) -> LanguageModelReference:
-        return self.language_model
-
-    def fingerprint(self, limit: int | None = None, columns: Columns = NO_COLUMNS
-                    ) -> dict[str, Any]:
-        conversion = self._model().conversion()
-        return {"kind": "language-tokens", "words": "spaced plain, others ##",
-                "conversion": {"format_version": conversion.version, **conversion.source},
-                "limit": limit}
-
-    def load(self, reporter: Reporter, limit: int | None = None, trust: bool = False,
-             columns: Columns = NO_COLUMNS) -> Loaded:
-        from latentcli.store.language_models import load_tokens
-
-        model = self._model()
-        return load_tokens(model.open_decoder(reporter), model.name).limited(limit)
-
-
-@dataclass(frozen=True, kw_only=True)
-class EncoderReference(Reference):
-    """A sentence encoder, as a space over candidate words: the most frequent words of the
-    built-in GloVe, embedded once into an entry under ``models/``."""
-
-    kind = Kind.ENCODER
-    choice: EncoderChoice
-    root: Path
-
-    def _open(self, reporter: Reporter, limit: int | None, trust: bool,
-              columns: Columns) -> Space:
-        from latentcli.store.encoder_spaces import DEFAULT_CANDIDATES, open_encoder_space
-
-        glove = _builtin(GLOVE.name, GLOVE, self.root)
-        assert isinstance(glove, WordsReference)
-        return open_encoder_space(self.choice, limit or DEFAULT_CANDIDATES, glove.fingerprint(),
-                                  lambda: glove.open_space(reporter), self.root / MODELS,
-                                  reporter)
-
-    def get(self, reporter: Reporter, pip_args: tuple[str, ...] = ()) -> Path:
-        if self.choice.builtin is None:
-            return super().get(reporter, pip_args)
-        from latentcli.store.encoders import fetched
-
-        return fetched(self.choice, reporter, pip_args, repair=True)
-
-    def stored(self) -> list[Path]:
-        from latentcli.store.encoder_spaces import candidate_entries
-
-        fetched = [self.choice.directory] if self.choice.builtin and self.cached() else []
-        return fetched + candidate_entries(self.choice, self.root / MODELS)
-
-    def cached(self) -> bool:
-        return self.choice.builtin is None or (self.choice.directory / META_FILE).is_file()
-
-
-@dataclass(frozen=True, kw_only=True)
-class LanguageModelReference(Reference):
-    """A language model: the built-in one (fetched from its wheel) or a GGUF file, converted
-    once under ``language/``; its token embeddings are a word space (`TokenWords`)."""
-
-    kind = Kind.LANGUAGE_MODEL
-    key: str
-    root: Path
-    builtin: Builtin | None = None
-    path: Path | None = None  # the GGUF file, unless built-in
-
-    def conversion(self) -> Artifact:
-        """The converted model's artifact (its fingerprint reads the GGUF file's size and time:
-        a missing file is an error)."""
-        from latentcli.store.language_models import builtin_fingerprint, conversion, gguf_source
-
-        assert self.builtin is not None or self.path is not None
-        source = (builtin_fingerprint(self.builtin) if self.builtin is not None
-                  else gguf_source(self.path))  # type: ignore[arg-type]
-        return conversion(self.root / LANGUAGE / self.key, self.name, source)
-
-    def tokens(self) -> TokenWords:
-        return TokenWords(spec=self.spec, name=f"{self.name}-tokens", models=self.root / MODELS,
-                          key=tokens_key(self.key), language_model=self)
-
-    def open_decoder(self, reporter: Reporter, pip_args: tuple[str, ...] = ()) -> Decoder:
-        from latentcli.store.language_models import open_decoder
-
-        return open_decoder(self.conversion(), self.builtin, self.path, reporter, pip_args)
-
-    def _open(self, reporter: Reporter, limit: int | None, trust: bool,
-              columns: Columns) -> Space:
-        return self.tokens().open_space(reporter, limit)
-
-    def get(self, reporter: Reporter, pip_args: tuple[str, ...] = ()) -> Path:
-        self.open_decoder(reporter, pip_args)
-        return self.root / LANGUAGE / self.key
-
-    def stored(self) -> list[Path]:
-        conversion = self.root / LANGUAGE / self.key
-        return ([conversion] if conversion.is_dir() else []) + self.tokens().stored()
-
-    def cached(self) -> bool:
-        return (self.root / LANGUAGE / self.key / META_FILE).is_file()
-
-    def location(self, limit: int | None = None) -> Path | None:
-        return self.tokens().location(limit)
+SAFE_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"  # a named space's name
 
 
 def _builtin(spec: str, builtin: Builtin, root: Path) -> Reference:
@@ -464,9 +58,21 @@ def _builtin(spec: str, builtin: Builtin, root: Path) -> Reference:
         from latentcli.store.encoders import EncoderChoice
 
         choice = EncoderChoice(builtin.name, root / ENCODERS / builtin.name, builtin)
-        return EncoderReference(spec=spec, name=builtin.name, choice=choice, root=root)
+        return _encoder(spec, choice, root)
+    from latentcli.store.language_models import LanguageModelReference
+
     return LanguageModelReference(spec=spec, name=builtin.name, key=builtin.name, root=root,
                                   builtin=builtin)
+
+
+def _encoder(spec: str, choice: EncoderChoice, root: Path) -> Reference:
+    """An encoder's reference, holding GloVe's: its candidates are GloVe's frequent words."""
+    from latentcli.store.encoder_spaces import EncoderReference
+
+    words = _builtin(GLOVE.name, GLOVE, root)
+    assert isinstance(words, WordsReference)
+    return EncoderReference(spec=spec, name=choice.name, choice=choice, words=words,
+                            models=root / MODELS)
 
 
 def builtin_reference(builtin: Builtin, root: Path | None = None) -> Reference:
@@ -479,15 +85,19 @@ def builtin_reference(builtin: Builtin, root: Path | None = None) -> Reference:
 def _directory(spec: str, path: Path, root: Path) -> Reference | None:
     if not (path / META_FILE).is_file():
         return None
+    from latentcli.store.entries import DirectoryReference
+
     return DirectoryReference(spec=spec, name=path.name, directory=path)
 
 
 def _named_space(spec: str, path: Path, root: Path) -> Reference | None:
-    if SAFE_NAME.fullmatch(spec) is None:
+    if re.fullmatch(SAFE_NAME, spec) is None:
         return None
     directory = root / SPACES / spec
     if not (directory / META_FILE).is_file() or reserved_name(spec) is not None:
         return None  # a space an earlier version saved under a model's name never shadows it
+    from latentcli.store.named_spaces import NamedSpaceReference
+
     return NamedSpaceReference(spec=spec, name=spec, directory=directory, root=root)
 
 
@@ -501,17 +111,17 @@ def _encoder_directory(spec: str, path: Path, root: Path) -> Reference | None:
 
     if not is_encoder_directory(path):
         return None
-    name = display_name(path)
-    return EncoderReference(spec=spec, name=name, choice=EncoderChoice(name, path, None),
-                            root=root)
+    return _encoder(spec, EncoderChoice(display_name(path), path, None), root)
 
 
 def _gguf(spec: str, path: Path, root: Path) -> Reference | None:
     if not spec.lower().endswith(".gguf"):
         return None
+    from latentcli.store.language_models import LanguageModelReference
+
     path = path.resolve()
     return LanguageModelReference(spec=spec, name=path.name, root=root, path=path,
-                                  key=f"{sanitised(path.stem)}-{_digest(str(path))}")
+                                  key=f"{sanitised(path.stem)}-{path_digest(str(path))}")
 
 
 def _catalogue(spec: str, path: Path, root: Path) -> Reference | None:
@@ -527,7 +137,7 @@ def _file(spec: str, path: Path, root: Path) -> Reference | None:
         return None
     resolved = path.resolve()
     return FileWords(spec=spec, name=path.name, models=root / MODELS, path=resolved,
-                     key=f"{sanitised(resolved.name)}-{_digest(str(resolved))}")
+                     key=f"{sanitised(resolved.name)}-{path_digest(str(resolved))}")
 
 
 RESOLVERS: tuple[Callable[[str, Path, Path], Reference | None], ...] = (
@@ -585,7 +195,7 @@ def reserved_name(spec: str, fold: bool = False) -> str | None:
 def check_space_name(name: str) -> None:
     """A space name must be a safe file name and not a `reserved_name` (ignoring case): else the
     space would shadow a model, or never open."""
-    if SAFE_NAME.fullmatch(name) is None or name in (".", ".."):
+    if re.fullmatch(SAFE_NAME, name) is None or name in (".", ".."):
         raise UsageError(f"--name {name!r} is not a safe name: use letters, digits, '.', '_' "
                          "and '-' (at most 64, starting with a letter or digit)")
     taken = reserved_name(name, fold=True)
@@ -617,9 +227,7 @@ def with_namer(space: Space, reporter: Reporter) -> Space:
 
         if not (space.of_texts and isinstance(space.encoder, LazyEncoder)):
             return space.with_namer(space)
-        choice = space.encoder.choice
-        namer: Reference = EncoderReference(spec=choice.name, name=choice.name, choice=choice,
-                                            root=root)
+        namer = _encoder(space.encoder.choice.name, space.encoder.choice, root)
     else:
         namer = _builtin(MINILM.name, MINILM, root)
         if not namer.cached():

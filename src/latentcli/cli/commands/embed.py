@@ -80,8 +80,9 @@ def embed(here: Environment, *, texts: list[str] | None, from_file: str | None, 
           name: str | None, output: str | None, json: bool) -> None:
     """Embed ``texts`` (and ``from_file``'s lines) with ``model``; save them as the space
     ``name`` and in the table ``output`` when asked; print them."""
+    from latentcli.store.encoder_spaces import EncoderReference
     from latentcli.store.named_spaces import save_space, space_state
-    from latentcli.store.resolve import EncoderReference, resolve
+    from latentcli.store.resolve import resolve
     from latentcli.store.vector_cache import embed_texts
 
     reference = resolve(model)
