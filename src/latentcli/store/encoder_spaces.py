@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
@@ -31,7 +30,7 @@ from latentcli.store.builtins import BY_NAME, Kind
 from latentcli.store.encoders import EncoderChoice, identity, open_encoder
 from latentcli.store.entries import FORMAT_VERSION, KIND, open_vectors, write_vectors
 from latentcli.store.reference import Columns, Reference
-from latentcli.store.sources import WordsReference
+from latentcli.store.sources import WordsReference, sanitised
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -108,7 +107,7 @@ def open_encoder_space(choice: EncoderChoice, count: int, words: WordsReference,
     fingerprint = {"kind": CANDIDATES, "encoder": identity(choice), "candidates": count,
                    "words": {"from": words.fingerprint(), "holding": "a letter or a digit"}}
     digest = hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()[:12]
-    key = f"{re.sub(r'[^A-Za-z0-9._-]+', '_', choice.name)[:60]}-{digest}"
+    key = f"{sanitised(choice.name)}-{digest}"
     encoder = LazyEncoder(choice, reporter)
 
     def build(directory: Path) -> dict[str, Any]:

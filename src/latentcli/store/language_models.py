@@ -171,19 +171,16 @@ class TokenWords(WordsReference):
 
     language_model: LanguageModelReference
 
-    def _model(self) -> LanguageModelReference:
-        return self.language_model
-
     def fingerprint(self, limit: int | None = None, columns: Columns = NO_COLUMNS
                     ) -> dict[str, Any]:
-        conversion = self._model().conversion()
+        converted = self.language_model.conversion()
         return {"kind": "language-tokens", "words": "spaced plain, others ##",
-                "conversion": {"format_version": conversion.version, **conversion.source},
+                "conversion": {"format_version": converted.version, **converted.source},
                 "limit": limit}
 
     def load(self, reporter: Reporter, limit: int | None = None, trust: bool = False,
              columns: Columns = NO_COLUMNS) -> Loaded:
-        model = self._model()
+        model = self.language_model
         return load_tokens(model.open_decoder(reporter), model.name).limited(limit)
 
 
@@ -201,9 +198,11 @@ class LanguageModelReference(Reference):
     def conversion(self) -> Artifact:
         """The converted model's artifact (its fingerprint reads the GGUF file's size and time:
         a missing file is an error)."""
-        assert self.builtin is not None or self.path is not None
-        source = (builtin_fingerprint(self.builtin) if self.builtin is not None
-                  else gguf_source(self.path))  # type: ignore[arg-type]
+        if self.builtin is not None:
+            source = builtin_fingerprint(self.builtin)
+        else:
+            assert self.path is not None  # a reference is made with one or the other
+            source = gguf_source(self.path)
         return conversion(self.root / LANGUAGE / self.key, self.name, source)
 
     def tokens(self) -> TokenWords:
@@ -222,8 +221,8 @@ class LanguageModelReference(Reference):
         return self.root / LANGUAGE / self.key
 
     def stored(self) -> list[Path]:
-        conversion = self.root / LANGUAGE / self.key
-        return ([conversion] if conversion.is_dir() else []) + self.tokens().stored()
+        converted = self.root / LANGUAGE / self.key
+        return ([converted] if converted.is_dir() else []) + self.tokens().stored()
 
     def cached(self) -> bool:
         return (self.root / LANGUAGE / self.key / META_FILE).is_file()

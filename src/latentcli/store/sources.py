@@ -124,6 +124,7 @@ def file_fingerprint(path: Path) -> dict[str, Any]:
 
 
 def path_digest(text: str) -> str:
+    """A short digest of a path: two files of one name get two keys."""
     import hashlib
 
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:12]
