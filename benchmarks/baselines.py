@@ -8,14 +8,17 @@ import numpy as np
 
 from latentcli import DEFAULT_MODEL
 from latentcli.environment import Environment
-from latentcli.store.sources import resolve
+from latentcli.store.resolve import resolve
+from latentcli.store.sources import WordsReference
 
 
 def gensim_builtin() -> Any:
     """gensim KeyedVectors over the built-in model's raw (unnormalised) vectors and words."""
     from gensim.models import KeyedVectors
 
-    loaded = resolve(DEFAULT_MODEL).load(Environment())
+    reference = resolve(DEFAULT_MODEL)
+    assert isinstance(reference, WordsReference)
+    loaded = reference.load(Environment())
     keyed = KeyedVectors(vector_size=loaded.matrix.shape[1])
     keyed.add_vectors(loaded.words, np.ascontiguousarray(loaded.matrix, dtype=np.float32))
     return keyed

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from latentcli.store.cache import write_entry
+from latentcli.store.entries import write_entry
 from latentcli.store.readers import read_vectors
 
 

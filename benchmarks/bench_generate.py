@@ -60,8 +60,8 @@ if engine == "latent":
     import numpy as np
     from latentcli.environment import Environment
     from latentcli.networks.decoder.network import KVCache
-    from latentcli.store.languages import open_language
-    lm = open_language(model, Environment())
+    from latentcli.store.resolve import resolve
+    lm = resolve(model).open_decoder(Environment())
     ids = lm.tokenizer.encode(prompt)
     cache = KVCache()
     first = lambda: lm.network.forward(ids, cache).logits

@@ -61,8 +61,8 @@ def main(gguf_file: Path) -> None:
 
     torch.set_num_threads(1)
     with tempfile.TemporaryDirectory() as scratch:
-        convert(gguf_file, Path(scratch), {"source": {}})
-        ours = Decoder.open(Path(scratch), gguf_file.name, {})
+        convert(gguf_file, Path(scratch))
+        ours = Decoder.open(Path(scratch), gguf_file.name)
         tokenizer = bpe_reference.tokenizer(ours.weights.tokenizer)
         model = AutoModelForCausalLM.from_pretrained(
             str(gguf_file.parent), gguf_file=gguf_file.name, dtype=torch.float32).eval()

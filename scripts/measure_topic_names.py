@@ -23,7 +23,7 @@ from latentcli.analysis.clustering import choose_k
 from latentcli.analysis.naming import is_inflection
 from latentcli.core.space import normalise_rows
 from latentcli.environment import Environment
-from latentcli.store.encoders import BUILTIN_ENCODER
+from latentcli.store.builtins import MINILM
 from latentcli.store.resolve import open_space
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "topics.json"
@@ -33,7 +33,7 @@ def measure(weights: tuple[float, ...]) -> dict[str, list[int]]:
     """Per part ("tuned", "held out"): [first names right, top 3 right, topics, corpora whose
     automatic k is their number of topics, corpora], printing every topic's names."""
     topics.WEIGHTS = weights
-    namer = open_space(BUILTIN_ENCODER, Environment())
+    namer = open_space(MINILM.name, Environment())
     encoder = namer.encoder
     assert encoder is not None
     tally = {"tuned": [0, 0, 0, 0, 0], "held out": [0, 0, 0, 0, 0]}

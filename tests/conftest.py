@@ -5,17 +5,23 @@ and the Hypothesis profile every property test runs under.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
 
+from latentcli.core.progress import Reporter
 from latentcli.core.space import Space
 from latentcli.environment import Environment
-from latentcli.store.cache import write_entry
+from latentcli.store import resolve
+from latentcli.store.entries import write_entry
+from latentcli.store.reference import NO_COLUMNS, Columns, Reference
+from latentcli.store.sources import Loaded, WordsReference
 from shared_models import cache_at, encoder_cache, kept, language_cache
 
 # A tiny space whose geometry is known: royalty and gender along separate axes, fruit far away.
@@ -62,6 +68,57 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     monkeypatch.setenv("LINES", "40")
     monkeypatch.delenv("LATENT_MODEL", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+
+
+class Recorder(Environment):
+    """An environment that keeps its notes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+
+    def note(self, message: str) -> None:
+        self.messages.append(message)
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class FakeWords(WordsReference):
+    """A word model read by ``loader`` from a source whose fingerprint is ``source``."""
+
+    loader: Callable[[Reporter], Loaded]
+    source: dict[str, Any]
+
+    def fingerprint(self, limit: int | None = None,
+                    columns: Columns = NO_COLUMNS) -> dict[str, Any]:
+        return {**self.source, "limit": limit}
+
+    def load(self, reporter: Reporter, limit: int | None = None, trust: bool = False,
+             columns: Columns = NO_COLUMNS) -> Loaded:
+        return self.loader(reporter).limited(limit)
+
+
+def fake_words(monkeypatch: pytest.MonkeyPatch, name: str, loader: Callable[[Reporter], Loaded],
+               source: dict[str, Any] | None = None) -> None:
+    """Make ``-m name`` a word model read by ``loader`` (first in the resolvers' table)."""
+    def resolver(spec: str, path: Path, root: Path) -> Reference | None:
+        return (FakeWords(spec=spec, name=name, models=root / "models", key=name,
+                          loader=loader, source=source or {"kind": "test"})
+                if spec == name else None)
+
+    monkeypatch.setattr(resolve, "RESOLVERS", (resolver, *resolve.RESOLVERS))
+
+
+@pytest.fixture
+def tiny_builtin(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """``-m tiny-builtin``: a word model whose loader counts its calls."""
+    calls: list[int] = []
+
+    def load(reporter: Reporter) -> Loaded:
+        calls.append(1)
+        return Loaded(list(TINY_WORDS), TINY_VECTORS)
+
+    fake_words(monkeypatch, "tiny-builtin", load, {"kind": "test", "version": 1})
+    return calls
 
 
 @pytest.fixture
@@ -144,9 +201,11 @@ def gensim_glove(default_cache: Path):  # type: ignore[no-untyped-def]
     from gensim.models import KeyedVectors
 
     from latentcli import DEFAULT_MODEL
-    from latentcli.store.sources import resolve
+    from latentcli.store.resolve import resolve
 
-    loaded = resolve(DEFAULT_MODEL).load(Environment())
+    reference = resolve(DEFAULT_MODEL)
+    assert isinstance(reference, WordsReference)
+    loaded = reference.load(Environment())
     keyed = KeyedVectors(vector_size=loaded.matrix.shape[1])
     keyed.add_vectors(loaded.words, np.ascontiguousarray(loaded.matrix, dtype=np.float32))
     return keyed

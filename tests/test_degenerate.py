@@ -53,7 +53,7 @@ def test_tiny_and_subnormal_rows_keep_their_direction(runner, tmp_path, scale):
     """Rows whose float32 squares underflow (1e-20 and below; 1e-39 and 1e-44 are subnormal):
     identical rows have cosine 1, opposite ones -1, and no row becomes a zero vector."""
     from conftest import TINY_VECTORS, TINY_WORDS
-    from latentcli.store.cache import write_entry
+    from latentcli.store.entries import write_entry
 
     vectors = np.array(TINY_VECTORS, dtype=np.float64)
     tiny = np.array([[3.0, 4.0, 0.0, 0.0], [3.0, 4.0, 0.0, 0.0], [-3.0, -4.0, 0.0, 0.0]])

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import TINY_VECTORS, TINY_WORDS
 from latentcli.cli.app import app
-from latentcli.store.cache import write_entry
+from latentcli.store.entries import write_entry
 
 
 def run(runner, *args):

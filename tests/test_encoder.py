@@ -69,10 +69,6 @@ def test_empty_input_and_dims() -> None:
     assert np.allclose(np.linalg.norm(bert.encode(TEXTS), axis=1), 1.0, atol=1e-6)
 
 
-def test_records_license_files() -> None:
-    assert Encoder.open(TINY_BERT).directory.licenses == ("LICENSE",)
-
-
 def test_opens_hugging_face_cache_layouts(tmp_path: Path) -> None:
     repo = tmp_path / "models--org--tiny"
     snapshot = repo / "snapshots" / "0123abcd"

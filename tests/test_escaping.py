@@ -14,7 +14,8 @@ from encoder_files import TINY_BERT
 from latentcli.cli.app import app
 from latentcli.render.escape import escape, printable
 from latentcli.results import NeighborsResult, Scored, WeightedWord
-from latentcli.store.cache import cache_root, write_entry
+from latentcli.store.entries import write_entry
+from latentcli.store.paths import cache_root
 
 NASTY = ["\x1b[31mred\x1b[0m", "bell\x07", "line\u2028sep", "para\u2029sep", "csi\x9b2J",
          "tab\tword", "back\x08space", "del\x7f"]

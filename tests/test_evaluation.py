@@ -224,7 +224,7 @@ def test_progress_is_reported_up_to_the_last_row(tiny_space, questions):
 
 def test_a_small_model_reports_the_words_actually_used(runner, tmp_path):
     """A one-word model (a one-text space, say) never claims "the first 300000 words"."""
-    from latentcli.store.cache import write_entry
+    from latentcli.store.entries import write_entry
 
     model = tmp_path / "one"
     write_entry(model, ["hello there"], np.ones((1, 3), np.float32), {"name": "one",

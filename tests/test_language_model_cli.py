@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from decoder_files import TINY_GGUF, write_gguf
 from latentcli.cli.app import app
-from latentcli.store.cache import cache_root
+from latentcli.store.paths import cache_root
 
 TINY = str(TINY_GGUF)
 
@@ -186,11 +186,9 @@ def test_the_token_embeddings_are_a_word_space(runner) -> None:
 
 def test_token_words_are_distinct_and_readable() -> None:
     from latentcli.environment import Environment
-    from latentcli.store.languages import choose_language_model, open_language_model
+    from latentcli.store.resolve import resolve
 
-    choice = choose_language_model(TINY)
-    assert choice is not None
-    model = open_language_model(choice, Environment())
+    model = resolve(TINY).open_decoder(Environment())
     words = model.tokenizer.words()
     assert len(set(words)) == len(words) == model.network.vocabulary_size
     assert all(word.strip() and "\n" not in word for word in words)

@@ -15,8 +15,8 @@ import pytest
 import vectorfiles
 from conftest import TINY_VECTORS, TINY_WORDS
 from latentcli.cli.app import app
-from latentcli.store.cache import cache_root
 from latentcli.store.catalogue import CATALOGUE
+from latentcli.store.paths import cache_root
 
 NAME = "glove-wiki-gigaword-50"
 

@@ -15,7 +15,7 @@ import pytest
 import vectorfiles
 from conftest import TINY_VECTORS, TINY_WORDS
 from latentcli.cli.app import app
-from latentcli.store.cache import cache_root
+from latentcli.store.paths import cache_root
 from latentcli.store.readers import read_vectors
 
 

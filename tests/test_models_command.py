@@ -9,7 +9,8 @@ import numpy as np
 import vectorfiles
 from conftest import TINY_VECTORS, TINY_WORDS
 from latentcli.cli.app import app
-from latentcli.store.cache import cache_root, write_entry
+from latentcli.store.entries import write_entry
+from latentcli.store.paths import cache_root
 
 CATALOGUE_NAMES = [
     "glove-wiki-gigaword-50", "glove-wiki-gigaword-100", "glove-wiki-gigaword-200",
@@ -88,7 +89,7 @@ def test_info_on_a_model_directory(runner, tiny_model):
 
 def test_rm_removes_a_file_and_its_limited_copies(runner, tmp_path):
     path = vectorfiles.glove(tmp_path / "tiny.txt")
-    for extra in ([], ["--limit", "5"]):
+    for extra in (["--limit", "5"], []):  # the first 5 words, then the whole file
         command = ["neighbors", "king", "-n", "2", "-m", str(path), *extra]
         assert runner.invoke(app, command).exit_code == 0
     result = runner.invoke(app, ["models", "rm", str(path), "--json"])
@@ -131,9 +132,13 @@ def test_models_get_fetches_the_encoder_ahead_of_time(runner, tmp_path, monkeypa
     assert info["weights_license"].startswith("Apache-2.0")
 
 
-def test_models_get_refuses_what_it_cannot_fetch(runner):
-    result = runner.invoke(app, ["models", "get", "no-such-model"])
-    assert result.exit_code != 0 and "none of them" in result.stderr
+def test_models_get_refuses_what_it_cannot_fetch(runner, tiny_model):
+    unknown = runner.invoke(app, ["models", "get", "no-such-model"])
+    assert unknown.exit_code == 1
+    assert unknown.stderr.startswith("Error: unknown model 'no-such-model'")
+    directory = runner.invoke(app, ["models", "get", str(tiny_model)])
+    assert directory.exit_code == 2 and directory.stderr.count("\n") == 1
+    assert f"{str(tiny_model)!r} is a directory that needs neither" in directory.stderr
 
 
 def test_models_info_describes_an_encoder_directory(runner):
@@ -143,5 +148,6 @@ def test_models_info_describes_an_encoder_directory(runner):
     assert result.exit_code == 0, result.output
     info = json.loads(result.stdout)
     assert info["model"] == "tiny-bert" and info["weights_license"] is None
+    assert info["license_files"] == ["LICENSE"]  # the store's one list of licence files
     assert info["dims"] > 0 and info["max_length"] > 0
     assert not (cache_root() / "models").exists()  # described without embedding candidates

@@ -23,7 +23,7 @@ from latentcli.analysis.words import add_neighbors, select_words
 from latentcli.cli.app import app
 from latentcli.errors import LatentError, UnknownWordError, UsageError
 from latentcli.render.plots import GLYPHS, layout_labels, map_plot, to_cells
-from latentcli.store.cache import write_entry
+from latentcli.store.entries import write_entry
 
 GROUPS = ["king", "queen", "prince", "princess", "apple", "banana", "cherry"]
 

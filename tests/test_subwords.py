@@ -49,7 +49,7 @@ def test_a_nan_in_the_ngrams_a_word_touches_is_reported_then_rebuilt(runner,
     import numpy as np
 
     from latentcli.core.subwords import NGRAMS_FILE
-    from latentcli.store.cache import cache_root
+    from latentcli.store.paths import cache_root
 
     assert runner.invoke(app, ["neighbors", BUILT, "-m", str(fasttext_bin)]).exit_code == 0
     (entry,) = [path for path in (cache_root() / "models").iterdir()

@@ -24,7 +24,7 @@ from latentcli.results.language import (
     TrackedToken,
 )
 from latentcli.results.texts import EmbeddedText
-from latentcli.store.cache import write_entry
+from latentcli.store.entries import write_entry
 
 WIDTHS = [20, 40]
 MODEL = "{model}"  # stands for the tiny model's directory

@@ -12,7 +12,8 @@ import pytest
 from conftest import TINY_VECTORS, TINY_WORDS
 from encoder_files import TINY_BERT
 from latentcli.cli.app import app
-from latentcli.store.cache import cache_root
+from latentcli.store.entries import write_entry
+from latentcli.store.paths import cache_root
 
 VECTORS = np.asarray(TINY_VECTORS, dtype=np.float32)
 
@@ -146,16 +147,27 @@ def test_column_options_refuse_other_formats(runner, tmp_path):
     assert "apply to Parquet and Arrow tables; v.txt is a text file" in result.stderr
 
 
-@pytest.mark.parametrize("model", ["glove-6b-50d", "word2vec-google-news-300", "TINY", "ENCODER"])
+@pytest.mark.parametrize(("model", "kind"), [
+    ("glove-6b-50d", "word model"), ("word2vec-google-news-300", "word model"),
+    ("TINY", "directory"), ("ENCODER", "encoder"), ("minilm", "encoder"),
+    ("GGUF", "language model"), ("smollm", "language model"), ("SPACE", "named space")])
 @pytest.mark.parametrize("option", ["--vectors-column", "--labels-column"])
-def test_column_options_refuse_models_that_are_not_files(runner, tiny_model, model, option):
-    """The built-in model, a catalogue name, a model directory or an encoder has no columns:
-    the option is refused, not ignored (issue 16, problem 13), before anything is read."""
-    spec = {"TINY": str(tiny_model), "ENCODER": str(TINY_BERT)}.get(model, model)
+def test_column_options_refuse_models_that_are_not_files(runner, tiny_model, model, kind,
+                                                         option):
+    """The built-in models, a catalogue name, a model directory, an encoder, a language model
+    or a named space has no columns: the option is refused, not ignored (issue 16, problem 13),
+    before anything is read."""
+    from decoder_files import TINY_GGUF
+
+    if model == "SPACE":
+        write_entry(cache_root() / "spaces" / "faq", ["hi"], np.ones((1, 2), np.float32),
+                    {"name": "faq", "source": {"kind": "texts"}})
+    spec = {"TINY": str(tiny_model), "ENCODER": str(TINY_BERT), "GGUF": str(TINY_GGUF),
+            "SPACE": "faq"}.get(model, model)
     result = runner.invoke(app, ["neighbors", "king", "-m", spec, option, "v"])
     assert result.exit_code == 2, result.output
     assert result.stderr == (f"Error: --vectors-column and --labels-column apply to Parquet and "
-                             f"Arrow tables; {spec!r} is a model with no columns to choose\n")
+                             f"Arrow tables; {spec!r} is a {kind} with no columns to choose\n")
     assert no_entries()
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from encoder_files import TINY_BERT, TINY_MPNET, copy_model
+from encoder_files import TINY_BERT, TINY_MPNET, choice_of, copy_model, fetched_builtin
 from latentcli.cli.app import app
-from latentcli.store.cache import cache_root
+from latentcli.store.paths import cache_root
 
 CANDIDATES = "60"  # --limit: the first 60 candidate words keep every test fast
 
@@ -127,7 +127,7 @@ def test_structure_and_direction_commands_answer_as_on_the_same_vectors(runner, 
     """On a transformer space these commands print what they print on a plain word space
     holding the same vectors: its embedded candidates, and the text it encodes on the fly."""
     from latentcli.environment import Environment
-    from latentcli.store.cache import write_entry
+    from latentcli.store.entries import write_entry
     from latentcli.store.resolve import open_space
 
     doc = as_json(runner, *argv, "-m", str(TINY_BERT), "--limit", CANDIDATES)
@@ -262,23 +262,19 @@ def test_encoder_names_come_before_spaces_and_rm_removes_what_it_says(runner, tm
     """A space saved under an encoder alias by an earlier version: ``-m minilm`` still means the
     encoder, ``models rm minilm`` removes the encoder and its candidates (not the space), and
     the space stays reachable by its key."""
-    import shutil
 
-    from latentcli.store.encoders import builtin_directory, choose_encoder
     from latentcli.store.named_spaces import save_space, space_state
 
-    choice = choose_encoder(str(TINY_BERT))
-    assert choice is not None
-    save_space("minilm", ["hello there"], np.ones((1, 8), np.float32), choice,
+    save_space("minilm", ["hello there"], np.ones((1, 8), np.float32), choice_of(TINY_BERT),
                space_state("minilm"))
-    shutil.copytree(TINY_BERT, builtin_directory())  # the built-in encoder, fetched
+    builtin = fetched_builtin()
     doc = as_json(runner, "neighbors", "the", "-m", "minilm", "--limit", CANDIDATES)
     assert doc["model"] == "all-minilm-l6-v2" and len(doc["neighbors"]) == 10
     candidates = [name for name in entries() if name.startswith("all-minilm-l6-v2-")]
     assert len(candidates) == 1
     removed = as_json(runner, "models", "rm", "minilm")["removed"]
     assert removed == ["encoders/all-minilm-l6-v2", *candidates]
-    assert entries() == ["glove-6b-50d"] and not builtin_directory().exists()
+    assert entries() == ["glove-6b-50d"] and not builtin.exists()
     assert (cache_root() / "spaces" / "minilm" / "meta.json").is_file()
     assert as_json(runner, "models", "rm", "spaces/minilm")["removed"] == ["spaces/minilm"]
     assert not (cache_root() / "spaces" / "minilm").exists()
@@ -290,12 +286,9 @@ def read_only_cache(monkeypatch):  # type: ignore[no-untyped-def]
     Root writes anywhere, so for root creating directories in it fails as it would for a user."""
     import errno
     import os
-    import shutil
     import stat
 
-    from latentcli.store.encoders import builtin_directory
-
-    shutil.copytree(TINY_BERT, builtin_directory())
+    fetched_builtin()
     root = cache_root()
     for folder in (root, root / "models", root / "encoders"):
         folder.chmod(stat.S_IRUSR | stat.S_IXUSR)

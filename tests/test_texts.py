@@ -9,10 +9,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from encoder_files import TINY_BERT, TINY_MPNET
+from encoder_files import TINY_BERT, TINY_MPNET, choice_of
 from latentcli.cli.app import app
 from latentcli.networks.encoder.encoder import Encoder
-from latentcli.store.cache import cache_root
+from latentcli.store.paths import cache_root
 
 FAQ = ["how do I reset my password", "where is my invoice", "cancel my subscription",
        "change my email address"]
@@ -113,7 +113,12 @@ def test_texts_from_stdin(runner):
     (["hi", "--name", "../up"], None, "--name '../up' is not a safe name"),
     (["hi", "--name", "a/b"], None, "is not a safe name"),
     (["hi", "--name", ".hidden"], None, "is not a safe name"),
-    (["hi", "--name", "glove-6b-50d"], None, "is reserved: it names the built-in model"),
+    (["hi", "--name", "glove-6b-50d"], None,
+     "is reserved: it names the built-in word model (glove-6b-50d)"),
+    (["hi", "--name", "SmolLM"], None,
+     "is reserved: it names the built-in language model (smollm2-135m)"),
+    (["hi", "--name", "glove-twitter-25"], None,
+     "is reserved: it names a gensim-data catalogue model"),
     (["two\nlines", "--name", "x"], None, "text 1 spans several lines"),
 ])
 def test_bad_input_is_one_line_and_leaves_nothing(runner, tmp_path, counted, args, content,
@@ -135,10 +140,12 @@ def test_a_missing_file_is_one_line(runner, tmp_path):
     assert result.stderr.startswith(f"Error: cannot read texts from {tmp_path / 'nope.txt'}")
 
 
-def test_a_word_vector_model_is_a_usage_error(runner):
-    result = runner.invoke(app, ["embed", "hello", "-m", "glove-6b-50d"])
-    assert result.exit_code == 2
-    assert "'glove-6b-50d' is not a sentence encoder" in result.stderr
+@pytest.mark.parametrize(("model", "kind"), [("glove-6b-50d", "word model"),
+                                           ("smollm", "language model")])
+def test_a_model_that_is_not_an_encoder_is_a_usage_error(runner, model, kind):
+    result = runner.invoke(app, ["embed", "hello", "-m", model])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert f"{model!r} is a {kind}, not a sentence encoder" in result.stderr
 
 
 def test_ctrl_c_while_embedding_leaves_no_space_and_no_chunk(runner, monkeypatch):
@@ -289,12 +296,9 @@ def test_a_plain_embed_imports_neither_typer_nor_pyarrow(tmp_path):
 
 def _text_whose_key_ends(in_byte: int, count: int = 2) -> list[str]:
     """Texts whose store key (for TINY_BERT) ends in ``in_byte``, found by trying lines."""
-    from latentcli.store.encoders import choose_encoder
     from latentcli.store.vector_cache import _store, text_key
 
-    choice = choose_encoder(str(TINY_BERT))
-    assert choice is not None
-    _, identity = _store(choice)
+    _, identity = _store(choice_of(TINY_BERT))
     found = [f"line {i}" for i in range(20_000) if text_key(identity, f"line {i}")[-1] == in_byte]
     assert len(found) >= count
     return found[:count]
@@ -313,13 +317,10 @@ def test_keys_ending_in_nul_bytes_are_found_again(runner, counted):
 def test_chunks_written_with_string_keys_still_read_back(runner, counted):
     """Chunks of earlier versions stored keys as numpy S32 (trailing NULs dropped): they are
     read back whole, the NUL-ended keys included."""
-    from latentcli.store.encoders import choose_encoder
     from latentcli.store.vector_cache import _store, text_key
 
     texts = [*_text_whose_key_ends(0, 1), "hello"]
-    choice = choose_encoder(str(TINY_BERT))
-    assert choice is not None
-    store, identity = _store(choice)
+    store, identity = _store(choice_of(TINY_BERT))
     store.mkdir(parents=True)
     rows = Encoder.open(TINY_BERT).encode(texts)
     counted.clear()
@@ -352,15 +353,12 @@ def test_a_space_whose_encoder_was_deleted_names_the_space(runner, tmp_path):
 def test_two_runs_saving_one_space_do_not_both_report_success(runner, monkeypatch, rival_texts):
     """Another ``embed --name race`` saves the space while this one embeds: this run fails
     (the space keeps the other's texts) unless the other saved the very same texts."""
-    from latentcli.store.encoders import choose_encoder
     from latentcli.store.named_spaces import save_space, space_state
 
     original = Encoder.encode
 
     def rival_finishes_first(self, texts, batch_size=32):
-        choice = choose_encoder(str(TINY_BERT))
-        assert choice is not None
-        save_space("race", rival_texts, original(self, rival_texts), choice,
+        save_space("race", rival_texts, original(self, rival_texts), choice_of(TINY_BERT),
                    space_state("race"))
         return original(self, texts, batch_size)
 

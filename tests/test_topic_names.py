@@ -14,7 +14,7 @@ from encoder_files import TINY_BERT
 from latentcli.analysis.topics import TOPIC_METHOD, is_text_group, name_topics, text_words
 from latentcli.cli.app import app
 from latentcli.core.space import Space
-from latentcli.store.cache import cache_root
+from latentcli.store.paths import cache_root
 from shared_models import cache_at
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "measure_topic_names.py"

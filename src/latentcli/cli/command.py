@@ -58,16 +58,16 @@ class ModelChoice:
         reporting on ``environment``; a `Model` gets its namer itself when a method names
         groups."""
         from latentcli.api.opening import model_for
+        from latentcli.store.builtins import Kind
+        from latentcli.store.resolve import resolve
 
-        if self.language:
-            from latentcli.store.languages import choose_language_model
-
-            if choose_language_model(self.spec) is None:
-                told = (f" (named by {MODEL_ENVVAR})"
-                        if os.environ.get(MODEL_ENVVAR) == self.spec else "")
-                raise ModelError(f"{clip(self.spec)!r}{told} is not a language model: use "
-                                 "smollm2-135m (alias smollm) or a Llama-family .gguf file")
-        return model_for(self.spec, environment, self.limit, self.trust, self._columns)
+        reference = resolve(self.spec)
+        if self.language and reference.kind is not Kind.LANGUAGE_MODEL:
+            named = os.environ.get(MODEL_ENVVAR) == self.spec
+            told = f" (named by {MODEL_ENVVAR})" if named else ""
+            raise ModelError(f"{clip(self.spec)!r}{told} is not a language model: use "
+                             "smollm2-135m (alias smollm) or a Llama-family .gguf file")
+        return model_for(reference, environment, self.limit, self.trust, self._columns)
 
     @property
     def _columns(self) -> tuple[str | None, str | None]:

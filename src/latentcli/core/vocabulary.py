@@ -107,6 +107,14 @@ class Vocabulary:
     def offsets(self) -> npt.NDArray[np.int64]:
         return self._offsets
 
+    def first(self, count: int) -> Vocabulary:
+        """The vocabulary of the first ``count`` rows (a model opened with ``--limit``)."""
+        if count >= len(self):
+            return self
+        offsets = np.asarray(self._offsets[: count + 1])
+        order = np.asarray(self._order)
+        return Vocabulary(bytes(self._blob[: int(offsets[-1])]), offsets, order[order < count])
+
 
 def _encode(words: Iterable[str]) -> tuple[bytes, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     encoded = [word.encode("utf-8") for word in words]

@@ -37,9 +37,19 @@ def models_listing(console: Console, listing: ModelsListing) -> None:
     else:
         console.print(Text("Cached", style="bold"))
         console.print(Text("  (nothing converted yet)", style="dim"))
+    if listing.conversions:
+        console.print()
+        converted = plain_table("name", "source", "size>", "key")
+        for conversion in listing.conversions:
+            source = (conversion.source if conversion.source_present
+                      else f"{conversion.source} (gone)")
+            converted.add_row(conversion.name, source, human_size(conversion.size),
+                              conversion.key)
+        emit(console, "Converted language models (float32; latent models rm KEY removes one)",
+             converted)
     if listing.leftovers:
-        console.print(Text("Scratch directories (removed once their process has ended)",
-                           style="dim"))
+        console.print(Text("Scratch directories and half-written files (removed once their "
+                           "process has ended)", style="dim"))
         for leftover in listing.leftovers:
             console.print(Text(f"  {leftover.directory}  {leftover.purpose}, process "
                                f"{leftover.pid or '?'}, {human_size(leftover.size)}", style="dim"))

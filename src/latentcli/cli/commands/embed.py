@@ -67,9 +67,9 @@ def _unique_lines(texts: list[str]) -> tuple[list[str], int]:
 
 
 def _named(here: Environment, name: str, texts: list[str]) -> list[str]:
-    from latentcli.store.named_spaces import check_name
+    from latentcli.store.resolve import check_space_name
 
-    check_name(name)
+    check_space_name(name)
     unique, dropped = _unique_lines(texts)
     if dropped:
         here.note(f"{dropped} duplicate text(s) left out of {name} (the first of each is kept)")
@@ -80,15 +80,17 @@ def embed(here: Environment, *, texts: list[str] | None, from_file: str | None, 
           name: str | None, output: str | None, json: bool) -> None:
     """Embed ``texts`` (and ``from_file``'s lines) with ``model``; save them as the space
     ``name`` and in the table ``output`` when asked; print them."""
-    from latentcli.store.encoders import choose_encoder
+    from latentcli.store.encoder_spaces import EncoderReference
     from latentcli.store.named_spaces import save_space, space_state
+    from latentcli.store.resolve import resolve
     from latentcli.store.vector_cache import embed_texts
 
-    choice = choose_encoder(model)
-    if choice is None:
-        raise UsageError(f"{model!r} is not a sentence encoder: embed needs {ENCODER} or a "
-                         "sentence-transformers model directory (word-vector models such as "
-                         "glove-6b-50d embed words, not texts)")
+    reference = resolve(model)
+    if not isinstance(reference, EncoderReference):
+        raise UsageError(f"{model!r} is a {reference.kind}, not a sentence encoder: embed needs "
+                         f"{ENCODER} or a sentence-transformers model directory (word-vector "
+                         "models such as glove-6b-50d embed words, not texts)")
+    choice = reference.choice
     from latentcli.store.readers.table import WRITTEN_FORMATS
 
     if output is not None and Path(output).suffix.lower() not in WRITTEN_FORMATS:

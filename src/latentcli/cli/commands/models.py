@@ -36,7 +36,7 @@ def rm(here: Environment, *, name: str, json: bool) -> None:
 
 
 NAME = Param(key="name", metavar="NAME",
-             help="A model name, a cache key, or the path of a model file.")
+             help="A model name or alias, a cache key, or the path of a model file or directory.")
 
 COMMANDS = (
     Group(name="models", run=listing, params=(JSON,),
@@ -44,11 +44,15 @@ COMMANDS = (
           epilog="Examples: latent models; latent models info glove-6b-50d; latent models get "
                  "minilm; latent models rm vec.txt"),
     Command(name="info", group="models", run=info, params=(NAME, LIMIT, TRUST, JSON),
-            help="Vocabulary size, dimensions, norm statistics, sample words and open time of a "
-                 "model; for a sentence encoder: dims, maximum length, pooling and license."),
+            help="Describe a model, fetching and converting it first if needed: words, "
+                 "dimensions, norm statistics, sample words and open time; for a sentence "
+                 "encoder its dims, maximum length, pooling and license; for a language model "
+                 "(the built-in one, or a GGUF file) its shape, tokenizer and license."),
     Command(name="get", group="models", run=get, params=(NAME, JSON),
-            help="Fetch a model ahead of time: the built-in encoder, or a catalogue model "
-                 "(converted)."),
+            help="Fetch and convert a model ahead of time: a built-in one (GloVe, the sentence "
+                 "encoder, the language model; a fetched one is checked and repaired), a "
+                 "catalogue model, a GGUF or vector file."),
     Command(name="rm", group="models", run=rm, params=(NAME, JSON),
-            help="Remove a model's cache entries (never the file it was converted from)."),
+            help="Remove what the cache holds for a model, and what is derived from it (never "
+                 "the file it was converted from, which may be gone)."),
 )

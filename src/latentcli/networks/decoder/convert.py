@@ -3,8 +3,9 @@
 Parsing a GGUF and dequantizing its blocks (Q4_1, Q8_0, K-quants…) costs seconds, so it is done
 once: the tensors go one after another into a flat ``weights.f32`` file (each 64-byte aligned) with
 an index of names, shapes and offsets, beside the model's settings and tokenizer as JSON. Opening
-that is a memory map (`language.weights`). The ``gguf`` package (by the ggml project) is imported
-here only: it knows every quantization llama.cpp writes.
+that is a memory map (`decoder.weights`). The ``gguf`` package (by the ggml project) is imported
+here only: it knows every quantization llama.cpp writes. Only these two files are written: the
+directory is the caller's, and so is recording what it was converted from.
 """
 
 from __future__ import annotations
@@ -20,16 +21,15 @@ from latentcli.errors import ModelError
 if TYPE_CHECKING:
     from gguf import GGUFReader
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # of the two files' layout: a conversion of another version is redone
 WEIGHTS_FILE = "weights.f32"
 MODEL_FILE = "model.json"  # settings, tokenizer and the tensor index
-META_FILE = "meta.json"  # written last: format version, source fingerprint, file sizes
 ARCHITECTURES = ("llama",)  # what the forward pass in `language.network` computes
 TOKENIZERS = ("gpt2",)  # byte-level BPE
 ALIGN = 64
 
 
-def convert(source: Path, target: Path, meta: dict[str, Any]) -> None:
+def convert(source: Path, target: Path) -> None:
     """Write the model in ``source`` (a GGUF file) into the empty directory ``target``.
 
     A file of another architecture or tokenizer is refused before any tensor is read.
@@ -50,9 +50,6 @@ def convert(source: Path, target: Path, meta: dict[str, Any]) -> None:
             offset += array.nbytes
     (target / MODEL_FILE).write_text(json.dumps(
         {"settings": settings, "tokenizer": tokenizer, "tensors": index}), "utf-8")
-    sizes = {name: (target / name).stat().st_size for name in (WEIGHTS_FILE, MODEL_FILE)}
-    (target / META_FILE).write_text(json.dumps(
-        {**meta, "format_version": FORMAT_VERSION, "files": sizes}, indent=2) + "\n", "utf-8")
 
 
 def _reader(source: Path) -> GGUFReader:

@@ -6,14 +6,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from latentcli.errors import UsageError
 from latentcli.networks.decoder.network import KVCache, Llama, Steer
 from latentcli.networks.decoder.tokenizer import Stream, Tokenizer
-from latentcli.networks.decoder.weights import Array, InvalidModel, Weights, open_weights
+from latentcli.networks.decoder.weights import Array, Weights, open_weights
 
 Listener = Callable[[str], None]  # is given each piece of text as it is decoded
 
@@ -60,12 +59,9 @@ class Decoder:
         self.network = Llama(weights)
 
     @classmethod
-    def open(cls, directory: Path, name: str, fingerprint: dict[str, Any]) -> Decoder:
-        """The model converted in ``directory`` from the source ``fingerprint`` describes."""
-        weights = open_weights(directory)
-        if weights.meta.get("source") != fingerprint:
-            raise InvalidModel("its source has changed")
-        return cls(name, weights)
+    def open(cls, directory: Path, name: str) -> Decoder:
+        """The model converted in ``directory`` (checked by the caller: `decoder.weights`)."""
+        return cls(name, open_weights(directory))
 
     @property
     def sink(self) -> int | None:

@@ -1,8 +1,9 @@
 """A converted language model opened from disk: settings, tokenizer data and memory-mapped tensors.
 
-The directory is what `language.convert` wrote. Opening checks the format version and each
-file's size against ``meta.json`` (cheap, no hashing); anything off is `InvalidModel`, and the
-caller converts again.
+The directory is what `decoder.convert` wrote; the caller (latent's store) has checked that it is
+complete and converted from the right file. What does not fit together here (a tensor past the
+end of the weights, an index that does not parse) is `InvalidModel`, and the caller converts
+again.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from latentcli.networks.decoder.convert import FORMAT_VERSION, META_FILE, MODEL_FILE, WEIGHTS_FILE
+from latentcli.networks.decoder.convert import MODEL_FILE, WEIGHTS_FILE
 
 Array = np.ndarray[Any, np.dtype[np.float32]]
 
@@ -28,7 +29,6 @@ class Weights:
     """Everything `language.convert` stored for one model."""
 
     directory: Path
-    meta: dict[str, Any]
     settings: dict[str, Any]
     tokenizer: dict[str, Any]
     tensors: dict[str, Array]
@@ -40,31 +40,8 @@ class Weights:
             raise InvalidModel(f"it has no tensor {name!r}") from None
 
 
-def read_meta(directory: Path) -> dict[str, Any]:
-    """``meta.json`` if it is of this version and every file has its recorded size."""
-    try:
-        meta = json.loads((directory / META_FILE).read_text("utf-8"))
-    except FileNotFoundError:
-        raise InvalidModel("meta.json is missing") from None
-    except ValueError as error:
-        raise InvalidModel(f"meta.json is unreadable ({error})") from None
-    if not isinstance(meta, dict) or meta.get("format_version") != FORMAT_VERSION:
-        raise InvalidModel("it was converted by another version of latent")
-    for name, size in dict(meta.get("files") or {}).items():
-        try:
-            actual = (directory / name).stat().st_size
-        except FileNotFoundError:
-            raise InvalidModel(f"{name} is missing") from None
-        if actual != size:
-            raise InvalidModel(f"{name} has {actual} bytes, expected {size}")
-    if set(meta.get("files") or {}) != {WEIGHTS_FILE, MODEL_FILE}:
-        raise InvalidModel("meta.json does not list its files")
-    return meta
-
-
 def open_weights(directory: Path) -> Weights:
     """The converted model in ``directory``, its tensors memory-mapped (read-only)."""
-    meta = read_meta(directory)
     try:
         model = json.loads((directory / MODEL_FILE).read_text("utf-8"))
         flat = np.memmap(directory / WEIGHTS_FILE, dtype=np.float32, mode="r")
@@ -76,6 +53,8 @@ def open_weights(directory: Path) -> Weights:
             if start + count > flat.size:
                 raise InvalidModel(f"the tensor {name!r} runs past the end of {WEIGHTS_FILE}")
             tensors[name] = np.asarray(flat[start : start + count]).reshape(shape)
-        return Weights(directory, meta, model["settings"], model["tokenizer"], tensors)
+        return Weights(directory, model["settings"], model["tokenizer"], tensors)
+    except FileNotFoundError as error:
+        raise InvalidModel(f"{error.filename} is missing") from None
     except (KeyError, TypeError, ValueError) as error:
         raise InvalidModel(f"{MODEL_FILE} does not describe the weights ({error})") from None

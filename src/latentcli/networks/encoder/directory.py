@@ -23,7 +23,6 @@ WEIGHTS_FILE = "model.safetensors"
 TOKENIZER_FILE = "tokenizer.json"
 # by the class name that ends the module type (sentence_transformers.models.Pooling, or newer paths)
 MODULE_TYPES = {"Transformer": "transformer", "Pooling": "pooling", "Normalize": "normalize"}
-LICENSE_PREFIXES = ("license", "licence", "notice", "readme", "copying")
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,6 @@ class ModelDirectory:
     pooling: tuple[str, ...]
     normalize: bool
     lowercase: bool  # sentence_bert_config's do_lower_case: lowercase text before tokenizing
-    licenses: tuple[str, ...]  # names of LICENSE/NOTICE/README files found beside the model
 
     @property
     def kind(self) -> str:
@@ -74,10 +72,8 @@ def open_directory(path: Path) -> ModelDirectory:
         pooling = pooling_modes(_json(pooling_path), str(pooling_path))
     else:
         pooling = ("mean",)  # sentence-transformers' default for a plain Hugging Face model
-    licenses = tuple(sorted({p.name for folder in (root, transformer) for p in folder.iterdir()
-                             if p.is_file() and p.name.lower().startswith(LICENSE_PREFIXES)}))
     return ModelDirectory(root, config, weights, tokenizer, int(max_length), pooling,
-                          "normalize" in modules, bool(st_config.get("do_lower_case")), licenses)
+                          "normalize" in modules, bool(st_config.get("do_lower_case")))
 
 
 def resolve_snapshot(path: Path) -> Path:

@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from latentcli.core.subwords import Subwords
 from latentcli.errors import BadVectorFile
-from latentcli.store.cache import chunk_rows
+from latentcli.store.entries import chunk_rows
 
 
 @dataclass(frozen=True)

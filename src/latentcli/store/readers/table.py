@@ -181,7 +181,7 @@ def write_embeddings(path: Path, texts: list[str], matrix: np.ndarray[Any, Any])
     rows = np.ascontiguousarray(matrix, dtype=np.float32)
     vectors = pa.FixedSizeListArray.from_arrays(pa.array(rows.reshape(-1)), rows.shape[1])
     table = pa.table({"text": pa.array(texts, pa.string()), "vector": vectors})
-    from latentcli.store.cache import atomic_file
+    from latentcli.store.artifacts import atomic_file
 
     try:
         with atomic_file(path) as temporary:
