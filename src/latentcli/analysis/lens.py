@@ -1,7 +1,8 @@
 """The logit lens (nostalgebraist 2020): what each layer's residual would predict next.
 
-The residual leaving block ``l`` at the prompt's last position goes through the final RMSNorm and
-the LM head, as the last block's output does; the probabilities say how far the answer has formed.
+The residual leaving block ``l`` at the prompt's last position (hook point
+``blocks.{l}.resid_post``) goes through the final RMSNorm and the LM head, as the last block's
+output does; the probabilities say how far the answer has formed.
 Ranks count the tokens with a strictly higher logit, so ties never depend on sorting.
 """
 
@@ -13,7 +14,6 @@ import numpy as np
 
 from latentcli.errors import UsageError
 from latentcli.networks.decoder.decoder import Decoder
-from latentcli.networks.decoder.network import KVCache
 from latentcli.results.language import Lens, LensLayer, TokenProbability, TrackedToken
 
 
@@ -23,12 +23,13 @@ def lens(model: Decoder, prompt: str, top: int = 5, track: Sequence[str] = (),
     the model's own next token)."""
     if top < 1:
         raise UsageError("--top must be at least 1")
-    forward = model.network.forward(model.prompt_ids(prompt, chat), KVCache(), record=True)
-    assert forward.states is not None
-    logits = model.network.logits(forward.states[1:, -1]).astype(np.float64)
+    names = [f"blocks.{layer}.resid_post" for layer in range(model.network.layers)]
+    output, leaving = model.network.run_with_cache([model.prompt_ids(prompt, chat)], names)
+    last = np.stack([leaving[name][0, -1] for name in names])  # layers x hidden
+    logits = model.network.logits(last).astype(np.float64)
     probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
     probabilities /= probabilities.sum(axis=1, keepdims=True)
-    final = int(np.argmax(forward.logits))
+    final = int(np.argmax(output[0]))
     tracked, notes = _tracked(model, track, final)
     readable = model.tokenizer.readable
     layers = []

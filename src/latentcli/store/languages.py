@@ -76,20 +76,30 @@ def choose_language_model(spec: str) -> LanguageChoice | None:
 def open_language_model(choice: LanguageChoice, reporter: Reporter,
                         pip_args: tuple[str, ...] = ()) -> Decoder:
     """The model, converted first if its cache entry is missing, stale or damaged."""
-    from latentcli.networks.decoder.decoder import Decoder
     from latentcli.networks.decoder.weights import InvalidModel
 
     try:
-        return Decoder.open(choice.directory, choice.name, choice.fingerprint())
+        return _open_converted(choice)
     except InvalidModel as why:
         if choice.directory.exists():
             reporter.note(f"the converted copy of {choice.name} is unusable ({why}); "
                           "converting it again")
     ready(choice, reporter, pip_args)
     try:
-        return Decoder.open(choice.directory, choice.name, choice.fingerprint())
+        return _open_converted(choice)
     except InvalidModel as why:
         raise ModelError(f"the converted model in {choice.directory} is unusable: {why}") from None
+
+
+def _open_converted(choice: LanguageChoice) -> Decoder:
+    """The conversion in the cache, if its ``meta.json`` holds and it was made from the model's
+    source as it is now (else `InvalidModel`)."""
+    from latentcli.networks.decoder.decoder import Decoder
+    from latentcli.networks.decoder.weights import InvalidModel, read_meta
+
+    if read_meta(choice.directory).get("source") != choice.fingerprint():
+        raise InvalidModel("its source has changed")
+    return Decoder.open(choice.directory, choice.name)
 
 
 def open_language(spec: str, reporter: Reporter) -> Decoder:
