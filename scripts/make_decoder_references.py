@@ -15,8 +15,10 @@ pattern + ByteLevel, BOS added). Transformers' GGUF loader ignores ``rope_freqs`
 tiny-llama3.gguf it is given the rope_scaling the factors were computed from (Llama 3.1's
 "llama3" rope type) and computes its own frequencies from it. Chat prompts are rendered by
 transformers' ``apply_chat_template`` from the GGUF's template. It writes
-tests/data/decoder/<name>-reference.json and prints the parity of latent's numpy forward pass
-(max |logit difference| over the whole vocabulary, greedy ids identical?).
+tests/data/decoder/<name>-reference.json — token ids, chat prompts, last-position logits, greedy
+ids and the logit lens's rank of the first greedy token at every block — and prints the parity of
+latent's numpy forward pass (max |logit difference| over the whole vocabulary, greedy ids and lens
+ranks identical?).
 """
 
 from __future__ import annotations
@@ -93,11 +95,37 @@ def chat_cases(tokenizer: object, data: dict) -> list[dict]:
     return cases
 
 
+def lens_ranks(model: object, ids: list[int], token: int) -> list[int]:
+    """The rank of ``token`` in the logit lens at every block: the residual leaving the block at
+    the last position, through the final norm and the head (transformers' hidden_states would
+    give the last block's after the norm, so the blocks' outputs are caught with hooks)."""
+    import torch
+
+    leaving: list = []
+    handles = [layer.register_forward_hook(
+        lambda module, inputs, output: leaving.append(
+            output[0] if isinstance(output, tuple) else output)) for layer in model.model.layers]
+    with torch.no_grad():
+        model(torch.tensor([ids]))
+        logits = [model.lm_head(model.model.norm(h[0, -1])).numpy() for h in leaving]
+    for handle in handles:
+        handle.remove()
+    return [int(np.sum(row > row[token])) + 1 for row in logits]
+
+
 def rope_scaling(gguf_file: Path) -> dict | None:
     """The rope_scaling a fixture's ``rope_freqs`` were computed from (None: it has none)."""
     from decoder_files import LLAMA3_ROPE, TINY_LLAMA3_GGUF
 
     return LLAMA3_ROPE if gguf_file.name == TINY_LLAMA3_GGUF.name else None
+
+
+def lens(network: object, ids: list[int], token: int) -> list[int]:
+    """latent's ranks of ``token`` in the logit lens at every block."""
+    names = [f"blocks.{layer}.resid_post" for layer in range(network.layers)]
+    _, leaving = network.run_with_cache([ids], names)
+    logits = [network.logits(leaving[name][0, -1]) for name in names]
+    return [int(np.sum(row > row[token])) + 1 for row in logits]
 
 
 def kept(logits: np.ndarray) -> list[int]:
@@ -161,8 +189,12 @@ def main(gguf_file: Path) -> None:
             identical &= ours_greedy == greedy and ours.tokenizer.encode(text) == ids
             print(f"{text!r}: {len(ids)} tokens, max |Δlogit| {delta:.2e}, greedy identical: "
                   f"{ours_greedy == greedy}")
+            ranks = lens_ranks(model, ids, greedy[0])
+            ours_lens = lens(ours.network, ids, greedy[0])
+            print(f"  lens ranks of {greedy[0]} equal at every block: {ours_lens == ranks}"
+                  + ("" if ours_lens == ranks else f" (ours {ours_lens}, theirs {ranks})"))
             chosen = kept(logits)
-            prompts.append({"text": text, "ids": ids, "greedy": greedy,
+            prompts.append({"text": text, "ids": ids, "greedy": greedy, "lens": ranks,
                             "logits": {"ids": chosen,
                                        "values": [float(logits[i]) for i in chosen]}})
         mismatched = [c["text"] for c in cases if ours.tokenizer.encode(c["text"]) != c["ids"]]

@@ -176,9 +176,9 @@ def reference(name: str) -> dict[str, Any]:
 
 
 def check_parity(model: Decoder, expected: dict[str, Any]) -> None:
-    """Token ids, chat prompts, last-position logits and greedy continuations as the reference
-    has them. A tokenizer case's ids decode to its ``decoded`` text where the reference gives
-    one (a BOS token's text in front), else to the text itself."""
+    """Token ids, chat prompts, last-position logits, greedy continuations and logit-lens ranks
+    as the reference has them. A tokenizer case's ids decode to its ``decoded`` text where the
+    reference gives one (a BOS token's text in front), else to the text itself."""
     for case in expected["tokenizer_cases"]:
         assert model.tokenizer.encode(case["text"]) == case["ids"], case["text"]
         assert model.tokenizer.decode(case["ids"]) == case.get("decoded", case["text"])
@@ -196,3 +196,17 @@ def check_parity(model: Decoder, expected: dict[str, Any]) -> None:
             greedy.append(int(np.argmax(logits)))
             logits = model.network.forward([[greedy[-1]]], cache)[0]
         assert greedy == prompt["greedy"], prompt["text"]
+        if "lens" in prompt:
+            check_lens(model, prompt["ids"], prompt["greedy"][0], prompt["lens"])
+
+
+def check_lens(model: Decoder, ids: list[int], token: int, ranks: list[int]) -> None:
+    """The logit lens's rank of ``token`` at every block is the reference's, up to the tokens
+    whose logits are within `TOLERANCE` of its own (their order is float32 noise)."""
+    names = [f"blocks.{layer}.resid_post" for layer in range(model.network.layers)]
+    _, leaving = model.network.run_with_cache([ids], names)
+    assert len(ranks) == len(names)
+    for layer, (name, rank) in enumerate(zip(names, ranks, strict=True)):
+        logits = model.network.logits(leaving[name][0, -1])
+        above = logits - logits[token]
+        assert np.sum(above > TOLERANCE) + 1 <= rank <= np.sum(above >= -TOLERANCE), (layer, rank)
