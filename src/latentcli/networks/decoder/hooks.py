@@ -1,26 +1,20 @@
 """Named hook points: where one forward pass lets its caller read or replace an activation.
 
 The names are TransformerLens's (without its ``hook_`` prefix), for block ``l`` from 0 to
-layers - 1; every activation has a batch axis first (one row per sequence):
+layers - 1. Every activation has the batch first, one row per sequence:
 
-====================== ================================ ===========================================
-name                   shape                            what it holds
-====================== ================================ ===========================================
-blocks.{l}.resid_pre    batch x positions x hidden       the residual stream entering block l (the
-                                                         token embeddings, for block 0)
-blocks.{l}.attn.pattern batch x heads x positions x keys attention weights after the softmax: how
-                                                         much each position reads each key position
-                                                         (0 for later ones); keys counts the
-                                                         positions cached by earlier calls too
-blocks.{l}.attn_out     batch x positions x hidden       what attention adds to the stream, after
-                                                         its output projection
-blocks.{l}.resid_mid    batch x positions x hidden       resid_pre + attn_out, entering the
-                                                         feed-forward layer
-blocks.{l}.mlp_out      batch x positions x hidden       what the feed-forward layer adds
-blocks.{l}.resid_post   batch x positions x hidden       resid_mid + mlp_out, leaving block l: the
-                                                         next block's resid_pre (after the last
-                                                         block, what the final norm and head read)
-====================== ================================ ===========================================
+- ``blocks.{l}.resid_pre`` (batch x positions x hidden): the residual stream entering block l
+  (the token embeddings, for block 0).
+- ``blocks.{l}.attn.pattern`` (batch x heads x positions x keys): the attention weights after
+  the softmax, how much each position reads each key position (0 for later ones); the keys
+  count the positions cached by earlier calls too.
+- ``blocks.{l}.attn_out`` (batch x positions x hidden): what attention adds to the stream,
+  after its output projection.
+- ``blocks.{l}.resid_mid`` (batch x positions x hidden): resid_pre + attn_out, entering the
+  feed-forward layer.
+- ``blocks.{l}.mlp_out`` (batch x positions x hidden): what the feed-forward layer adds.
+- ``blocks.{l}.resid_post`` (batch x positions x hidden): resid_mid + mlp_out, leaving block l:
+  the next block's resid_pre (after the last block, what the final norm and the head read).
 
 A hook is a function ``hook(activation, point)``. `HookPoint` says where it is: the name, the
 block, and the absolute positions of the activation's position axis (the queries, for a
@@ -69,11 +63,15 @@ def point_names(layers: int) -> tuple[dict[str, str], ...]:
 def check_names(names: Iterable[str], layers: int) -> None:
     """Refuse a name that is not a hook point of a network of ``layers`` blocks, listing those
     that are."""
-    valid = {name for block in point_names(layers) for name in block.values()}
-    unknown = sorted(set(names) - valid)
+    unknown = sorted(set(names) - _valid(layers))
     if unknown:
         raise UsageError(f"there is no hook point {unknown[0]!r}: the hook points are "
                          f"blocks.L.{{{','.join(POINTS)}}} for a block L from 0 to {layers - 1}")
+
+
+@lru_cache(maxsize=8)
+def _valid(layers: int) -> frozenset[str]:
+    return frozenset(name for block in point_names(layers) for name in block.values())
 
 
 def run_hook(hooks: Hooks, name: str, layer: int, activation: Array, positions: Ids) -> Array:
