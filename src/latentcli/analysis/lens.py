@@ -1,8 +1,9 @@
 """The logit lens (nostalgebraist 2020): what each layer's residual would predict next.
 
 The residual leaving block ``l`` at the prompt's last position (hook point
-``blocks.{l}.resid_post``) goes through the final RMSNorm and the LM head, as the last block's
-output does; the probabilities say how far the answer has formed.
+``blocks.{l}.resid_post``, of which only that row is kept, so a long prompt costs no more memory)
+goes through the final RMSNorm and the LM head, as the last block's output does; the
+probabilities say how far the answer has formed.
 Ranks count the tokens with a strictly higher logit, so ties never depend on sorting.
 """
 
@@ -13,7 +14,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from latentcli.errors import UsageError
+from latentcli.networks.arrays import Array
 from latentcli.networks.decoder.decoder import Decoder
+from latentcli.networks.decoder.hooks import HookPoint
 from latentcli.results.language import Lens, LensLayer, TokenProbability, TrackedToken
 
 
@@ -23,9 +26,14 @@ def lens(model: Decoder, prompt: str, top: int = 5, track: Sequence[str] = (),
     the model's own next token)."""
     if top < 1:
         raise UsageError("--top must be at least 1")
-    names = [f"blocks.{layer}.resid_post" for layer in range(model.network.layers)]
-    output, leaving = model.network.run_with_cache([model.prompt_ids(prompt, chat)], names)
-    last = np.stack([leaving[name][0, -1] for name in names])  # layers x hidden
+    leaving: dict[int, Array] = {}  # block → its residual at the last position only
+
+    def keep_last(residual: Array, point: HookPoint) -> None:
+        leaving[point.layer] = residual[0, -1].copy()
+
+    output = model.network.forward([model.prompt_ids(prompt, chat)], hooks={
+        f"blocks.{layer}.resid_post": keep_last for layer in range(model.network.layers)})
+    last = np.stack([leaving[layer] for layer in range(model.network.layers)])
     logits = model.network.logits(last).astype(np.float64)
     probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
     probabilities /= probabilities.sum(axis=1, keepdims=True)
