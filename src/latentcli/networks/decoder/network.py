@@ -244,9 +244,10 @@ class Llama:
             seen = start + last  # the keys the chunk's queries may read
             grouped = q[:, :, first:last].reshape(batch, c.kv_heads, group * (last - first), d)
             scores = (grouped @ keys[:, :, :seen].transpose(0, 1, 3, 2)) / np.float32(np.sqrt(d))
-            query_positions = np.tile(positions[first:last], group)
-            masked = np.arange(seen)[None, :] > query_positions[:, None]
-            scores = np.where(masked, np.float32(-np.inf), scores)
+            if last - first > 1:  # a lone query (a generated token) may read every key seen
+                query_positions = np.tile(positions[first:last], group)
+                masked = np.arange(seen)[None, :] > query_positions[:, None]
+                scores = np.where(masked, np.float32(-np.inf), scores)
             scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
             scores /= scores.sum(axis=-1, keepdims=True)
             if hooked:
