@@ -27,12 +27,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from threadpoolctl import threadpool_limits
-
 from baselines import gensim_builtin
 from latentcli import DEFAULT_MODEL
 from latentcli.analysis.evaluation import ANALOGY_FILE, default_benchmark, evaluate_analogies
 from latentcli.environment import Environment
+from latentcli.networks.threads import limited
 from latentcli.store.resolve import open_space
 from timing import timed_process, warm_latent
 
@@ -109,7 +108,7 @@ def main() -> None:
     for restrict in options.restrict:
         ours, our_accuracy = timed(
             lambda r=restrict: evaluate_analogies(space, questions, r).accuracy, options.repeats)
-        with threadpool_limits(limits=options.gensim_blas_threads, user_api="blas"):
+        with limited(options.gensim_blas_threads):
             theirs, their_accuracy = timed(
                 lambda r=restrict: keyed.evaluate_word_analogies(str(questions),
                                                                  restrict_vocab=r)[0],

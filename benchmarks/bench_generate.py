@@ -63,9 +63,9 @@ if engine == "latent":
     from latentcli.store.resolve import resolve
     lm = resolve(model).open_decoder(Environment())
     ids = lm.tokenizer.encode(prompt)
-    cache = KVCache()
-    first = lambda: lm.network.forward(ids, cache).logits
-    step = lambda token: lm.network.forward([token], cache).logits
+    cache = KVCache(lm.network.config, 1, len(ids) + count)
+    first = lambda: lm.network.forward([ids], cache)[0]
+    step = lambda token: lm.network.forward([[token]], cache)[0]
 elif engine == "torch":
     import torch
     torch.set_num_threads(1)

@@ -1,10 +1,11 @@
 """Tiny Llama-family GGUF files for the language-model tests, written with the ``gguf`` package.
 
 `write_gguf` makes a 2-block model with a byte-level BPE vocabulary (the 256 byte symbols, merges
-learnt from `CORPUS`, three control tokens) and seeded random weights, some quantized (Q8_0,
-Q4_1) as real files are. scripts/make_decoder_fixtures.py wrote the committed
-tests/data/decoder/tiny-llama.gguf with it; tests write variants (another architecture, another
-tokenizer) the same way.
+learnt from `CORPUS`, control tokens) and seeded random weights, some quantized (Q8_0, Q4_1) as
+real files are; ``llama3=True`` gives it what Llama 3.x GGUFs have beside (see `write_gguf`).
+scripts/make_decoder_fixtures.py wrote the committed tests/data/decoder/tiny-llama.gguf and
+tiny-llama3.gguf with it; tests write variants (another architecture, another tokenizer, settings
+out of range) the same way.
 """
 
 from __future__ import annotations
@@ -22,12 +23,26 @@ from latentcli.networks.decoder.network import KVCache
 
 DATA = Path(__file__).resolve().parent / "data" / "decoder"
 TINY_GGUF = DATA / "tiny-llama.gguf"
+TINY_LLAMA3_GGUF = DATA / "tiny-llama3.gguf"
 CONTROL = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+LLAMA3_CONTROL = ["<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>",
+                  "<|end_header_id|>", "<|eot_id|>"]
 CORPUS = ("The capital of France is Paris. The cat sat on the mat, and the dog sat on the log. "
           "I love dogs; I hate Mondays. 12345 67890 def f(x): return x ** 2\n")
 SHAPE = {"layers": 2, "hidden": 64, "heads": 4, "kv_heads": 2, "ffn": 128}
 CHATML = ("{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + "
           "message['content'] + '<|im_end|>' + '\n'}}{% endfor %}")
+# Meta-Llama-3-8B-Instruct's template, as its tokenizer_config.json has it
+LLAMA3_CHAT = ("{% set loop_messages = messages %}{% for message in loop_messages %}{% set "
+               "content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n'+ "
+               "message['content'] | trim + '<|eot_id|>' %}{% if loop.index0 == 0 %}{% set "
+               "content = bos_token + content %}{% endif %}{{ content }}{% endfor %}{% if "
+               "add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}"
+               "{% endif %}")
+# Llama 3.1's rope_scaling, with the original context shrunk from 8192 to 64 so that the tiny
+# model's 8 frequency pairs fall in all three of its bands (kept, smoothed, divided by factor)
+LLAMA3_ROPE = {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0,
+               "high_freq_factor": 4.0, "original_max_position_embeddings": 64}
 
 
 def _alphabet() -> dict[int, str]:
@@ -37,11 +52,11 @@ def _alphabet() -> dict[int, str]:
     return {**{b: chr(b) for b in printable}, **{b: chr(256 + i) for i, b in enumerate(shifted)}}
 
 
-def vocabulary(merges: int = 80) -> tuple[list[str], list[str]]:
+def vocabulary(control: list[str] = CONTROL, merges: int = 80) -> tuple[list[str], list[str]]:
     """Tokens and merges: BPE learnt on the corpus's space-led words (ties: the first pair)."""
     alphabet = _alphabet()
     words = [[alphabet[b] for b in (" " + word).encode()] for word in CORPUS.split(" ")]
-    tokens = [*CONTROL, *alphabet.values()]
+    tokens = [*control, *alphabet.values()]
     learnt: list[str] = []
     for _ in range(merges):
         pairs = Counter(pair for word in words for pair in pairwise(word))
@@ -59,37 +74,64 @@ def vocabulary(merges: int = 80) -> tuple[list[str], list[str]]:
     return tokens, learnt
 
 
+def rope_factors(head_dim: int, base: float, scaling: dict[str, Any]) -> Any:
+    """``rope_freqs.weight`` as llama.cpp's convert_hf_to_gguf.py computes it for Llama 3.1:
+    what each RoPE frequency is divided by."""
+    frequencies = 1.0 / base ** (np.arange(0, head_dim, 2, dtype=np.float32) / head_dim)
+    factor, low, high = (scaling[k] for k in ("factor", "low_freq_factor", "high_freq_factor"))
+    old_context = scaling["original_max_position_embeddings"]
+    factors = []
+    for frequency in frequencies:
+        wavelength = 2 * np.pi / frequency
+        if wavelength < old_context / high:
+            factors.append(1.0)
+        elif wavelength > old_context / low:
+            factors.append(factor)
+        else:
+            smooth = (old_context / wavelength - low) / (high - low)
+            factors.append(1 / ((1 - smooth) / factor + smooth))
+    return np.array(factors, dtype=np.float32)
+
+
 def write_gguf(path: Path, seed: int = 0, architecture: str = "llama",
-               tokenizer: str = "gpt2", pre: str = "smollm") -> Path:
-    """A tiny model of ``architecture`` (only ``llama`` is runnable) at ``path``."""
+               tokenizer: str = "gpt2", pre: str = "smollm", llama3: bool = False,
+               counts: dict[str, int] | None = None) -> Path:
+    """A tiny model of ``architecture`` (only ``llama`` is runnable) at ``path``.
+
+    ``llama3``: Llama 3.x's control tokens, chat template and pre-tokenizer, a BOS token added,
+    ``rope_freqs`` (Llama 3.1's long-context scaling, `LLAMA3_ROPE`) and an untied output head.
+    ``counts`` replaces settings as written (``{"attention.head_count": 0}``), not the weights.
+    """
     import gguf
 
     rng = np.random.default_rng(seed)
-    tokens, merges = vocabulary()
+    tokens, merges = vocabulary(LLAMA3_CONTROL if llama3 else CONTROL)
     layers, hidden, heads, kv_heads, ffn = (SHAPE[k] for k in (
         "layers", "hidden", "heads", "kv_heads", "ffn"))
     head_dim = hidden // heads
     writer = gguf.GGUFWriter(str(path), architecture)
-    writer.add_name("tiny-llama")
-    writer.add_block_count(layers)
-    writer.add_context_length(256)
-    writer.add_embedding_length(hidden)
-    writer.add_feed_forward_length(ffn)
-    writer.add_head_count(heads)
-    writer.add_head_count_kv(kv_heads)
-    writer.add_rope_freq_base(10000.0)
-    writer.add_rope_dimension_count(head_dim)
+    writer.add_name("tiny-llama3" if llama3 else "tiny-llama")
+    written = {"block_count": layers, "context_length": 256, "embedding_length": hidden,
+               "feed_forward_length": ffn, "attention.head_count": heads,
+               "attention.head_count_kv": kv_heads, "rope.dimension_count": head_dim}
+    assert set(counts or {}) <= set(written), counts
+    written.update(counts or {})
+    for key, value in written.items():
+        if key == "rope.dimension_count":  # in the order llama.cpp writes them
+            writer.add_rope_freq_base(10000.0)
+        writer.add_uint32(f"{architecture}.{key}", value)
     writer.add_layer_norm_rms_eps(1e-5)
     writer.add_vocab_size(len(tokens))
     writer.add_tokenizer_model(tokenizer)
-    writer.add_tokenizer_pre(pre)
+    writer.add_tokenizer_pre("llama-bpe" if llama3 else pre)
     writer.add_token_list(tokens)
-    writer.add_token_types([3 if t in CONTROL else 1 for t in tokens])
+    control = LLAMA3_CONTROL if llama3 else CONTROL
+    writer.add_token_types([3 if t in control else 1 for t in tokens])
     writer.add_token_merges(merges)
     writer.add_bos_token_id(0)
-    writer.add_eos_token_id(2)
-    writer.add_add_bos_token(False)
-    writer.add_chat_template(CHATML)
+    writer.add_eos_token_id(tokens.index("<|eot_id|>") if llama3 else 2)
+    writer.add_add_bos_token(llama3)
+    writer.add_chat_template(LLAMA3_CHAT if llama3 else CHATML)
 
     def matrix(rows: int, columns: int, scale: float = 1.0) -> Any:
         return (rng.normal(size=(rows, columns)) * scale / np.sqrt(columns)).astype(np.float32)
@@ -116,6 +158,9 @@ def write_gguf(path: Path, seed: int = 0, architecture: str = "llama",
         add(f"blk.{i}.ffn_up.weight", matrix(ffn, hidden))
         add(f"blk.{i}.ffn_down.weight", matrix(hidden, ffn))
     add("output_norm.weight", norm())
+    if llama3:
+        add("output.weight", matrix(len(tokens), hidden, 4.0), "Q8_0")
+        add("rope_freqs.weight", rope_factors(head_dim, 10000.0, LLAMA3_ROPE))
     writer.write_header_to_file()
     writer.write_kv_data_to_file()
     writer.write_tensors_to_file()
@@ -131,19 +176,37 @@ def reference(name: str) -> dict[str, Any]:
 
 
 def check_parity(model: Decoder, expected: dict[str, Any]) -> None:
-    """Token ids, last-position logits and greedy continuations as the reference has them."""
+    """Token ids, chat prompts, last-position logits, greedy continuations and logit-lens ranks
+    as the reference has them. A tokenizer case's ids decode to its ``decoded`` text where the
+    reference gives one (a BOS token's text in front), else to the text itself."""
     for case in expected["tokenizer_cases"]:
         assert model.tokenizer.encode(case["text"]) == case["ids"], case["text"]
-        assert model.tokenizer.decode(case["ids"]) == case["text"]
+        assert model.tokenizer.decode(case["ids"]) == case.get("decoded", case["text"])
+    for case in expected.get("chat_cases", []):
+        assert model.prompt_ids(case["text"], chat=True) == case["ids"], case["text"]
     for prompt in expected["prompts"]:
         assert model.tokenizer.encode(prompt["text"]) == prompt["ids"]
-        cache = KVCache()
-        logits = model.network.forward(prompt["ids"], cache).logits
+        cache = KVCache(model.network.config, 1, len(prompt["ids"]) + len(prompt["greedy"]))
+        logits = model.network.forward([prompt["ids"]], cache)[0]
         chosen = prompt["logits"]["ids"]
         np.testing.assert_allclose(logits[chosen], prompt["logits"]["values"], rtol=0,
                                    atol=TOLERANCE)
         greedy = []
         for _ in prompt["greedy"]:
             greedy.append(int(np.argmax(logits)))
-            logits = model.network.forward([greedy[-1]], cache).logits
+            logits = model.network.forward([[greedy[-1]]], cache)[0]
         assert greedy == prompt["greedy"], prompt["text"]
+        if "lens" in prompt:
+            check_lens(model, prompt["ids"], prompt["greedy"][0], prompt["lens"])
+
+
+def check_lens(model: Decoder, ids: list[int], token: int, ranks: list[int]) -> None:
+    """The logit lens's rank of ``token`` at every block is the reference's, up to the tokens
+    whose logits are within `TOLERANCE` of its own (their order is float32 noise)."""
+    names = [f"blocks.{layer}.resid_post" for layer in range(model.network.layers)]
+    _, leaving = model.network.run_with_cache([ids], names)
+    assert len(ranks) == len(names)
+    for layer, (name, rank) in enumerate(zip(names, ranks, strict=True)):
+        logits = model.network.logits(leaving[name][0, -1])
+        above = logits - logits[token]
+        assert np.sum(above > TOLERANCE) + 1 <= rank <= np.sum(above >= -TOLERANCE), (layer, rank)

@@ -27,6 +27,7 @@ import numpy.typing as npt
 from latentcli.core.progress import Progress
 from latentcli.core.queries import COSMUL_EPSILON
 from latentcli.core.space import Matrix
+from latentcli.networks.threads import limited
 
 TILE_ROWS = 128  # candidates scored together: small, so a bound rules most tiles out
 SCAN_ROWS = 256  # candidates scored together where there are no bounds
@@ -47,14 +48,12 @@ def best_rows(vectors: Matrix, limit: int, inputs: Rows, method: str,
               progress: Progress | None = None) -> Rows:
     """Per question ``(a, b, c)``, the best of the first ``limit`` rows other than its own
     three, by 3CosAdd (``add``) or 3CosMul (``mul``); ties to the lowest row."""
-    from threadpoolctl import threadpool_limits
-
     workers = max(1, min(os.cpu_count() or 1, MAX_WORKERS, len(inputs) // MIN_SHARE))
     bounded = method == "add" and _Bounds.worth_it(inputs)
     # consecutive questions share words, so a share's bounds cost about its share of the work
     shares = np.array_split(inputs, workers)
     searches = [_Search(vectors, share, method, bounded) for share in shares]
-    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
+    with limited(1), ThreadPoolExecutor(workers) as pool:
         for chunk in _chunks(vectors, limit, bounded):
 
             def search(worker: int, chunk: _Chunk = chunk) -> None:

@@ -34,7 +34,7 @@ def generate(model: Decoder, prompt: str, max_tokens: int, sampling: Sampling,
     steer = steer_vector(model, steering.pairs, method, layer, strength)
     ids = model.prompt_ids(prompt, chat, sink=True)
     plain = continuation(model, model.generate(ids, max_tokens, sampling))
-    steered = continuation(model, model.generate(ids, max_tokens, sampling, [steer]))
+    steered = continuation(model, model.generate(ids, max_tokens, sampling, steer.hooks()))
     return Generation(model=model.name, prompt=prompt, prompt_token_ids=tuple(ids),
                       continuation=steered,
                       steering=Steering(method=method, layer=layer, strength=strength,

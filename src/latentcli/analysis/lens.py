@@ -1,7 +1,9 @@
 """The logit lens (nostalgebraist 2020): what each layer's residual would predict next.
 
-The residual leaving block ``l`` at the prompt's last position goes through the final RMSNorm and
-the LM head, as the last block's output does; the probabilities say how far the answer has formed.
+The residual leaving block ``l`` at the prompt's last position (hook point
+``blocks.{l}.resid_post``, of which only that row is kept, so a long prompt costs no more memory)
+goes through the final RMSNorm and the LM head, as the last block's output does; the
+probabilities say how far the answer has formed.
 Ranks count the tokens with a strictly higher logit, so ties never depend on sorting.
 """
 
@@ -12,8 +14,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from latentcli.errors import UsageError
+from latentcli.networks.arrays import Array
 from latentcli.networks.decoder.decoder import Decoder
-from latentcli.networks.decoder.network import KVCache
+from latentcli.networks.decoder.hooks import HookPoint
 from latentcli.results.language import Lens, LensLayer, TokenProbability, TrackedToken
 
 
@@ -23,12 +26,18 @@ def lens(model: Decoder, prompt: str, top: int = 5, track: Sequence[str] = (),
     the model's own next token)."""
     if top < 1:
         raise UsageError("--top must be at least 1")
-    forward = model.network.forward(model.prompt_ids(prompt, chat), KVCache(), record=True)
-    assert forward.states is not None
-    logits = model.network.logits(forward.states[1:, -1]).astype(np.float64)
+    leaving: dict[int, Array] = {}  # block → its residual at the last position only
+
+    def keep_last(residual: Array, point: HookPoint) -> None:
+        leaving[point.layer] = residual[0, -1].copy()
+
+    output = model.network.forward([model.prompt_ids(prompt, chat)], hooks={
+        f"blocks.{layer}.resid_post": keep_last for layer in range(model.network.layers)})
+    last = np.stack([leaving[layer] for layer in range(model.network.layers)])
+    logits = model.network.logits(last).astype(np.float64)
     probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
     probabilities /= probabilities.sum(axis=1, keepdims=True)
-    final = int(np.argmax(forward.logits))
+    final = int(np.argmax(output[0]))
     tracked, notes = _tracked(model, track, final)
     readable = model.tokenizer.readable
     layers = []

@@ -1,11 +1,11 @@
 """Steering vectors from contrast pairs: ActAdd (Turner et al. 2023) and the mean difference.
 
-Both read the residual stream entering block ``layer`` for each side of a pair, every prompt
-opened with the sink token (``<|endoftext|>``): position 0 carries a residual many times the norm
-of the others (the attention sink), so it is neither measured nor steered. ActAdd adds one pair's
-difference position by position from position 1 of the prompt; the mean difference averages the
-last-token differences over the pairs and adds that at every position from 1 on, the generated
-ones included.
+Both read the residual stream entering block ``layer`` (hook point ``blocks.{layer}.resid_pre``)
+for each side of a pair, every prompt opened with the sink token (``<|endoftext|>``): position 0
+carries a residual many times the norm of the others (the attention sink), so it is neither
+measured nor steered. ActAdd adds one pair's difference position by position from position 1 of
+the prompt; the mean difference averages the last-token differences over the pairs and adds that
+at every position from 1 on, the generated ones included.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from latentcli.errors import UsageError
+from latentcli.networks.arrays import Array
 from latentcli.networks.decoder.decoder import Decoder
-from latentcli.networks.decoder.network import KVCache, Steer
+from latentcli.networks.decoder.hooks import HookPoint, Hooks
 
 METHODS = ("actadd", "mean")
 # (depth, strength): the layer is that fraction of the way in; on SmolLM2-135M's 30 blocks,
@@ -51,6 +52,31 @@ class SteeringChoice:
                 strength if self.strength is None else self.strength, defaults)
 
 
+@dataclass(frozen=True)
+class SteeringVector:
+    """What steering adds to the residual entering block ``layer``: one vector at every
+    position from ``start`` on, or (a matrix, ActAdd's alignment) its rows at positions
+    ``start``, ``start + 1``…"""
+
+    layer: int
+    vector: Array
+    start: int = 1
+
+    def hooks(self) -> Hooks:
+        """The hook that adds it, for `Decoder.generate` or a forward pass."""
+        def add(residual: Array, point: HookPoint) -> Array:
+            steered = residual.copy()
+            if self.vector.ndim == 1:
+                steered[:, point.positions >= self.start] += self.vector
+            else:
+                row = point.positions - self.start
+                inside = (row >= 0) & (row < len(self.vector))
+                steered[:, inside] += self.vector[row[inside]]
+            return steered
+
+        return {f"blocks.{self.layer}.resid_pre": add}
+
+
 def parse_pair(text: str) -> tuple[str, str]:
     """``"I love:I hate"`` → ("I love", "I hate"): toward the first, away from the second."""
     from latentcli.core.expressions import parse_pair as split
@@ -59,7 +85,7 @@ def parse_pair(text: str) -> tuple[str, str]:
 
 
 def steer_vector(model: Decoder, pairs: Sequence[tuple[str, str]], method: str,
-                 layer: int, strength: float) -> Steer:
+                 layer: int, strength: float) -> SteeringVector:
     """The vector (or, for ActAdd, the rows) to add at ``layer``, scaled by ``strength``."""
     layers = model.network.layers
     if not 0 <= layer < layers:
@@ -77,15 +103,15 @@ def steer_vector(model: Decoder, pairs: Sequence[tuple[str, str]], method: str,
                 raise UsageError(f"{toward!r} is {len(a) - 1} tokens and {away!r} {len(b) - 1}: "
                                  "ActAdd subtracts them position by position, so reword them "
                                  "to the same length (or use --method mean)")
-            return Steer(layer, np.float32(strength) * (a[1:] - b[1:]), start=1)
+            return SteeringVector(layer, np.float32(strength) * (a[1:] - b[1:]), start=1)
         differences.append(a[-1] - b[-1])
     mean = np.mean(differences, axis=0, dtype=np.float32)
-    return Steer(layer, np.asarray(np.float32(strength) * mean, dtype=np.float32))
+    return SteeringVector(layer, np.asarray(np.float32(strength) * mean, dtype=np.float32))
 
 
-def _residuals(model: Decoder, text: str, layer: int) -> np.ndarray:
+def _residuals(model: Decoder, text: str, layer: int) -> Array:
     """The residual entering block ``layer`` at each position of the sink plus ``text``."""
-    states = model.network.forward(model.prompt_ids(text, sink=True), KVCache(),
-                                   record=True).states
-    assert states is not None
-    return np.asarray(states[layer])
+    name = f"blocks.{layer}.resid_pre"
+    _, entering = model.network.run_with_cache([model.prompt_ids(text, sink=True)], [name])
+    residuals: Array = entering[name][0]
+    return residuals

@@ -51,7 +51,7 @@ class LanguageModel(Model):
 
     @property
     def dims(self) -> int:
-        return self.decoder.network.hidden
+        return self.decoder.network.config.hidden
 
     @property
     def blocks(self) -> int:

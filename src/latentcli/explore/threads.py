@@ -10,17 +10,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from textual.app import App
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from latentcli.errors import LatentError
-
-if TYPE_CHECKING:
-    from threadpoolctl import ThreadpoolController
+from latentcli.networks.threads import limited
 
 LOADING_AFTER = 0.1  # seconds: the interaction budget; past it a spinner shows work is going on
 T = TypeVar("T")
@@ -66,15 +63,7 @@ class Jobs:
         self.app.run_worker(work, thread=True, group=name)
 
 
-@cache
-def _pools() -> ThreadpoolController:
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()  # inspecting the loaded libraries takes a few ms: once
-
-
 def _single_threaded() -> AbstractContextManager[object]:
     """One thread for BLAS and OpenMP: on a dozen words, starting threads costs ten times the
     arithmetic (k-means for k = 2..10: ~0.6 s threaded, ~60 ms not)."""
-    limiter: AbstractContextManager[object] = _pools().limit(limits=1)
-    return limiter
+    return limited(1, openmp=True)

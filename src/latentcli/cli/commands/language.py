@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from latentcli.api.model import Model
     from latentcli.results.language import Generation
 
-LANGUAGE_MODEL = "smollm2-135m"  # the built-in language model (store.languages), unimported
+LANGUAGE_MODEL = "smollm2-135m"  # store.builtins.SMOLLM2, without importing the store
 GENERATE, LENS = defaults(LanguageModel.generate), defaults(LanguageModel.lens)
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from latentcli.errors import ModelError
+from latentcli.networks.decoder.config import Config, ConfigError
 
 if TYPE_CHECKING:
     from gguf import GGUFReader
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 FORMAT_VERSION = 1  # of the two files' layout: a conversion of another version is redone
 WEIGHTS_FILE = "weights.f32"
 MODEL_FILE = "model.json"  # settings, tokenizer and the tensor index
-ARCHITECTURES = ("llama",)  # what the forward pass in `language.network` computes
+ARCHITECTURES = ("llama",)  # what the forward pass in `decoder.network` computes
 TOKENIZERS = ("gpt2",)  # byte-level BPE
 ALIGN = 64
 
@@ -67,7 +68,8 @@ def _field(reader: GGUFReader, key: str, default: Any = None) -> Any:
 
 
 def _settings(source: Path, reader: GGUFReader) -> dict[str, Any]:
-    """The numbers the forward pass needs, refusing architectures it does not compute."""
+    """The numbers the forward pass needs, checked (`Config`), refusing architectures it does
+    not compute."""
     arch = str(_field(reader, "general.architecture", "unknown"))
     if arch not in ARCHITECTURES:
         raise ModelError(f"{source.name}: a {arch!r} model; latent runs models of the Llama "
@@ -75,8 +77,9 @@ def _settings(source: Path, reader: GGUFReader) -> dict[str, Any]:
     try:
         hidden = int(_field(reader, f"{arch}.embedding_length"))
         heads = int(_field(reader, f"{arch}.attention.head_count"))
-        head_dim = int(_field(reader, f"{arch}.attention.key_length", hidden // heads))
-        return {
+        head_dim = int(_field(reader, f"{arch}.attention.key_length",
+                              hidden // heads if heads else 0))
+        settings = {
             "architecture": arch,
             "name": str(_field(reader, "general.name", source.stem)),
             "license": _field(reader, "general.license"),
@@ -91,6 +94,19 @@ def _settings(source: Path, reader: GGUFReader) -> dict[str, Any]:
         }
     except (TypeError, ValueError) as error:
         raise ModelError(f"{source.name}: its {arch} settings are incomplete ({error})") from None
+    try:
+        Config.from_settings(settings, _vocabulary(source, reader))
+    except ConfigError as error:
+        raise ModelError(f"{source.name}: its {arch} settings are out of range: {error}") from None
+    return settings
+
+
+def _vocabulary(source: Path, reader: GGUFReader) -> int:
+    """The rows of the token embedding (GGUF lists a tensor's dimensions innermost first)."""
+    for tensor in reader.tensors:
+        if tensor.name == "token_embd.weight":
+            return int(tensor.shape[-1])
+    raise ModelError(f"{source.name}: it has no token embedding (token_embd.weight)")
 
 
 def _tokenizer(source: Path, reader: GGUFReader) -> dict[str, Any]:

@@ -10,9 +10,11 @@ from pathlib import Path
 import numpy as np
 
 from latentcli.errors import UsageError
-from latentcli.networks.decoder.network import KVCache, Llama, Steer
+from latentcli.networks.arrays import Array
+from latentcli.networks.decoder.hooks import Hooks
+from latentcli.networks.decoder.network import KVCache, Llama
 from latentcli.networks.decoder.tokenizer import Stream, Tokenizer
-from latentcli.networks.decoder.weights import Array, Weights, open_weights
+from latentcli.networks.decoder.weights import InvalidModel, Weights, open_weights
 
 Listener = Callable[[str], None]  # is given each piece of text as it is decoded
 
@@ -50,17 +52,23 @@ class Sampling:
 
 
 class Decoder:
-    """One converted model: text in, tokens and residual streams out."""
+    """One converted model: text in, token ids and activations out."""
 
     def __init__(self, name: str, weights: Weights) -> None:
+        """The model in ``weights``; `InvalidModel` if its settings, tensors and tokenizer do
+        not agree."""
         self.name = name
         self.weights = weights
-        self.tokenizer = Tokenizer(weights.tokenizer)
         self.network = Llama(weights)
+        self.tokenizer = Tokenizer(weights.tokenizer)
+        if len(self.tokenizer.tokens) > self.network.vocabulary_size:
+            raise InvalidModel(f"its tokenizer has {len(self.tokenizer.tokens)} tokens but its "
+                               f"embedding only {self.network.vocabulary_size} rows")
 
     @classmethod
     def open(cls, directory: Path, name: str) -> Decoder:
-        """The model converted in ``directory`` (checked by the caller: `decoder.weights`)."""
+        """The model converted in ``directory`` (``weights.f32`` and ``model.json``; whoever
+        calls this has checked ``meta.json``)."""
         return cls(name, open_weights(directory))
 
     @property
@@ -83,21 +91,23 @@ class Decoder:
             system = re.search(r"<\|im_start\|>system\n(.*?)<\|im_end\|>", template, re.S)
             preamble = f"<|im_start|>system\n{system.group(1)}<|im_end|>\n" if system else ""
             return f"{preamble}<|im_start|>user\n{prompt}<|im_end|>\n<|im_start|>assistant\n"
-        if "<|start_header_id|>" in template:
-            return (f"<|start_header_id|>user<|end_header_id|>\n\n{prompt}<|eot_id|>"
+        if "<|start_header_id|>" in template:  # the template trims the message
+            return (f"<|start_header_id|>user<|end_header_id|>\n\n{prompt.strip()}<|eot_id|>"
                     "<|start_header_id|>assistant<|end_header_id|>\n\n")
         raise UsageError(f"{self.name} has no chat template latent knows (ChatML or Llama 3's); "
                          "leave out --chat")
 
     def generate(self, ids: Sequence[int], max_tokens: int, sampling: Sampling,
-                 steers: Sequence[Steer] = (), listen: Listener | None = None) -> list[int]:
-        """Up to ``max_tokens`` tokens after ``ids``, stopping at an end-of-turn token."""
-        if len(ids) + max_tokens > int(self.weights.settings["context"]):
+                 hooks: Hooks | None = None, listen: Listener | None = None) -> list[int]:
+        """Up to ``max_tokens`` tokens after ``ids``, stopping at an end-of-turn token; ``hooks``
+        are called at every step (the prompt's, then each new token's)."""
+        context = self.network.config.context
+        if len(ids) + max_tokens > context:
             raise UsageError(f"the prompt and --max-tokens exceed {self.name}'s context of "
-                             f"{self.weights.settings['context']} tokens")
+                             f"{context} tokens")
         choose = sampling.chooser()
-        cache = KVCache()
-        logits = self.network.forward(ids, cache, steers).logits
+        cache = KVCache(self.network.config, 1, len(ids) + max_tokens)
+        logits = self.network.forward([ids], cache, hooks)[0]
         written: list[int] = []
         stream = Stream(self.tokenizer)
         while len(written) < max_tokens:
@@ -108,7 +118,7 @@ class Decoder:
             if listen is not None:
                 listen(stream.add(token))
             if len(written) < max_tokens:
-                logits = self.network.forward([token], cache, steers).logits
+                logits = self.network.forward([[token]], cache, hooks)[0]
         if listen is not None:
             listen(stream.finish())
         return written

@@ -3,12 +3,15 @@
 Weights are used as the GGUF holds them, (out, in). llama.cpp's converter permutes the rows of
 Q and K so that RoPE rotates *adjacent* pairs (x0, x1), (x2, x3)… of each head; Hugging Face's
 layout rotates (x_i, x_{i+d/2}) instead. With the GGUF's rows, adjacent pairs are right (the wrong
-pairing still writes text, only worse). Keys and values of earlier positions are kept in a
-`KVCache`, so generating a token computes one position.
+pairing still writes text, only worse).
 
-The residual stream can be read and written between blocks: ``states[l]`` is the residual as it
-enters block ``l`` (``states[layers]`` leaves the last block), TransformerLens's ``resid_pre``;
-a `Steer` adds a vector there from a given position on.
+`Llama.forward` runs a batch of sequences of equal length, ids (batch, positions), as rows of the
+same matrix products. Given a `KVCache` it continues the sequences cached there and extends them,
+so generating a token computes one position. Given hooks (`decoder.hooks`), it lets its caller read
+or replace the activations at named points; `Llama.run_with_cache` keeps those asked for.
+
+Attention scores are computed for a chunk of queries at a time (`query_chunk`), so their memory
+grows with the prompt's length, not with its square; a prompt of a few hundred tokens is one chunk.
 
 BLAS runs on one thread: at one position per step the matrices are too small to share out, and
 on a busy machine extra threads made generation several times slower, not faster.
@@ -16,125 +19,189 @@ on a busy machine extra threads made generation several times slower, not faster
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
-from latentcli.networks.decoder.weights import Array, Weights
+from latentcli.errors import UsageError
+from latentcli.networks.arrays import Array, Ids
+from latentcli.networks.decoder.config import Config, ConfigError
+from latentcli.networks.decoder.hooks import (
+    Hook,
+    HookPoint,
+    Hooks,
+    check_names,
+    point_names,
+    run_hook,
+)
+from latentcli.networks.decoder.weights import InvalidModel, Weights
+from latentcli.networks.threads import limited
 
-Positions = np.ndarray[Any, np.dtype[np.int64]]
+SCORES = 1 << 22  # attention scores held at once, per block (float32: 16 MB)
 
 
 @dataclass(frozen=True)
-class Steer:
-    """Add to the residual entering block ``layer``: one vector at every position from ``start``
-    on, or (a matrix) its rows at positions ``start``, ``start + 1``… (ActAdd's alignment)."""
+class Block:
+    """One block's weights, (out, in) as the GGUF holds them; d is head_dim."""
 
-    layer: int
-    vector: Array
-    start: int = 1
+    attn_norm: Array  # hidden
+    q: Array  # heads * d x hidden, rows permuted for adjacent-pair RoPE
+    k: Array  # kv_heads * d x hidden, rows permuted likewise
+    v: Array  # kv_heads * d x hidden
+    o: Array  # hidden x heads * d
+    ffn_norm: Array  # hidden
+    gate: Array  # ffn x hidden
+    up: Array  # ffn x hidden
+    down: Array  # hidden x ffn
 
 
-@dataclass
 class KVCache:
-    """Each block's keys and values for the positions computed so far."""
+    """Every block's keys and values for up to ``capacity`` positions of ``batch`` sequences,
+    allocated once; the first ``length`` positions are filled."""
 
-    keys: list[Array] = field(default_factory=list)
-    values: list[Array] = field(default_factory=list)
-    length: int = 0
+    def __init__(self, config: Config, batch: int, capacity: int) -> None:
+        shape = (config.layers, batch, config.kv_heads, capacity, config.head_dim)
+        self.keys: Array = np.empty(shape, dtype=np.float32)
+        self.values: Array = np.empty(shape, dtype=np.float32)
+        self.length = 0
+
+    @property
+    def batch(self) -> int:
+        return int(self.keys.shape[1])
+
+    @property
+    def capacity(self) -> int:
+        return int(self.keys.shape[3])
 
 
-@dataclass(frozen=True)
-class Forward:
-    """What one call computed: next-token logits at the last position, and, if asked for, the
-    residual at every block boundary (layers + 1) and position."""
-
-    logits: Array
-    states: Array | None
+def query_chunk(batch: int, heads: int, keys: int) -> int:
+    """How many queries' scores against ``keys`` positions fit in `SCORES` (at least one)."""
+    return max(1, SCORES // (batch * heads * keys))
 
 
 class Llama:
     """One Llama-family model's arithmetic over its (memory-mapped) weights."""
 
     def __init__(self, weights: Weights) -> None:
-        s = weights.settings
-        self.layers, self.hidden = int(s["layers"]), int(s["hidden"])
-        self.heads, self.kv_heads = int(s["heads"]), int(s["kv_heads"])
-        self.head_dim, self.eps = int(s["head_dim"]), float(s["eps"])
-        self.embedding = weights.tensor("token_embd.weight")
-        self.head = weights.tensors.get("output.weight", self.embedding)  # tied when absent
-        self.final_norm = weights.tensor("output_norm.weight")
-        self.blocks = [{name: weights.tensor(f"blk.{i}.{name}.weight") for name in (
-            "attn_norm", "attn_q", "attn_k", "attn_v", "attn_output", "ffn_norm", "ffn_gate",
-            "ffn_up", "ffn_down")} for i in range(self.layers)]
-        rope_dims = int(s["rope_dims"])
-        inverse = float(s["rope_base"]) ** (-np.arange(0, rope_dims, 2) / rope_dims)
+        """The network in ``weights``: its config checked, every tensor's shape checked against
+        it (`InvalidModel` when one is missing or disagrees). The GGUF names are read here
+        only."""
+        try:
+            self.config = c = Config.from_settings(weights.settings,
+                                                   weights.rows("token_embd.weight"))
+        except ConfigError as error:
+            raise InvalidModel(f"its settings are out of range: {error}") from None
+        hidden, q_rows, kv_rows = c.hidden, c.heads * c.head_dim, c.kv_heads * c.head_dim
+        self.embedding = weights.tensor("token_embd.weight", (c.vocabulary, hidden))
+        self.head = (weights.tensor("output.weight", (c.vocabulary, hidden))
+                     if "output.weight" in weights.tensors else self.embedding)  # tied if absent
+        self.final_norm = weights.tensor("output_norm.weight", (hidden,))
+        self.blocks = [Block(
+            attn_norm=weights.tensor(f"blk.{i}.attn_norm.weight", (hidden,)),
+            q=weights.tensor(f"blk.{i}.attn_q.weight", (q_rows, hidden)),
+            k=weights.tensor(f"blk.{i}.attn_k.weight", (kv_rows, hidden)),
+            v=weights.tensor(f"blk.{i}.attn_v.weight", (kv_rows, hidden)),
+            o=weights.tensor(f"blk.{i}.attn_output.weight", (hidden, q_rows)),
+            ffn_norm=weights.tensor(f"blk.{i}.ffn_norm.weight", (hidden,)),
+            gate=weights.tensor(f"blk.{i}.ffn_gate.weight", (c.ffn, hidden)),
+            up=weights.tensor(f"blk.{i}.ffn_up.weight", (c.ffn, hidden)),
+            down=weights.tensor(f"blk.{i}.ffn_down.weight", (hidden, c.ffn)),
+        ) for i in range(c.layers)]
+        inverse = c.rope_base ** (-np.arange(0, c.rope_dims, 2) / c.rope_dims)
         if "rope_freqs.weight" in weights.tensors:  # Llama 3.1's long-context scaling
-            inverse = inverse / weights.tensors["rope_freqs.weight"][: rope_dims // 2]
+            inverse = inverse / weights.tensor("rope_freqs.weight", (c.rope_dims // 2,))
         self.inverse_frequencies = inverse.astype(np.float64)
+        self.names = point_names(c.layers)
+
+    @property
+    def layers(self) -> int:
+        return self.config.layers
 
     @property
     def vocabulary_size(self) -> int:
-        return int(self.head.shape[0])
+        return self.config.vocabulary
 
-    def forward(self, ids: Sequence[int], cache: KVCache, steers: Sequence[Steer] = (),
-                record: bool = False) -> Forward:
-        """Run ``ids`` (the positions after those in ``cache``), extending the cache."""
-        with _blas().limit(limits=1, user_api="blas"):
-            return self._forward(ids, cache, steers, record)
+    def forward(self, ids: npt.ArrayLike, cache: KVCache | None = None,
+                hooks: Hooks | None = None) -> Array:
+        """Next-token logits (batch x vocabulary) after each sequence of ``ids`` (batch x
+        positions: the positions after those in ``cache``, which is extended), with ``hooks``
+        called at their points."""
+        with limited(1):
+            return self._logits(self._residual(ids, cache, hooks or {})[:, -1])
 
-    def _forward(self, ids: Sequence[int], cache: KVCache, steers: Sequence[Steer],
-                 record: bool) -> Forward:
-        start = cache.length
-        x = np.asarray(self.embedding[np.asarray(ids, dtype=np.int64)], dtype=np.float32)
-        positions = np.arange(start, start + len(ids), dtype=np.int64)
-        cos, sin = self._rotation(positions)
-        states: list[Array] | None = [] if record else None
-        for layer, block in enumerate(self.blocks):
-            x = self._steered(x, layer, positions, steers)
-            if states is not None:
-                states.append(x.copy())
-            x = x + self._attention(layer, block, self._norm(x, block["attn_norm"]), cos, sin,
-                                    cache)
-            h = self._norm(x, block["ffn_norm"])
-            gate = h @ block["ffn_gate"].T
-            x = x + (gate / (1.0 + np.exp(-gate)) * (h @ block["ffn_up"].T)) @ block["ffn_down"].T
-        x = self._steered(x, self.layers, positions, steers)
-        if states is not None:
-            states.append(x.copy())
-        cache.length = start + len(ids)
-        return Forward(self.logits(x[-1]), None if states is None else np.stack(states))
+    def run_with_cache(self, ids: npt.ArrayLike, names: Iterable[str],
+                       hooks: Hooks | None = None) -> tuple[Array, dict[str, Array]]:
+        """`forward`'s logits, and the activations at the hook points ``names`` as the network
+        used them (after a hook of ``hooks`` at the same point); no others are kept."""
+        names = list(names)
+        check_names(names, self.layers)
+        given = dict(hooks or {})
+        kept: dict[str, Array] = {}
+        recording = dict(given)
+        for name in names:
+            recording[name] = _recorder(kept, given.get(name))
+        logits = self.forward(ids, hooks=recording)
+        return logits, {name: kept[name] for name in names}
 
     def logits(self, residual: Array) -> Array:
-        """Next-token logits for residual vector(s): the final norm, then the LM head."""
-        with _blas().limit(limits=1, user_api="blas"):
-            return np.asarray(self._norm(residual, self.final_norm) @ self.head.T,
-                              dtype=np.float32)
+        """Next-token logits for residual vectors (... x hidden): the final norm, then the
+        output head."""
+        with limited(1):
+            return self._logits(residual)
 
-    def _steered(self, x: Array, layer: int, positions: Positions,
-                 steers: Sequence[Steer]) -> Array:
-        for steer in (steer for steer in steers if steer.layer == layer):
-            if steer.vector.ndim == 1:
-                x[positions >= steer.start] += steer.vector
-            else:
-                row = positions - steer.start
-                inside = (row >= 0) & (row < len(steer.vector))
-                x[inside] += steer.vector[row[inside]]
+    def _logits(self, residual: Array) -> Array:
+        return np.asarray(self._norm(residual, self.final_norm) @ self.head.T, dtype=np.float32)
+
+    def _residual(self, ids: npt.ArrayLike, cache: KVCache | None, hooks: Hooks) -> Array:
+        """The residual stream leaving the last block (batch x positions x hidden)."""
+        tokens = self._checked(ids, cache, hooks)
+        start = 0 if cache is None else cache.length
+        positions = np.arange(start, start + tokens.shape[1], dtype=np.int64)
+        cos, sin = self._rotation(positions)
+        x = np.asarray(self.embedding[tokens], dtype=np.float32)
+        for layer, (block, names) in enumerate(zip(self.blocks, self.names, strict=True)):
+            x = run_hook(hooks, names["resid_pre"], layer, x, positions)
+            attended = self._attention(layer, block, self._norm(x, block.attn_norm), positions,
+                                       cos, sin, cache, hooks)
+            x = x + run_hook(hooks, names["attn_out"], layer, attended, positions)
+            x = run_hook(hooks, names["resid_mid"], layer, x, positions)
+            x = x + run_hook(hooks, names["mlp_out"], layer,
+                             self._mlp(block, self._norm(x, block.ffn_norm)), positions)
+            x = run_hook(hooks, names["resid_post"], layer, x, positions)
+        if cache is not None:
+            cache.length = start + tokens.shape[1]
         return x
 
+    def _checked(self, ids: npt.ArrayLike, cache: KVCache | None, hooks: Hooks) -> Ids:
+        """``ids`` as a batch x positions array, refused if the cache or the vocabulary cannot
+        take them; the hooks' names checked."""
+        tokens = np.asarray(ids, dtype=np.int64)
+        if tokens.ndim != 2 or 0 in tokens.shape:
+            raise UsageError(f"ids must be batch x positions, at least one of each; got the "
+                             f"shape {tokens.shape}")
+        if tokens.min() < 0 or tokens.max() >= self.config.vocabulary:
+            raise UsageError(f"token ids run from 0 to {self.config.vocabulary - 1}")
+        if cache is not None and cache.batch != len(tokens):
+            raise UsageError(f"the cache holds {cache.batch} sequences, not {len(tokens)}")
+        if cache is not None and cache.length + tokens.shape[1] > cache.capacity:
+            raise UsageError(f"the cache holds {cache.capacity} positions: {cache.length} are "
+                             f"filled, {tokens.shape[1]} more do not fit")
+        if hooks:
+            check_names(hooks, self.layers)
+        return tokens
+
     def _norm(self, x: Array, weight: Array) -> Array:
-        scale = 1.0 / np.sqrt(np.mean(np.square(x), axis=-1, keepdims=True) + self.eps)
+        scale = 1.0 / np.sqrt(np.mean(np.square(x), axis=-1, keepdims=True) + self.config.eps)
         return np.asarray(x * scale * weight, dtype=np.float32)
 
-    def _rotation(self, positions: Positions) -> tuple[Array, Array]:
+    def _rotation(self, positions: Ids) -> tuple[Array, Array]:
         angles = np.outer(positions, self.inverse_frequencies)
         return np.cos(angles).astype(np.float32), np.sin(angles).astype(np.float32)
 
     def _rope(self, x: Array, cos: Array, sin: Array) -> Array:
-        """Rotate adjacent pairs of each head (x: positions x heads x head_dim)."""
+        """Rotate adjacent pairs of each head (x: batch x positions x heads x head_dim)."""
         pairs = cos.shape[1]
         even, odd = x[..., 0 : 2 * pairs : 2], x[..., 1 : 2 * pairs : 2]
         c, s = cos[:, None, :], sin[:, None, :]
@@ -143,41 +210,63 @@ class Llama:
         out[..., 1 : 2 * pairs : 2] = even * s + odd * c
         return out
 
-    def _attention(self, layer: int, block: dict[str, Array], h: Array, cos: Array, sin: Array,
-                   cache: KVCache) -> Array:
-        count, d = len(h), self.head_dim
-        q = self._rope((h @ block["attn_q"].T).reshape(count, self.heads, d), cos, sin)
-        k = self._rope((h @ block["attn_k"].T).reshape(count, self.kv_heads, d), cos, sin)
-        v = (h @ block["attn_v"].T).reshape(count, self.kv_heads, d)
-        keys, values = self._cached(cache, layer, k, v)  # kv_heads x total x d
-        total = keys.shape[1]
-        group = self.heads // self.kv_heads  # query head i reads key/value head i // group
-        q = q.transpose(1, 0, 2).reshape(self.kv_heads, group * count, d)
-        scores = (q @ keys.transpose(0, 2, 1)) / np.float32(np.sqrt(d))
-        query_positions = np.tile(np.arange(total - count, total), group)
-        masked = np.arange(total)[None, :] > query_positions[:, None]
-        scores = np.where(masked[None], np.float32(-np.inf), scores)
-        scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
-        scores /= scores.sum(axis=-1, keepdims=True)
-        out = (scores @ values).reshape(self.heads, count, d).transpose(1, 0, 2)
-        return np.asarray(out.reshape(count, self.heads * d) @ block["attn_output"].T,
-                          dtype=np.float32)
+    def _mlp(self, block: Block, h: Array) -> Array:
+        rows = h.reshape(-1, h.shape[-1])
+        gate = rows @ block.gate.T
+        out = (gate / (1.0 + np.exp(-gate)) * (rows @ block.up.T)) @ block.down.T
+        return np.asarray(out, dtype=np.float32).reshape(h.shape)
 
-    def _cached(self, cache: KVCache, layer: int, k: Array, v: Array) -> tuple[Array, Array]:
-        k, v = k.transpose(1, 0, 2), v.transpose(1, 0, 2)
-        if layer < len(cache.keys):
-            k = np.concatenate([cache.keys[layer], k], axis=1)
-            v = np.concatenate([cache.values[layer], v], axis=1)
-            cache.keys[layer], cache.values[layer] = k, v
+    def _attention(self, layer: int, block: Block, h: Array, positions: Ids, cos: Array,
+                   sin: Array, cache: KVCache | None, hooks: Hooks) -> Array:
+        """What attention adds to the stream (h: the normed residual, batch x count x hidden)."""
+        c, (batch, count, hidden) = self.config, h.shape
+        d, group = c.head_dim, c.group
+        rows = h.reshape(batch * count, hidden)
+        # batch x heads x count x d; query head i reads key/value head i // group
+        q = self._rope((rows @ block.q.T).reshape(batch, count, c.heads, d), cos, sin
+                       ).transpose(0, 2, 1, 3)
+        k = self._rope((rows @ block.k.T).reshape(batch, count, c.kv_heads, d), cos, sin
+                       ).transpose(0, 2, 1, 3)
+        v = (rows @ block.v.T).reshape(batch, count, c.kv_heads, d).transpose(0, 2, 1, 3)
+        start = int(positions[0])
+        if cache is None:
+            keys, values = k, v  # batch x kv_heads x positions x d
         else:
-            cache.keys.append(k)
-            cache.values.append(v)
-        return k, v
+            cache.keys[layer, :, :, start : start + count] = k
+            cache.values[layer, :, :, start : start + count] = v
+            keys, values = cache.keys[layer], cache.values[layer]
+        pattern_name = self.names[layer]["attn.pattern"]
+        hooked = pattern_name in hooks  # its hook sees the whole pattern: one chunk
+        chunk = count if hooked else query_chunk(batch, c.heads, start + count)
+        out = np.empty((batch, c.heads, count, d), dtype=np.float32)
+        for first in range(0, count, chunk):
+            last = min(count, first + chunk)
+            seen = start + last  # the keys the chunk's queries may read
+            grouped = q[:, :, first:last].reshape(batch, c.kv_heads, group * (last - first), d)
+            scores = (grouped @ keys[:, :, :seen].transpose(0, 1, 3, 2)) / np.float32(np.sqrt(d))
+            if last - first > 1:  # a lone query (a generated token) may read every key seen
+                query_positions = np.tile(positions[first:last], group)
+                masked = np.arange(seen)[None, :] > query_positions[:, None]
+                scores = np.where(masked, np.float32(-np.inf), scores)
+            scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
+            scores /= scores.sum(axis=-1, keepdims=True)
+            if hooked:
+                scores = run_hook(hooks, pattern_name, layer,
+                                  scores.reshape(batch, c.heads, last - first, seen),
+                                  positions[first:last]
+                                  ).reshape(batch, c.kv_heads, group * (last - first), seen)
+            out[:, :, first:last] = (scores @ values[:, :, :seen]).reshape(
+                batch, c.heads, last - first, d)
+        merged = out.transpose(0, 2, 1, 3).reshape(batch * count, c.heads * d)
+        return np.asarray(merged @ block.o.T, dtype=np.float32).reshape(batch, count, hidden)
 
 
-@lru_cache(maxsize=1)
-def _blas() -> Any:
-    """The process's BLAS libraries (found once: the search takes a fraction of a second)."""
-    from threadpoolctl import ThreadpoolController
+def _recorder(kept: dict[str, Array], inner: Hook | None) -> Hook:
+    """A hook that runs ``inner`` (if there is one) and keeps what the network goes on with."""
+    def record(activation: Array, point: HookPoint) -> Array | None:
+        replaced = None if inner is None else inner(activation, point)
+        kept[point.name] = np.asarray(activation if replaced is None else replaced,
+                                      dtype=np.float32)
+        return replaced
 
-    return ThreadpoolController()
+    return record

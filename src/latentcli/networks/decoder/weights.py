@@ -1,9 +1,9 @@
 """A converted language model opened from disk: settings, tokenizer data and memory-mapped tensors.
 
 The directory is what `decoder.convert` wrote; the caller (latent's store) has checked that it is
-complete and converted from the right file. What does not fit together here (a tensor past the
-end of the weights, an index that does not parse) is `InvalidModel`, and the caller converts
-again.
+complete and converted from the right file. `open_weights` reads ``model.json`` and maps
+``weights.f32``, and `Weights.tensor` checks each tensor's shape as the network asks for it.
+Anything off is `InvalidModel`, and the caller converts again.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from latentcli.networks.arrays import Array
 from latentcli.networks.decoder.convert import MODEL_FILE, WEIGHTS_FILE
-
-Array = np.ndarray[Any, np.dtype[np.float32]]
 
 
 class InvalidModel(Exception):
@@ -26,18 +25,34 @@ class InvalidModel(Exception):
 
 @dataclass(frozen=True)
 class Weights:
-    """Everything `language.convert` stored for one model."""
+    """Everything `decoder.convert` stored for one model, tensors by their GGUF names."""
 
     directory: Path
     settings: dict[str, Any]
     tokenizer: dict[str, Any]
     tensors: dict[str, Array]
 
-    def tensor(self, name: str) -> Array:
+    def tensor(self, name: str, shape: tuple[int, ...]) -> Array:
+        """The tensor ``name``, which must have ``shape``."""
         try:
-            return self.tensors[name]
+            found = self.tensors[name]
         except KeyError:
             raise InvalidModel(f"it has no tensor {name!r}") from None
+        if found.shape != shape:
+            raise InvalidModel(f"its tensor {name!r} is {_shape(found.shape)}, not "
+                               f"{_shape(shape)} as its settings say")
+        return found
+
+    def rows(self, name: str) -> int:
+        """The number of rows of the tensor ``name`` (read before the shapes are known)."""
+        try:
+            return int(self.tensors[name].shape[0])
+        except KeyError:
+            raise InvalidModel(f"it has no tensor {name!r}") from None
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return " x ".join(map(str, shape))
 
 
 def open_weights(directory: Path) -> Weights:
@@ -55,6 +70,6 @@ def open_weights(directory: Path) -> Weights:
             tensors[name] = np.asarray(flat[start : start + count]).reshape(shape)
         return Weights(directory, model["settings"], model["tokenizer"], tensors)
     except FileNotFoundError as error:
-        raise InvalidModel(f"{error.filename} is missing") from None
+        raise InvalidModel(f"{Path(error.filename).name} is missing") from None
     except (KeyError, TypeError, ValueError) as error:
         raise InvalidModel(f"{MODEL_FILE} does not describe the weights ({error})") from None

@@ -14,16 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
 from latentcli.errors import ModelError
+from latentcli.networks.arrays import Array
 from latentcli.networks.encoder.directory import ModelDirectory, open_directory
 from latentcli.networks.encoder.network import Network, build_network
 from latentcli.networks.encoder.pooling import normalize, pool
 from latentcli.networks.encoder.safetensors import read_safetensors
 from latentcli.networks.encoder.wordpiece import Encoding, WordPieceTokenizer
+from latentcli.networks.threads import limited
 
-Array = np.ndarray[Any, np.dtype[np.float32]]
 DEFAULT_THREADS = 1  # measured: see docs/design.md, "The transformer encoder"
 
 
@@ -58,7 +58,6 @@ class Encoder:
         self.network = network
         self.tokenizer = tokenizer
         self.threads = threads
-        self._threadpools: Any = None  # found on first use: scanning loaded libraries costs ms
 
     @classmethod
     def open(cls, path: Path | str, threads: int = DEFAULT_THREADS) -> Encoder:
@@ -99,7 +98,7 @@ class Encoder:
             raise ModelError(f"batch size must be at least 1, not {batch_size}")
         encodings = [self.tokenize(text).ids for text in texts]
         result = np.zeros((len(texts), self.dims), dtype=np.float32)
-        with self.blas_limit():
+        with limited(self.threads):
             for chosen in _batches([len(ids) for ids in encodings], batch_size):
                 ids, mask = self._pad([encodings[i] for i in chosen])
                 vectors = pool(self.network.hidden(ids, mask), mask, self.directory.pooling)
@@ -110,15 +109,9 @@ class Encoder:
         """Every word piece of ``text`` with its last-layer vector, offsets and word ids."""
         encoding = self.tokenize(text)
         ids, mask = self._pad([encoding.ids])
-        with self.blas_limit():
+        with limited(self.threads):
             hidden = self.network.hidden(ids, mask)[0]
         return TokenVectors(encoding.tokens, hidden, encoding.offsets, encoding.word_ids)
-
-    def blas_limit(self) -> Any:
-        """A context running BLAS with `threads` threads."""
-        if self._threadpools is None:
-            self._threadpools = ThreadpoolController()
-        return self._threadpools.limit(limits=self.threads, user_api="blas")
 
     def _pad(self, batch: list[list[int]]) -> tuple[np.ndarray[Any, Any], Array]:
         """Right-padded ids and the 0/1 float mask for one batch."""

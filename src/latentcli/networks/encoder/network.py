@@ -17,8 +17,8 @@ from typing import Any, cast
 import numpy as np
 
 from latentcli.errors import ModelError
+from latentcli.networks.arrays import Array
 
-Array = np.ndarray[Any, np.dtype[np.float32]]
 SUPPORTED = ("bert", "mpnet")
 EXP_FLOOR = np.float32(-80.0)  # exp(-80) is still a normal float32: no subnormal slow path
 MASKED = np.float32(-1e4)

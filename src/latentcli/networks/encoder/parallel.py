@@ -21,7 +21,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import numpy as np
 
-from latentcli.networks.encoder.encoder import Array, Encoder
+from latentcli.networks.arrays import Array
+from latentcli.networks.encoder.encoder import Encoder
+from latentcli.networks.threads import limited
 
 CHUNK = 1024  # texts a worker encodes per task: a progress step, and little work left to share
 BATCH = 128  # texts per forward pass: short texts need many to keep BLAS busy
@@ -76,7 +78,7 @@ def encode_many(encoder: Encoder, texts: Sequence[str], workers: int,
             done(min(start + CHUNK, len(texts)))
         return result
     _inherited = encoder
-    with encoder.blas_limit():
+    with limited(encoder.threads):
         pool = ProcessPoolExecutor(min(workers, len(starts)), multiprocessing.get_context("fork"),
                                    initializer=_quiet_worker, initargs=(os.getpid(),))
         try:

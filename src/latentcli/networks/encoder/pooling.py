@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 
 from latentcli.errors import ModelError
+from latentcli.networks.arrays import Array
 
-Array = np.ndarray[Any, np.dtype[np.float32]]
 LEGACY_KEYS = {
     "pooling_mode_cls_token": "cls",
     "pooling_mode_max_tokens": "max",
