@@ -10,9 +10,9 @@ tiles whose bound still beats its best (about a tenth of them on the Google benc
 to the lowest row, as a scan in row order gives them: the grouping changes how much is scored,
 never the answer. 3CosMul (and a benchmark whose questions share few words) is scored in full.
 
-The products are small, where BLAS's own threads cost more than they give (three times slower
-on two cores); instead each core takes a share of the questions with
-single-threaded BLAS (numpy releases the GIL in the heavy steps).
+The products are small, where BLAS's own threads cost more than they give (docs/benchmarks.md);
+instead each core takes a share of the questions with single-threaded BLAS (numpy releases the
+GIL in the heavy steps).
 """
 
 from __future__ import annotations

