@@ -71,7 +71,7 @@ def test_mean_difference_from_a_pairs_file(runner, tmp_path: Path) -> None:
     (["--steer", "a:b", "--layer", "2"], "--layer must be from 0 to 1"),
     (["--steer", "a:b", "--steer", "c:d", "--method", "actadd"], "ActAdd takes one pair"),
     (["--steer", "a:b", "--method", "sum"], "--method must be one of actadd, mean"),
-    (["--pairs", "/no/such/file"], "cannot read --pairs"),
+    (["--pairs", "/no/such/file"], "cannot read pairs from /no/such/file"),
     (["--top-p", "0"], "--top-p must be above 0"),
     (["--temperature", "-1"], "--temperature must be a finite number at least 0"),
     (["--max-tokens", "0"], "--max-tokens must be at least 1"),

@@ -66,6 +66,7 @@ class Environment:
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     stderr: TextIO = field(default_factory=lambda: sys.stderr)
     stdin: TextIO = field(default_factory=lambda: sys.stdin)
+    mid_line: bool = field(default=False, init=False)  # `stream` left stdout's line unfinished
 
     @property
     def colour(self) -> bool:
@@ -91,6 +92,22 @@ class Environment:
     def notes(self, messages: Iterable[str]) -> None:
         for message in messages:
             self.note(message)
+
+    def stream(self, text: str) -> None:
+        """Write ``text`` to stdout as it comes (a model writing), escaped by the rule every
+        result's text follows (`render.escape`), and shown at once."""
+        from latentcli.render.escape import escape
+
+        if text:
+            self.stdout.write(escape(text))
+            self.stdout.flush()
+            self.mid_line = True
+
+    def end_stream(self) -> None:
+        """The streamed text is complete: its line ends."""
+        if self.mid_line:
+            self.stdout.write("\n")
+            self.mid_line = False
 
     def error(self, message: str) -> None:
         from latentcli.render.escape import escape
@@ -118,6 +135,9 @@ class Environment:
         from latentcli.failures import debugging, describe
 
         message, code = describe(error)
+        if self.mid_line and _isatty(self.stdout):  # the error starts a line of its own
+            with suppress(OSError, ValueError):
+                self.end_stream()
         self._drop_output()
         with suppress(OSError, ValueError):  # stderr may be closed or full too
             if debugging():

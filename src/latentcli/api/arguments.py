@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 import numbers
 import os
 import sys
@@ -87,8 +88,12 @@ def _fit(value: Any, hint: Any) -> Any:
     if hint is int:  # a count left at its default (`core.counts.Default`) stays one
         return (value if isinstance(value, int) else int(value)) if _whole(value) else _WRONG
     if hint is float:
-        return float(value) if isinstance(value, numbers.Real) and not isinstance(
-            value, bool) else _WRONG
+        if not isinstance(value, numbers.Real) or isinstance(value, bool):
+            return _WRONG
+        try:
+            return float(value)
+        except OverflowError:  # an int past float's range: infinite, refused by a range check
+            return math.inf if value > 0 else -math.inf
     if hint is str:
         return value if isinstance(value, str) else _WRONG
     if hint is Path or origin is os.PathLike:
@@ -116,6 +121,8 @@ def _describe(hint: Any) -> str:
         described = dict.fromkeys(_describe(arg) for arg in args if arg is not type(None))
         return " or ".join([*described, *(["None"] if type(None) in args else [])])
     if origin is Sequence:
+        if get_origin(args[0]) in (Union, types.UnionType):
+            return f"a list or tuple, each {_describe(args[0])}"
         return f"a list or tuple of {_describe(args[0]).removeprefix('a ')}"
     if origin is abc.Callable:
         return "a function"

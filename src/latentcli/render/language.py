@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Column
 from rich.text import Text
 
+from latentcli.errors import clip
 from latentcli.render.bars import bar
 from latentcli.render.tables import bar_column, emit, plain_table
 from latentcli.results.language import Generation, Lens, TokenProbability
@@ -31,11 +32,11 @@ def generation(console: Console, result: Generation) -> None:
         console.print(Text(result.continuation.text), soft_wrap=True)
         return
     (toward, away), more = steering.pairs[0], len(steering.pairs) - 1
-    given = f"{quoted(toward)} - {quoted(away)}" + (
+    given = f"{quoted(clip(toward))} - {quoted(clip(away))}" + (
         f" and {more} more pair{'s' * (more > 1)}" if more else "")
     defaults = f"  (defaults: {', '.join(steering.defaults)})" if steering.defaults else ""
     table = plain_table(Column("unsteered", ratio=1), Column("steered", ratio=1), expand=True)
-    prompt = Text(result.prompt, style="dim")
+    prompt = Text(clip(result.prompt), style="dim")
     table.add_row(prompt + Text(steering.unsteered.text), prompt + Text(result.continuation.text))
     emit(console, f"Steering {result.model} toward {given}: {steering.method}, layer "
                   f"{steering.layer}, strength {steering.strength:g}, from position "
@@ -82,7 +83,7 @@ def lens_view(console: Console, result: Lens) -> None:
         table.add_row(*row)
     ranks = [[layer.tracked[index].rank for layer in result.layers]
              for index in range(len(tracked))]
-    emit(console, f"Logit lens: {quoted(result.prompt)} → {quoted(result.final.token)} "
+    emit(console, f"Logit lens: {quoted(clip(result.prompt))} → {quoted(result.final.token)} "
                   f"(p {result.final.probability:.2f})   ({result.model})", table,
          [Text(f"rank of {quoted(token)}, layer 0 → {len(down) - 1}: "
                f"{sparkline(down, vocabulary)}  (taller: nearer rank 1)")

@@ -88,7 +88,7 @@ def encoder_info(console: Console, info: EncoderInfo) -> None:
         ("model", info.model), ("architecture", info.architecture), ("dims", str(info.dims)),
         ("max length", f"{info.max_length} word pieces (longer texts are cut)"),
         ("pooling", " + ".join(info.pooling) + (", normalised" if info.normalize else "")),
-        ("license", info.weights_license or "see the license files"),
+        ("license", info.weights_license or _licence_unknown(info.license_files)),
         ("license files", ", ".join(info.license_files) or "none found"),
         ("path", f"{info.path} ({human_size(info.size)})"),
     ])
@@ -103,7 +103,7 @@ def language_model_info(console: Console, info: LanguageModelInfo) -> None:
         ("vocabulary", f"{info.vocabulary:,} tokens (byte-level BPE, pre-tokenizer "
                        f"{info.tokenizer})"),
         ("context", f"{info.context:,} tokens"),
-        ("license", info.license or "see the license files"),
+        ("license", info.license or _licence_unknown(info.license_files)),
         ("license files", ", ".join(info.license_files) or "none found"),
         ("path", f"{info.path} ({human_size(info.size)})"),
     ])
@@ -138,3 +138,8 @@ def fetched(console: Console, result: FetchedModel) -> None:
 def removed(console: Console, result: RemovedModels) -> None:
     entries = ", ".join(result.removed)
     console.print(f"Removed {entries} ({human_size(result.freed)} freed)")
+
+
+def _licence_unknown(files: tuple[str, ...]) -> str:
+    """What to say of a model whose licence is not stated in its metadata."""
+    return "see the license files" if files else "not stated: ask where the model came from"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -33,8 +34,17 @@ def cache_root() -> Path:
 
 
 def user_path(text: str) -> Path:
-    """``text`` as a path with ``~`` expanded; a ``~user`` with no home is a `ModelError`."""
+    """``text`` as a path with ``~`` expanded; a ``~user`` with no home, or a symbolic link that
+    leads back to itself (which every later ``resolve()`` would meet), is a `ModelError`."""
     try:
-        return Path(text).expanduser()
+        path = Path(text).expanduser()
     except RuntimeError:  # pathlib's way of saying the user or $HOME is unknown
         raise ModelError(f"cannot expand {text!r}: that user's home directory is unknown") from None
+    try:
+        path.resolve()
+    except RuntimeError:  # Python before 3.13 says a loop so; later ones raise ELOOP
+        raise ModelError(f"{text}: a symbolic link that leads back to itself") from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise ModelError(f"{text}: a symbolic link that leads back to itself") from None
+    return path

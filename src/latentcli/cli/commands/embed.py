@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 from latentcli.cli.command import deliver
 from latentcli.cli.grammar import JSON, Command, Param, model_option
 from latentcli.environment import Environment
-from latentcli.errors import LatentError, UsageError
-from latentcli.failures import os_message
+from latentcli.errors import UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -31,24 +30,12 @@ ENCODER = "all-minilm-l6-v2"
 def read_texts(texts: list[str] | None, from_file: str | None, stdin: TextIO) -> list[str]:
     """The TEXT arguments, then the lines of ``--from`` FILE (``-``: stdin); blank lines are
     skipped."""
-    from latentcli.core.text_checks import decode
+    from latentcli.cli.inputs import read_lines
     from latentcli.store.vector_cache import check_texts
 
     found = list(texts or [])
     if from_file is not None:
-        if from_file == "-":
-            data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode()
-        else:
-            try:
-                data = Path(from_file).expanduser().read_bytes()
-            except OSError as error:
-                raise LatentError(f"cannot read texts from {from_file}: "
-                                  f"{os_message(error)}") from None
-        where = "stdin" if from_file == "-" else from_file
-        lines = [line for line in decode(data, where).splitlines() if line.strip()]
-        if not lines:
-            raise UsageError(f"{where} holds no texts (it is empty or blank)")
-        found.extend(lines)
+        found.extend(read_lines(from_file, stdin, "texts"))
     if not found:
         raise UsageError("give texts to embed: TEXT arguments or --from FILE")
     check_texts(found, "the texts" if from_file is None else f"the texts of {from_file}")

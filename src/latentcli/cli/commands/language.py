@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from latentcli.api.language_model import LanguageModel
 from latentcli.cli.command import ModelChoice, answer, shown_by
 from latentcli.cli.grammar import JSON, Command, Param, defaults, model_option
 from latentcli.environment import Environment
-from latentcli.errors import UsageError
 
 if TYPE_CHECKING:
-    from rich.console import Console
 
     from latentcli.api.model import Model
     from latentcli.results.language import Generation
@@ -21,13 +18,15 @@ LANGUAGE_MODEL = "smollm2-135m"  # store.builtins.SMOLLM2, without importing the
 GENERATE, LENS = defaults(LanguageModel.generate), defaults(LanguageModel.lens)
 
 
-def read_pairs(path: str) -> list[str]:
-    """The contrast pairs of ``--pairs FILE``: one ``TOWARD:AWAY`` a line, blank lines skipped."""
-    try:
-        text = Path(path).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"cannot read --pairs {path}: {error}") from None
-    return [line for line in text.splitlines() if line.strip()]
+def read_prompt(prompt: str, stdin: TextIO) -> str:
+    """The prompt as given, or for ``-`` the text on stdin (its final line break dropped: a
+    prompt piped from ``echo`` does not end the line it continues)."""
+    from latentcli.cli.inputs import STDIN, read_text
+
+    if prompt != STDIN:
+        return prompt
+    text = read_text(STDIN, stdin, "a prompt")
+    return text[:-1] if text.endswith("\n") else text
 
 
 def language(model: Model) -> LanguageModel:
@@ -43,36 +42,33 @@ def generate(here: Environment, *, prompt: str, max_tokens: int, temperature: fl
     steered = bool(steer or pairs) or any(value is not None for value in (layer, strength,
                                                                           method))
     streaming = not json and not steered and here.stdout.isatty()
+    from latentcli.cli.inputs import read_lines
 
-    def write(text: str) -> None:
-        here.stdout.write(text)
-        here.stdout.flush()
+    text = read_prompt(prompt, here.stdin)
+    contrast = read_lines(pairs, here.stdin, "pairs") if pairs is not None else []
 
     def compute(model: Model) -> Generation:
         return language(model).generate(
-            prompt, max_tokens, temperature, top_p, seed, chat, steer=steer or (),
-            pairs=read_pairs(pairs) if pairs is not None else (), method=method, layer=layer,
-            strength=strength, stream=write if streaming else None)
+            text, max_tokens, temperature, top_p, seed, chat, steer=steer or (), pairs=contrast,
+            method=method, layer=layer, strength=strength,
+            stream=here.stream if streaming else None)
 
     answer(here, choice, json, compute,
-           _end_of_stream if streaming else shown_by("language", "generation"))
-
-
-def _end_of_stream(console: Console, result: Generation) -> None:
-    """The text was written as it came; the line it is on ends."""
-    console.file.write("\n")
+           (lambda console, result: here.end_stream()) if streaming
+           else shown_by("language", "generation"))
 
 
 def lens(here: Environment, *, prompt: str, top: int, track: list[str] | None, chat: bool,
          choice: ModelChoice, json: bool) -> None:
-    answer(here, choice, json, lambda model: language(model).lens(prompt, top, track or (), chat),
+    text = read_prompt(prompt, here.stdin)
+    answer(here, choice, json, lambda model: language(model).lens(text, top, track or (), chat),
            shown_by("language", "lens_view"))
 
 
 MODEL = model_option(LANGUAGE_MODEL, "NAME|FILE.gguf",
                      "A language model: smollm2-135m (alias smollm; fetched once) or a "
                      "Llama-family GGUF file.")
-PROMPT = Param(key="prompt", help="The text the model continues.")
+PROMPT = Param(key="prompt", help="The text the model continues ('-': read it from stdin).")
 CHAT = Param(key="chat", flags=("--chat",), kind=bool, default=False,
              help="Wrap the prompt as a user turn in the model's chat template.")
 
@@ -100,8 +96,8 @@ COMMANDS = (
                           help="Steer toward TOWARD and away from AWAY (repeatable); shows the "
                                "unsteered continuation beside the steered one."),
                     Param(key="pairs", flags=("--pairs",), default=None, metavar="FILE",
-                          help="Contrast pairs, one TOWARD:AWAY a line, averaged into one "
-                               "direction (--method mean)."),
+                          help="Contrast pairs, one TOWARD:AWAY a line ('-': stdin), averaged "
+                               "into one direction (--method mean)."),
                     Param(key="layer", flags=("--layer",), kind=int, default=None, metavar="L",
                           help="Block whose input is steered [default: a fifth of the way in "
                                "for actadd (6 of 30), a third for mean (10)]."),

@@ -10,7 +10,6 @@ from latentcli.cli.command import ModelChoice, answer, shown_by
 from latentcli.cli.grammar import JSON, Command, Param, defaults
 from latentcli.environment import Environment
 from latentcli.errors import LatentError, UsageError
-from latentcli.failures import os_message
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -22,21 +21,16 @@ if TYPE_CHECKING:
 def _typed_words(words: list[str] | None, from_file: Path | None, stdin: TextIO) -> list[str]:
     """The words of the command line, of stdin for '-' (read once) and of ``--from``."""
     from latentcli.analysis.words import read_word_lines
-    from latentcli.core.text_checks import decode
+    from latentcli.cli.inputs import STDIN, read_text
 
     typed: list[str] = []
     for word in words or []:
-        if word == "-":
-            raw = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode()
-            typed.extend(read_word_lines(decode(raw, "stdin").splitlines()))
+        if word == STDIN:
+            typed.extend(read_word_lines(read_text(STDIN, stdin, "words").splitlines()))
         else:
             typed.append(word)
     if from_file is not None:
-        try:
-            data = from_file.read_bytes()
-        except OSError as error:
-            raise LatentError(f"cannot read words from {from_file}: {os_message(error)}") from None
-        typed.extend(read_word_lines(decode(data, str(from_file)).splitlines()))
+        typed.extend(read_word_lines(read_text(str(from_file), stdin, "words").splitlines()))
     return typed
 
 
