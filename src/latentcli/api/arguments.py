@@ -93,7 +93,7 @@ def _fit(value: Any, hint: Any) -> Any:
         try:
             return float(value)
         except OverflowError:  # an int past float's range: infinite, refused by a range check
-            return math.inf if value > 0 else -math.inf
+            return math.inf if int(value) > 0 else -math.inf
     if hint is str:
         return value if isinstance(value, str) else _WRONG
     if hint is Path or origin is os.PathLike:
