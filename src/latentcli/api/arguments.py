@@ -21,7 +21,7 @@ import types
 from collections import abc
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from pathlib import Path
-from typing import Any, TypeVar, Union, get_args, get_origin
+from typing import Any, TypeVar, Union, cast, get_args, get_origin
 
 from latentcli.errors import ArgumentError, clip
 
@@ -93,7 +93,7 @@ def _fit(value: Any, hint: Any) -> Any:
         try:
             return float(value)
         except OverflowError:  # an int past float's range: infinite, refused by a range check
-            return math.inf if int(value) > 0 else -math.inf
+            return math.inf if cast(int, value) > 0 else -math.inf  # only an int overflows
     if hint is str:
         return value if isinstance(value, str) else _WRONG
     if hint is Path or origin is os.PathLike:
