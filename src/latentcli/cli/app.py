@@ -188,10 +188,25 @@ def _typer_command(name: str, declarations: tuple[Command | Group, ...]) -> Any:
 
 def _register(family: typer.Typer, command: Command) -> None:
     def callback(ctx: typer.Context, **values: Any) -> None:
-        command.call(environment(ctx), values)
+        command.call(environment(ctx), _whole_envvars(ctx, command.every_param, values))
 
     family.command(command.name, help=command.help, epilog=command.epilog)(
         _declare(callback, command.every_param))
+
+
+def _whole_envvars(ctx: typer.Context, params: tuple[Param, ...],
+                   values: dict[str, Any]) -> dict[str, Any]:
+    """A repeatable option read from its environment variable is that one value (click would
+    split it at spaces: a path holding one would become two models)."""
+    import os
+
+    from typer._click.core import ParameterSource
+
+    for param in params:
+        if (param.many and param.envvar
+                and ctx.get_parameter_source(param.key) is ParameterSource.ENVIRONMENT):
+            values[param.key] = [os.environ[param.envvar]]
+    return values
 
 
 def _group_callback(group: Group) -> Callable[..., None]:

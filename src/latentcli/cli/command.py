@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 
 R = TypeVar("R", bound=Result)
+S = TypeVar("S", bound=Result)
 MODEL_ENVVAR = "LATENT_MODEL"  # what --model reads when it is not given
 Renderer = Callable[["Console", R], None]
 
@@ -113,3 +114,15 @@ def answer(environment: Environment, choice: ModelChoice, json: bool,
     """Open the chosen model, ask it (``compute`` calls one `Model` method) and deliver what it
     returns."""
     deliver(environment, compute(choice.model(environment)), json, show)
+
+
+def answer_each(environment: Environment, choices: Sequence[ModelChoice], json: bool,
+                compute: Callable[[Model], R], show: Renderer[R],
+                together: Callable[[tuple[R, ...]], S], show_together: Renderer[S]) -> None:
+    """`answer` for one model; for several (``-m A -m B``), ``compute`` on each and the answers
+    delivered as one result, ``together``, drawn by ``show_together``."""
+    if len(choices) == 1:
+        answer(environment, choices[0], json, compute, show)
+        return
+    found = tuple(compute(choice.model(environment)) for choice in choices)
+    deliver(environment, together(found), json, show_together)

@@ -123,7 +123,7 @@ def _option(param: Param, given: list[str] | bool | None) -> Any:
         converted = [_convert(param.kind, text) for text in given]
         return converted if param.many else converted[-1]
     if param.envvar and os.environ.get(param.envvar):
-        return os.environ[param.envvar]
+        return [os.environ[param.envvar]] if param.many else os.environ[param.envvar]
     if param.kind is int and type(param.default) is int:
         from latentcli.core.counts import Default
 

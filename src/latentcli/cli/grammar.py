@@ -108,7 +108,8 @@ class Command:
     """A command: its name, help, parameters and the function that runs it.
 
     ``opens``: the command takes the model options ``model_params`` (by default `MODEL_PARAMS`)
-    and its function gets them as one `ModelChoice` called ``choice``; ``names`` asks that choice
+    and its function gets them as one `ModelChoice` called ``choice`` (``choices``, a list, when
+    its ``--model`` may be repeated); ``names`` asks that choice
     for the sentence encoder that names groups of words; ``language``: the model must be a
     language model. ``group`` names the command group it belongs to (``evaluate``), if any.
     """
@@ -138,8 +139,13 @@ class Command:
             from latentcli.cli.command import ModelChoice
 
             chosen = {param.key: values.pop(param.key) for param in self.model_params}
-            values["choice"] = ModelChoice(spec=chosen.pop("model"), **chosen, names=self.names,
-                                           language=self.language)
+            specs = chosen.pop("model")
+            made = [ModelChoice(spec=spec, **chosen, names=self.names, language=self.language)
+                    for spec in (specs if isinstance(specs, list) else [specs])]
+            if isinstance(specs, list):  # -m given several times: one answer for each model
+                values["choices"] = made
+            else:
+                values["choice"] = made[0]
         try:
             self.run(environment, **values)
         except ParameterError as error:

@@ -12,7 +12,7 @@ from rich.text import Text
 from latentcli.errors import clip
 from latentcli.render.bars import bar
 from latentcli.render.tables import bar_column, emit, plain_table
-from latentcli.results.language import Generation, Lens, TokenProbability
+from latentcli.results.language import Generation, Generations, Lens, Lenses, TokenProbability
 
 SPARKS = "▁▂▃▄▅▆▇█"
 HEAT = " ░▒▓█"
@@ -99,3 +99,60 @@ def _runners_up(tokens: Sequence[TokenProbability], room: int) -> str:
             return shown + ("," if shown else "") + " …"
         shown += item
     return shown
+
+
+def generations(console: Console, result: Generations) -> None:
+    """Each model's continuation of the one prompt, in a column of its own (a steered one with
+    its unsteered text under it)."""
+    table = plain_table(*(Column(generation.model, ratio=1) for generation in result.models),
+                        expand=True)
+    cells = []
+    for generation in result.models:
+        cell = Text(clip(generation.prompt), style="dim") + Text(generation.continuation.text)
+        if generation.steering is not None:
+            cell += Text(f"\n(unsteered: {generation.steering.unsteered.text})", style="dim")
+        cells.append(cell)
+    table.add_row(*cells)
+    emit(console, f"{len(result.models)} models continue {quoted(clip(result.models[0].prompt))}",
+         table)
+
+
+def lenses_view(console: Console, result: Lenses) -> None:
+    """The models' lenses side by side, each block placed by its depth in its own model (block 9
+    of 18 beside block 15 of 30: half way through both), so where each model forms its answer
+    can be compared although their depths differ."""
+    rows = max(len(lens.layers) for lens in result.models)
+    columns: list[str | Column] = ["depth>"]
+    for lens in result.models:
+        columns += [f"{lens.model} block>", "top>", "rank>"]
+    table = plain_table(*columns)
+    shown: list[int | None] = [None] * len(result.models)
+    for row in range(rows):
+        depth = (row + 1) / rows
+        cells = [f"{depth:.0%}"]
+        for index, lens in enumerate(result.models):
+            layer = lens.layers[max(0, math.ceil(depth * len(lens.layers)) - 1)]
+            repeated = layer.layer == shown[index]
+            shown[index] = layer.layer
+            rank = layer.tracked[0].rank if layer.tracked else None
+            cells += ["" if repeated else f"{layer.layer + 1} of {len(lens.layers)}",
+                      "" if repeated else quoted(layer.top[0].token),
+                      "" if repeated or rank is None else f"{rank:,}"]
+        table.add_row(*cells)
+    emit(console, f"Logit lens on {quoted(clip(result.models[0].prompt))}, models side by side "
+                  "(each block at its depth in its model)", table,
+         [_formed(lens) for lens in result.models])
+
+
+def _formed(lens: Lens) -> str:
+    """Where in its depth ``lens``'s model has its tracked token on top for good."""
+    if not lens.layers or not lens.layers[0].tracked:
+        return f"{lens.model}: nothing tracked"
+    token = quoted(lens.layers[0].tracked[0].token)
+    ranks = [layer.tracked[0].rank for layer in lens.layers]
+    if ranks[-1] != 1:
+        return f"{lens.model}: {token} is not its answer (rank {ranks[-1]:,} at the end)"
+    first = len(ranks) - next(i for i, rank in enumerate(reversed(ranks)) if rank != 1) \
+        if any(rank != 1 for rank in ranks) else 0
+    return (f"{lens.model}: {token} is on top from block {first + 1} of {len(ranks)} on "
+            f"({(first + 1) / len(ranks):.0%} of the way through)")

@@ -73,3 +73,26 @@ class Lens(Result):
     final: TokenProbability  # the model's own next-token prediction
     vocabulary: int = field(metadata=HIDDEN)  # how many tokens the ranks are out of
     notes: tuple[str, ...] = field(default=(), compare=False, metadata=HIDDEN)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Lenses(Result):
+    """Several models' lenses on one prompt (`latent lens PROMPT -m A -m B`), to be read side by
+    side, each model's blocks placed by their depth in it."""
+
+    models: tuple[Lens, ...]
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return tuple(note for lens in self.models for note in lens.notes)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Generations(Result):
+    """Several models continuing one prompt (`latent generate PROMPT -m A -m B`)."""
+
+    models: tuple[Generation, ...]
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return tuple(note for generation in self.models for note in generation.notes)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, TextIO
 
 from latentcli.api.language_model import LanguageModel
-from latentcli.cli.command import ModelChoice, answer, shown_by
+from latentcli.cli.command import ModelChoice, answer_each, shown_by
 from latentcli.cli.grammar import JSON, Command, Param, defaults, model_option
 from latentcli.environment import Environment
 
@@ -38,11 +39,13 @@ def language(model: Model) -> LanguageModel:
 def generate(here: Environment, *, prompt: str, max_tokens: int, temperature: float,
              top_p: float, seed: int, chat: bool, steer: list[str] | None, pairs: str | None,
              layer: int | None, strength: float | None, method: str | None,
-             choice: ModelChoice, json: bool) -> None:
+             choices: list[ModelChoice], json: bool) -> None:
+    from latentcli.cli.inputs import read_lines
+    from latentcli.results.language import Generations
+
     steered = bool(steer or pairs) or any(value is not None for value in (layer, strength,
                                                                           method))
-    streaming = not json and not steered and here.stdout.isatty()
-    from latentcli.cli.inputs import read_lines
+    streaming = not json and not steered and len(choices) == 1 and here.stdout.isatty()
 
     text = read_prompt(prompt, here.stdin)
     contrast = read_lines(pairs, here.stdin, "pairs") if pairs is not None else []
@@ -53,21 +56,27 @@ def generate(here: Environment, *, prompt: str, max_tokens: int, temperature: fl
             method=method, layer=layer, strength=strength,
             stream=here.stream if streaming else None)
 
-    answer(here, choice, json, compute,
-           (lambda console, result: here.end_stream()) if streaming
-           else shown_by("language", "generation"))
+    answer_each(here, choices, json, compute,
+                (lambda console, result: here.end_stream()) if streaming
+                else shown_by("language", "generation"),
+                lambda found: Generations(models=found), shown_by("language", "generations"))
 
 
 def lens(here: Environment, *, prompt: str, top: int, track: list[str] | None, chat: bool,
-         choice: ModelChoice, json: bool) -> None:
+         choices: list[ModelChoice], json: bool) -> None:
+    from latentcli.results.language import Lenses
+
     text = read_prompt(prompt, here.stdin)
-    answer(here, choice, json, lambda model: language(model).lens(text, top, track or (), chat),
-           shown_by("language", "lens_view"))
+    answer_each(here, choices, json,
+                lambda model: language(model).lens(text, top, track or (), chat),
+                shown_by("language", "lens_view"),
+                lambda found: Lenses(models=found), shown_by("language", "lenses_view"))
 
 
-MODEL = model_option(LANGUAGE_MODEL, "NAME|FILE.gguf",
-                     "A language model: smollm2-135m (alias smollm; fetched once) or a "
-                     "Llama-family GGUF file.")
+MODEL = replace(model_option(LANGUAGE_MODEL, "NAME|FILE.gguf",
+                             "A language model: smollm2-135m (alias smollm; fetched once) or a "
+                             "Llama-family GGUF file; repeat it to see models side by side."),
+                many=True, default=[LANGUAGE_MODEL])
 PROMPT = Param(key="prompt", help="The text the model continues ('-': read it from stdin).")
 CHAT = Param(key="chat", flags=("--chat",), kind=bool, default=False,
              help="Wrap the prompt as a user turn in the model's chat template.")
