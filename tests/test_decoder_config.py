@@ -16,9 +16,9 @@ import pytest
 from decoder_files import TINY_GGUF, write_gguf
 from latentcli.cli.app import app
 from latentcli.networks.decoder.config import Config, ConfigError
-from latentcli.networks.decoder.convert import MODEL_FILE, convert
+from latentcli.networks.decoder.convert import convert
 from latentcli.networks.decoder.decoder import Decoder
-from latentcli.networks.decoder.weights import InvalidModel
+from latentcli.networks.decoder.weights import MODEL_FILE, InvalidModel
 from latentcli.store.paths import cache_root
 
 GOOD = {"layers": 2, "hidden": 64, "heads": 4, "kv_heads": 2, "head_dim": 16, "ffn": 128,
