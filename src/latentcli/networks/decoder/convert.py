@@ -246,6 +246,8 @@ def _check_values(source: Path, name: str, array: Array) -> None:
     positive = name in POSITIVE
     if np.isfinite(low) and np.isfinite(high) and (low > 0 or not positive):
         return
-    bad = ~np.isfinite(array) | ((array <= 0) if positive else False)
+    count = int(np.count_nonzero(~np.isfinite(array) | ((array <= 0) if positive else False)))
+    values = (f"1 value of its tensor {name!r} is" if count == 1
+              else f"{count:,} values of its tensor {name!r} are")
     what = "not finite or not above 0" if positive else "not finite (NaN or infinite)"
-    raise ModelError(f"{source.name}: {int(bad.sum()):,} values of its tensor {name!r} are {what}")
+    raise ModelError(f"{source.name}: {values} {what}")

@@ -91,7 +91,7 @@ def read_gguf(path: Path) -> GGUF:
     tensor_count = cursor.scalar(U64, "the tensor count")
     pair_count = cursor.scalar(U64, "the key/value count")
     cursor.need(pair_count * SMALLEST_PAIR + tensor_count * SMALLEST_TENSOR,
-                f"{pair_count:,} key/value pairs and {tensor_count:,} tensors")
+                f"{pair_count:,} key/value pairs and {tensor_count:,} tensors (at least)")
     fields: dict[str, Any] = {}
     for _ in range(pair_count):
         key = cursor.string("a key")
@@ -151,8 +151,8 @@ class _Cursor:
     def need(self, count: int, what: str) -> None:
         left = self.size - self.position
         if count > left:
-            raise GGUFError(f"{what} would take {count:,} bytes, but only {left:,} are left "
-                            f"in the file (at byte {self.position:,})")
+            raise GGUFError(f"{what}: {count:,} bytes declared, only {left:,} left in the file "
+                            f"(at byte {self.position:,})")
 
     def take(self, count: int) -> bytes:
         self.need(count, "the header")
@@ -171,7 +171,7 @@ class _Cursor:
 
     def string(self, what: str) -> str:
         length = self.scalar(U64, what)
-        self.need(length, f"{what} ({length:,} bytes)")
+        self.need(length, what)
         start = self.position
         self.position += length
         try:
@@ -190,14 +190,14 @@ class _Cursor:
         element = self.scalar(U32, f"{key}'s element type")
         count = self.scalar(U64, f"{key}'s length")
         if element == STRING:
-            self.need(count * 8, f"{key}'s {count:,} strings")
+            self.need(count * 8, f"{key} ({count:,} strings of 8 bytes or more)")
             return [self.string(f"{key}[{i}]") for i in range(count)]
         if element not in SCALARS:
             raise GGUFError(f"{key} is an array of value type {element}, which latent does not "
                             "read (GGUF arrays hold numbers or strings)")
         code = SCALARS[element]
         size = struct.calcsize(code)
-        self.need(count * size, f"{key}'s {count:,} elements of {size} bytes")
+        self.need(count * size, f"{key} ({count:,} elements of {size} bytes)")
         array = np.frombuffer(self.buffer, dtype=code, count=count, offset=self.position).copy()
         self.position += count * size
         return array

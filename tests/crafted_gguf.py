@@ -1,0 +1,62 @@
+"""GGUF files byte by byte, for headers no writer would produce: counts and lengths that claim more
+than the file holds (header bombs), unknown types, text that is not UTF-8.
+
+`header` assembles a file from parts written with `string`, `pair`, `array` and `tensor`; a count
+given explicitly is written as given, whatever follows it. Files that are well formed but hold
+wrong settings, shapes or values are written with `decoder_files.write_gguf` instead.
+"""
+
+from __future__ import annotations
+
+import struct
+
+U32, I32, STRING, ARRAY = 4, 5, 8, 9  # value types
+F32_TENSOR, Q8_0_TENSOR = 0, 8  # tensor types
+
+
+def string(text: str | bytes, length: int | None = None) -> bytes:
+    """A GGUF string: its byte length (``length`` if given) and its bytes."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return struct.pack("<Q", len(data) if length is None else length) + data
+
+
+def pair(key: str | bytes, kind: int, value: bytes) -> bytes:
+    """A key/value pair: the key, the value's type and its bytes as given."""
+    return string(key) + struct.pack("<I", kind) + value
+
+
+def array(kind: int, items: bytes, count: int) -> bytes:
+    """An array's type, count (as declared) and items (as given)."""
+    return struct.pack("<IQ", kind, count) + items
+
+
+def tensor(name: str, dims: tuple[int, ...], kind: int = F32_TENSOR, offset: int = 0,
+           dimensions: int | None = None) -> bytes:
+    """A tensor info: name, dimension count (``dimensions`` if given), dimensions (innermost
+    first), type and offset."""
+    count = len(dims) if dimensions is None else dimensions
+    return (string(name) + struct.pack("<I", count) + struct.pack(f"<{len(dims)}Q", *dims)
+            + struct.pack("<IQ", kind, offset))
+
+
+def header(pairs: list[bytes], tensors: list[bytes] | None = None, data: bytes = b"", *,
+           counts: tuple[int, int] | None = None, version: int = 3, magic: bytes = b"GGUF",
+           alignment: int = 32) -> bytes:
+    """A whole file: magic, version, the tensor and pair counts (``counts`` if given, else
+    those of the parts), the pairs, the tensor infos, padding to ``alignment``, the data."""
+    tensors = tensors or []
+    tensor_count, pair_count = counts or (len(tensors), len(pairs))
+    head = (magic + struct.pack("<IQQ", version, tensor_count, pair_count) + b"".join(pairs)
+            + b"".join(tensors))
+    return head + b"\0" * (-len(head) % alignment) + data
+
+
+def text_pair(key: str, value: str | bytes) -> bytes:
+    return pair(key, STRING, string(value))
+
+
+def u32_pair(key: str, value: int) -> bytes:
+    return pair(key, U32, struct.pack("<I", value))
+
+
+LLAMA = text_pair("general.architecture", "llama")
