@@ -2,16 +2,25 @@
 than the file holds (header bombs), unknown types, text that is not UTF-8.
 
 `header` assembles a file from parts written with `string`, `pair`, `array` and `tensor`; a count
-given explicitly is written as given, whatever follows it. Files that are well formed but hold
-wrong settings, shapes or values are written with `decoder_files.write_gguf` instead.
+given explicitly is written as given, whatever follows it. `grown` makes a model of gigabytes that
+takes no disk (a sparse file), for running out of memory and for killing a long conversion. Files
+that are well formed but hold wrong settings, shapes or values are written with
+`decoder_files.write_gguf` instead.
 """
 
 from __future__ import annotations
 
+import math
+import os
 import struct
+from pathlib import Path
+from typing import Any
 
-U32, I32, STRING, ARRAY = 4, 5, 8, 9  # value types
-F32_TENSOR, Q8_0_TENSOR = 0, 8  # tensor types
+import numpy as np
+
+U32, I32, F32, BOOL, STRING, ARRAY = 4, 5, 6, 7, 8, 9  # value types
+F32_TENSOR, F16_TENSOR, Q8_0_TENSOR = 0, 1, 8  # tensor types
+SIZES = {F32_TENSOR: 4, F16_TENSOR: 2}  # bytes a value (unquantized types)
 
 
 def string(text: str | bytes, length: int | None = None) -> bytes:
@@ -60,3 +69,42 @@ def u32_pair(key: str, value: int) -> bytes:
 
 
 LLAMA = text_pair("general.architecture", "llama")
+
+
+def typed(value: Any) -> tuple[int, bytes]:
+    """A value as `gguf_file.read_gguf` gives it, as its type and bytes again."""
+    if isinstance(value, bool):
+        return BOOL, struct.pack("<?", value)
+    if isinstance(value, int):
+        return (U32, struct.pack("<I", value)) if value >= 0 else (I32, struct.pack("<i", value))
+    if isinstance(value, float):
+        return F32, struct.pack("<f", value)
+    if isinstance(value, str):
+        return STRING, string(value)
+    if isinstance(value, list):
+        return ARRAY, array(STRING, b"".join(map(string, value)), len(value))
+    kinds = {np.dtype("<i4"): I32, np.dtype("<u4"): U32, np.dtype("<f4"): F32}
+    return ARRAY, array(kinds[value.dtype], value.astype(value.dtype.newbyteorder("<"))
+                        .tobytes(), len(value))
+
+
+def grown(source: Path, target: Path, name: str, rows: int, kind: int = F16_TENSOR) -> Path:
+    """A copy of the GGUF file ``source`` whose tensor ``name`` has ``rows`` rows of zeros of
+    type ``kind``, written last as a hole in the file: a file of gigabytes that takes no disk."""
+    from latentcli.networks.decoder.gguf_file import read_gguf
+
+    gguf = read_gguf(source)
+    infos, data = [], bytearray()
+    for info in gguf.tensors.values():
+        if info.name != name:
+            data += b"\0" * (-len(data) % 32)
+            infos.append(tensor(info.name, info.shape[::-1], info.kind, len(data)))
+            data += gguf.raw(info).tobytes()
+    shape = (*gguf.tensors[name].shape[1:][::-1], rows)
+    data += b"\0" * (-len(data) % 32)
+    infos.append(tensor(name, shape, kind, len(data)))
+    content = header([pair(key, *typed(value)) for key, value in gguf.fields.items()], infos,
+                     bytes(data))
+    target.write_bytes(content)
+    os.truncate(target, len(content) + math.prod(shape) * SIZES[kind])
+    return target
