@@ -28,7 +28,9 @@ Kinds = dict[str, tuple[type, bool]]
 TOKENIZER: Kinds = {"tokens": (list, False), "types": (list, False), "merges": (list, False),
                     "pre": (str, False), "add_bos": (bool, False), "bos": (int, True),
                     "eos": (int, True), "chat_template": (str, True)}
-ITEMS = {"tokens": str, "types": int, "merges": str}  # what each list holds
+# What each list holds, in words.
+ITEMS: dict[str, tuple[type, str]] = {"tokens": (str, "strings"), "types": (int, "whole numbers"),
+                                      "merges": (str, "strings")}
 # The words among the settings (`Config` checks the numbers, when the network is built).
 SETTINGS: Kinds = {"architecture": (str, False), "name": (str, False), "license": (str, True)}
 
@@ -50,10 +52,10 @@ class Weights:
         _check_table(self.settings, SETTINGS, "settings")
         _check_table(self.tokenizer, TOKENIZER, "tokenizer")
         tokens = self.tokenizer["tokens"]
-        for name, kind in ITEMS.items():
+        for name, (kind, words) in ITEMS.items():
             if not all(isinstance(item, kind) and not isinstance(item, bool)
                        for item in self.tokenizer[name]):
-                raise InvalidModel(f"its tokenizer's {name} are not all {kind.__name__}s")
+                raise InvalidModel(f"its tokenizer's {name} are not all {words}")
         if not tokens:
             raise InvalidModel("its tokenizer has no tokens")
         if len(self.tokenizer["types"]) != len(tokens):
