@@ -53,8 +53,7 @@ class Weights:
         _check_table(self.tokenizer, TOKENIZER, "tokenizer")
         tokens = self.tokenizer["tokens"]
         for name, (kind, words) in ITEMS.items():
-            if not all(isinstance(item, kind) and not isinstance(item, bool)
-                       for item in self.tokenizer[name]):
+            if not set(map(type, self.tokenizer[name])) <= {kind}:  # a bool is not an int here
                 raise InvalidModel(f"its tokenizer's {name} are not all {words}")
         if not tokens:
             raise InvalidModel("its tokenizer has no tokens")
