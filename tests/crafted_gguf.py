@@ -91,9 +91,10 @@ def typed(value: Any) -> tuple[int, bytes]:
 def grown(source: Path, target: Path, name: str, rows: int, kind: int = F16_TENSOR) -> Path:
     """A copy of the GGUF file ``source`` whose tensor ``name`` has ``rows`` rows of zeros of
     type ``kind``, written last as a hole in the file: a file of gigabytes that takes no disk."""
+    from latentcli.networks.decoder.convert import ggml_types
     from latentcli.networks.decoder.gguf_file import read_gguf
 
-    gguf = read_gguf(source)
+    gguf = read_gguf(source, ggml_types())
     infos, data = [], bytearray()
     for info in gguf.tensors.values():
         if info.name != name:

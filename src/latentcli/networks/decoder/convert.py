@@ -34,7 +34,7 @@ from latentcli.networks.decoder.weights import MODEL_FILE, WEIGHTS_FILE
 
 if TYPE_CHECKING:
     from latentcli.networks.arrays import Array
-    from latentcli.networks.decoder.gguf_file import GGUF, TensorInfo
+    from latentcli.networks.decoder.gguf_file import GGUF, TensorInfo, TensorType
 
 FORMAT_VERSION = 1  # of the two files' layout: a conversion of another version is redone
 ARCHITECTURES = ("llama",)  # what the forward pass in `decoder.network` computes
@@ -63,11 +63,20 @@ def convert(source: Path, target: Path) -> None:
         (target / MODEL_FILE).write_text(text, "utf-8")
 
 
+def ggml_types() -> dict[int, TensorType]:
+    """Every tensor type the ``gguf`` package knows, by its ggml number."""
+    from gguf.constants import GGML_QUANT_SIZES
+
+    from latentcli.networks.decoder.gguf_file import TensorType
+
+    return {int(kind): TensorType(kind.name, *sizes) for kind, sizes in GGML_QUANT_SIZES.items()}
+
+
 def _read(source: Path) -> GGUF:
     from latentcli.networks.decoder.gguf_file import GGUFError, read_gguf
 
     try:
-        return read_gguf(source)
+        return read_gguf(source, ggml_types())
     except GGUFError as error:
         raise ModelError(f"{source.name}: not a GGUF file latent can read: {error}") from None
     except OSError as error:

@@ -8,7 +8,7 @@ header itself: before anything is read or allocated, the count times the least e
 takes is held against the bytes left, and each tensor's shape times its type's size against the
 data the file holds. What is read is then at most a few times the file's own size, and anything
 off is one `GGUFError` saying what and where. The ``gguf`` package still knows the quantization
-types and dequantizes the blocks (`decoder.convert`).
+types (handed in as `TensorType`s) and dequantizes the blocks (`decoder.convert`).
 
 The format (versions 2 and 3, little-endian): ``GGUF``, the version (u32), the tensor and
 key/value counts (u64), the key/value pairs (a string key, a u32 type, the value), the tensor
@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import math
 import struct
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -45,6 +46,14 @@ SMALLEST_TENSOR = 8 + 4 + 8 + 4 + 8  # an empty name, one dimension, its type an
 
 class GGUFError(Exception):
     """A file that is not a GGUF file latent can read; the message says what is wrong where."""
+
+
+class TensorType(NamedTuple):
+    """A ggml tensor type: its values come in blocks of ``block`` taking ``size`` bytes."""
+
+    name: str
+    block: int
+    size: int
 
 
 @dataclass(frozen=True)
@@ -72,9 +81,10 @@ class GGUF:
         return np.asarray(self.data[tensor.start : tensor.start + tensor.size])
 
 
-def read_gguf(path: Path) -> GGUF:
-    """The header of the GGUF file at ``path``; `GGUFError` if it is not one or declares more
-    than it holds. Only the header is read: the data is mapped."""
+def read_gguf(path: Path, types: Mapping[int, TensorType]) -> GGUF:
+    """The header of the GGUF file at ``path``, whose tensors are of ``types`` (by their ggml
+    number); `GGUFError` if it is not one or declares more than it holds. Only the header is
+    read: the data is mapped."""
     size = path.stat().st_size
     if size < 24:
         raise GGUFError(f"it is too short to be a GGUF file ({size} bytes)")
@@ -98,7 +108,7 @@ def read_gguf(path: Path) -> GGUF:
         if key in fields:
             raise GGUFError(f"the key {key} appears twice")
         fields[key] = cursor.value(cursor.scalar(U32, f"{key}'s type"), key)
-    declared = [_tensor_info(cursor) for _ in range(tensor_count)]
+    declared = [_tensor_info(cursor, types) for _ in range(tensor_count)]
     alignment = fields.get("general.alignment", DEFAULT_ALIGNMENT)
     if (isinstance(alignment, bool) or not isinstance(alignment, int) or alignment < 1
             or alignment & (alignment - 1)):
@@ -115,11 +125,10 @@ def read_gguf(path: Path) -> GGUF:
     return GGUF(fields, tensors, data)
 
 
-def _tensor_info(cursor: _Cursor) -> tuple[str, tuple[int, ...], int, int, int]:
+def _tensor_info(cursor: _Cursor, types: Mapping[int, TensorType]
+                 ) -> tuple[str, tuple[int, ...], int, int, int]:
     """One tensor info: name, shape (outermost first), type, offset and data bytes, its
     dimensions and type checked."""
-    from gguf.constants import GGML_QUANT_SIZES, GGMLQuantizationType
-
     name = cursor.string("a tensor name")
     dimensions = cursor.scalar(U32, f"the tensor {name}'s dimension count")
     if not 1 <= dimensions <= MAX_DIMS:
@@ -129,14 +138,13 @@ def _tensor_info(cursor: _Cursor) -> tuple[str, tuple[int, ...], int, int, int]:
     offset = cursor.scalar(U64, f"the tensor {name}'s offset")
     if min(shape) < 1:
         raise GGUFError(f"the tensor {name} has a dimension of 0")
-    try:
-        block, block_bytes = GGML_QUANT_SIZES[GGMLQuantizationType(kind)]
-    except (ValueError, KeyError):
-        raise GGUFError(f"the tensor {name} is of type {kind}, which ggml does not know") from None
-    if shape[0] % block:
+    if kind not in types:
+        raise GGUFError(f"the tensor {name} is of type {kind}, which ggml does not know")
+    tensor_type = types[kind]
+    if shape[0] % tensor_type.block:
         raise GGUFError(f"the tensor {name}'s rows of {shape[0]:,} values do not divide into "
-                        f"blocks of {block} (its type is {GGMLQuantizationType(kind).name})")
-    nbytes = math.prod(shape) // block * block_bytes
+                        f"blocks of {tensor_type.block} (its type is {tensor_type.name})")
+    nbytes = math.prod(shape) // tensor_type.block * tensor_type.size
     return name, shape[::-1], kind, offset, nbytes
 
 
