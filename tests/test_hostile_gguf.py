@@ -335,3 +335,12 @@ def test_a_refused_file_is_refused_again_without_converting(runner, tmp_path: Pa
     first = refused(runner, path)
     assert refused(runner, path) == first
     assert "unusable" not in first and "rebuilding" not in first
+
+
+def test_names_from_the_file_are_clipped_in_the_error(runner, tmp_path: Path) -> None:
+    """A key or tensor name can be as long as the file: the error repeats its start only."""
+    long_key = "general." + "x" * 10_000
+    path = tmp_path / "crafted.gguf"
+    path.write_bytes(header([LLAMA, pair(long_key, 99, b"")]))
+    message = refused(runner, path)
+    assert "general.xxx" in message and len(message) < 300, len(message)

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from latentcli.errors import ModelError
+from latentcli.errors import ModelError, clip
 from latentcli.networks.decoder.config import Config, ConfigError
 from latentcli.networks.decoder.weights import MODEL_FILE, WEIGHTS_FILE
 
@@ -206,9 +206,9 @@ def _write_tensors(source: Path, gguf: GGUF, path: Path) -> dict[str, dict[str, 
             except MemoryError:
                 size = math.prod(tensor.shape) * 4 / 1e9
                 raise ModelError(
-                    f"out of memory converting {source.name}: its tensor {tensor.name!r} takes "
-                    f"{size:.1f} GB as float32, and more while it is dequantized; close other "
-                    "programs and try again, or use a smaller model") from None
+                    f"out of memory converting {source.name}: its tensor {clip(tensor.name)!r} "
+                    f"takes {size:.1f} GB as float32, and more while it is dequantized; close "
+                    "other programs and try again, or use a smaller model") from None
             pad = -offset % ALIGN
             out.write(b"\0" * pad)
             offset += pad
@@ -243,7 +243,7 @@ def _dequantized(source: Path, gguf: GGUF, tensor: TensorInfo) -> Array:
     try:
         array = dequantize(raw.reshape(*tensor.shape[:-1], -1), kind)
     except NotImplementedError:
-        raise ModelError(f"{source.name}: its tensor {tensor.name!r} is of type {kind.name}, "
+        raise ModelError(f"{source.name}: its tensor {clip(tensor.name)!r} is of type {kind.name}, "
                          "which latent cannot read") from None
     return np.ascontiguousarray(array, dtype=np.float32)
 
@@ -256,7 +256,7 @@ def _check_values(source: Path, name: str, array: Array) -> None:
     if np.isfinite(low) and np.isfinite(high) and (low > 0 or not positive):
         return
     count = int(np.count_nonzero(~np.isfinite(array) | ((array <= 0) if positive else False)))
-    values = (f"1 value of its tensor {name!r} is" if count == 1
-              else f"{count:,} values of its tensor {name!r} are")
+    values = (f"1 value of its tensor {clip(name)!r} is" if count == 1
+              else f"{count:,} values of its tensor {clip(name)!r} are")
     what = "not finite or not above 0" if positive else "not finite (NaN or infinite)"
     raise ModelError(f"{source.name}: {values} {what}")

@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from latentcli.errors import clip
 from latentcli.networks.arrays import Array
 
 STRING, ARRAY = 8, 9
@@ -105,9 +106,10 @@ def read_gguf(path: Path, types: Mapping[int, TensorType]) -> GGUF:
     fields: dict[str, Any] = {}
     for _ in range(pair_count):
         key = cursor.string("a key")
+        label = clip(key)  # a name in the file can be any length
         if key in fields:
-            raise GGUFError(f"the key {key} appears twice")
-        fields[key] = cursor.value(cursor.scalar(U32, f"{key}'s type"), key)
+            raise GGUFError(f"the key {label} appears twice")
+        fields[key] = cursor.value(cursor.scalar(U32, f"{label}'s type"), label)
     declared = [_tensor_info(cursor, types) for _ in range(tensor_count)]
     alignment = fields.get("general.alignment", DEFAULT_ALIGNMENT)
     if (isinstance(alignment, bool) or not isinstance(alignment, int) or alignment < 1
@@ -117,10 +119,10 @@ def read_gguf(path: Path, types: Mapping[int, TensorType]) -> GGUF:
     tensors: dict[str, TensorInfo] = {}
     for name, shape, kind, offset, nbytes in declared:
         if name in tensors:
-            raise GGUFError(f"the tensor {name} appears twice")
+            raise GGUFError(f"the tensor {clip(name)} appears twice")
         if start + offset + nbytes > size:
-            raise GGUFError(f"the tensor {name}'s {nbytes:,} bytes at offset {offset:,} run past "
-                            f"the end of the file ({size - start:,} bytes of data)")
+            raise GGUFError(f"the tensor {clip(name)}'s {nbytes:,} bytes at offset {offset:,} "
+                            f"run past the end of the file ({size - start:,} bytes of data)")
         tensors[name] = TensorInfo(name, shape, kind, start + offset, nbytes)
     return GGUF(fields, tensors, data)
 
@@ -130,19 +132,20 @@ def _tensor_info(cursor: _Cursor, types: Mapping[int, TensorType]
     """One tensor info: name, shape (outermost first), type, offset and data bytes, its
     dimensions and type checked."""
     name = cursor.string("a tensor name")
-    dimensions = cursor.scalar(U32, f"the tensor {name}'s dimension count")
+    label = clip(name)
+    dimensions = cursor.scalar(U32, f"the tensor {label}'s dimension count")
     if not 1 <= dimensions <= MAX_DIMS:
-        raise GGUFError(f"the tensor {name} has {dimensions:,} dimensions (1 to {MAX_DIMS})")
-    shape = tuple(cursor.scalar(U64, f"the tensor {name}'s shape") for _ in range(dimensions))
-    kind = cursor.scalar(U32, f"the tensor {name}'s type")
-    offset = cursor.scalar(U64, f"the tensor {name}'s offset")
+        raise GGUFError(f"the tensor {label} has {dimensions:,} dimensions (1 to {MAX_DIMS})")
+    shape = tuple(cursor.scalar(U64, f"the tensor {label}'s shape") for _ in range(dimensions))
+    kind = cursor.scalar(U32, f"the tensor {label}'s type")
+    offset = cursor.scalar(U64, f"the tensor {label}'s offset")
     if min(shape) < 1:
-        raise GGUFError(f"the tensor {name} has a dimension of 0")
+        raise GGUFError(f"the tensor {label} has a dimension of 0")
     if kind not in types:
-        raise GGUFError(f"the tensor {name} is of type {kind}, which ggml does not know")
+        raise GGUFError(f"the tensor {label} is of type {kind}, which ggml does not know")
     tensor_type = types[kind]
     if shape[0] % tensor_type.block:
-        raise GGUFError(f"the tensor {name}'s rows of {shape[0]:,} values do not divide into "
+        raise GGUFError(f"the tensor {label}'s rows of {shape[0]:,} values do not divide into "
                         f"blocks of {tensor_type.block} (its type is {tensor_type.name})")
     nbytes = math.prod(shape) // tensor_type.block * tensor_type.size
     return name, shape[::-1], kind, offset, nbytes
