@@ -316,3 +316,24 @@ def test_running_out_of_memory_while_converting_says_what_and_what_to_do(
         "as float32, and more while it is dequantized; close other programs and try again, or "
         "use a smaller model\n")
     assert list((cache / "language").iterdir()) == []
+
+
+def test_a_conversion_made_before_files_were_known_by_content_is_replaced(
+        runner, tmp_path: Path) -> None:
+    """Conversions used to be keyed by path and fingerprinted by size and time: the first open of
+    that path converts it by content and drops the old one (it vouches for nothing)."""
+    from latentcli.networks.decoder.convert import convert
+    from latentcli.store.artifacts import install
+    from latentcli.store.language_models import conversion
+
+    gguf = mine(tmp_path)
+    legacy = {"kind": "file", "path": str(gguf), "size": gguf.stat().st_size,
+              "mtime_ns": gguf.stat().st_mtime_ns}
+    old = cache_root() / "language" / "mine-0123456789"
+    install(conversion(old, "mine.gguf", legacy), lambda directory: convert(gguf, directory)
+            or {})
+    assert [model["key"] for model in listing(runner)["conversions"]] == [
+        "language/mine-0123456789"]
+    generated(runner, gguf)
+    [listed] = listing(runner)["conversions"]
+    assert listed["key"].startswith("language/gguf-") and not old.exists()

@@ -128,12 +128,21 @@ def recorded(language: Path) -> list[tuple[Path, dict[str, list[int]], dict[str,
     for directory in sorted(language.iterdir()) if language.is_dir() else []:
         if directory.name.startswith("."):
             continue
-        with contextlib.suppress(OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
             meta = json.loads((directory / META_FILE).read_bytes())
-            paths, source = meta.get("paths"), meta.get("source")
-            if isinstance(paths, dict) and isinstance(source, dict):
-                found.append((directory, paths, source))
+            if isinstance(meta.get("source"), dict) and (paths := recorded_paths(meta)):
+                found.append((directory, paths, meta["source"]))
     return found
+
+
+def recorded_paths(meta: dict[str, Any]) -> dict[str, Any]:
+    """The paths a conversion's meta.json records, each with its file's `stat_record` then; a
+    conversion made before files were known by content records its one path, with None (it
+    vouches for no state of the file)."""
+    source, paths = meta.get("source"), meta.get("paths")
+    if isinstance(source, dict) and source.get("kind") == "file":
+        return {str(source.get("path")): None}
+    return paths if isinstance(paths, dict) else {}
 
 
 def open_decoder(artifact: Artifact, builtin: Builtin | None, path: Path | None,
@@ -153,10 +162,12 @@ def open_decoder(artifact: Artifact, builtin: Builtin | None, path: Path | None,
 def release(language: Path, identity: FileIdentity) -> None:
     """Drop the conversions (and their token spaces) that recorded ``identity``'s path with
     other content, unless another of their paths still holds it: replacing a model file with
-    another leaves no conversion of the old one behind, a copy of it elsewhere keeps it."""
+    another leaves no conversion of the old one behind (nor one made before files were known by
+    content), a copy of it elsewhere keeps it."""
     for directory, paths, _ in recorded(language):
         if (directory.name != identity.key and identity.path in paths
-                and not any(_unchanged(path, seen) for path, seen in paths.items())):
+                and not any(_unchanged(path, seen) for path, seen in paths.items()
+                            if path != identity.path)):
             for artifact in [directory, *entries_of(language.parent / MODELS,
                                                     tokens_key(directory.name))]:
                 discard(artifact)
@@ -171,9 +182,8 @@ def _decoder(name: str, identity: FileIdentity | None, directory: Path,
         decoder = Decoder.open(directory, name)
     except InvalidModel as why:
         raise InvalidArtifact(str(why)) from None
-    paths = meta.get("paths")
-    if identity is not None and isinstance(paths, dict) and paths.get(identity.path) != (
-            identity.seen):
+    paths = recorded_paths(meta)
+    if identity is not None and paths.get(identity.path) != identity.seen:
         _record(directory, {**meta, "paths": {**paths, identity.path: identity.seen}})
     return decoder
 
@@ -230,9 +240,7 @@ def conversions(language: Path) -> tuple[ConvertedModel, ...]:
             meta = read_meta(directory, KIND)
         except (InvalidArtifact, OSError):
             continue
-        source, paths = meta["source"], _paths(meta)
-        if source.get("kind") == "file":  # converted before files were known by content
-            paths = {str(source.get("path")): None}
+        source, paths = meta["source"], recorded_paths(meta)
         present = [path for path, seen in paths.items() if _unchanged(path, seen)]
         found.append(ConvertedModel(
             name=meta["name"], key=f"{language.name}/{directory.name}",
@@ -240,11 +248,6 @@ def conversions(language: Path) -> tuple[ConvertedModel, ...]:
             path=next(iter(present or paths), None),
             source_present=bool(present) or not paths, size=directory_size(directory)))
     return tuple(found)
-
-
-def _paths(meta: dict[str, Any]) -> dict[str, Any]:
-    paths = meta.get("paths")
-    return paths if isinstance(paths, dict) else {}
 
 
 def _unchanged(path: str, seen: list[int] | None) -> bool:
