@@ -213,7 +213,9 @@ def test_two_paths_to_one_content_share_one_conversion_hashed_once_each(
     assert hashed == [one, two]
     [listed] = listing(runner)["conversions"]
     assert listed["source"] == f"file {one}, {two}" and listed["name"] == "mine.gguf"
-    assert runner.invoke(app, ["neighbors", "cat", "-m", str(two)]).exit_code == 0
+    for gguf in (one, two):  # one token space, named as asked
+        words = runner.invoke(app, ["neighbors", "cat", "-m", str(gguf), "--json"])
+        assert json.loads(words.stdout)["model"] == f"{gguf.name}-tokens"
     removed = json.loads(runner.invoke(app, ["models", "rm", str(two), "--json"]).stdout)
     assert removed["removed"] == [listed["key"], f"{listed['key'].split('/')[1]}-tokens"]
     assert listing(runner)["conversions"] == [] and listing(runner)["cached"] == []
