@@ -339,3 +339,13 @@ def test_a_conversion_made_before_files_were_known_by_content_is_replaced(
     generated(runner, gguf)
     [listed] = listing(runner)["conversions"]
     assert listed["key"].startswith("language/gguf-") and not old.exists()
+
+
+def test_a_gguf_path_in_a_symlink_loop_is_one_line(runner, tmp_path: Path) -> None:
+    loop = tmp_path / "loop.gguf"
+    loop.symlink_to(tmp_path / "loop.gguf")
+    result = runner.invoke(app, ["generate", "hi", "-m", str(loop)])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith(f"Error: cannot read the GGUF file {loop}: Too many levels "
+                                    "of symbolic links")
+    assert result.stderr.count("\n") == 1
