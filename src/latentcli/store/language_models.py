@@ -89,14 +89,12 @@ class FileIdentity(NamedTuple):
 def stat_record(path: Path) -> list[int]:
     """What tells that the file at ``path`` was not touched since: device, inode, size,
     modification and change times. A `ModelError` if it is not a file that can be read."""
-    from latentcli.failures import os_message
-
     try:
         found = path.stat()
     except FileNotFoundError:
         raise ModelError(f"no such GGUF file: {path}") from None
     except OSError as error:
-        raise ModelError(f"cannot read the GGUF file {path}: {os_message(error)}") from None
+        raise ModelError(f"cannot read the GGUF file {path}: {error.strerror}") from None
     if stats.S_ISDIR(found.st_mode):
         raise ModelError(f"not a GGUF file: {path} is a directory")
     if not stats.S_ISREG(found.st_mode):
@@ -114,9 +112,7 @@ def identify(language: Path, path: Path) -> FileIdentity:
     try:
         digest = file_digest(path)
     except OSError as error:
-        from latentcli.failures import os_message
-
-        raise ModelError(f"cannot read the GGUF file {path}: {os_message(error)}") from None
+        raise ModelError(f"cannot read the GGUF file {path}: {error.strerror}") from None
     return FileIdentity(f"gguf-{digest[:16]}", {"kind": "gguf", "sha256": digest,
                                                 "size": seen[2]}, str(path), seen, hashed=True)
 
