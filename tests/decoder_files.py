@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -95,12 +96,17 @@ def rope_factors(head_dim: int, base: float, scaling: dict[str, Any]) -> Any:
 
 def write_gguf(path: Path, seed: int = 0, architecture: str = "llama",
                tokenizer: str = "gpt2", pre: str = "smollm", llama3: bool = False,
-               counts: dict[str, int] | None = None) -> Path:
+               counts: dict[str, int] | None = None, fields: dict[str, Any] | None = None,
+               tensors: Callable[[str, Any], Any] | None = None) -> Path:
     """A tiny model of ``architecture`` (only ``llama`` is runnable) at ``path``.
 
     ``llama3``: Llama 3.x's control tokens, chat template and pre-tokenizer, a BOS token added,
     ``rope_freqs`` (Llama 3.1's long-context scaling, `LLAMA3_ROPE`) and an untied output head.
     ``counts`` replaces settings as written (``{"attention.head_count": 0}``), not the weights.
+    Crafted files: ``fields`` sets keys by their full name after the others (a float is
+    written as float32, an int as int32, bytes as a string however they decode; None leaves the
+    key out), and ``tensors`` is given each tensor's name and float32 array before it is written
+    and returns what to write instead (another array, or None to leave the tensor out).
     """
     import gguf
 
@@ -132,6 +138,11 @@ def write_gguf(path: Path, seed: int = 0, architecture: str = "llama",
     writer.add_eos_token_id(tokens.index("<|eot_id|>") if llama3 else 2)
     writer.add_add_bos_token(llama3)
     writer.add_chat_template(LLAMA3_CHAT if llama3 else CHATML)
+    for key, value in (fields or {}).items():
+        if value is None:
+            del writer.kv_data[0][key]
+        else:
+            writer.add_key_value(key, value, gguf.GGUFValueType.get_type(value))
 
     def matrix(rows: int, columns: int, scale: float = 1.0) -> Any:
         return (rng.normal(size=(rows, columns)) * scale / np.sqrt(columns)).astype(np.float32)
@@ -140,6 +151,10 @@ def write_gguf(path: Path, seed: int = 0, architecture: str = "llama",
         return (1.0 + 0.1 * rng.normal(size=hidden)).astype(np.float32)
 
     def add(name: str, array: Any, quantization: str | None = None) -> None:
+        if tensors is not None:
+            array = tensors(name, array)
+            if array is None:
+                return
         if quantization is None:
             writer.add_tensor(name, array)
             return

@@ -16,9 +16,9 @@ import pytest
 from decoder_files import TINY_GGUF, write_gguf
 from latentcli.cli.app import app
 from latentcli.networks.decoder.config import Config, ConfigError
-from latentcli.networks.decoder.convert import MODEL_FILE, convert
+from latentcli.networks.decoder.convert import convert
 from latentcli.networks.decoder.decoder import Decoder
-from latentcli.networks.decoder.weights import InvalidModel
+from latentcli.networks.decoder.weights import MODEL_FILE, InvalidModel
 from latentcli.store.paths import cache_root
 
 GOOD = {"layers": 2, "hidden": 64, "heads": 4, "kv_heads": 2, "head_dim": 16, "ffn": 128,
@@ -102,12 +102,49 @@ def _more_tokens(model: dict[str, Any]) -> None:
     model["tokenizer"]["types"].append(1)
 
 
+def _layers_as_text(model: dict[str, Any]) -> None:
+    model["settings"]["layers"] = "abc"
+
+
+def _no_tokens(model: dict[str, Any]) -> None:
+    del model["tokenizer"]["tokens"]
+
+
+def _negative_shape(model: dict[str, Any]) -> None:
+    model["tensors"]["token_embd.weight"]["shape"] = [-1, 64]
+
+
+def _fewer_types(model: dict[str, Any]) -> None:
+    model["tokenizer"]["types"].pop()
+
+
+def _bos_beyond(model: dict[str, Any]) -> None:
+    model["tokenizer"]["bos"] = 339
+
+
+def _a_token_that_is_a_number(model: dict[str, Any]) -> None:
+    model["tokenizer"]["tokens"][7] = 7
+
+
+def _no_architecture(model: dict[str, Any]) -> None:
+    del model["settings"]["architecture"]
+
+
 @pytest.mark.parametrize(("edit", "message"), [
     (_zero_heads, "its settings are out of range: heads must be a whole number above 0, not 0"),
     (_no_down_projection, "it has no tensor 'blk.1.ffn_down.weight'"),
     (_narrow_query, "its tensor 'blk.0.attn_q.weight' is 32 x 64, not 64 x 64 as its settings "
                     "say"),
     (_more_tokens, "its tokenizer has 340 tokens but its embedding only 339 rows"),
+    (_layers_as_text, "its settings are out of range: layers must be a whole number above 0, "
+                      "not 'abc'"),
+    (_no_tokens, "its tokenizer table has no valid 'tokens'"),
+    (_negative_shape, "model.json gives the tensor 'token_embd.weight' the offset 0 and shape "
+                      "[-1, 64]"),
+    (_fewer_types, "its tokenizer has 338 token types for 339 tokens"),
+    (_bos_beyond, "its bos token is id 339, but its tokenizer has 339 tokens"),
+    (_a_token_that_is_a_number, "its tokenizer's tokens are not all strings"),
+    (_no_architecture, "its settings table has no valid 'architecture'"),
 ])
 def test_a_conversion_that_disagrees_with_itself_is_invalid(
         tmp_path: Path, edit: Callable[[dict[str, Any]], None], message: str) -> None:
@@ -119,20 +156,30 @@ def test_a_conversion_that_disagrees_with_itself_is_invalid(
     assert str(invalid.value) == message
 
 
-def test_a_conversion_with_a_damaged_config_is_converted_again(runner, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("edit", "message"), [
+    (_zero_heads, "heads must be a whole number above 0, not 0"),
+    (_layers_as_text, "layers must be a whole number above 0, not 'abc'"),
+    (_no_tokens, "its tokenizer table has no valid 'tokens'"),
+    (_negative_shape, "gives the tensor 'token_embd.weight' the offset 0 and shape [-1, 64]"),
+])
+def test_a_conversion_with_a_damaged_config_is_converted_again(
+        runner, tmp_path: Path, edit: Callable[[dict[str, Any]], None], message: str) -> None:
     """Settings out of range under a meta.json that vouches for them (its size and digest of
-    model.json rewritten): the config check, not the digest, finds it."""
+    model.json rewritten): opening's checks, not the digest, find them, and the store converts
+    the file again."""
     from latentcli.store.artifacts import META_FILE, file_digest
 
     gguf = Path(shutil.copy(TINY_GGUF, tmp_path / "mine.gguf"))
     first = runner.invoke(app, ["generate", "The", "-m", str(gguf), "--json"])
     assert first.exit_code == 0, first.stderr
     (entry,) = (cache_root() / "language").iterdir()
-    damage(_zero_heads, entry)
+    damage(edit, entry)
     meta = json.loads((entry / META_FILE).read_text("utf-8"))
     meta["files"][MODEL_FILE] = (entry / MODEL_FILE).stat().st_size
     meta["digests"][MODEL_FILE] = file_digest(entry / MODEL_FILE)
     (entry / META_FILE).write_text(json.dumps(meta), "utf-8")
     again = runner.invoke(app, ["generate", "The", "-m", str(gguf), "--json"])
     assert again.exit_code == 0 and again.stdout == first.stdout
-    assert "heads must be a whole number above 0, not 0); rebuilding it" in again.stderr
+    assert f"{message}); rebuilding it" in again.stderr
+    info = runner.invoke(app, ["models", "info", str(gguf), "--json"])
+    assert info.exit_code == 0 and info.stderr == ""

@@ -68,8 +68,9 @@ def describe(error: BaseException) -> tuple[str | None, int]:
         return None, 1
     if isinstance(error, OSError):
         return os_message(error), 1
-    if isinstance(error, MemoryError):
-        return "out of memory: ask for fewer words, a smaller --top or a --limit", 1
+    if isinstance(error, MemoryError):  # work that knows what it was doing says so itself
+        return ("out of memory: close other programs, or ask for less (fewer words or tokens, "
+                "a smaller --top, a --limit, a shorter text)"), 1
     hint = "" if debugging() else f" (set {DEBUG_ENVVAR}=1 to see the traceback)"
     detail = f": {error}" if str(error) else ""
     return f"unexpected {type(error).__name__}{detail}{hint}", 1

