@@ -96,7 +96,7 @@ def test_rm_removes_a_conversion_by_its_listed_name_once_the_file_is_gone(runner
 def test_rm_by_key_and_by_path_remove_the_token_spaces_too(runner, tmp_path: Path) -> None:
     gguf = mine(tmp_path)
     for extra in ([], ["--limit", "50"]):
-        command = ["neighbors", "<|im_start|>", "-m", str(gguf), *extra]
+        command = ["neighbors", "the", "-m", str(gguf), *extra]
         assert runner.invoke(app, command).exit_code == 0
     key = listing(runner)["conversions"][0]["key"]
     assert len(listing(runner)["cached"]) == 1  # --limit 50 is a view of the whole entry

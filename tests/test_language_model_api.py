@@ -32,7 +32,7 @@ def test_a_language_model_is_a_model_whose_words_are_its_tokens(tiny) -> None:
     assert isinstance(tiny, latentcli.Model)
     assert (tiny.name, tiny.blocks, len(tiny)) == ("tiny-llama.gguf", 2, 339)
     assert repr(tiny) == "<latentcli.LanguageModel 'tiny-llama.gguf': 2 blocks, 339 tokens>"
-    assert tiny.space.word(0) == "<|endoftext|>" and len(tiny.space) == len(tiny)
+    assert tiny.space.word(0) == "the" and len(tiny.space) == len(tiny)  # lower-case words first
     near = tiny.neighbors("the", 3)
     assert near.query == "the" and len(near.neighbors) == 3 and "the" not in {
         scored.word for scored in near.neighbors}

@@ -75,7 +75,8 @@ def test_mean_difference_from_a_pairs_file(runner, tmp_path: Path) -> None:
     (["--top-p", "0"], "--top-p must be above 0"),
     (["--temperature", "-1"], "--temperature must be a finite number at least 0"),
     (["--max-tokens", "0"], "--max-tokens must be at least 1"),
-    (["--chat", "--max-tokens", "300"], "context of 256 tokens"),
+    (["--chat", "--max-tokens", "300"], "--max-tokens must be at most 236 after this prompt: it is "
+         "20 tokens and tiny-llama.gguf reads at most 256 (its context)"),
 ])
 def test_bad_generate_options_are_one_line(runner, argv: list[str], fragment: str) -> None:
     assert fragment in one_error_line(run(runner, "generate", "The cat", "-m", TINY, *argv))

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from latentcli.errors import UsageError
+from latentcli.errors import ParameterError, clip
 from latentcli.networks.arrays import Array
 from latentcli.networks.decoder.decoder import Decoder
 from latentcli.networks.decoder.hooks import HookPoint
@@ -25,7 +25,7 @@ def lens(model: Decoder, prompt: str, top: int = 5, track: Sequence[str] = (),
     """The top ``top`` tokens at every layer, and the rank of each tracked token (by default,
     the model's own next token)."""
     if top < 1:
-        raise UsageError("--top must be at least 1")
+        raise ParameterError("top", "must be at least 1")
     leaving: dict[int, Array] = {}  # block → its residual at the last position only
 
     def keep_last(residual: Array, point: HookPoint) -> None:
@@ -61,11 +61,14 @@ def _tracked(model: Decoder, texts: Sequence[str], final: int) -> tuple[list[int
         return [final], []
     ids, notes = [], []
     for text in texts:
-        encoded = model.tokenizer.encode(text)
+        encoded = model.tokenizer.encode(text)[int(model.tokenizer.add_bos):]  # without a BOS
         if not encoded:
-            raise UsageError("--track needs a token, such as ' Paris' (with its leading space)")
+            raise ParameterError("track", "needs a token, such as ' Paris' (with its leading "
+                                          "space)")
         if len(encoded) > 1:
-            pieces = " + ".join(repr(model.tokenizer.readable(i)) for i in encoded)
-            notes.append(f"{text!r} is {len(encoded)} tokens ({pieces}); tracking the first")
+            pieces = " + ".join(repr(model.tokenizer.readable(i)) for i in encoded[:8])
+            more = " + …" if len(encoded) > 8 else ""
+            notes.append(f"{clip(text)!r} is {len(encoded)} tokens ({pieces}{more}); tracking "
+                         "the first")
         ids.append(encoded[0])
     return ids, notes

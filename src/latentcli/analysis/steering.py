@@ -3,19 +3,23 @@
 Both read the residual stream entering block ``layer`` (hook point ``blocks.{layer}.resid_pre``)
 for each side of a pair, every prompt opened with the sink token (``<|endoftext|>``): position 0
 carries a residual many times the norm of the others (the attention sink), so it is neither
-measured nor steered. ActAdd adds one pair's difference position by position from position 1 of
-the prompt; the mean difference averages the last-token differences over the pairs and adds that
-at every position from 1 on, the generated ones included.
+measured nor steered. ActAdd adds one pair's difference position by position from the first
+position of the user's text (position 1, or where the user's turn starts inside a chat
+template); the mean difference averages the last-token differences over the pairs and adds that
+at every position from there on, the generated ones included. The sides of many pairs are run
+as batches, all sides of one length in one forward pass that stops at ``layer``.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from latentcli.errors import UsageError
+from latentcli.core.progress import Progress, no_progress
+from latentcli.errors import ParameterError, UsageError, clip
 from latentcli.networks.arrays import Array
 from latentcli.networks.decoder.decoder import Decoder
 from latentcli.networks.decoder.hooks import HookPoint, Hooks
@@ -24,6 +28,7 @@ METHODS = ("actadd", "mean")
 # (depth, strength): the layer is that fraction of the way in; on SmolLM2-135M's 30 blocks,
 # ActAdd at 6 with 8 and the mean difference at 10 with 1 change the text and keep it fluent.
 DEFAULTS = {"actadd": (0.2, 8.0), "mean": (1 / 3, 1.0)}
+POSITIONS = 2048  # positions of the sides run in one forward pass (their activations' memory)
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,8 @@ class SteeringChoice:
         method = self.method or ("actadd" if len(self.pairs) == 1 and not self.averaged
                                  else "mean")
         if method not in METHODS:
-            raise UsageError(f"--method must be one of {', '.join(METHODS)}, not {method!r}")
+            raise ParameterError("method", f"must be one of {', '.join(METHODS)}, not "
+                                           f"{clip(method)!r}")
         depth, strength = DEFAULTS[method]
         layer = min(layers - 1, round(depth * layers))
         defaults = tuple(name for name, value in (("method", self.method), ("layer", self.layer),
@@ -56,11 +62,16 @@ class SteeringChoice:
 class SteeringVector:
     """What steering adds to the residual entering block ``layer``: one vector at every
     position from ``start`` on, or (a matrix, ActAdd's alignment) its rows at positions
-    ``start``, ``start + 1``…"""
+    ``start``, ``start + 1``… Its values must be finite numbers."""
 
     layer: int
     vector: Array
     start: int = 1
+
+    def __post_init__(self) -> None:
+        if not np.isfinite(self.vector).all():
+            raise UsageError("the steering vector holds values that are not finite numbers "
+                             "(is the strength a finite number?)")
 
     def hooks(self) -> Hooks:
         """The hook that adds it, for `Decoder.generate` or a forward pass."""
@@ -85,33 +96,66 @@ def parse_pair(text: str) -> tuple[str, str]:
 
 
 def steer_vector(model: Decoder, pairs: Sequence[tuple[str, str]], method: str,
-                 layer: int, strength: float) -> SteeringVector:
-    """The vector (or, for ActAdd, the rows) to add at ``layer``, scaled by ``strength``."""
+                 layer: int, strength: float, start: int = 1,
+                 progress: Progress = no_progress) -> SteeringVector:
+    """The vector (or, for ActAdd, the rows) to add at ``layer`` from position ``start`` on,
+    scaled by ``strength``; ``progress`` counts the sides of the pairs run so far."""
     layers = model.network.layers
     if not 0 <= layer < layers:
-        raise UsageError(f"--layer must be from 0 to {layers - 1} ({model.name} has {layers} "
-                         "blocks)")
+        raise ParameterError("layer", f"must be from 0 to {layers - 1} ({model.name} has "
+                                      f"{layers} blocks)")
     if not pairs:
         raise UsageError("steering needs a pair: --steer 'TOWARD:AWAY' or --pairs FILE")
     if method == "actadd" and len(pairs) != 1:
         raise UsageError("ActAdd takes one pair; --method mean averages several")
-    differences = []
+    if method == "actadd":
+        (toward, away), = pairs
+        a, b = (model.network.resid_pre([_side(model, text)], layer)[0]
+                for text in (toward, away))
+        if len(a) != len(b):
+            raise UsageError(f"{clip(toward)!r} is {len(a) - 1} tokens and {clip(away)!r} "
+                             f"{len(b) - 1}: ActAdd subtracts them position by position, so "
+                             "reword them to the same length (or use --method mean)")
+        direction = a[1:] - b[1:]
+    else:
+        direction = _mean_difference(model, pairs, layer, progress)
+    if not direction.any():
+        raise UsageError("the two sides of every pair give the same residual, so there is no "
+                         "direction to steer along: give pairs whose sides differ")
+    with np.errstate(over="ignore", invalid="ignore"):  # refused below as not finite
+        scaled = np.asarray(np.float32(strength) * direction, dtype=np.float32)
+    return SteeringVector(layer, scaled, start=start)
+
+
+def _side(model: Decoder, text: str) -> list[int]:
+    """One side of a pair as the model reads it: after the sink token."""
+    return model.prompt(text, sink=True, noun=f"the steering text {clip(text)!r}").ids
+
+
+def _mean_difference(model: Decoder, pairs: Sequence[tuple[str, str]], layer: int,
+                     progress: Progress) -> Array:
+    """The mean over ``pairs`` of the difference of their sides' residuals entering block
+    ``layer`` at their last position. Each text is run once (if at all: one as often toward as
+    away adds nothing), weighted by how often it is a side toward less how often away, so memory
+    holds one sum, not a residual per side; the texts of one length run together, up to
+    `POSITIONS` positions a pass."""
+    weights: dict[str, int] = defaultdict(int)
     for toward, away in pairs:
-        a, b = (_residuals(model, text, layer) for text in (toward, away))
-        if method == "actadd":
-            if len(a) != len(b):
-                raise UsageError(f"{toward!r} is {len(a) - 1} tokens and {away!r} {len(b) - 1}: "
-                                 "ActAdd subtracts them position by position, so reword them "
-                                 "to the same length (or use --method mean)")
-            return SteeringVector(layer, np.float32(strength) * (a[1:] - b[1:]), start=1)
-        differences.append(a[-1] - b[-1])
-    mean = np.mean(differences, axis=0, dtype=np.float32)
-    return SteeringVector(layer, np.asarray(np.float32(strength) * mean, dtype=np.float32))
-
-
-def _residuals(model: Decoder, text: str, layer: int) -> Array:
-    """The residual entering block ``layer`` at each position of the sink plus ``text``."""
-    name = f"blocks.{layer}.resid_pre"
-    _, entering = model.network.run_with_cache([model.prompt_ids(text, sink=True)], [name])
-    residuals: Array = entering[name][0]
-    return residuals
+        weights[toward] += 1
+        weights[away] -= 1
+    ids = {text: _side(model, text) for text, weight in weights.items() if weight}
+    by_length: dict[int, list[str]] = defaultdict(list)
+    for text, found in ids.items():
+        by_length[len(found)].append(text)
+    total = np.zeros(model.network.config.hidden, dtype=np.float64)
+    done = 0
+    progress(done, len(ids))
+    for length, group in sorted(by_length.items()):
+        rows = max(1, POSITIONS // length)
+        for first in range(0, len(group), rows):
+            batch = group[first : first + rows]
+            entering = model.network.resid_pre([ids[text] for text in batch], layer)[:, -1]
+            total += np.array([weights[text] for text in batch], dtype=np.float64) @ entering
+            done += len(batch)
+            progress(done)
+    return np.asarray(total / len(pairs), dtype=np.float32)

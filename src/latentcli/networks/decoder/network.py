@@ -19,27 +19,32 @@ on a busy machine extra threads made generation slower, not faster (docs/design.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from latentcli.errors import UsageError
+from latentcli.errors import ModelError, UsageError
 from latentcli.networks.arrays import Array, Ids
 from latentcli.networks.decoder.config import Config, ConfigError
 from latentcli.networks.decoder.hooks import (
     Hook,
     HookPoint,
+    HookRunner,
     Hooks,
     check_names,
     point_names,
-    run_hook,
 )
 from latentcli.networks.decoder.weights import InvalidModel, Weights
 from latentcli.networks.threads import limited
 
 SCORES = 1 << 22  # attention scores held at once, per block (float32: 16 MB)
+
+
+class DamagedModel(ModelError):
+    """A forward pass met values that are not finite numbers where no hook put them: the weights are
+    not what was converted (the caller was told through ``on_damage``, to convert again)."""
 
 
 @dataclass(frozen=True)
@@ -84,10 +89,14 @@ def query_chunk(batch: int, heads: int, keys: int) -> int:
 class Llama:
     """One Llama-family model's arithmetic over its (memory-mapped) weights."""
 
-    def __init__(self, weights: Weights) -> None:
+    def __init__(self, weights: Weights, name: str = "the model",
+                 on_damage: Callable[[], None] | None = None) -> None:
         """The network in ``weights``: its config checked, every tensor's shape checked against
         it (`InvalidModel` when one is missing or disagrees). The GGUF names are read here
-        only."""
+        only. ``on_damage`` is called before a `DamagedModel` is raised (the store marks the
+        conversion, to convert it again)."""
+        self.name = name
+        self.on_damage = on_damage
         try:
             self.config = c = Config.from_settings(weights.settings,
                                                    weights.rows("token_embd.weight"))
@@ -127,9 +136,13 @@ class Llama:
                 hooks: Hooks | None = None) -> Array:
         """Next-token logits (batch x vocabulary) after each sequence of ``ids`` (batch x
         positions: the positions after those in ``cache``, which is extended), with ``hooks``
-        called at their points."""
-        with limited(1):
-            return self._logits(self._residual(ids, cache, hooks or {})[:, -1])
+        called at their points. Values that are not finite in the residual stream leaving the
+        last block or in the logits are `DamagedModel` (or, after a hook replaced an activation,
+        the hook's doing)."""
+        runner = HookRunner(hooks or {})
+        with limited(1), quiet():
+            residual = self._finite(self._residual(ids, cache, runner), "residual stream", runner)
+            return self._finite(self._logits(residual[:, -1]), "logits", runner)
 
     def run_with_cache(self, ids: npt.ArrayLike, names: Iterable[str],
                        hooks: Hooks | None = None) -> tuple[Array, dict[str, Array]]:
@@ -145,31 +158,59 @@ class Llama:
         logits = self.forward(ids, hooks=recording)
         return logits, {name: kept[name] for name in names}
 
+    def resid_pre(self, ids: npt.ArrayLike, layer: int) -> Array:
+        """The residual stream entering block ``layer`` (batch x positions x hidden), computed by
+        the blocks before it only."""
+        if not 0 <= layer < self.layers:
+            raise UsageError(f"there is no block {layer}: the blocks run from 0 to "
+                             f"{self.layers - 1}")
+        with limited(1), quiet():
+            return self._finite(self._residual(ids, None, HookRunner({}), layer),
+                                "residual stream", None)
+
     def logits(self, residual: Array) -> Array:
         """Next-token logits for residual vectors (... x hidden): the final norm, then the
         output head."""
-        with limited(1):
-            return self._logits(residual)
+        with limited(1), quiet():
+            return self._finite(self._logits(residual), "logits", None)
 
     def _logits(self, residual: Array) -> Array:
         return np.asarray(self._norm(residual, self.final_norm) @ self.head.T, dtype=np.float32)
 
-    def _residual(self, ids: npt.ArrayLike, cache: KVCache | None, hooks: Hooks) -> Array:
-        """The residual stream leaving the last block (batch x positions x hidden)."""
-        tokens = self._checked(ids, cache, hooks)
+    def _finite(self, values: Array, what: str, hooks: HookRunner | None) -> Array:
+        """``values``, which must be finite: a cheap check that catches damaged weights (a NaN
+        or an infinity spreads to every later position and to the logits)."""
+        if np.isfinite(values).all():
+            return values
+        if hooks is not None and hooks.replaced is not None:
+            raise UsageError(f"the {what} holds values that are not finite numbers after the "
+                             f"hook on {hooks.replaced} replaced its activation")
+        if self.on_damage is not None:
+            self.on_damage()
+        repair = ("it will be converted again on the next run" if self.on_damage is not None
+                  else "convert it again")
+        raise DamagedModel(f"the converted model {self.name} is damaged: its {what} holds "
+                           f"values that are not finite numbers; {repair}")
+
+    def _residual(self, ids: npt.ArrayLike, cache: KVCache | None, hooks: HookRunner,
+                  blocks: int | None = None) -> Array:
+        """The residual stream leaving the first ``blocks`` blocks (all of them by default;
+        batch x positions x hidden)."""
+        tokens = self._checked(ids, cache, hooks.hooks)
         start = 0 if cache is None else cache.length
         positions = np.arange(start, start + tokens.shape[1], dtype=np.int64)
         cos, sin = self._rotation(positions)
         x = np.asarray(self.embedding[tokens], dtype=np.float32)
-        for layer, (block, names) in enumerate(zip(self.blocks, self.names, strict=True)):
-            x = run_hook(hooks, names["resid_pre"], layer, x, positions)
+        for layer, (block, names) in enumerate(zip(self.blocks[:blocks], self.names,
+                                                   strict=False)):
+            x = hooks(names["resid_pre"], layer, x, positions)
             attended = self._attention(layer, block, self._norm(x, block.attn_norm), positions,
                                        cos, sin, cache, hooks)
-            x = x + run_hook(hooks, names["attn_out"], layer, attended, positions)
-            x = run_hook(hooks, names["resid_mid"], layer, x, positions)
-            x = x + run_hook(hooks, names["mlp_out"], layer,
-                             self._mlp(block, self._norm(x, block.ffn_norm)), positions)
-            x = run_hook(hooks, names["resid_post"], layer, x, positions)
+            x = x + hooks(names["attn_out"], layer, attended, positions)
+            x = hooks(names["resid_mid"], layer, x, positions)
+            x = x + hooks(names["mlp_out"], layer,
+                          self._mlp(block, self._norm(x, block.ffn_norm)), positions)
+            x = hooks(names["resid_post"], layer, x, positions)
         if cache is not None:
             cache.length = start + tokens.shape[1]
         return x
@@ -217,7 +258,7 @@ class Llama:
         return np.asarray(out, dtype=np.float32).reshape(h.shape)
 
     def _attention(self, layer: int, block: Block, h: Array, positions: Ids, cos: Array,
-                   sin: Array, cache: KVCache | None, hooks: Hooks) -> Array:
+                   sin: Array, cache: KVCache | None, hooks: HookRunner) -> Array:
         """What attention adds to the stream (h: the normed residual, batch x count x hidden)."""
         c, (batch, count, hidden) = self.config, h.shape
         d, group = c.head_dim, c.group
@@ -236,7 +277,7 @@ class Llama:
             cache.values[layer, :, :, start : start + count] = v
             keys, values = cache.keys[layer], cache.values[layer]
         pattern_name = self.names[layer]["attn.pattern"]
-        hooked = pattern_name in hooks  # its hook sees the whole pattern: one chunk
+        hooked = pattern_name in hooks.hooks  # its hook sees the whole pattern: one chunk
         chunk = count if hooked else query_chunk(batch, c.heads, start + count)
         out = np.empty((batch, c.heads, count, d), dtype=np.float32)
         for first in range(0, count, chunk):
@@ -251,14 +292,19 @@ class Llama:
             scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
             scores /= scores.sum(axis=-1, keepdims=True)
             if hooked:
-                scores = run_hook(hooks, pattern_name, layer,
-                                  scores.reshape(batch, c.heads, last - first, seen),
-                                  positions[first:last]
-                                  ).reshape(batch, c.kv_heads, group * (last - first), seen)
+                scores = hooks(pattern_name, layer,
+                               scores.reshape(batch, c.heads, last - first, seen),
+                               positions[first:last]
+                               ).reshape(batch, c.kv_heads, group * (last - first), seen)
             out[:, :, first:last] = (scores @ values[:, :, :seen]).reshape(
                 batch, c.heads, last - first, d)
         merged = out.transpose(0, 2, 1, 3).reshape(batch * count, c.heads * d)
         return np.asarray(merged @ block.o.T, dtype=np.float32).reshape(batch, count, hidden)
+
+
+def quiet() -> np.errstate:
+    """numpy's warnings about overflow and NaN silenced: `Llama._finite` reports the outcome."""
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore")
 
 
 def _recorder(kept: dict[str, Array], inner: Hook | None) -> Hook:

@@ -11,16 +11,17 @@ spelled out too, as its White_Space (Python's own ``\\s`` also takes U+001C to U
 from __future__ import annotations
 
 import codecs
+import heapq
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
-from itertools import pairwise
 from typing import Any, NamedTuple
 
 from latentcli.errors import ModelError
 from latentcli.networks import unicode_tables
 
 CONTROL, USER_DEFINED = 3, 4  # llama.cpp's token types that are matched in text as they are
+CACHED = 256  # characters of the longest piece whose ids are kept for the next time
 END_TOKENS = ("<|im_end|>", "<|eot_id|>", "<|end_of_text|>", "<|endoftext|>")
 
 
@@ -70,6 +71,14 @@ def byte_alphabet() -> dict[int, str]:
             **{b: chr(256 + i) for i, b in enumerate(shifted)}}
 
 
+class TooManyTokens(Exception):
+    """A text that is more than ``limit`` tokens (`Tokenizer.encode` stopped counting there)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"more than {limit} tokens")
+        self.limit = limit
+
+
 class Tokenizer:
     """Text to token ids and back, for one model's vocabulary."""
 
@@ -99,26 +108,48 @@ class Tokenizer:
         self.alphabet = byte_alphabet()
         self.unbytes = {char: byte for byte, char in self.alphabet.items()}
         self._cache: dict[str, list[int]] = {}
+        # A text's token count is at least its bytes over the most any token covers (`longest`),
+        # the bytes with no token of their own (`dropped`) not counted.
+        self.dropped = [bytes([byte]) for byte, char in self.alphabet.items()
+                        if char not in self.ids]
+        self.longest = max([1, *(len(token.encode("utf-8")) for token in self.special), *(
+            len(token) for token in self.tokens if all(c in self.unbytes for c in token))])
 
-    def encode(self, text: str) -> list[int]:
-        """The token ids of ``text`` (control tokens written in it are taken as such)."""
+    def encode(self, text: str, limit: int | None = None) -> list[int]:
+        """The token ids of ``text`` (control tokens written in it are taken as such).
+
+        With ``limit``, `TooManyTokens` as soon as they are known to be more: before any work
+        when even the longest tokens could not cover ``text`` in ``limit``, else once the count
+        passes it, so the work is bounded by the limit, not by the text."""
         ids = [self.bos] if self.add_bos and self.bos is not None else []
+        if limit is not None:
+            data = text.encode("utf-8", errors="surrogatepass")
+            covered = len(data) - sum(data.count(byte) for byte in self.dropped)
+            if len(ids) + -(-covered // self.longest) > limit:
+                raise TooManyTokens(limit)
+        for found in self._ids(text):
+            ids += found
+            if limit is not None and len(ids) > limit:
+                raise TooManyTokens(limit)
+        return ids
+
+    def _ids(self, text: str) -> Iterator[list[int]]:
+        """The ids of ``text``, a piece (or a control token) at a time."""
         start = 0
         for match in self.special_pattern.finditer(text) if self.special_pattern else ():
-            ids += self._encode_plain(text[start:match.start()])
-            ids.append(self.special[match.group()])
+            yield from map(self._piece, self._pieces(text[start:match.start()]))
+            yield [self.special[match.group()]]
             start = match.end()
-        return ids + self._encode_plain(text[start:])
-
-    def _encode_plain(self, text: str) -> list[int]:
-        ids: list[int] = []
-        for piece in self.pre_tokenize(text):
-            ids += self._piece(piece)
-        return ids
+        yield from map(self._piece, self._pieces(text[start:]))
 
     def pre_tokenize(self, text: str) -> list[str]:
         """The pieces ``text`` (holding no control token) is cut into, each merged alone."""
-        return [piece for chunk in self._chunks(text) for piece in self.pattern.findall(chunk)]
+        return list(self._pieces(text))
+
+    def _pieces(self, text: str) -> Iterator[str]:
+        for chunk in self._chunks(text):
+            for match in self.pattern.finditer(chunk):
+                yield match.group()
 
     def _chunks(self, text: str) -> list[str]:
         """``text``, with every digit split off alone if the model asks for it."""
@@ -141,19 +172,47 @@ class Tokenizer:
         # A byte with no token of its own (SmolLM2 has none for six control characters) is
         # dropped before merging, as tokenizers drops it (its neighbours may then merge).
         parts = ([whole] if self.pre.ignore_merges and whole in self.ids
-                 else [symbol for symbol in symbols if symbol in self.ids])
-        while len(parts) > 1:
-            ranked = [(self.ranks.get(f"{a} {b}", -1), i)
-                      for i, (a, b) in enumerate(pairwise(parts))]
-            ranked = [(rank, i) for rank, i in ranked if rank >= 0]
-            if not ranked:
-                break
-            _, i = min(ranked)
-            parts[i : i + 2] = [parts[i] + parts[i + 1]]
+                 else self._merged([symbol for symbol in symbols if symbol in self.ids]))
         ids = [self._id(part) for part in parts]
-        if len(self._cache) < 100_000:
+        if len(self._cache) < 100_000 and len(piece) <= CACHED:
             self._cache[piece] = ids
         return ids
+
+    def _merged(self, parts: list[str]) -> list[str]:
+        """``parts`` merged as BPE merges them: the pair of lowest rank first, the leftmost of
+        equal ones. A heap of candidate pairs, each checked when it comes out (a merge makes
+        its neighbours' pairs stale), keeps a long piece O(n log n) where rescanning after
+        every merge was quadratic; the order, so the result, is the same."""
+        if len(parts) < 2:
+            return parts
+        # Symbol i covers parts[i:end[i]]; its neighbours are linked by start.
+        end = list(range(1, len(parts) + 1))
+        before = list(range(-1, len(parts) - 1))
+        text = list(parts)
+
+        def pair(left: int) -> tuple[int, int, int] | None:
+            """The merge of ``left`` with its right neighbour: (rank, left, the pair's end)."""
+            right = end[left]
+            rank = (self.ranks.get(f"{text[left]} {text[right]}") if right < len(parts)
+                    else None)
+            return None if rank is None else (rank, left, end[right])
+
+        heap = [found for left in range(len(parts) - 1) if (found := pair(left))]
+        heapq.heapify(heap)
+        while heap:
+            _, left, stop = heapq.heappop(heap)
+            right = end[left]
+            if not text[left] or right >= len(parts) or end[right] != stop:
+                continue  # stale: one of its symbols has been merged since
+            text[left] += text[right]
+            text[right] = ""
+            end[left] = stop
+            if stop < len(parts):
+                before[stop] = left
+            for start in (before[left], left):
+                if start >= 0 and (found := pair(start)):
+                    heapq.heappush(heap, found)
+        return [t for t in text if t]
 
     def _id(self, part: str) -> int:
         found = self.ids.get(part)
@@ -174,35 +233,47 @@ class Tokenizer:
         return b"".join(self.token_bytes(i) for i in ids).decode("utf-8", errors="replace")
 
     def readable(self, token: int) -> str:
-        """A token as a person reads it: its text when that is whole UTF-8 (``Ġking`` is
-        `` king``), else its GPT-2 spelling."""
+        """A token as a person reads it, distinct from every other token's: its text when that
+        is whole UTF-8 (``Ġking`` is `` king``), else its bytes (``<0xE6><0x97>``: part of a
+        character, which its GPT-2 spelling would pass off as another character)."""
+        text = self.whole_text(token)
+        return text if text is not None else "".join(
+            f"<0x{byte:02X}>" for byte in self.token_bytes(token))
+
+    def whole_text(self, token: int) -> str | None:
+        """What the token writes, if it is whole UTF-8."""
         try:
             return self.token_bytes(token).decode("utf-8")
         except UnicodeDecodeError:
-            return self.tokens[token]
-
+            return None
 
     def words(self) -> list[str]:
-        """Every token as a distinct word for a word space, in id order. A token that starts
-        with a space is a word as it follows a space, so it is shown as the word (`` king`` is
-        ``king``); one without is a piece inside a word or at the start of a text, shown after
-        ``##`` as WordPiece does (``##king``). A form that is taken, empty, not whole UTF-8 or
-        not printable falls back to the GPT-2 spelling (``Ġ`` a space), then that and ``#id``."""
-        forms = [self.readable(token) for token in range(len(self.tokens))]
+        """Every token as a distinct word for a word space, in id order.
+
+        A token that starts with a space is a word as it follows a space, so it is shown as
+        the word (`` king`` is ``king``); one without is a piece inside a word or at the start
+        of a text, shown after ``##`` as WordPiece does (``##king``). So that no word reads as a
+        piece, one after a space that starts with ``#`` keeps GPT-2's spelling (``Ġ##``, where
+        ``Ġ`` is the space), as does a token that is blank or does not print (``Ċ``, a line
+        break); a control token is its text, part of a character its bytes (`readable`). Should
+        two tokens still meet on one form, the later one is written with its id."""
         special = set(self.special.values())
-        words = [""] * len(forms)
+        words: list[str] = []
         seen: set[str] = set()
-        # Words after a space first: they are what people type, so they keep the plain form.
-        for token in sorted(range(len(forms)), key=lambda t: (
-                not forms[t].startswith(" ") or t in special, t)):
-            form = forms[token]
-            text = (form if token in special else form[1:] if form.startswith(" ")
-                    else f"##{form}")
-            if not text.strip() or not text.isprintable() or text in seen:
-                spelling = self.tokens[token]
-                text = spelling if spelling not in seen else f"{spelling}#{token}"
-            seen.add(text)
-            words[token] = text
+        for token, spelling in enumerate(self.tokens):
+            text = self.whole_text(token)
+            if text is None or token in special:
+                form = self.readable(token)
+            elif not text.strip() or not text.isprintable():
+                form = spelling
+            elif text.startswith(" "):
+                form = spelling if text.startswith(" #") else text[1:]
+            else:
+                form = f"##{text}"
+            if form in seen:
+                form = f"{form}#{token}"
+            seen.add(form)
+            words.append(form)
         return words
 
 
