@@ -14,11 +14,12 @@ import codecs
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import pairwise
 from typing import Any, NamedTuple
 
 from latentcli.errors import ModelError
 from latentcli.networks import unicode_tables
+from latentcli.networks.decoder.bpe import merge
+from latentcli.networks.decoder.normalizer import normalizer
 
 CONTROL, USER_DEFINED = 3, 4  # llama.cpp's token types that are matched in text as they are
 END_TOKENS = ("<|im_end|>", "<|eot_id|>", "<|end_of_text|>", "<|endoftext|>")
@@ -40,6 +41,8 @@ L, N, S = (_body(table) for table in (unicode_tables.LETTERS, unicode_tables.NUM
 GPT2 = (f"'s|'t|'re|'ve|'m|'ll|'d| ?[{L}]+| ?[{N}]+| ?[^{S}{L}{N}]+|[{S}]+(?![^{S}])|[{S}]+")
 LLAMA3 = (f"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n{L}{N}]?[{L}]+|[{N}]{{1,3}}"
           f"| ?[^{S}{L}{N}]+[\\r\\n]*|[{S}]*[\\r\\n]+|[{S}]+(?![^{S}])|[{S}]+")
+QWEN2 = (f"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n{L}{N}]?[{L}]+|[{N}]"  # Llama 3's, digits alone
+         f"| ?[^{S}{L}{N}]+[\\r\\n]*|[{S}]*[\\r\\n]+|[{S}]+(?![^{S}])|[{S}]+")
 DIGIT = f"[{_body(unicode_tables.NUMERIC)}]"
 
 
@@ -56,6 +59,7 @@ PRE_TOKENIZERS = {
     "gpt2": PreTokenizer(GPT2, False, False), "default": PreTokenizer(GPT2, False, False),
     "smollm": PreTokenizer(GPT2, True, False),
     "llama-bpe": PreTokenizer(LLAMA3, False, True), "llama3": PreTokenizer(LLAMA3, False, True),
+    "qwen2": PreTokenizer(QWEN2, False, False),
 }
 
 
@@ -71,11 +75,30 @@ def byte_alphabet() -> dict[int, str]:
 
 
 class Tokenizer:
-    """Text to token ids and back, for one model's vocabulary."""
+    """Text to token ids and back, for one model's vocabulary: byte-level BPE. Another kind of
+    tokenizer (`sentencepiece.SentencePiece`) subclasses it for how plain text is encoded and a
+    token written, and keeps the rest (special tokens, BOS, end tokens, decoding)."""
+
+    special_types: tuple[int, ...] = (CONTROL, USER_DEFINED)  # cut out of the text whole
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.tokens: list[str] = data["tokens"]
         self.ids = {token: i for i, token in enumerate(self.tokens)}
+        self.special = {token: i for i, (token, kind) in enumerate(
+            zip(self.tokens, data["types"], strict=True)) if kind in self.special_types}
+        longest_first = sorted(self.special, key=lambda token: (-len(token), token))
+        self.special_pattern = (re.compile("|".join(map(re.escape, longest_first)))
+                                if longest_first else None)
+        self.bos: int | None = data.get("bos")
+        self.add_bos = bool(data.get("add_bos")) and self.bos is not None
+        self.ends = frozenset(i for token in END_TOKENS if (i := self.ids.get(token)) is not None)
+        if (eos := data.get("eos")) is not None:
+            self.ends |= {int(eos)}
+        self._cache: dict[str, list[int]] = {}
+        self._read_kind(data)
+
+    def _read_kind(self, data: dict[str, Any]) -> None:
+        """Byte-level BPE's own settings: merges, pre-tokenizer, byte alphabet, normalizer."""
         # "a b" → rank: byte-level tokens hold no spaces (a space is Ġ), so the pair is the key
         self.ranks: dict[str, int] = dict(zip(data["merges"], range(len(data["merges"])),
                                               strict=True))
@@ -86,19 +109,9 @@ class Tokenizer:
         self.pre = PRE_TOKENIZERS[pre]
         self.pattern = re.compile(self.pre.pattern)
         self.digit = re.compile(DIGIT)
-        self.special = {token: i for i, (token, kind) in enumerate(
-            zip(self.tokens, data["types"], strict=True)) if kind in (CONTROL, USER_DEFINED)}
-        longest_first = sorted(self.special, key=lambda token: (-len(token), token))
-        self.special_pattern = (re.compile("|".join(map(re.escape, longest_first)))
-                                if longest_first else None)
-        self.bos: int | None = data.get("bos")
-        self.add_bos = bool(data.get("add_bos")) and self.bos is not None
-        self.ends = frozenset(i for token in END_TOKENS if (i := self.ids.get(token)) is not None)
-        if (eos := data.get("eos")) is not None:
-            self.ends |= {int(eos)}
+        self.normalize = normalizer(data.get("normalizer"))
         self.alphabet = byte_alphabet()
         self.unbytes = {char: byte for byte, char in self.alphabet.items()}
-        self._cache: dict[str, list[int]] = {}
 
     def encode(self, text: str) -> list[int]:
         """The token ids of ``text`` (control tokens written in it are taken as such)."""
@@ -111,8 +124,9 @@ class Tokenizer:
         return ids + self._encode_plain(text[start:])
 
     def _encode_plain(self, text: str) -> list[int]:
+        """The ids of a stretch of text holding no special token."""
         ids: list[int] = []
-        for piece in self.pre_tokenize(text):
+        for piece in self.pre_tokenize(self.normalize(text)):
             ids += self._piece(piece)
         return ids
 
@@ -142,15 +156,7 @@ class Tokenizer:
         # dropped before merging, as tokenizers drops it (its neighbours may then merge).
         parts = ([whole] if self.pre.ignore_merges and whole in self.ids
                  else [symbol for symbol in symbols if symbol in self.ids])
-        while len(parts) > 1:
-            ranked = [(self.ranks.get(f"{a} {b}", -1), i)
-                      for i, (a, b) in enumerate(pairwise(parts))]
-            ranked = [(rank, i) for rank, i in ranked if rank >= 0]
-            if not ranked:
-                break
-            _, i = min(ranked)
-            parts[i : i + 2] = [parts[i] + parts[i + 1]]
-        ids = [self._id(part) for part in parts]
+        ids = [self._id(part) for part in merge(parts, lambda a, b: self.ranks.get(f"{a} {b}"))]
         if len(self._cache) < 100_000:
             self._cache[piece] = ids
         return ids
@@ -169,9 +175,13 @@ class Tokenizer:
             return text.encode("utf-8")
         return bytes(self.unbytes[c] for c in text)
 
+    def text_bytes(self, ids: Sequence[int], previous: int | None = None) -> bytes:
+        """What ``ids`` write, following the token ``previous`` (None: nothing before them)."""
+        return b"".join(self.token_bytes(i) for i in ids)
+
     def decode(self, ids: Sequence[int]) -> str:
         """The text of ``ids`` (bytes that are not UTF-8 become U+FFFD)."""
-        return b"".join(self.token_bytes(i) for i in ids).decode("utf-8", errors="replace")
+        return self.text_bytes(ids).decode("utf-8", errors="replace")
 
     def readable(self, token: int) -> str:
         """A token as a person reads it: its text when that is whole UTF-8 (``Ġking`` is
@@ -212,9 +222,12 @@ class Stream:
     def __init__(self, tokenizer: Tokenizer) -> None:
         self.tokenizer = tokenizer
         self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self.previous: int | None = None
 
     def add(self, token: int) -> str:
-        return str(self.decoder.decode(self.tokenizer.token_bytes(token)))
+        written = self.tokenizer.text_bytes([token], self.previous)
+        self.previous = token
+        return str(self.decoder.decode(written))
 
     def finish(self) -> str:
         return str(self.decoder.decode(b"", final=True))
