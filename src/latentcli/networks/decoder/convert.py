@@ -26,7 +26,8 @@ FORMAT_VERSION = 1  # of the two files' layout: a conversion of another version 
 WEIGHTS_FILE = "weights.f32"
 MODEL_FILE = "model.json"  # settings, tokenizer and the tensor index
 ARCHITECTURES = ("llama",)  # what the forward pass in `decoder.network` computes
-TOKENIZERS = ("gpt2",)  # byte-level BPE
+TOKENIZERS = ("gpt2", "llama")  # byte-level BPE; SentencePiece-style BPE (`decoder.sentencepiece`)
+GEMMA = ("gemma", "gemma2", "gemma3")  # their SentencePiece vocabularies follow transformers' rules
 ALIGN = 64
 
 
@@ -109,24 +110,44 @@ def _vocabulary(source: Path, reader: GGUFReader) -> int:
     raise ModelError(f"{source.name}: it has no token embedding (token_embd.weight)")
 
 
+def tokenizer_data(source: Path) -> dict[str, Any]:
+    """The tokenizer of the GGUF file ``source``, as `convert` writes it into model.json."""
+    return _tokenizer(source, _reader(source))
+
+
 def _tokenizer(source: Path, reader: GGUFReader) -> dict[str, Any]:
-    """The byte-level BPE vocabulary, merges and special tokens, and the chat template."""
+    """The vocabulary, its merges (byte-level BPE) or how to rebuild them (SentencePiece), the
+    special tokens, and the chat template. A setting the file leaves out takes llama.cpp's
+    default: SentencePiece adds BOS and a space prefix, byte-level BPE adds BOS for Llama 3."""
     kind = str(_field(reader, "tokenizer.ggml.model", "none"))
     if kind not in TOKENIZERS:
         raise ModelError(f"{source.name}: its tokenizer is {kind!r}; latent reads byte-level "
-                         "BPE tokenizers ('gpt2', as in Llama 3 and SmolLM) only")
+                         "BPE ('gpt2': Llama 3, Qwen, SmolLM) and SentencePiece BPE ('llama': "
+                         "Llama 2, Mistral, Gemma) tokenizers only")
     tokens = list(_field(reader, "tokenizer.ggml.tokens", []))
     types = [int(kind) for kind in _field(reader, "tokenizer.ggml.token_type", [])]
-    return {
+    pre = str(_field(reader, "tokenizer.ggml.pre", "default"))
+    data = {
+        "model": kind,
         "tokens": tokens,
         "types": types or [1] * len(tokens),
-        "merges": list(_field(reader, "tokenizer.ggml.merges", [])),
-        "pre": str(_field(reader, "tokenizer.ggml.pre", "default")),
         "bos": _field(reader, "tokenizer.ggml.bos_token_id"),
         "eos": _field(reader, "tokenizer.ggml.eos_token_id"),
-        "add_bos": bool(_field(reader, "tokenizer.ggml.add_bos_token", False)),
+        "add_bos": bool(_field(reader, "tokenizer.ggml.add_bos_token",
+                               kind == "llama" or pre in ("llama-bpe", "llama3"))),
         "chat_template": _field(reader, "tokenizer.chat_template"),
     }
+    if kind == "gpt2":
+        return {**data, "merges": list(_field(reader, "tokenizer.ggml.merges", [])), "pre": pre}
+    data["add_space_prefix"] = bool(_field(reader, "tokenizer.ggml.add_space_prefix", True))
+    scores = _field(reader, "tokenizer.ggml.scores")
+    if str(_field(reader, "general.architecture")) in GEMMA:
+        # As transformers reads Gemma: a token of spaces is stored with real spaces but means
+        # ▁s (SentencePiece's space), and the merges follow the token order, not the scores.
+        data["tokens"] = ["\u2581" * len(t) if " " in t and not t.strip() else t for t in tokens]
+    elif scores is not None:
+        data["scores"] = [float(score) for score in scores]
+    return data
 
 
 def _dequantized(tensor: Any) -> np.ndarray[Any, np.dtype[np.float32]]:
