@@ -27,11 +27,13 @@ from latentcli.cli.app import app
 from latentcli.environment import Environment
 from latentcli.errors import UsageError
 from latentcli.networks.arrays import Array
-from latentcli.networks.decoder.convert import MODEL_FILE, WEIGHTS_FILE
+from latentcli.networks.decoder import tokenizer as tokenizer_module
+from latentcli.networks.decoder.bpe import merge
 from latentcli.networks.decoder.decoder import Decoder, Sampling
 from latentcli.networks.decoder.hooks import HookPoint
 from latentcli.networks.decoder.network import DamagedModel
 from latentcli.networks.decoder.tokenizer import Tokenizer, TooManyTokens, byte_alphabet
+from latentcli.networks.decoder.weights import MODEL_FILE, WEIGHTS_FILE
 from latentcli.store.artifacts import DAMAGED_FILE, META_FILE
 from latentcli.store.paths import cache_root
 from latentcli.store.resolve import resolve
@@ -96,9 +98,14 @@ def test_merging_with_a_heap_gives_what_rescanning_gave() -> None:
     for _ in range(400):
         parts = [rng.choice("ab") * rng.choice((1, 1, 2, 5)) for _ in range(rng.randint(1, 40))]
         symbols = list("".join(parts))
-        assert tokenizer._merged(symbols) == rescanned(tokenizer, symbols), "".join(parts)
+        assert merged(tokenizer, symbols) == rescanned(tokenizer, symbols), "".join(parts)
     for count in (999, 1000, 1001):
-        assert tokenizer._merged(list("a" * count)) == rescanned(tokenizer, list("a" * count))
+        assert merged(tokenizer, list("a" * count)) == rescanned(tokenizer, list("a" * count))
+
+
+def merged(tokenizer: Tokenizer, symbols: list[str]) -> list[str]:
+    """``symbols`` merged by the tokenizers' one merge step with ``tokenizer``'s ranks."""
+    return merge(symbols, lambda a, b: tokenizer.ranks.get(f"{a} {b}"))
 
 
 class CountingRanks(dict[str, int]):
@@ -141,7 +148,7 @@ def test_a_text_past_the_limit_is_refused_before_its_work_grows(
 def test_a_million_character_prompt_is_refused_by_every_surface(
         tiny: Decoder, monkeypatch: pytest.MonkeyPatch) -> None:
     """B10/B11: refused from its length alone, nothing merged."""
-    monkeypatch.setattr(tiny.tokenizer, "_merged", lambda parts: pytest.fail("merged"))
+    monkeypatch.setattr(tokenizer_module, "merge", lambda parts, rank: pytest.fail("merged"))
     prompt = "a" * 1_000_000
     for call in (lambda: generate(tiny, prompt, 4, Sampling()),
                  lambda: lens(tiny, prompt)):

@@ -127,9 +127,8 @@ def test_other_architectures_and_tokenizers_are_refused_by_name(runner, tmp_path
     qwen = write_gguf(tmp_path / "qwen.gguf", architecture="qwen2")
     assert "a 'qwen2' model; latent runs models of the Llama family" in one_error_line(
         run(runner, "generate", "hi", "-m", str(qwen)))
-    sentencepiece = write_gguf(tmp_path / "sp.gguf", tokenizer="llama")
-    assert "its tokenizer is 'llama'" in one_error_line(
-        run(runner, "lens", "hi", "-m", str(sentencepiece)))
+    unigram = write_gguf(tmp_path / "t5.gguf", tokenizer="t5")
+    assert "its tokenizer is 't5'" in one_error_line(run(runner, "lens", "hi", "-m", str(unigram)))
     unknown = write_gguf(tmp_path / "pre.gguf", pre="deepseek-coder")
     assert "pre-tokenizer 'deepseek-coder'" in one_error_line(
         run(runner, "lens", "hi", "-m", str(unknown)))

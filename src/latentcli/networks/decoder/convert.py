@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 
 FORMAT_VERSION = 1  # of the two files' layout: a conversion of another version is redone
 ARCHITECTURES = ("llama",)  # what the forward pass in `decoder.network` computes
-TOKENIZERS = ("gpt2",)  # byte-level BPE
+TOKENIZERS = ("gpt2", "llama")  # byte-level BPE; SentencePiece-style BPE (`decoder.sentencepiece`)
+GEMMA = ("gemma", "gemma2", "gemma3")  # their SentencePiece vocabularies follow transformers' rules
 ALIGN = 64
 POSITIVE = ("rope_freqs.weight",)  # tensors that divide: a zero would make an infinity
 NUMBER = (int, float)
@@ -158,25 +159,46 @@ def _vocabulary(source: Path, gguf: GGUF) -> int:
     return embedding.shape[0]
 
 
+def tokenizer_data(source: Path) -> dict[str, Any]:
+    """The tokenizer of the GGUF file ``source``, as `convert` writes it into model.json."""
+    return _tokenizer(source, _read(source))
+
+
 def _tokenizer(source: Path, gguf: GGUF) -> dict[str, Any]:
-    """The byte-level BPE vocabulary, merges and special tokens, and the chat template (how they
-    fit together is `Weights`' check, made in `_check_fit`)."""
+    """The vocabulary, its merges (byte-level BPE) or how to rebuild them (SentencePiece), the
+    special tokens, and the chat template (how they fit together is `Weights`' check, made in
+    `_check_fit`). A setting the file leaves out takes llama.cpp's default: SentencePiece adds
+    BOS and a space prefix, byte-level BPE adds BOS for Llama 3."""
     kind = _field(source, gguf, "tokenizer.ggml.model", str, "none")
     if kind not in TOKENIZERS:
         raise ModelError(f"{source.name}: its tokenizer is {kind!r}; latent reads byte-level "
-                         "BPE tokenizers ('gpt2', as in Llama 3 and SmolLM) only")
+                         "BPE ('gpt2': Llama 3, Qwen, SmolLM) and SentencePiece BPE ('llama': "
+                         "Llama 2, Mistral, Gemma) tokenizers only")
     tokens = _field(source, gguf, "tokenizer.ggml.tokens", list, [])
     types = _field(source, gguf, "tokenizer.ggml.token_type", np.ndarray)
-    return {
+    pre = _field(source, gguf, "tokenizer.ggml.pre", str, "default")
+    data = {
+        "model": kind,
         "tokens": tokens,
         "types": [1] * len(tokens) if types is None else types.tolist(),
-        "merges": _field(source, gguf, "tokenizer.ggml.merges", list, []),
-        "pre": _field(source, gguf, "tokenizer.ggml.pre", str, "default"),
         "bos": _field(source, gguf, "tokenizer.ggml.bos_token_id", int),
         "eos": _field(source, gguf, "tokenizer.ggml.eos_token_id", int),
-        "add_bos": _field(source, gguf, "tokenizer.ggml.add_bos_token", bool, False),
+        "add_bos": _field(source, gguf, "tokenizer.ggml.add_bos_token", bool,
+                          kind == "llama" or pre in ("llama-bpe", "llama3")),
         "chat_template": _field(source, gguf, "tokenizer.chat_template", str),
     }
+    if kind == "gpt2":
+        return {**data, "merges": _field(source, gguf, "tokenizer.ggml.merges", list, []),
+                "pre": pre}
+    data["add_space_prefix"] = _field(source, gguf, "tokenizer.ggml.add_space_prefix", bool, True)
+    scores = _field(source, gguf, "tokenizer.ggml.scores", np.ndarray)
+    if _field(source, gguf, "general.architecture", str, "") in GEMMA:
+        # As transformers reads Gemma: a token of spaces is stored with real spaces but means
+        # ▁s (SentencePiece's space), and the merges follow the token order, not the scores.
+        data["tokens"] = ["\u2581" * len(t) if " " in t and not t.strip() else t for t in tokens]
+    elif scores is not None:
+        data["scores"] = [float(score) for score in scores]
+    return data
 
 
 def _check_fit(source: Path, target: Path, settings: dict[str, Any], tokenizer: dict[str, Any],

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -14,10 +14,16 @@ from latentcli.errors import ParameterError, UsageError
 from latentcli.networks.arrays import Array
 from latentcli.networks.decoder.hooks import Hooks
 from latentcli.networks.decoder.network import KVCache, Llama
+from latentcli.networks.decoder.sentencepiece import SentencePiece
 from latentcli.networks.decoder.tokenizer import Stream, Tokenizer, TooManyTokens
 from latentcli.networks.decoder.weights import InvalidModel, Weights, open_weights
 
 Listener = Callable[[str], None]  # is given each piece of text as it is decoded
+
+
+def tokenizer(data: dict[str, Any]) -> Tokenizer:
+    """The tokenizer ``data`` describes (what `convert` or `hf_tokenizer` wrote)."""
+    return SentencePiece(data) if data.get("model") == "llama" else Tokenizer(data)
 
 
 class Prompt(NamedTuple):
@@ -75,7 +81,7 @@ class Decoder:
         self.name = name
         self.weights = weights
         self.network = Llama(weights, name, on_damage)
-        self.tokenizer = Tokenizer(weights.tokenizer)
+        self.tokenizer = tokenizer(weights.tokenizer)
         if len(self.tokenizer.tokens) > self.network.vocabulary_size:
             raise InvalidModel(f"its tokenizer has {len(self.tokenizer.tokens)} tokens but its "
                                f"embedding only {self.network.vocabulary_size} rows")

@@ -11,14 +11,15 @@ spelled out too, as its White_Space (Python's own ``\\s`` also takes U+001C to U
 from __future__ import annotations
 
 import codecs
-import heapq
 import re
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, NamedTuple
 
 from latentcli.errors import ModelError
 from latentcli.networks import unicode_tables
+from latentcli.networks.decoder.bpe import merge
+from latentcli.networks.decoder.normalizer import normalizer
 
 CONTROL, USER_DEFINED = 3, 4  # llama.cpp's token types that are matched in text as they are
 CACHED = 256  # characters of the longest piece whose ids are kept for the next time
@@ -41,6 +42,8 @@ L, N, S = (_body(table) for table in (unicode_tables.LETTERS, unicode_tables.NUM
 GPT2 = (f"'s|'t|'re|'ve|'m|'ll|'d| ?[{L}]+| ?[{N}]+| ?[^{S}{L}{N}]+|[{S}]+(?![^{S}])|[{S}]+")
 LLAMA3 = (f"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n{L}{N}]?[{L}]+|[{N}]{{1,3}}"
           f"| ?[^{S}{L}{N}]+[\\r\\n]*|[{S}]*[\\r\\n]+|[{S}]+(?![^{S}])|[{S}]+")
+QWEN2 = (f"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n{L}{N}]?[{L}]+|[{N}]"  # Llama 3's, digits alone
+         f"| ?[^{S}{L}{N}]+[\\r\\n]*|[{S}]*[\\r\\n]+|[{S}]+(?![^{S}])|[{S}]+")
 DIGIT = f"[{_body(unicode_tables.NUMERIC)}]"
 
 
@@ -57,6 +60,7 @@ PRE_TOKENIZERS = {
     "gpt2": PreTokenizer(GPT2, False, False), "default": PreTokenizer(GPT2, False, False),
     "smollm": PreTokenizer(GPT2, True, False),
     "llama-bpe": PreTokenizer(LLAMA3, False, True), "llama3": PreTokenizer(LLAMA3, False, True),
+    "qwen2": PreTokenizer(QWEN2, False, False),
 }
 
 
@@ -80,11 +84,30 @@ class TooManyTokens(Exception):
 
 
 class Tokenizer:
-    """Text to token ids and back, for one model's vocabulary."""
+    """Text to token ids and back, for one model's vocabulary: byte-level BPE. Another kind of
+    tokenizer (`sentencepiece.SentencePiece`) subclasses it for how plain text is encoded and a
+    token written, and keeps the rest (special tokens, BOS, end tokens, decoding)."""
+
+    special_types: tuple[int, ...] = (CONTROL, USER_DEFINED)  # cut out of the text whole
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.tokens: list[str] = data["tokens"]
         self.ids = {token: i for i, token in enumerate(self.tokens)}
+        self.special = {token: i for i, (token, kind) in enumerate(
+            zip(self.tokens, data["types"], strict=True)) if kind in self.special_types}
+        longest_first = sorted(self.special, key=lambda token: (-len(token), token))
+        self.special_pattern = (re.compile("|".join(map(re.escape, longest_first)))
+                                if longest_first else None)
+        self.bos: int | None = data.get("bos")
+        self.add_bos = bool(data.get("add_bos")) and self.bos is not None
+        self.ends = frozenset(i for token in END_TOKENS if (i := self.ids.get(token)) is not None)
+        if (eos := data.get("eos")) is not None:
+            self.ends |= {int(eos)}
+        self._cache: dict[str, list[int]] = {}
+        self._read_kind(data)
+
+    def _read_kind(self, data: dict[str, Any]) -> None:
+        """Byte-level BPE's own settings: merges, pre-tokenizer, byte alphabet, normalizer."""
         # "a b" → rank: byte-level tokens hold no spaces (a space is Ġ), so the pair is the key
         self.ranks: dict[str, int] = dict(zip(data["merges"], range(len(data["merges"])),
                                               strict=True))
@@ -95,25 +118,20 @@ class Tokenizer:
         self.pre = PRE_TOKENIZERS[pre]
         self.pattern = re.compile(self.pre.pattern)
         self.digit = re.compile(DIGIT)
-        self.special = {token: i for i, (token, kind) in enumerate(
-            zip(self.tokens, data["types"], strict=True)) if kind in (CONTROL, USER_DEFINED)}
-        longest_first = sorted(self.special, key=lambda token: (-len(token), token))
-        self.special_pattern = (re.compile("|".join(map(re.escape, longest_first)))
-                                if longest_first else None)
-        self.bos: int | None = data.get("bos")
-        self.add_bos = bool(data.get("add_bos")) and self.bos is not None
-        self.ends = frozenset(i for token in END_TOKENS if (i := self.ids.get(token)) is not None)
-        if (eos := data.get("eos")) is not None:
-            self.ends |= {int(eos)}
+        self.normalize = normalizer(data.get("normalizer"))
         self.alphabet = byte_alphabet()
         self.unbytes = {char: byte for byte, char in self.alphabet.items()}
-        self._cache: dict[str, list[int]] = {}
-        # A text's token count is at least its bytes over the most any token covers (`longest`),
-        # the bytes with no token of their own (`dropped`) not counted.
-        self.dropped = [bytes([byte]) for byte, char in self.alphabet.items()
-                        if char not in self.ids]
-        self.longest = max([1, *(len(token.encode("utf-8")) for token in self.special), *(
-            len(token) for token in self.tokens if all(c in self.unbytes for c in token))])
+        # bytes with no token of their own: dropped before merging, so they cover no token
+        self.dropped = tuple(bytes([byte]) for byte, char in self.alphabet.items()
+                             if char not in self.ids)
+
+    dropped: tuple[bytes, ...] = ()  # a kind with byte fallback drops no byte
+
+    @cached_property
+    def longest(self) -> int:
+        """The most bytes of text one token covers: a text's token count is at least its
+        bytes over this (the bytes `dropped` not counted)."""
+        return max([1, *(len(self.token_bytes(token)) for token in range(len(self.tokens)))])
 
     def encode(self, text: str, limit: int | None = None) -> list[int]:
         """The token ids of ``text`` (control tokens written in it are taken as such).
@@ -137,10 +155,14 @@ class Tokenizer:
         """The ids of ``text``, a piece (or a control token) at a time."""
         start = 0
         for match in self.special_pattern.finditer(text) if self.special_pattern else ():
-            yield from map(self._piece, self._pieces(text[start:match.start()]))
+            yield from self._plain(text[start:match.start()])
             yield [self.special[match.group()]]
             start = match.end()
-        yield from map(self._piece, self._pieces(text[start:]))
+        yield from self._plain(text[start:])
+
+    def _plain(self, text: str) -> Iterator[list[int]]:
+        """The ids of a stretch of text holding no special token, a piece at a time."""
+        yield from map(self._piece, self._pieces(self.normalize(text)))
 
     def pre_tokenize(self, text: str) -> list[str]:
         """The pieces ``text`` (holding no control token) is cut into, each merged alone."""
@@ -172,47 +194,11 @@ class Tokenizer:
         # A byte with no token of its own (SmolLM2 has none for six control characters) is
         # dropped before merging, as tokenizers drops it (its neighbours may then merge).
         parts = ([whole] if self.pre.ignore_merges and whole in self.ids
-                 else self._merged([symbol for symbol in symbols if symbol in self.ids]))
-        ids = [self._id(part) for part in parts]
+                 else [symbol for symbol in symbols if symbol in self.ids])
+        ids = [self._id(part) for part in merge(parts, lambda a, b: self.ranks.get(f"{a} {b}"))]
         if len(self._cache) < 100_000 and len(piece) <= CACHED:
             self._cache[piece] = ids
         return ids
-
-    def _merged(self, parts: list[str]) -> list[str]:
-        """``parts`` merged as BPE merges them: the pair of lowest rank first, the leftmost of
-        equal ones. A heap of candidate pairs, each checked when it comes out (a merge makes
-        its neighbours' pairs stale), keeps a long piece O(n log n) where rescanning after
-        every merge was quadratic; the order, so the result, is the same."""
-        if len(parts) < 2:
-            return parts
-        # Symbol i covers parts[i:end[i]]; its neighbours are linked by start.
-        end = list(range(1, len(parts) + 1))
-        before = list(range(-1, len(parts) - 1))
-        text = list(parts)
-
-        def pair(left: int) -> tuple[int, int, int] | None:
-            """The merge of ``left`` with its right neighbour: (rank, left, the pair's end)."""
-            right = end[left]
-            rank = (self.ranks.get(f"{text[left]} {text[right]}") if right < len(parts)
-                    else None)
-            return None if rank is None else (rank, left, end[right])
-
-        heap = [found for left in range(len(parts) - 1) if (found := pair(left))]
-        heapq.heapify(heap)
-        while heap:
-            _, left, stop = heapq.heappop(heap)
-            right = end[left]
-            if not text[left] or right >= len(parts) or end[right] != stop:
-                continue  # stale: one of its symbols has been merged since
-            text[left] += text[right]
-            text[right] = ""
-            end[left] = stop
-            if stop < len(parts):
-                before[stop] = left
-            for start in (before[left], left):
-                if start >= 0 and (found := pair(start)):
-                    heapq.heappush(heap, found)
-        return [t for t in text if t]
 
     def _id(self, part: str) -> int:
         found = self.ids.get(part)
@@ -228,9 +214,13 @@ class Tokenizer:
             return text.encode("utf-8")
         return bytes(self.unbytes[c] for c in text)
 
+    def text_bytes(self, ids: Sequence[int], previous: int | None = None) -> bytes:
+        """What ``ids`` write, following the token ``previous`` (None: nothing before them)."""
+        return b"".join(self.token_bytes(i) for i in ids)
+
     def decode(self, ids: Sequence[int]) -> str:
         """The text of ``ids`` (bytes that are not UTF-8 become U+FFFD)."""
-        return b"".join(self.token_bytes(i) for i in ids).decode("utf-8", errors="replace")
+        return self.text_bytes(ids).decode("utf-8", errors="replace")
 
     def readable(self, token: int) -> str:
         """A token as a person reads it, distinct from every other token's: its text when that
@@ -283,9 +273,12 @@ class Stream:
     def __init__(self, tokenizer: Tokenizer) -> None:
         self.tokenizer = tokenizer
         self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self.previous: int | None = None
 
     def add(self, token: int) -> str:
-        return str(self.decoder.decode(self.tokenizer.token_bytes(token)))
+        written = self.tokenizer.text_bytes([token], self.previous)
+        self.previous = token
+        return str(self.decoder.decode(written))
 
     def finish(self) -> str:
         return str(self.decoder.decode(b"", final=True))

@@ -25,12 +25,17 @@ WEIGHTS_FILE = "weights.f32"
 MODEL_FILE = "model.json"  # settings, tokenizer and the tensor index
 # What the tokenizer's table holds: each entry's kind, and whether it may be absent (null).
 Kinds = dict[str, tuple[type, bool]]
-TOKENIZER: Kinds = {"tokens": (list, False), "types": (list, False), "merges": (list, False),
-                    "pre": (str, False), "add_bos": (bool, False), "bos": (int, True),
-                    "eos": (int, True), "chat_template": (str, True)}
+TOKENIZER: Kinds = {"model": (str, True), "tokens": (list, False), "types": (list, False),
+                    "add_bos": (bool, False), "bos": (int, True), "eos": (int, True),
+                    "chat_template": (str, True)}
+# What each kind of tokenizer adds (its ``model``, as GGUF names it; none: byte-level BPE).
+KIND_TABLES: dict[str, Kinds] = {
+    "gpt2": {"merges": (list, False), "pre": (str, False)},
+    "llama": {"add_space_prefix": (bool, False), "merges": (list, True), "scores": (list, True)}}
 # What each list holds, in words.
-ITEMS: dict[str, tuple[type, str]] = {"tokens": (str, "strings"), "types": (int, "whole numbers"),
-                                      "merges": (str, "strings")}
+ITEMS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "tokens": (str, "strings"), "types": (int, "whole numbers"), "merges": (str, "strings"),
+    "scores": ((int, float), "numbers")}
 # The words among the settings (`Config` checks the numbers, when the network is built).
 SETTINGS: Kinds = {"architecture": (str, False), "name": (str, False), "license": (str, True)}
 
@@ -51,9 +56,15 @@ class Weights:
     def __post_init__(self) -> None:
         _check_table(self.settings, SETTINGS, "settings")
         _check_table(self.tokenizer, TOKENIZER, "tokenizer")
+        kind = self.tokenizer.get("model") or "gpt2"
+        if kind not in KIND_TABLES:
+            raise InvalidModel(f"its tokenizer is of a kind latent does not read ({kind!r})")
+        _check_table(self.tokenizer, KIND_TABLES[kind], "tokenizer")
         tokens = self.tokenizer["tokens"]
-        for name, (kind, words) in ITEMS.items():
-            if not set(map(type, self.tokenizer[name])) <= {kind}:  # a bool is not an int here
+        for name, (kinds, words) in ITEMS.items():
+            listed = self.tokenizer.get(name) or []
+            allowed = kinds if isinstance(kinds, tuple) else (kinds,)
+            if not set(map(type, listed)) <= set(allowed):  # a bool is not an int here
                 raise InvalidModel(f"its tokenizer's {name} are not all {words}")
         if not tokens:
             raise InvalidModel("its tokenizer has no tokens")
