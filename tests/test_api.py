@@ -126,10 +126,13 @@ def test_a_word_that_looks_like_an_expression_can_be_asked_for_as_it_is():
     from latentcli.api.model import Model
     from latentcli.core.space import Space
 
-    words = ["king", "-", "+", "1:30", "3:00", "queen"]
-    model = Model(Space.from_vectors("odd", words, np.eye(6, dtype=np.float32) + 0.1))
-    with pytest.raises(latentcli.LatentError):
-        model.neighbors("-")
+    words = ["king", "-", "+", "1:30", "3:00", "queen", "new - york"]
+    model = Model(Space.from_vectors("odd", words, np.eye(7, dtype=np.float32) + 0.1))
+    with pytest.raises(latentcli.UnknownWordError):  # read as an expression: new minus york
+        model.neighbors("new - york")
+    near = model.neighbors("new - york", 2, literal=True)
+    assert [term.word for term in near.terms] == ["new - york"]
+    assert near.excluded == ("new - york",)
     near = model.neighbors("-", 2, literal=True)
     assert [term.word for term in near.terms] == ["-"] and near.excluded == ("-",)
     assert model.explain("+", literal=True).word == "+"

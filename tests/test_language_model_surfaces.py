@@ -192,3 +192,18 @@ def test_a_model_without_a_stated_licence_says_so(runner) -> None:
     licence = next(line for line in shown.stdout.splitlines() if line.strip().startswith(
         "license "))
     assert "not stated" in licence or "see the license files" not in licence
+
+
+def test_api_defaults_shrink_to_the_model_as_the_command_lines_do(tiny_space) -> None:
+    """A count left out is a default (core.counts.Default), at both doors: it fits a small model
+    or a long prompt; the same number given is refused when it does not fit."""
+    words = latentcli.Model(tiny_space)
+    assert len(words.neighbors("king").neighbors) == len(tiny_space) - 1
+    with pytest.raises(RangeError):
+        words.neighbors("king", 50)
+    model = latentcli.open(TINY)
+    prompt = "The cat sat on the mat. " * 33  # 233 of the tiny model's 256 positions
+    written = model.generate(prompt)
+    assert 1 <= len(written.continuation.token_ids) <= 40
+    with pytest.raises(UsageError, match="max_tokens"):
+        model.generate(prompt, max_tokens=40)

@@ -29,12 +29,21 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def checked(function: F) -> F:
-    """``function`` with each argument checked (and a path made a ``str``) against its hint."""
+    """``function`` with each argument checked (and a path made a ``str``) against its hint, and
+    each count left out marked as a `core.counts.Default`, as the command line marks one, so
+    that it shrinks to a small model (``top=10`` on a 3-word model) instead of being refused."""
+    from latentcli.core.counts import Default
+
     signature = inspect.signature(function)
+    counts = {name: Default(parameter.default)
+              for name, parameter in signature.parameters.items()
+              if type(parameter.default) is int}
 
     @functools.wraps(function)
     def call(*args: Any, **kwargs: Any) -> Any:
         bound = signature.bind(*args, **kwargs)
+        for name, default in counts.items():
+            bound.arguments.setdefault(name, default)
         hints = _hints(function)
         for name, value in bound.arguments.items():
             if name not in hints:

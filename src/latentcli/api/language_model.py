@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -88,6 +89,7 @@ class LanguageModel(Model):
         from latentcli.analysis.generation import generate
         from latentcli.analysis.steering import METHODS, SteeringChoice
         from latentcli.core.counts import SEEDS, between, within
+        from latentcli.core.progress import no_progress
         from latentcli.errors import ParameterError, UsageError, clip
         from latentcli.networks.decoder.decoder import Sampling
 
@@ -109,8 +111,12 @@ class LanguageModel(Model):
             if not contrast:
                 raise UsageError("steering needs a pair: steer=['TOWARD:AWAY'] or pairs=[...]")
             steering = SteeringChoice(contrast, method, layer, strength, averaged=bool(pairs))
-        return generate(self.decoder, prompt, max_tokens, Sampling(temperature, top_p, seed),
-                        chat, steering, stream)
+        decoder = self.decoder
+        with self._reporter.progress("Running the steering pairs", None,
+                                     in_bytes=False) if len(contrast) > 1 else nullcontext(
+                                         no_progress) as report:
+            return generate(decoder, prompt, max_tokens, Sampling(temperature, top_p, seed),
+                            chat, steering, stream, report)
 
     @checked
     def lens(self, prompt: str, top: int = 5, track: Sequence[str] = (),
