@@ -90,9 +90,11 @@ def test_lens_json_follows_the_answer_down_the_layers(runner) -> None:
     assert [layer["layer"] for layer in lens["layers"]] == [0, 1]
     last = lens["layers"][-1]
     assert len(last["top"]) == 3 and last["top"][0]["token"] == lens["final"]["token"]
-    assert last["tracked"] == [{"token": lens["final"]["token"], "rank": 1,
+    assert last["tracked"] == [{"token": lens["final"]["token"], "id": lens["final"]["id"],
+                                "rank": 1,
                                 "probability": pytest.approx(lens["final"]["probability"],
                                                              abs=1e-6)}]
+    assert last["top"][0]["id"] == lens["final"]["id"]
     probabilities = [t["probability"] for t in last["top"]]
     assert probabilities == sorted(probabilities, reverse=True)
 

@@ -97,11 +97,12 @@ RESULTS = {
                           neighbors=near("loan", "lender", "teller"))))),
     "lens": (lens_view, Lens(
         model="tiny-lm", prompt="The capital of France is", vocabulary=49152,
-        final=TokenProbability(token=" Paris", probability=0.62),
-        layers=tuple(LensLayer(layer=layer, top=(TokenProbability(token=" the", probability=0.3),
-                                                 TokenProbability(token=" a", probability=0.2),
-                                                 TokenProbability(token=" Paris", probability=0.1)),
-                               tracked=(TrackedToken(token=" Paris", rank=30 - 10 * layer,
+        final=TokenProbability(token=" Paris", id=7, probability=0.62),
+        layers=tuple(LensLayer(layer=layer,
+                               top=(TokenProbability(token=" the", id=1, probability=0.3),
+                                    TokenProbability(token=" a", id=2, probability=0.2),
+                                    TokenProbability(token=" Paris", id=7, probability=0.1)),
+                               tracked=(TrackedToken(token=" Paris", id=7, rank=30 - 10 * layer,
                                                      probability=0.1),))
                      for layer in range(3)))),
     "generate": (generation, Generation(

@@ -45,13 +45,13 @@ def lens(model: Decoder, prompt: str, top: int = 5, track: Sequence[str] = (),
         best = np.argsort(-row, kind="stable")[:top]
         layers.append(LensLayer(
             layer=layer,
-            top=tuple(TokenProbability(token=readable(int(t)), probability=float(p[t]))
+            top=tuple(TokenProbability(token=readable(int(t)), id=int(t), probability=float(p[t]))
                       for t in best),
-            tracked=tuple(TrackedToken(token=readable(t), rank=int(np.sum(row > row[t])) + 1,
+            tracked=tuple(TrackedToken(token=readable(t), id=t, rank=int(np.sum(row > row[t])) + 1,
                                        probability=float(p[t])) for t in tracked)))
     final_p = float(probabilities[-1, final])
     return Lens(model=model.name, prompt=prompt, layers=tuple(layers),
-                final=TokenProbability(token=readable(final), probability=final_p),
+                final=TokenProbability(token=readable(final), id=final, probability=final_p),
                 vocabulary=model.network.vocabulary_size, notes=tuple(notes))
 
 

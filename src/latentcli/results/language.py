@@ -44,13 +44,15 @@ class Generation(Result):
 
 @dataclass(frozen=True, kw_only=True)
 class TokenProbability(Result):
-    token: str
+    token: str  # as a person reads it: two tokens may read alike, their ids never do
+    id: int
     probability: float
 
 
 @dataclass(frozen=True, kw_only=True)
 class TrackedToken(Result):
     token: str
+    id: int
     rank: int  # 1: the layer's most likely next token
     probability: float
 
