@@ -31,7 +31,8 @@ from latentcli.core.text_encoder import TextEncoder
 
 RUNNERS_UP = 2
 IN_SPACE_METHOD = ("the frequent word closest to all the members at once (its average cosine "
-                   "with them, less twice how much those cosines vary)")
+                   "with them, less twice how much those cosines vary), as every command names "
+                   "groups while no sentence encoder is fetched")
 CENTRAL_MEMBER = "its most central member (no other word could name it)"
 PHRASE_CANDIDATES = 20_000  # measured with 20,000: docs/structure.md, "Cluster names"
 PHRASE_SHORTLIST = 30  # names ranked per group before keeping those the named space knows
@@ -91,4 +92,5 @@ def _phrase_names(space: Space, namer: Space, encoder: TextEncoder,
     shortlists = name_phrases(matrix, words, phrases, members, top=PHRASE_SHORTLIST)
     ranked = [[(word, score) for word, score in names
                if space.vocabulary.row(word) is not None][:1 + RUNNERS_UP] for names in shortlists]
-    return ranked, f"{PHRASE_DESCRIPTION} ({namer.name})"
+    return ranked, (f"{PHRASE_DESCRIPTION} ({namer.name}), as every command names groups once "
+                    "it is fetched")

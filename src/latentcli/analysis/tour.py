@@ -45,10 +45,12 @@ RANKED = ("awful", "poor", "boring", "okay", "decent", "nice", "great", "excelle
 STEERED = ("king", "man", "woman")
 STEER_STRENGTH, STEER_STEPS = 1.5, 3  # 0, 0.5, 1 (the whole offset: the analogy itself), 1.5
 DIMENSIONS = (2, 5, 10, 25)
+SQUEEZE_NEIGHBORS = 7  # each of the squeeze section's words brings its nearest
 SAMPLE_QUESTIONS = 400
 SAMPLE_VOCABULARY = 30_000
 CONTEXT_WORD = "bank"
 CONTEXTS = ("the river bank", "a loan from the bank")
+UNRELATED = ("table", "she set the table for dinner")  # the scale for the two uses' cosine
 FETCH_ENCODER = "latent models get all-minilm-l6-v2"
 # Each section's title and, for a reader whose model cannot show it, what it would have shown.
 TITLES: dict[str, tuple[str, str]] = {
@@ -139,16 +141,20 @@ def squeeze_section(space: Space) -> SqueezeSection:
     """How much neighbourhood structure survives the squeeze to 2-D, by method."""
     from latentcli.analysis.projection import project_map
     from latentcli.analysis.words import add_neighbors, select_words
+    from latentcli.core.queries import word_neighbors
 
     seeds = space.known([group[0] for group in GROUPS.values()])
     if len(seeds) < 2:
         raise SectionSkipped("too few of the tour's words are in this model")
-    selection = add_neighbors(space, select_words(space, seeds), 7)
+    selection = add_neighbors(space, select_words(space, seeds), SQUEEZE_NEIGHBORS)
     pca = project_map(space, selection, "pca", clusters=1)  # one cluster: no search for k,
     tsne = project_map(space, selection, "tsne", clusters=1)  # as only the trust is shown
     worst = min(pca.points, key=lambda point: point.trust)
+    kept = set(selection.words)
+    brought = tuple(tuple(near.word for near in word_neighbors(space, seed, SQUEEZE_NEIGHBORS)
+                          .neighbors if near.word in kept) for seed in seeds)
     return SqueezeSection(name="squeeze", title=TITLES["squeeze"][0], words=len(selection),
-                          word_list=selection.words, seeds=len(seeds),
+                          word_list=selection.words, seeds=len(seeds), brought=brought,
                           trust_k=pca.trust_k, pca_trust=pca.trust, tsne_trust=tsne.trust,
                           explained=(pca.x_axis.explained_variance or 0.0)
                           + (pca.y_axis.explained_variance or 0.0),
@@ -253,11 +259,17 @@ def context_section(space: Space) -> ContextSection:
         raise SectionSkipped(f"to see it, fetch the sentence encoder: {FETCH_ENCODER}")
     if not space.known((CONTEXT_WORD,)):
         raise SectionSkipped(f"the word {CONTEXT_WORD!r} is not in this model")
-    from latentcli.analysis.context import in_context
+    from latentcli.analysis.context import in_context, word_use
 
     quoted = " ".join(f'"{sentence}"' for sentence in CONTEXTS)
+    word, sentence = UNRELATED
+    first, other = (word_use(*use, reader.encoder)[2] for use in (
+        (CONTEXT_WORD, CONTEXTS[0]), UNRELATED))
+    unrelated = float(np.clip(first @ other / (np.linalg.norm(first) * np.linalg.norm(other)),
+                              -1.0, 1.0))
     return ContextSection(name="context", title=TITLES["context"][0],
                           context=in_context(reader, space, CONTEXT_WORD, CONTEXTS, top=3),
+                          unrelated_word=word, unrelated_sentence=sentence, unrelated=unrelated,
                           command=f"latent context {CONTEXT_WORD} {quoted}")
 
 

@@ -128,6 +128,10 @@ def word_explanation(console: Console, result: WordExplanation, colour: bool) ->
                       f"that N% of those words lie further toward '{first.high}'.")
         for position in result.axes:
             console.print(_axis_line(position), highlight=False)
+        para(console, "A place on a direction tells how the word is used, not what it names: "
+                      "it leans toward the end whose words share its sentences, and a direction "
+                      "averaged over a few pairs carries their other differences too, so a "
+                      "lean can surprise.")
     if result.neighborhood:
         group = result.neighborhood
         console.print()
@@ -135,7 +139,8 @@ def word_explanation(console: Console, result: WordExplanation, colour: bool) ->
                       f"their words until nothing changes) with its {group.size - 1} nearest "
                       f"words into {group.k} groups, '{result.word}' lands in this one: "
                       f"{', '.join(group.members)}. latent names it '{group.label}': "
-                      f"{group.label_method}.")
+                      f"{group.label_method} (the one naming rule: `latent cluster` and the "
+                      "tour say the same when they name a group).")
     console.print()
     console.print(Text(f"Explore further:  latent map {result.word} --neighbors 10",
                        style="dim"))
@@ -193,7 +198,9 @@ def _offset(console: Console, offset: OffsetExplanation, restrict: int) -> None:
     para(console, f"What the expression adds to its first word is the offset {offset.end} - "
                   f"{offset.start}: the arrow from {offset.start}'s length-1 arrow to "
                   f"{offset.end}'s, {offset.length:.2f} long. Alone, among the {restrict:,} most "
-                  f"frequent words, it points nearest to: {nearest}.")
+                  f"frequent words, it points nearest to: {nearest}. An offset is a difference "
+                  f"of usage: it leads to words of the sentences '{offset.end}' appears in and "
+                  f"'{offset.start}' does not, more than to a word for the relation itself.")
     mean = offset.mean_consistency
     if mean is None:
         para(console, "No section of the standard analogy test (questions-words.txt) holds this "
@@ -210,6 +217,11 @@ def _offset(console: Console, offset: OffsetExplanation, restrict: int) -> None:
     for pair, drawn in zip(pairs, bars([pair.similarity for pair in pairs]), strict=True):
         console.print(f"  {pair.a + ' → ' + pair.b:<28} {pair.similarity:+.3f}  {drawn}",
                       highlight=False)
+    weakest = offset.consistency[-1]
+    if weakest.similarity < 0.3:
+        para(console, f"A pair near 0 ({weakest.a} → {weakest.b}, {weakest.similarity:+.3f}) is "
+                      "one whose arrow these vectors do not line up with the others: rarer "
+                      "words are seen in fewer sentences, and their vectors are rougher.")
 
 
 def explanation(console: Console, result: WordExplanation | ExpressionExplanation) -> None:

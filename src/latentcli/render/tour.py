@@ -2,12 +2,12 @@
 
 Every term is explained in a sentence where it first appears, and every figure comes from the
 result objects (never typed in here), so the text stays true on any model. Nothing is wider than
-80 columns; the word-space sections stay under about 190 lines (the two on the language model
-add about 20 once it is fetched).
+80 columns; the word-space sections stay under about 215 lines.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -48,6 +48,15 @@ def _listing(words: tuple[str, ...] | list[str]) -> str:
     return ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else "".join(words)
 
 
+def _akin(name: str, member: str) -> bool:
+    """``name`` is another spelling of ``member``, or built on it (brasil, brazil; unhappy,
+    happy): a group name a reader would not expect."""
+    from difflib import SequenceMatcher
+
+    return name != member and (member in name or name in member
+                               or SequenceMatcher(None, name, member).ratio() >= 0.8)
+
+
 def _reason(part: Contribution, share: float) -> str:
     """Why a term moved the score: ``resembling king (+0.79)``, ``being unlike man (+0.56)``,
     with the share as printed in the lines above, rounded further."""
@@ -78,7 +87,15 @@ def _model(console: Console, section: ModelSection) -> None:
     para(console, f"An embedding model turns each word into a list of numbers, its vector, so "
                   f"that words used in similar ways get similar lists. This one, {section.model}, "
                   f"knows {section.words:,} words and gives each {section.dims} numbers. "
-                  f"{known} Every figure below is computed from those vectors as you read.")
+                  f"{known}")
+    para(console, f"Take each word's {section.dims} numbers as a point in a space of "
+                  f"{section.dims} dimensions: that space is the model's latent space. Latent "
+                  "means hidden: nobody decided what any of the numbers stands for; training "
+                  "placed the words so that words used alike sit close together, and distance and "
+                  "direction in it are all the meaning there is. The sections below stay in this "
+                  "space, "
+                  f"{section.model}'s, and every figure in them is computed from its vectors as "
+                  "you read; a section that visits another model's space says so.")
 
 
 def _vector(console: Console, section: VectorSection, colour: bool) -> None:
@@ -123,12 +140,20 @@ def _map(console: Console, section: MapSection, colour: bool) -> None:
                   f"word goes where; {section.groups_whole} of the {groups} groups came out "
                   "whole. latent then named each group: "
                   f"{section.map.clustering.clusters[0].label_method}. A name is one word near "
-                  "the whole group, so it can be a word often seen beside the members rather "
-                  "than the category a person would say; a word on the map never names a group.")
+                  "the whole group, so it can be "
+                  "a word often seen beside the members rather than the category a person would "
+                  "say; a word on the map never names a group.")
     console.print()
     for cluster in section.map.clustering.clusters:
         console.print(f"  {cluster.label:>10}:  {', '.join(cluster.members)}", highlight=False)
     console.print()
+    kin = [(cluster.label, member) for cluster in section.map.clustering.clusters
+           for member in cluster.members if _akin(cluster.label, member)]
+    if kin:
+        examples = _listing([f"'{label}' beside {member}" for label, member in kin])
+        para(console, f"Note {examples}: the word nearest a whole group can be another spelling "
+                      "of a member, or a word built on one, when nothing names the set better.")
+        console.print()
     if x is not None and y is not None:
         para(console, "A page has 2 dimensions. PCA (principal component analysis) keeps the "
                       "two directions along which these words are most spread out: PC1, across, "
@@ -137,6 +162,9 @@ def _map(console: Console, section: MapSection, colour: bool) -> None:
                       f"{x:.1%} of it, PC2 {y:.1%}; the rest is flattened away. Each mark's shape "
                       "is its group; its word follows it.")
     console.print(Text(map_plot(section.map, WIDTH, MAP_HEIGHT, colour).rstrip("\n")))
+    para(console, "Trust, under the map, is the figure to read it by: it checks what a map is "
+                  "read for, who is near whom; the variance shares count every distance, the "
+                  "far ones most (section 5 shows the two apart).")
 
 
 def _math(console: Console, section: MathSection) -> None:
@@ -157,11 +185,16 @@ def _math(console: Console, section: MathSection) -> None:
                       highlight=False)
     console.print()
     total = tuple(a + b for a, b in zip(EXAMPLE_A, EXAMPLE_B, strict=True))
+    length = math.hypot(*total)
+    dot = sum(x * y for x, y in zip(total, EXAMPLE_C, strict=True))
     para(console, f"Why '{parts.word}'? Adding arrows adds their numbers, and a cosine is a sum "
                   "of products, so the score splits word by word. With 2 numbers, a = "
-                  f"{EXAMPLE_A} plus b = {EXAMPLE_B} is {tuple(map(float, total))}; against "
-                  f"{EXAMPLE_C}, {_products(total, EXAMPLE_C)}, which is a's "
-                  f"{_products(EXAMPLE_A, EXAMPLE_C)} plus b's {_products(EXAMPLE_B, EXAMPLE_C)}. "
+                  f"{EXAMPLE_A} plus b = {EXAMPLE_B} is {tuple(map(float, total))}, an arrow "
+                  f"{length:.2f} long; its cosine with {EXAMPLE_C} is the products' sum divided "
+                  f"by that length: ({_products(total, EXAMPLE_C)}) / {length:.2f} = "
+                  f"{dot / length:.2f}. The {_number(dot)} splits into a's "
+                  f"{_products(EXAMPLE_A, EXAMPLE_C)} plus b's {_products(EXAMPLE_B, EXAMPLE_C)}, "
+                  "each divided by the same length. "
                   f"Here the sum is {parts.length:.4f} long, not 1 (the arrows partly cancel), "
                   f"so each word's cosine with '{parts.word}', signed as in the sum, is divided "
                   "by that length. Each line uses the rounded numbers printed:")
@@ -176,9 +209,10 @@ def _math(console: Console, section: MathSection) -> None:
 
 def _squeeze(console: Console, section: SqueezeSection) -> None:
     seeds = section.word_list[:section.seeds]
-    added = section.word_list[section.seeds:]
+    brings = "; ".join(f"{seed}: {', '.join(near)}"
+                       for seed, near in zip(seeds, section.brought, strict=True))
     para(console, f"Every flat map distorts. By how much? The tour took {_listing(seeds)} and "
-                  f"the words nearest each ({section.words} in all: {', '.join(added)}). Of each "
+                  f"the words nearest each ({brings}), {section.words} words in all. Of each "
                   f"word's {section.trust_k} nearest neighbours among them, how many stay "
                   "nearest on the map?")
     console.print()
@@ -186,13 +220,21 @@ def _squeeze(console: Console, section: SqueezeSection) -> None:
     console.print(f"  PCA map    keeps {section.pca_trust:6.1%}  {pca}", highlight=False)
     console.print(f"  t-SNE map  keeps {section.tsne_trust:6.1%}  {tsne}", highlight=False)
     console.print()
-    para(console, f"PCA's two axes hold {section.explained:.0%} of these words' variance. "
-                  "t-SNE (t-distributed stochastic neighbour embedding) instead starts from "
-                  "random points and moves them, step by step, until each word's near "
-                  "neighbours sit near it, giving up on large distances. On the PCA map "
-                  f"'{section.worst_word}' fares worst, keeping {section.worst_trust:.0%} of its "
-                  "neighbours. A map hides most dimensions: trust it for what is close, not for "
-                  "what is far.")
+    para(console, f"PCA's two axes hold {section.explained:.0%} of these words' variance, yet "
+                  f"keep {section.pca_trust:.0%} of the neighbours: variance counts every "
+                  "distance, the far ones most, so far-apart groups drag it down; trust counts "
+                  "only who is near whom, which is what a map is read for. t-SNE (t-distributed "
+                  "stochastic neighbour embedding) instead starts from random points and moves "
+                  "them, step by step, until each word's near neighbours sit near it, giving up "
+                  f"on large distances. On the PCA map '{section.worst_word}' fares worst, keeping "
+                  f"{section.worst_trust:.0%} of its neighbours. A map hides most dimensions: "
+                  "trust it for what is close, not for what is far.")
+    plain = [(seed, [word for word in near if len(word) <= 2 or "'" in word])
+             for seed, near in zip(seeds, section.brought, strict=True)]
+    seed, small = next(((seed, small) for seed, small in plain if small), ("", []))
+    if small:
+        para(console, f"Nearest words are words that share a word's sentences, not only "
+                      f"synonyms: '{seed}' brings {_listing([f'{w!r}' for w in small])}.")
 
 
 def _directions(console: Console, section: DirectionsSection) -> None:
@@ -241,17 +283,29 @@ def _dimensions(console: Console, section: DimensionsSection) -> None:
                       f"({point.correct:>3}/{point.total})  {bar(point.accuracy, 30)}",
                       highlight=False)
     console.print()
+    last = section.points[-1]
     para(console, "Two dimensions can draw a map but cannot hold analogies: each extra dimension "
-                  "is room for one more independent way in which words differ.")
+                  "is room for one more independent way in which words differ. Even all "
+                  f"{last.dims} answer {last.accuracy:.0%}: an analogy holds only roughly in how "
+                  "words are used, and the sum of three arrows often lands nearer a word close "
+                  "to the answer (a plural, a neighbour) than on it; models with more dimensions, "
+                  "trained on more text, answer more.")
 
 
 def _context(console: Console, section: ContextSection) -> None:
     result = section.context
-    para(console, f"{result.static_model} has one vector for '{result.word}'. {result.model} is "
-                  "a sentence encoder, a small neural network that reads a whole sentence and "
-                  "gives each word a vector shaped by the words around it: one per use. The "
-                  f"cosine between these two uses of '{result.word}' is "
-                  f"{result.similarity[0][1]:.2f}; each use's nearest words:")
+    para(console, f"{result.static_model} has one vector for '{result.word}'. This section "
+                  f"visits another model's space: {result.model}, a sentence encoder, a small "
+                  "neural network that reads a whole sentence and gives each word a vector "
+                  "shaped by the words around it, one per use. The cosine between these two uses "
+                  f"of '{result.word}' is {result.similarity[0][1]:.2f}. For scale, "
+                  f"'{section.unrelated_word}' in '{section.unrelated_sentence}' has cosine "
+                  f"{section.unrelated:.2f} with the first '{result.word}': "
+                  + ("unrelated words sit near 0 in this space, so the two uses are close, yet "
+                     "not one point (that would be 1)" if abs(section.unrelated) < 0.2 else
+                     "this encoder's vectors all lean one way, so read the two uses' cosine "
+                     "against that, not against 0")
+                  + ". Each use's nearest words:")
     for use in result.contexts:
         console.print(f"  {use.sentence:<22} → {', '.join(n.word for n in use.neighbors)}",
                       highlight=False)

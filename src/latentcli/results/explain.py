@@ -106,6 +106,7 @@ class SqueezeSection(Titled):
     words: int
     word_list: tuple[str, ...]
     seeds: int  # word_list starts with these many chosen words; their neighbours follow
+    brought: tuple[tuple[str, ...], ...]  # each chosen word's nearest, in order (some shared)
     trust_k: int
     pca_trust: float
     tsne_trust: float
@@ -241,9 +242,13 @@ class DimensionsSection(Titled):
 
 @dataclass(frozen=True, kw_only=True)
 class ContextSection(Titled):
-    """Tour: one word in two sentences, read by a sentence encoder, against its static vector."""
+    """Tour: one word in two sentences, read by a sentence encoder, against its static vector;
+    and, for scale, the cosine of its first use with another word in an unrelated sentence."""
 
     context: ContextResult
+    unrelated_word: str
+    unrelated_sentence: str
+    unrelated: float
     command: str
 
 
