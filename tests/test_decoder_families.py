@@ -1,4 +1,5 @@
-"""Every decoder family's forward pass against transformers, from its GGUF (F32 and Q8_0).
+"""Every decoder family's forward pass against transformers, from its GGUF (F32 and Q8_0) and
+from its Hugging Face folder.
 
 tests/data/decoder/families/<family>/ holds issue 25's tiny random models (see the README
 there): llama-bpe (Llama 3.1's rope_freqs, an untied head), llama-sp (SentencePiece, GQA), qwen2
@@ -36,9 +37,10 @@ from latentcli.store.resolve import resolve
 from shared_models import cache_at, kept
 
 FAMILIES = DATA / "families"
-# (family, form): the F32 GGUF, the Q8_0 GGUF
-FORMS = [*((family, "gguf") for family in ("llama-bpe", "llama-sp", "qwen2", "qwen3", "gemma3")),
-         ("qwen2", "q8_0"), ("qwen3", "q8_0")]
+NAMES = ("llama-bpe", "llama-sp", "qwen2", "qwen3", "gemma3")
+# (family, form): the F32 GGUF, the Q8_0 GGUF, the Hugging Face folder
+FORMS = [*((family, "gguf") for family in NAMES), ("qwen2", "q8_0"), ("qwen3", "q8_0"),
+         *((family, "hf") for family in NAMES)]
 
 
 @cache
@@ -49,6 +51,8 @@ def reference(family: str, form: str) -> dict[str, Any]:
 
 
 def source(family: str, form: str) -> Path:
+    if form == "hf":
+        return FAMILIES / family / "hf"
     return FAMILIES / family / (f"{family}.q8_0.gguf" if form == "q8_0" else f"{family}.gguf")
 
 
@@ -84,6 +88,7 @@ def greedy(model: Decoder, ids: list[int], count: int) -> tuple[Array, list[int]
 
 @pytest.mark.parametrize(("family", "form"), FORMS, ids=lambda value: value)
 def test_every_family_equals_transformers(family: str, form: str, tmp_path: Path) -> None:
+    """Ids, last-position logits within 1e-4, 20 greedy ids (through the cache)."""
     model = opened(family, form, tmp_path)
     worst = 0.0
     for prompt in reference(family, form)["prompts"]:
@@ -249,3 +254,24 @@ def test_the_real_gemma3_equals_transformers() -> None:
         model = resolve("gemma3-270m").open_decoder(Environment())
     for name in ("gemma3-270m", "gemma3-270m-long"):
         check_gemma3(model, json.loads((DATA / f"{name}-reference.json").read_text("utf-8")))
+
+
+def test_a_sentencepiece_models_tokens_are_words(runner, tmp_path: Path) -> None:
+    """A ▁-led token is the word after a space, as a Ġ-led one is (``▁path`` is ``path``); a
+    piece is ``##piece``; a byte token its spelling (``<0x41>``, not the letter ``A``, a token
+    of its own); a line break ``\\n``; every form printable and distinct, with no id needed to
+    tell two apart. `latent neighbors` finds the word."""
+    from latentcli.cli.app import app
+
+    model = opened("gemma3", "gguf", tmp_path / "c")
+    tokenizer = model.tokenizer
+    forms = dict(zip(tokenizer.tokens, tokenizer.words(), strict=True))
+    assert (forms["▁path"], forms["or"], forms["<0x41>"], forms["A"], forms["\n"]) == (
+        "path", "##or", "<0x41>", "##A", "\\n")
+    assert all(form.isprintable() and form.strip() for form in forms.values())
+    assert len(set(forms.values())) == len(forms)
+    assert not any(form.endswith(f"#{i}") for i, form in enumerate(tokenizer.words()))
+    found = runner.invoke(app, ["neighbors", "path", "-m", str(source("gemma3", "gguf")),
+                                "--json"])
+    assert found.exit_code == 0, found.stderr
+    assert json.loads(found.stdout)["query"] == "path"

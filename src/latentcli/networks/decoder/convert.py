@@ -23,12 +23,14 @@ import json
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from latentcli.errors import ModelError, clip
+from latentcli.networks.arrays import Array
 from latentcli.networks.decoder.config import Config, ConfigError
 from latentcli.networks.decoder.families import (
     ARCHITECTURES,
@@ -38,10 +40,9 @@ from latentcli.networks.decoder.families import (
     gemma_settings,
     local_blocks,
 )
-from latentcli.networks.decoder.weights import MODEL_FILE, WEIGHTS_FILE
+from latentcli.networks.decoder.weights import MODEL_FILE, WEIGHTS_FILE, Tensor
 
 if TYPE_CHECKING:
-    from latentcli.networks.arrays import Array
     from latentcli.networks.decoder.gguf_file import GGUF, TensorInfo, TensorType
 
 FORMAT_VERSION = 1  # of the two files' layout: a conversion of another version is redone
@@ -57,16 +58,24 @@ KINDS: dict[type | tuple[type, ...], str] = {
 
 
 def convert(source: Path, target: Path) -> None:
-    """Write the model in ``source`` (a GGUF file) into the empty directory ``target``.
+    """Write the model in ``source`` (a GGUF file, or a Hugging Face folder: `hf_model`) into
+    the empty directory ``target``.
 
-    A file of another architecture or tokenizer, or one that does not hold what it declares, is
-    refused before any tensor is dequantized; one whose values are not finite, as they are.
+    A model of another architecture or tokenizer, or one that does not hold what it declares, is
+    refused before any tensor is read; one whose values are not finite, as they are.
     """
-    gguf = _read(source)
-    settings = _settings(source, gguf)
-    tokenizer = _tokenizer(source, gguf)
-    _check_fit(source, target, settings, tokenizer, gguf)
-    index = _write_tensors(source, gguf, target / WEIGHTS_FILE)
+    if source.is_dir():
+        from latentcli.networks.decoder.hf_model import read_folder
+
+        settings, tokenizer, tensors = read_folder(source)
+    else:
+        gguf = _read(source)
+        settings = _settings(source, gguf)
+        tokenizer = _tokenizer(source, gguf)
+        tensors = {name: Tensor(info.shape, partial(_dequantized, source, gguf, info))
+                   for name, info in gguf.tensors.items()}
+    _check_fit(source, target, settings, tokenizer, tensors)
+    index = _write_tensors(source, tensors, target / WEIGHTS_FILE)
     text = json.dumps({"settings": settings, "tokenizer": tokenizer, "tensors": index})
     with _naming(target / MODEL_FILE):
         (target / MODEL_FILE).write_text(text, "utf-8")
@@ -245,14 +254,14 @@ def _tokenizer(source: Path, gguf: GGUF) -> dict[str, Any]:
 
 
 def _check_fit(source: Path, target: Path, settings: dict[str, Any], tokenizer: dict[str, Any],
-               gguf: GGUF) -> None:
+               tensors: dict[str, Tensor]) -> None:
     """Build the `Decoder` the conversion will be opened as, over stand-in tensors of the
     declared shapes (they take no memory): whatever it refuses, the file is refused for."""
     from latentcli.networks.decoder.decoder import Decoder
     from latentcli.networks.decoder.weights import InvalidModel, Weights
 
     stand_ins = {name: np.broadcast_to(np.float32(1), tensor.shape)
-                 for name, tensor in gguf.tensors.items()}
+                 for name, tensor in tensors.items()}
     try:
         decoder = Decoder(source.name, Weights(target, settings, tokenizer, stand_ins))
     except (InvalidModel, ModelError) as why:
@@ -265,26 +274,28 @@ def _check_fit(source: Path, target: Path, settings: dict[str, Any], tokenizer: 
                          f"does not have in latent: {listed}{more}")
 
 
-def _write_tensors(source: Path, gguf: GGUF, path: Path) -> dict[str, dict[str, Any]]:
-    """Every tensor dequantized into ``path``, its values checked; the index of them."""
+def _write_tensors(source: Path, tensors: dict[str, Tensor], path: Path
+                   ) -> dict[str, dict[str, Any]]:
+    """Every tensor read (dequantized, widened) into ``path``, its values checked; the index of
+    them."""
     index: dict[str, dict[str, Any]] = {}
     offset = 0
     with _naming(path), open(path, "wb") as out:
-        for tensor in gguf.tensors.values():
+        for name, tensor in tensors.items():
             try:
-                array = _dequantized(source, gguf, tensor)
-                _check_values(source, tensor.name, array)
+                array = tensor.read()
+                _check_values(source, name, array)
             except MemoryError:
                 size = math.prod(tensor.shape) * 4 / 1e9
                 raise ModelError(
-                    f"out of memory converting {source.name}: its tensor {clip(tensor.name)!r} "
+                    f"out of memory converting {source.name}: its tensor {clip(name)!r} "
                     f"takes {size:.1f} GB as float32, and more while it is dequantized; close "
                     "other programs and try again, or use a smaller model") from None
             pad = -offset % ALIGN
             out.write(b"\0" * pad)
             offset += pad
-            index[tensor.name] = {"offset": offset, "shape": list(array.shape)}
-            out.write(array.data)
+            index[name] = {"offset": offset, "shape": list(array.shape)}
+            out.write(np.ascontiguousarray(array).data)
             offset += array.nbytes
     return index
 
