@@ -87,6 +87,9 @@ def check_architecture(folder: Path) -> str:
     """The family of the model in ``folder``; a `ModelError` naming the class if latent does not
     run it."""
     found = architecture(folder)
+    if found is None:
+        raise ModelError(f"{folder}: not a folder of a language model (its {CONFIG_FILE} names "
+                         "no ...ForCausalLM architecture)")
     if found not in ARCHITECTURES:
         raise ModelError(f"{folder / CONFIG_FILE}: a {found!r} model; latent runs "
                          f"{', '.join(ARCHITECTURES)} folders (the Llama, Qwen 2/3 and Gemma 3 "
