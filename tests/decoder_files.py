@@ -225,3 +225,75 @@ def check_lens(model: Decoder, ids: list[int], token: int, ranks: list[int]) -> 
         logits = model.network.logits(leaving[name][0, -1])
         above = logits - logits[token]
         assert np.sum(above > TOLERANCE) + 1 <= rank <= np.sum(above >= -TOLERANCE), (layer, rank)
+
+
+def rewrite_gguf(source: Path, target: Path, architecture: str | None = None,
+                 fields: dict[str, Any] | None = None) -> Path:
+    """A copy of the F32 GGUF ``source`` at ``target``: its keys moved to ``architecture``'s
+    names (``qwen2.block_count`` → ``llama.block_count``), then ``fields`` set by their full
+    name (an int as uint32, a float as float32, a list of bools as an array of them; None leaves
+    the key out). Its tensors as they are."""
+    import gguf
+
+    reader = gguf.GGUFReader(source)
+    old = str(reader.get_field("general.architecture").contents())
+    new = architecture or old
+    writer = gguf.GGUFWriter(str(target), new)
+    kinds = gguf.GGUFValueType
+    changed = dict(fields or {})
+    for name, field in reader.fields.items():
+        if name.startswith("GGUF.") or name == "general.architecture":
+            continue
+        name = new + name[len(old):] if name.startswith(f"{old}.") else name
+        if name in changed:
+            continue
+        sub_type = field.types[1] if field.types[0] == kinds.ARRAY else None
+        writer.add_key_value(name, field.contents(), field.types[0], sub_type)
+    for name, value in changed.items():
+        if value is None:
+            continue
+        if isinstance(value, list):
+            writer.add_key_value(name, value, kinds.ARRAY, kinds.BOOL)
+        else:
+            writer.add_key_value(name, value, kinds.UINT32 if isinstance(value, int)
+                                 else kinds.FLOAT32)
+    for tensor in reader.tensors:
+        assert tensor.tensor_type == gguf.GGMLQuantizationType.F32, tensor.name
+        writer.add_tensor(tensor.name, np.asarray(tensor.data))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return target
+
+
+def check_gemma3(model: Decoder, expected: dict[str, Any]) -> None:
+    """Gemma 3 270M as transformers computes it (tests/data/decoder/gemma3-270m-*.json): each
+    prompt's ids, its last-position logits at the reference's ids (top 50 and a fixed spread)
+    within `TOLERANCE`, its greedy ids through the KV cache, and the lens's rank of the first
+    greedy token at every state (the scaled embedding, then each block's output) within 2% of
+    the reference's."""
+    from latentcli.analysis.lens import lens
+
+    for prompt in expected["prompts"]:
+        ids = prompt["ids"]
+        assert model.tokenizer.encode(prompt["text"]) == ids, prompt["text"][:40]
+        cache = KVCache(model.network.config, 1, len(ids) + len(prompt["greedy"]))
+        logits = model.network.forward([ids], cache)[0]
+        chosen = prompt["logits"]["ids"]
+        np.testing.assert_allclose(logits[chosen], prompt["logits"]["values"], rtol=0,
+                                   atol=TOLERANCE)
+        greedy: list[int] = []
+        for _ in prompt["greedy"]:
+            greedy.append(int(np.argmax(logits)))
+            logits = model.network.forward([[greedy[-1]]], cache)[0]
+        assert greedy == prompt["greedy"], prompt["text"][:40]
+        if "lens" not in prompt:
+            continue
+        answer = prompt["answer"]
+        embedded = model.network.logits(model.network.resid_pre([ids], 0)[0, -1])
+        ranks = [int(np.sum(embedded > embedded[answer]))] + [
+            layer.tracked[0].rank - 1 for layer in lens(model, prompt["text"]).layers]
+        for rank, want in zip(ranks, [state["answer_rank"] for state in prompt["lens"]],
+                              strict=True):
+            assert abs(rank - want) <= 0.02 * want, (prompt["text"], ranks)

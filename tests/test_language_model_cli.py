@@ -126,8 +126,12 @@ def test_lens_table_keeps_every_layer_on_one_line(runner, columns: str) -> None:
 
 
 def test_other_architectures_and_tokenizers_are_refused_by_name(runner, tmp_path: Path) -> None:
-    qwen = write_gguf(tmp_path / "qwen.gguf", architecture="qwen2")
-    assert "a 'qwen2' model; latent runs models of the Llama family" in one_error_line(
+    phi = write_gguf(tmp_path / "phi.gguf", architecture="phi3")
+    assert ("a 'phi3' model; latent runs the GGUF architectures llama, qwen2, qwen3, gemma3 "
+            "(the Llama, Qwen 2/3 and Gemma 3 families) only") in one_error_line(
+        run(runner, "generate", "hi", "-m", str(phi)))
+    qwen = write_gguf(tmp_path / "qwen.gguf", architecture="qwen2")  # a Qwen 2 lacking its biases
+    assert "qwen.gguf: it has no tensor 'blk.0.attn_q.bias'" in one_error_line(
         run(runner, "generate", "hi", "-m", str(qwen)))
     unigram = write_gguf(tmp_path / "t5.gguf", tokenizer="t5")
     assert "its tokenizer is 't5'" in one_error_line(run(runner, "lens", "hi", "-m", str(unigram)))

@@ -100,8 +100,9 @@ def language_model_info(console: Console, info: LanguageModelInfo) -> None:
         ("architecture", f"{info.architecture}: {info.layers} blocks, hidden {info.hidden}, "
                          f"{info.heads} heads ({info.kv_heads} for keys and values), FFN "
                          f"{info.ffn}"),
-        ("vocabulary", f"{info.vocabulary:,} tokens (byte-level BPE, pre-tokenizer "
-                       f"{info.tokenizer})"),
+        ("vocabulary", f"{info.vocabulary:,} tokens (" + (
+            "SentencePiece BPE" if info.tokenizer == "sentencepiece"
+            else f"byte-level BPE, pre-tokenizer {info.tokenizer}") + ")"),
         ("context", f"{info.context:,} tokens"),
         ("license", info.license or _licence_unknown(info.license_files)),
         ("license files", ", ".join(info.license_files) or "none found"),

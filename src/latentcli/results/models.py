@@ -163,7 +163,7 @@ class LanguageModelInfo(Result):
     ffn: int
     vocabulary: int
     context: int
-    tokenizer: str  # the GGUF pre-tokenizer's name
+    tokenizer: str  # byte-level BPE's pre-tokenizer by its GGUF name, or "sentencepiece"
     license: str | None
     license_files: tuple[str, ...]
     path: str

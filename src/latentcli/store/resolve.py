@@ -6,10 +6,12 @@
 2. a named space of your texts (``latent embed --name``), unless the name is reserved;
 3. a built-in model by name or alias (`store.builtins`): word vectors, a sentence encoder, a
    language model;
-4. a sentence-transformers / Hugging Face model directory;
-5. a language model's ``.gguf`` file;
-6. a gensim-data catalogue name;
-7. a vector file (or anything that looks like a path).
+4. a Hugging Face folder of a language model (its config.json's ``architectures`` names a
+   ``…ForCausalLM``; one latent does not run is refused by name);
+5. a sentence-transformers / Hugging Face model directory (an encoder);
+6. a language model's ``.gguf`` file;
+7. a gensim-data catalogue name;
+8. a vector file (or anything that looks like a path).
 
 Each resolver is ``(spec, path, root) -> Reference | None`` (the value, the value read as a path,
 the cache's root); a `Reference` says what the value is, what it is called and where its
@@ -106,6 +108,25 @@ def _builtin_name(spec: str, path: Path, root: Path) -> Reference | None:
     return None if builtin is None else _builtin(spec, builtin, root)
 
 
+def _language_folder(spec: str, path: Path, root: Path) -> Reference | None:
+    if not path.is_dir():
+        return None
+    from latentcli.networks.decoder.hf_model import architecture, check_architecture
+    from latentcli.networks.encoder.directory import resolve_snapshot
+
+    with suppress(ModelError):  # a Hugging Face cache's repository: its snapshot
+        path = resolve_snapshot(path)
+    if architecture(path) is None:
+        return None
+    check_architecture(path)
+    from latentcli.store.encoders import display_name
+    from latentcli.store.language_models import LanguageModelReference
+
+    with suppress(RuntimeError, OSError):
+        path = path.resolve()
+    return LanguageModelReference(spec=spec, name=display_name(path), root=root, path=path)
+
+
 def _encoder_directory(spec: str, path: Path, root: Path) -> Reference | None:
     from latentcli.store.encoders import EncoderChoice, display_name, is_encoder_directory
 
@@ -141,7 +162,8 @@ def _file(spec: str, path: Path, root: Path) -> Reference | None:
 
 
 RESOLVERS: tuple[Callable[[str, Path, Path], Reference | None], ...] = (
-    _directory, _named_space, _builtin_name, _encoder_directory, _gguf, _catalogue, _file)
+    _directory, _named_space, _builtin_name, _language_folder, _encoder_directory, _gguf,
+    _catalogue, _file)
 
 
 def resolve(spec: str) -> Reference:

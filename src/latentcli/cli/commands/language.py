@@ -73,9 +73,10 @@ def lens(here: Environment, *, prompt: str, top: int, track: list[str] | None, c
                 lambda found: Lenses(models=found), shown_by("language", "lenses_view"))
 
 
-MODEL = replace(model_option(LANGUAGE_MODEL, "NAME|FILE.gguf",
-                             "A language model: smollm2-135m (alias smollm; fetched once) or a "
-                             "Llama-family GGUF file; repeat it to see models side by side."),
+MODEL = replace(model_option(LANGUAGE_MODEL, "NAME|FILE.gguf|DIR",
+                             "A language model: smollm2-135m (alias smollm; fetched once), or a "
+                             "GGUF file or Hugging Face folder of a Llama, Qwen 2/3 or Gemma 3 "
+                             "model; repeat it to see models side by side."),
                 many=True, default=[LANGUAGE_MODEL])
 PROMPT = Param(key="prompt", help="The text the model continues ('-': read it from stdin).")
 CHAT = Param(key="chat", flags=("--chat",), kind=bool, default=False,

@@ -21,23 +21,31 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from latentcli.errors import ModelError, clip
+from latentcli.networks.arrays import Array
 from latentcli.networks.decoder.config import Config, ConfigError
-from latentcli.networks.decoder.weights import MODEL_FILE, WEIGHTS_FILE
+from latentcli.networks.decoder.families import (
+    ARCHITECTURES,
+    GEMMA_LOCAL_BASE,
+    GEMMA_PATTERN,
+    SWITCHES,
+    gemma_settings,
+    local_blocks,
+)
+from latentcli.networks.decoder.weights import MODEL_FILE, WEIGHTS_FILE, Tensor
 
 if TYPE_CHECKING:
-    from latentcli.networks.arrays import Array
     from latentcli.networks.decoder.gguf_file import GGUF, TensorInfo, TensorType
 
 FORMAT_VERSION = 1  # of the two files' layout: a conversion of another version is redone
-ARCHITECTURES = ("llama",)  # what the forward pass in `decoder.network` computes
 TOKENIZERS = ("gpt2", "llama")  # byte-level BPE; SentencePiece-style BPE (`decoder.sentencepiece`)
 GEMMA = ("gemma", "gemma2", "gemma3")  # their SentencePiece vocabularies follow transformers' rules
 ALIGN = 64
@@ -45,20 +53,29 @@ POSITIVE = ("rope_freqs.weight",)  # tensors that divide: a zero would make an i
 NUMBER = (int, float)
 KINDS: dict[type | tuple[type, ...], str] = {
     NUMBER: "a number", int: "a whole number", str: "a string", bool: "true or false",
-    list: "a list of strings", np.ndarray: "an array of numbers"}
+    list: "a list of strings", np.ndarray: "an array of numbers",
+    (int, np.ndarray): "a whole number or an array of flags"}
 
 
 def convert(source: Path, target: Path) -> None:
-    """Write the model in ``source`` (a GGUF file) into the empty directory ``target``.
+    """Write the model in ``source`` (a GGUF file, or a Hugging Face folder: `hf_model`) into
+    the empty directory ``target``.
 
-    A file of another architecture or tokenizer, or one that does not hold what it declares, is
-    refused before any tensor is dequantized; one whose values are not finite, as they are.
+    A model of another architecture or tokenizer, or one that does not hold what it declares, is
+    refused before any tensor is read; one whose values are not finite, as they are.
     """
-    gguf = _read(source)
-    settings = _settings(source, gguf)
-    tokenizer = _tokenizer(source, gguf)
-    _check_fit(source, target, settings, tokenizer, gguf)
-    index = _write_tensors(source, gguf, target / WEIGHTS_FILE)
+    if source.is_dir():
+        from latentcli.networks.decoder.hf_model import read_folder
+
+        settings, tokenizer, tensors = read_folder(source)
+    else:
+        gguf = _read(source)
+        settings = _settings(source, gguf)
+        tokenizer = _tokenizer(source, gguf)
+        tensors = {name: Tensor(info.shape, partial(_dequantized, source, gguf, info))
+                   for name, info in gguf.tensors.items()}
+    _check_fit(source, target, settings, tokenizer, tensors)
+    index = _write_tensors(source, tensors, target / WEIGHTS_FILE)
     text = json.dumps({"settings": settings, "tokenizer": tokenizer, "tensors": index})
     with _naming(target / MODEL_FILE):
         (target / MODEL_FILE).write_text(text, "utf-8")
@@ -106,12 +123,13 @@ def _kind_of(value: Any) -> str:
 
 
 def _settings(source: Path, gguf: GGUF) -> dict[str, Any]:
-    """The numbers the forward pass needs, checked (`Config`), refusing architectures it does
-    not compute."""
+    """The numbers the forward pass needs and the family's switches, checked (`Config`),
+    refusing architectures it does not compute and settings it would not honour."""
     arch = _field(source, gguf, "general.architecture", str, "unknown")
     if arch not in ARCHITECTURES:
-        raise ModelError(f"{source.name}: a {arch!r} model; latent runs models of the Llama "
-                         f"family (GGUF architecture {', '.join(ARCHITECTURES)}) only")
+        raise ModelError(f"{source.name}: a {arch!r} model; latent runs the GGUF architectures "
+                         f"{', '.join(ARCHITECTURES)} (the Llama, Qwen 2/3 and Gemma 3 families) "
+                         "only")
 
     def number(key: str, default: Any = None) -> Any:
         value = _field(source, gguf, f"{arch}.{key}", NUMBER, default)
@@ -127,6 +145,14 @@ def _settings(source: Path, gguf: GGUF) -> dict[str, Any]:
         raise ModelError(f"{source.name}: its {arch} settings are out of range: a width of "
                          f"{hidden} does not divide into {heads} heads")
     head_dim = number("attention.key_length", hidden // heads if _whole(heads) else heads)
+    if number("attention.value_length", head_dim) != head_dim:
+        raise ModelError(f"{source.name}: its values are {number('attention.value_length')} "
+                         f"wide per head and its keys {head_dim}; latent runs models whose keys "
+                         "and values are as wide")
+    scaling = _field(source, gguf, f"{arch}.rope.scaling.type", str, "none")
+    if scaling != "none" and number("rope.scaling.factor", 1.0) != 1:
+        raise ModelError(f"{source.name}: its RoPE scaling is {scaling!r}, which latent does not "
+                         "compute (it reads Llama 3.1's, stored as rope_freqs)")
     settings = {
         "architecture": arch,
         "name": _field(source, gguf, "general.name", str, source.stem),
@@ -139,12 +165,38 @@ def _settings(source: Path, gguf: GGUF) -> dict[str, Any]:
         "rope_base": float(number("rope.freq_base", 10000.0)),
         "rope_dims": number("rope.dimension_count", head_dim),
         "eps": float(number("attention.layer_norm_rms_epsilon", 1e-5)),
+        **SWITCHES[arch],
     }
+    if arch == "gemma3":
+        settings.update(_gemma(source, gguf, settings, number))
     try:
         Config.from_settings(settings, _vocabulary(source, gguf))
     except ConfigError as error:
         raise ModelError(f"{source.name}: its {arch} settings are out of range: {error}") from None
     return settings
+
+
+def _gemma(source: Path, gguf: GGUF, settings: dict[str, Any],
+           number: Callable[[str, Any], Any]) -> dict[str, Any]:
+    """Gemma 3's settings as llama.cpp reads them: a window (none if 0 or absent) on the blocks
+    its pattern makes local (every 6th block global unless the file says otherwise), with the
+    local RoPE base (10,000 unless given); the final logit softcap (none unless given)."""
+    layers = settings["layers"]
+    window = number("attention.sliding_window", 0)
+    key = "gemma3.attention.sliding_window_pattern"
+    pattern = _field(source, gguf, key, (int, np.ndarray), GEMMA_PATTERN)
+    if isinstance(pattern, np.ndarray):
+        if len(pattern) != layers:
+            raise ModelError(f"{source.name}: its {key} has {len(pattern)} entries for "
+                             f"{layers} blocks")
+        pattern = [bool(flag) for flag in pattern]
+    local = local_blocks(layers, pattern) if _whole(window) and _whole(layers) else []
+    shape = [settings[name] for name in ("layers", "hidden", "heads", "head_dim")]
+    # (a count out of range is left for `Config` to name)
+    return {**(gemma_settings(*shape) if all(map(_whole, shape)) else {}),
+            "window": window, "local_blocks": local,
+            "rope_base_local": float(number("rope.freq_base_swa", GEMMA_LOCAL_BASE)),
+            "softcap": float(number("final_logit_softcapping", 0.0))}
 
 
 def _whole(value: Any) -> bool:
@@ -202,40 +254,48 @@ def _tokenizer(source: Path, gguf: GGUF) -> dict[str, Any]:
 
 
 def _check_fit(source: Path, target: Path, settings: dict[str, Any], tokenizer: dict[str, Any],
-               gguf: GGUF) -> None:
+               tensors: dict[str, Tensor]) -> None:
     """Build the `Decoder` the conversion will be opened as, over stand-in tensors of the
     declared shapes (they take no memory): whatever it refuses, the file is refused for."""
     from latentcli.networks.decoder.decoder import Decoder
     from latentcli.networks.decoder.weights import InvalidModel, Weights
 
     stand_ins = {name: np.broadcast_to(np.float32(1), tensor.shape)
-                 for name, tensor in gguf.tensors.items()}
+                 for name, tensor in tensors.items()}
     try:
-        Decoder(source.name, Weights(target, settings, tokenizer, stand_ins))
+        decoder = Decoder(source.name, Weights(target, settings, tokenizer, stand_ins))
     except (InvalidModel, ModelError) as why:
         raise ModelError(f"{source.name}: {why}") from None
+    unused = sorted(set(stand_ins) - decoder.network.used)
+    if unused:  # a tensor of a part latent's forward pass does not have: it would be left out
+        listed = ", ".join(repr(clip(name)) for name in unused[:3])
+        more = f" and {len(unused) - 3:,} more" if len(unused) > 3 else ""
+        raise ModelError(f"{source.name}: it holds tensors a {settings['architecture']} model "
+                         f"does not have in latent: {listed}{more}")
 
 
-def _write_tensors(source: Path, gguf: GGUF, path: Path) -> dict[str, dict[str, Any]]:
-    """Every tensor dequantized into ``path``, its values checked; the index of them."""
+def _write_tensors(source: Path, tensors: dict[str, Tensor], path: Path
+                   ) -> dict[str, dict[str, Any]]:
+    """Every tensor read (dequantized, widened) into ``path``, its values checked; the index of
+    them."""
     index: dict[str, dict[str, Any]] = {}
     offset = 0
     with _naming(path), open(path, "wb") as out:
-        for tensor in gguf.tensors.values():
+        for name, tensor in tensors.items():
             try:
-                array = _dequantized(source, gguf, tensor)
-                _check_values(source, tensor.name, array)
+                array = tensor.read()
+                _check_values(source, name, array)
             except MemoryError:
                 size = math.prod(tensor.shape) * 4 / 1e9
                 raise ModelError(
-                    f"out of memory converting {source.name}: its tensor {clip(tensor.name)!r} "
+                    f"out of memory converting {source.name}: its tensor {clip(name)!r} "
                     f"takes {size:.1f} GB as float32, and more while it is dequantized; close "
                     "other programs and try again, or use a smaller model") from None
             pad = -offset % ALIGN
             out.write(b"\0" * pad)
             offset += pad
-            index[tensor.name] = {"offset": offset, "shape": list(array.shape)}
-            out.write(array.data)
+            index[name] = {"offset": offset, "shape": list(array.shape)}
+            out.write(np.ascontiguousarray(array).data)
             offset += array.nbytes
     return index
 

@@ -4,15 +4,17 @@ The names are TransformerLens's (without its ``hook_`` prefix), for block ``l`` 
 layers - 1. Every activation has the batch first, one row per sequence:
 
 - ``blocks.{l}.resid_pre`` (batch x positions x hidden): the residual stream entering block l
-  (the token embeddings, for block 0).
+  (the token embeddings, for block 0; Gemma's scaled by √hidden).
 - ``blocks.{l}.attn.pattern`` (batch x heads x positions x keys): the attention weights after
-  the softmax, how much each position reads each key position (0 for later ones); the keys
-  count the positions cached by earlier calls too.
+  the softmax, how much each position reads each key position (0 for later ones, and on a
+  block with a sliding window for those outside it); the keys count the positions cached by
+  earlier calls too.
 - ``blocks.{l}.attn_out`` (batch x positions x hidden): what attention adds to the stream,
-  after its output projection.
+  after its output projection (and Gemma's post-attention norm).
 - ``blocks.{l}.resid_mid`` (batch x positions x hidden): resid_pre + attn_out, entering the
   feed-forward layer.
-- ``blocks.{l}.mlp_out`` (batch x positions x hidden): what the feed-forward layer adds.
+- ``blocks.{l}.mlp_out`` (batch x positions x hidden): what the feed-forward layer adds (after
+  Gemma's post-FFN norm).
 - ``blocks.{l}.resid_post`` (batch x positions x hidden): resid_mid + mlp_out, leaving block l:
   the next block's resid_pre (after the last block, what the final norm and the head read).
 

@@ -1,9 +1,14 @@
-"""The Llama forward pass in numpy: RMSNorm, grouped-query attention with RoPE, SwiGLU.
+"""The decoder forward pass in numpy: RMSNorm, grouped-query attention with RoPE, a gated FFN —
+Llama's, with the switches of `Config` for its relatives (Qwen 2 and 3, Gemma 3).
 
-Weights are used as the GGUF holds them, (out, in). llama.cpp's converter permutes the rows of
-Q and K so that RoPE rotates *adjacent* pairs (x0, x1), (x2, x3)… of each head; Hugging Face's
-layout rotates (x_i, x_{i+d/2}) instead. With the GGUF's rows, adjacent pairs are right (the wrong
-pairing still writes text, only worse).
+Weights are used as the converter stored them, (out, in). llama.cpp's converter permutes the rows
+of a Llama model's Q and K so that RoPE rotates *adjacent* pairs (x0, x1), (x2, x3)… of each head;
+Hugging Face's layout, which llama.cpp keeps for Qwen and Gemma, rotates (x_i, x_{i+d/2})
+(`Config.rope_neox`). The rest of a family is a few switches read here in one place: QKV biases,
+QK-norm (before RoPE), post-norms of the attention and FFN outputs (before they are added, so the
+``attn_out`` and ``mlp_out`` hook points see what is added), GELU (tanh) instead of SiLU, the
+embedding scale (block 0's ``resid_pre`` is the scaled embedding), the attention scale, a sliding
+window with its own RoPE base on the local blocks, and final logit softcapping.
 
 `Llama.forward` runs a batch of sequences of equal length, ids (batch, positions), as rows of the
 same matrix products. Given a `KVCache` it continues the sequences cached there and extends them,
@@ -12,6 +17,8 @@ or replace the activations at named points; `Llama.run_with_cache` keeps those a
 
 Attention scores are computed for a chunk of queries at a time (`query_chunk`), so their memory
 grows with the prompt's length, not with its square; a prompt of a few hundred tokens is one chunk.
+Each chunk reads only the keys its queries may see: on a local block, those inside the window
+(unless a hook asks for the pattern, which then spans every key, those outside being 0).
 
 BLAS runs on one thread: at one position per step the matrices are too small to share out, and
 on a busy machine extra threads made generation slower, not faster (docs/design.md).
@@ -19,8 +26,10 @@ on a busy machine extra threads made generation slower, not faster (docs/design.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -49,17 +58,32 @@ class DamagedModel(ModelError):
 
 @dataclass(frozen=True)
 class Block:
-    """One block's weights, (out, in) as the GGUF holds them; d is head_dim."""
+    """One block's weights, (out, in) as the GGUF holds them; d is head_dim. The optional ones
+    are there exactly when the config's switch says so."""
 
     attn_norm: Array  # hidden
-    q: Array  # heads * d x hidden, rows permuted for adjacent-pair RoPE
-    k: Array  # kv_heads * d x hidden, rows permuted likewise
+    q: Array  # heads * d x hidden (a Llama GGUF's rows permuted for adjacent-pair RoPE)
+    k: Array  # kv_heads * d x hidden (likewise)
     v: Array  # kv_heads * d x hidden
     o: Array  # hidden x heads * d
     ffn_norm: Array  # hidden
     gate: Array  # ffn x hidden
     up: Array  # ffn x hidden
     down: Array  # hidden x ffn
+    q_bias: Array | None = None  # heads * d (qkv_bias)
+    k_bias: Array | None = None  # kv_heads * d
+    v_bias: Array | None = None  # kv_heads * d
+    q_norm: Array | None = None  # d (qk_norm)
+    k_norm: Array | None = None  # d
+    attn_post_norm: Array | None = None  # hidden (post_norms)
+    ffn_post_norm: Array | None = None  # hidden
+
+
+class Rotation(NamedTuple):
+    """RoPE's cosines and sines for some positions (positions x rope_dims / 2), per base."""
+
+    cos: Array
+    sin: Array
 
 
 class KVCache:
@@ -87,7 +111,8 @@ def query_chunk(batch: int, heads: int, keys: int) -> int:
 
 
 class Llama:
-    """One Llama-family model's arithmetic over its (memory-mapped) weights."""
+    """One decoder model's arithmetic over its (memory-mapped) weights: Llama's, or a relative's
+    by its config's switches."""
 
     def __init__(self, weights: Weights, name: str = "the model",
                  on_damage: Callable[[], None] | None = None) -> None:
@@ -102,27 +127,52 @@ class Llama:
                                                    weights.rows("token_embd.weight"))
         except ConfigError as error:
             raise InvalidModel(f"its settings are out of range: {error}") from None
-        hidden, q_rows, kv_rows = c.hidden, c.heads * c.head_dim, c.kv_heads * c.head_dim
-        self.embedding = weights.tensor("token_embd.weight", (c.vocabulary, hidden))
-        self.head = (weights.tensor("output.weight", (c.vocabulary, hidden))
+        self.used: set[str] = set()  # the tensors read: the converter refuses a file with others
+        self.embedding = self._tensor(weights, "token_embd.weight", (c.vocabulary, c.hidden))
+        self.head = (self._tensor(weights, "output.weight", (c.vocabulary, c.hidden))
                      if "output.weight" in weights.tensors else self.embedding)  # tied if absent
-        self.final_norm = weights.tensor("output_norm.weight", (hidden,))
-        self.blocks = [Block(
-            attn_norm=weights.tensor(f"blk.{i}.attn_norm.weight", (hidden,)),
-            q=weights.tensor(f"blk.{i}.attn_q.weight", (q_rows, hidden)),
-            k=weights.tensor(f"blk.{i}.attn_k.weight", (kv_rows, hidden)),
-            v=weights.tensor(f"blk.{i}.attn_v.weight", (kv_rows, hidden)),
-            o=weights.tensor(f"blk.{i}.attn_output.weight", (hidden, q_rows)),
-            ffn_norm=weights.tensor(f"blk.{i}.ffn_norm.weight", (hidden,)),
-            gate=weights.tensor(f"blk.{i}.ffn_gate.weight", (c.ffn, hidden)),
-            up=weights.tensor(f"blk.{i}.ffn_up.weight", (c.ffn, hidden)),
-            down=weights.tensor(f"blk.{i}.ffn_down.weight", (hidden, c.ffn)),
-        ) for i in range(c.layers)]
-        inverse = c.rope_base ** (-np.arange(0, c.rope_dims, 2) / c.rope_dims)
+        self.final_norm = self._tensor(weights, "output_norm.weight", (c.hidden,))
+        self.blocks = [self._block(weights, i) for i in range(c.layers)]
+        self.local = frozenset(c.local_blocks)
+        self.inverse_frequencies = _inverse(c.rope_base, c.rope_dims)
         if "rope_freqs.weight" in weights.tensors:  # Llama 3.1's long-context scaling
-            inverse = inverse / weights.tensor("rope_freqs.weight", (c.rope_dims // 2,))
-        self.inverse_frequencies = inverse.astype(np.float64)
+            self.inverse_frequencies = self.inverse_frequencies / self._tensor(
+                weights, "rope_freqs.weight", (c.rope_dims // 2,))
+        self.local_frequencies = _inverse(c.rope_base_local, c.rope_dims)
         self.names = point_names(c.layers)
+
+    def _tensor(self, weights: Weights, name: str, shape: tuple[int, ...]) -> Array:
+        self.used.add(name)
+        return weights.tensor(name, shape)
+
+    def _block(self, weights: Weights, i: int) -> Block:
+        """Block ``i``'s weights, those of the config's switches included (and only those)."""
+        c = self.config
+        hidden, q_rows, kv_rows = c.hidden, c.heads * c.head_dim, c.kv_heads * c.head_dim
+
+        def get(name: str, *shape: int) -> Array:
+            return self._tensor(weights, f"blk.{i}.{name}", shape)
+
+        def switched(on: bool, name: str, *shape: int) -> Array | None:
+            return get(name, *shape) if on else None
+
+        return Block(
+            attn_norm=get("attn_norm.weight", hidden),
+            q=get("attn_q.weight", q_rows, hidden),
+            k=get("attn_k.weight", kv_rows, hidden),
+            v=get("attn_v.weight", kv_rows, hidden),
+            o=get("attn_output.weight", hidden, q_rows),
+            ffn_norm=get("ffn_norm.weight", hidden),
+            gate=get("ffn_gate.weight", c.ffn, hidden),
+            up=get("ffn_up.weight", c.ffn, hidden),
+            down=get("ffn_down.weight", hidden, c.ffn),
+            q_bias=switched(c.qkv_bias, "attn_q.bias", q_rows),
+            k_bias=switched(c.qkv_bias, "attn_k.bias", kv_rows),
+            v_bias=switched(c.qkv_bias, "attn_v.bias", kv_rows),
+            q_norm=switched(c.qk_norm, "attn_q_norm.weight", c.head_dim),
+            k_norm=switched(c.qk_norm, "attn_k_norm.weight", c.head_dim),
+            attn_post_norm=switched(c.post_norms, "post_attention_norm.weight", hidden),
+            ffn_post_norm=switched(c.post_norms, "post_ffw_norm.weight", hidden))
 
     @property
     def layers(self) -> int:
@@ -175,7 +225,12 @@ class Llama:
             return self._finite(self._logits(residual), "logits", None)
 
     def _logits(self, residual: Array) -> Array:
-        return np.asarray(self._norm(residual, self.final_norm) @ self.head.T, dtype=np.float32)
+        logits = np.asarray(self._norm(residual, self.final_norm) @ self.head.T, dtype=np.float32)
+        cap = self.config.softcap
+        if cap:
+            cap32 = np.float32(cap)
+            logits = np.tanh(logits / cap32) * cap32
+        return logits
 
     def _finite(self, values: Array, what: str, hooks: HookRunner | None) -> Array:
         """``values``, which must be finite: a cheap check that catches damaged weights (a NaN
@@ -196,16 +251,21 @@ class Llama:
                   blocks: int | None = None) -> Array:
         """The residual stream leaving the first ``blocks`` blocks (all of them by default;
         batch x positions x hidden)."""
+        c = self.config
         tokens = self._checked(ids, cache, hooks.hooks)
         start = 0 if cache is None else cache.length
         positions = np.arange(start, start + tokens.shape[1], dtype=np.int64)
-        cos, sin = self._rotation(positions)
+        rotations = {False: _rotation(positions, self.inverse_frequencies)}
+        if self.local:
+            rotations[True] = _rotation(positions, self.local_frequencies)
         x = np.asarray(self.embedding[tokens], dtype=np.float32)
+        if c.embedding_scale != 1:
+            x = x * np.float32(c.embedding_scale)
         for layer, (block, names) in enumerate(zip(self.blocks[:blocks], self.names,
                                                    strict=False)):
             x = hooks(names["resid_pre"], layer, x, positions)
             attended = self._attention(layer, block, self._norm(x, block.attn_norm), positions,
-                                       cos, sin, cache, hooks)
+                                       rotations[layer in self.local], cache, hooks)
             x = x + hooks(names["attn_out"], layer, attended, positions)
             x = hooks(names["resid_mid"], layer, x, positions)
             x = x + hooks(names["mlp_out"], layer,
@@ -237,38 +297,61 @@ class Llama:
         scale = 1.0 / np.sqrt(np.mean(np.square(x), axis=-1, keepdims=True) + self.config.eps)
         return np.asarray(x * scale * weight, dtype=np.float32)
 
-    def _rotation(self, positions: Ids) -> tuple[Array, Array]:
-        angles = np.outer(positions, self.inverse_frequencies)
-        return np.cos(angles).astype(np.float32), np.sin(angles).astype(np.float32)
-
-    def _rope(self, x: Array, cos: Array, sin: Array) -> Array:
-        """Rotate adjacent pairs of each head (x: batch x positions x heads x head_dim)."""
-        pairs = cos.shape[1]
-        even, odd = x[..., 0 : 2 * pairs : 2], x[..., 1 : 2 * pairs : 2]
-        c, s = cos[:, None, :], sin[:, None, :]
+    def _rope(self, x: Array, rotation: Rotation) -> Array:
+        """Rotate each head's pairs (x: batch x positions x heads x head_dim): adjacent ones,
+        or NeoX's (x_i, x_{i+d/2}) — of the leading rope_dims dimensions."""
+        pairs = rotation.cos.shape[1]
+        c, s = rotation.cos[:, None, :], rotation.sin[:, None, :]
+        if self.config.rope_neox:
+            first, second = slice(0, pairs), slice(pairs, 2 * pairs)
+        else:
+            first, second = slice(0, 2 * pairs, 2), slice(1, 2 * pairs, 2)
+        a, b = x[..., first], x[..., second]
         out = x.copy()
-        out[..., 0 : 2 * pairs : 2] = even * c - odd * s
-        out[..., 1 : 2 * pairs : 2] = even * s + odd * c
+        out[..., first] = a * c - b * s
+        out[..., second] = a * s + b * c
         return out
 
     def _mlp(self, block: Block, h: Array) -> Array:
         rows = h.reshape(-1, h.shape[-1])
         gate = rows @ block.gate.T
-        out = (gate / (1.0 + np.exp(-gate)) * (rows @ block.up.T)) @ block.down.T
-        return np.asarray(out, dtype=np.float32).reshape(h.shape)
+        if self.config.activation == "gelu_tanh":  # GELU's tanh approximation, in float32
+            inner = np.float32(math.sqrt(2 / math.pi)) * (gate + np.float32(0.044715) * gate ** 3)
+            active = np.float32(0.5) * gate * (np.float32(1) + np.tanh(inner))
+        else:  # SiLU
+            active = gate / (1.0 + np.exp(-gate))
+        out = np.asarray((active * (rows @ block.up.T)) @ block.down.T, dtype=np.float32)
+        if block.ffn_post_norm is not None:
+            out = self._norm(out, block.ffn_post_norm)
+        return out.reshape(h.shape)
 
-    def _attention(self, layer: int, block: Block, h: Array, positions: Ids, cos: Array,
-                   sin: Array, cache: KVCache | None, hooks: HookRunner) -> Array:
+    def _projected(self, rows: Array, weight: Array, bias: Array | None, norm: Array | None,
+                   shape: tuple[int, ...], rotation: Rotation | None) -> Array:
+        """Queries, keys or values of ``rows``: projected, the bias added, each head normed and
+        turned by RoPE where the config says so; batch x heads x count x d."""
+        out = rows @ weight.T
+        if bias is not None:
+            out = out + bias
+        out = out.reshape(shape)
+        if norm is not None:
+            out = self._norm(out, norm)
+        if rotation is not None:
+            out = self._rope(out, rotation)
+        return out.transpose(0, 2, 1, 3)
+
+    def _attention(self, layer: int, block: Block, h: Array, positions: Ids, rotation: Rotation,
+                   cache: KVCache | None, hooks: HookRunner) -> Array:
         """What attention adds to the stream (h: the normed residual, batch x count x hidden)."""
         c, (batch, count, hidden) = self.config, h.shape
         d, group = c.head_dim, c.group
         rows = h.reshape(batch * count, hidden)
         # batch x heads x count x d; query head i reads key/value head i // group
-        q = self._rope((rows @ block.q.T).reshape(batch, count, c.heads, d), cos, sin
-                       ).transpose(0, 2, 1, 3)
-        k = self._rope((rows @ block.k.T).reshape(batch, count, c.kv_heads, d), cos, sin
-                       ).transpose(0, 2, 1, 3)
-        v = (rows @ block.v.T).reshape(batch, count, c.kv_heads, d).transpose(0, 2, 1, 3)
+        q = self._projected(rows, block.q, block.q_bias, block.q_norm,
+                            (batch, count, c.heads, d), rotation)
+        k = self._projected(rows, block.k, block.k_bias, block.k_norm,
+                            (batch, count, c.kv_heads, d), rotation)
+        v = self._projected(rows, block.v, block.v_bias, None, (batch, count, c.kv_heads, d),
+                            None)
         start = int(positions[0])
         if cache is None:
             keys, values = k, v  # batch x kv_heads x positions x d
@@ -276,18 +359,26 @@ class Llama:
             cache.keys[layer, :, :, start : start + count] = k
             cache.values[layer, :, :, start : start + count] = v
             keys, values = cache.keys[layer], cache.values[layer]
+        window = c.window if layer in self.local else 0
         pattern_name = self.names[layer]["attn.pattern"]
         hooked = pattern_name in hooks.hooks  # its hook sees the whole pattern: one chunk
         chunk = count if hooked else query_chunk(batch, c.heads, start + count)
+        scale = np.float32(c.scale)
         out = np.empty((batch, c.heads, count, d), dtype=np.float32)
         for first in range(0, count, chunk):
             last = min(count, first + chunk)
-            seen = start + last  # the keys the chunk's queries may read
+            seen = start + last  # the keys the chunk's queries may read: from `low` on
+            low = max(0, start + first - window + 1) if window and not hooked else 0
             grouped = q[:, :, first:last].reshape(batch, c.kv_heads, group * (last - first), d)
-            scores = (grouped @ keys[:, :, :seen].transpose(0, 1, 3, 2)) / np.float32(np.sqrt(d))
-            if last - first > 1:  # a lone query (a generated token) may read every key seen
-                query_positions = np.tile(positions[first:last], group)
-                masked = np.arange(seen)[None, :] > query_positions[:, None]
+            scores = (grouped @ keys[:, :, low:seen].transpose(0, 1, 3, 2)) * scale
+            # a lone query (a generated token) may read every key from `low` on, unless a hook
+            # asked for the keys before its window too
+            if last - first > 1 or (window and start + first - low >= window):
+                query_positions = np.tile(positions[first:last], group)[:, None]
+                key_positions = np.arange(low, seen)[None, :]
+                masked = key_positions > query_positions
+                if window:
+                    masked |= query_positions - key_positions >= window
                 scores = np.where(masked, np.float32(-np.inf), scores)
             scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
             scores /= scores.sum(axis=-1, keepdims=True)
@@ -296,10 +387,23 @@ class Llama:
                                scores.reshape(batch, c.heads, last - first, seen),
                                positions[first:last]
                                ).reshape(batch, c.kv_heads, group * (last - first), seen)
-            out[:, :, first:last] = (scores @ values[:, :, :seen]).reshape(
+            out[:, :, first:last] = (scores @ values[:, :, low:seen]).reshape(
                 batch, c.heads, last - first, d)
         merged = out.transpose(0, 2, 1, 3).reshape(batch * count, c.heads * d)
-        return np.asarray(merged @ block.o.T, dtype=np.float32).reshape(batch, count, hidden)
+        attended = np.asarray(merged @ block.o.T, dtype=np.float32)
+        if block.attn_post_norm is not None:
+            attended = self._norm(attended, block.attn_post_norm)
+        return attended.reshape(batch, count, hidden)
+
+
+def _inverse(base: float, dims: int) -> Array:
+    """RoPE's inverse frequencies: pair i turns base ** (-2i / dims) radians per position."""
+    return np.asarray(base ** (-np.arange(0, dims, 2) / dims), dtype=np.float64)
+
+
+def _rotation(positions: Ids, inverse: Array) -> Rotation:
+    angles = np.outer(positions, inverse)
+    return Rotation(np.cos(angles).astype(np.float32), np.sin(angles).astype(np.float32))
 
 
 def quiet() -> np.errstate:

@@ -87,6 +87,21 @@ class SentencePiece(Tokenizer):
                              "is incomplete")
         return spelling
 
+    def word_form(self, token: int) -> str:
+        """As `Tokenizer.word_form` (``▁king`` is ``king``), but a byte token is its spelling
+        (``<0x41>``: a byte, not the letter ``A``, which is a token of its own)."""
+        return self.tokens[token] if token in self.byte_tokens else super().word_form(token)
+
+    def _unprintable(self, token: int, text: str) -> str:
+        """Spaces as ``▁``, characters that do not print escaped as Python writes them
+        (``\\n``: the byte token ``<0x0A>`` is another token)."""
+        return "".join(SPACE if char == " " else char if char.isprintable()
+                       else repr(char)[1:-1] for char in text)
+
+    def single(self, token: int) -> bool:
+        """Whether the token is one byte or one character."""
+        return token in self.byte_tokens or len(self.tokens[token]) == 1
+
     def token_bytes(self, token: int) -> bytes:
         """What token ``token`` writes: its byte, or its text with ``▁`` a space."""
         byte = self.byte_tokens.get(token)

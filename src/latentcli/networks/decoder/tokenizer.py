@@ -238,33 +238,43 @@ class Tokenizer:
             return None
 
     def words(self) -> list[str]:
-        """Every token as a distinct word for a word space, in id order.
-
-        A token that starts with a space is a word as it follows a space, so it is shown as
-        the word (`` king`` is ``king``); one without is a piece inside a word or at the start
-        of a text, shown after ``##`` as WordPiece does (``##king``). So that no word reads as a
-        piece, one after a space that starts with ``#`` keeps GPT-2's spelling (``Ġ##``, where
-        ``Ġ`` is the space), as does a token that is blank or does not print (``Ċ``, a line
-        break); a control token is its text, part of a character its bytes (`readable`). Should
-        two tokens still meet on one form, the later one is written with its id."""
-        special = set(self.special.values())
+        """Every token as a distinct word for a word space, in id order (`word_form`). Should
+        two tokens meet on one form, the later one is written with its id."""
         words: list[str] = []
         seen: set[str] = set()
-        for token, spelling in enumerate(self.tokens):
-            text = self.whole_text(token)
-            if text is None or token in special:
-                form = self.readable(token)
-            elif not text.strip() or not text.isprintable():
-                form = spelling
-            elif text.startswith(" "):
-                form = spelling if text.startswith(" #") else text[1:]
-            else:
-                form = f"##{text}"
+        for token in range(len(self.tokens)):
+            form = self.word_form(token)
             if form in seen:
                 form = f"{form}#{token}"
             seen.add(form)
             words.append(form)
         return words
+
+    def word_form(self, token: int) -> str:
+        """The token as a word. One that starts with a space is a word as it follows a space,
+        so it is shown as the word (`` king`` is ``king``); one without is a piece inside a
+        word or at the start of a text, shown after ``##`` as WordPiece does (``##king``). So
+        that no word reads as a piece, one after a space that starts with ``#`` keeps its
+        spelling (GPT-2's ``Ġ##``, where ``Ġ`` is the space), as does a token that is blank or
+        does not print (``Ċ``, a line break: `_unprintable`); a control token is its text, part
+        of a character its bytes (`readable`)."""
+        text = self.whole_text(token)
+        if text is not None and (not text.strip() or not text.isprintable()):
+            return self._unprintable(token, text)
+        if text is None or token in self.special.values():
+            return self.readable(token)
+        if text.startswith(" "):
+            return self.tokens[token] if text.startswith(" #") else text[1:]
+        return f"##{text}"
+
+    def _unprintable(self, token: int, text: str) -> str:
+        """A word form for a token whose text is blank or does not print: its spelling, in
+        GPT-2's printable byte alphabet (a control token: its text)."""
+        return text if token in self.special.values() else self.tokens[token]
+
+    def single(self, token: int) -> bool:
+        """Whether the token is one byte (one symbol of GPT-2's byte alphabet)."""
+        return len(self.tokens[token]) == 1
 
 
 class Stream:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -34,10 +35,18 @@ KIND_TABLES: dict[str, Kinds] = {
     "llama": {"add_space_prefix": (bool, False), "merges": (list, True), "scores": (list, True)}}
 # What each list holds, in words.
 ITEMS: dict[str, tuple[type | tuple[type, ...], str]] = {
-    "tokens": (str, "strings"), "types": (int, "whole numbers"), "merges": (str, "strings"),
+    "tokens": (str, "strings"), "types": (int, "whole numbers"),
     "scores": ((int, float), "numbers")}
 # The words among the settings (`Config` checks the numbers, when the network is built).
 SETTINGS: Kinds = {"architecture": (str, False), "name": (str, False), "license": (str, True)}
+
+
+class Tensor(NamedTuple):
+    """A tensor to be written into ``weights.f32``: its shape, and how to read it from its
+    source as float32 (when it is written, one at a time)."""
+
+    shape: tuple[int, ...]
+    read: Callable[[], Array]
 
 
 class InvalidModel(Exception):
@@ -66,6 +75,14 @@ class Weights:
             allowed = kinds if isinstance(kinds, tuple) else (kinds,)
             if not set(map(type, listed)) <= set(allowed):  # a bool is not an int here
                 raise InvalidModel(f"its tokenizer's {name} are not all {words}")
+        # a byte-level merge is "a b" (its pieces hold no space); a SentencePiece one [a, b]
+        merges = self.tokenizer.get("merges") or []
+        if kind == "gpt2" and not all(isinstance(merge, str) for merge in merges):
+            raise InvalidModel("its tokenizer's merges are not all strings")
+        if kind == "llama" and not all(isinstance(merge, list) and len(merge) == 2
+                                       and all(isinstance(piece, str) for piece in merge)
+                                       for merge in merges):
+            raise InvalidModel("its tokenizer's merges are not all pairs of strings")
         if not tokens:
             raise InvalidModel("its tokenizer has no tokens")
         if len(self.tokenizer["types"]) != len(tokens):

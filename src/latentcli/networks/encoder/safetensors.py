@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,16 +28,37 @@ FLOAT_DTYPES = frozenset({"F64", "F32", "F16", "BF16"})
 MAX_HEADER_BYTES = 100 << 20  # the reference implementation's own limit
 
 
+@dataclass(frozen=True)
+class Stored:
+    """One tensor as the file holds it: its dtype name and its bytes, memory-mapped."""
+
+    dtype: str
+    raw: np.ndarray[Any, Any]  # viewed as the stored type (BF16 as uint16), in its shape
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self.raw.shape)
+
+    def array(self) -> np.ndarray[Any, Any]:
+        """The tensor: floats as float32 (widened, or the memory map itself for F32)."""
+        return _as_float32(self.raw, self.dtype) if self.dtype in FLOAT_DTYPES else self.raw
+
+
 def read_safetensors(path: Path) -> dict[str, np.ndarray[Any, Any]]:
     """Every tensor in ``path`` by name; floats as float32 (F32 ones are read-only memory maps)."""
+    return {name: stored.array() for name, stored in stored_tensors(path).items()}
+
+
+def stored_tensors(path: Path) -> dict[str, Stored]:
+    """Every tensor in ``path`` by name, as stored (nothing is read until it is used: a
+    converter widens one tensor at a time)."""
     header, data = _open(path)
-    tensors: dict[str, np.ndarray[Any, Any]] = {}
+    tensors: dict[str, Stored] = {}
     for name, entry in header.items():
         if name == "__metadata__":
             continue
         dtype, shape, begin, end = _entry(path, name, entry, data.size)
-        raw = data[begin:end].view(STORED_DTYPES[dtype]).reshape(shape)
-        tensors[name] = _as_float32(raw, dtype) if dtype in FLOAT_DTYPES else raw
+        tensors[name] = Stored(dtype, data[begin:end].view(STORED_DTYPES[dtype]).reshape(shape))
     return tensors
 
 
