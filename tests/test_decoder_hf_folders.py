@@ -201,8 +201,8 @@ def test_a_folder_opens_with_dash_m_as_a_gguf_does(runner, tmp_path: Path) -> No
     lens = runner.invoke(app, ["lens", prompt["text"], "-m", str(model), "--json"])
     assert json.loads(lens.stdout)["final"]["id"] == prompt["greedy"][0]
     info = json.loads(runner.invoke(app, ["models", "info", str(model), "--json"]).stdout)
-    assert (info["source"], info["architecture"], info["tokenizer"], info["layers"]) == (
-        f"folder {model}", "gemma3", "sentencepiece", 6)
+    assert (info["source"], info["architecture"], info["tokenizer_kind"], info["layers"]) == (
+        f"folder {model}", "gemma3", "SentencePiece BPE", 6)
     [entry] = (cache_root() / "language").iterdir()
     assert entry.name.startswith("hf-")
     copy = Path(shutil.copytree(model, tmp_path / "copy"))

@@ -32,12 +32,16 @@ class LanguageModel(Model):
     """A language model of ``blocks`` transformer blocks over ``len(model)`` tokens."""
 
     def __init__(self, name: str, decoder: Callable[[], Decoder], words: Callable[[], Space],
-                 notes: tuple[str, ...] = (), reporter: Reporter | None = None) -> None:
+                 notes: tuple[str, ...] = (), reporter: Reporter | None = None,
+                 base: bool = False) -> None:
         """``decoder`` fetches, converts and opens the network; ``words`` its token
-        embeddings as a word space; both are called when first needed."""
+        embeddings as a word space; both are called when first needed. ``base``: known to be
+        a base model before it is opened (a built-in one), so ``chat`` is refused before
+        anything is fetched."""
         super().__init__(words, notes, reporter)
         self._name = name
         self._open_decoder = decoder
+        self._base = base
 
     def __repr__(self) -> str:
         return (f"<latentcli.LanguageModel {self.name!r}: {self.blocks} blocks, {len(self):,} "
@@ -111,6 +115,7 @@ class LanguageModel(Model):
             if not contrast:
                 raise UsageError("steering needs a pair: steer=['TOWARD:AWAY'] or pairs=[...]")
             steering = SteeringChoice(contrast, method, layer, strength, averaged=bool(pairs))
+        self._check_chat(chat)
         decoder = self.decoder
         with self._reporter.progress("Running the steering pairs", None,
                                      in_bytes=False) if len(contrast) > 1 else nullcontext(
@@ -131,7 +136,19 @@ class LanguageModel(Model):
         within(top, 1, None, "top")
         for text in track:
             check_text(text, noun="token to track")
+        self._check_chat(chat)
         return lens(self.decoder, prompt, top, track, chat)
+
+    def _check_chat(self, chat: bool) -> None:
+        """``chat`` asks for the model's chat template: a base model has none to give."""
+        from latentcli.errors import ParameterError
+        from latentcli.store.language_models import is_base
+
+        if chat and (self._base or is_base(self.decoder)):
+            raise ParameterError("chat", f"does not apply to {self.name}: it is a base model, "
+                                         "with no chat template to wrap the prompt in as a "
+                                         "user's turn; leave it out, and it continues the text "
+                                         "as it is")
 
     def _tour_language(self) -> Decoder | str:
         return self.decoder  # the tour's language sections run on this model, not the built-in

@@ -30,10 +30,12 @@ def model_for(reference: Reference, reporter: Reporter, limit: int | None = None
     if reference.kind is not Kind.LANGUAGE_MODEL:
         return Model(reference.open_space(reporter, limit, trust, columns), reporter=reporter)
     from latentcli.api.language_model import LanguageModel
+    from latentcli.store.language_models import LanguageModelReference
 
+    builtin = reference.builtin if isinstance(reference, LanguageModelReference) else None
     return LanguageModel(reference.name, lambda: reference.open_decoder(reporter),
                          lambda: reference.open_space(reporter, limit, trust, columns),
-                         reporter=reporter)
+                         reporter=reporter, base=builtin is not None and builtin.base)
 
 
 @checked

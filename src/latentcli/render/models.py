@@ -61,13 +61,24 @@ def models_listing(console: Console, listing: ModelsListing) -> None:
                          f"{encoder.name})", human_size(encoder.size) if encoder.size else "")
     emit(console, "Sentence encoders (fetched on first use with pip)", encoders)
     console.print()
-    languages = plain_table("name", "also", "state", "size>", "license")
+    languages = plain_table("name", "also", "kind", "state", "size>", "license")
     for language in listing.language_models:
         languages.add_row(language.name, ", ".join(language.aliases),
-                          "fetched" if language.fetched else "not fetched (latent models get "
-                          f"{language.name})", human_size(language.size) if language.size else "",
-                          language.license.split(" ", 1)[0])
+                          "base" if language.base else "instruct",
+                          "fetched" if language.fetched else "not fetched",
+                          human_size(language.size) if language.size else "",
+                          licence_name(language.license))
     emit(console, "Language models (fetched on first use with pip, converted once)", languages)
+    if not all(language.fetched for language in listing.language_models):
+        console.print(Text("  latent models get NAME fetches one ahead of time.", style="dim"))
+    for language in listing.language_models:
+        if language.terms:
+            console.print(Text(f"  {language.name} is used under the "
+                               f"{licence_name(language.license)}: {language.terms}"),
+                          soft_wrap=True)
+    if any(language.base for language in listing.language_models):
+        console.print(Text("  A base model continues text; it has no chat template, so --chat "
+                           "does not apply to it.", style="dim"))
     console.print()
     catalogue = plain_table("name", "words>", "dims>", "download>", "cached")
     for entry in listing.catalogue:
@@ -100,11 +111,14 @@ def language_model_info(console: Console, info: LanguageModelInfo) -> None:
         ("architecture", f"{info.architecture}: {info.layers} blocks, hidden {info.hidden}, "
                          f"{info.heads} heads ({info.kv_heads} for keys and values), FFN "
                          f"{info.ffn}"),
-        ("vocabulary", f"{info.vocabulary:,} tokens (" + (
-            "SentencePiece BPE" if info.tokenizer == "sentencepiece"
-            else f"byte-level BPE, pre-tokenizer {info.tokenizer}") + ")"),
+        ("vocabulary", f"{info.vocabulary:,} tokens ({info.tokenizer_kind}"
+                       + (f", pre-tokenizer {info.tokenizer})" if info.tokenizer else ")")),
         ("context", f"{info.context:,} tokens"),
+        ("kind", "base model: it continues text, with no chat template (--chat does not "
+                 "apply)" if info.base else "instruct model: --chat wraps a prompt in its chat "
+                                            "template"),
         ("license", info.license or _licence_unknown(info.license_files)),
+        *([("terms", info.terms)] if info.terms else []),
         ("license files", ", ".join(info.license_files) or "none found"),
         ("path", f"{info.path} ({human_size(info.size)})"),
     ])
@@ -134,6 +148,14 @@ def model_info(console: Console, info: ModelInfo | EncoderInfo | LanguageModelIn
 
 def fetched(console: Console, result: FetchedModel) -> None:
     console.print(f"{result.name} is ready: {result.path} ({human_size(result.size)})")
+    if result.terms:
+        console.print(f"It is used under the {result.license}: read them in {result.terms}",
+                      soft_wrap=True)  # a path cut across lines cannot be copied
+
+
+def licence_name(licence: str) -> str:
+    """A licence's name, without what it says of it in brackets."""
+    return licence.split(" (", 1)[0]
 
 
 def removed(console: Console, result: RemovedModels) -> None:

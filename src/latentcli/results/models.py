@@ -140,13 +140,18 @@ class FetchedModel(Result):
     name: str
     path: str
     size: int
+    license: str | None = None  # for a model that comes with terms: the licence's name
+    terms: str | None = None  # and the file holding those terms
 
 
 @dataclass(frozen=True, kw_only=True)
 class LanguageModelListing(BuiltinListing):
-    """A built-in language model, and under which license it comes."""
+    """A built-in language model, under which license it comes and whether it is a base model
+    (no chat template) or an instruct one."""
 
     license: str
+    base: bool
+    terms: str | None  # where the licence's terms are: a file once fetched, else a web page
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -163,8 +168,11 @@ class LanguageModelInfo(Result):
     ffn: int
     vocabulary: int
     context: int
-    tokenizer: str  # byte-level BPE's pre-tokenizer by its GGUF name, or "sentencepiece"
+    tokenizer: str | None  # the byte-level pre-tokenizer's name (a GGUF's tokenizer.ggml.pre)
+    tokenizer_kind: str  # byte-level BPE or SentencePiece BPE
+    base: bool  # a pre-trained model with no chat template: --chat does not apply
     license: str | None
     license_files: tuple[str, ...]
+    terms: str | None  # the file in ``path`` holding the licence's terms, for a built-in
     path: str
     size: int

