@@ -43,7 +43,7 @@ class Grid:
     labels: Sequence[str]  # each row's label
     tokens: Sequence[str]  # the column headings
     values: Sequence[Sequence[float]]
-    extra: tuple[str, Sequence[str]] | None = None  # a column's heading and cells
+    extra: tuple[str, Sequence[str], str] | None = None  # a column's heading, cells and caption
     under: tuple[str, Sequence[str]] | None = None  # a first row's label and texts (under the
     # headings: the corrupt prompt's tokens)
 
@@ -56,7 +56,7 @@ def _cell(value: float, colour: bool) -> Text:
 
 def draw(console: Console, title: str, grid: Grid, captions: Sequence[str | Text | None]) -> None:
     """``grid`` as a table of percentages when it fits the terminal, else turned: a row per
-    token, a shade per row of the grid."""
+    token, a shade per row of the grid (without the extra column)."""
     colour = console.is_terminal and not console.no_color
     widths = [max(4, len(token), *(len(text) for text in grid.under[1][index:index + 1]))
               if grid.under else max(4, len(token)) for index, token in enumerate(grid.tokens)]
@@ -71,7 +71,7 @@ def draw(console: Console, title: str, grid: Grid, captions: Sequence[str | Text
         for index, (label, row) in enumerate(zip(grid.labels, grid.values, strict=True)):
             table.add_row(label, *(_cell(value, colour) for value in row),
                           *([grid.extra[1][index]] if grid.extra else []))
-        emit(console, title, table, [*captions, LEGEND])
+        emit(console, title, table, [*captions, grid.extra[2] if grid.extra else None, LEGEND])
         return
     table = plain_table("pos>", "token", Column(f"{grid.heading} {grid.labels[0]} → "
                                                 f"{grid.labels[-1]}", no_wrap=True))
@@ -79,11 +79,12 @@ def draw(console: Console, title: str, grid: Grid, captions: Sequence[str | Text
         strip = Text()
         for row in grid.values:
             value = row[position]
-            strip.append(shade(value) if round(100 * value) else "·",
+            strip.append(shade(value).strip() or "·",
                          style=("red" if value >= 0.5 else "yellow" if value >= 0.25 else "")
                          if colour else "")
         table.add_row(str(position), token, strip)
-    emit(console, title, table, [*captions, "shades: ░ ≈ 25%, ▒ ≈ 50%, ▓ ≈ 75%, █ ≈ 100%"])
+    emit(console, title, table, [*captions, "shades: · under 12%, ░ ≈ 25%, ▒ ≈ 50%, ▓ ≈ 75%, "
+                                            "█ ≈ 100%"])
 
 
 def attention_view(console: Console, result: Attention) -> None:
@@ -109,13 +110,14 @@ def attention_view(console: Console, result: Attention) -> None:
     extra = "hardest" if mean else "most"
     grid = Grid(heading="head" if by_head else "block", labels=[row[0] for row in rows],
                 tokens=tokens, values=[row[1] for row in rows],
-                extra=(extra, [row[2] for row in rows]) if seen > 1 else None)
+                extra=(extra, [row[2] for row in rows],
+                       "hardest: the head that weighs one token most, the first aside, and that "
+                       "token" if mean else "most: the token weighed most, the first aside")
+                if seen > 1 else None)
     query = quoted(result.tokens[result.position])
     draw(console, f"Attention from {query} (position {result.position}) over "
                   f"{quoted(clip(result.prompt))}: % of its weight, {whose}   ({result.model})",
-         grid, [_sink(result), None if seen == 1 else
-                "hardest: the head that weighs one token most, the first aside, and that token"
-                if mean else "most: the token weighed most, the first aside"])
+         grid, [_sink(result)])
 
 
 def _hardest(layer: AttentionLayer, tokens: Sequence[str], named: bool = True) -> str:
