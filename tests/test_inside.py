@@ -21,7 +21,6 @@ from latentcli.environment import Environment
 from latentcli.errors import ArgumentError, ParameterError, RangeError, UsageError
 from latentcli.networks.arrays import Array
 from latentcli.networks.decoder.decoder import Decoder
-from latentcli.networks.decoder.hooks import HookPoint
 from latentcli.store.paths import cache_root
 from latentcli.store.resolve import resolve
 
@@ -85,27 +84,16 @@ def test_attention_and_patching_equal_transformers_on_smollm(smollm_cache: Path,
 
 
 def one_run_per_cell(model: Decoder, clean: str, corrupt: str, site: str) -> Array:
-    """The recovered shares the slow way: every (block, position) its own run of the corrupt
-    prompt through every block, the clean activation put back by a hook."""
-    network = model.network
-    a, b = model.prompt_ids(clean), model.prompt_ids(corrupt)
-    names = [f"blocks.{layer}.{SITES[site]}" for layer in range(network.layers)]
-    clean_logits, kept = network.run_with_cache([a], names)
-    corrupt_logits = network.forward([b])
-    good, bad = int(np.argmax(clean_logits[0])), int(np.argmax(corrupt_logits[0]))
-    high = clean_logits[0, good] - clean_logits[0, bad]
-    low = corrupt_logits[0, good] - corrupt_logits[0, bad]
-    grid = np.zeros((network.layers, len(a)))
-    for layer, name in enumerate(names):
-        for position in range(len(a)):
-            def put(activation: Array, point: HookPoint, p: int = position,
-                    source: Array = kept[name]) -> Array:
-                changed = activation.copy()
-                changed[:, p] = source[:, p]
-                return changed
+    """The recovered shares the slow way, every (block, position) its own run through every
+    block: benchmarks/bench_inside.py's naive loop, the one it times the batched grid against."""
+    import importlib.util
 
-            logits = network.forward([b], hooks={name: put})[0]
-            grid[layer, position] = (logits[good] - logits[bad] - low) / (high - low)
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_inside.py"
+    spec = importlib.util.spec_from_file_location("bench_inside", path)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    grid: Array = bench.naive_grid(model, clean, corrupt, site)
     return grid
 
 
