@@ -7,6 +7,12 @@ import pytest
 import declared
 from conftest import TINY_VECTORS, TINY_WORDS
 from latentcli.cli.app import app
+from latentcli.cli.grammar import COMMAND_MODULES
+from latentcli.cli.grammar import declared as declared_in
+
+# the commands that run a language model, with its own --model
+LANGUAGE = sorted({command.name for module in set(COMMAND_MODULES.values())
+                   for command in declared_in(module) if getattr(command, "language", False)})
 
 
 @pytest.fixture
@@ -39,7 +45,7 @@ def test_every_command_that_opens_a_model_takes_the_model_options():
                      for n, c in declared.commands(commands.pop("evaluate")).items()})
     commands.pop("models")  # manages the cache; its subcommands take what they need
     commands.pop("embed")  # runs a sentence encoder (its own --model), opens no vector model
-    for language in ("generate", "lens"):  # run a language model (their own --model)
+    for language in LANGUAGE:  # run a language model (their own --model)
         assert {"--model", "--json"} <= {opt for param in commands.pop(language).params
                                          for opt in getattr(param, "opts", [])}, language
     for name, command in commands.items():

@@ -59,16 +59,19 @@ def _tracked(model: Decoder, texts: Sequence[str], final: int) -> tuple[list[int
     """Token ids to follow down the layers: the first token of each text given."""
     if not texts:
         return [final], []
-    ids, notes = [], []
-    for text in texts:
-        encoded = model.tokenizer.encode(text)[int(model.tokenizer.add_bos):]  # without a BOS
-        if not encoded:
-            raise ParameterError("track", "needs a token, such as ' Paris' (with its leading "
-                                          "space)")
-        if len(encoded) > 1:
-            pieces = " + ".join(repr(model.tokenizer.readable(i)) for i in encoded[:8])
-            more = " + …" if len(encoded) > 8 else ""
-            notes.append(f"{clip(text)!r} is {len(encoded)} tokens ({pieces}{more}); tracking "
-                         "the first")
-        ids.append(encoded[0])
-    return ids, notes
+    found = [token_id(model, text) for text in texts]
+    return [token for token, _ in found], [note for _, note in found if note]
+
+
+def token_id(model: Decoder, text: str, name: str = "track") -> tuple[int, str | None]:
+    """The id of ``text``'s first token, and a note saying so when it is several (the parameter
+    ``name`` is blamed when it is none)."""
+    encoded = model.tokenizer.encode(text)[int(model.tokenizer.add_bos):]  # without a BOS
+    if not encoded:
+        raise ParameterError(name, "needs a token, such as ' Paris' (with its leading space)")
+    if len(encoded) == 1:
+        return encoded[0], None
+    pieces = " + ".join(repr(model.tokenizer.readable(i)) for i in encoded[:8])
+    more = " + …" if len(encoded) > 8 else ""
+    return encoded[0], (f"{clip(text)!r} is {len(encoded)} tokens ({pieces}{more}); tracking "
+                        "the first")

@@ -2,7 +2,8 @@
 
 Its word space is its token embeddings (every `Model` method works on them, opened on first use:
 ``lm.analogy("king - man + woman")``); beyond that it writes (`generate`, steered or not), shows
-how its answer forms block by block (`lens`) and splits text into its tokens (`tokens`). The
+how its answer forms block by block (`lens`), where each head looks (`attention`) and where a
+fact sits (`patch`), and splits text into its tokens (`tokens`). The
 network is fetched and converted on first use, after the arguments are checked, so a mistake
 costs no download. Each method returns the result dataclass the command prints.
 """
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from latentcli.core.progress import Reporter
     from latentcli.core.space import Space
     from latentcli.networks.decoder.decoder import Decoder
+    from latentcli.results.inside import Attention, Patching
     from latentcli.results.language import Generation, Lens
 
 Pair = str | Sequence[str]  # "toward:away", or the two texts apart
@@ -150,17 +152,53 @@ class LanguageModel(Model):
                                          "user's turn; leave it out, and it continues the text "
                                          "as it is")
 
+    @checked
+    def attention(self, prompt: str, layer: int | None = None, head: int | None = None,
+                  position: int | None = None) -> Attention:
+        """Where each head of each block looks from the prompt's last position (or
+        ``position``): its weights over the prompt's tokens; ``layer`` and ``head`` keep one
+        block, one head."""
+        from latentcli.analysis.attention import attention
+        from latentcli.core.counts import within
+
+        _check_prompt(prompt)
+        for value, name in ((layer, "layer"), (head, "head"), (position, "position")):
+            if value is not None:
+                within(value, 0, None, name)
+        return attention(self.decoder, prompt, layer, head, position)
+
+    @checked
+    def patch(self, clean: str, corrupt: str, track: str | None = None,
+              against: str | None = None, site: str = "resid") -> Patching:
+        """Activation patching: the ``clean`` run's activation at ``site`` (``resid``: the
+        residual entering each block; ``attn``, ``mlp``: what its attention or MLP adds) put
+        into the ``corrupt`` run at every block and position, and the share of the logit
+        difference between the answers it recovers. The answers are each run's top next token
+        unless ``track`` (the clean one) and ``against`` (the corrupt one) name them."""
+        from latentcli.analysis.patching import check_site, patch
+        from latentcli.core.text_checks import check_text
+
+        _check_prompt(clean, "clean prompt")
+        _check_prompt(corrupt, "corrupt prompt")
+        for text, noun in ((track, "token to track"), (against, "token to track against")):
+            if text is not None:
+                check_text(text, noun=noun)
+        check_site(site)
+        decoder = self.decoder
+        with self._reporter.progress("Patching", None, in_bytes=False) as report:
+            return patch(decoder, clean, corrupt, track, against, site, report)
+
     def _tour_language(self) -> Decoder | str:
         return self.decoder  # the tour's language sections run on this model, not the built-in
 
 
-def _check_prompt(prompt: str) -> None:
+def _check_prompt(prompt: str, noun: str = "prompt") -> None:
     from latentcli.core.text_checks import check_text
     from latentcli.errors import UsageError
 
-    check_text(prompt, noun="prompt")
+    check_text(prompt, noun=noun)
     if not prompt:
-        raise UsageError("the prompt is empty: give the model some text to continue")
+        raise UsageError(f"the {noun} is empty: give the model some text to continue")
 
 
 def _pairs(given: Sequence[Pair], name: str) -> tuple[tuple[str, str], ...]:

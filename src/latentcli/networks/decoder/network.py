@@ -14,6 +14,8 @@ window with its own RoPE base on the local blocks, and final logit softcapping.
 same matrix products. Given a `KVCache` it continues the sequences cached there and extends them,
 so generating a token computes one position. Given hooks (`decoder.hooks`), it lets its caller read
 or replace the activations at named points; `Llama.run_with_cache` keeps those asked for.
+`Llama.run_blocks` runs blocks from a residual stream its caller holds, so runs that share the
+blocks before it compute them once.
 
 Attention scores are computed for a chunk of queries at a time (`query_chunk`), so their memory
 grows with the prompt's length, not with its square; a prompt of a few hundred tokens is one chunk.
@@ -208,15 +210,43 @@ class Llama:
         logits = self.forward(ids, hooks=recording)
         return logits, {name: kept[name] for name in names}
 
+    def run_blocks(self, residual: npt.ArrayLike, first: int, last: int | None = None,
+                   hooks: Hooks | None = None) -> Array:
+        """The residual stream leaving block ``last`` - 1 (the last block, by default) when
+        ``residual`` (batch x positions x hidden, from position 0) enters block ``first``: a
+        pass started at a block from a residual its caller holds, so runs that share the blocks
+        before it (the patched runs of activation patching) compute those once. ``hooks`` are
+        called at the points of the blocks run; `logits` reads the result."""
+        x = np.asarray(residual, dtype=np.float32)
+        if x.ndim != 3 or 0 in x.shape or x.shape[2] != self.config.hidden:
+            raise UsageError(f"a residual must be batch x positions x {self.config.hidden}; got "
+                             f"the shape {x.shape}")
+        if not np.isfinite(x).all():  # not the weights' doing: never blamed on them
+            raise UsageError("a residual must hold finite numbers only")
+        self._check_layer(first)
+        stop = self.layers if last is None else last
+        if not first < stop <= self.layers:
+            raise UsageError(f"the blocks to run must end after block {first} and at block "
+                             f"{self.layers - 1} at the latest, not at {stop - 1}")
+        runner = HookRunner(hooks or {})
+        if hooks:
+            check_names(hooks, self.layers)
+        with limited(1), quiet():
+            return self._finite(self._blocks(x, first, None, runner, stop), "residual stream",
+                                runner)
+
     def resid_pre(self, ids: npt.ArrayLike, layer: int) -> Array:
         """The residual stream entering block ``layer`` (batch x positions x hidden), computed by
         the blocks before it only."""
-        if not 0 <= layer < self.layers:
-            raise UsageError(f"there is no block {layer}: the blocks run from 0 to "
-                             f"{self.layers - 1}")
+        self._check_layer(layer)
         with limited(1), quiet():
             return self._finite(self._residual(ids, None, HookRunner({}), layer),
                                 "residual stream", None)
+
+    def _check_layer(self, layer: int) -> None:
+        if not 0 <= layer < self.layers:
+            raise UsageError(f"there is no block {layer}: the blocks run from 0 to "
+                             f"{self.layers - 1}")
 
     def logits(self, residual: Array) -> Array:
         """Next-token logits for residual vectors (... x hidden): the final norm, then the
@@ -253,16 +283,22 @@ class Llama:
         batch x positions x hidden)."""
         c = self.config
         tokens = self._checked(ids, cache, hooks.hooks)
-        start = 0 if cache is None else cache.length
-        positions = np.arange(start, start + tokens.shape[1], dtype=np.int64)
-        rotations = {False: _rotation(positions, self.inverse_frequencies)}
-        if self.local:
-            rotations[True] = _rotation(positions, self.local_frequencies)
         x = np.asarray(self.embedding[tokens], dtype=np.float32)
         if c.embedding_scale != 1:
             x = x * np.float32(c.embedding_scale)
-        for layer, (block, names) in enumerate(zip(self.blocks[:blocks], self.names,
-                                                   strict=False)):
+        return self._blocks(x, 0, cache, hooks, blocks)
+
+    def _blocks(self, x: Array, first: int, cache: KVCache | None, hooks: HookRunner,
+                blocks: int | None = None) -> Array:
+        """The residual stream leaving block ``blocks`` - 1 (the last, by default) when ``x``
+        enters block ``first``."""
+        start = 0 if cache is None else cache.length
+        positions = np.arange(start, start + x.shape[1], dtype=np.int64)
+        rotations = {False: _rotation(positions, self.inverse_frequencies)}
+        if self.local:
+            rotations[True] = _rotation(positions, self.local_frequencies)
+        for layer in range(first, self.layers if blocks is None else blocks):
+            block, names = self.blocks[layer], self.names[layer]
             x = hooks(names["resid_pre"], layer, x, positions)
             attended = self._attention(layer, block, self._norm(x, block.attn_norm), positions,
                                        rotations[layer in self.local], cache, hooks)
@@ -272,7 +308,7 @@ class Llama:
                           self._mlp(block, self._norm(x, block.ffn_norm)), positions)
             x = hooks(names["resid_post"], layer, x, positions)
         if cache is not None:
-            cache.length = start + tokens.shape[1]
+            cache.length = start + x.shape[1]
         return x
 
     def _checked(self, ids: npt.ArrayLike, cache: KVCache | None, hooks: Hooks) -> Ids:
