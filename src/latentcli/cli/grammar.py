@@ -29,7 +29,8 @@ COMMAND_MODULES = {
     "map": "structure", "explore": "explore", "axis": "directions", "steer": "directions",
     "path": "directions", "odd": "directions", "similarity": "directions",
     "compare": "directions", "context": "context", "embed": "embed",
-    "generate": "language", "lens": "language", "evaluate": "evaluate", "models": "models",
+    "generate": "language", "lens": "language", "probe": "concepts", "trace": "concepts",
+    "evaluate": "evaluate", "models": "models",
 }
 
 
