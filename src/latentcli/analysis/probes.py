@@ -82,7 +82,7 @@ def probe(model: Decoder, texts_a: Sequence[str], texts_b: Sequence[str],
         notes.append(f"the logistic regression stopped at {MAX_ITER:,} steps before it "
                      f"converged at block{'s' * (len(stalled) > 1)} "
                      f"{', '.join(map(str, stalled))}")
-    best = max(found, key=lambda row: (row.accuracy, row.direction_accuracy, -row.layer)).layer
+    best = best_layer(found)
     chosen = best if layer is None else layer
     if save is not None:
         directions = (states[is_a].astype(np.float64).mean(axis=0)
@@ -92,6 +92,12 @@ def probe(model: Decoder, texts_a: Sequence[str], texts_b: Sequence[str],
                  sizes=(len(texts_a), len(texts_b)), names=names, folds=folds,
                  saved=save, saved_layer=chosen if save is not None else None,
                  notes=tuple(notes))
+
+
+def best_layer(rows: Sequence[ProbeLayer]) -> int:
+    """The block whose residual separates best: the highest regression accuracy, a tie going to
+    the direction's accuracy, then to the earliest block (where the concept is readable first)."""
+    return max(rows, key=lambda row: (row.accuracy, row.direction_accuracy, -row.layer)).layer
 
 
 def _check_sets(texts_a: Sequence[str], texts_b: Sequence[str],
@@ -195,8 +201,8 @@ def write_direction(path: str, model: Decoder, directions: Array, layer: int,
         scratch.replace(target)
     except OSError as error:
         scratch.unlink(missing_ok=True)
-        raise LatentError(f"cannot write the direction to {clip(path)}: "
-                          f"{os_message(error)}") from None
+        reason = error.strerror or type(error).__name__  # the file is the target, not the scratch
+        raise LatentError(f"cannot write the direction to {path}: {reason}") from None
 
 
 def read_direction(path: str, model: Decoder) -> SavedDirection:
@@ -208,9 +214,9 @@ def read_direction(path: str, model: Decoder) -> SavedDirection:
         with Path(path).expanduser().open("rb") as file:
             data = file.read(limit + 1)
     except OSError as error:
-        raise LatentError(f"cannot read the direction {clip(path)}: {os_message(error)}") from None
+        raise LatentError(f"cannot read the direction {path}: {os_message(error)}") from None
     if len(data) > limit:
-        raise LatentError(f"{clip(path)} is larger than a direction for {model.name} can be: it "
+        raise LatentError(f"{path} is larger than a direction for {model.name} can be: it "
                          "is not a file `latent probe --save` wrote")
     content = _parsed(data, path)
     saved = content["model"]
@@ -219,7 +225,7 @@ def read_direction(path: str, model: Decoder) -> SavedDirection:
         other = (f"another model called {clip(saved['name'])} (its weights differ)"
                  if saved["name"] == model.name else
                  f"{clip(saved['name'])} ({saved['blocks']} blocks of {saved['hidden']})")
-        raise LatentError(f"{clip(path)} holds a direction found on {other}, not on {model.name}: "
+        raise LatentError(f"{path} holds a direction found on {other}, not on {model.name}: "
                          "a direction means something only in the model it was found in")
     try:
         directions = np.array(content["directions"], dtype=np.float32)
@@ -241,9 +247,9 @@ def _parsed(data: bytes, path: str) -> dict[str, Any]:
     except (UnicodeDecodeError, ValueError):
         raise _damaged(path, "it is not JSON") from None
     if not isinstance(content, dict) or content.get("format") != FORMAT:
-        raise LatentError(f"{clip(path)} is not a direction `latent probe --save` wrote")
+        raise LatentError(f"{path} is not a direction `latent probe --save` wrote")
     if content.get("version") != VERSION:
-        raise LatentError(f"{clip(path)} is a direction of format {content.get('version')!r}; "
+        raise LatentError(f"{path} is a direction of format {content.get('version')!r}; "
                          f"this latent reads format {VERSION}")
     kinds = {"layer": int, "toward": str, "away": str, "digest": str, "directions": list,
              "model": dict}
@@ -259,4 +265,4 @@ def _parsed(data: bytes, path: str) -> dict[str, Any]:
 
 
 def _damaged(path: str, why: str) -> LatentError:
-    return LatentError(f"the direction {clip(path)} is damaged: {why}")
+    return LatentError(f"the direction {path} is damaged: {why}")
