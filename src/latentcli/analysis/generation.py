@@ -38,11 +38,14 @@ def generate(model: Decoder, prompt: str, max_tokens: int, sampling: Sampling,
                           continuation=continuation(model, model.generate(
                               text.ids, max_tokens, sampling, listen=listen)))
     method, layer, strength, defaults = steering.resolve(model.network.layers)
-    steer = steer_vector(model, steering.pairs, method, layer, strength, text.start, progress)
+    steer = steer_vector(model, steering.pairs, method, layer, strength, text.start, progress,
+                         steering.direction)
     plain = continuation(model, model.generate(text.ids, max_tokens, sampling))
     steered = continuation(model, model.generate(text.ids, max_tokens, sampling, steer.hooks()))
     return Generation(model=model.name, prompt=prompt, prompt_token_ids=tuple(text.ids),
                       continuation=steered,
                       steering=Steering(method=method, layer=layer, strength=strength,
                                         pairs=steering.pairs, start=steer.start,
-                                        defaults=defaults, unsteered=plain))
+                                        defaults=defaults, unsteered=plain,
+                                        direction=None if steering.direction is None
+                                        else steering.direction.source))

@@ -1,4 +1,5 @@
-"""Steering vectors from contrast pairs: ActAdd (Turner et al. 2023) and the mean difference.
+"""Steering vectors from contrast pairs: ActAdd (Turner et al. 2023) and the mean difference; or
+a direction a probe found and saved (`SavedDirection`), added as the mean difference is.
 
 Both read the residual stream entering block ``layer`` (hook point ``blocks.{layer}.resid_pre``)
 for each side of a pair, every prompt opened with the sink token (``<|endoftext|>``): position 0
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from latentcli.analysis.residuals import POSITIONS, by_length
 from latentcli.core.progress import Progress, no_progress
 from latentcli.errors import ParameterError, UsageError, clip
 from latentcli.networks.arrays import Array
@@ -28,23 +30,43 @@ METHODS = ("actadd", "mean")
 # (depth, strength): the layer is that fraction of the way in; on SmolLM2-135M's 30 blocks,
 # ActAdd at 6 with 8 and the mean difference at 10 with 1 change the text and keep it fluent.
 DEFAULTS = {"actadd": (0.2, 8.0), "mean": (1 / 3, 1.0)}
-POSITIONS = 2048  # positions of the sides run in one forward pass (their activations' memory)
+DIRECTION = "direction"  # the method of a saved direction: a mean difference, so its strength
+# defaults to the mean's
+
+
+@dataclass(frozen=True)
+class SavedDirection:
+    """A direction a probe found (`analysis.probes`, ``latent probe --save``), read from its
+    file ``source``: one vector per block, the mean difference of two sets' last-position
+    residuals entering it, and the block ``layer`` it was chosen at."""
+
+    source: str
+    vectors: Array  # blocks x hidden
+    layer: int
 
 
 @dataclass(frozen=True)
 class SteeringChoice:
     """What the user asked for; None where a default applies (`resolve` fills it in).
-    ``averaged``: the pairs came as a collection (a file), whose default is their mean."""
+    ``averaged``: the pairs came as a collection (a file), whose default is their mean;
+    ``direction``: a saved direction, steered along instead of pairs."""
 
     pairs: tuple[tuple[str, str], ...]
     method: str | None = None
     layer: int | None = None
     strength: float | None = None
     averaged: bool = False
+    direction: SavedDirection | None = None
 
     def resolve(self, layers: int) -> tuple[str, int, float, tuple[str, ...]]:
         """Method, layer and strength for a model of ``layers`` blocks, and the names of those
         left to their defaults."""
+        if self.direction is not None:  # its own block, and the mean difference's strength
+            defaults = tuple(name for name, value in (("layer", self.layer),
+                                                       ("strength", self.strength))
+                             if value is None)
+            return (DIRECTION, self.direction.layer if self.layer is None else self.layer,
+                    DEFAULTS["mean"][1] if self.strength is None else self.strength, defaults)
         method = self.method or ("actadd" if len(self.pairs) == 1 and not self.averaged
                                  else "mean")
         if method not in METHODS:
@@ -97,13 +119,21 @@ def parse_pair(text: str) -> tuple[str, str]:
 
 def steer_vector(model: Decoder, pairs: Sequence[tuple[str, str]], method: str,
                  layer: int, strength: float, start: int = 1,
-                 progress: Progress = no_progress) -> SteeringVector:
+                 progress: Progress = no_progress,
+                 saved: SavedDirection | None = None) -> SteeringVector:
     """The vector (or, for ActAdd, the rows) to add at ``layer`` from position ``start`` on,
-    scaled by ``strength``; ``progress`` counts the sides of the pairs run so far."""
+    scaled by ``strength``: made from ``pairs`` (``progress`` counts their sides run so far), or
+    for the method `DIRECTION` the block's vector of ``saved``."""
     layers = model.network.layers
     if not 0 <= layer < layers:
         raise ParameterError("layer", f"must be from 0 to {layers - 1} ({model.name} has "
                                       f"{layers} blocks)")
+    if method == DIRECTION and saved is not None:
+        direction = saved.vectors[layer]
+        if not direction.any():
+            raise UsageError(f"the direction in {clip(saved.source)} is zero at block {layer} "
+                             "(the two sets read alike there): choose another layer")
+        return _scaled(direction, strength, layer, start)
     if not pairs:
         raise UsageError("steering needs a pair: --steer 'TOWARD:AWAY' or --pairs FILE")
     if method == "actadd" and len(pairs) != 1:
@@ -122,7 +152,11 @@ def steer_vector(model: Decoder, pairs: Sequence[tuple[str, str]], method: str,
     if not direction.any():
         raise UsageError("the two sides of every pair give the same residual, so there is no "
                          "direction to steer along: give pairs whose sides differ")
-    with np.errstate(over="ignore", invalid="ignore"):  # refused below as not finite
+    return _scaled(direction, strength, layer, start)
+
+
+def _scaled(direction: Array, strength: float, layer: int, start: int) -> SteeringVector:
+    with np.errstate(over="ignore", invalid="ignore"):  # refused by SteeringVector if not finite
         scaled = np.asarray(np.float32(strength) * direction, dtype=np.float32)
     return SteeringVector(layer, scaled, start=start)
 
@@ -143,19 +177,14 @@ def _mean_difference(model: Decoder, pairs: Sequence[tuple[str, str]], layer: in
     for toward, away in pairs:
         weights[toward] += 1
         weights[away] -= 1
-    ids = {text: _side(model, text) for text, weight in weights.items() if weight}
-    by_length: dict[int, list[str]] = defaultdict(list)
-    for text, found in ids.items():
-        by_length[len(found)].append(text)
+    texts = [text for text, weight in weights.items() if weight]
+    ids = [_side(model, text) for text in texts]
     total = np.zeros(model.network.config.hidden, dtype=np.float64)
     done = 0
     progress(done, len(ids))
-    for length, group in sorted(by_length.items()):
-        rows = max(1, POSITIONS // length)
-        for first in range(0, len(group), rows):
-            batch = group[first : first + rows]
-            entering = model.network.resid_pre([ids[text] for text in batch], layer)[:, -1]
-            total += np.array([weights[text] for text in batch], dtype=np.float64) @ entering
-            done += len(batch)
-            progress(done)
+    for batch in by_length([len(found) for found in ids], POSITIONS):
+        entering = model.network.resid_pre([ids[index] for index in batch], layer)[:, -1]
+        total += np.array([weights[texts[index]] for index in batch], dtype=np.float64) @ entering
+        done += len(batch)
+        progress(done)
     return np.asarray(total / len(pairs), dtype=np.float32)

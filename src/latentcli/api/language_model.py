@@ -2,8 +2,9 @@
 
 Its word space is its token embeddings (every `Model` method works on them, opened on first use:
 ``lm.analogy("king - man + woman")``); beyond that it writes (`generate`, steered or not), shows
-how its answer forms block by block (`lens`), where each head looks (`attention`) and where a
-fact sits (`patch`), and splits text into its tokens (`tokens`). The
+how its answer forms block by block (`lens`), where each head looks (`attention`), where a fact
+sits (`patch`), where two sets of texts become separable (`probe`), how prompts move through the
+blocks (`trace`), and splits text into its tokens (`tokens`). The
 network is fetched and converted on first use, after the arguments are checked, so a mistake
 costs no download. Each method returns the result dataclass the command prints.
 """
@@ -11,6 +12,7 @@ costs no download. Each method returns the result dataclass the command prints.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from functools import cached_property
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from latentcli.core.progress import Reporter
     from latentcli.core.space import Space
     from latentcli.networks.decoder.decoder import Decoder
+    from latentcli.results.concepts import Probe, Trace
     from latentcli.results.inside import Attention, Patching
     from latentcli.results.language import Generation, Lens
 
@@ -86,12 +89,14 @@ class LanguageModel(Model):
                  steer: Sequence[Pair] = (), pairs: Sequence[Pair] = (),
                  method: str | None = None, layer: int | None = None,
                  strength: float | None = None,
-                 stream: Callable[[str], None] | None = None) -> Generation:
+                 stream: Callable[[str], None] | None = None,
+                 direction: str | os.PathLike[str] | None = None) -> Generation:
         """The continuation of ``prompt``: greedy at temperature 0, else sampled (nucleus
         ``top_p``, seeded). Steered toward the first text of each pair in ``steer`` (ActAdd for
-        one pair) or ``pairs`` (their mean difference, as ``--pairs FILE``), the unsteered text
-        comes too; None leaves ``method``, ``layer`` and ``strength`` to their defaults.
-        ``stream`` is given the text as it is written."""
+        one pair) or ``pairs`` (their mean difference, as ``--pairs FILE``), or along the
+        ``direction`` a probe saved (`probe`'s ``save``), the unsteered text comes too; None
+        leaves ``method``, ``layer`` and ``strength`` to their defaults. ``stream`` is given the
+        text as it is written."""
         from latentcli.analysis.generation import generate
         from latentcli.analysis.steering import METHODS, SteeringChoice
         from latentcli.core.counts import SEEDS, between, within
@@ -112,13 +117,23 @@ class LanguageModel(Model):
             within(layer, 0, None, "layer")
         if strength is not None:
             between(strength, -STRENGTH, STRENGTH, "strength")
-        steering = None
-        if contrast or method is not None or layer is not None or strength is not None:
-            if not contrast:
-                raise UsageError("steering needs a pair: steer=['TOWARD:AWAY'] or pairs=[...]")
-            steering = SteeringChoice(contrast, method, layer, strength, averaged=bool(pairs))
+        if direction is not None and (contrast or method is not None):
+            raise UsageError("a direction is steered along as it was saved: leave out steer, "
+                             "pairs and method")
+        steered = (contrast or direction is not None or method is not None
+                   or layer is not None or strength is not None)
+        if steered and not contrast and direction is None:
+            raise UsageError("steering needs a pair: steer=['TOWARD:AWAY'] or pairs=[...] (or "
+                             "a probe's direction=FILE)")
         self._check_chat(chat)
         decoder = self.decoder
+        saved = None
+        if direction is not None:
+            from latentcli.analysis.probes import read_direction
+
+            saved = read_direction(str(direction), decoder)
+        steering = SteeringChoice(contrast, method, layer, strength, averaged=bool(pairs),
+                                  direction=saved) if steered else None
         with self._reporter.progress("Running the steering pairs", None,
                                      in_bytes=False) if len(contrast) > 1 else nullcontext(
                                          no_progress) as report:
@@ -187,6 +202,41 @@ class LanguageModel(Model):
         decoder = self.decoder
         with self._reporter.progress("Patching", None, in_bytes=False) as report:
             return patch(decoder, clean, corrupt, track, against, site, report)
+    @checked
+    def probe(self, texts_a: Sequence[str], texts_b: Sequence[str], layer: int | None = None,
+              save: str | os.PathLike[str] | None = None,
+              names: Sequence[str] = ("A", "B")) -> Probe:
+        """How well the last position's residual entering each block tells ``texts_a`` from
+        ``texts_b`` (cross-validated logistic regression, and the mean-difference direction
+        alone), and the best block. ``save`` writes every block's direction to a file for
+        `generate`'s ``direction``, chosen at ``layer`` (by default the best block); ``names``
+        name the two sets in the output and the file."""
+        from latentcli.analysis.probes import probe
+        from latentcli.core.counts import within
+        from latentcli.core.text_checks import check_text
+        from latentcli.errors import ArgumentError
+
+        if len(names) != 2:
+            raise ArgumentError(f"names must name the two sets, not {len(names)}")
+        for texts in (texts_a, texts_b):
+            for text in texts:
+                check_text(text, noun="text")
+        if layer is not None:
+            within(layer, 0, None, "layer")
+        decoder = self.decoder
+        with self._reporter.progress("Reading the texts", None, in_bytes=False) as report:
+            return probe(decoder, texts_a, texts_b, (names[0], names[1]), layer,
+                         None if save is None else str(save), report)
+
+    @checked
+    def trace(self, *prompts: str) -> Trace:
+        """The path of each prompt's last-position residual through the blocks, on one PCA
+        plane, and where each prompt's path parts from the first's."""
+        from latentcli.analysis.trace import trace
+
+        for prompt in prompts:
+            _check_prompt(prompt)
+        return trace(self.decoder, prompts)
 
     def _tour_language(self) -> Decoder | str:
         return self.decoder  # the tour's language sections run on this model, not the built-in

@@ -30,6 +30,7 @@ COMMAND_MODULES = {
     "path": "directions", "odd": "directions", "similarity": "directions",
     "compare": "directions", "context": "context", "embed": "embed",
     "generate": "language", "lens": "language", "attention": "inside", "patch": "inside",
+    "probe": "concepts", "trace": "concepts",
     "evaluate": "evaluate", "models": "models",
 }
 

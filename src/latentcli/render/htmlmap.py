@@ -6,12 +6,18 @@ its nearest words in the full space (stored per point, see `with_neighbors`); a 
 clusters (a click shows one alone); a search box that highlights a word; wheel zoom and drag pan,
 with labels placed greedily so they never overlap, again at every zoom. ``#test=...`` in the URL
 replays searches and clicks on load, for a headless browser test.
+
+`page` draws any such data: `latent trace` gives its points a short ``label`` (the block), no
+trust or neighbours, its prompts as the clusters, and ``paths`` (the points of each prompt in
+order), drawn as lines under the points.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
+from typing import Any
 
 from latentcli.render.mapcaptions import axis_name, map_title, trust_summary
 from latentcli.results.structure import MapResult
@@ -31,7 +37,8 @@ _TEMPLATE = """<!doctype html>
   #map.dragging { cursor: grabbing; }
   #map text { pointer-events: none; fill: #333; }
   #map circle { cursor: pointer; stroke: #fff; }
-  #map circle.out, #map text.out { display: none; }
+  #map circle.out, #map text.out, #map polyline.out { display: none; }
+  #map polyline { fill: none; stroke-opacity: 0.6; }
   #map circle.hit { stroke: #000; stroke-width: 3; }
   #map circle.picked { stroke: #000; stroke-width: 2; stroke-dasharray: 2 1; }
   #side { width: 16em; }
@@ -52,15 +59,14 @@ _TEMPLATE = """<!doctype html>
 <h1>__TITLE__</h1>
 <p class="note">__AXES__</p>
 <p class="note">__TRUST__</p>
-<p class="note">Hover a point for its trust; click it for its nearest words in the full space.
-Click a cluster to show it alone. Scroll to zoom, drag to pan.</p>
+<p class="note">__HINT__</p>
 <p><input id="search" type="search" placeholder="find a word" autocomplete="off">
 <span id="found" class="note"></span></p>
 <div id="layout">
 <svg id="map" xmlns="http://www.w3.org/2000/svg"><g id="view"></g></svg>
 <div id="side">
-<h2>Clusters</h2><ul id="legend"></ul>
-<h2 id="picked-title">Click a point</h2><ol id="picked"></ol>
+<h2>__LEGEND__</h2><ul id="legend"></ul>
+<h2 id="picked-title">__PICK__</h2><ol id="picked"></ol>
 </div>
 </div>
 <div id="tip"></div>
@@ -78,6 +84,16 @@ Click a cluster to show it alone. Scroll to zoom, drag to pan.</p>
   const sy = v => size - pad - (y1 > y0 ? (v - y0) / (y1 - y0) : 0.5) * (size - 2 * pad);
   svg.setAttribute("viewBox", "0 0 " + size + " " + size);
   let scale = 1, tx = 0, ty = 0, isolated = null, hit = null;
+  const lines = (data.paths || []).map(path => {
+    const line = document.createElementNS(ns, "polyline");
+    const cluster = data.points[path[0]].cluster;
+    line.setAttribute("points", path.map(i => sx(data.points[i].x) + "," + sy(data.points[i].y))
+      .join(" "));
+    line.setAttribute("stroke", palette[cluster % palette.length]);
+    line.setAttribute("data-cluster", data.clusters[cluster].label);
+    view.appendChild(line);
+    return { cluster: cluster, line: line };
+  });
   const marks = data.points.map((p, i) => {
     const cluster = data.clusters[p.cluster];
     const dot = document.createElementNS(ns, "circle");
@@ -85,10 +101,11 @@ Click a cluster to show it alone. Scroll to zoom, drag to pan.</p>
     dot.setAttribute("fill", palette[p.cluster % palette.length]);
     dot.setAttribute("data-word", p.word);
     dot.setAttribute("data-cluster", cluster.label);
-    dot.setAttribute("data-trust", p.trust.toFixed(2));
+    if (p.trust !== undefined) dot.setAttribute("data-trust", p.trust.toFixed(2));
     dot.addEventListener("mousemove", e => {
       const kept = Math.round(p.trust * data.trust_k);
-      tip.textContent = p.word + " \u2014 cluster " + cluster.label + " \u2014 trust "
+      tip.textContent = p.trust === undefined ? p.word + " \u2014 " + cluster.label
+        : p.word + " \u2014 cluster " + cluster.label + " \u2014 trust "
         + p.trust.toFixed(2) + " (" + kept + " of its " + data.trust_k
         + " nearest in the full space are nearest here too)";
       tip.style.display = "block";
@@ -98,11 +115,11 @@ Click a cluster to show it alone. Scroll to zoom, drag to pan.</p>
     dot.addEventListener("mousedown", e => e.stopPropagation());
     dot.addEventListener("click", () => pick(i));
     const label = document.createElementNS(ns, "text");
-    label.textContent = p.word;
-    label.setAttribute("data-label", p.word);
+    label.textContent = p.label || p.word;
+    label.setAttribute("data-label", p.label || p.word);
     view.appendChild(dot); view.appendChild(label);
     label.setAttribute("font-size", font);
-    const width = label.getComputedTextLength() || p.word.length * 0.6 * font;  // at scale 1
+    const width = label.getComputedTextLength() || label.textContent.length * 0.6 * font;
     label.setAttribute("data-width", width.toFixed(2));
     return { point: p, dot: dot, label: label, width: width };
   });
@@ -138,6 +155,10 @@ Click a cluster to show it alone. Scroll to zoom, drag to pan.</p>
       m.dot.setAttribute("r", (m === hit ? 7 : 5) / scale);
       m.dot.classList.toggle("out", !shown(m));
     }
+    for (const l of lines) {
+      l.line.setAttribute("stroke-width", 1.5 / scale);
+      l.line.classList.toggle("out", isolated !== null && l.cluster !== isolated);
+    }
     placeLabels();
   };
   const legend = $("legend");
@@ -162,6 +183,7 @@ Click a cluster to show it alone. Scroll to zoom, drag to pan.</p>
   });
   const pick = i => {
     const m = marks[i], list = $("picked");
+    if (!m.point.neighbors) return;  // a page without neighbour lists (a trace)
     for (const other of marks) other.dot.classList.toggle("picked", other === m);
     $("picked-title").textContent = "Nearest to " + m.point.word + " in the full space";
     list.replaceChildren(...m.point.neighbors.map(n => {
@@ -228,11 +250,22 @@ Click a cluster to show it alone. Scroll to zoom, drag to pan.</p>
 
 
 def map_html(result: MapResult) -> str:
-    """The interactive page for a map; the result's JSON is embedded, safe inside a script tag."""
-    data = json.dumps(result.to_dict(), ensure_ascii=False, allow_nan=False).replace(
-        "<", "\\u003c")
-    axes = f"x: {axis_name(result.x_axis)} · y: {axis_name(result.y_axis)}"
-    trust, title = trust_summary(result), map_title(result)
-    return (_TEMPLATE.replace("__TITLE__", html.escape(title))
-            .replace("__AXES__", html.escape(axes)).replace("__TRUST__", html.escape(trust))
-            .replace("__PALETTE__", json.dumps(PALETTE)).replace("__DATA__", data))
+    """The interactive page for a map."""
+    return page(result.to_dict(), map_title(result),
+                f"x: {axis_name(result.x_axis)} · y: {axis_name(result.y_axis)}",
+                trust_summary(result),
+                "Hover a point for its trust; click it for its nearest words in the full space. "
+                "Click a cluster to show it alone. Scroll to zoom, drag to pan.")
+
+
+def page(data: dict[str, Any], title: str, axes: str, caption: str, hint: str,
+         legend: str = "Clusters", pick: str = "Click a point") -> str:
+    """A page drawing ``data`` (a map's JSON form, or points, clusters and paths in its shape),
+    embedded safely inside a script tag, under ``title``, ``axes``, ``caption`` and ``hint``."""
+    embedded = json.dumps(data, ensure_ascii=False, allow_nan=False).replace("<", "\\u003c")
+    values = {"TITLE": html.escape(title), "AXES": html.escape(axes),
+              "TRUST": html.escape(caption), "HINT": html.escape(hint),
+              "LEGEND": html.escape(legend), "PICK": html.escape(pick),
+              "PALETTE": json.dumps(PALETTE), "DATA": embedded}
+    # one pass, so a placeholder's name inside a user's text is left as it is
+    return re.sub(r"__([A-Z]+)__", lambda found: values[found.group(1)], _TEMPLATE)

@@ -31,16 +31,18 @@ def generation(console: Console, result: Generation) -> None:
     if steering is None:
         console.print(Text(result.continuation.text), soft_wrap=True)
         return
-    (toward, away), more = steering.pairs[0], len(steering.pairs) - 1
-    given = f"{quoted(clip(toward))} - {quoted(clip(away))}" + (
-        f" and {more} more pair{'s' * (more > 1)}" if more else "")
+    if steering.direction is not None:
+        how = f"along the direction in {clip(steering.direction)}:"
+    else:
+        (toward, away), more = steering.pairs[0], len(steering.pairs) - 1
+        how = f"toward {quoted(clip(toward))} - {quoted(clip(away))}" + (
+            f" and {more} more pair{'s' * (more > 1)}" if more else "") + f": {steering.method},"
     defaults = f"  (defaults: {', '.join(steering.defaults)})" if steering.defaults else ""
     table = plain_table(Column("unsteered", ratio=1), Column("steered", ratio=1), expand=True)
     prompt = Text(clip(result.prompt), style="dim")
     table.add_row(prompt + Text(steering.unsteered.text), prompt + Text(result.continuation.text))
-    emit(console, f"Steering {result.model} toward {given}: {steering.method}, layer "
-                  f"{steering.layer}, strength {steering.strength:g}, from position "
-                  f"{steering.start}{defaults}", table)
+    emit(console, f"Steering {result.model} {how} layer {steering.layer}, strength "
+                  f"{steering.strength:g}, from position {steering.start}{defaults}", table)
 
 
 def rank_closeness(rank: int, vocabulary: int) -> float:

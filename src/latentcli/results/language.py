@@ -20,14 +20,15 @@ class Continuation(Result):
 class Steering(Result):
     """How a generation was steered, and what the model wrote without it (same seed)."""
 
-    method: str  # "actadd" or "mean"
+    method: str  # "actadd", "mean", or "direction" (a probe's, read from a file)
     layer: int  # added to the residual stream as it enters this block
     strength: float
-    pairs: tuple[tuple[str, str], ...]
+    pairs: tuple[tuple[str, str], ...]  # none for a direction
     start: int  # first position steered: the prompt's own first token (0 holds the attention
     # sink; with a chat template, the user's turn starts after the template's opening)
     defaults: tuple[str, ...]  # which of method, layer, strength were not given
     unsteered: Continuation
+    direction: str | None = None  # the file a direction was read from
 
 
 @dataclass(frozen=True, kw_only=True)

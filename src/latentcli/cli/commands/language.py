@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from latentcli.api.language_model import LanguageModel
@@ -38,13 +39,13 @@ def language(model: Model) -> LanguageModel:
 
 def generate(here: Environment, *, prompt: str, max_tokens: int, temperature: float,
              top_p: float, seed: int, chat: bool, steer: list[str] | None, pairs: str | None,
-             layer: int | None, strength: float | None, method: str | None,
-             choices: list[ModelChoice], json: bool) -> None:
+             direction: Path | None, layer: int | None, strength: float | None,
+             method: str | None, choices: list[ModelChoice], json: bool) -> None:
     from latentcli.cli.inputs import read_lines
     from latentcli.results.language import Generations
 
-    steered = bool(steer or pairs) or any(value is not None for value in (layer, strength,
-                                                                          method))
+    steered = bool(steer or pairs) or any(value is not None for value in (
+        direction, layer, strength, method))
     streaming = not json and not steered and len(choices) == 1 and here.stdout.isatty()
 
     text = read_prompt(prompt, here.stdin)
@@ -54,7 +55,7 @@ def generate(here: Environment, *, prompt: str, max_tokens: int, temperature: fl
         return language(model).generate(
             text, max_tokens, temperature, top_p, seed, chat, steer=steer or (), pairs=contrast,
             method=method, layer=layer, strength=strength,
-            stream=here.stream if streaming else None)
+            stream=here.stream if streaming else None, direction=direction)
 
     answer_each(here, choices, json, compute,
                 (lambda console, result: here.end_stream()) if streaming
@@ -108,13 +109,18 @@ COMMANDS = (
                     Param(key="pairs", flags=("--pairs",), default=None, metavar="FILE",
                           help="Contrast pairs, one TOWARD:AWAY a line ('-': stdin), averaged "
                                "into one direction (--method mean)."),
+                    Param(key="direction", flags=("--direction",), kind=Path, default=None,
+                          metavar="FILE",
+                          help="Steer along a direction latent probe --save wrote (at the "
+                               "block it was saved at, unless --layer)."),
                     Param(key="layer", flags=("--layer",), kind=int, default=None, metavar="L",
                           help="Block whose input is steered [default: a fifth of the way in "
-                               "for actadd (6 of 30), a third for mean (10)]."),
+                               "for actadd (6 of 30), a third for mean (10), the saved block "
+                               "for --direction]."),
                     Param(key="strength", flags=("--strength",), kind=float, default=None,
                           metavar="C",
                           help="Multiple of the direction added [default: 8 for actadd, 1 for "
-                               "mean]."),
+                               "mean and --direction]."),
                     Param(key="method", flags=("--method",), default=None,
                           metavar="actadd|mean",
                           help="actadd: one pair, position by position; mean: the pairs' mean "
