@@ -159,8 +159,9 @@ def measure(language: Path | None = None, parts: Sequence[str] = tuple(SETS)) ->
                 automatic = tally.setdefault((part, "automatic k", ""), [0, 0, 0])
                 automatic[0] += len(set(labels.tolist())) == len(members)
                 automatic[1] += 1
-    for key, (first, top3, total) in tally.items():
+    for key, counts in tally.items():
         if key[1] in ("true groups", "end to end"):
+            first, top3, total = counts
             print(f"{key[0]:<9} {key[1]:<12} {key[2]:<20} first name {first}/{total}, "
                   f"top 3 {top3}/{total}")
     for part in parts:
