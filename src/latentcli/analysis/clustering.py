@@ -66,7 +66,9 @@ def check_size(words: int, method: str) -> None:
 
 
 def fit_clusters(space: Space, selection: WordSelection, k: int | None, method: str,
-                 seed: int, progress: Progress = no_progress) -> Clustering:
+                 seed: int, progress: Progress = no_progress, option: str = "--k") -> Clustering:
+    """The clustering and its notes; ``option`` is how the caller's user sets k (for the note
+    suggesting a larger k when a group of texts looks like two topics merged)."""
     if method not in METHODS:
         raise UsageError(f"unknown clustering method {method!r}: choose from {', '.join(METHODS)}")
     within(seed, 0, SEEDS - 1, "seed")
@@ -87,10 +89,15 @@ def fit_clusters(space: Space, selection: WordSelection, k: int | None, method: 
     if k is not None and found < k:
         notes.append(f"only {found} distinct clusters exist among these words (asked for {k})")
     clusters, assignment = _describe(space, selection, vectors, labels)
+    merged = [(rank, cluster) for rank, cluster in enumerate(clusters, 1) if cluster.two_topics]
+    suggested = len(clusters) + len(merged) if merged else None
+    notes.extend(f"group {rank} ({cluster.label}) looks like two topics merged ("
+                 f"{' | '.join(', '.join(half) for half in cluster.two_topics)}): try "
+                 f"{option} {suggested}" for rank, cluster in merged)
     result = ClusterResult(
         model=space.name, method=method, k=len(clusters), auto=k is None,
         silhouette=silhouette, candidates=candidates, clusters=clusters,
-        notes=tuple(notes))
+        suggested_k=suggested, notes=tuple(notes))
     return Clustering(result, assignment)
 
 
@@ -175,7 +182,8 @@ def _describe(space: Space, selection: WordSelection, vectors: Matrix,
         clusters.append(Cluster(label=name.name, label_similarity=float(named @ centre),
                                 members=tuple(group),
                                 cohesion=float(np.mean(vectors[order] @ centre)),
-                                label_candidates=name.candidates, label_method=name.method))
+                                label_candidates=name.candidates, label_method=name.method,
+                                two_topics=name.halves or ()))
     position = {label: index for index, label in enumerate(ids)}
     return tuple(clusters), tuple(position[int(label)] for label in labels)
 

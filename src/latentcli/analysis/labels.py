@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -40,11 +41,13 @@ PHRASE_SHORTLIST = 30  # names ranked per group before keeping those the named s
 
 @dataclass(frozen=True)
 class GroupName:
-    """A group's name, the next best names, and how they were chosen."""
+    """A group's name, the next best names, and how they were chosen; for a group of texts that
+    looks like two topics merged, the keywords of each (`topics.two_topics`)."""
 
     name: str
     candidates: tuple[str, ...]
     method: str
+    halves: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
 
 def candidate_rows(space: Space, count: int = IN_SPACE_CANDIDATES) -> list[int]:
@@ -64,9 +67,8 @@ def name_clusters(space: Space, members: Sequence[Sequence[str]],
     namer = space.namer
     encoder = namer.encoder if namer is not None else None
     if namer is not None and encoder is not None and is_text_group(members):
-        ranked = name_topics(namer, encoder.encode, members, vectors, top=1 + RUNNERS_UP)
-        method = f"{TOPIC_METHOD} ({namer.name})"
-    elif namer is not None and encoder is not None:
+        return _topic_names(space, namer, encoder, members, vectors)
+    if namer is not None and encoder is not None:
         ranked, method = _phrase_names(space, namer, encoder, members, grouped)
     else:
         rows = [row for row in candidate_rows(space) if space.vocabulary.word(row) not in grouped]
@@ -75,9 +77,32 @@ def name_clusters(space: Space, members: Sequence[Sequence[str]],
         ranked = name_groups(matrix, words, vectors, members, top=1 + RUNNERS_UP) if rows else [
             [] for _ in members]
         method = IN_SPACE_METHOD
-    return [GroupName(names[0][0], tuple(name for name, _ in names[1:]), method)
-            if names else GroupName(group[0], (), CENTRAL_MEMBER)
-            for names, group in zip(ranked, members, strict=True)]
+    return [_named(names, group, method) for names, group in zip(ranked, members, strict=True)]
+
+
+def _named(names: Names, members: Sequence[str], method: str,
+           halves: tuple[tuple[str, ...], tuple[str, ...]] | None = None) -> GroupName:
+    """The first of ``names`` and the runners-up; the most central member if there is none."""
+    if not names:
+        return GroupName(members[0], (), CENTRAL_MEMBER, halves)
+    return GroupName(names[0][0], tuple(name for name, _ in names[1:]), method, halves)
+
+
+def _topic_names(space: Space, namer: Space, encoder: TextEncoder,
+                 members: Sequence[Sequence[str]], vectors: Sequence[Matrix]
+                 ) -> list[GroupName]:
+    """Names for groups of texts (`topics`), chosen among by the language model if one is at
+    hand (`topic_reading`, imported only then: it brings the decoder's modules)."""
+    from latentcli.analysis.topic_reading import READING_METHOD, likelihoods
+
+    decoder = space.reader() if space.reader is not None else None
+    reader = partial(likelihoods, decoder) if decoder is not None else None
+    topics = name_topics(namer, encoder.encode, members, vectors, 1 + RUNNERS_UP, reader)
+    method = f"{TOPIC_METHOD} ({namer.name})"
+    if decoder is not None:
+        method = f"{method}; {READING_METHOD} ({decoder.name})"
+    return [_named(topic.names, group, method, topic.halves)
+            for topic, group in zip(topics, members, strict=True)]
 
 
 def _phrase_names(space: Space, namer: Space, encoder: TextEncoder,

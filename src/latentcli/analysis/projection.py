@@ -88,7 +88,7 @@ def project_map(space: Space, selection: WordSelection, method: str = "pca",
         coordinates, x_axis, y_axis = _umap(vectors, seed)
     else:
         raise UsageError(f"unknown map method {method!r}: choose from {', '.join(METHODS)}")
-    clustering = fit_clusters(space, selection, clusters, "kmeans", seed, progress)
+    clustering = fit_clusters(space, selection, clusters, "kmeans", seed, progress, "--clusters")
     k = min(TRUST_K, len(vectors) - 1)
     trust = neighborhood_trust(vectors, coordinates, k)
     points = tuple(

@@ -1,40 +1,62 @@
 """Names for groups of texts (topics): the words a person would say, not one of the texts.
 
-A group of notes about espresso, lattes and roasts should be called "coffee". Candidates are the
-sentence encoder's frequent candidate words (its most frequent `COMMON` are function words and
-never names) and the words of the texts, all embedded by the same encoder as the texts. A group is
-read in two steps, as KeyBERT and BERTopic do: its own words nearest its centre (the unit mean of
-its texts' vectors) and least near the other groups' are its keywords ("latte, espresso, roast");
-the keywords, read as one phrase, point at a general word ("coffee"), as groups of words are named
-(`labels`). A candidate's score adds, with the `WEIGHTS` measured on tests/data/topics.json
-(docs/structure.md, "Names for groups of texts"):
+A group of notes about espresso, lattes and roasts should be called "coffee", and notes on
+strikers, goalkeepers and penalties "football", not "goalkeeper": a name covers the whole group,
+not one of its texts. Candidates are the sentence encoder's frequent candidate words (its most
+frequent `COMMON` are function words and never names) and the words of the texts, all embedded by
+the same encoder as the texts. A group is read in two steps, as KeyBERT and BERTopic do: its own
+words nearest its centre (the unit mean of its texts' vectors) and least near the other groups'
+are its keywords ("latte, espresso, roast"); the keywords, read as one phrase, point at a general
+word ("coffee"), as groups of words are named (`labels`). A candidate's score adds, with the
+`WEIGHTS` measured on tests/data/topics.json (docs/structure.md, "Groups of your own texts"):
 
 - its cosine with the keywords' phrase,
-- its distinctiveness: its cosine with the group's centre less its best with another group's, and
-- its frequency (rank among the candidates, on a log scale): a topic's name is a common word.
+- its coverage of the texts: its cosines with each of them, at their weakest (their mean less
+  twice their spread, as in-space names are scored) — an instance ("goalkeeper") is near one
+  note, the category near all, and
+- its frequency (rank among the candidates, on a log scale, the `COMMON_ENOUGH` most frequent all
+  alike): a topic's name is a common word, but the very commonest ("service") name nothing.
 
-Two groups never share a first name: the bigger group (groups come biggest first) keeps it.
+When a language model is at hand (``reader``: already fetched, never fetched for naming), it
+reads the group's most central texts and picks, of the three best names, the one it finds likeliest
+to say what they are about (`topic_reading`): it tells the category from an instance better
+than any cosine. Two groups never share a first name: the bigger group (groups come biggest
+first) keeps it.
+
+`two_topics` says when a group looks like two topics merged by a too small k.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from latentcli.analysis.naming import Names, is_inflection
+from latentcli.analysis.naming import IN_SPACE, Names, is_inflection
+from latentcli.analysis.numpy_fits import KMEANS_EXACT_UP_TO, kmeans
 from latentcli.core.space import Matrix, Space, normalise_rows
 
 Encode = Callable[[Sequence[str]], Matrix]  # texts → raw vectors (`TextEncoder.encode`)
+# A group's texts and its best names → how likely a language model finds each as their topic
+# (`topic_reading.likelihoods`).
+Reader = Callable[[Sequence[str], Sequence[str]], Sequence[float]]
 
 TOPIC_CANDIDATES = 20_000  # the encoder's most frequent candidate words offered as names
 COMMON = 250  # ... less its most frequent, which are function words ("the", "which", "said")
 MIN_LETTERS = 3
 KEYWORDS = 6  # a group's own words read together as one phrase
-WEIGHTS = (1.0, 0.5, 0.5)  # the keywords' phrase, distinctiveness, frequency
-TOPIC_METHOD = ("a common word nearest the group's keywords read as one phrase and nearer its "
-                "texts than the other groups'")
+WEIGHTS = (1.0, 0.5, 0.25)  # the keywords' phrase, coverage of the texts, frequency
+COMMON_ENOUGH = 300  # candidates at least this frequent are equally common
+READ = 3  # the names a language model chooses among
+CHUNK = 256  # texts whose cosines with every candidate are held at once
+APART = -0.1  # two halves of a group whose centres' cosine (from the mean of all) is below: two
+MIN_HALF = 2  # ... topics, if each half holds at least this many texts
+SPLIT_RESTARTS = 4
+HALF_KEYWORDS = 3
+TOPIC_METHOD = ("a common word nearest the group's keywords read as one phrase and close to "
+                "all its texts")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -106,25 +128,107 @@ def _read(words: Sequence[str], matrix: Matrix, encode: Encode,
     return read
 
 
+@dataclass(frozen=True)
+class Topic:
+    """A group's names, best first, and, when its texts fall into two halves that look like two
+    topics merged (`two_topics`), each half's keywords."""
+
+    names: Names
+    halves: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+
+
 def name_topics(namer: Space, encode: Encode, members: Sequence[Sequence[str]],
-                vectors: Sequence[Matrix], top: int = 3) -> list[Names]:
-    """For each group of texts, its ``top`` names with scores, best first; ``vectors[i]`` are the
-    unit vectors of ``members[i]`` from the same encoder as ``namer``'s candidates."""
+                vectors: Sequence[Matrix], top: int = 3, reader: Reader | None = None
+                ) -> list[Topic]:
+    """For each group of texts, its ``top`` names with scores, best first, and its halves if it
+    looks like two topics; ``vectors[i]`` are the unit vectors of ``members[i]`` (most central
+    first) from the same encoder as ``namer``'s candidates. With ``reader``, a language model
+    puts first the likeliest of the `READ` best names."""
     words, matrix = _candidates(namer, encode, members)
     centres, _ = normalise_rows(np.stack([np.asarray(group, dtype=np.float32).mean(axis=0)
                                           for group in vectors]))
     cosines = np.asarray(matrix @ centres.T, dtype=np.float64)
-    others = _others(cosines)
-    read = _read(words, matrix, encode, keywords(words, cosines, others, members))
-    ranks = np.arange(len(words), dtype=np.float64)
-    frequency = (1 - np.log1p(ranks) / np.log1p(len(words)))[:, np.newaxis]
-    phrase, distinct, common = WEIGHTS
-    scores = phrase * read + distinct * (cosines - others) + common * frequency
+    phrases = _read(words, matrix, encode, keywords(words, cosines, _others(cosines), members))
+    phrase, coverage, common = WEIGHTS
+    frequency = common * _frequency(len(words))
     names: list[Names] = []
-    for group in range(len(members)):  # biggest first: a bigger group has first pick of names
-        names.append(_ranked(words, scores[:, group], top, {found[0][0] for found in names
-                                                             if found}))
-    return names
+    for group, texts in enumerate(vectors):  # biggest first: a bigger group has first pick
+        scores = phrase * phrases[:, group] + coverage * _coverage(matrix, texts) + frequency
+        taken = {found[0][0] for found in names if found}
+        ranked = _ranked(words, scores, max(top, READ if reader else 0), taken)
+        if reader is not None:
+            ranked = _likeliest(ranked, members[group], taken, reader)
+        names.append(ranked[:top])
+    halves = two_topics(words, matrix, members, vectors)
+    return [Topic(found, split) for found, split in zip(names, halves, strict=True)]
+
+
+def two_topics(words: Sequence[str], matrix: Matrix, members: Sequence[Sequence[str]],
+               vectors: Sequence[Matrix]) -> list[tuple[tuple[str, ...], tuple[str, ...]] | None]:
+    """For each group, the keywords of its two halves if it looks like two topics merged, else
+    None. Its texts are split in two by k-means (at least `MIN_HALF` each, among at most
+    `KMEANS_EXACT_UP_TO` of them spread over the group); measured from the mean of all the
+    texts, a topic's halves still point the same way, two topics' apart: their centres' cosine
+    is below `APART`."""
+    everything = np.concatenate([np.asarray(group, dtype=np.float32) for group in vectors])
+    middle = everything.mean(axis=0)
+    found: list[tuple[tuple[str, ...], tuple[str, ...]] | None] = []
+    for texts, units in zip(members, vectors, strict=True):
+        rows = np.unique(np.linspace(0, len(units) - 1, min(len(units), KMEANS_EXACT_UP_TO))
+                         .round().astype(np.intp))
+        if len(rows) < 2 * MIN_HALF:
+            found.append(None)
+            continue
+        sample = np.asarray(units, dtype=np.float32)[rows]
+        labels = kmeans(sample, 2, SPLIT_RESTARTS, 0)
+        apart, _ = normalise_rows(sample - middle)
+        ends, _ = normalise_rows(np.stack([apart[labels == half].mean(axis=0) for half in (0, 1)]))
+        if min(np.bincount(labels, minlength=2)) < MIN_HALF or float(ends[0] @ ends[1]) >= APART:
+            found.append(None)
+            continue
+        halves = [[texts[row] for row, label in zip(rows, labels, strict=True) if label == half]
+                  for half in (0, 1)]
+        centres, _ = normalise_rows(np.stack([sample[labels == half].mean(axis=0)
+                                              for half in (0, 1)]))
+        cosines = np.asarray(matrix @ centres.T, dtype=np.float64)
+        first, second = keywords(words, cosines, cosines[:, ::-1], halves)
+        found.append((tuple(first[:HALF_KEYWORDS]), tuple(second[:HALF_KEYWORDS])))
+    return found
+
+
+def _coverage(matrix: Matrix, texts: Matrix) -> np.ndarray:
+    """How each candidate's cosines with the texts hold up at their weakest: their mean less
+    `IN_SPACE`'s multiple of their spread, summed over the texts a `CHUNK` at a time."""
+    total = np.zeros(len(matrix))
+    squares = np.zeros(len(matrix))
+    units = np.asarray(texts, dtype=np.float32).reshape(-1, matrix.shape[1])
+    for start in range(0, len(units), CHUNK):
+        cosines = np.asarray(matrix @ units[start:start + CHUNK].T, dtype=np.float64)
+        total += cosines.sum(axis=1)
+        squares += np.square(cosines).sum(axis=1)
+    mean = total / len(units)
+    spread = np.sqrt(np.maximum(squares / len(units) - np.square(mean), 0.0))
+    return mean - IN_SPACE.parameter * spread
+
+
+def _frequency(count: int) -> np.ndarray:
+    """Each candidate's commonness, from 1 (among the `COMMON_ENOUGH` most frequent) down to 0
+    (the last), on a log scale of its rank."""
+    ranks = np.arange(count, dtype=np.float64)
+    top = np.log1p(min(COMMON_ENOUGH, max(count - 1, 0)))
+    return np.asarray(np.clip((np.log1p(count) - np.log1p(ranks)) / (np.log1p(count) - top),
+                              0.0, 1.0))
+
+
+def _likeliest(ranked: Names, texts: Sequence[str], taken: set[str], reader: Reader) -> Names:
+    """``ranked`` with the language model's likeliest of its first `READ` names first (never
+    another group's first name), the others after it in their order."""
+    chosen = [(word, score) for word, score in ranked[:READ] if word not in taken]
+    if len(chosen) < 2:
+        return ranked
+    likelihoods = reader(texts, [word for word, _ in chosen])
+    best = chosen[int(np.argmax(likelihoods))]  # ties: the encoder's order
+    return [best, *(name for name in ranked if name != best)]
 
 
 def _ranked(words: Sequence[str], scores: np.ndarray, top: int, taken: set[str]) -> Names:

@@ -23,6 +23,8 @@ from latentcli.errors import ModelError, UnknownWordError, clip
 if TYPE_CHECKING:
     import numpy.typing as npt
 
+    from latentcli.networks.decoder.decoder import Decoder
+
     Matrix = npt.NDArray[np.float32]
     Vector = npt.NDArray[np.float32]
 else:  # annotations are never evaluated, and numpy.typing would cost start-up time
@@ -102,14 +104,17 @@ class Space:
     a list of candidate words, and any other text is encoded on the fly; a ``namer`` is the
     transformer space whose words name this space's groups (`analysis.labels`; None: its own
     words name them); ``of_texts``: the entries are texts (a space of your texts, ``latent embed
-    --name``), so its groups are named by the words of an encoder's candidates.
+    --name``), so its groups are named by the words of an encoder's candidates; a ``reader``
+    opens the language model that chooses among those names (`analysis.topic_reading`) on first
+    call, None if it cannot be opened (None: no language model is at hand).
     """
 
     def __init__(self, name: str, vocabulary: Vocabulary, vectors: Matrix,
                  norms: npt.NDArray[np.float32], subwords: Subwords | None = None,
                  on_damage: Callable[[], None] | None = None, *,
                  encoder: TextEncoder | None = None, namer: Space | None = None,
-                 of_texts: bool = False) -> None:
+                 of_texts: bool = False, reader: Callable[[], Decoder | None] | None = None
+                 ) -> None:
         self.name = name
         self.on_damage = on_damage  # the cache's way to have a damaged entry rebuilt
         self.vocabulary = vocabulary
@@ -119,11 +124,15 @@ class Space:
         self.encoder = encoder
         self.namer = namer
         self.of_texts = of_texts
+        self.reader = reader
 
-    def with_namer(self, namer: Space | None) -> Space:
-        """This space (the same arrays) with ``namer`` naming its groups."""
+    def with_namer(self, namer: Space | None,
+                   reader: Callable[[], Decoder | None] | None = None) -> Space:
+        """This space (the same arrays) with ``namer`` naming its groups (and ``reader``'s
+        language model choosing among the names)."""
         return Space(self.name, self.vocabulary, self.vectors, self.norms, self.subwords,
-                     self.on_damage, encoder=self.encoder, namer=namer, of_texts=self.of_texts)
+                     self.on_damage, encoder=self.encoder, namer=namer, of_texts=self.of_texts,
+                     reader=reader)
 
     @classmethod
     def from_vectors(cls, name: str, words: list[str], raw: npt.ArrayLike) -> Space:

@@ -13,7 +13,8 @@ from latentcli.results.jsonform import Result, json_object
 class Cluster(Result):
     """One group of words and its automatic name: ``label`` (cosine ``label_similarity`` to the
     group's centre), the runners-up ``label_candidates``, and ``label_method``, how they were
-    chosen."""
+    chosen; ``two_topics``: for a group of texts that looks like two topics merged (a k too
+    small), the keywords of each half, else empty."""
 
     json_derived = ("size",)
 
@@ -23,6 +24,7 @@ class Cluster(Result):
     cohesion: float
     label_candidates: tuple[str, ...] = ()
     label_method: str = ""
+    two_topics: tuple[tuple[str, ...], ...] = ()
 
     @property
     def size(self) -> int:
@@ -37,7 +39,9 @@ class KScore(Result):
 
 @dataclass(frozen=True, kw_only=True)
 class ClusterResult(Result):
-    """Words grouped by cosine geometry; ``silhouette`` is None where it is undefined (k=1 or n)."""
+    """Words grouped by cosine geometry; ``silhouette`` is None where it is undefined (k=1 or n);
+    ``suggested_k``, when groups look like two topics merged, is k plus one for each of them
+    (else None)."""
 
     model: str
     method: str
@@ -46,6 +50,7 @@ class ClusterResult(Result):
     silhouette: float | None
     candidates: tuple[KScore, ...]
     clusters: tuple[Cluster, ...]
+    suggested_k: int | None = None
     notes: tuple[str, ...] = field(default=(), compare=False)
 
 

@@ -35,7 +35,7 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from latentcli.errors import ModelError
+from latentcli.errors import LatentError, ModelError
 from latentcli.store.artifacts import (
     META_FILE,
     Artifact,
@@ -50,6 +50,7 @@ from latentcli.store.artifacts import (
     read_meta,
     sample_digest,
     scratch,
+    valid_meta,
 )
 from latentcli.store.builtins import LICENCE_PREFIXES, Kind, licence_files
 from latentcli.store.paths import LANGUAGE, MODELS
@@ -440,6 +441,19 @@ class LanguageModelReference(Reference):
     def open_decoder(self, reporter: Reporter, pip_args: tuple[str, ...] = ()) -> Decoder:
         return open_decoder(self.conversion(), self.builtin, self.path, reporter, pip_args,
                             self.identity)
+
+    def converted(self, reporter: Reporter) -> Decoder | None:
+        """The model if its conversion is in the cache and sound, else None (said in a note when
+        one is there but unusable): never fetches or converts, for uses that take only what is
+        at hand (naming groups of texts)."""
+        try:
+            artifact = self.conversion()
+            return _decoder(self.name, artifact.directory, valid_meta(artifact))
+        except (InvalidArtifact, LatentError, OSError) as why:
+            if self.cached():
+                reporter.note(f"{self.name} does not help name these groups: its cached copy "
+                              f"is unusable ({why}); 'latent models get {self.name}' repairs it")
+            return None
 
     def _open(self, reporter: Reporter, limit: int | None, trust: bool,
               columns: Columns) -> Space:

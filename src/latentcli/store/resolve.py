@@ -24,6 +24,7 @@ know what a name means — the commands, the API, `embed --name` (`reserved_name
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable
@@ -33,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from latentcli.errors import LatentError, ModelError, UsageError
 from latentcli.store.artifacts import META_FILE
-from latentcli.store.builtins import BY_NAME, GLOVE, MINILM, Builtin, Kind
+from latentcli.store.builtins import BY_NAME, GLOVE, MINILM, SMOLLM2, Builtin, Kind
 from latentcli.store.paths import ENCODERS, MODELS, SPACES, cache_root, locate
 from latentcli.store.reference import NO_COLUMNS, Columns, Reference
 from latentcli.store.sources import (
@@ -48,6 +49,7 @@ from latentcli.store.sources import (
 if TYPE_CHECKING:
     from latentcli.core.progress import Reporter
     from latentcli.core.space import Space
+    from latentcli.networks.decoder.decoder import Decoder
     from latentcli.store.encoders import EncoderChoice
 
 SAFE_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"  # a named space's name
@@ -238,24 +240,28 @@ def open_space(spec: str, reporter: Reporter, limit: int | None = None, trust: b
 
 def with_namer(space: Space, reporter: Reporter) -> Space:
     """``space`` with the space that names its groups: for a space of your texts, its encoder's
-    candidate words (the vectors must come from the same encoder); itself if it can encode text;
-    else the built-in encoder's space when the encoder is already fetched (its candidates
-    embedded on first use), else none (groups are then named in-space). Naming is the only
-    thing the encoder adds, so when its space cannot be had (a read-only cache, a damaged
-    encoder) the command goes on with in-space names and a note, rather than failing."""
+    candidate words (the vectors must come from the same encoder) and, when the built-in
+    language model is already fetched, a `reader` that opens it to choose among the names;
+    itself if it can encode text; else the built-in encoder's space when the encoder is already
+    fetched (its candidates embedded on first use), else none (groups are then named in-space).
+    Naming is the only thing the encoder adds, so when its space cannot be had (a read-only
+    cache, a damaged encoder) the command goes on with in-space names and a note, rather than
+    failing."""
     root = cache_root()
+    reader = None
     if space.encoder is not None:
         from latentcli.store.encoder_spaces import LazyEncoder
 
         if not (space.of_texts and isinstance(space.encoder, LazyEncoder)):
             return space.with_namer(space)
         namer = _encoder(space.encoder.choice.name, space.encoder.choice, root)
+        reader = _reader(root, reporter)
     else:
         namer = _builtin(MINILM.name, MINILM, root)
         if not namer.cached():
             return space  # a word space whose namer would cost nothing to look for (map, cluster)
     try:
-        return space.with_namer(namer.open_space(reporter))
+        return space.with_namer(namer.open_space(reporter), reader)
     except (LatentError, OSError) as why:
         from latentcli.failures import os_message
 
@@ -263,4 +269,14 @@ def with_namer(space: Space, reporter: Reporter) -> Space:
         reporter.note(f"groups are named from {space.name}'s own words: {namer.name}'s "
                       f"candidate words are not available ({reason})")
         return space
+
+
+def _reader(root: Path, reporter: Reporter) -> Callable[[], Decoder | None] | None:
+    """The built-in language model, opened on first call (once), if it is in the cache: naming
+    never fetches it."""
+    from latentcli.store.language_models import LanguageModelReference
+
+    model = _builtin(SMOLLM2.name, SMOLLM2, root)
+    assert isinstance(model, LanguageModelReference)
+    return functools.cache(functools.partial(model.converted, reporter)) if model.cached() else None
 
