@@ -95,16 +95,17 @@ class SteeringVector:
             raise UsageError("the steering vector holds values that are not finite numbers "
                              "(is the strength a finite number?)")
 
-    def hooks(self) -> Hooks:
-        """The hook that adds it, for `Decoder.generate` or a forward pass."""
+    def hooks(self, rows: slice = slice(None)) -> Hooks:
+        """The hook that adds it to the sequences ``rows`` of the batch (all of them by
+        default), for `Decoder.generate` or a forward pass."""
         def add(residual: Array, point: HookPoint) -> Array:
             steered = residual.copy()
             if self.vector.ndim == 1:
-                steered[:, point.positions >= self.start] += self.vector
+                steered[rows, point.positions >= self.start] += self.vector
             else:
                 row = point.positions - self.start
                 inside = (row >= 0) & (row < len(self.vector))
-                steered[:, inside] += self.vector[row[inside]]
+                steered[rows, inside] += self.vector[row[inside]]
             return steered
 
         return {f"blocks.{self.layer}.resid_pre": add}

@@ -48,6 +48,7 @@ from latentcli.networks.decoder.hooks import (
     point_names,
 )
 from latentcli.networks.decoder.weights import InvalidModel, Weights
+from latentcli.networks.products import project
 from latentcli.networks.threads import limited
 
 SCORES = 1 << 22  # attention scores held at once, per block (float32: 16 MB)
@@ -255,7 +256,7 @@ class Llama:
             return self._finite(self._logits(residual), "logits", None)
 
     def _logits(self, residual: Array) -> Array:
-        logits = np.asarray(self._norm(residual, self.final_norm) @ self.head.T, dtype=np.float32)
+        logits = project(self._norm(residual, self.final_norm), self.head)
         cap = self.config.softcap
         if cap:
             cap32 = np.float32(cap)
@@ -350,13 +351,13 @@ class Llama:
 
     def _mlp(self, block: Block, h: Array) -> Array:
         rows = h.reshape(-1, h.shape[-1])
-        gate = rows @ block.gate.T
+        gate = project(rows, block.gate)
         if self.config.activation == "gelu_tanh":  # GELU's tanh approximation, in float32
             inner = np.float32(math.sqrt(2 / math.pi)) * (gate + np.float32(0.044715) * gate ** 3)
             active = np.float32(0.5) * gate * (np.float32(1) + np.tanh(inner))
         else:  # SiLU
             active = gate / (1.0 + np.exp(-gate))
-        out = np.asarray((active * (rows @ block.up.T)) @ block.down.T, dtype=np.float32)
+        out = project(np.asarray(active * project(rows, block.up), np.float32), block.down)
         if block.ffn_post_norm is not None:
             out = self._norm(out, block.ffn_post_norm)
         return out.reshape(h.shape)
@@ -365,7 +366,7 @@ class Llama:
                    shape: tuple[int, ...], rotation: Rotation | None) -> Array:
         """Queries, keys or values of ``rows``: projected, the bias added, each head normed and
         turned by RoPE where the config says so; batch x heads x count x d."""
-        out = rows @ weight.T
+        out = project(rows, weight)
         if bias is not None:
             out = out + bias
         out = out.reshape(shape)
@@ -426,7 +427,7 @@ class Llama:
             out[:, :, first:last] = (scores @ values[:, :, low:seen]).reshape(
                 batch, c.heads, last - first, d)
         merged = out.transpose(0, 2, 1, 3).reshape(batch * count, c.heads * d)
-        attended = np.asarray(merged @ block.o.T, dtype=np.float32)
+        attended = project(merged, block.o)
         if block.attn_post_norm is not None:
             attended = self._norm(attended, block.attn_post_norm)
         return attended.reshape(batch, count, hidden)
