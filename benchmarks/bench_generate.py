@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY_GGUF = ROOT / "tests" / "data" / "decoder" / "tiny-llama.gguf"
@@ -50,15 +51,16 @@ STEERED = "I think dogs are"
 PAIR = "I love:I hate"
 GENERATED = 64
 MODELS = ("smollm2-135m", "gemma3-270m")
-# Runs ``argv`` and prints its wall-clock seconds and peak RSS (MB), then its stdout's last line.
+# Runs ``argv`` and prints its wall-clock seconds, peak RSS (MB) and CPU seconds (user + system:
+# what the process computed, whatever else the shared machine ran), then its stdout's last line.
 WRAPPER = r"""
 import resource, subprocess, sys, time
 start = time.perf_counter()
 done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, text=True, check=True)
 seconds = time.perf_counter() - start
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 last = (done.stdout.strip().splitlines() or [""])[-1]
-print(seconds, rss, last)
+print(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, last)
 """
 # One engine, in its own process: load, then a prompt pass and greedy tokens, timed; one JSON line.
 ENGINE = r"""
@@ -124,12 +126,20 @@ print(json.dumps({"engine": engine, "load": loaded - start, "prompt_tokens": len
 """
 
 
-def measured(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """(seconds, peak RSS in MB, last output line) of one process."""
+class Run(NamedTuple):
+    """One process: its wall-clock and CPU seconds, peak RSS (MB) and last output line."""
+
+    seconds: float
+    rss: float
+    last: str
+    cpu: float
+
+
+def measured(command: list[str], env: dict[str, str]) -> Run:
     done = subprocess.run([sys.executable, "-c", WRAPPER, *command], env=env,
                           capture_output=True, text=True, check=True)
-    seconds, rss, *last = done.stdout.split(" ", 2)
-    return float(seconds), float(rss), (last[0].strip() if last else "")
+    seconds, rss, cpu, *last = done.stdout.split(" ", 3)
+    return Run(float(seconds), float(rss), last[0].strip() if last else "", float(cpu))
 
 
 def peers(venv: Path) -> dict[str, str]:
@@ -154,21 +164,21 @@ def cold_command(engine: str, python: str, model: str, gguf: str) -> list[str]:
     return [python, "-c", ENGINE, engine, gguf, SHORT, "1"]
 
 
-def report_cold(name: str, runs: list[tuple[float, float, str]]) -> tuple[float, float]:
-    seconds = statistics.median(run[0] for run in runs)
-    rss = max(run[1] for run in runs)
-    each = ", ".join(f"{run[0]:.2f}" for run in runs)
+def report_cold(name: str, runs: list[Run]) -> tuple[float, float]:
+    seconds = statistics.median(run.seconds for run in runs)
+    rss = max(run.rss for run in runs)
+    each = ", ".join(f"{run.seconds:.2f}" for run in runs)
     print(f"{name}: one-token generate, median {seconds:.2f} s of {len(runs)} ({each}); peak "
           f"RSS {rss:.0f} MB", flush=True)
     return seconds, rss
 
 
-def rates(name: str, runs: list[tuple[float, float, str]]) -> tuple[float, float, float]:
+def rates(name: str, runs: list[Run]) -> tuple[float, float, float]:
     """Median prompt and generation tokens per second, peak RSS."""
-    found = [json.loads(run[2]) for run in runs]
+    found = [json.loads(run.last) for run in runs]
     prompt = statistics.median(r["prompt_tokens"] / r["prompt_seconds"] for r in found)
     generate = statistics.median(r["generated"] / r["generate_seconds"] for r in found)
-    rss = max(run[1] for run in runs)
+    rss = max(run.rss for run in runs)
     print(f"{name}: prompt {prompt:.0f} tok/s ({found[0]['prompt_tokens']} tokens), generation "
           f"{generate:.1f} tok/s ({found[0]['generated']} tokens), load "
           f"{statistics.median(r['load'] for r in found):.2f} s; peak RSS {rss:.0f} MB; first "
@@ -181,23 +191,26 @@ def steered_pair(model: str, runs: int, env: dict[str, str]) -> float:
     unsteered continuation too) over that of a plain one, alternating the two."""
     plain = [sys.executable, "-m", "latentcli", "generate", STEERED, "--max-tokens", "40",
              "--json", "-m", model]
-    times: dict[str, list[float]] = {"plain": [], "steered": []}
+    done: dict[str, list[Run]] = {"plain": [], "steered": []}
     for run in range(runs):
         order = ["plain", "steered"] if run % 2 == 0 else ["steered", "plain"]
         for kind in order:
-            command = plain if kind == "plain" else [*plain, "--steer", PAIR]
-            times[kind].append(measured(command, env)[0])
-    plain_s, steered_s = (statistics.median(times[kind]) for kind in ("plain", "steered"))
-    print(f"{model}: generate --max-tokens 40, median of {runs}: plain {plain_s:.2f} s, steered "
-          f"pair {steered_s:.2f} s: {steered_s / plain_s:.2f}x (goal <= 1.3x)", flush=True)
-    return steered_s / plain_s
+            done[kind].append(measured(plain if kind == "plain" else [*plain, "--steer", PAIR],
+                                       env))
+    wall, cpu = ({kind: statistics.median(getattr(run, field) for run in runs_)
+                  for kind, runs_ in done.items()} for field in ("seconds", "cpu"))
+    print(f"{model}: generate --max-tokens 40, median of {runs}: plain {wall['plain']:.2f} s "
+          f"({cpu['plain']:.2f} s CPU), steered pair {wall['steered']:.2f} s "
+          f"({cpu['steered']:.2f} s CPU): {wall['steered'] / wall['plain']:.2f}x wall, "
+          f"{cpu['steered'] / cpu['plain']:.2f}x CPU (goal <= 1.3x)", flush=True)
+    return wall["steered"] / wall["plain"]
 
 
 def bench(model: str, gguf: str, engines: dict[str, str], runs: int,
           env: dict[str, str]) -> None:
     """One model: cold one-token runs and timed generation of every engine, alternating."""
-    cold: dict[str, list[tuple[float, float, str]]] = {engine: [] for engine in engines}
-    work: dict[str, list[tuple[float, float, str]]] = {engine: [] for engine in engines}
+    cold: dict[str, list[Run]] = {engine: [] for engine in engines}
+    work: dict[str, list[Run]] = {engine: [] for engine in engines}
     for run in range(runs):
         order = list(engines) if run % 2 == 0 else list(engines)[::-1]
         for engine in order:
