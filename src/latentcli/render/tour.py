@@ -23,6 +23,7 @@ from latentcli.render.explain import (
     show_strip,
     shown_shares,
 )
+from latentcli.render.inside import Grid, draw, spaced
 from latentcli.render.language import sparkline
 from latentcli.results.explain import (
     ContextSection,
@@ -33,6 +34,7 @@ from latentcli.results.explain import (
     MapSection,
     MathSection,
     ModelSection,
+    PatchSection,
     SkippedSection,
     SqueezeSection,
     SteeringSection,
@@ -314,20 +316,69 @@ def _context(console: Console, section: ContextSection) -> None:
 def _lens(console: Console, section: LensSection) -> None:
     lens = section.lens
     ranks = [layer.tracked[0].rank for layer in lens.layers]
+    blocks = len(ranks)
     first = next(i for i, rank in enumerate(ranks) if all(r == 1 for r in ranks[i:]))
-    para(console, f"A language model has a latent space too: the residual stream, one vector per "
-                  f"position that each of its {len(ranks)} blocks reads and adds to, from the "
-                  "word's embedding to the prediction of the next word. Given "
-                  f"'{lens.prompt}', {lens.model} answers '{lens.final.token.strip()}' "
-                  f"(probability {lens.final.probability:.2f}). The logit lens reads the stream "
-                  "after every block as if it were the last; the answer's rank among "
-                  f"{lens.vocabulary:,} tokens, block by block (taller: nearer first):")
+    answer = lens.final.token
+    para(console, "A language model writes text one piece at a time, and it has a latent space "
+                  "too. It reads tokens, not words: pieces from a fixed list of "
+                  f"{lens.vocabulary:,} (a common word is one token, a rare one several), and a "
+                  f"token usually carries the space before it: the answer below is '{answer}', "
+                  "space included. Each token gets a vector, its embedding; then "
+                  f"{blocks} blocks, numbered 0 to {blocks - 1}, each read all the vectors and "
+                  "add something to each. That running sum, one vector per token, is the "
+                  "residual stream: this model's latent space. After the last block, the last "
+                  "token's vector becomes a score for every token of the list (its logit); the "
+                  "scores, made into probabilities (p, adding up to 1), pick the next token.")
+    para(console, f"Given '{lens.prompt}', {lens.model} answers '{answer}' (p "
+                  f"{lens.final.probability:.2f}). The logit lens takes that last step early: it "
+                  "reads the stream after each block as if it were the last. The answer's rank "
+                  f"among the {lens.vocabulary:,} tokens (1: the model's pick) after each block, "
+                  "taller as it nears 1:")
     console.print(f"  {sparkline(ranks, lens.vocabulary)}", highlight=False)
-    shown = sorted({0, len(ranks) // 2, *range(max(0, first - 3), len(ranks))})
-    para(console, "Rank at block " + ", ".join(f"{i}: {ranks[i]:,}" for i in shown) + ".")
-    where = ("at the last block" if first == len(ranks) - 1 else f"from block {first} on")
-    para(console, f"It ranks first only {where}: the answer is written in the last blocks; "
-                  "before, the lens reads filler.")
+    worst = max(range(first + 1), key=lambda i: (ranks[i], -i))
+    shown = sorted({0, worst, blocks // 2, *range(max(0, first - 3), blocks)})
+    para(console, "Rank after block " + ", ".join(f"{i}: {ranks[i]:,}" for i in shown) + ".")
+    where = "only after the last block" if first == blocks - 1 else f"from block {first} on"
+    wanders = (f" A rank that moves from {ranks[0]:,} (block 0) to {ranks[worst]:,} (block "
+               f"{worst}) says nothing either way: thousands down a list of "
+               f"{lens.vocabulary:,}, both mean 'not yet'." if worst > 0 else "")
+    para(console, f"'{answer}' ranks first {where}. Before that the lens mostly reads filler: "
+                  "a space, a full stop, a comma." + wanders + " Does the model not know "
+                  "the answer yet, or can the lens not read it? The lens can only read the "
+                  "stream the way the last block leaves it; a middle block may hold the answer "
+                  "in a form of its own, and the next section finds where it is. (`latent lens` "
+                  "prints a row per block: top is the token read there, p its probability, "
+                  "drawn as heat, next the runners-up; '\\xa0' is a no-break space.)")
+
+
+def _patch(console: Console, section: PatchSection) -> None:
+    result = section.patching
+    good, bad = result.clean_answer.token, result.corrupt_answer.token
+    blocks = len(result.recovered)
+    para(console, "The lens shows when an answer becomes readable; activation patching finds "
+                  "where the fact behind it sits. Take two prompts that differ in their "
+                  f"subject: '{result.clean}' ({result.model} answers '{good}') and "
+                  f"'{result.corrupt}' (it answers '{bad}'), {len(result.tokens_clean)} tokens "
+                  "each. Run the second again, but copy in the first run's stream at one token "
+                  "as it enters one block; if the answer swings back from "
+                  f"'{bad}' to '{good}', that spot carried the fact. How far each copy swings "
+                  "it, in % (100: all the way, measured on the gap between the two answers' "
+                  f"logits; below 0: further toward '{bad}'), at some of the {blocks} blocks:")
+    picked = [int(max(range(len(row)), key=lambda p: (row[p], -p))) if max(row) >= 0.5 else -1
+              for row in result.recovered]
+    turns = {b for b in range(1, blocks) if picked[b] != picked[b - 1]}
+    rows = sorted({*range(0, blocks, max(1, -(-blocks // 6))), blocks - 1, *turns,
+                   *(b - 1 for b in turns)})
+    under = ["" if clean == corrupt else spaced(corrupt)
+             for clean, corrupt in zip(result.tokens_clean, result.tokens_corrupt, strict=True)]
+    draw(console, None, Grid(heading="block", labels=[str(b) for b in rows],
+                             tokens=[spaced(t) for t in result.tokens_clean],
+                             values=[result.recovered[b] for b in rows],
+                             under=("second", under)), [])
+    para(console, f"{result.reading} At block 0 a token the two prompts share holds the same "
+                  "vector in both runs, so copying it changes nothing; only attention, block by "
+                  "block, carries what the subject's tokens hold to later tokens, and the last "
+                  "token is where the next one is chosen.")
 
 
 def _steering(console: Console, section: SteeringSection) -> None:
@@ -335,19 +386,38 @@ def _steering(console: Console, section: SteeringSection) -> None:
     steering = written.steering
     assert steering is not None
     (toward, away), = steering.pairs[:1]
-    para(console, f"Steering adds a direction to that stream while the model writes: here the "
-                  f"difference between its streams for '{toward}' and '{away}', times "
-                  f"{steering.strength:g}, added as they enter block {steering.layer}. The same "
-                  "prompt, without and with it:")
+    layer, start = steering.layer, steering.start
+    before = f" (after blocks 0 to {layer - 1})" if layer > 1 else ""
+    para(console, "Steering changes what a model writes without retraining it: it adds a "
+                  "direction to the stream while the model writes. Here the direction is the "
+                  f"difference between the model's streams for '{toward}' and '{away}' as they "
+                  f"enter block {layer}{before}, the same subtraction as king - man, made on the "
+                  f"model's own vectors. It is multiplied by {steering.strength:g} and added at "
+                  f"every token from position {start} on: what comes before opens every prompt "
+                  "(a start token whose stream is huge and means nothing) and is left alone. "
+                  f"Block {layer} and strength {steering.strength:g} are the defaults for one "
+                  "pair: early enough that every later block builds on the push, strong enough "
+                  "to show, as the difference of two short phrases is small beside the stream; "
+                  "the command's --layer and --strength try others. The same prompt, without "
+                  "and with it:")
     para(console, f"Without: {written.prompt}{steering.unsteered.text}")
     para(console, f"With:    {written.prompt}{written.continuation.text}")
+    plain, pushed = steering.unsteered.tokens, written.continuation.tokens
+    part = next((i for i, (a, b) in enumerate(zip(plain, pushed, strict=False)) if a != b),
+                None)
+    if part is None:
+        para(console, "Here the push changed nothing that was written: try a larger strength.")
+        return
+    para(console, f"What changed: the same model and prompt, each run taking the likeliest "
+                  f"token, part at token {part + 1} of what they write, '{plain[part]}' without "
+                  f"and '{pushed[part]}' with the push; every later token follows from there.")
 
 
 # Each section's text, by the section's type (the map and the vector also take the colour flag).
 _WRITERS: dict[type, Callable[[Console, Any], None]] = {
     ModelSection: _model, MathSection: _math, SqueezeSection: _squeeze,
     DirectionsSection: _directions, DimensionsSection: _dimensions, ContextSection: _context,
-    LensSection: _lens, SteeringSection: _steering,
+    LensSection: _lens, PatchSection: _patch, SteeringSection: _steering,
 }
 
 
@@ -367,4 +437,7 @@ def tour_section(console: Console, number: int, section: TourSection | SkippedSe
         _map(console, section, colour)
     else:
         _WRITERS[type(section)](console, section)
-    console.print(Text(f"Explore further:  {section.command}", style="dim"))
+    explore = f"Explore further:  {section.command}"
+    # a command too long for the line goes on one of its own, never broken inside
+    console.print(Text(explore if len(explore) <= WIDTH else
+                       f"Explore further:\n  {section.command}", style="dim"))
