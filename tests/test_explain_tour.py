@@ -198,7 +198,21 @@ def test_the_language_sections_read_what_smollm_computes(runner, smollm_cache, m
     assert "Rank after block 0:" in text["lens"] and "'\\xa0' is a no-break space" in text["lens"]
     sentence = reading(patched["recovered"], patched["tokens_clean"])
     assert sentence.startswith("The fact sits on 'iffel'") and sentence in text["patch"]
-    assert (f"part at token 1 of what they write, '{plain[0]}' without and '{pushed[0]}' with"
-            in text["steering"])
+    assert (f"different words from the first token: '{plain[0]}' without the push, "
+            f"'{pushed[0]}' with it" in text["steering"])
+    assert "Explore further: latent patch \"The Eiffel Tower is in the city of\" \\" in text["patch"]
     for shown in text.values():
         assert "layer" not in shown.replace("--layer", "")  # one word for a block
+
+
+def test_a_long_command_to_explore_is_cut_between_arguments_and_still_runs():
+    """The tour's "Explore further" command, too long for 80 columns, is continued with the
+    shell's backslash between arguments: every line fits, and the shell reads the same words."""
+    import shlex
+
+    from latentcli.render.tour import _continued
+
+    command = 'latent patch "The Eiffel Tower is in the city of" "The Colosseum is in the city of"'
+    lines = _continued(command).split("\n")
+    assert len(lines) == 2 and all(len("  " + line) <= 80 for line in lines)
+    assert shlex.split(_continued(command).replace("\\\n", "")) == shlex.split(command)

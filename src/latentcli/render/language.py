@@ -102,7 +102,10 @@ def lens_view(console: Console, result: Lens) -> None:
                  f"  {sparkline(down, vocabulary)}")
             for token, down in zip(tracked, ranks, strict=True)),
           "block N: the stream after block N (from 0), read as if it were the last\n"
-          "top: the likeliest next token; p: its probability (heat); next: the runners-up"])
+          "top: the likeliest next token; p: its probability, heat: ░ .25 ▒ .5 ▓ .75 █ 1\n"
+          "next: the runners-up"
+          + "".join(f"; rank {quoted(token)}: its place among {vocabulary:,} tokens (1: top)"
+                    for token in tracked[:1])])
 
 
 def _runners_up(tokens: Sequence[TokenProbability], room: int) -> str:

@@ -140,7 +140,7 @@ def _map(console: Console, section: MapSection, colour: bool) -> None:
                   "centres, put each word with its nearest centre, move each centre to the "
                   "middle of its words, and repeat until nothing moves. Nobody told it which "
                   f"word goes where; {section.groups_whole} of the {groups} groups came out "
-                  "whole. latent then named each group: "
+                  "whole. latent then named each group with one word, "
                   f"{section.map.clustering.clusters[0].label_method}. A name is one word near "
                   "the whole group, so it can be "
                   "a word often seen beside the members rather than the category a person would "
@@ -356,14 +356,18 @@ def _patch(console: Console, section: PatchSection) -> None:
     good, bad = result.clean_answer.token, result.corrupt_answer.token
     blocks = len(result.recovered)
     para(console, "The lens shows when an answer becomes readable; activation patching finds "
-                  "where the fact behind it sits. Take two prompts that differ in their "
-                  f"subject: '{result.clean}' ({result.model} answers '{good}') and "
-                  f"'{result.corrupt}' (it answers '{bad}'), {len(result.tokens_clean)} tokens "
-                  "each. Run the second again, but copy in the first run's stream at one token "
-                  "as it enters one block; if the answer swings back from "
-                  f"'{bad}' to '{good}', that spot carried the fact. How far each copy swings "
-                  "it, in % (100: all the way, measured on the gap between the two answers' "
-                  f"logits; below 0: further toward '{bad}'), at some of the {blocks} blocks:")
+                  f"where in {result.model}'s stream the fact behind it sits. Take two prompts "
+                  f"that differ in their subject: '{result.clean}' (it answers '{good}'; `latent "
+                  f"patch` calls this run clean) and '{result.corrupt}' (it answers '{bad}'; the "
+                  f"corrupt run), {len(result.tokens_clean)} tokens each. Run the corrupt prompt "
+                  "again, but copy in the clean run's stream at one token as it enters one "
+                  f"block; if the answer swings back from '{bad}' to '{good}', that spot carried "
+                  "the fact. How far each copy swings it, in % (100: all the way, measured on "
+                  "the gap between the two answers' logits; below 0: further toward "
+                  f"'{bad}'), at some of the {blocks} blocks. Here block N is the stream "
+                  "entering block N (block 0: the token vectors before any block), where the "
+                  "lens counted after it; ␣ marks a space, and the second row shows the corrupt "
+                  "prompt's tokens where they differ:")
     picked = [int(max(range(len(row)), key=lambda p: (row[p], -p))) if max(row) >= 0.5 else -1
               for row in result.recovered]
     turns = {b for b in range(1, blocks) if picked[b] != picked[b - 1]}
@@ -374,7 +378,7 @@ def _patch(console: Console, section: PatchSection) -> None:
     draw(console, None, Grid(heading="block", labels=[str(b) for b in rows],
                              tokens=[spaced(t) for t in result.tokens_clean],
                              values=[result.recovered[b] for b in rows],
-                             under=("second", under)), [])
+                             under=("corrupt", under)), [])
     para(console, f"{result.reading} At block 0 a token the two prompts share holds the same "
                   "vector in both runs, so copying it changes nothing; only attention, block by "
                   "block, carries what the subject's tokens hold to later tokens, and the last "
@@ -389,17 +393,20 @@ def _steering(console: Console, section: SteeringSection) -> None:
     layer, start = steering.layer, steering.start
     before = f" (after blocks 0 to {layer - 1})" if layer > 1 else ""
     para(console, "Steering changes what a model writes without retraining it: it adds a "
-                  "direction to the stream while the model writes. Here the direction is the "
-                  f"difference between the model's streams for '{toward}' and '{away}' as they "
-                  f"enter block {layer}{before}, the same subtraction as king - man, made on the "
-                  f"model's own vectors. It is multiplied by {steering.strength:g} and added at "
-                  f"every token from position {start} on: what comes before opens every prompt "
-                  "(a start token whose stream is huge and means nothing) and is left alone. "
+                  f"direction to {written.model}'s stream while the model writes (activation "
+                  "addition, 'actadd' in the output). Here the direction is the model's stream "
+                  f"for '{toward}' minus its stream for '{away}' as they enter block "
+                  f"{layer}{before}, the same subtraction as king - man, made on the model's own "
+                  f"vectors: a push toward '{toward}'. It is multiplied by "
+                  f"{steering.strength:g} and added at every position from {start} on. When "
+                  "steering, latent puts a start token before the prompt, at position 0: the "
+                  "model parks much of its attention there and its stream is huge and means "
+                  "nothing, so it is left alone (and both runs have it). "
                   f"Block {layer} and strength {steering.strength:g} are the defaults for one "
                   "pair: early enough that every later block builds on the push, strong enough "
                   "to show, as the difference of two short phrases is small beside the stream; "
-                  "the command's --layer and --strength try others. The same prompt, without "
-                  "and with it:")
+                  "the command's --layer (a block) and --strength try others. The same prompt, "
+                  "without and with it (unsteered and steered, as `latent generate` says):")
     para(console, f"Without: {written.prompt}{steering.unsteered.text}")
     para(console, f"With:    {written.prompt}{written.continuation.text}")
     plain, pushed = steering.unsteered.tokens, written.continuation.tokens
@@ -408,9 +415,11 @@ def _steering(console: Console, section: SteeringSection) -> None:
     if part is None:
         para(console, "Here the push changed nothing that was written: try a larger strength.")
         return
-    para(console, f"What changed: the same model and prompt, each run taking the likeliest "
-                  f"token, part at token {part + 1} of what they write, '{plain[part]}' without "
-                  f"and '{pushed[part]}' with the push; every later token follows from there.")
+    common = (f"the same first {part} token{'s' * (part > 1)}, then" if part else
+              "different words from the first token:")
+    para(console, f"What changed: each run takes the likeliest token at every step, and they "
+                  f"write {common} '{plain[part]}' without the push, '{pushed[part]}' with it; "
+                  "every later token follows from that choice.")
 
 
 # Each section's text, by the section's type (the map and the vector also take the colour flag).
@@ -438,6 +447,20 @@ def tour_section(console: Console, number: int, section: TourSection | SkippedSe
     else:
         _WRITERS[type(section)](console, section)
     explore = f"Explore further:  {section.command}"
-    # a command too long for the line goes on one of its own, never broken inside
     console.print(Text(explore if len(explore) <= WIDTH else
-                       f"Explore further:\n  {section.command}", style="dim"))
+                       "Explore further:\n  " + _continued(section.command), style="dim"))
+
+
+def _continued(command: str) -> str:
+    """A command too long for a line, cut between its arguments with the shell's `\\`, so it can
+    be copied and run as it is (never broken inside a quoted argument)."""
+    import shlex
+
+    lines = [""]
+    for word in (shlex.quote(arg) if " " not in arg else f'"{arg}"'
+                 for arg in shlex.split(command)):
+        if lines[-1] and len(lines[-1]) + 1 + len(word) > WIDTH - 6:
+            lines.append(word)
+        else:
+            lines[-1] = f"{lines[-1]} {word}".strip()
+    return " \\\n    ".join(lines)
