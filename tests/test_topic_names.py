@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 
 from encoder_files import TINY_BERT
-from latentcli.analysis.topics import TOPIC_METHOD, is_text_group, name_topics, text_words
+from latentcli.analysis.topics import (
+    TOPIC_METHOD,
+    is_text_group,
+    name_topics,
+    text_words,
+    two_topics,
+)
 from latentcli.cli.app import app
 from latentcli.core.space import Space
 from latentcli.store.paths import cache_root
@@ -74,3 +80,42 @@ def test_a_space_of_texts_is_named_with_words(runner, glove_linked):
                                  "--width", "80", "--height", "20"])
     assert legend.exit_code == 0, legend.output
     assert all(group["label"] in legend.stdout for group in clusters)
+
+
+def _hand_placed(groups: list[list[tuple[str, list[float]]]]) -> tuple[
+        list[str], np.ndarray, list[list[str]], list[np.ndarray]]:
+    """Candidate words (each text's one word), their unit vectors, and the groups' texts and
+    unit vectors: each text is a word placed by hand."""
+    words = [text for group in groups for text, _ in group]
+    raw = np.array([vector for group in groups for _, vector in group], dtype=np.float32)
+    matrix = raw / np.linalg.norm(raw, axis=1)[:, None]
+    members = [[text for text, _ in group] for group in groups]
+    vectors, start = [], 0
+    for group in groups:
+        vectors.append(matrix[start:start + len(group)])
+        start += len(group)
+    return words, matrix, members, vectors
+
+
+BOATS = [("sail", [1, 0.1, 0]), ("hull", [1, 0, 0.1]), ("mast", [1, 0.05, 0.05])]
+STARS = [("comet", [0.1, 1, 0]), ("nebula", [0, 1, 0.1]), ("orbit", [0.05, 1, 0.05])]
+TAXES = [("refund", [-1, -1, 0.1]), ("deduction", [-1, -1, 0]), ("audit", [-1, -1, -0.1])]
+
+
+def test_a_group_whose_halves_point_apart_is_two_topics_merged():
+    """Boats and stars in one group, taxes in another (k one too small): measured from the mean
+    of all the texts, the boats and the stars point apart, so the group is two topics, with each
+    half's keywords; the taxes group's halves point the same way, and with k right no group is
+    two topics."""
+    words, matrix, members, vectors = _hand_placed([BOATS + STARS, TAXES])
+    merged, single = two_topics(words, matrix, members, vectors)
+    assert merged is not None and single is None
+    assert sorted(map(sorted, merged)) == [sorted(word for word, _ in half)
+                                           for half in (STARS, BOATS)]
+    words, matrix, members, vectors = _hand_placed([BOATS, STARS, TAXES])
+    assert two_topics(words, matrix, members, vectors) == [None, None, None]
+
+
+def test_a_group_of_fewer_than_two_texts_a_half_is_never_two_topics():
+    words, matrix, members, vectors = _hand_placed([BOATS[:1] + STARS[:2], TAXES])
+    assert two_topics(words, matrix, members, vectors) == [None, None]
