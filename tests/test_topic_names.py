@@ -9,8 +9,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 from encoder_files import TINY_BERT
+from latentcli.analysis.topic_reading import READING_METHOD
 from latentcli.analysis.topics import (
     TOPIC_METHOD,
     is_text_group,
@@ -148,24 +150,31 @@ def test_held_out_topic_names_do_not_regress(minilm_cache, capsys):
     assert two >= 12 and both >= 7, printed
 
 
-def test_too_small_a_k_merging_two_topics_is_said_with_the_k_to_try(runner, minilm_cache):
-    """Notes on stars, birds and boats (a held-out corpus) clustered with k=2: the birds and the
-    boats share a group (at least four notes of each, none on stars), whose halves' keywords are
-    each one topic's words, and the output says to try --k 3; with k=3 no group is said to be
-    two topics."""
+def skywatch_embedded(runner: CliRunner, minilm_cache: Path) -> list[list[str]]:
+    """The held-out notes on stars, birds and boats (one of each in turn) embedded as
+    ``skywatch`` in the test's cache, which shares the fetched encoder; the texts by topic."""
     corpus = next(corpus for corpus in json.loads(
         (Path(__file__).parent / "data" / "topics_heldout.json").read_text("utf-8"))["corpora"]
         if corpus["name"] == "skywatch")
-    texts = [topic["texts"] for topic in corpus["topics"]]  # astronomy, birds, sailing
-    notes = [group[position] for position in range(5) for group in texts]
+    texts = [topic["texts"] for topic in corpus["topics"]]
     root = cache_root()
     root.mkdir(parents=True, exist_ok=True)
     for part in ("encoders", "models"):
         (root / part).symlink_to(minilm_cache / part)
     file = root / "skywatch.txt"
-    file.write_text("".join(f"{note}\n" for note in notes), encoding="utf-8")
+    file.write_text("".join(f"{group[position]}\n" for position in range(5) for group in texts),
+                    encoding="utf-8")
     made = runner.invoke(app, ["embed", "--from", str(file), "--name", "skywatch"])
     assert made.exit_code == 0, made.output
+    return texts
+
+
+def test_too_small_a_k_merging_two_topics_is_said_with_the_k_to_try(runner, minilm_cache):
+    """Notes on stars, birds and boats (a held-out corpus) clustered with k=2: the birds and the
+    boats share a group (at least four notes of each, none on stars), whose halves' keywords are
+    each one topic's words, and the output says to try --k 3; with k=3 no group is said to be
+    two topics."""
+    texts = skywatch_embedded(runner, minilm_cache)  # astronomy, birds, sailing
 
     shown = runner.invoke(app, ["cluster", "-m", "skywatch", "--top", "15", "--k", "2"])
     assert shown.exit_code == 0, shown.output
@@ -191,3 +200,23 @@ def test_too_small_a_k_merging_two_topics_is_said_with_the_k_to_try(runner, mini
     assert right_k["suggested_k"] is None
     assert all(group["two_topics"] == [] for group in right_k["clusters"])
     assert not any("two topics" in note for note in right_k["notes"])
+
+
+def test_the_language_model_when_fetched_picks_among_the_encoders_names(runner, minilm_cache,
+                                                                        smollm_cache):
+    """With SmolLM2 in the cache, `latent cluster` of texts says it chose with it, and each
+    group's names are the encoder's three best (the same groups without it), reordered at most.
+    """
+    skywatch_embedded(runner, minilm_cache)
+    command = ["cluster", "-m", "skywatch", "--top", "15", "--k", "3", "--json"]
+    alone = json.loads(runner.invoke(app, command).stdout)["clusters"]
+    (cache_root() / "language").symlink_to(smollm_cache / "language")
+    read = runner.invoke(app, command)
+    assert read.exit_code == 0, read.output
+    chosen = json.loads(read.stdout)["clusters"]
+    assert [group["members"] for group in chosen] == [group["members"] for group in alone]
+    for group, before in zip(chosen, alone, strict=True):
+        assert group["label_method"] == (f"{before['label_method']}; {READING_METHOD} "
+                                         "(smollm2-135m)")
+        assert sorted([group["label"], *group["label_candidates"]]) == sorted(
+            [before["label"], *before["label_candidates"]])
