@@ -200,7 +200,8 @@ def test_the_language_sections_read_what_smollm_computes(runner, smollm_cache, m
     assert sentence.startswith("The fact sits on 'iffel'") and sentence in text["patch"]
     assert (f"different words from the first token: '{plain[0]}' without the push, "
             f"'{pushed[0]}' with it" in text["steering"])
-    assert "Explore further: latent patch \"The Eiffel Tower is in the city of\" \\" in text["patch"]
+    assert ("Explore further: latent patch \"The Eiffel Tower is in the city of\" \\"
+            in text["patch"])
     for shown in text.values():
         assert "layer" not in shown.replace("--layer", "")  # one word for a block
 

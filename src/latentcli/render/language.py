@@ -50,8 +50,8 @@ def generation(console: Console, result: Generation) -> None:
          [f"(the {_listing(chosen)} {'are' if many else 'is'} the default{'s' * many})"
           if chosen else None,
           "position 0 holds the start token latent puts first when steering; it is never "
-          "steered" if steering.start == 1 else f"positions 0-{steering.start - 1} (the start token "
-          "and the chat template) are never steered"])
+          "steered" if steering.start == 1 else f"positions 0-{steering.start - 1} (the start "
+          "token and the chat template) are never steered"])
 
 
 def _listing(names: Sequence[str]) -> str:
