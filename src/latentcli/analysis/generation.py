@@ -3,9 +3,10 @@ return.
 
 Steered, the unsteered continuation comes too, and the two are computed together: two rows of
 one batch through every step, the steering hook adding its vector to the second row only, so
-each of the network's weights is read once a step for both. Each row picks its tokens with its
-own sampler, seeded alike, and the network computes a row's numbers alone
-(`networks.products`), so both write exactly what `Decoder.generate` writes for each alone.
+the two share each step's forward pass (its Python work, its attention and norms in one go).
+Each row picks its tokens with its own sampler, seeded alike, and the network computes a row's
+numbers alone (`networks.products`), so both write exactly what `Decoder.generate` writes for
+each alone.
 """
 
 from __future__ import annotations
