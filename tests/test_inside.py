@@ -118,8 +118,10 @@ def test_batches_of_any_size_give_the_same_grid(monkeypatch) -> None:
     counted: list[tuple[int, int | None]] = []
     split = patch(model, CLEAN, CORRUPT, progress=lambda done, total=None: counted.append(
         (done, total)))
+    # a batch of up to 4 rows of logits goes through einsum, a bigger one through sgemm
+    # (networks.products): float32 sums in another order, ~1e-6 apart
     np.testing.assert_allclose(split.recovered, whole.recovered, rtol=0, atol=1e-5)
-    np.testing.assert_allclose(split.probability, whole.probability, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(split.probability, whole.probability, rtol=0, atol=1e-5)
     assert counted[0] == (0, 2 * 7) and counted[-1][0] == 2 * 7  # blocks run, column by column
 
 
