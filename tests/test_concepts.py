@@ -441,6 +441,26 @@ def test_trace_draws_every_block_and_says_where_the_paths_part() -> None:
     assert "the map needs at least 40 columns" in narrow
 
 
+def test_a_trace_in_a_24_line_terminal_grows_to_fit_its_captions(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --height, captions that leave the plot under its least height make the page
+    taller (two prompts' legend and parting fill a 24-line terminal's default); a --height
+    asked for is kept, and refused when too small."""
+    from latentcli.render.concepts import MIN_FRAME
+
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("LINES", "24")
+    prompts = ("The cat sat on the", "I love dogs")
+    result = run("trace", *prompts, "-m", TINY)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    plot = [line for line in lines[1:] if line.startswith(("│", "┌", "└"))]
+    assert len(plot) == MIN_FRAME
+    assert len(lines) > 24 - 8  # taller than the default height it started from
+    asked = one_error_line(run("trace", *prompts, "-m", TINY, "--height", "16"))
+    assert re.fullmatch(r"Error: the trace needs at least \d+ rows, not 16\n", asked)
+
+
 def test_trace_reads_prompts_from_stdin_and_refuses_what_it_cannot_draw() -> None:
     result = CliRunner().invoke(app, ["trace", "-", "The cat", "-m", TINY, "--json"],
                                 input="I love dogs\nI hate dogs\n")
