@@ -448,7 +448,7 @@ class LanguageModelReference(Reference):
         at hand (naming groups of texts)."""
         try:
             artifact = self.conversion()
-            return _decoder(self.name, artifact.directory, valid_meta(artifact))
+            return _decoder(self.name, None, artifact.directory, valid_meta(artifact))
         except (InvalidArtifact, LatentError, OSError) as why:
             if self.cached():
                 reporter.note(f"{self.name} does not help name these groups: its cached copy "
