@@ -20,7 +20,8 @@ A name counts if it is one of the topic's accepted words or a regular inflection
 exercising). The end-to-end runs are repeated with ``--k T-1``, which merges two topics, to count
 the groups the output says look like two topics merged (and how many of them really do), beside
 the groups at ``--k T`` it says so of; and the k `latent cluster --k auto` would choose is
-compared with T. It prints every topic's names and the figures.
+compared with T. It prints every topic's names (for a group found end to end, how many of
+its texts are the topic's: 4/6) and the figures.
 """
 
 from __future__ import annotations
@@ -152,7 +153,8 @@ def measure(language: Path | None = None, parts: Sequence[str] = tuple(SETS)) ->
                             strict=True):
                         _count(tally, (part, "end to end", reader), corpus["name"],
                                corpus["topics"][number],
-                               [cluster["label"], *cluster["label_candidates"]])
+                               [cluster["label"], *cluster["label_candidates"]],
+                               f"{cluster['topics'].count(number)}/{len(cluster['topics'])}")
                 _two_topics(tally, part, clusters, end_to_end(roots[ENCODER], corpus,
                                                               len(members) - 1), len(members))
                 labels, _, _, _ = choose_k(np.concatenate(vectors), "kmeans", 0, lambda *_: None)
@@ -175,14 +177,16 @@ def measure(language: Path | None = None, parts: Sequence[str] = tuple(SETS)) ->
 
 
 def _count(tally: Tally, key: tuple[str, str, str], corpus: str, topic: dict[str, Any],
-           names: list[str]) -> None:
+           names: list[str], made_of: str = "") -> None:
+    """Counts a topic's names and prints them; ``made_of``: for a group found end to end, how
+    many of its texts are the topic's (4/6: four of its six)."""
     hits = right(names, topic["accept"])
     counts = tally.setdefault(key, [0, 0, 0])
     counts[0] += bool(hits) and hits[0]
     counts[1] += any(hits)
     counts[2] += 1
     print(f"{key[0]:<9} {key[1]:<12} {key[2]:<20} {corpus:<12} {topic['accept'][0]:<14} "
-          f"{'+' if hits and hits[0] else '-'} {', '.join(names)}")
+          f"{made_of:<5} {'+' if hits and hits[0] else '-'} {', '.join(names)}")
 
 
 def _two_topics(tally: Tally, part: str, right_k: list[dict[str, Any]],

@@ -291,7 +291,8 @@ def test_a_saved_direction_steers_generate_as_the_mean_difference(sets: tuple[st
                 "--max-tokens", "5", "--json")
     assert json.loads(other.stdout)["steering"]["layer"] == 0
     shown = run("generate", "The cat", "-m", TINY, "--direction", str(saved), "--max-tokens", "3")
-    assert re.search(r"along the direction in .*mood\.json: layer 1, strength 1, from position 1",
+    assert re.search(r"along the direction in .*mood\.json "
+                     r"added entering block 1, strength 1, from position 1",
                      " ".join(shown.stdout.split()))
 
 

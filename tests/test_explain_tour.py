@@ -170,3 +170,50 @@ def test_words_in_context_compares_two_uses_of_bank_when_an_encoder_is_ready(glo
         "the river bank", "a loan from the bank"]
     assert section.context.static_neighbors[0].word == "banks"
     assert section.command.startswith("latent context bank")
+
+
+@pytest.mark.network
+def test_the_language_sections_read_what_smollm_computes(runner, smollm_cache, monkeypatch):
+    """The tour's lens, patching and steering sections on SmolLM2, as a newcomer reads them:
+    the grid is `latent patch`'s, the sentence reading it is on screen, and the steering demo
+    says where the two texts part, which must be a visible change."""
+    from latentcli.analysis.language_tour import CLEAN, CORRUPT, PAIR, STEERED_PROMPT
+    from latentcli.analysis.patching import reading
+
+    monkeypatch.setenv("LATENT_CACHE_DIR", str(smollm_cache))
+    model = ["-m", "smollm2-135m"]
+    sections = {}
+    for name in ("lens", "patch", "steering"):
+        shown = runner.invoke(app, ["explain", "--section", name, *model, "--json"])
+        assert shown.exit_code == 0, shown.stderr
+        sections[name] = json.loads(shown.stdout)
+    patched = json.loads(runner.invoke(app, ["patch", CLEAN, CORRUPT, *model, "--json"]).stdout)
+    assert sections["patch"]["patching"]["recovered"] == patched["recovered"]
+    steered = sections["steering"]["generation"]
+    assert steered["prompt"] == STEERED_PROMPT and steered["steering"]["pairs"] == [list(PAIR)]
+    plain, pushed = steered["steering"]["unsteered"]["tokens"], steered["tokens"]
+    assert plain[0] != pushed[0]  # the push shows from the first word written
+    text = {name: " ".join(runner.invoke(app, ["explain", "--section", name, *model]).stdout
+                           .split()) for name in sections}
+    assert "Rank after block 0:" in text["lens"] and "'\\xa0' is a no-break space" in text["lens"]
+    sentence = reading(patched["recovered"], patched["tokens_clean"])
+    assert sentence.startswith("The fact sits on 'iffel'") and sentence in text["patch"]
+    assert (f"different words from the first token: '{plain[0]}' without the push, "
+            f"'{pushed[0]}' with it" in text["steering"])
+    assert ("Explore further: latent patch \"The Eiffel Tower is in the city of\" \\"
+            in text["patch"])
+    for shown in text.values():
+        assert "layer" not in shown.replace("--layer", "")  # one word for a block
+
+
+def test_a_long_command_to_explore_is_cut_between_arguments_and_still_runs():
+    """The tour's "Explore further" command, too long for 80 columns, is continued with the
+    shell's backslash between arguments: every line fits, and the shell reads the same words."""
+    import shlex
+
+    from latentcli.render.tour import _continued
+
+    command = 'latent patch "The Eiffel Tower is in the city of" "The Colosseum is in the city of"'
+    lines = _continued(command).split("\n")
+    assert len(lines) == 2 and all(len("  " + line) <= 80 for line in lines)
+    assert shlex.split(_continued(command).replace("\\\n", "")) == shlex.split(command)

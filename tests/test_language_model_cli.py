@@ -51,7 +51,9 @@ def test_steering_states_its_defaults_and_keeps_the_unsteered_text(runner) -> No
     assert set(steering["unsteered"]) == {"token_ids", "tokens", "text"}
     shown = run(runner, "generate", "The cat sat", "-m", TINY, "--steer", "I love:I hate",
                 "--max-tokens", "5")
-    assert "actadd, layer 0, strength 8" in shown.stdout and "unsteered" in shown.stdout
+    assert "actadd, added entering block 0, strength 8, from position 1 on" in shown.stdout
+    assert "(the method, block and strength are the defaults)" in shown.stdout
+    assert "unsteered" in shown.stdout and "layer" not in shown.stdout  # one word for a block
 
 
 def test_mean_difference_from_a_pairs_file(runner, tmp_path: Path) -> None:
@@ -107,7 +109,7 @@ def test_lens_tracks_given_tokens_and_says_when_a_word_is_several(runner) -> Non
     assert [t["token"] for t in tracked] == [" sat", "z"]
     assert "'zebra' is 5 tokens ('z' + 'e' + 'b' + 'r' + 'a')" in result.stderr
     shown = run(runner, "lens", "The cat", "-m", TINY, "--track", " sat")
-    assert "rank of ' sat', layer 0 → 1:" in shown.stdout
+    assert "rank of ' sat', block 0 → 1" in shown.stdout
 
 
 @pytest.mark.parametrize("columns", ["100", "60"])

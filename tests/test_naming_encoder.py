@@ -29,7 +29,8 @@ def test_a_namer_names_groups_with_the_phrase_method(glove):
     named = glove.with_namer(open_space(str(TINY_BERT), Environment(), limit=200))
     result = cluster(named, select_words(named, WORDS), k=2)
     for group in result.clusters:
-        assert group.label_method.startswith("nearest to the members read as one phrase")
+        assert group.label_method.startswith(
+            "the word nearest to the members read together as one phrase")
         assert "tiny-bert" in group.label_method
         assert group.label not in WORDS and glove.vocabulary.row(group.label) is not None
     assert glove.namer is None  # a namer makes a new space over the same arrays

@@ -51,7 +51,8 @@ COMMANDS = [
 
 def assert_fits(text: str, width: int) -> None:
     assert text.strip(), "nothing was printed"
-    wide = [line for line in text.splitlines() if len(line) > width]
+    # a line may pass the width only as one address or path, kept whole so it can be copied
+    wide = [line for line in text.splitlines() if len(line) > width and " " in line.strip()]
     assert not wide, f"wider than {width} columns: {wide}"
 
 

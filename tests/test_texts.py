@@ -195,6 +195,12 @@ def test_every_command_opens_a_named_space(runner, faq, tmp_path):
     result = runner.invoke(app, ["map", "-m", "faq", "--top", "4", "--html", str(page)])
     assert result.exit_code == 0, result.output
     assert all(text in page.read_text() for text in FAQ)  # hover shows the whole text
+    # nothing chosen: a space of texts clusters and maps all of them (a word model asks)
+    whole = json.loads(runner.invoke(app, ["cluster", "-m", "faq", "--k", "2", "--json"]).stdout)
+    assert sorted(text for group in whole["clusters"] for text in group["members"]) == sorted(FAQ)
+    assert runner.invoke(app, ["map", "-m", "faq", "--html", str(page)]).exit_code == 0
+    asked = runner.invoke(app, ["cluster", "--k", "2"])
+    assert asked.exit_code != 0 and "take the most frequent with --top N" in asked.stderr
 
 
 def test_tables_shorten_long_texts_of_a_space(runner, tmp_path):

@@ -33,7 +33,8 @@ SOFTMIN = "softmin"  # -(1/β)·log mean exp(-β·cos): between the mean (β→0
 MEAN_STD = "mean-std"  # mean cosine minus k·(standard deviation of the cosines)
 AGGREGATES = (CENTRE, MINIMUM, SOFTMIN, MEAN_STD)
 PHRASE = "phrase"  # cosine to one encoder vector of the members joined by ", "
-PHRASE_DESCRIPTION = "nearest to the members read as one phrase by a sentence encoder"
+PHRASE_DESCRIPTION = ("the word nearest to the members read together as one phrase by a sentence "
+                      "encoder")
 
 
 @dataclass(frozen=True)

@@ -54,12 +54,17 @@ def read_word_lines(lines: Iterable[str]) -> list[str]:
 
 def select_words(space: Space, typed: Sequence[str], top: int | None = None,
                  strict: bool = False) -> WordSelection:
-    """Resolve ``typed`` (plus the ``top`` most frequent words) into at least two usable rows."""
+    """Resolve ``typed`` (plus the ``top`` most frequent words) into at least two usable rows.
+    A space of your own texts with nothing chosen means all of them: it is small, and they are
+    what a user clusters or maps (a word model's 400,000 words never are)."""
+    if not typed and top is None and space.of_texts:
+        top = len(space)
     if top is not None and not 1 <= top <= len(space):
         raise UsageError(f"--top must be between 1 and the {len(space)} words of {space.name}, "
                          f"not {top}")
     if len(typed) + (top or 0) < MIN_WORDS:
-        raise UsageError(f"need at least {MIN_WORDS} words, got {len(typed) + (top or 0)}")
+        raise UsageError(f"need at least {MIN_WORDS} words, got {len(typed) + (top or 0)} "
+                         "(name them, or take the most frequent with --top N)")
     chosen: dict[str, WordRow] = {}
     notes: list[str] = []
     unknown: list[UnknownWordError] = []

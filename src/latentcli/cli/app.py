@@ -155,7 +155,11 @@ app = typer.Typer(
         "  latent embed \"my text\" --name mine        your own texts, as a space (-m mine)\n"
         "  latent models                             models you have and can get\n"
         "  latent generate \"Once upon a time\"        a language model writes (SmolLM2)\n"
-        "  latent lens \"The capital of France is\"    its answer forming, layer by layer\n"
+        "  latent lens \"The capital of France is\"    its answer forming, block by block\n"
+        "  latent attention \"The cat sat on the\"     where each attention head looks\n"
+        "  latent patch CLEAN CORRUPT                where a fact sits: two prompts, patched\n"
+        "  latent probe true.txt false.txt           the block where two sets of texts part\n"
+        "  latent trace \"A cat\" \"A dog\"              prompts' paths through the blocks\n"
         "\n"
         "Every command takes --model/-m NAME|PATH, and --json but for explore."
     ),

@@ -54,7 +54,8 @@ def _cell(value: float, colour: bool) -> Text:
     return Text(f"{shade(value)}{percent:>3}" if percent else "  ·", style=style)
 
 
-def draw(console: Console, title: str, grid: Grid, captions: Sequence[str | Text | None]) -> None:
+def draw(console: Console, title: str | None, grid: Grid,
+         captions: Sequence[str | Text | None]) -> None:
     """``grid`` as a table of percentages when it fits the terminal, else turned: a row per
     token, a shade per row of the grid (without the extra column)."""
     colour = console.is_terminal and not console.no_color

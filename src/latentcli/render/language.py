@@ -15,6 +15,8 @@ from latentcli.render.tables import bar_column, emit, plain_table
 from latentcli.results.language import Generation, Generations, Lens, Lenses, TokenProbability
 
 SPARKS = "▁▂▃▄▅▆▇█"
+# a steering setting left to its default, as the output names it (blocks are numbered from 0)
+BLOCK_WORDS = {"layer": "block"}
 HEAT = " ░▒▓█"
 
 
@@ -32,17 +34,28 @@ def generation(console: Console, result: Generation) -> None:
         console.print(Text(result.continuation.text), soft_wrap=True)
         return
     if steering.direction is not None:
-        how = f"along the direction in {clip(steering.direction)}:"
+        how, method = f"along the direction in {clip(steering.direction)}", ""
     else:
         (toward, away), more = steering.pairs[0], len(steering.pairs) - 1
         how = f"toward {quoted(clip(toward))} - {quoted(clip(away))}" + (
-            f" and {more} more pair{'s' * (more > 1)}" if more else "") + f": {steering.method},"
-    defaults = f"  (defaults: {', '.join(steering.defaults)})" if steering.defaults else ""
+            f" and {more} more pair{'s' * (more > 1)}" if more else "")
+        method = f"{steering.method}, "
+    chosen = [BLOCK_WORDS.get(name, name) for name in steering.defaults]
     table = plain_table(Column("unsteered", ratio=1), Column("steered", ratio=1), expand=True)
     prompt = Text(clip(result.prompt), style="dim")
     table.add_row(prompt + Text(steering.unsteered.text), prompt + Text(result.continuation.text))
-    emit(console, f"Steering {result.model} {how} layer {steering.layer}, strength "
-                  f"{steering.strength:g}, from position {steering.start}{defaults}", table)
+    many = len(chosen) > 1
+    emit(console, f"Steering {result.model} {how}\n{method}added entering block {steering.layer}, "
+                  f"strength {steering.strength:g}, from position {steering.start} on", table,
+         [f"(the {_listing(chosen)} {'are' if many else 'is'} the default{'s' * many})"
+          if chosen else None,
+          "position 0 holds the start token latent puts first when steering; it is never "
+          "steered" if steering.start == 1 else f"positions 0-{steering.start - 1} (the start "
+          "token and the chat template) are never steered"])
+
+
+def _listing(names: Sequence[str]) -> str:
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
 
 
 def rank_closeness(rank: int, vocabulary: int) -> float:
@@ -51,7 +64,7 @@ def rank_closeness(rank: int, vocabulary: int) -> float:
 
 
 def sparkline(ranks: Sequence[int], vocabulary: int) -> str:
-    """One character per layer, taller as the rank nears 1."""
+    """One character per block, taller as the rank nears 1."""
     top = len(SPARKS) - 1
     return "".join(SPARKS[round(rank_closeness(r, vocabulary) * top)] for r in ranks)
 
@@ -62,11 +75,11 @@ def _heat(probability: float, colour: bool) -> Text:
 
 
 def lens_view(console: Console, result: Lens) -> None:
-    """Layer by layer: the top token, its probability as heat, the runners-up, and the rank of
-    the tracked token(s) as a bar (log scale) and a sparkline down the layers."""
+    """Block by block: the top token, its probability as heat, the runners-up, and the rank of
+    the tracked token(s) as a bar (log scale) and a sparkline down the blocks."""
     vocabulary = result.vocabulary
     tracked = [t.token for t in result.layers[0].tracked] if result.layers else []
-    columns: list[str | Column] = ["layer>", "top>", "p>", "heat", "next"]
+    columns: list[str | Column] = ["block>", "top>", "p>", "heat", "next"]
     for token in tracked:
         columns += [f"rank {quoted(token)}>", bar_column()]
     table = plain_table(*columns)
@@ -87,9 +100,14 @@ def lens_view(console: Console, result: Lens) -> None:
              for index in range(len(tracked))]
     emit(console, f"Logit lens: {quoted(clip(result.prompt))} → {quoted(result.final.token)} "
                   f"(p {result.final.probability:.2f})   ({result.model})", table,
-         [Text(f"rank of {quoted(token)}, layer 0 → {len(down) - 1}: "
-               f"{sparkline(down, vocabulary)}  (taller: nearer rank 1)")
-          for token, down in zip(tracked, ranks, strict=True)])
+         [*(Text(f"rank of {quoted(token)}, block 0 → {len(down) - 1} (taller: nearer rank 1):\n"
+                 f"  {sparkline(down, vocabulary)}")
+            for token, down in zip(tracked, ranks, strict=True)),
+          "block N: the stream after block N (from 0), read as if it were the last\n"
+          "top: the likeliest next token; p: its probability, heat: ░ .25 ▒ .5 ▓ .75 █ 1\n"
+          "next: the runners-up"
+          + "".join(f"; rank {quoted(token)}: its place among {vocabulary:,} tokens (1: top)"
+                    for token in tracked[:1])])
 
 
 def _runners_up(tokens: Sequence[TokenProbability], room: int) -> str:

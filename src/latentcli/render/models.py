@@ -74,8 +74,8 @@ def models_listing(console: Console, listing: ModelsListing) -> None:
     for language in listing.language_models:
         if language.terms:
             console.print(Text(f"  {language.name} is used under the "
-                               f"{licence_name(language.license)}: {language.terms}"),
-                          soft_wrap=True)
+                               f"{licence_name(language.license)}:"))
+            console.print(Text(f"  {language.terms}"), soft_wrap=True)  # whole, to be copied
     if any(language.base for language in listing.language_models):
         console.print(Text("  A base model continues text; it has no chat template, so --chat "
                            "does not apply to it.", style="dim"))

@@ -23,6 +23,7 @@ from latentcli.render.explain import (
     show_strip,
     shown_shares,
 )
+from latentcli.render.inside import Grid, draw, spaced
 from latentcli.render.language import sparkline
 from latentcli.results.explain import (
     ContextSection,
@@ -33,6 +34,7 @@ from latentcli.results.explain import (
     MapSection,
     MathSection,
     ModelSection,
+    PatchSection,
     SkippedSection,
     SqueezeSection,
     SteeringSection,
@@ -138,7 +140,7 @@ def _map(console: Console, section: MapSection, colour: bool) -> None:
                   "centres, put each word with its nearest centre, move each centre to the "
                   "middle of its words, and repeat until nothing moves. Nobody told it which "
                   f"word goes where; {section.groups_whole} of the {groups} groups came out "
-                  "whole. latent then named each group: "
+                  "whole. latent then named each group with one word, "
                   f"{section.map.clustering.clusters[0].label_method}. A name is one word near "
                   "the whole group, so it can be "
                   "a word often seen beside the members rather than the category a person would "
@@ -314,20 +316,73 @@ def _context(console: Console, section: ContextSection) -> None:
 def _lens(console: Console, section: LensSection) -> None:
     lens = section.lens
     ranks = [layer.tracked[0].rank for layer in lens.layers]
+    blocks = len(ranks)
     first = next(i for i, rank in enumerate(ranks) if all(r == 1 for r in ranks[i:]))
-    para(console, f"A language model has a latent space too: the residual stream, one vector per "
-                  f"position that each of its {len(ranks)} blocks reads and adds to, from the "
-                  "word's embedding to the prediction of the next word. Given "
-                  f"'{lens.prompt}', {lens.model} answers '{lens.final.token.strip()}' "
-                  f"(probability {lens.final.probability:.2f}). The logit lens reads the stream "
-                  "after every block as if it were the last; the answer's rank among "
-                  f"{lens.vocabulary:,} tokens, block by block (taller: nearer first):")
+    answer = lens.final.token
+    para(console, "A language model writes text one piece at a time, and it has a latent space "
+                  "too. It reads tokens, not words: pieces from a fixed list of "
+                  f"{lens.vocabulary:,} (a common word is one token, a rare one several), and a "
+                  f"token usually carries the space before it: the answer below is '{answer}', "
+                  "space included. Each token gets a vector, its embedding; then "
+                  f"{blocks} blocks, numbered 0 to {blocks - 1}, each read all the vectors and "
+                  "add something to each. That running sum, one vector per token, is the "
+                  "residual stream: this model's latent space. After the last block, the last "
+                  "token's vector becomes a score for every token of the list (its logit); the "
+                  "scores, made into probabilities (p, adding up to 1), pick the next token.")
+    para(console, f"Given '{lens.prompt}', {lens.model} answers '{answer}' (p "
+                  f"{lens.final.probability:.2f}). The logit lens takes that last step early: it "
+                  "reads the stream after each block as if it were the last. The answer's rank "
+                  f"among the {lens.vocabulary:,} tokens (1: the model's pick) after each block, "
+                  "taller as it nears 1:")
     console.print(f"  {sparkline(ranks, lens.vocabulary)}", highlight=False)
-    shown = sorted({0, len(ranks) // 2, *range(max(0, first - 3), len(ranks))})
-    para(console, "Rank at block " + ", ".join(f"{i}: {ranks[i]:,}" for i in shown) + ".")
-    where = ("at the last block" if first == len(ranks) - 1 else f"from block {first} on")
-    para(console, f"It ranks first only {where}: the answer is written in the last blocks; "
-                  "before, the lens reads filler.")
+    worst = max(range(first + 1), key=lambda i: (ranks[i], -i))
+    shown = sorted({0, worst, blocks // 2, *range(max(0, first - 3), blocks)})
+    para(console, "Rank after block " + ", ".join(f"{i}: {ranks[i]:,}" for i in shown) + ".")
+    where = "only after the last block" if first == blocks - 1 else f"from block {first} on"
+    wanders = (f" A rank that moves from {ranks[0]:,} (block 0) to {ranks[worst]:,} (block "
+               f"{worst}) says nothing either way: thousands down a list of "
+               f"{lens.vocabulary:,}, both mean 'not yet'." if worst > 0 else "")
+    para(console, f"'{answer}' ranks first {where}. Before that the lens mostly reads filler: "
+                  "a space, a full stop, a comma." + wanders + " Does the model not know "
+                  "the answer yet, or can the lens not read it? The lens can only read the "
+                  "stream the way the last block leaves it; a middle block may hold the answer "
+                  "in a form of its own, and the next section finds where it is. (`latent lens` "
+                  "prints a row per block: top is the token read there, p its probability, "
+                  "drawn as heat, next the runners-up; '\\xa0' is a no-break space.)")
+
+
+def _patch(console: Console, section: PatchSection) -> None:
+    result = section.patching
+    good, bad = result.clean_answer.token, result.corrupt_answer.token
+    blocks = len(result.recovered)
+    para(console, "The lens shows when an answer becomes readable; activation patching finds "
+                  f"where in {result.model}'s stream the fact behind it sits. Take two prompts "
+                  f"that differ in their subject: '{result.clean}' (it answers '{good}'; `latent "
+                  f"patch` calls this run clean) and '{result.corrupt}' (it answers '{bad}'; the "
+                  f"corrupt run), {len(result.tokens_clean)} tokens each. Run the corrupt prompt "
+                  "again, but copy in the clean run's stream at one token as it enters one "
+                  f"block; if the answer swings back from '{bad}' to '{good}', that spot carried "
+                  "the fact. How far each copy swings it, in % (100: all the way, measured on "
+                  "the gap between the two answers' logits; below 0: further toward "
+                  f"'{bad}'), at some of the {blocks} blocks. Here block N is the stream "
+                  "entering block N (block 0: the token vectors before any block), where the "
+                  "lens counted after it; ␣ marks a space, and the second row shows the corrupt "
+                  "prompt's tokens where they differ:")
+    picked = [int(max(range(len(row)), key=lambda p: (row[p], -p))) if max(row) >= 0.5 else -1
+              for row in result.recovered]
+    turns = {b for b in range(1, blocks) if picked[b] != picked[b - 1]}
+    rows = sorted({*range(0, blocks, max(1, -(-blocks // 6))), blocks - 1, *turns,
+                   *(b - 1 for b in turns)})
+    under = ["" if clean == corrupt else spaced(corrupt)
+             for clean, corrupt in zip(result.tokens_clean, result.tokens_corrupt, strict=True)]
+    draw(console, None, Grid(heading="block", labels=[str(b) for b in rows],
+                             tokens=[spaced(t) for t in result.tokens_clean],
+                             values=[result.recovered[b] for b in rows],
+                             under=("corrupt", under)), [])
+    para(console, f"{result.reading} At block 0 a token the two prompts share holds the same "
+                  "vector in both runs, so copying it changes nothing; only attention, block by "
+                  "block, carries what the subject's tokens hold to later tokens, and the last "
+                  "token is where the next one is chosen.")
 
 
 def _steering(console: Console, section: SteeringSection) -> None:
@@ -335,19 +390,43 @@ def _steering(console: Console, section: SteeringSection) -> None:
     steering = written.steering
     assert steering is not None
     (toward, away), = steering.pairs[:1]
-    para(console, f"Steering adds a direction to that stream while the model writes: here the "
-                  f"difference between its streams for '{toward}' and '{away}', times "
-                  f"{steering.strength:g}, added as they enter block {steering.layer}. The same "
-                  "prompt, without and with it:")
+    layer, start = steering.layer, steering.start
+    before = f" (after blocks 0 to {layer - 1})" if layer > 1 else ""
+    para(console, "Steering changes what a model writes without retraining it: it adds a "
+                  f"direction to {written.model}'s stream while the model writes (activation "
+                  "addition, 'actadd' in the output). Here the direction is the model's stream "
+                  f"for '{toward}' minus its stream for '{away}' as they enter block "
+                  f"{layer}{before}, the same subtraction as king - man, made on the model's own "
+                  f"vectors: a push toward '{toward}'. It is multiplied by "
+                  f"{steering.strength:g} and added at every position from {start} on. When "
+                  "steering, latent puts a start token before the prompt, at position 0: the "
+                  "model parks much of its attention there and its stream is huge and means "
+                  "nothing, so it is left alone (and both runs have it). "
+                  f"Block {layer} and strength {steering.strength:g} are the defaults for one "
+                  "pair: early enough that every later block builds on the push, strong enough "
+                  "to show, as the difference of two short phrases is small beside the stream; "
+                  "the command's --layer (a block) and --strength try others. The same prompt, "
+                  "without and with it (unsteered and steered, as `latent generate` says):")
     para(console, f"Without: {written.prompt}{steering.unsteered.text}")
     para(console, f"With:    {written.prompt}{written.continuation.text}")
+    plain, pushed = steering.unsteered.tokens, written.continuation.tokens
+    part = next((i for i, (a, b) in enumerate(zip(plain, pushed, strict=False)) if a != b),
+                None)
+    if part is None:
+        para(console, "Here the push changed nothing that was written: try a larger strength.")
+        return
+    common = (f"the same first {part} token{'s' * (part > 1)}, then" if part else
+              "different words from the first token:")
+    para(console, f"What changed: each run takes the likeliest token at every step, and they "
+                  f"write {common} '{plain[part]}' without the push, '{pushed[part]}' with it; "
+                  "every later token follows from that choice.")
 
 
 # Each section's text, by the section's type (the map and the vector also take the colour flag).
 _WRITERS: dict[type, Callable[[Console, Any], None]] = {
     ModelSection: _model, MathSection: _math, SqueezeSection: _squeeze,
     DirectionsSection: _directions, DimensionsSection: _dimensions, ContextSection: _context,
-    LensSection: _lens, SteeringSection: _steering,
+    LensSection: _lens, PatchSection: _patch, SteeringSection: _steering,
 }
 
 
@@ -367,4 +446,21 @@ def tour_section(console: Console, number: int, section: TourSection | SkippedSe
         _map(console, section, colour)
     else:
         _WRITERS[type(section)](console, section)
-    console.print(Text(f"Explore further:  {section.command}", style="dim"))
+    explore = f"Explore further:  {section.command}"
+    console.print(Text(explore if len(explore) <= WIDTH else
+                       "Explore further:\n  " + _continued(section.command), style="dim"))
+
+
+def _continued(command: str) -> str:
+    """A command too long for a line, cut between its arguments with the shell's `\\`, so it can
+    be copied and run as it is (never broken inside a quoted argument)."""
+    import shlex
+
+    lines = [""]
+    for word in (shlex.quote(arg) if " " not in arg else f'"{arg}"'
+                 for arg in shlex.split(command)):
+        if lines[-1] and len(lines[-1]) + 1 + len(word) > WIDTH - 6:
+            lines.append(word)
+        else:
+            lines[-1] = f"{lines[-1]} {word}".strip()
+    return " \\\n    ".join(lines)

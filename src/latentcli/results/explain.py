@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from latentcli.results import AnalogyResult, Scored
 from latentcli.results.context import ContextResult
 from latentcli.results.directions import AxisResult, SteerResult
+from latentcli.results.inside import Patching
 from latentcli.results.jsonform import HIDDEN, Result, renamed
 from latentcli.results.language import Generation, Lens
 from latentcli.results.structure import MapResult
@@ -261,6 +262,14 @@ class LensSection(Titled):
 
 
 @dataclass(frozen=True, kw_only=True)
+class PatchSection(Titled):
+    """Tour: activation patching on two prompts that differ in their subject, computed live."""
+
+    patching: Patching
+    command: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class SteeringSection(Titled):
     """Tour: one steered generation beside the unsteered one."""
 
@@ -270,4 +279,4 @@ class SteeringSection(Titled):
 
 TourSection = (ModelSection | MapSection | VectorSection | MathSection | SqueezeSection
                | DirectionsSection | DimensionsSection | ContextSection | LensSection
-               | SteeringSection)
+               | PatchSection | SteeringSection)

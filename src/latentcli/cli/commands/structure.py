@@ -106,7 +106,8 @@ SELECTION = (
     Param(key="from_file", flags=("--from",), kind=Path, default=None, metavar="FILE",
           help="Also read words from FILE, one per line."),
     Param(key="top", flags=("--top",), kind=int, default=None, metavar="N",
-          help="Also take the N most frequent words of the vocabulary."),
+          help="Also take the N most frequent words of the vocabulary (a space of your texts "
+               "takes all its texts when nothing is chosen)."),
     Param(key="strict", flags=("--strict",), kind=bool, default=CLUSTER["strict"],
           help="Fail on a word the model lacks instead of leaving it out with a note."),
     JSON)
