@@ -356,7 +356,7 @@ def grid(rows: dict[range, dict[int, float]], layers: int = 30) -> list[list[flo
 @pytest.mark.parametrize(("rows", "layers", "site", "sentence"), [
     ({range(0, 21): {2: 0.8, 3: 0.4}, range(21, 25): {2: 0.3, 8: 0.4},
       range(25, 30): {8: 0.75}}, 30, "resid",
-     "The fact sits on 'iffel' until block 20, then on the last position (' of') from block "
+     "The fact sits on 'iffel' through block 20, then on the last position (' of') from block "
      "25."),
     ({range(0, 30): {8: 0.6}}, 30, "resid", "The fact sits on the last position (' of') at "
                                             "every block."),
