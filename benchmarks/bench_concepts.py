@@ -8,7 +8,8 @@ One run reports, for the example sets of docs/examples (24 texts a side):
 - the whole probe in this process (`LanguageModel.probe`: every text's residuals, then the
   logistic regressions and the directions at every block), median of ``--runs``;
 - its two parts: the residuals read in batches of one token count, against one text at a time
-  (the ratio is what batching saves), and the fits;
+  (the ratio is what batching saves), and the fits, on one BLAS thread as the probe runs them,
+  against BLAS's own thread count (the ratio is what one thread saves);
 - ``latent probe A B --json`` in a new process (start-up, opening the model, scikit-learn's
   import, the probe): what a user waits for;
 - ``latent trace`` of two prompts, in this process and in a new process.
@@ -23,7 +24,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 
@@ -64,12 +67,14 @@ def main() -> None:
     runs = 1 if args.smoke else args.runs
 
     import latentcli
+    from latentcli.analysis import probes
     from latentcli.analysis.probes import separation, split
     from latentcli.analysis.residuals import last_states
 
     lm = latentcli.open(spec)
     model = lm.decoder
-    print(f"{lm.name}: {lm.blocks} blocks; {runs} run(s) each, medians")
+    print(f"{lm.name}: {lm.blocks} blocks; {runs} run(s) each, medians; load average "
+          f"{os.getloadavg()[0]:.1f}")
     for name_a, name_b in SETS:
         texts_a, texts_b = lines(name_a), lines(name_b)
         ids = [model.prompt(text, sink=True).ids for text in (*texts_a, *texts_b)]
@@ -80,15 +85,21 @@ def main() -> None:
         states = last_states(model, ids)
         is_a = np.arange(len(ids)) < len(texts_a)
         fold, folds = split(len(texts_a), len(texts_b))
-        fits = median(lambda: [separation(states[:, block], is_a, fold, folds)  # noqa: B023
-                               for block in range(lm.blocks)], runs)
+        def all_fits() -> None:
+            for block in range(lm.blocks):
+                separation(states[:, block], is_a, fold, folds)  # noqa: B023
+
+        fits = median(all_fits, runs)
+        with mock.patch.object(probes, "limited", lambda threads: nullcontext()):
+            threaded = median(all_fits, runs)
         lengths = len({len(one) for one in ids})
         command = process(["probe", str(EXAMPLES / name_a), str(EXAMPLES / name_b), "-m", spec,
                            "--json"])
         print(f"probe {name_a} vs {name_b} ({len(ids)} texts, {lengths} token counts): "
               f"{whole:.2f} s in process (goal {GOAL:.0f} s: {whole / GOAL:.2f} of it); "
               f"residuals batched {batched:.2f} s vs one text at a time {alone:.2f} s "
-              f"({alone / batched:.1f}x); fits at {lm.blocks} blocks {fits:.2f} s; "
+              f"({alone / batched:.1f}x); fits at {lm.blocks} blocks {fits:.2f} s on one BLAS "
+              f"thread vs {threaded:.2f} s on BLAS's own ({threaded / fits:.1f}x); "
               f"`latent probe --json` in a new process {command:.2f} s")
     lm.trace(*TRACED)
     traced = median(lambda: lm.trace(*TRACED), runs)

@@ -18,18 +18,26 @@ import latentcli
 from decoder_files import TINY_GGUF, TINY_LLAMA3_GGUF
 from latentcli.analysis.numpy_fits import principal_components
 from latentcli.analysis.probes import best_layer, separation, split
+from latentcli.analysis.probes import probe as probe_of
 from latentcli.analysis.residuals import by_length, last_states
 from latentcli.analysis.steering import SteeringVector
-from latentcli.analysis.trace import parting
+from latentcli.analysis.trace import parting, trace
 from latentcli.cli.app import app
 from latentcli.environment import Environment
 from latentcli.errors import ArgumentError, ParameterError, UsageError
+from latentcli.networks.decoder.convert import convert
 from latentcli.networks.decoder.decoder import Decoder, Sampling
 from latentcli.results.concepts import ProbeLayer
 from latentcli.store.resolve import resolve
 
 DATA = Path(__file__).resolve().parent / "data" / "concepts"
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
+FAMILIES = Path(__file__).resolve().parent / "data" / "decoder" / "families"
+# two sets a probe can split into its folds on every tiny model (matched lines)
+TINY_SETS = (["I love dogs", "The cat sat on the mat", "I love the dog", "so good",
+              "What a great day"],
+             ["I hate dogs", "The cat sat on the log", "I hate the dog", "so bad",
+              "What an awful day"])
 TINY = str(TINY_GGUF)
 STATES = 1e-5  # a state's values, relative to its length: float32 sums in another order
 DISTANCE = 1e-5  # the trace's distances (ratios of lengths)
@@ -200,6 +208,32 @@ def test_batched_states_are_each_texts_own(monkeypatch: pytest.MonkeyPatch) -> N
     np.testing.assert_allclose(bounded, alone, rtol=0, atol=1e-5)
     assert sum(rows for rows, _ in passes) == len(texts)
     assert all(rows * length <= 8 or rows == 1 for rows, length in passes)
+
+
+@pytest.mark.parametrize("family", ["llama-bpe", "llama-sp", "qwen2", "qwen3", "gemma3"])
+def test_every_family_gets_the_probe_and_the_trace(family: str, tmp_path: Path) -> None:
+    """On issue 25's tiny model of each family, texts batched by length give each text's own
+    residual entering every block and leaving the last (Gemma's embedding scale and window
+    included), and the probe and the trace answer in the issue's shapes."""
+    gguf = FAMILIES / family / f"{family}.gguf"
+    convert(gguf, tmp_path)
+    model = Decoder.open(tmp_path, gguf.name)
+    texts_a, texts_b = TINY_SETS
+    ids = [model.prompt(text, sink=True).ids for text in (*texts_a, *texts_b)]
+    layers = model.network.layers
+    states = last_states(model, ids)
+    for text, found in zip(ids, states, strict=True):
+        entering = [model.network.resid_pre([text], layer)[0, -1] for layer in range(layers)]
+        _, kept = model.network.run_with_cache([text], [f"blocks.{layers - 1}.resid_post"])
+        expected = np.array([*entering, kept[f"blocks.{layers - 1}.resid_post"][0, -1]])
+        np.testing.assert_allclose(found, expected, rtol=0,
+                                   atol=STATES * float(np.abs(expected).max()))
+    answer = probe_of(model, texts_a, texts_b).to_dict()
+    assert [row["layer"] for row in answer["layers"]] == list(range(layers))
+    assert all(0 <= row["accuracy"] <= 1 for row in answer["layers"])
+    paths = trace(model, [texts_a[0], texts_b[0]]).to_dict()
+    assert [[point["layer"] for point in path["points"]] for path in paths["prompts"]] == [
+        list(range(layers + 1))] * 2
 
 
 # The command and the API ----------------------------------------------------------------------
@@ -440,6 +474,26 @@ def test_trace_draws_every_block_and_says_where_the_paths_part() -> None:
     assert f"The plane keeps {found.explained:.0%} of the variance of these 6 states" in text
     narrow = one_error_line(run("trace", "a", "-m", TINY, "--width", "30"))
     assert "the map needs at least 40 columns" in narrow
+
+
+def test_a_trace_in_a_24_line_terminal_grows_to_fit_its_captions(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --height, captions that leave the plot under its least height make the page
+    taller (two prompts' legend and parting fill a 24-line terminal's default); a --height
+    asked for is kept, and refused when too small."""
+    from latentcli.render.concepts import MIN_FRAME
+
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("LINES", "24")
+    prompts = ("The cat sat on the", "I love dogs")
+    result = run("trace", *prompts, "-m", TINY)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    plot = [line for line in lines[1:] if line.startswith(("│", "┌", "└"))]
+    assert len(plot) == MIN_FRAME
+    assert len(lines) > 24 - 8  # taller than the default height it started from
+    asked = one_error_line(run("trace", *prompts, "-m", TINY, "--height", "16"))
+    assert re.fullmatch(r"Error: the trace needs at least \d+ rows, not 16\n", asked)
 
 
 def test_trace_reads_prompts_from_stdin_and_refuses_what_it_cannot_draw() -> None:

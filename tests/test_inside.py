@@ -20,6 +20,7 @@ from latentcli.cli.app import app
 from latentcli.environment import Environment
 from latentcli.errors import ArgumentError, ParameterError, RangeError, UsageError
 from latentcli.networks.arrays import Array
+from latentcli.networks.decoder.convert import convert
 from latentcli.networks.decoder.decoder import Decoder
 from latentcli.store.paths import cache_root
 from latentcli.store.resolve import resolve
@@ -105,6 +106,47 @@ def test_the_batched_patched_runs_equal_one_run_per_cell(site: str) -> None:
     found = patch(model, CLEAN, CORRUPT, site=site)
     np.testing.assert_allclose(found.recovered, one_run_per_cell(model, CLEAN, CORRUPT, site),
                                rtol=0, atol=1e-4)
+
+
+FAMILIES = DATA / "families"
+
+
+SWAPPED = ("The cat sat on the mat", "The mat sat on the cat")  # the same tokens, other order
+
+
+@pytest.mark.parametrize(("family", "pair"), [
+    ("llama-bpe", ("I love dogs", "I hate dogs")),  # its tiny model answers both swaps alike
+    ("llama-sp", SWAPPED), ("qwen2", SWAPPED), ("qwen3", SWAPPED), ("gemma3", SWAPPED)])
+def test_every_family_gets_attention_and_patching(family: str, pair: tuple[str, str],
+                                                  tmp_path: Path) -> None:
+    """On issue 25's tiny model of each family: the attention read one query row at a time
+    through the KV cache is the whole pass's pattern (Gemma's sliding window included), and the
+    batched patched runs, started at their block by `run_blocks`, equal one whole run per cell,
+    at every site."""
+    gguf = FAMILIES / family / f"{family}.gguf"
+    convert(gguf, tmp_path)
+    model = Decoder.open(tmp_path, gguf.name)
+    prompt = "The cat sat on the mat and looked at the dog"
+    ids = model.prompt_ids(prompt)
+    whole: dict[int, Array] = {}
+
+    def keep(pattern: Array, point: Any) -> None:
+        whole[point.layer] = pattern[0]
+
+    model.network.forward([ids], hooks={f"blocks.{layer}.attn.pattern": keep
+                                        for layer in range(model.network.layers)})
+    for position in (len(ids) - 1, len(ids) // 2):
+        found = attention(model, prompt, position=position)
+        mine = np.array([[head.weights for head in layer.heads] for layer in found.layers])
+        theirs = np.array([whole[layer][:, position] for layer in range(model.network.layers)])
+        np.testing.assert_allclose(mine, theirs, rtol=0, atol=1e-5)
+        np.testing.assert_allclose(mine.sum(axis=2), 1, rtol=0, atol=SUMS)
+    for site in SITES:
+        grid = patch(model, *pair, site=site)
+        assert np.array(grid.recovered).shape == (model.network.layers,
+                                                  len(model.prompt_ids(pair[0])))
+        np.testing.assert_allclose(grid.recovered, one_run_per_cell(model, *pair, site),
+                                   rtol=0, atol=1e-4)
 
 
 def test_batches_of_any_size_give_the_same_grid(monkeypatch) -> None:
@@ -316,7 +358,7 @@ def grid(rows: dict[range, dict[int, float]], layers: int = 30) -> list[list[flo
 @pytest.mark.parametrize(("rows", "layers", "site", "sentence"), [
     ({range(0, 21): {2: 0.8, 3: 0.4}, range(21, 25): {2: 0.3, 8: 0.4},
       range(25, 30): {8: 0.75}}, 30, "resid",
-     "The fact sits on 'iffel' until block 20, then on the last position (' of') from block "
+     "The fact sits on 'iffel' through block 20, then on the last position (' of') from block "
      "25."),
     ({range(0, 30): {8: 0.6}}, 30, "resid", "The fact sits on the last position (' of') at "
                                             "every block."),

@@ -185,7 +185,7 @@ def reading(recovered: Sequence[Sequence[float]], tokens: Sequence[str],
             site: str = "resid") -> str:
     """One sentence saying where the fact sits: at each block, the position whose patch restores
     the most, when that is at least `HOLDS` of the difference; consecutive blocks held by one
-    position make one stretch, read in order ("the fact sits on 'iffel' until block 23, then
+    position make one stretch, read in order ("the fact sits on 'iffel' through block 23, then
     on the last position (' of') from block 24")."""
     grid = np.asarray(recovered, dtype=np.float64)
     layers = len(grid)
@@ -227,7 +227,7 @@ def _when(start: int, end: int, layers: int) -> str:
     if start == 0 and end == layers - 1:
         return "at every block"
     if start == 0:
-        return f"until block {end}"
+        return f"through block {end}"
     if end == layers - 1:
         return f"from block {start}"
     return f"in blocks {start} to {end}"

@@ -43,6 +43,7 @@ from latentcli.errors import LatentError, ParameterError, UsageError, clip
 from latentcli.failures import os_message
 from latentcli.networks.arrays import Array
 from latentcli.networks.decoder.decoder import Decoder
+from latentcli.networks.threads import limited
 from latentcli.results.concepts import Probe, ProbeLayer
 
 FOLDS = 5
@@ -143,7 +144,9 @@ def split(size_a: int, size_b: int, folds: int = FOLDS, seed: int = SEED) -> tup
 def separation(states: Array, is_a: npt.NDArray[np.bool_], fold: Folds,
                folds: int) -> tuple[float, float, bool]:
     """The held-out accuracy of logistic regression and of the mean-difference direction on
-    ``states`` (texts x hidden), and whether every regression converged."""
+    ``states`` (texts x hidden), and whether every regression converged. BLAS runs on one
+    thread: the solver's many tiny products only wait on a second one, the more so on a busy
+    machine (docs/benchmarks.md)."""
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
@@ -154,7 +157,7 @@ def separation(states: Array, is_a: npt.NDArray[np.bool_], fold: Folds,
     converged = True
     for held in range(folds):
         train, test = fold != held, fold == held
-        with warnings.catch_warnings(record=True) as caught:
+        with warnings.catch_warnings(record=True) as caught, limited(1):
             warnings.simplefilter("always", ConvergenceWarning)
             fit = make_pipeline(StandardScaler(), LogisticRegression(max_iter=MAX_ITER)).fit(
                 data[train], is_a[train])

@@ -202,6 +202,7 @@ class LanguageModel(Model):
         decoder = self.decoder
         with self._reporter.progress("Patching", None, in_bytes=False) as report:
             return patch(decoder, clean, corrupt, track, against, site, report)
+
     @checked
     def probe(self, texts_a: Sequence[str], texts_b: Sequence[str], layer: int | None = None,
               save: str | os.PathLike[str] | None = None,

@@ -45,9 +45,11 @@ def probe_view(console: Console, result: Probe) -> None:
                   "position's residual at each block", table, captions)
 
 
-def trace_plot(result: Trace, width: int, height: int, colour: bool) -> str:
+def trace_plot(result: Trace, width: int, height: int, colour: bool, grow: bool = False) -> str:
     """The paths as text: title, the plot (each prompt's glyph at every block, joined by dots, its
-    block numbers where they fit), axes, legend and where the paths part."""
+    block numbers where they fit), axes, legend and where the paths part. ``grow``: the height
+    was not asked for, so captions that leave too little room make the page taller rather than
+    refuse (a 24-line terminal, or output piped)."""
     import plotext as plt
 
     above = [f"Trace through {result.model}: the last position after each block, on one PCA "
@@ -57,7 +59,9 @@ def trace_plot(result: Trace, width: int, height: int, colour: bool) -> str:
              *textwrap.wrap(_kept(result), width),
              *(line for sentence in partings(result) for line in textwrap.wrap(sentence, width))]
     frame = height - len(above) - len(below)
-    if frame < MIN_FRAME:
+    if frame < MIN_FRAME and grow:
+        frame = MIN_FRAME
+    elif frame < MIN_FRAME:
         raise UsageError(f"the trace needs at least {MIN_FRAME + len(above) + len(below)} rows, "
                          f"not {height}")
     columns, rows = width - 2, frame - 2

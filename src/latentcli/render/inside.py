@@ -112,13 +112,18 @@ def attention_view(console: Console, result: Attention) -> None:
     grid = Grid(heading="head" if by_head else "block", labels=[row[0] for row in rows],
                 tokens=tokens, values=[row[1] for row in rows],
                 extra=(extra, [row[2] for row in rows],
-                       "hardest: the head that weighs one token most, the first aside, and that "
-                       "token" if mean else "most: the token weighed most, the first aside")
+                       "hardest: the head putting most weight on one token besides position 0, "
+                       "that token and its %" if mean else
+                       "most: the token weighed most besides position 0, and its %")
                 if seen > 1 else None)
     query = quoted(result.tokens[result.position])
+    heads = len(result.layers[0].heads) if mean or by_head else None
     draw(console, f"Attention from {query} (position {result.position}) over "
                   f"{quoted(clip(result.prompt))}: % of its weight, {whose}   ({result.model})",
-         grid, [_sink(result)])
+         grid, ["In each block a token takes a mix of the vectors of the tokens up to it, each "
+                "weighed (the weights add up to 100%)"
+                + (f"; the block's {heads} heads (h0-h{heads - 1}) each weigh on their own"
+                   if heads else "") + "; ␣ marks a space.", _sink(result)])
 
 
 def _hardest(layer: AttentionLayer, tokens: Sequence[str], named: bool = True) -> str:

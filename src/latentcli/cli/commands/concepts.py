@@ -60,7 +60,7 @@ def trace(here: Environment, *, prompts: list[str], width: int | None, height: i
     def plot(console: Console, result: Trace) -> None:
         from latentcli.render.concepts import trace_plot
 
-        console.file.write(trace_plot(result, *size, not console.no_color))
+        console.file.write(trace_plot(result, *size, not console.no_color, grow=height is None))
 
     answer(here, choice, json, compute, plot)
     if html is not None:
