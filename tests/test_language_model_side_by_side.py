@@ -31,7 +31,10 @@ def test_the_lenses_are_drawn_by_depth_with_where_each_answer_forms(runner) -> N
     shown = runner.invoke(app, ["lens", "The cat sat", *MODELS])
     assert shown.exit_code == 0, shown.stderr
     lines = shown.stdout.splitlines()
-    assert "tiny-llama.gguf block" in shown.stdout and "tiny-llama3.gguf block" in shown.stdout
+    # blocks numbered from 0, as the single lens numbers them (both tiny models have 2)
+    assert "tiny-llama.gguf block (0-1)" in shown.stdout
+    assert "tiny-llama3.gguf block (0-1)" in shown.stdout
+    assert all(" of 0-1 on (" in line for line in lines if "is on top from block" in line)
     assert [line.split()[0] for line in lines if line.lstrip().startswith(("50%", "100%"))] == [
         "50%", "100%"]
     answers = json.loads(runner.invoke(app, ["lens", "The cat sat", *MODELS, "--json"]).stdout)

@@ -67,8 +67,8 @@ class ModelChoice:
             named = os.environ.get(MODEL_ENVVAR) == self.spec
             told = f" (named by {MODEL_ENVVAR})" if named else ""
             raise ModelError(f"{clip(self.spec)!r}{told} is not a language model: use "
-                             "smollm2-135m (alias smollm), a .gguf file or a Hugging Face "
-                             "folder of a Llama, Qwen or Gemma 3 model")
+                             "smollm2-135m (alias smollm), gemma3-270m (alias gemma), a .gguf "
+                             "file or a Hugging Face folder of a Llama, Qwen or Gemma 3 model")
         return model_for(reference, environment, self.limit, self.trust, self._columns)
 
     @property

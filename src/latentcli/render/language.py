@@ -138,13 +138,14 @@ def generations(console: Console, result: Generations) -> None:
 
 
 def lenses_view(console: Console, result: Lenses) -> None:
-    """The models' lenses side by side, each block placed by its depth in its own model (block 9
-    of 18 beside block 15 of 30: half way through both), so where each model forms its answer
-    can be compared although their depths differ."""
+    """The models' lenses side by side, each block placed by its depth in its own model (after
+    block 8 of 0-17 beside block 14 of 0-29: half way through both), so where each model forms its
+    answer can be compared although their depths differ. Blocks are numbered from 0, as in the
+    single lens; the depth column says how far through its model each row is."""
     rows = max(len(lens.layers) for lens in result.models)
     columns: list[str | Column] = ["depth>"]
     for lens in result.models:
-        columns += [f"{lens.model} block>", "top>", "rank>"]
+        columns += [f"{lens.model} block (0-{len(lens.layers) - 1})>", "top>", "rank>"]
     table = plain_table(*columns)
     shown: list[int | None] = [None] * len(result.models)
     for row in range(rows):
@@ -155,12 +156,12 @@ def lenses_view(console: Console, result: Lenses) -> None:
             repeated = layer.layer == shown[index]
             shown[index] = layer.layer
             rank = layer.tracked[0].rank if layer.tracked else None
-            cells += ["" if repeated else f"{layer.layer + 1} of {len(lens.layers)}",
+            cells += ["" if repeated else str(layer.layer),
                       "" if repeated else quoted(layer.top[0].token),
                       "" if repeated or rank is None else f"{rank:,}"]
         table.add_row(*cells)
     emit(console, f"Logit lens on {quoted(clip(result.models[0].prompt))}, models side by side "
-                  "(each block at its depth in its model)", table,
+                  "(each block at its depth in its model: the share of its blocks run)", table,
          [_formed(lens) for lens in result.models])
 
 
@@ -174,5 +175,5 @@ def _formed(lens: Lens) -> str:
         return f"{lens.model}: {token} is not its answer (rank {ranks[-1]:,} at the end)"
     first = len(ranks) - next(i for i, rank in enumerate(reversed(ranks)) if rank != 1) \
         if any(rank != 1 for rank in ranks) else 0
-    return (f"{lens.model}: {token} is on top from block {first + 1} of {len(ranks)} on "
+    return (f"{lens.model}: {token} is on top from block {first} of 0-{len(ranks) - 1} on "
             f"({(first + 1) / len(ranks):.0%} of the way through)")

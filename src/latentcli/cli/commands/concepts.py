@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from latentcli.cli.command import ModelChoice, answer, shown_by
-from latentcli.cli.commands.language import LANGUAGE_MODEL, language
-from latentcli.cli.grammar import JSON, Command, Param, model_option
+from latentcli.cli.commands.language import ONE_MODEL, language
+from latentcli.cli.grammar import JSON, Command, Param
 from latentcli.environment import Environment
 from latentcli.errors import LatentError, UsageError
 
@@ -76,12 +76,9 @@ def _write_html(path: Path, result: Trace) -> None:
         raise LatentError(f"cannot write {path}: {error}") from None
 
 
-MODEL = model_option(LANGUAGE_MODEL, "NAME|FILE.gguf",
-                     "A language model: smollm2-135m (alias smollm; fetched once) or a "
-                     "Llama-family GGUF file.")
 
 COMMANDS = (
-    Command(name="probe", run=probe, opens=True, model_params=(MODEL,), language=True,
+    Command(name="probe", run=probe, opens=True, model_params=(ONE_MODEL,), language=True,
             help="Where a language model tells two sets of texts apart: a linear probe of the "
                  "last position's residual at every block.",
             epilog="Examples: latent probe docs/examples/true.txt docs/examples/false.txt; "
@@ -100,7 +97,7 @@ COMMANDS = (
                           help="Write every block's mean-difference direction (FILE_A minus "
                                "FILE_B) for generate --direction."),
                     JSON)),
-    Command(name="trace", run=trace, opens=True, model_params=(MODEL,), language=True,
+    Command(name="trace", run=trace, opens=True, model_params=(ONE_MODEL,), language=True,
             help="The path of each prompt's last position through the blocks, on one 2-D "
                  "projection, and where two prompts part.",
             epilog="Examples: latent trace 'The Eiffel Tower is in the city of' 'The Colosseum "

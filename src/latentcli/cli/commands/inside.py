@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from latentcli.api.language_model import LanguageModel
 from latentcli.cli.command import ModelChoice, answer, shown_by
-from latentcli.cli.commands.language import LANGUAGE_MODEL, language, read_prompt
-from latentcli.cli.grammar import JSON, Command, Param, defaults, model_option
+from latentcli.cli.commands.language import ONE_MODEL, language, read_prompt
+from latentcli.cli.grammar import JSON, Command, Param, defaults
 from latentcli.environment import Environment
 from latentcli.errors import UsageError
 
@@ -30,12 +30,9 @@ def patch(here: Environment, *, clean: str, corrupt: str, track: str | None,
 
 
 PATCH = defaults(LanguageModel.patch)
-MODEL = model_option(LANGUAGE_MODEL, "NAME|FILE.gguf",
-                     "A language model: smollm2-135m (alias smollm; fetched once) or a "
-                     "Llama-family GGUF file.")
 
 COMMANDS = (
-    Command(name="attention", run=attention, opens=True, model_params=(MODEL,), language=True,
+    Command(name="attention", run=attention, opens=True, model_params=(ONE_MODEL,), language=True,
             help="Where each attention head looks: every block's weights from the last "
                  "position over the prompt's tokens.",
             epilog='Examples: latent attention "The Eiffel Tower is in the city of"; latent '
@@ -50,7 +47,7 @@ COMMANDS = (
                           metavar="P",
                           help="The position that looks, from 0 [default: the last]."),
                     JSON)),
-    Command(name="patch", run=patch, opens=True, model_params=(MODEL,), language=True,
+    Command(name="patch", run=patch, opens=True, model_params=(ONE_MODEL,), language=True,
             help="Activation patching: where in the blocks and positions a fact sits, by "
                  "restoring a clean run's activations into a corrupt run one at a time.",
             epilog='Example: latent patch "The Eiffel Tower is in the city of" "The Colosseum '

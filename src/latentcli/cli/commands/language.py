@@ -74,10 +74,13 @@ def lens(here: Environment, *, prompt: str, top: int, track: list[str] | None, c
                 lambda found: Lenses(models=found), shown_by("language", "lenses_view"))
 
 
+# the one --model of the commands that run a language model (`inside`, `concepts` take it too)
+WHICH = ("A language model: smollm2-135m (alias smollm) or gemma3-270m (alias gemma), each "
+         "fetched once, or a GGUF file or Hugging Face folder of a Llama, Qwen 2/3 or Gemma 3 "
+         "model")
+ONE_MODEL = model_option(LANGUAGE_MODEL, "NAME|FILE.gguf|DIR", f"{WHICH}.")
 MODEL = replace(model_option(LANGUAGE_MODEL, "NAME|FILE.gguf|DIR",
-                             "A language model: smollm2-135m (alias smollm; fetched once), or a "
-                             "GGUF file or Hugging Face folder of a Llama, Qwen 2/3 or Gemma 3 "
-                             "model; repeat it to see models side by side."),
+                             f"{WHICH}; repeat it to see models side by side."),
                 many=True, default=[LANGUAGE_MODEL])
 PROMPT = Param(key="prompt", help="The text the model continues ('-': read it from stdin).")
 CHAT = Param(key="chat", flags=("--chat",), kind=bool, default=False,
