@@ -19,16 +19,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
 from unittest import mock
 
 import numpy as np
+
+from timing import median_seconds
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "docs" / "examples"
@@ -36,15 +36,6 @@ TINY_GGUF = ROOT / "tests" / "data" / "decoder" / "tiny-llama.gguf"
 SETS = (("true.txt", "false.txt"), ("positive.txt", "negative.txt"))
 TRACED = ("The Eiffel Tower is in the city of", "The Colosseum is in the city of")
 GOAL = 10.0  # seconds for a probe over 48 texts
-
-
-def median(call: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def process(argv: list[str]) -> float:
@@ -79,9 +70,9 @@ def main() -> None:
         texts_a, texts_b = lines(name_a), lines(name_b)
         ids = [model.prompt(text, sink=True).ids for text in (*texts_a, *texts_b)]
         lm.probe(texts_a, texts_b)  # warm: scikit-learn imported, pages mapped
-        whole = median(lambda: lm.probe(texts_a, texts_b), runs)  # noqa: B023
-        batched = median(lambda: last_states(model, ids), runs)  # noqa: B023
-        alone = median(lambda: [last_states(model, [one]) for one in ids], runs)  # noqa: B023
+        whole = median_seconds(lambda: lm.probe(texts_a, texts_b), runs)  # noqa: B023
+        batched = median_seconds(lambda: last_states(model, ids), runs)  # noqa: B023
+        alone = median_seconds(lambda: [last_states(model, [one]) for one in ids], runs)  # noqa: B023
         states = last_states(model, ids)
         is_a = np.arange(len(ids)) < len(texts_a)
         fold, folds = split(len(texts_a), len(texts_b))
@@ -89,9 +80,9 @@ def main() -> None:
             for block in range(lm.blocks):
                 separation(states[:, block], is_a, fold, folds)  # noqa: B023
 
-        fits = median(all_fits, runs)
+        fits = median_seconds(all_fits, runs)
         with mock.patch.object(probes, "limited", lambda threads: nullcontext()):
-            threaded = median(all_fits, runs)
+            threaded = median_seconds(all_fits, runs)
         lengths = len({len(one) for one in ids})
         command = process(["probe", str(EXAMPLES / name_a), str(EXAMPLES / name_b), "-m", spec,
                            "--json"])
@@ -102,7 +93,7 @@ def main() -> None:
               f"thread vs {threaded:.2f} s on BLAS's own ({threaded / fits:.1f}x); "
               f"`latent probe --json` in a new process {command:.2f} s")
     lm.trace(*TRACED)
-    traced = median(lambda: lm.trace(*TRACED), runs)
+    traced = median_seconds(lambda: lm.trace(*TRACED), runs)
     command = process(["trace", *TRACED, "-m", spec, "--json"])
     print(f"trace of 2 prompts: {traced:.2f} s in process; `latent trace --json` in a new "
           f"process {command:.2f} s")

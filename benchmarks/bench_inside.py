@@ -21,29 +21,19 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from timing import median_seconds
+
 ROOT = Path(__file__).resolve().parent.parent
 TINY_GGUF = ROOT / "tests" / "data" / "decoder" / "tiny-llama.gguf"
 CLEAN, CORRUPT = "The Eiffel Tower is in the city of", "The Colosseum is in the city of"
 TINY_CLEAN, TINY_CORRUPT = "The cat sat on the mat", "The dog sat on the log"
-
-
-def median_seconds(call: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def naive_grid(model: Any, clean: str, corrupt: str, site: str) -> np.ndarray:

@@ -8,14 +8,26 @@ import os
 import pty
 import select
 import signal
+import statistics
 import struct
 import subprocess
 import sys
 import termios
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import latentcli
+
+
+def median_seconds(call: Callable[[], object], runs: int) -> float:
+    """The median wall-clock seconds of ``runs`` calls of ``call`` in this process."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 def timed_process(command: list[str], env: dict[str, str]) -> float:

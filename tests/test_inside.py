@@ -88,12 +88,17 @@ def one_run_per_cell(model: Decoder, clean: str, corrupt: str, site: str) -> Arr
     """The recovered shares the slow way, every (block, position) its own run through every
     block: benchmarks/bench_inside.py's naive loop, the one it times the batched grid against."""
     import importlib.util
+    import sys
 
     path = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_inside.py"
     spec = importlib.util.spec_from_file_location("bench_inside", path)
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    sys.path.insert(0, str(path.parent))  # as a script sees its sibling `timing`
+    try:
+        spec.loader.exec_module(bench)
+    finally:
+        sys.path.remove(str(path.parent))
     grid: Array = bench.naive_grid(model, clean, corrupt, site)
     return grid
 

@@ -52,6 +52,8 @@ def trace_plot(result: Trace, width: int, height: int, colour: bool, grow: bool 
     refuse (a 24-line terminal, or output piped)."""
     import plotext as plt
 
+    from latentcli.render.plots import blank_figure
+
     above = [f"Trace through {result.model}: the last position after each block, on one PCA "
              "plane"]
     below = [f"x: PC1 ({result.axes[0]:.1%} of variance)   y: PC2 ({result.axes[1]:.1%})",
@@ -72,15 +74,7 @@ def trace_plot(result: Trace, width: int, height: int, colour: bool, grow: bool 
     spots = layout_labels([cells[i] for i in order], [str(points[i][1].layer) for i in order],
                           columns, rows)
 
-    plt.terminal.limit(False, False)  # the size is ours to choose, not the detected terminal's
-    figure = plt.figure
-    figure.clear()
-    figure.theme("colorless")
-    figure.plot_size(width, frame)
-    for axis in ("x", "y"):
-        figure.ruler(axis).frequency(0)
-    figure.ruler("x").lim(0, columns - 1)
-    figure.ruler("y").lim(0, rows - 1)
+    figure = blank_figure(width, frame, columns, rows)
     for index in range(len(result.prompts)):
         mine = [cell for cell, (owner, _) in zip(cells, points, strict=True) if owner == index]
         dots = plt.marker("·", _colour(index) if colour else None)

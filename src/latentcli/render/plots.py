@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from typing import Any
 
 import plotext as plt
 
@@ -38,6 +39,21 @@ def fit_terminal(width: int | None, height: int | None) -> tuple[int, int]:
     return width, height
 
 
+def blank_figure(width: int, height: int, columns: int, rows: int) -> Any:
+    """plotext's figure cleared, sized ``width`` x ``height`` and ranged over ``columns`` x
+    ``rows`` cells, with no ticks: what a map and a trace draw their cells on."""
+    plt.terminal.limit(False, False)  # the size is ours to choose, not the detected terminal's
+    figure = plt.figure
+    figure.clear()
+    figure.theme("colorless")
+    figure.plot_size(width, height)
+    for axis in ("x", "y"):
+        figure.ruler(axis).frequency(0)
+    figure.ruler("x").lim(0, columns - 1)
+    figure.ruler("y").lim(0, rows - 1)
+    return figure
+
+
 def map_plot(result: MapResult, width: int, height: int, colour: bool) -> str:
     """The whole map as text: title, plot, axis ends, cluster legend, trust and hidden labels."""
     above = _above(result)
@@ -52,15 +68,7 @@ def map_plot(result: MapResult, width: int, height: int, colour: bool) -> str:
     cells = to_cells([p.x for p in points], [p.y for p in points], columns - margin, rows)
     spots = layout_labels(cells, [p.word for p in points], columns, rows)
 
-    plt.terminal.limit(False, False)  # the size is ours to choose, not the detected terminal's
-    figure = plt.figure
-    figure.clear()
-    figure.theme("colorless")
-    figure.plot_size(width, frame_height)
-    for axis in ("x", "y"):
-        figure.ruler(axis).frequency(0)
-    figure.ruler("x").lim(0, columns - 1)
-    figure.ruler("y").lim(0, rows - 1)
+    figure = blank_figure(width, frame_height, columns, rows)
     for index in range(len(result.clustering.clusters)):
         mine = [cell for cell, point in zip(cells, points, strict=True) if point.cluster == index]
         if mine:
