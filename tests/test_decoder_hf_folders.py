@@ -157,6 +157,8 @@ def _set(key: str, value: Any) -> Callable[[dict[str, Any]], None]:
      "config.json: its settings are out of range: heads must be a whole number above 0, not 0"),
     ("llama-sp", lambda config: config.pop("hidden_size"),
      "config.json: not a usable config.json (KeyError('hidden_size'))"),
+    ("llama-bpe", lambda config: config["rope_parameters"].pop("factor"),
+     "config.json: not a usable config.json (KeyError('factor'))"),
     ("llama-sp", _set("num_key_value_heads", 3),
      "config.json: its settings are out of range: the 4 query heads cannot share 3 key/value "
      "heads evenly"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
 import pytest
 
 from decoder_files import TINY_GGUF
@@ -21,6 +22,19 @@ def test_the_float32_size_is_read_from_the_header(tmp_path) -> None:
     converter.convert(TINY_GGUF, tmp_path)
     tensors = open_weights(tmp_path).tensors
     assert room.float32_size(TINY_GGUF) == sum(array.nbytes for array in tensors.values())
+
+
+def test_a_folders_float32_size_is_read_from_its_safetensors(tmp_path) -> None:
+    """A Hugging Face folder is measured too (it measured 0, so no folder was ever refused):
+    its conversion holds every stored tensor as float32 (a tied head is not stored twice)."""
+    from pathlib import Path
+
+    from latentcli.networks.decoder.hf_model import read_folder
+
+    folder = Path(__file__).parent / "data" / "decoder" / "families" / "qwen2" / "hf"
+    tensors = read_folder(folder)[2]
+    assert room.float32_size(folder) == sum(4 * int(np.prod(t.shape)) for t in tensors.values())
+    assert room.float32_size(folder) > 0
 
 
 @pytest.mark.parametrize(("disk", "ram", "short", "advice"), [

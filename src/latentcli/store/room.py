@@ -19,16 +19,20 @@ from latentcli.errors import ModelError
 MARGIN = 64 << 20  # beyond the tensors: model.json (the tokenizer), padding, the page tables
 
 
-def float32_size(gguf: Path) -> int:
-    """Bytes the tensors of the GGUF file take as float32 (its header read, no tensor)."""
+def float32_size(model: Path) -> int:
+    """Bytes the tensors of a GGUF file or a Hugging Face folder take as float32 (the GGUF's
+    header or the safetensors' headers read, no tensor)."""
+    from latentcli.errors import LatentError
     from latentcli.networks.decoder.convert import ggml_types
     from latentcli.networks.decoder.gguf_file import GGUFError, read_gguf
+    from latentcli.networks.decoder.hf_model import stored_shapes
 
     try:
-        header = read_gguf(gguf, ggml_types())
-    except (GGUFError, OSError):
+        shapes = (stored_shapes(model) if model.is_dir() else
+                  [tensor.shape for tensor in read_gguf(model, ggml_types()).tensors.values()])
+    except (GGUFError, LatentError, OSError):
         return 0  # not readable: the converter says why, naming the file
-    return sum(math.prod(tensor.shape) for tensor in header.tensors.values()) * 4
+    return sum(math.prod(shape) for shape in shapes) * 4
 
 
 def free_disk(folder: Path) -> int:
@@ -42,10 +46,11 @@ def memory() -> int:
     return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
 
 
-def check_room(gguf: Path, name: str, cache: Path) -> None:
-    """Refuse to convert ``gguf`` (the model ``name``) into the cache folder ``cache`` when its
-    float32 copy would not fit on that disk or in this machine's memory."""
-    needed = float32_size(gguf) + MARGIN
+def check_room(model: Path, name: str, cache: Path) -> None:
+    """Refuse to convert ``model`` (a GGUF file or a folder: the model ``name``) into the cache
+    folder ``cache`` when its float32 copy would not fit on that disk or in this machine's
+    memory."""
+    needed = float32_size(model) + MARGIN
     disk, ram = free_disk(cache), memory()
     if needed <= disk and needed <= ram:
         return

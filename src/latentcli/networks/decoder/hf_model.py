@@ -115,6 +115,8 @@ def read_folder(folder: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str,
     config = json.loads(config_path.read_text("utf-8"))
     try:
         settings = _settings(folder.name, family, config)
+        factors = (_llama3_factors(config, settings["head_dim"]) if family == "llama"
+                   else None)
     except (KeyError, TypeError, ValueError, ZeroDivisionError) as error:
         raise ModelError(f"{config_path}: not a usable config.json ({error!r})") from None
     except _Refused as why:
@@ -129,10 +131,8 @@ def read_folder(folder: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str,
     except ConfigError as error:
         raise ModelError(f"{config_path}: its settings are out of range: {error}") from None
     tensors = _tensors(folder, family, config, stored)
-    if family == "llama":
-        factors = _llama3_factors(config, settings["head_dim"])
-        if factors is not None:
-            tensors["rope_freqs.weight"] = Tensor(factors.shape, lambda: factors)
+    if factors is not None:
+        tensors["rope_freqs.weight"] = Tensor(factors.shape, lambda: factors)
     return settings, tokenizer_data(folder), tensors
 
 
@@ -259,6 +259,11 @@ def _weights_files(folder: Path) -> list[Path]:
     raise ModelError(f"{folder}: no {WEIGHTS_FILE} (or {INDEX_FILE}) in the folder"
                      + (f"; it has {bin_file}, which needs pickle and torch to read" if bin_file
                         else ""))
+
+
+def stored_shapes(folder: Path) -> list[tuple[int, ...]]:
+    """The shape of every tensor the folder's safetensors hold (their headers read only)."""
+    return [tuple(stored.shape) for _, stored in _stored(folder).values()]
 
 
 def _stored(folder: Path) -> dict[str, tuple[Path, Stored]]:
