@@ -126,6 +126,13 @@ def test_a_group_of_fewer_than_two_texts_a_half_is_never_two_topics():
     assert two_topics(words, matrix, members, vectors) == [None, None]
 
 
+def test_a_group_of_identical_texts_is_one_topic_and_warns_of_nothing(recwarn):
+    """Alike texts give k-means one half: no mean of an empty half is taken (numpy warned)."""
+    words, matrix, members, vectors = _hand_placed([BOATS[:1] * 6, TAXES])
+    assert two_topics(words, matrix, members, vectors) == [None, None]
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
 @pytest.mark.slow
 def test_held_out_topic_names_do_not_regress(minilm_cache, capsys):
     """On the held-out corpora (tests/data/topics_heldout.json, written after the method was

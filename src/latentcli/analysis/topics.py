@@ -181,9 +181,12 @@ def two_topics(words: Sequence[str], matrix: Matrix, members: Sequence[Sequence[
             continue
         sample = np.asarray(units, dtype=np.float32)[rows]
         labels = kmeans(sample, 2, SPLIT_RESTARTS, 0)
+        if min(np.bincount(labels, minlength=2)) < MIN_HALF:  # no two halves (alike texts)
+            found.append(None)
+            continue
         apart, _ = normalise_rows(sample - middle)
         ends, _ = normalise_rows(np.stack([apart[labels == half].mean(axis=0) for half in (0, 1)]))
-        if min(np.bincount(labels, minlength=2)) < MIN_HALF or float(ends[0] @ ends[1]) >= APART:
+        if float(ends[0] @ ends[1]) >= APART:
             found.append(None)
             continue
         halves = [[texts[row] for row, label in zip(rows, labels, strict=True) if label == half]
