@@ -544,3 +544,25 @@ def test_the_trace_page_in_headless_chromium(tmp_path: Path) -> None:
     shown = [line["data-cluster"] for line in elements(dom, "polyline")
              if "out" not in classes(line)]
     assert shown == ["The dog sat"]
+
+
+def test_a_page_is_written_whole_or_not_at_all(tmp_path: Path, monkeypatch) -> None:
+    """`--html` into a missing folder is one line naming the file; a page interrupted while
+    written leaves the old page as it was and no stray file (trace and map share the writer)."""
+    missing = tmp_path / "nowhere" / "trace.html"
+    result = run("trace", "The cat sat", "The dog sat", "-m", TINY, "--html", str(missing))
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: cannot write {missing}: No such file or directory: "
+                             f"{missing}\n")
+    page = tmp_path / "trace.html"
+    page.write_text("the old page")
+
+    def half_then_interrupted(self: Path, text: str, *args: Any) -> int:
+        with self.open("w") as out:
+            out.write(text[: len(text) // 2])
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Path, "write_text", half_then_interrupted)
+    result = run("trace", "The cat sat", "The dog sat", "-m", TINY, "--html", str(page))
+    assert result.exit_code == 130
+    assert page.read_text() == "the old page" and sorted(tmp_path.iterdir()) == [page]

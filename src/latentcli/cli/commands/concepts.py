@@ -10,7 +10,7 @@ from latentcli.cli.command import ModelChoice, answer, shown_by
 from latentcli.cli.commands.language import ONE_MODEL, language
 from latentcli.cli.grammar import JSON, Command, Param
 from latentcli.environment import Environment
-from latentcli.errors import LatentError, UsageError
+from latentcli.errors import UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -68,12 +68,10 @@ def trace(here: Environment, *, prompts: list[str], width: int | None, height: i
 
 
 def _write_html(path: Path, result: Trace) -> None:
+    from latentcli.cli.outputs import write_file
     from latentcli.render.concepts import trace_html
 
-    try:
-        path.write_text(trace_html(result), "utf-8")
-    except OSError as error:
-        raise LatentError(f"cannot write {path}: {error}") from None
+    write_file(path, trace_html(result))
 
 
 

@@ -9,7 +9,7 @@ from latentcli.api.model import Model
 from latentcli.cli.command import ModelChoice, answer, shown_by
 from latentcli.cli.grammar import JSON, Command, Param, defaults
 from latentcli.environment import Environment
-from latentcli.errors import LatentError, UsageError
+from latentcli.errors import UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -89,12 +89,10 @@ def map_(here: Environment, *, words: list[str] | None, method: str | None, neig
 
 
 def _write_html(path: Path, result: MapResult) -> None:
+    from latentcli.cli.outputs import write_file
     from latentcli.render.htmlmap import map_html
 
-    try:
-        path.write_text(map_html(result), "utf-8")
-    except OSError as error:
-        raise LatentError(f"cannot write {path}: {error}") from None
+    write_file(path, map_html(result))
 
 
 CLUSTER, MAP = defaults(Model.cluster), defaults(Model.map)
