@@ -312,8 +312,11 @@ def test_the_api_saves_and_steers_with_a_direction(tmp_path: Path) -> None:
     (lambda m: m.probe(["a", "b"], ["c", "d"], names=["x"]), ArgumentError,
      "names must name the two sets"),
     (lambda m: m.probe(["a", "b"], ["c", "d"], layer=-1), ParameterError, "layer must be"),
-    (lambda m: m.probe(["a", "b"], ["c", "d"], layer=2), ParameterError,
+    (lambda m: m.probe(["a", "b"], ["c", "d"], layer=2, save="d.json"), ParameterError,
      "layer must be from 0 to 1 (tiny-llama.gguf has 2 blocks)"),
+    (lambda m: m.probe(["a", "b"], ["c", "d"], layer=1), ParameterError,
+     "layer chooses the block a saved direction is steered at"),
+    (lambda m: m.probe(["a"], ["c", "d"]), UsageError, "A holds one text"),
     (lambda m: m.probe(["a", " "], ["c", "d"]), UsageError, "text 2 of A is blank"),
     (lambda m: m.probe(["a\x00", "b"], ["c", "d"]), latentcli.LatentError, "NUL"),
     (lambda m: m.trace(), UsageError, "trace needs a prompt"),
@@ -345,7 +348,11 @@ def test_sets_a_probe_cannot_test_are_refused(tmp_path: Path) -> None:
                           "tiny-llama.gguf reads at most 256 (its context)"),
             (["-", "-"], "Error: only one of the two sets can be read from stdin ('-')"),
             ([two, str(tmp_path / "missing.txt")], "Error: cannot read texts from"),
-            ([two, same, "--layer", "5"], "Error: --layer must be from 0 to 1")):
+            ([two, one + "x", "--layer", "5"], "Error: cannot read texts from"),
+            ([two, long, "--layer", "1"], "Error: --layer chooses the block a saved direction "
+                                          "is steered at: it needs a file to save to (--save)"),
+            ([two, long, "--layer", "5", "--save", str(tmp_path / "d.json")],
+             "Error: --layer must be from 0 to 1")):
         assert one_error_line(run("probe", *argv, "-m", TINY)).startswith(message), argv
 
 

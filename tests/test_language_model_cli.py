@@ -84,6 +84,13 @@ def test_bad_generate_options_are_one_line(runner, argv: list[str], fragment: st
     assert fragment in one_error_line(run(runner, "generate", "The cat", "-m", TINY, *argv))
 
 
+def test_the_prompt_and_the_pairs_cannot_both_be_stdin(runner) -> None:
+    result = runner.invoke(app, ["generate", "-", "--pairs", "-", "-m", TINY],
+                           input="The cat\nI love:I hate\n")
+    assert "only one of the prompt and --pairs can be read from stdin ('-')" in one_error_line(
+        result)
+
+
 def test_lens_json_follows_the_answer_down_the_layers(runner) -> None:
     result = run(runner, "lens", "The cat", "-m", TINY, "-n", "3", "--json")
     assert result.exit_code == 0, result.stderr

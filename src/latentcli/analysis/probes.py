@@ -65,7 +65,7 @@ def probe(model: Decoder, texts_a: Sequence[str], texts_b: Sequence[str],
     if layer is not None and not 0 <= layer < layers:
         raise ParameterError("layer", f"must be from 0 to {layers - 1} ({model.name} has "
                                       f"{layers} blocks)")
-    notes = _check_sets(texts_a, texts_b, names)
+    notes = check_sets(texts_a, texts_b, names)
     ids = [model.prompt(text, sink=True, noun=f"text {number} of {clip(name)}").ids
            for texts, name in ((texts_a, names[0]), (texts_b, names[1]))
            for number, text in enumerate(texts, 1)]
@@ -101,7 +101,7 @@ def best_layer(rows: Sequence[ProbeLayer]) -> int:
     return max(rows, key=lambda row: (row.accuracy, row.direction_accuracy, -row.layer)).layer
 
 
-def _check_sets(texts_a: Sequence[str], texts_b: Sequence[str],
+def check_sets(texts_a: Sequence[str], texts_b: Sequence[str],
                 names: tuple[str, str]) -> list[str]:
     """Refuse sets a probe cannot test; the notes to print about the others."""
     for texts, name in ((texts_a, names[0]), (texts_b, names[1])):

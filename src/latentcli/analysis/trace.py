@@ -29,12 +29,17 @@ MAX_PROMPTS = 100  # a plot of more paths than this is unreadable, and a page to
 PARTED = 1e-6  # a block adding less to the distance between two paths does not part them
 
 
-def trace(model: Decoder, prompts: Sequence[str]) -> Trace:
-    """The paths of ``prompts``' last positions through the blocks of ``model``."""
+def check_count(prompts: Sequence[str]) -> None:
+    """Refuse no prompt, or more than a plot can show."""
     if not prompts:
         raise UsageError("trace needs a prompt")
     if len(prompts) > MAX_PROMPTS:
         raise UsageError(f"trace draws at most {MAX_PROMPTS} prompts, not {len(prompts):,}")
+
+
+def trace(model: Decoder, prompts: Sequence[str]) -> Trace:
+    """The paths of ``prompts``' last positions through the blocks of ``model``."""
+    check_count(prompts)
     several = len(prompts) > 1
     ids = [model.prompt(text, sink=True,
                         noun=f"prompt {number} ({clip(text, 40)!r})" if several

@@ -212,18 +212,22 @@ class LanguageModel(Model):
         alone), and the best block. ``save`` writes every block's direction to a file for
         `generate`'s ``direction``, chosen at ``layer`` (by default the best block); ``names``
         name the two sets in the output and the file."""
-        from latentcli.analysis.probes import probe
+        from latentcli.analysis.probes import check_sets, probe
         from latentcli.core.counts import within
         from latentcli.core.text_checks import check_text
-        from latentcli.errors import ArgumentError
+        from latentcli.errors import ArgumentError, ParameterError
 
         if len(names) != 2:
             raise ArgumentError(f"names must name the two sets, not {len(names)}")
         for texts in (texts_a, texts_b):
             for text in texts:
                 check_text(text, noun="text")
+        check_sets(texts_a, texts_b, (names[0], names[1]))  # before a model is fetched
         if layer is not None:
             within(layer, 0, None, "layer")
+            if save is None:
+                raise ParameterError("layer", "chooses the block a saved direction is steered "
+                                              "at: it needs a file to save to (--save)")
         decoder = self.decoder
         with self._reporter.progress("Reading the texts", None, in_bytes=False) as report:
             return probe(decoder, texts_a, texts_b, (names[0], names[1]), layer,
@@ -233,8 +237,9 @@ class LanguageModel(Model):
     def trace(self, *prompts: str) -> Trace:
         """The path of each prompt's last-position residual through the blocks, on one PCA
         plane, and where each prompt's path parts from the first's."""
-        from latentcli.analysis.trace import trace
+        from latentcli.analysis.trace import check_count, trace
 
+        check_count(prompts)  # before a model is fetched
         for prompt in prompts:
             _check_prompt(prompt)
         return trace(self.decoder, prompts)

@@ -31,7 +31,7 @@ def probe(here: Environment, *, file_a: str, file_b: str, layer: int | None,
         return language(model).probe(texts_a, texts_b, layer, save, names=(file_a, file_b))
 
     answer(here, choice, json, compute, shown_by("concepts", "probe_view"))
-    if save is not None:
+    if save is not None and json:  # the table's caption says it otherwise
         here.note(f"wrote every block's direction to {save}; steer with it: latent generate "
                   f"PROMPT --direction {save}")
 

@@ -10,6 +10,7 @@ from latentcli.api.language_model import LanguageModel
 from latentcli.cli.command import ModelChoice, answer_each, shown_by
 from latentcli.cli.grammar import JSON, Command, Param, defaults, model_option
 from latentcli.environment import Environment
+from latentcli.errors import UsageError
 
 if TYPE_CHECKING:
 
@@ -41,9 +42,11 @@ def generate(here: Environment, *, prompt: str, max_tokens: int, temperature: fl
              top_p: float, seed: int, chat: bool, steer: list[str] | None, pairs: str | None,
              direction: Path | None, layer: int | None, strength: float | None,
              method: str | None, choices: list[ModelChoice], json: bool) -> None:
-    from latentcli.cli.inputs import read_lines
+    from latentcli.cli.inputs import STDIN, read_lines
     from latentcli.results.language import Generations
 
+    if prompt == pairs == STDIN:
+        raise UsageError("only one of the prompt and --pairs can be read from stdin ('-')")
     steered = bool(steer or pairs) or any(value is not None for value in (
         direction, layer, strength, method))
     streaming = not json and not steered and len(choices) == 1 and here.stdout.isatty()
