@@ -217,3 +217,34 @@ def test_a_long_command_to_explore_is_cut_between_arguments_and_still_runs():
     lines = _continued(command).split("\n")
     assert len(lines) == 2 and all(len("  " + line) <= 80 for line in lines)
     assert shlex.split(_continued(command).replace("\\\n", "")) == shlex.split(command)
+
+
+@pytest.mark.parametrize(("plain", "pushed", "said"), [
+    ((" a", " b"), (" a", " c"), "the same first 1 token, then ' b' without the push, ' c' with"),
+    ((" a",), (" a", " c"), "the same first 1 token, then (it stopped) without the push, ' c'"),
+    ((" a", " b"), (" a", " b"), "Here the push changed nothing that was written"),
+])
+def test_the_steering_section_says_where_the_texts_part(plain, pushed, said):
+    """Where the two continuations part, including a run that stopped early (one text a prefix
+    of the other is a change, not 'nothing changed')."""
+    from rich.console import Console
+
+    from latentcli.render.tour import tour_section
+    from latentcli.results.explain import SteeringSection
+    from latentcli.results.language import Continuation, Generation, Steering
+
+    def written(tokens):
+        return Continuation(token_ids=tuple(range(len(tokens))), tokens=tokens,
+                            text="".join(tokens))
+
+    steering = Steering(method="actadd", layer=6, strength=8.0, pairs=(("I hate", "I love"),),
+                        start=1, defaults=("method", "layer", "strength"),
+                        unsteered=written(plain))
+    section = SteeringSection(name="steering", title="Steering a model", command="latent …",
+                              generation=Generation(model="m", prompt="My day was",
+                                                    prompt_token_ids=(1, 2, 3),
+                                                    continuation=written(pushed),
+                                                    steering=steering))
+    out = io.StringIO()
+    tour_section(Console(file=out, width=80), 11, section, colour=False)
+    assert said in " ".join(out.getvalue().split())

@@ -9,7 +9,7 @@ answer) - logit(corrupt answer) at the last position is measured again: the shar
 run's difference it recovers says how much of the fact sits at (L, p).
 
 Every patched run of one block L shares the corrupt run's blocks before L, so it starts at L from
-the corrupt residual held from one run (`Llama.forward_from`); the runs of one block are rows of
+the corrupt residual held from one run (`Llama.run_blocks`); the runs of one block are rows of
 the same matrix products, and the patch is a hook at the site. A position where the two runs'
 activations are equal (the prompts' shared first tokens) is not run: patching it changes
 nothing.

@@ -410,16 +410,19 @@ def _steering(console: Console, section: SteeringSection) -> None:
     para(console, f"Without: {written.prompt}{steering.unsteered.text}")
     para(console, f"With:    {written.prompt}{written.continuation.text}")
     plain, pushed = steering.unsteered.tokens, written.continuation.tokens
-    part = next((i for i, (a, b) in enumerate(zip(plain, pushed, strict=False)) if a != b),
-                None)
-    if part is None:
+    if plain == pushed:
         para(console, "Here the push changed nothing that was written: try a larger strength.")
         return
+    part = next((i for i, (a, b) in enumerate(zip(plain, pushed, strict=False)) if a != b),
+                min(len(plain), len(pushed)))  # else one run stopped where the other went on
     common = (f"the same first {part} token{'s' * (part > 1)}, then" if part else
               "different words from the first token:")
+    ended = "(it stopped)"
     para(console, f"What changed: each run takes the likeliest token at every step, and they "
-                  f"write {common} '{plain[part]}' without the push, '{pushed[part]}' with it; "
-                  "every later token follows from that choice.")
+                  f"write {common} "
+                  f"{repr(plain[part]) if part < len(plain) else ended} without the push, "
+                  f"{repr(pushed[part]) if part < len(pushed) else ended} with it; every later "
+                  "token follows from that choice.")
 
 
 # Each section's text, by the section's type (the map and the vector also take the colour flag).
