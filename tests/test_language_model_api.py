@@ -138,8 +138,8 @@ def test_a_word_model_is_refused_by_generate_before_it_is_converted(runner, monk
     result = runner.invoke(app, ["lens", "The cat"])
     assert result.exit_code == 1 and result.stderr == (
         "Error: 'glove-6b-50d' (named by LATENT_MODEL) is not a language model: use "
-        "smollm2-135m (alias smollm), a .gguf file or a Hugging Face folder of a Llama, Qwen or "
-        "Gemma 3 model\n")
+        "smollm2-135m (alias smollm), gemma3-270m (alias gemma), a .gguf file or a Hugging Face "
+        "folder of a Llama, Qwen or Gemma 3 model\n")
     assert not (cache_root() / "models").exists()
 
 
