@@ -195,7 +195,8 @@ def test_the_language_sections_read_what_smollm_computes(runner, smollm_cache, m
     assert plain[0] != pushed[0]  # the push shows from the first word written
     text = {name: " ".join(runner.invoke(app, ["explain", "--section", name, *model]).stdout
                            .split()) for name in sections}
-    assert "Rank after block 0:" in text["lens"] and "'\\xa0' is a no-break space" in text["lens"]
+    assert "The rank after block 0 is" in text["lens"]
+    assert "'\\xa0', a character written by its code, is a no-break space" in text["lens"]
     sentence = reading(patched["recovered"], patched["tokens_clean"])
     assert sentence.startswith("The fact sits on 'iffel'") and sentence in text["patch"]
     assert (f"different words from the first token: '{plain[0]}' without the push, "

@@ -118,4 +118,4 @@ def _phrase_names(space: Space, namer: Space, encoder: TextEncoder,
     ranked = [[(word, score) for word, score in names
                if space.vocabulary.row(word) is not None][:1 + RUNNERS_UP] for names in shortlists]
     return ranked, (f"{PHRASE_DESCRIPTION} ({namer.name}), as every command names groups once "
-                    "it is fetched")
+                    "that encoder is fetched")

@@ -139,8 +139,7 @@ def word_explanation(console: Console, result: WordExplanation, colour: bool) ->
                       f"their words until nothing changes) with its {group.size - 1} nearest "
                       f"words into {group.k} groups, '{result.word}' lands in this one: "
                       f"{', '.join(group.members)}. latent names it '{group.label}': "
-                      f"{group.label_method} (the one naming rule: `latent cluster` and the "
-                      "tour say the same when they name a group).")
+                      f"{group.label_method}.")
     console.print()
     console.print(Text(f"Explore further:  latent map {result.word} --neighbors 10",
                        style="dim"))

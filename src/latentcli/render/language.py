@@ -37,7 +37,7 @@ def generation(console: Console, result: Generation) -> None:
         how, method = f"along the direction in {clip(steering.direction)}", ""
     else:
         (toward, away), more = steering.pairs[0], len(steering.pairs) - 1
-        how = f"toward {quoted(clip(toward))} - {quoted(clip(away))}" + (
+        how = f"toward {quoted(clip(toward))}, away from {quoted(clip(away))}" + (
             f" and {more} more pair{'s' * (more > 1)}" if more else "")
         method = f"{steering.method}, "
     chosen = [BLOCK_WORDS.get(name, name) for name in steering.defaults]
@@ -70,7 +70,7 @@ def sparkline(ranks: Sequence[int], vocabulary: int) -> str:
 
 
 def _heat(probability: float, colour: bool) -> Text:
-    shade = HEAT[min(len(HEAT) - 1, math.ceil(probability * (len(HEAT) - 1)))]
+    shade = HEAT[round(probability * (len(HEAT) - 1))]  # the nearest of the legend's steps
     return Text(shade * 3, style=("red" if probability >= 0.5 else "yellow") if colour else "")
 
 

@@ -337,7 +337,8 @@ def _lens(console: Console, section: LensSection) -> None:
     console.print(f"  {sparkline(ranks, lens.vocabulary)}", highlight=False)
     worst = max(range(first + 1), key=lambda i: (ranks[i], -i))
     shown = sorted({0, worst, blocks // 2, *range(max(0, first - 3), blocks)})
-    para(console, "Rank after block " + ", ".join(f"{i}: {ranks[i]:,}" for i in shown) + ".")
+    para(console, f"The rank after block {shown[0]} is {ranks[shown[0]]:,}; " + "; ".join(
+        f"after block {i}, {ranks[i]:,}" for i in shown[1:]) + ".")
     where = "only after the last block" if first == blocks - 1 else f"from block {first} on"
     wanders = (f" A rank that moves from {ranks[0]:,} (block 0) to {ranks[worst]:,} (block "
                f"{worst}) says nothing either way: thousands down a list of "
@@ -348,7 +349,8 @@ def _lens(console: Console, section: LensSection) -> None:
                   "stream the way the last block leaves it; a middle block may hold the answer "
                   "in a form of its own, and the next section finds where it is. (`latent lens` "
                   "prints a row per block: top is the token read there, p its probability, "
-                  "drawn as heat, next the runners-up; '\\xa0' is a no-break space.)")
+                  "drawn as heat, next the runners-up; '\\xa0', a character written by its "
+                  "code, is a no-break space.)")
 
 
 def _patch(console: Console, section: PatchSection) -> None:
@@ -380,8 +382,10 @@ def _patch(console: Console, section: PatchSection) -> None:
                              values=[result.recovered[b] for b in rows],
                              under=("corrupt", under)), [])
     para(console, f"{result.reading} At block 0 a token the two prompts share holds the same "
-                  "vector in both runs, so copying it changes nothing; only attention, block by "
-                  "block, carries what the subject's tokens hold to later tokens, and the last "
+                  "vector in both runs, so copying it changes nothing; only attention (each "
+                  "block's way of letting a token take in a weighted mix of the vectors of the "
+                  "tokens before it; `latent attention` shows the weights), block by block, "
+                  "carries what the subject's tokens hold to later tokens, and the last "
                   "token is where the next one is chosen.")
 
 
