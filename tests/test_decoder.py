@@ -164,9 +164,14 @@ def test_generation_stops_at_an_end_token(tiny: Decoder) -> None:
 
 
 def test_the_tour_sections_run_on_a_model_and_survive_the_tour_cache(tiny: Decoder) -> None:
-    from latentcli.analysis.language_tour import FACT, LANGUAGE_SECTIONS
+    from latentcli.analysis.language_tour import CLEAN, FACT, LANGUAGE_SECTIONS
     from latentcli.results.codec import decode, encode
-    from latentcli.results.explain import LensSection, SkippedSection, SteeringSection
+    from latentcli.results.explain import (
+        AttentionSection,
+        LensSection,
+        SkippedSection,
+        SteeringSection,
+    )
 
     lens = LANGUAGE_SECTIONS["lens"](tiny)
     assert isinstance(lens, LensSection) and lens.lens.prompt == FACT
@@ -179,5 +184,7 @@ def test_the_tour_sections_run_on_a_model_and_survive_the_tour_cache(tiny: Decod
     patching = LANGUAGE_SECTIONS["patch"](tiny)
     assert isinstance(patching, SkippedSection)
     assert "same number of tokens" in patching.reason and patching.title == "Where a fact sits"
-    for section in (lens, steering, patching):
+    looked = LANGUAGE_SECTIONS["attention"](tiny)
+    assert isinstance(looked, AttentionSection) and looked.attention.prompt == CLEAN
+    for section in (lens, steering, patching, looked):
         assert decode(type(section), encode(section)) == section

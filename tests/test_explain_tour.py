@@ -183,7 +183,7 @@ def test_the_language_sections_read_what_smollm_computes(runner, smollm_cache, m
     monkeypatch.setenv("LATENT_CACHE_DIR", str(smollm_cache))
     model = ["-m", "smollm2-135m"]
     sections = {}
-    for name in ("lens", "patch", "steering"):
+    for name in ("lens", "attention", "patch", "steering"):
         shown = runner.invoke(app, ["explain", "--section", name, *model, "--json"])
         assert shown.exit_code == 0, shown.stderr
         sections[name] = json.loads(shown.stdout)
@@ -197,8 +197,11 @@ def test_the_language_sections_read_what_smollm_computes(runner, smollm_cache, m
                            .split()) for name in sections}
     assert "The rank after block 0 is" in text["lens"]
     assert "'\\xa0', a character written by its code, is a no-break space" in text["lens"]
+    looked = json.loads(runner.invoke(app, ["attention", CLEAN, *model, "--json"]).stdout)
+    assert sections["attention"]["attention"]["layers"] == looked["layers"]
     sentence = reading(patched["recovered"], patched["tokens_clean"])
     assert sentence.startswith("The fact sits on 'iffel'") and sentence in text["patch"]
+    assert "The strongest single look at an earlier word: head 0 of block 11" in text["attention"]
     assert (f"different words from the first token: '{plain[0]}' without the push, "
             f"'{pushed[0]}' with it" in text["steering"])
     assert ("Explore further: latent patch \"The Eiffel Tower is in the city of\" \\"

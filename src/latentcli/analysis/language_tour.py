@@ -1,5 +1,5 @@
-"""The tour's sections on a language model: the logit lens on a fact, activation patching of
-that kind of fact, one steered generation.
+"""The tour's sections on a language model: the logit lens on a fact, where the heads look,
+activation patching of that kind of fact, one steered generation.
 
 Like the rest of the tour, only the prompts are chosen here; what the sections say is computed
 from the model when the tour runs.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from latentcli.analysis.attention import attention
 from latentcli.analysis.generation import generate
 from latentcli.analysis.lens import lens
 from latentcli.analysis.patching import patch
@@ -16,6 +17,7 @@ from latentcli.analysis.steering import SteeringChoice
 from latentcli.errors import UsageError
 from latentcli.networks.decoder.decoder import Decoder, Sampling
 from latentcli.results.explain import (
+    AttentionSection,
     LensSection,
     PatchSection,
     SkippedSection,
@@ -32,6 +34,12 @@ WRITTEN = 20
 def lens_section(model: Decoder) -> LensSection:
     return LensSection(name="lens", title="Inside a language model", lens=lens(model, FACT, top=3),
                        command=f'latent lens "{FACT}"')
+
+
+def attention_section(model: Decoder) -> AttentionSection:
+    return AttentionSection(name="attention", title="Where the heads look",
+                            attention=attention(model, CLEAN),
+                            command=f'latent attention "{CLEAN}"')
 
 
 def patch_section(model: Decoder) -> PatchSection | SkippedSection:
@@ -56,6 +64,8 @@ def steering_section(model: Decoder) -> SteeringSection:
 # what a skipped section would have shown (`SkippedSection.shows`), as the word sections say it
 SHOWS = {"lens": ("Inside a language model",
                   "the model's guess for the next word of a fact, block by block"),
+         "attention": ("Where the heads look",
+                       "which earlier words each block's attention reads from the last word"),
          "patch": ("Where a fact sits",
                    "which word and block carry a fact, found by copying one run into another"),
          "steering": ("Steering a model",
@@ -68,6 +78,7 @@ def skipped(name: str, reason: str) -> SkippedSection:
     return SkippedSection(name=name, reason=reason, title=title, shows=shows)
 
 
-LANGUAGE_SECTIONS: dict[str, Callable[[Decoder], LensSection | PatchSection | SteeringSection
-                                      | SkippedSection]] = {
-    "lens": lens_section, "patch": patch_section, "steering": steering_section}
+LANGUAGE_SECTIONS: dict[str, Callable[[Decoder], LensSection | AttentionSection | PatchSection
+                                      | SteeringSection | SkippedSection]] = {
+    "lens": lens_section, "attention": attention_section, "patch": patch_section,
+    "steering": steering_section}

@@ -123,7 +123,7 @@ def attention_view(console: Console, result: Attention) -> None:
          grid, ["In each block a token takes a mix of the vectors of the tokens up to it, each "
                 "weighed (the weights add up to 100%)"
                 + (f"; the block's {heads} heads (h0-h{heads - 1}) each weigh on their own"
-                   if heads else "") + "; ␣ marks a space.", _sink(result)])
+                   if heads else "") + "; ␣ marks a space.", sink(result)])
 
 
 def _hardest(layer: AttentionLayer, tokens: Sequence[str], named: bool = True) -> str:
@@ -135,7 +135,7 @@ def _hardest(layer: AttentionLayer, tokens: Sequence[str], named: bool = True) -
     return f"{f'h{head} ' if named else ''}{tokens[position]} {round(100 * weight)}"
 
 
-def _sink(result: Attention) -> str:
+def sink(result: Attention) -> str:
     """The one line saying what the first position's weight is."""
     if result.position == 0:
         return "Position 0 can only look at itself."

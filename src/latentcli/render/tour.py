@@ -23,9 +23,10 @@ from latentcli.render.explain import (
     show_strip,
     shown_shares,
 )
-from latentcli.render.inside import Grid, draw, spaced
+from latentcli.render.inside import Grid, draw, sink, spaced
 from latentcli.render.language import sparkline
 from latentcli.results.explain import (
+    AttentionSection,
     ContextSection,
     Contribution,
     DimensionsSection,
@@ -347,10 +348,38 @@ def _lens(console: Console, section: LensSection) -> None:
                   "a space, a full stop, a comma." + wanders + " Does the model not know "
                   "the answer yet, or can the lens not read it? The lens can only read the "
                   "stream the way the last block leaves it; a middle block may hold the answer "
-                  "in a form of its own, and the next section finds where it is. (`latent lens` "
-                  "prints a row per block: top is the token read there, p its probability, "
-                  "drawn as heat, next the runners-up; '\\xa0', a character written by its "
-                  "code, is a no-break space.)")
+                  "in a form of its own, and the patching section below finds where it is. "
+                  "(`latent lens` prints a row per block: top is the token read there, p its "
+                  "probability, drawn as heat, next the runners-up; '\\xa0', a character "
+                  "written by its code, is a no-break space.)")
+
+
+def _attention(console: Console, section: AttentionSection) -> None:
+    result = section.attention
+    blocks, heads = len(result.layers), len(result.layers[0].heads)
+    tokens = [spaced(token) for token in result.tokens]
+    para(console, "A block does two things to the stream. Its attention lets each token take in "
+                  "a weighted mix of the vectors of the tokens up to it (the weights add up to "
+                  "100%): that is how the words of a prompt reach one another. Then its second "
+                  f"part works on each token alone. A block has {heads} attention heads, each "
+                  "weighing the tokens in its own way. From the last token of "
+                  f"'{result.prompt}', where the next word is chosen, here is the weight the "
+                  f"heads give each token on average, in %, at some of the {blocks} blocks:")
+    rows = sorted({*range(0, blocks, max(1, -(-blocks // 6))), blocks - 1})
+    draw(console, None, Grid(heading="block", labels=[str(b) for b in rows], tokens=tokens,
+                             values=[result.layers[b].mean for b in rows]), [])
+    earlier = range(1, result.position)  # neither the first token nor the last itself
+    looks = [(head.weights[p], -block.layer, -head.head, p) for block in result.layers
+             for head in block.heads for p in earlier]
+    strongest = ""
+    if looks:
+        weight, block, head, position = max(looks)
+        strongest = (f" The strongest single look at an earlier word: head {-head} of block "
+                     f"{-block} puts {weight:.0%} of its weight on '{result.tokens[position]}'. "
+                     "A head that looks hard at one word is how a block brings what that word "
+                     "holds to the last token; the next section finds where the fact travels.")
+    para(console, f"{sink(result)} (That share is the mean over every block and head.)"
+                  + strongest)
 
 
 def _patch(console: Console, section: PatchSection) -> None:
@@ -433,7 +462,8 @@ def _steering(console: Console, section: SteeringSection) -> None:
 _WRITERS: dict[type, Callable[[Console, Any], None]] = {
     ModelSection: _model, MathSection: _math, SqueezeSection: _squeeze,
     DirectionsSection: _directions, DimensionsSection: _dimensions, ContextSection: _context,
-    LensSection: _lens, PatchSection: _patch, SteeringSection: _steering,
+    LensSection: _lens, AttentionSection: _attention, PatchSection: _patch,
+    SteeringSection: _steering,
 }
 
 

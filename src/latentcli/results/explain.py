@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from latentcli.results import AnalogyResult, Scored
 from latentcli.results.context import ContextResult
 from latentcli.results.directions import AxisResult, SteerResult
-from latentcli.results.inside import Patching
+from latentcli.results.inside import Attention, Patching
 from latentcli.results.jsonform import HIDDEN, Result, renamed
 from latentcli.results.language import Generation, Lens
 from latentcli.results.structure import MapResult
@@ -262,6 +262,14 @@ class LensSection(Titled):
 
 
 @dataclass(frozen=True, kw_only=True)
+class AttentionSection(Titled):
+    """Tour: where each block's attention heads look from a prompt's last token."""
+
+    attention: Attention
+    command: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class PatchSection(Titled):
     """Tour: activation patching on two prompts that differ in their subject, computed live."""
 
@@ -279,4 +287,4 @@ class SteeringSection(Titled):
 
 TourSection = (ModelSection | MapSection | VectorSection | MathSection | SqueezeSection
                | DirectionsSection | DimensionsSection | ContextSection | LensSection
-               | PatchSection | SteeringSection)
+               | AttentionSection | PatchSection | SteeringSection)

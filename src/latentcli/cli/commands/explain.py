@@ -67,7 +67,8 @@ COMMANDS = (
                           help="A word or an analogy to explain; nothing for the guided tour."),
                     Param(key="section", flags=("--section",), default=None, metavar="NAME",
                           help="Show one section of the tour: model, vector, map, math, "
-                               "squeeze, directions, dimensions, context, lens, patch, steering."),
+                               "squeeze, directions, dimensions, context, lens, attention, patch, "
+                               "steering."),
                     Param(key="all_sections", flags=("--all", "--no-pause"), kind=bool,
                           default=False,
                           help="Print the whole tour without pausing between sections."),
