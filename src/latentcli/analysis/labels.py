@@ -117,5 +117,6 @@ def _phrase_names(space: Space, namer: Space, encoder: TextEncoder,
     shortlists = name_phrases(matrix, words, phrases, members, top=PHRASE_SHORTLIST)
     ranked = [[(word, score) for word, score in names
                if space.vocabulary.row(word) is not None][:1 + RUNNERS_UP] for names in shortlists]
-    return ranked, (f"{PHRASE_DESCRIPTION} ({namer.name}), as every command names groups once "
-                    "that encoder is fetched")
+    return ranked, (f"{PHRASE_DESCRIPTION} ({namer.name}), as every command names groups when "
+                    "that encoder is fetched (without it, by the frequent word closest to all "
+                    "the members)")

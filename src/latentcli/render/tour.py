@@ -44,6 +44,7 @@ from latentcli.results.explain import (
 )
 
 MAP_HEIGHT = 20
+SHARE = 0.2  # a patched position named beside the one carrying the most
 
 
 def _listing(words: tuple[str, ...] | list[str]) -> str:
@@ -410,10 +411,15 @@ def _patch(console: Console, section: PatchSection) -> None:
                              tokens=[spaced(t) for t in result.tokens_clean],
                              values=[result.recovered[b] for b in rows],
                              under=("corrupt", under)), [])
-    para(console, f"{result.reading} At block 0 a token the two prompts share holds the same "
-                  "vector in both runs, so copying it changes nothing; only attention (each "
-                  "block's way of letting a token take in a weighted mix of the vectors of the "
-                  "tokens before it; `latent attention` shows the weights), block by block, "
+    shared = [p for p, value in enumerate(result.recovered[0]) if value >= SHARE]
+    sharing = "" if len(shared) < 2 else (
+        " At block 0 several tokens carry part of it: "
+        + ", ".join(f"'{result.tokens_clean[p]}' {result.recovered[0][p]:.0%}" for p in shared)
+        + "; the sentence names the one that carries most.")
+    para(console, f"{result.reading}{sharing} At block 0 a token the two prompts share holds "
+                  "the same vector in both runs, so copying it changes nothing; only attention "
+                  "(each block's way of letting a token take in a weighted mix of the vectors "
+                  "of the tokens before it; `latent attention` shows the weights), block by block, "
                   "carries what the subject's tokens hold to later tokens, and the last "
                   "token is where the next one is chosen.")
 
@@ -431,15 +437,22 @@ def _steering(console: Console, section: SteeringSection) -> None:
                   f"for '{toward}' minus its stream for '{away}' as they enter block "
                   f"{layer}{before}, the same subtraction as king - man, made on the model's own "
                   f"vectors: a push toward '{toward}'. It is multiplied by "
-                  f"{steering.strength:g} and added at every position from {start} on. When "
+                  f"{steering.strength:g} and added from position {start} on"
+                  + (", token by token: the phrases' first tokens' difference at position "
+                     f"{start}, their second tokens' at position {start + 1}, and so on; the "
+                     "words the model then writes get no push of their own, they follow from "
+                     "the pushed ones" if steering.method == "actadd" else
+                     ", at every position, the words the model writes too")
+                  + ". When "
                   "steering, latent puts a start token before the prompt, at position 0: the "
                   "model parks much of its attention there and its stream is huge and means "
                   "nothing, so it is left alone (and both runs have it). "
-                  f"Block {layer} and strength {steering.strength:g} are the defaults for one "
-                  "pair: early enough that every later block builds on the push, strong enough "
-                  "to show, as the difference of two short phrases is small beside the stream; "
-                  "the command's --layer (a block) and --strength try others. The same prompt, "
-                  "without and with it (unsteered and steered, as `latent generate` says):")
+                  f"Block {layer} and strength {steering.strength:g} are what latent picks "
+                  "when you give one pair and no settings: early enough that every later block "
+                  "builds on the push, strong enough to show, as the difference of two short "
+                  "phrases is small beside the stream; the command's --layer (a block) and "
+                  "--strength try others. The same prompt, without and with it (unsteered and "
+                  "steered, as `latent generate` says):")
     para(console, f"Without: {written.prompt}{steering.unsteered.text}")
     para(console, f"With:    {written.prompt}{written.continuation.text}")
     plain, pushed = steering.unsteered.tokens, written.continuation.tokens
