@@ -125,9 +125,7 @@ def main(gguf_file: Path, real: bool) -> None:
     import sklearn
     import torch
     import transformers
-    from make_decoder_references import reference_tokenizer, rope_scaling
-    from transformers import AutoModelForCausalLM
-    from transformers.models.llama.modeling_llama import LlamaRotaryEmbedding
+    from make_decoder_references import reference_model, reference_tokenizer
 
     from latentcli.analysis.probes import probe
     from latentcli.analysis.residuals import last_states
@@ -141,12 +139,7 @@ def main(gguf_file: Path, real: bool) -> None:
         ours = Decoder.open(Path(scratch), gguf_file.name)
         data = ours.weights.tokenizer
         tokenizer = reference_tokenizer(data)
-        model = AutoModelForCausalLM.from_pretrained(
-            str(gguf_file.parent), gguf_file=gguf_file.name, dtype=torch.float32).eval()
-        scaling = rope_scaling(gguf_file)
-        if scaling is not None:
-            model.config.rope_parameters = {**model.config.rope_parameters, **scaling}
-            model.model.rotary_emb = LlamaRotaryEmbedding(config=model.config)
+        model = reference_model(gguf_file)
         sets = ([(f"docs/examples/{a}", f"docs/examples/{b}", lines(a), lines(b))
                  for a, b in REAL_SETS] if real else [("A", "B", *TINY_SETS)])
         probes, kept = [], []

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import bpe_reference
 import numpy as np
@@ -97,6 +98,22 @@ def lens_ranks(model: object, ids: list[int], token: int) -> list[int]:
     return [int(np.sum(row > row[token])) + 1 for row in logits]
 
 
+def reference_model(gguf_file: Path, **options: Any) -> Any:
+    """Transformers' model of ``gguf_file`` in float32 (``options`` go to ``from_pretrained``),
+    the Llama 3 fixture given the rope scaling its ``rope_freqs`` were computed from."""
+    import torch
+    from transformers import AutoModelForCausalLM
+    from transformers.models.llama.modeling_llama import LlamaRotaryEmbedding
+
+    model = AutoModelForCausalLM.from_pretrained(
+        str(gguf_file.parent), gguf_file=gguf_file.name, dtype=torch.float32, **options).eval()
+    scaling = rope_scaling(gguf_file)
+    if scaling is not None:
+        model.config.rope_parameters = {**model.config.rope_parameters, **scaling}
+        model.model.rotary_emb = LlamaRotaryEmbedding(config=model.config)
+    return model
+
+
 def rope_scaling(gguf_file: Path) -> dict | None:
     """The rope_scaling a fixture's ``rope_freqs`` were computed from (None: it has none)."""
     from decoder_files import LLAMA3_ROPE, TINY_LLAMA3_GGUF
@@ -126,8 +143,6 @@ def main(gguf_file: Path) -> None:
     import tokenizers
     import torch
     import transformers
-    from transformers import AutoModelForCausalLM
-    from transformers.models.llama.modeling_llama import LlamaRotaryEmbedding
 
     from latentcli.networks.decoder.convert import convert
     from latentcli.networks.decoder.decoder import Decoder
@@ -139,12 +154,7 @@ def main(gguf_file: Path) -> None:
         convert(gguf_file, Path(scratch))
         ours = Decoder.open(Path(scratch), gguf_file.name)
         tokenizer = reference_tokenizer(ours.weights.tokenizer)
-        model = AutoModelForCausalLM.from_pretrained(
-            str(gguf_file.parent), gguf_file=gguf_file.name, dtype=torch.float32).eval()
-        scaling = rope_scaling(gguf_file)
-        if scaling is not None:
-            model.config.rope_parameters = {**model.config.rope_parameters, **scaling}
-            model.model.rotary_emb = LlamaRotaryEmbedding(config=model.config)
+        model = reference_model(gguf_file)
         cases = [{"text": text, "ids": tokenizer.encode(text).ids,
                   "decoded": tokenizer.decode(tokenizer.encode(text).ids,
                                               skip_special_tokens=False)}

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from make_decoder_references import reference_tokenizer, rope_scaling
+from make_decoder_references import reference_model, reference_tokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -52,21 +52,9 @@ DIGITS = 7  # significant digits kept of each weight and share
 
 
 def load(gguf_file: Path) -> Any:
-    """Transformers' model of ``gguf_file`` in float32 with eager attention (the Llama 3 fixture
-    given the rope scaling its ``rope_freqs`` were computed from, as the decoder references
-    are)."""
-    import torch
-    from transformers import AutoModelForCausalLM
-    from transformers.models.llama.modeling_llama import LlamaRotaryEmbedding
-
-    model = AutoModelForCausalLM.from_pretrained(
-        str(gguf_file.parent), gguf_file=gguf_file.name, dtype=torch.float32,
-        attn_implementation="eager").eval()
-    scaling = rope_scaling(gguf_file)
-    if scaling is not None:
-        model.config.rope_parameters = {**model.config.rope_parameters, **scaling}
-        model.model.rotary_emb = LlamaRotaryEmbedding(config=model.config)
-    return model
+    """Transformers' model of ``gguf_file`` as the decoder references load it, with eager
+    attention (its weights are what the attention references record)."""
+    return reference_model(gguf_file, attn_implementation="eager")
 
 
 def rounded(values: Any) -> Any:

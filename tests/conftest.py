@@ -97,6 +97,13 @@ class FakeWords(WordsReference):
         return self.loader(reporter).limited(limit)
 
 
+def one_error_line(result: Any) -> str:
+    """The stderr of a refused command: one `Error:` line, nothing on stdout, a non-zero exit."""
+    assert result.exit_code != 0 and result.stdout == "", result.stdout
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
+    return str(result.stderr)
+
+
 def fake_words(monkeypatch: pytest.MonkeyPatch, name: str, loader: Callable[[Reporter], Loaded],
                source: dict[str, Any] | None = None) -> None:
     """Make ``-m name`` a word model read by ``loader`` (first in the resolvers' table)."""

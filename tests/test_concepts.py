@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 import latentcli
+from conftest import one_error_line
 from decoder_files import TINY_GGUF, TINY_LLAMA3_GGUF
 from latentcli.analysis.numpy_fits import principal_components
 from latentcli.analysis.probes import best_layer, separation, split
@@ -53,12 +54,6 @@ def opened(path: str | Path) -> Decoder:
 
 def run(*argv: str) -> Any:
     return CliRunner().invoke(app, list(argv))
-
-
-def one_error_line(result: Any) -> str:
-    assert result.exit_code != 0 and result.stdout == "", result.stdout
-    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
-    return str(result.stderr)
 
 
 def written(tmp_path: Path, name: str, texts: list[str]) -> str:

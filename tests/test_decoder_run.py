@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from conftest import one_error_line
 from decoder_files import TINY_GGUF, TINY_LLAMA3_GGUF, TOLERANCE, write_gguf
 from latentcli.analysis import steering as steering_module
 from latentcli.analysis.generation import generate
@@ -54,12 +55,6 @@ def tiny() -> Decoder:
 
 def run(*argv: str) -> Any:
     return CliRunner().invoke(app, list(argv))
-
-
-def one_error_line(result: Any) -> str:
-    assert result.exit_code != 0 and result.stdout == ""
-    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
-    return str(result.stderr)
 
 
 # B10: byte-pair merging in O(n log n), with the ids of the quadratic rescan it replaced

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import one_error_line
 from decoder_files import TINY_GGUF, write_gguf
 from latentcli.cli.app import app
 from latentcli.networks.decoder.convert import convert
@@ -23,12 +24,6 @@ FIX = GEMMA3.fix_command
 
 def run(runner, *argv: str):  # type: ignore[no-untyped-def]
     return runner.invoke(app, list(argv))
-
-
-def one_error_line(result) -> str:  # type: ignore[no-untyped-def]
-    assert result.exit_code != 0 and result.stdout == ""
-    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
-    return str(result.stderr)
 
 
 def nothing_left(folder: Path) -> bool:

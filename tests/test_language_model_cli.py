@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import one_error_line
 from decoder_files import TINY_GGUF, write_gguf
 from latentcli.cli.app import app
 from latentcli.store.paths import cache_root
@@ -20,12 +21,6 @@ TINY = str(TINY_GGUF)
 
 def run(runner, *argv: str):  # type: ignore[no-untyped-def]
     return runner.invoke(app, list(argv))
-
-
-def one_error_line(result) -> str:  # type: ignore[no-untyped-def]
-    assert result.exit_code != 0 and result.stdout == ""
-    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
-    return str(result.stderr)
 
 
 def test_generate_json_has_the_documented_keys(runner) -> None:

@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 import latentcli
+from conftest import one_error_line
 from decoder_files import TINY_GGUF
 from latentcli.cli.app import app
 from latentcli.entry import main
@@ -65,12 +66,6 @@ def test_an_interrupted_stream_ends_its_line_before_the_error(monkeypatch) -> No
     out, err, code = run_on_a_terminal(monkeypatch, ["generate", "The cat", "-m", TINY])
     assert code == 130
     assert out == " oceans of the oceans of the\n" and err == "Error: interrupted\n"
-
-
-def one_error_line(result) -> str:  # type: ignore[no-untyped-def]
-    assert result.exit_code != 0 and result.stdout == "", result.stdout
-    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
-    return str(result.stderr)
 
 
 def generate(runner: CliRunner, *argv: str, stdin: bytes | str | None = None):  # type: ignore[no-untyped-def]
