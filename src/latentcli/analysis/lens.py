@@ -10,8 +10,10 @@ Ranks count the tokens with a strictly higher logit, so ties never depend on sor
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from latentcli.errors import ParameterError, clip
 from latentcli.networks.arrays import Array
@@ -35,8 +37,7 @@ def lens(model: Decoder, prompt: str, top: int = 5, track: Sequence[str] = (),
         f"blocks.{layer}.resid_post": keep_last for layer in range(model.network.layers)})
     last = np.stack([leaving[layer] for layer in range(model.network.layers)])
     logits = model.network.logits(last).astype(np.float64)
-    probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
-    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    probabilities = softmax(logits)
     final = int(np.argmax(output[0]))
     tracked, notes = _tracked(model, track, final)
     readable = model.tokenizer.readable
@@ -53,6 +54,13 @@ def lens(model: Decoder, prompt: str, top: int = 5, track: Sequence[str] = (),
     return Lens(model=model.name, prompt=prompt, layers=tuple(layers),
                 final=TokenProbability(token=readable(final), id=final, probability=final_p),
                 vocabulary=model.network.vocabulary_size, notes=tuple(notes))
+
+
+def softmax(logits: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float64]:
+    """Each row of next-token logits as probabilities, in float64 (the largest subtracted first,
+    so no exponent overflows)."""
+    values = np.exp(logits.astype(np.float64) - logits.max(axis=1, keepdims=True))
+    return np.asarray(values / values.sum(axis=1, keepdims=True), dtype=np.float64)
 
 
 def _tracked(model: Decoder, texts: Sequence[str], final: int) -> tuple[list[int], list[str]]:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import numpy.typing as npt
 
+from latentcli.analysis.lens import softmax
 from latentcli.core.progress import Progress, no_progress
 from latentcli.errors import ParameterError, UsageError, clip
 from latentcli.networks.arrays import Array
@@ -149,11 +150,9 @@ def _put(source: Array, first: int, positions: Sequence[int]) -> Hook:
     return put
 
 
-def _probabilities(logits: Array, answers: Array) -> Array:
+def _probabilities(logits: Array, answers: Array) -> npt.NDArray[np.float64]:
     """The probabilities of ``answers`` (rows x answers) under each row of next-token logits."""
-    values = logits.astype(np.float64)
-    values = np.exp(values - values.max(axis=1, keepdims=True))
-    return np.asarray(values[:, answers] / values.sum(axis=1, keepdims=True), dtype=np.float64)
+    return softmax(logits)[:, answers]
 
 
 def _answer(model: Decoder, text: str | None, name: str, logits: Array,

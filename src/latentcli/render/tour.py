@@ -418,10 +418,8 @@ def _patch(console: Console, section: PatchSection) -> None:
         + "; the sentence names the one that carries most.")
     para(console, f"{result.reading}{sharing} At block 0 a token the two prompts share holds "
                   "the same vector in both runs, so copying it changes nothing; only attention "
-                  "(each block's way of letting a token take in a weighted mix of the vectors "
-                  "of the tokens before it; `latent attention` shows the weights), block by block, "
-                  "carries what the subject's tokens hold to later tokens, and the last "
-                  "token is where the next one is chosen.")
+                  "(the section before), block by block, carries what the subject's tokens hold "
+                  "to later tokens, and the last token is where the next one is chosen.")
 
 
 def _steering(console: Console, section: SteeringSection) -> None:
