@@ -17,8 +17,8 @@ from shared_models import cache_at
 
 NUMBER = r"[+-]?\d+(?:\.\d+)?"
 TIMES, MINUS = "\N{MULTIPLICATION SIGN}", "\N{MINUS SIGN}"
-SHARE = re.compile(rf"^\s+([+-]) (\S+)\s+(?:({NUMBER}) x )?cosine ({NUMBER}) / ({NUMBER}) = "
-                   rf"({NUMBER})$")
+SHARE = re.compile(rf"^\s+([+-]) (\S+)\s+cosine ({NUMBER}), (added|subtracted): +([+-])"
+                   rf"(?:(\d+(?:\.\d+)?) x )?(\d+\.\d+) / ({NUMBER}) = ({NUMBER})$")
 TOTAL = re.compile(rf"^\s+= (?:\S+ scores )?({NUMBER})(?:\s+\(.*\))?$")
 RIGHT = re.compile(r"(\d+\.\d)% right\s+\(\s*(\d+)/(\d+)\)")
 PRODUCTS = re.compile(rf"((?:{NUMBER} {TIMES} {NUMBER} [+{MINUS}] )+{NUMBER} {TIMES} {NUMBER}) = "
@@ -43,9 +43,14 @@ def check_arithmetic(text: str) -> int:
     shown: dict[str, str] = {}
     for line in text.splitlines():
         if match := SHARE.match(line):
-            sign, word, weight, cosine, length, share = match.groups()
-            factor = float(weight or 1) * (-1 if sign == "-" else 1)
-            assert _as_printed(factor * float(cosine) / float(length), share) == share, line
+            sign, word, cosine, how, signed, weight, size, length, share = match.groups()
+            # the sign step: a subtracted word's cosine changes sign, an added one's keeps it
+            assert (sign == "-") == (how == "subtracted"), line
+            assert size == cosine.lstrip("+-"), line
+            flips = (how == "subtracted") != cosine.startswith("-")
+            assert signed == ("-" if flips else "+"), line
+            value = float(weight or 1) * float(size) * (-1 if signed == "-" else 1)
+            assert _as_printed(value / float(length), share) == share, line
             shares.append(share)
             shown[word] = share
             checked += 1
@@ -80,12 +85,21 @@ def _run(runner, cache: Path, argv: list[str]) -> str:
 
 
 def test_the_checker_catches_a_sum_off_by_one_digit():
-    good = ("  + king         cosine +0.7540 / 0.9944 = +0.7582\n"
-            "  - man          cosine +0.3345 / 0.9944 = -0.3364\n"
+    good = ("  + king         cosine +0.7540, added:      +0.7540 / 0.9944 = +0.7582\n"
+            "  - man          cosine +0.3345, subtracted: -0.3345 / 0.9944 = -0.3364\n"
             "  = 0.4218\n")
     assert check_arithmetic(good) == 3
     with pytest.raises(AssertionError):
         check_arithmetic(good.replace("-0.3364", "-0.3363"))
+    with pytest.raises(AssertionError):  # the sign step skipped
+        check_arithmetic(good.replace("subtracted: -0.3345", "subtracted: +0.3345"))
+    with pytest.raises(AssertionError):  # another cosine than the one printed
+        check_arithmetic(good.replace("subtracted: -0.3345", "subtracted: -0.3346"))
+    flipped = ("  - queen        cosine -0.0664, subtracted: +0.0664 / 1.2100 = +0.0549\n"
+               "  = 0.0549\n")  # a negative cosine, subtracted, adds
+    assert check_arithmetic(flipped) == 2
+    with pytest.raises(AssertionError):
+        check_arithmetic(flipped.replace("+0.0664", "-0.0664").replace("+0.0549", "-0.0549"))
     with pytest.raises(AssertionError):
         check_arithmetic(good.replace("= 0.4218", "= 0.4219"))
     with pytest.raises(AssertionError):
@@ -100,6 +114,7 @@ def test_the_checker_catches_a_sum_off_by_one_digit():
     ["explain", "king", "-", "man", "+", "woman", "--expect", "queen"],
     ["explain", "2*king", "-", "man"],
     ["explain", "paris", "-", "france", "+", "japan"],
+    ["explain", "king", "-", "queen", "+", "banana"],  # negative cosines, one subtracted
 ])
 def test_printed_arithmetic_checks_out_without_the_encoder(runner, default_cache, argv):
     text = _run(runner, default_cache, argv)
@@ -107,6 +122,8 @@ def test_printed_arithmetic_checks_out_without_the_encoder(runner, default_cache
     assert checked >= (10 if argv == ["explain", "--all"] else 0), text
     if "cosine" in text and " / " in text:
         assert checked >= 4
+    if "banana" in argv:  # the sign step at work: a negative cosine, subtracted, adds
+        assert re.search(r"cosine -\S+, subtracted: \+", text), text
 
 
 @pytest.mark.parametrize("argv", [

@@ -60,7 +60,8 @@ def shown_shares(decomposition: Decomposition) -> list[float]:
 
 
 def decomposition_lines(decomposition: Decomposition) -> list[str]:
-    """One line of arithmetic per term (signed cosine / |q|), then the total they add up to.
+    """One line of arithmetic per term, then the total they add up to: the term's cosine, the
+    sign the sum gives it (a subtracted word's cosine changes sign), over |q|.
 
     Every figure is computed from the rounded figures printed before it; when the rounded shares
     add up to other last digits than the exact score, the last line says so.
@@ -69,10 +70,13 @@ def decomposition_lines(decomposition: Decomposition) -> list[str]:
     length = shown(decomposition.length)
     shares = shown_shares(decomposition)
     for part, share in zip(decomposition.contributions, shares, strict=True):
+        cosine = shown(part.cosine)
         sign = "+" if part.weight > 0 else "-"
+        how = "added:" if part.weight > 0 else "subtracted:"
         size = "" if abs(part.weight) == 1 else f"{abs(part.weight):g} x "
-        lines.append(f"  {sign} {part.word:<12} {size}cosine {shown(part.cosine):+.4f} / "
-                     f"{length:.4f} = {share:+.4f}")
+        signed = "-" if (part.weight > 0) != (cosine >= 0) else "+"
+        lines.append(f"  {sign} {part.word:<12} cosine {cosine:+.4f}, {how:<11} "
+                     f"{signed}{size}{abs(cosine):.4f} / {length:.4f} = {share:+.4f}")
     total, score = shown(sum(shares)), shown(decomposition.score)
     word = decomposition.word
     lines.append(f"  = {word} scores {total:.4f}" if total == score else
@@ -167,9 +171,10 @@ def expression_explanation(console: Console, result: ExpressionExplanation) -> N
     length = result.decompositions[0].length if result.decompositions else 0.0
     para(console, f"A 3CosAdd score is the cosine with the sum, an arrow of length {length:.4f} "
                   "(each word's arrow is 1 long, but they partly cancel). A cosine is a sum of "
-                  "products, so it splits exactly into each word's cosine with the answer, signed "
-                  "as in the sum and divided by that length. Each line is worked out from the "
-                  "rounded numbers printed:")
+                  "products, so it splits exactly into each word's cosine with the answer, given "
+                  "the word's sign in the sum (a subtracted word's cosine changes sign) and "
+                  "divided by that length. Each line is worked out from the rounded numbers "
+                  "printed:")
     for decomposition in result.decompositions:
         console.print()
         for line in decomposition_lines(decomposition):

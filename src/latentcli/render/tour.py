@@ -200,8 +200,9 @@ def _math(console: Console, section: MathSection) -> None:
                   f"{_products(EXAMPLE_A, EXAMPLE_C)} plus b's {_products(EXAMPLE_B, EXAMPLE_C)}, "
                   "each divided by the same length. "
                   f"Here the sum is {parts.length:.4f} long, not 1 (the arrows partly cancel), "
-                  f"so each word's cosine with '{parts.word}', signed as in the sum, is divided "
-                  "by that length. Each line uses the rounded numbers printed:")
+                  f"so each word's cosine with '{parts.word}' takes the word's sign in the sum "
+                  "(a subtracted word's cosine changes sign) and is divided by that length. Each "
+                  "line uses the rounded numbers printed:")
     for line in decomposition_lines(parts):
         console.print(line, highlight=False)
     reasons = list(zip(parts.contributions, shown_shares(parts), strict=True))
