@@ -177,7 +177,7 @@ def test_the_language_sections_read_what_smollm_computes(runner, smollm_cache, m
     """The tour's lens, patching and steering sections on SmolLM2, as a newcomer reads them:
     the grid is `latent patch`'s, the sentence reading it is on screen, and the steering demo
     says where the two texts part, which must be a visible change."""
-    from latentcli.analysis.language_tour import CLEAN, CORRUPT, PAIR, STEERED_PROMPT
+    from latentcli.analysis.language_tour import CLEAN, CORRUPT, FACT, PAIR, STEERED_PROMPT
     from latentcli.analysis.patching import reading
 
     monkeypatch.setenv("LATENT_CACHE_DIR", str(smollm_cache))
@@ -197,6 +197,9 @@ def test_the_language_sections_read_what_smollm_computes(runner, smollm_cache, m
                            .split()) for name in sections}
     assert "The rank after block 0 is" in text["lens"]
     assert "'\\xa0', a character written by its code, is a no-break space" in text["lens"]
+    lensed = runner.invoke(app, ["lens", FACT, *model], env={"COLUMNS": "80"}).stdout
+    legend = " ".join(lensed.split("next: the runners-up")[1].split())  # under the table
+    assert "'\\xa0'" in lensed and "written by" in legend and "a no-break space" in legend
     looked = json.loads(runner.invoke(app, ["attention", CLEAN, *model, "--json"]).stdout)
     assert sections["attention"]["attention"]["layers"] == looked["layers"]
     sentence = reading(patched["recovered"], patched["tokens_clean"])

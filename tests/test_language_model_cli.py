@@ -245,3 +245,67 @@ def test_on_a_terminal_tokens_are_written_as_they_come(monkeypatch) -> None:
                                                 "--max-tokens", "4", "--json"]).stdout)
     assert stdout.getvalue() == piped["text"] + "\n"
     assert len([w for w in stdout.writes if w]) >= 4  # one write per token, then the newline
+
+
+@pytest.mark.parametrize(("char", "name"), [
+    ("\xa0", "a no-break space"), ("\n", "a line break"), ("\t", "a tab"),
+    ("\u200b", "a zero width space"), ("\u2028", "a line separator"),
+    ("\x1b", "a control character"),
+])
+def test_an_escaped_character_is_named_for_a_reader(char: str, name: str) -> None:
+    from latentcli.render.escape import escape
+    from latentcli.render.language import escape_note
+
+    written = escape(f" a{char}")
+    assert escape_note(["plain", written]) == (
+        f"'{escape(char)}', a character written by its code, is {name}")
+    assert escape_note(["plain", "a back\\slash"]) is None
+
+
+def _lens_with(*runners_up: str, last: str = "\t"):  # type: ignore[no-untyped-def]
+    """A lens with a block per token of ``runners_up``, each the block's first runner-up before
+    ``last``, which an 80-column table has no room for; escaped as every command's result is."""
+    from latentcli.render.escape import printable
+    from latentcli.results.language import Lens, LensLayer, TokenProbability, TrackedToken
+
+    answer = TokenProbability(token=" Paris", id=7, probability=0.5)
+    blocks = len(runners_up)
+    return printable(Lens(model="m", prompt="The capital of France is", vocabulary=100,
+                          final=answer, layers=tuple(LensLayer(
+                              layer=layer, top=(answer, *(
+                                  TokenProbability(token=token, id=8 + i, probability=0.1)
+                                  for i, token in enumerate((runner, " capital", last)))),
+                              tracked=(TrackedToken(token=" Paris", id=7, rank=blocks - layer,
+                                                    probability=0.5),))
+                              for layer, runner in enumerate(runners_up))))
+
+
+def test_the_lens_legend_names_an_escaped_character_only_when_its_table_shows_one() -> None:
+    """`latent lens` and the tour's lens section say what '\\xa0' is in the same words (one
+    function writes them), and the lens says it only of a character its table shows."""
+    from rich.console import Console
+
+    from latentcli.render.language import lens_view
+    from latentcli.render.tour import tour_section
+    from latentcli.results.explain import LensSection
+
+    def shown(draw, result) -> str:  # type: ignore[no-untyped-def]
+        out = io.StringIO()
+        draw(Console(file=out, width=80), result)
+        assert max(len(line) for line in out.getvalue().splitlines()) <= 80
+        return " ".join(out.getvalue().split())
+
+    def tour(console, lens) -> None:  # type: ignore[no-untyped-def]
+        section = LensSection(name="lens", title="Inside a language model", lens=lens,
+                              command="latent lens")
+        tour_section(console, 9, section, colour=False)
+
+    two = shown(lens_view, _lens_with("\xa0", "\n"))
+    assert ("'\\xa0' and '\\n', characters written by their code, are a no-break space and "
+            "a line break") in two
+    assert "tab" not in two  # in every block's list, never in the table
+    one = "'\\xa0', a character written by its code, is a no-break space"
+    assert one in shown(lens_view, _lens_with("\xa0", ",")) and "tab" not in one
+    assert one in shown(tour, _lens_with("\xa0", ",", last=","))  # the tour reads every token
+    assert "written by" not in shown(lens_view, _lens_with(",", ","))
+    assert "written by" not in shown(tour, _lens_with(",", ",", last=","))

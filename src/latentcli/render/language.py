@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
 
 from rich.console import Console
 from rich.table import Column
@@ -18,6 +20,10 @@ SPARKS = "▁▂▃▄▅▆▇█"
 # a steering setting left to its default, as the output names it (blocks are numbered from 0)
 BLOCK_WORDS = {"layer": "block"}
 HEAT = " ░▒▓█"
+# A character `render.escape.escape` wrote by its code, found in a text it escaped (a backslash is
+# printable and stays as it is, so a token holding one followed by such letters reads the same).
+ESCAPED = re.compile(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|[ntr])")
+UNNAMED = {"\n": "line break", "\t": "tab", "\r": "carriage return"}  # Unicode names none
 
 
 def quoted(text: str) -> str:
@@ -58,6 +64,26 @@ def _listing(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
 
 
+def escape_note(texts: Iterable[str]) -> str | None:
+    """What the escaped characters among ``texts`` are, for a reader who never met the notation
+    (the tour and `latent lens` say it in these words), or None when there are none: "'\\xa0', a
+    character written by its code, is a no-break space"."""
+    found = list(dict.fromkeys(code for text in texts for code in ESCAPED.findall(text)))
+    if not found:
+        return None
+    names = [_named(code.encode().decode("unicode_escape")) for code in found]
+    if len(found) == 1:
+        return f"{quoted(found[0])}, a character written by its code, is {names[0]}"
+    return (f"{_listing([quoted(code) for code in found])}, characters written by their code, "
+            f"are {_listing(names)}")
+
+
+def _named(char: str) -> str:
+    """``a no-break space``, ``a line break``, ``an …``: a character by what Unicode calls it."""
+    name = UNNAMED.get(char) or unicodedata.name(char, "control character").lower()
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
 def rank_closeness(rank: int, vocabulary: int) -> float:
     """1 at rank 1, 0 at the last rank, on a log scale (ranks span five orders of magnitude)."""
     return 1.0 - math.log(rank) / math.log(max(vocabulary, 2))
@@ -88,9 +114,11 @@ def lens_view(console: Console, result: Lens) -> None:
     fixed = 5 + max(len(quoted(layer.top[0].token)) for layer in result.layers) + 4 + 4
     fixed += sum(len(f"rank {quoted(token)}") for token in tracked)  # wider than 400,000
     room = max(20, console.width - fixed - 2 * (4 + len(tracked)) - 4)
+    shown = []  # the table's tokens, for the legend of any escaped character among them
     for layer in result.layers:
         best = layer.top[0]
         rest = _runners_up(layer.top[1:], room)
+        shown += [best.token, rest]
         row: list[str | Text] = [str(layer.layer), quoted(best.token), f"{best.probability:.2f}",
                                  _heat(best.probability, colour), rest]
         for t in layer.tracked:
@@ -107,7 +135,8 @@ def lens_view(console: Console, result: Lens) -> None:
           "top: the likeliest next token; p: its probability, heat: ░ .25 ▒ .5 ▓ .75 █ 1\n"
           "next: the runners-up"
           + "".join(f"; rank {quoted(token)}: its place among {vocabulary:,} tokens (1: top)"
-                    for token in tracked[:1])])
+                    for token in tracked[:1]),
+          escape_note(shown)])
 
 
 def _runners_up(tokens: Sequence[TokenProbability], room: int) -> str:

@@ -24,7 +24,7 @@ from latentcli.render.explain import (
     shown_shares,
 )
 from latentcli.render.inside import Grid, draw, sink, spaced
-from latentcli.render.language import sparkline
+from latentcli.render.language import escape_note, sparkline
 from latentcli.results.explain import (
     AttentionSection,
     ContextSection,
@@ -322,6 +322,7 @@ def _lens(console: Console, section: LensSection) -> None:
     blocks = len(ranks)
     first = next(i for i, rank in enumerate(ranks) if all(r == 1 for r in ranks[i:]))
     answer = lens.final.token
+    note = escape_note(token.token for layer in lens.layers for token in layer.top)
     para(console, "A language model writes text one piece at a time, and it has a latent space "
                   "too. It reads tokens, not words: pieces from a fixed list of "
                   f"{lens.vocabulary:,} (a common word is one token, a rare one several), and a "
@@ -352,8 +353,8 @@ def _lens(console: Console, section: LensSection) -> None:
                   "stream the way the last block leaves it; a middle block may hold the answer "
                   "in a form of its own, and the patching section below finds where it is. "
                   "(`latent lens` prints a row per block: top is the token read there, p its "
-                  "probability, drawn as heat, next the runners-up; '\\xa0', a character "
-                  "written by its code, is a no-break space.)")
+                  "probability, drawn as heat, next the runners-up"
+                  + (f"; {note}" if note else "") + ".)")
 
 
 def _attention(console: Console, section: AttentionSection) -> None:
