@@ -124,6 +124,24 @@ def test_json_tour_is_one_object_per_section(runner, default_cache, monkeypatch)
     assert sections["directions"]["is_analogy"] is True
 
 
+def test_the_built_in_model_says_why_it_has_50_dimensions(runner, glove, monkeypatch):
+    """Only the built-in model names the sizes it was published in, and the sizes it gives are
+    its own vectors' bytes, and those scaled to the largest size."""
+    from latentcli import BUILT_IN_SIZES
+
+    model = run_section(glove, "model")
+    assert model.published_dims == BUILT_IN_SIZES and glove.dims == min(BUILT_IN_SIZES)
+    assert model.bytes == glove.vectors.nbytes == len(glove) * glove.dims * 4
+    text = " ".join(runner.invoke(app, ["explain", "--section", "model"]).stdout.split())
+    largest = max(BUILT_IN_SIZES)
+    assert (f"It was published in {len(BUILT_IN_SIZES)} sizes (50, 100, 200 and {largest} "
+            "dimensions), and latent ships the smallest") in text
+    assert (f"take {model.bytes / 1e6:,.0f} MB, where {largest} dimensions would take "
+            f"{model.bytes * largest / glove.dims / 1e6:,.0f} MB") in text
+    assert f"compare {largest // glove.dims} times as many numbers" in text
+    assert "Section 7 shows what more dimensions buy" in text
+
+
 def test_one_section(runner, tiny_model):
     result = runner.invoke(app, ["explain", "--section", "math", "--json", "-m", str(tiny_model)])
     assert result.exit_code == 0, result.output
@@ -139,8 +157,10 @@ def test_a_model_without_the_tour_words_skips_sections_with_a_reason(runner, tin
     assert "skipped" in docs["map"] and "groups" in docs["map"]["skipped"]
     assert docs["vector"]["word"] == "king"
     assert docs["model"]["training"] is None and docs["model"]["words"] == 10
+    assert docs["model"]["published_dims"] == []
     text = runner.invoke(app, ["explain", "-m", str(tiny_model)]).stdout
     assert "(skipped:" in text and "knows nothing more of how this model was made" in text
+    assert "published" not in text and "ships the smallest" not in text
     assert "'queen' gains for being unlike man (+0.56) and resembling woman (+0.56), and loses " \
            "for being unlike king (-0.13)." in " ".join(text.split())
 

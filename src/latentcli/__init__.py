@@ -19,13 +19,14 @@ BUILT_IN_TRAINING = (  # what is known of how the built-in model was made (Penni
     "GloVe, from Stanford (2014): its numbers were fitted so that any two words' vectors predict "
     "how often the two words occur near each other in 6 billion words of text (Wikipedia 2014 "
     "and the Gigaword 5 news archive), hence 6b in its name, and 50d for its 50 dimensions")
+BUILT_IN_SIZES = (50, 100, 200, 300)  # the dimensions GloVe 6B was published with
 
 ERRORS = ("LatentError", "UsageError", "ArgumentError", "ParameterError", "RangeError",
           "CountError", "UnknownWordError", "ExpressionError", "ModelError", "BadVectorFile",
           "MissingExtra", "BenchmarkFileError")
-__all__ = ["BUILT_IN_TRAINING", "DEFAULT_MODEL", "ArgumentError", "BadVectorFile",
-           "BenchmarkFileError", "CountError", "ExpressionError", "LanguageModel", "LatentError",
-           "MissingExtra", "Model", "ModelError", "ParameterError", "RangeError",
+__all__ = ["BUILT_IN_SIZES", "BUILT_IN_TRAINING", "DEFAULT_MODEL", "ArgumentError",
+           "BadVectorFile", "BenchmarkFileError", "CountError", "ExpressionError", "LanguageModel",
+           "LatentError", "MissingExtra", "Model", "ModelError", "ParameterError", "RangeError",
            "UnknownWordError", "UsageError", "__version__", "open"]
 
 if TYPE_CHECKING:

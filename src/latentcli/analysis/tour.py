@@ -75,12 +75,13 @@ def _cosine(space: Space, a: str, b: str) -> float:
 
 def model_section(space: Space) -> ModelSection:
     """What the model is: its size, and for the built-in model how it was trained."""
-    from latentcli import BUILT_IN_TRAINING, DEFAULT_MODEL
+    from latentcli import BUILT_IN_SIZES, BUILT_IN_TRAINING, DEFAULT_MODEL
 
     built_in = space.name == DEFAULT_MODEL and space.dims == 50
     return ModelSection(name="model", title=TITLES["model"][0], model=space.name,
-                        words=len(space), dims=space.dims,
+                        words=len(space), dims=space.dims, bytes=int(space.vectors.nbytes),
                         training=BUILT_IN_TRAINING if built_in else None,
+                        published_dims=BUILT_IN_SIZES if built_in else (),
                         command="latent models")
 
 

@@ -91,7 +91,7 @@ def _model(console: Console, section: ModelSection) -> None:
     para(console, f"An embedding model turns each word into a list of numbers, its vector, so "
                   f"that words used in similar ways get similar lists. This one, {section.model}, "
                   f"knows {section.words:,} words and gives each {section.dims} numbers. "
-                  f"{known}")
+                  f"{known}{_sizes(section)}")
     para(console, f"Take each word's {section.dims} numbers as a point in a space of "
                   f"{section.dims} dimensions: that space is the model's latent space. Latent "
                   "means hidden: nobody decided what any of the numbers stands for; training "
@@ -100,6 +100,20 @@ def _model(console: Console, section: ModelSection) -> None:
                   "space, "
                   f"{section.model}'s, and every figure in them is computed from its vectors as "
                   "you read; a section that visits another model's space says so.")
+
+
+def _sizes(section: ModelSection) -> str:
+    """Why this size, for a model published in several: the smallest is the one shipped."""
+    if not section.published_dims:
+        return ""
+    sizes, largest = section.published_dims, max(section.published_dims)
+    more = largest / section.dims
+    return (f" It was published in {len(sizes)} sizes ({_listing([str(d) for d in sizes])} "
+            "dimensions), and latent ships the smallest, the smallest download and the fastest "
+            f"to search: its {section.words:,} {TIMES} {section.dims} numbers take "
+            f"{section.bytes / 1e6:,.0f} MB, where {largest} dimensions would take "
+            f"{section.bytes * more / 1e6:,.0f} MB and make every search compare {more:g} times "
+            "as many numbers. Section 7 shows what more dimensions buy.")
 
 
 def _vector(console: Console, section: VectorSection, colour: bool) -> None:

@@ -63,7 +63,9 @@ class ModelSection(Titled):
     model: str
     words: int
     dims: int
+    bytes: int  # what its vectors take, stored as they are loaded
     training: str | None
+    published_dims: tuple[int, ...]  # the sizes its makers published it in, when known
     command: str
 
 
