@@ -6,9 +6,10 @@ import json
 import numpy as np
 import pytest
 
+from latentcli.analysis.context import in_context
 from latentcli.analysis.contributions import decompose
 from latentcli.analysis.language_tour import LANGUAGE_SECTIONS
-from latentcli.analysis.tour import SECTIONS, run_section
+from latentcli.analysis.tour import CONTEXTS, SAME_SENSE, SECTIONS, run_section
 from latentcli.cli.app import app
 from latentcli.core.queries import analogy
 from latentcli.environment import Environment
@@ -190,6 +191,58 @@ def test_words_in_context_compares_two_uses_of_bank_when_an_encoder_is_ready(glo
         "the river bank", "a loan from the bank"]
     assert section.context.static_neighbors[0].word == "banks"
     assert section.command.startswith("latent context bank")
+    # the scale's same-sense point is what `latent context` gives for the two sentences
+    assert section.same_sentence == SAME_SENSE
+    scale = in_context(named.namer, glove, "bank", ["the river bank", SAME_SENSE])
+    assert section.same == pytest.approx(scale.similarity[0][1], abs=1e-6)
+
+
+def _context_section(same: float, other: float, unrelated: float):
+    from latentcli.results import Scored
+    from latentcli.results.context import ContextResult, WordUse
+    from latentcli.results.explain import ContextSection
+
+    near = (Scored(word="river", similarity=0.5),)
+    uses = tuple(WordUse(sentence=sentence, start=0, end=4, pieces=("bank",), neighbors=near)
+                 for sentence in CONTEXTS)
+    result = ContextResult(model="encoder", word="bank", contexts=uses,
+                           similarity=((1.0, other), (other, 1.0)), static_model="glove",
+                           static_neighbors=near)
+    return ContextSection(name="context", title="Words in context", context=result,
+                          same_sentence=SAME_SENSE, same=same, unrelated_word="table",
+                          unrelated_sentence="she set the table for dinner",
+                          unrelated=unrelated, command="latent context bank")
+
+
+@pytest.mark.parametrize(("same", "other", "unrelated", "said", "unsaid"), [
+    (0.89, 0.78, 0.06, "So 0.78 is high, nearer the same sense's 0.89 than another word's 0.06",
+     "lean one way"),
+    (0.95, 0.30, 0.15, "So 0.30 is low, nearer another word's 0.15 than the same sense's 0.95",
+     "lean one way"),
+    (0.80, 0.78, 0.06, "So 0.78 is as high as the same sense's 0.80", "nearer the same sense"),
+    (0.70, 0.78, 0.06, "The other sense scores higher than the same one", "nearer the same"),
+    (0.89, 0.78, 0.45, "This encoder's vectors all lean one way", "as high as"),
+])
+def test_words_in_context_puts_the_two_uses_on_a_scale_and_says_only_what_it_shows(
+        same, other, unrelated, said, unsaid):
+    """Same sense, other sense and another word on one scale; the sentence that reads it
+    follows the cosines (no claim that the same sense is nearer when it is not)."""
+    from rich.console import Console
+
+    from latentcli.render.tour import tour_section
+
+    out = io.StringIO()
+    tour_section(Console(file=out, width=80), 8, _context_section(same, other, unrelated),
+                 colour=False)
+    lines = out.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 80
+    rows = [line.split() for line in lines if line.startswith("  bank,") or
+            line.startswith("  table,")]
+    assert [(row[0], row[1]) for row in rows] == [("bank,", "same"), ("bank,", "other"),
+                                                  ("table,", "unrelated")]
+    assert [float(row[-2]) for row in rows] == [same, other, unrelated]
+    text = " ".join(out.getvalue().split())
+    assert said in text and unsaid not in text
 
 
 @pytest.mark.network

@@ -13,7 +13,7 @@ import numpy as np
 
 from latentcli.analysis.contributions import decompose
 from latentcli.analysis.evaluation import Section
-from latentcli.core.space import Space
+from latentcli.core.space import Space, normalise_rows
 from latentcli.core.vocabulary import vocabulary_from_words
 from latentcli.errors import LatentError, UsageError
 from latentcli.results.explain import (
@@ -50,7 +50,9 @@ SAMPLE_QUESTIONS = 400
 SAMPLE_VOCABULARY = 30_000
 CONTEXT_WORD = "bank"
 CONTEXTS = ("the river bank", "a loan from the bank")
-UNRELATED = ("table", "she set the table for dinner")  # the scale for the two uses' cosine
+# The scale for the two uses' cosine: the first use's sense in another sentence, another word.
+SAME_SENSE = "we walked along the bank of the stream"
+UNRELATED = ("table", "she set the table for dinner")
 FETCH_ENCODER = "latent models get all-minilm-l6-v2"
 # Each section's title and, for a reader whose model cannot show it, what it would have shown.
 TITLES: dict[str, tuple[str, str]] = {
@@ -210,7 +212,6 @@ def dimensions_section(space: Space) -> DimensionsSection:
         evaluate_sections,
         read_analogies,
     )
-    from latentcli.core.space import normalise_rows
 
     try:
         sections = read_analogies(default_benchmark(ANALOGY_FILE))
@@ -264,13 +265,14 @@ def context_section(space: Space) -> ContextSection:
 
     quoted = " ".join(f'"{sentence}"' for sentence in CONTEXTS)
     word, sentence = UNRELATED
-    first, other = (word_use(*use, reader.encoder)[2] for use in (
-        (CONTEXT_WORD, CONTEXTS[0]), UNRELATED))
-    unrelated = float(np.clip(first @ other / (np.linalg.norm(first) * np.linalg.norm(other)),
-                              -1.0, 1.0))
+    units, _ = normalise_rows(np.stack([word_use(*use, reader.encoder)[2] for use in (
+        (CONTEXT_WORD, CONTEXTS[0]), (CONTEXT_WORD, SAME_SENSE), UNRELATED)]))
+    same, unrelated = np.clip(units[1:].astype(np.float64) @ units[0].astype(np.float64), -1, 1)
     return ContextSection(name="context", title=TITLES["context"][0],
                           context=in_context(reader, space, CONTEXT_WORD, CONTEXTS, top=3),
-                          unrelated_word=word, unrelated_sentence=sentence, unrelated=unrelated,
+                          same_sentence=SAME_SENSE, same=float(same),
+                          unrelated_word=word, unrelated_sentence=sentence,
+                          unrelated=float(unrelated),
                           command=f"latent context {CONTEXT_WORD} {quoted}")
 
 

@@ -2,7 +2,7 @@
 
 Every term is explained in a sentence where it first appears, and every figure comes from the
 result objects (never typed in here), so the text stays true on any model. Nothing is wider than
-80 columns; the word-space sections stay under about 215 lines.
+80 columns; the word-space sections stay under about 225 lines.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from latentcli.render.bars import bar, bars
+from latentcli.render.bars import BAR_WIDTH, bar, bars
 from latentcli.render.explain import (
     WIDTH,
     decomposition_lines,
@@ -45,6 +45,7 @@ from latentcli.results.explain import (
 
 MAP_HEIGHT = 20
 SHARE = 0.2  # a patched position named beside the one carrying the most
+SENSE = 0.05  # a cosine gap between a word's two senses below this is said to show nothing
 
 
 def _listing(words: tuple[str, ...] | list[str]) -> str:
@@ -313,21 +314,50 @@ def _dimensions(console: Console, section: DimensionsSection) -> None:
 
 def _context(console: Console, section: ContextSection) -> None:
     result = section.context
-    para(console, f"{result.static_model} has one vector for '{result.word}'. This section "
-                  f"visits another model's space: {result.model}, a sentence encoder, a small "
-                  "neural network that reads a whole sentence and gives each word a vector "
-                  "shaped by the words around it, one per use. The cosine between these two uses "
-                  f"of '{result.word}' is {result.similarity[0][1]:.2f}. For scale, "
-                  f"'{section.unrelated_word}' in '{section.unrelated_sentence}' has cosine "
-                  f"{section.unrelated:.2f} with the first '{result.word}': "
-                  + ("unrelated words sit near 0 in this space, so the two uses are close, yet "
-                     "not one point (that would be 1)" if abs(section.unrelated) < 0.2 else
-                     "this encoder's vectors all lean one way, so read the two uses' cosine "
-                     "against that, not against 0")
-                  + ". Each use's nearest words:")
+    word, other = result.word, section.unrelated_word
+    para(console, f"{result.static_model} has one vector for '{word}'. This section visits "
+                  f"another model's space: {result.model}, a sentence encoder, a small neural "
+                  "network that reads a whole sentence and gives each word a vector shaped by "
+                  "the words around it, one per use. Each use's nearest words:")
     for use in result.contexts:
         console.print(f"  {use.sentence:<22} → {', '.join(n.word for n in use.neighbors)}",
                       highlight=False)
+    first, second = result.contexts[0].sentence, result.contexts[1].sentence
+    rows = [(f"{word}, same sense", section.same_sentence, section.same),
+            (f"{word}, other sense", second, result.similarity[0][1]),
+            (f"{other}, unrelated", section.unrelated_sentence, section.unrelated)]
+    para(console, f"Is {result.similarity[0][1]:.2f} high or low? The first '{word}' (in "
+                  f"'{first}') by cosine against a use of the same sense, the other use, and "
+                  "another word in an unrelated sentence:")
+    kind, said = max(len(row[0]) for row in rows), max(len(row[1]) for row in rows)
+    room = max(5, min(BAR_WIDTH, WIDTH - kind - said - 15))  # the bars take what is left
+    for (label, sentence, cosine), drawn in zip(rows, bars([row[2] for row in rows], room),
+                                                strict=True):
+        console.print(f"  {label:<{kind}}  {sentence:<{said}}  {cosine:+.2f}  {drawn}",
+                      highlight=False)
+    para(console, _sense(section))
+
+
+def _sense(section: ContextSection) -> str:
+    """What the three cosines show, in the words their sizes allow."""
+    same, unrelated = section.same, section.unrelated
+    other = section.context.similarity[0][1]
+    if same - other >= SENSE:
+        said = (f"So {other:.2f} is high, nearer the same sense's {same:.2f} than another word's "
+                f"{unrelated:.2f}: a use's vector says mostly which word it is, and partly which "
+                "sense." if other - unrelated > same - other else
+                f"So {other:.2f} is low, nearer another word's {unrelated:.2f} than the same "
+                f"sense's {same:.2f}: a use's vector says which sense more than which word.")
+    elif same - other > -SENSE:
+        said = (f"So {other:.2f} is as high as the same sense's {same:.2f} (they differ by less "
+                f"than {SENSE}): here a use's vector says which word it is, not which sense.")
+    else:
+        said = ("The other sense scores higher than the same one here: a use's vector follows "
+                "the words of its sentence more than the sense of the word.")
+    if abs(unrelated) >= 0.2:
+        said += (" This encoder's vectors all lean one way (another word is not near 0), so read "
+                 "each cosine against that, not against 0.")
+    return said
 
 
 def _lens(console: Console, section: LensSection) -> None:

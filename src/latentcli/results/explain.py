@@ -246,9 +246,12 @@ class DimensionsSection(Titled):
 @dataclass(frozen=True, kw_only=True)
 class ContextSection(Titled):
     """Tour: one word in two sentences, read by a sentence encoder, against its static vector;
-    and, for scale, the cosine of its first use with another word in an unrelated sentence."""
+    and, for scale, the cosine of its first use with a use of the same sense in another sentence
+    and with another word in an unrelated sentence."""
 
     context: ContextResult
+    same_sentence: str
+    same: float
     unrelated_word: str
     unrelated_sentence: str
     unrelated: float
