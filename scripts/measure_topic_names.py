@@ -42,7 +42,7 @@ import numpy as np
 from typer.testing import CliRunner
 
 from latentcli.analysis import topics
-from latentcli.analysis.clustering import choose_k
+from latentcli.analysis.clustering import choose_k, grouped_by
 from latentcli.analysis.naming import is_inflection
 from latentcli.analysis.topic_reading import likelihoods
 from latentcli.cli.app import app
@@ -160,7 +160,8 @@ def measure(language: Path | None = None, parts: Sequence[str] = tuple(SETS)) ->
                                f"{cluster['topics'].count(number)}/{len(cluster['topics'])}")
                 _two_topics(tally, part, clusters, end_to_end(roots[ENCODER], corpus,
                                                               len(members) - 1), len(members))
-                labels, _, _, _ = choose_k(np.concatenate(vectors), "kmeans", 0, lambda *_: None)
+                grouped, restarts = grouped_by(np.concatenate(vectors), True)
+                labels, _, _, _ = choose_k(grouped, "kmeans", 0, lambda *_: None, restarts)
                 automatic = tally.setdefault((part, "automatic k", ""), [0, 0, 0])
                 automatic[0] += len(set(labels.tolist())) == len(members)
                 automatic[1] += 1

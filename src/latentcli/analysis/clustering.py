@@ -2,8 +2,10 @@
 
 Rows are unit vectors, so squared Euclidean distance is ``2 - 2·cos`` and k-means on them groups by
 cosine; agglomerative clustering uses cosine distance with average linkage. ``k=None`` chooses k by
-the (cosine) silhouette over 2..10. Each cluster is named from the space itself by
-`labels.name_clusters` (a frequent word close to every member). Deterministic for a seed.
+the (cosine) silhouette over 2..10. Texts (a space of your texts) are grouped by their vectors
+less their mean, scaled back to length 1, with `TEXT_RESTARTS` starts (`grouped_by`). Each
+cluster is named from the space itself by `labels.name_clusters` (a frequent word close to every
+member). Deterministic for a seed.
 """
 
 from __future__ import annotations
@@ -15,17 +17,22 @@ import numpy as np
 import numpy.typing as npt
 
 from latentcli.analysis.numpy_fits import KMEANS_EXACT_UP_TO, cosine_silhouette, kmeans
+from latentcli.analysis.topics import is_text_group
 from latentcli.analysis.words import WordSelection
 from latentcli.core.counts import SEEDS, within
 from latentcli.core.progress import Progress, no_progress
 from latentcli.core.ranking import ranked_rows
-from latentcli.core.space import Matrix, Space
+from latentcli.core.space import Matrix, Space, normalise_rows
 from latentcli.errors import UsageError
 from latentcli.results.structure import Cluster, ClusterResult, KScore
 
 METHODS = ("kmeans", "agglomerative")
 AUTO_K_RANGE = range(2, 11)
 KMEANS_RESTARTS = 4
+# A sentence encoder gives every short text one large shared direction, which k-means on a dozen
+# notes spends its distances on, and its result varies much with its start: texts are grouped
+# with the shared part removed and more starts (docs/structure.md, "Groups of your own texts").
+TEXT_RESTARTS = 20
 # Agglomerative clustering keeps every pairwise distance (n² / 2 float64s: 10,000 words ~400 MB);
 # k-means is linear, but is still capped to keep a run to seconds. The silhouette, quadratic too,
 # is estimated on a fixed sample beyond SILHOUETTE_SAMPLE words.
@@ -77,14 +84,15 @@ def fit_clusters(space: Space, selection: WordSelection, k: int | None, method: 
     if k is not None and not 1 <= k <= n:
         raise UsageError(f"k must be between 1 and the number of usable words ({n}), not {k}")
     vectors = selection.units
+    grouped, restarts = grouped_by(vectors, is_text_group([selection.words]))
     candidates: tuple[KScore, ...] = ()
     notes = list(selection.notes)
     if k is None:
-        labels, candidates, silhouette, why = choose_k(vectors, method, seed, progress)
+        labels, candidates, silhouette, why = choose_k(grouped, method, seed, progress, restarts)
         notes.extend(why)
     else:
-        labels = _fit(vectors, k, method, seed)
-        silhouette = _silhouette(vectors, labels)
+        labels = _fit(grouped, k, method, seed, restarts)
+        silhouette = _silhouette(grouped, labels)
     found = len(np.unique(labels))
     if k is not None and found < k:
         notes.append(f"only {found} distinct clusters exist among these words (asked for {k})")
@@ -101,7 +109,21 @@ def fit_clusters(space: Space, selection: WordSelection, k: int | None, method: 
     return Clustering(result, assignment)
 
 
-def _fit(vectors: Matrix, k: int, method: str, seed: int) -> Labels:
+def grouped_by(vectors: Matrix, texts: bool) -> tuple[Matrix, int]:
+    """What clustering groups and k-means's number of starts: unit vectors as they are, or for
+    texts, less their mean and scaled back to length 1, with `TEXT_RESTARTS` starts (as they are
+    when a text is the mean itself: alike texts have no direction of their own)."""
+    if not texts:
+        return vectors, KMEANS_RESTARTS
+    units = np.asarray(vectors, dtype=np.float32)
+    centred, lengths = normalise_rows(units - units.mean(axis=0))
+    if not np.all(lengths > 0):
+        return vectors, KMEANS_RESTARTS
+    return centred, TEXT_RESTARTS
+
+
+def _fit(vectors: Matrix, k: int, method: str, seed: int,
+         restarts: int = KMEANS_RESTARTS) -> Labels:
     """Labels from scikit-learn, or for k-means on up to `KMEANS_EXACT_UP_TO` words the same
     labels from numpy (`numpy_fits`: no import of scikit-learn, which takes over a second, for a
     few words)."""
@@ -113,13 +135,13 @@ def _fit(vectors: Matrix, k: int, method: str, seed: int) -> Labels:
         model = AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average")
         return np.asarray(model.fit_predict(vectors), dtype=np.intp)
     if len(vectors) <= KMEANS_EXACT_UP_TO:
-        return kmeans(vectors, k, KMEANS_RESTARTS, seed)
+        return kmeans(vectors, k, restarts, seed)
     from sklearn.cluster import KMeans
     from sklearn.exceptions import ConvergenceWarning
 
     with warnings.catch_warnings():  # duplicate points: fewer clusters than asked, noted later
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model = KMeans(n_clusters=k, n_init=KMEANS_RESTARTS, random_state=seed)
+        model = KMeans(n_clusters=k, n_init=restarts, random_state=seed)
         return np.asarray(model.fit_predict(vectors), dtype=np.intp)
 
 
@@ -132,8 +154,9 @@ def _silhouette(vectors: Matrix, labels: Labels) -> float | None:
     return cosine_silhouette(vectors, labels, sample)
 
 
-def choose_k(vectors: Matrix, method: str, seed: int, progress: Progress
-              ) -> tuple[Labels, tuple[KScore, ...], float | None, tuple[str, ...]]:
+def choose_k(vectors: Matrix, method: str, seed: int, progress: Progress,
+             restarts: int = KMEANS_RESTARTS
+             ) -> tuple[Labels, tuple[KScore, ...], float | None, tuple[str, ...]]:
     """The k in 2..10 (and below the word count) with the best silhouette, ties to fewer; when
     even the best is below `WEAK_STRUCTURE`, the fewest groups within `NEAR_BEST` of it, and a
     note saying so."""
@@ -142,7 +165,7 @@ def choose_k(vectors: Matrix, method: str, seed: int, progress: Progress
         progress(done, len(AUTO_K_RANGE))
         if k >= len(vectors):
             break
-        labels = _fit(vectors, k, method, seed)
+        labels = _fit(vectors, k, method, seed, restarts)
         score = _silhouette(vectors, labels)
         if score is not None:
             tried.append((labels, KScore(k=k, silhouette=score)))
