@@ -1,10 +1,10 @@
 """How well groups of texts are named: on the corpora the method was chosen on
 (tests/data/topics.json) and on corpora written after it was frozen (topics_heldout.json; then
-topics_heldout2.json, written by a writer who never saw the method, after the first held-out set
-had been measured).
+topics_heldout2.json and topics_heldout3.json, each written by a writer who never saw the method,
+after the set before had been measured).
 
 Usage: LATENT_CACHE_DIR=DIR python scripts/measure_topic_names.py [--language CACHE]
-       [--only tuning|held-out|held-out-2]
+       [--only tuning|held-out|held-out-2|held-out-3]
 (DIR: a cache where the encoder is fetched; CACHE: a cache where SmolLM2 is fetched, to measure
 the names it chooses among as well; without it, the encoder's alone.)
 
@@ -55,7 +55,7 @@ from latentcli.store.resolve import builtin_reference, open_space
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 SETS = {"tuning": DATA / "topics.json", "held-out": DATA / "topics_heldout.json",
-        "held-out-2": DATA / "topics_heldout2.json"}
+        "held-out-2": DATA / "topics_heldout2.json", "held-out-3": DATA / "topics_heldout3.json"}
 ENCODER, LANGUAGE = "encoder", "with language model"
 Tally = dict[tuple[str, str, str], list[int]]  # (set, way, reader) → counts (`measure`)
 
