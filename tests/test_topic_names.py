@@ -135,12 +135,12 @@ def test_a_group_of_identical_texts_is_one_topic_and_warns_of_nothing(recwarn):
 
 @pytest.mark.slow
 def test_held_out_topic_names_do_not_regress(minilm_cache, capsys):
-    """On the held-out corpora (tests/data/topics_heldout.json, written after the method was
-    frozen), with the encoder alone, measured: 15/32 first names and 16/32 top 3 end to end (as
-    `latent embed` and `latent cluster --k T` give them), 21/32 and 23/32 with the true groups;
-    with one topic too few, 8 of the 14 groups that hold two topics are said to. Two names of
-    slack end to end (another BLAS kernel can move a text to another group), one with the true
-    groups, one flag (docs/structure.md, "Groups of your own texts")."""
+    """On the first held-out corpora (tests/data/topics_heldout.json, written after the method
+    was frozen), with the encoder alone, measured: 15/32 first names and 17/32 top 3 end to end
+    (as `latent embed` and `latent cluster --k T` give them), 21/32 and 23/32 with the true
+    groups; with one topic too few, 12 of the 15 groups that hold two topics are said to. Two
+    names of slack end to end (another BLAS kernel can move a text to another group), one with
+    the true groups, one flag (docs/structure.md, "Groups of your own texts")."""
     spec = importlib.util.spec_from_file_location("measure_topic_names", SCRIPT)
     assert spec is not None and spec.loader is not None
     script = importlib.util.module_from_spec(spec)
@@ -150,11 +150,11 @@ def test_held_out_topic_names_do_not_regress(minilm_cache, capsys):
     printed = capsys.readouterr().out
     first, top3, topics_count = tally[("held-out", "end to end", script.ENCODER)]
     assert topics_count == 32, printed
-    assert first >= 13 and top3 >= 14, printed
+    assert first >= 13 and top3 >= 15, printed
     first, top3, _ = tally[("held-out", "true groups", script.ENCODER)]
     assert first >= 20 and top3 >= 22, printed
     both, _, two, _ = tally[("held-out", "two topics", "at k-1")]
-    assert two >= 12 and both >= 7, printed
+    assert two >= 13 and both >= 11, printed
 
 
 def skywatch_embedded(runner: CliRunner, minilm_cache: Path) -> list[list[str]]:
