@@ -17,7 +17,13 @@ from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from sklearn.metrics import silhouette_score
 
-from latentcli.analysis.clustering import cluster
+from latentcli.analysis.clustering import (
+    KMEANS_RESTARTS,
+    TEXT_RESTARTS,
+    cluster,
+    grouped_by,
+)
+from latentcli.analysis.numpy_fits import KMEANS_EXACT_UP_TO
 from latentcli.analysis.projection import AxisSpec, neighborhood_trust, project_map
 from latentcli.analysis.words import add_neighbors, select_words
 from latentcli.cli.app import app
@@ -553,3 +559,39 @@ def test_without_clear_groups_auto_k_takes_the_fewest_near_the_best_and_says_why
     fewest = min(s.k for s in result.candidates if s.silhouette >= NEAR_BEST * best)
     assert result.k == fewest
     assert any("pass --k" in note and f"k={fewest}" in note for note in result.notes)
+
+
+def _units(rows: np.ndarray) -> np.ndarray:
+    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_words_are_grouped_by_their_vectors_as_they_are():
+    vectors = _units(np.random.default_rng(0).normal(size=(12, 5)))
+    grouped, restarts = grouped_by(vectors, texts=False)
+    assert grouped is vectors and restarts == KMEANS_RESTARTS
+
+
+def test_texts_are_grouped_less_their_shared_direction_with_more_starts():
+    """Twelve texts sharing one large direction: what k-means groups has no shared part left
+    (its mean, before scaling, is zero), each row is the text less the mean at length 1."""
+    rng = np.random.default_rng(1)
+    shared = np.array([5.0, 0, 0, 0, 0])
+    vectors = _units(shared + rng.normal(size=(12, 5)))
+    grouped, restarts = grouped_by(vectors, texts=True)
+    expected = vectors - vectors.mean(axis=0)
+    expected /= np.linalg.norm(expected, axis=1, keepdims=True)
+    assert restarts == TEXT_RESTARTS
+    np.testing.assert_allclose(grouped, expected, atol=1e-6)
+    np.testing.assert_allclose(np.linalg.norm(grouped, axis=1), 1.0, atol=1e-6)
+    assert float(np.mean(vectors @ vectors.mean(axis=0))) > 0.5  # the shared part was large
+
+
+def test_alike_texts_and_many_texts_fall_back_to_what_words_get():
+    """Identical texts have no direction of their own once their mean is taken away: they are
+    grouped as they are; past the exact k-means's size the starts are k-means++'s usual few."""
+    alike = _units(np.ones((4, 3)))
+    grouped, restarts = grouped_by(alike, texts=True)
+    assert grouped is alike and restarts == KMEANS_RESTARTS
+    many = _units(np.random.default_rng(2).normal(size=(KMEANS_EXACT_UP_TO + 1, 4)))
+    grouped, restarts = grouped_by(many, texts=True)
+    assert restarts == KMEANS_RESTARTS and grouped is not many

@@ -31,7 +31,8 @@ AUTO_K_RANGE = range(2, 11)
 KMEANS_RESTARTS = 4
 # A sentence encoder gives every short text one large shared direction, which k-means on a dozen
 # notes spends its distances on, and its result varies much with its start: texts are grouped
-# with the shared part removed and more starts (docs/structure.md, "Groups of your own texts").
+# with the shared part removed and, up to `KMEANS_EXACT_UP_TO` of them (where starts are cheap),
+# more starts (docs/structure.md, "How texts are grouped").
 TEXT_RESTARTS = 20
 # Agglomerative clustering keeps every pairwise distance (n² / 2 float64s: 10,000 words ~400 MB);
 # k-means is linear, but is still capped to keep a run to seconds. The silhouette, quadratic too,
@@ -111,15 +112,16 @@ def fit_clusters(space: Space, selection: WordSelection, k: int | None, method: 
 
 def grouped_by(vectors: Matrix, texts: bool) -> tuple[Matrix, int]:
     """What clustering groups and k-means's number of starts: unit vectors as they are, or for
-    texts, less their mean and scaled back to length 1, with `TEXT_RESTARTS` starts (as they are
-    when a text is the mean itself: alike texts have no direction of their own)."""
+    texts, less their mean and scaled back to length 1, with `TEXT_RESTARTS` starts up to
+    `KMEANS_EXACT_UP_TO` texts (as they are when a text is the mean itself: alike texts have no
+    direction of their own)."""
     if not texts:
         return vectors, KMEANS_RESTARTS
     units = np.asarray(vectors, dtype=np.float32)
     centred, lengths = normalise_rows(units - units.mean(axis=0))
     if not np.all(lengths > 0):
         return vectors, KMEANS_RESTARTS
-    return centred, TEXT_RESTARTS
+    return centred, TEXT_RESTARTS if len(units) <= KMEANS_EXACT_UP_TO else KMEANS_RESTARTS
 
 
 def _fit(vectors: Matrix, k: int, method: str, seed: int,
