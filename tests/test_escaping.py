@@ -108,7 +108,7 @@ def test_a_long_query_is_clipped_in_the_title_and_the_note(runner, glove_candida
     result = runner.invoke(app, ["neighbors", query, "-n", "2", "-m", str(TINY_BERT),
                                  "--limit", "60"])
     assert result.exit_code == 0, result.output
-    title = result.stdout.split("\n#")[0].replace("\n", "")
+    title = " ".join(result.stdout.split("\n#")[0].split())  # folded between words
     assert title.startswith("Nearest to hello there") and title.endswith("… in tiny-bert")
     assert len(title) < 120
     note = result.stderr.splitlines()[-1]  # after the one about embedding the candidates

@@ -69,6 +69,48 @@ def test_map_section_counts_whole_groups_from_the_clustering(tour):
     assert section.map.clustering.k == len(section.groups)
 
 
+def test_the_directions_section_gives_the_end_words_as_its_scale(glove, tour):
+    """Where 'bad' and 'good' themselves fall on the direction, recomputed as the unit mean of
+    the pairs' differences, and which ranked words go past them."""
+    from rich.console import Console
+
+    from latentcli.render.tour import tour_section
+
+    section = tour["directions"]
+    pairs = [("bad", "good"), ("sad", "happy"), ("terrible", "wonderful")]
+    total = sum(glove.lookup(b).unit.astype(np.float64) - glove.lookup(a).unit for a, b in pairs)
+    unit = total / np.linalg.norm(total)
+    ends = {end.word: end.projection for end in section.ends}
+    for word in ("bad", "good"):
+        assert ends[word] == pytest.approx(float(glove.lookup(word).unit @ unit), abs=1e-6)
+    out = io.StringIO()
+    tour_section(Console(file=out, width=80), 6, section, colour=False)
+    text = " ".join(out.getvalue().split())
+    assert (f"For scale, 'bad' itself scores {ends['bad']:+.3f} and 'good' "
+            f"{ends['good']:+.3f}, not -1 and 1") in text
+    beyond = [f"'{item.word}'" for item in section.axis.words
+              if not ends["bad"] <= item.projection <= ends["good"]]
+    assert beyond and " and ".join(beyond) in text.split("For scale")[1]
+
+
+def test_the_map_and_squeeze_sections_say_how_many_groups_what_fetched_means_and_m(tour):
+    from rich.console import Console
+
+    from latentcli.render.tour import CONTRACTIONS, tour_section
+
+    out = io.StringIO()
+    for number, name in ((3, "map"), (5, "squeeze")):
+        tour_section(Console(file=out, width=80), number, tour[name], colour=False)
+    text = " ".join(out.getvalue().split())
+    groups = len(tour["map"].groups)
+    assert f"only how many groups: {groups}, one per kind of word" in text
+    assert "by `latent models get all-minilm-l6-v2` or the first `latent context`" in text
+    brought = [word for near in tour["squeeze"].brought for word in near]
+    cut = [word for word in brought if word in CONTRACTIONS]
+    assert cut  # GloVe's 'happy' brings "'m"
+    assert f"{cut[0]!r} is the end of {CONTRACTIONS[cut[0]]!r}" in text
+
+
 def test_squeeze_section_trust_is_between_zero_and_one(tour):
     section = tour["squeeze"]
     assert 0 <= section.pca_trust <= 1 and 0 <= section.tsne_trust <= 1
@@ -93,11 +135,12 @@ def test_the_whole_tour_prints_straight_through_when_not_a_terminal(runner, defa
         "to see it, fetch the language model: latent models get smollm2-135m)") == len(
         LANGUAGE_SECTIONS)
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
-    # 215, not the first 160: a newcomer needed every term explained where it appears (cosine
+    # 230, not the first 160: a newcomer needed every term explained where it appears (cosine
     # worked out, k-means, PCA, t-SNE, the score's split shown on two numbers), then what a
-    # latent space is, trust against variance and the surprises commented (issue 27); each
-    # language-model section adds 3 lines while skipped
-    assert len(result.stdout.splitlines()) <= 215 + 3 * len(LANGUAGE_SECTIONS)
+    # latent space is, trust against variance and the surprises commented (issue 27), then how
+    # many groups and what 'fetched' means, a direction's scale and "'m" (the fourth cold read);
+    # each language-model section adds 3 lines while skipped
+    assert len(result.stdout.splitlines()) <= 230 + 3 * len(LANGUAGE_SECTIONS)
     assert "[Enter" not in result.stdout
     assert runner.invoke(app, ["explain", "--no-pause"]).stdout == result.stdout
 
@@ -140,7 +183,7 @@ def test_the_built_in_model_says_why_it_has_50_dimensions(runner, glove, monkeyp
     assert (f"take {model.bytes / 1e6:,.0f} MB, where {largest} dimensions would take "
             f"{model.bytes * largest / glove.dims / 1e6:,.0f} MB") in text
     assert f"compare {largest // glove.dims} times as many numbers" in text
-    assert "Section 7 shows what more dimensions buy" in text
+    assert "Section 7 shows what fewer dimensions lose." in text
 
 
 def test_one_section(runner, tiny_model):
@@ -195,6 +238,13 @@ def test_words_in_context_compares_two_uses_of_bank_when_an_encoder_is_ready(glo
     assert section.same_sentence == SAME_SENSE
     scale = in_context(named.namer, glove, "bank", ["the river bank", SAME_SENSE])
     assert section.same == pytest.approx(scale.similarity[0][1], abs=1e-6)
+    # GloVe's one 'bank' against each use's nearest word
+    bank = glove.lookup("bank").unit
+    assert [near.word for near in section.static_nearest] == [
+        use.neighbors[0].word for use in section.context.contexts]
+    for near in section.static_nearest:
+        assert near.similarity == pytest.approx(float(bank @ glove.lookup(near.word).unit),
+                                                abs=1e-6)
 
 
 def _context_section(same: float, other: float, unrelated: float):
@@ -211,7 +261,32 @@ def _context_section(same: float, other: float, unrelated: float):
     return ContextSection(name="context", title="Words in context", context=result,
                           same_sentence=SAME_SENSE, same=same, unrelated_word="table",
                           unrelated_sentence="she set the table for dinner",
-                          unrelated=unrelated, command="latent context bank")
+                          unrelated=unrelated, static_nearest=(), command="latent context bank")
+
+
+@pytest.mark.parametrize(("loan", "river", "said"), [
+    (0.68, 0.41, "its one vector leans to one sense"),
+    (0.45, 0.43, "its one vector sits between the two senses")])
+def test_words_in_context_prints_the_cosine_before_asking_about_it_and_glove_s_lean(
+        loan, river, said):
+    """The two uses' cosine is printed before "Is it high or low?", and the static model's one
+    vector is set against each use's nearest word: the contrast the section is about."""
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from latentcli.render.tour import tour_section
+    from latentcli.results import Scored
+
+    section = replace(_context_section(0.89, 0.78, 0.06), static_nearest=(
+        Scored(word="river", similarity=river), Scored(word="loan", similarity=loan)))
+    out = io.StringIO()
+    tour_section(Console(file=out, width=80), 8, section, colour=False)
+    text = " ".join(out.getvalue().split())
+    assert text.index("have a cosine of 0.78.") < text.index("Is 0.78 high or low?")
+    assert (f"In glove, 'bank' has cosine {loan:.2f} with 'loan' and {river:.2f} with 'river': "
+            f"{said}") in text
+    assert "its nearest words: river." in text  # the static model's own neighbours
 
 
 @pytest.mark.parametrize(("same", "other", "unrelated", "said", "unsaid"), [
@@ -284,6 +359,66 @@ def test_the_language_sections_read_what_smollm_computes(runner, smollm_cache, m
             in text["patch"])
     for shown in text.values():
         assert "layer" not in shown.replace("--layer", "")  # one word for a block
+    _check_the_subject_looks(sections["attention"], patched, text["attention"])
+    _check_the_push(sections["steering"], text["steering"])
+    _check_the_lens(sections["lens"]["lens"], text["lens"])
+
+
+def _check_the_subject_looks(section, patched, text):
+    """The subject is where the two prompts' tokens differ; the blocks named are the three
+    whose heads weigh it most from the last token; the fact is on the last token from the
+    block the whole patching grid says, right after them."""
+    from latentcli.analysis.patching import HOLDS
+
+    differ = [p for p, (a, b) in enumerate(zip(patched["tokens_clean"], patched["tokens_corrupt"],
+                                               strict=True)) if a != b]
+    assert section["subject"] == differ
+    weights = [sum(np.mean([head["weights"][p] for head in layer["heads"]]) for p in differ)
+               for layer in section["attention"]["layers"]]
+    assert section["looks"] == sorted(np.argsort(weights, kind="stable")[::-1][:3].tolist())
+    last = [row[-1] >= HOLDS for row in patched["recovered"]]
+    moved = next(block for block in range(len(last)) if all(last[block:]))
+    assert section["moved"] == moved and max(section["looks"]) < moved
+    looks = section["looks"]
+    assert (f"most in blocks {looks[0]}, {looks[1]} and {looks[2]}: "
+            f"{weights[looks[0]]:.0%}, {weights[looks[1]]:.0%} and {weights[looks[2]]:.0%}"
+            in text)
+    assert (f"This is where the patching section (11) sees the fact move onto ' of': it is "
+            f"there from block {moved} on") in text
+
+
+def _check_the_push(section, text):
+    """Both phrases begin with 'I', so the push is zero at position 1 and lands at 2; its size
+    beside the prompt's stream is the one printed."""
+    first, second = section["pushes"]
+    assert first["toward"] == first["away"] == "I" and first["push"] == 0
+    assert second["push"] > 0 and second["token"] == " day"
+    assert "Both phrases have 'I' at position 1" in text
+    strength = section["generation"]["steering"]["strength"]
+    assert (f"the push is {second['push'] / second['stream']:.1f} times as long" in text
+            and f"difference is {second['push'] / strength / second['stream']:.2f} times" in text)
+
+
+def _check_the_lens(lens, text):
+    """The rank strip's scale, and the filler named from what the lens read before the
+    answer."""
+    import re
+
+    from latentcli.render.tour import FILLER
+
+    vocabulary = int(re.search(r"a fixed list of ([\d,]+)", text)[1].replace(",", ""))
+    from latentcli.render.language import SPARKS
+
+    assert f"each step up is a rank about {vocabulary ** (1 / (len(SPARKS) - 1)):.1f} times" in text
+    ranks = [layer["tracked"][0]["rank"] for layer in lens["layers"]]
+    first = next(i for i, rank in enumerate(ranks) if all(r == 1 for r in ranks[i:]))
+    mass: dict[str, float] = {}
+    for layer in lens["layers"][:first]:
+        for token in layer["top"]:
+            mass[token["token"]] = mass.get(token["token"], 0.0) + token["probability"]
+    most = sorted(mass, key=lambda token: (-mass[token], token))[:3]
+    assert ("the lens mostly reads " + ", ".join(FILLER.get(t, f"'{t}'") for t in most)
+            + ": the commonest tokens of all") in text
 
 
 def test_a_long_command_to_explore_is_cut_between_arguments_and_still_runs():
@@ -324,7 +459,61 @@ def test_the_steering_section_says_where_the_texts_part(plain, pushed, said):
                               generation=Generation(model="m", prompt="My day was",
                                                     prompt_token_ids=(1, 2, 3),
                                                     continuation=written(pushed),
-                                                    steering=steering))
+                                                    steering=steering),
+                              limit=2, pushes=())
     out = io.StringIO()
     tour_section(Console(file=out, width=80), 11, section, colour=False)
-    assert said in " ".join(out.getvalue().split())
+    text = " ".join(out.getvalue().split())
+    assert said in text
+    # a text as long as the limit was cut there, and says so; one that stopped early does not
+    for label, tokens in (("Without:", plain), ("With:", pushed)):
+        shown = text.split(f"{label} My day was")[1].split(" With:")[0].split(" What")[0]
+        assert shown.endswith("…") is (len(tokens) == 2), shown
+
+
+def _steering_section(pushes):
+    from latentcli.results.explain import SteeringSection
+    from latentcli.results.language import Continuation, Generation, Steering
+
+    def written(tokens):
+        return Continuation(token_ids=tuple(range(len(tokens))), tokens=tokens,
+                            text="".join(tokens))
+
+    steering = Steering(method="actadd", layer=6, strength=8.0, pairs=(("I hate", "I love"),),
+                        start=1, defaults=("method", "layer", "strength"),
+                        unsteered=written((" a",)))
+    return SteeringSection(name="steering", title="Steering a model", command="latent …",
+                           generation=Generation(model="m", prompt="My day was",
+                                                 prompt_token_ids=(0, 1, 2, 3),
+                                                 continuation=written((" b",)),
+                                                 steering=steering),
+                           limit=20, pushes=pushes)
+
+
+def test_the_steering_section_says_where_the_push_is_zero_and_how_big_it_is():
+    """A position where both phrases have the same token (and the same before it) gets no
+    push; where the push lands, its length is set beside the prompt's stream, as printed."""
+    from rich.console import Console
+
+    from latentcli.render.tour import tour_section
+    from latentcli.results.explain import Push
+
+    pushes = (Push(position=1, toward="I", away="I", token="My", push=0.0, stream=95.1),
+              Push(position=2, toward=" hate", away=" love", token=" day", push=529.8,
+                   stream=106.4))
+    out = io.StringIO()
+    tour_section(Console(file=out, width=80), 12, _steering_section(pushes), colour=False)
+    assert max(len(line) for line in out.getvalue().splitlines()) <= 80
+    text = " ".join(out.getvalue().split())
+    assert "Both phrases have 'I' at position 1" in text and "the difference is zero" in text
+    assert "The push lands only at position 2 (' hate' minus ' love'), on the prompt's ' day'" \
+        in text
+    assert (f"There the difference is {529.8 / 8 / 106.4:.2f} times as long as the prompt's "
+            f"stream; times 8, the push is {529.8 / 106.4:.1f} times as long: it outweighs"
+            in text)
+    landed = (Push(position=1, toward="I", away="You", token="My", push=10.0, stream=95.1),)
+    out = io.StringIO()
+    tour_section(Console(file=out, width=80), 12, _steering_section(landed), colour=False)
+    text = " ".join(out.getvalue().split())
+    assert "zero" not in text and "The push lands at position 1 ('I' minus 'You')" in text
+    assert f"the push is {10 / 95.1:.1f} times as long, smaller than" in text

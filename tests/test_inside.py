@@ -172,6 +172,19 @@ def test_batches_of_any_size_give_the_same_grid(monkeypatch) -> None:
     assert counted[0] == (0, 2 * 7) and counted[-1][0] == 2 * 7  # blocks run, column by column
 
 
+def test_patching_chosen_positions_gives_their_columns_of_the_whole_grid() -> None:
+    """Patched at the last position only (what the tour's attention section asks): that column
+    is the whole grid's, the others are left 0; a position outside the prompt is refused."""
+    model = opened(TINY_GGUF)
+    whole = np.array(patch(model, CLEAN, CORRUPT).recovered)
+    last = whole.shape[1] - 1
+    column = np.array(patch(model, CLEAN, CORRUPT, positions=[last]).recovered)
+    np.testing.assert_allclose(column[:, last], whole[:, last], rtol=0, atol=1e-5)
+    assert not column[:, :last].any() and whole[:, last].any()
+    with pytest.raises(ParameterError, match="positions must be from 0 to 6"):
+        patch(model, CLEAN, CORRUPT, positions=[7])
+
+
 def test_the_shared_first_tokens_recover_nothing_and_the_clean_run_everything() -> None:
     """'The' ('T', 'he') begins both prompts: restoring it changes nothing, at every block. And
     by definition the clean and corrupt runs' own differences give 1 and 0."""

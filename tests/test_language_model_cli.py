@@ -255,9 +255,12 @@ def test_on_a_terminal_tokens_are_written_as_they_come(monkeypatch) -> None:
 def test_an_escaped_character_is_named_for_a_reader(char: str, name: str) -> None:
     from latentcli.render.escape import escape
     from latentcli.render.language import escape_note
+    from latentcli.render.wrap import KEEP, whole
 
     written = escape(f" a{char}")
-    assert escape_note(["plain", written]) == (
+    note = escape_note(["plain", written])
+    assert note is not None and note.endswith(whole(name))  # never split across two lines
+    assert note.replace(KEEP, " ") == (
         f"'{escape(char)}', a character written by its code, is {name}")
     assert escape_note(["plain", "a back\\slash"]) is None
 
@@ -309,3 +312,28 @@ def test_the_lens_legend_names_an_escaped_character_only_when_its_table_shows_on
     assert one in shown(tour, _lens_with("\xa0", ",", last=","))  # the tour reads every token
     assert "written by" not in shown(lens_view, _lens_with(",", ","))
     assert "written by" not in shown(tour, _lens_with(",", ",", last=","))
+
+
+def test_the_lens_legend_says_what_a_word_of_the_prompt_and_a_letter_piece_are() -> None:
+    """' capital' on top before the answer is a word of the prompt read back; ' D' is a space
+    and a letter, a word's first piece: said only when the table shows them."""
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from latentcli.render.language import lens_view
+
+    def legend(lens) -> str:  # type: ignore[no-untyped-def]
+        out = io.StringIO()
+        lens_view(Console(file=out, width=80), lens)
+        return " ".join(out.getvalue().split("next: the runners-up")[1].split())
+
+    plain = _lens_with(",", ",", ",")
+    assert "read back" not in legend(plain) and "first piece" not in legend(plain)
+    layers = list(plain.layers)
+    top = layers[1].top
+    layers[1] = replace(layers[1], top=(replace(top[1], token=" capital"), top[0], *top[2:]))
+    layers[2] = replace(layers[2], top=(top[0], replace(top[1], token=" D"), *top[2:]))
+    said = legend(replace(plain, layers=tuple(layers)))
+    assert "' capital', on top after block 1, is a word of the prompt read back" in said
+    assert "' D' is a space and D, the first piece of a longer word" in said

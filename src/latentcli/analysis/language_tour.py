@@ -9,26 +9,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 from latentcli.analysis.attention import attention
 from latentcli.analysis.generation import generate
 from latentcli.analysis.lens import lens
-from latentcli.analysis.patching import patch
-from latentcli.analysis.steering import SteeringChoice
+from latentcli.analysis.patching import HOLDS, patch
+from latentcli.analysis.steering import SteeringChoice, steer_vector
 from latentcli.errors import UsageError
 from latentcli.networks.decoder.decoder import Decoder, Sampling
 from latentcli.results.explain import (
     AttentionSection,
     LensSection,
     PatchSection,
+    Push,
     SkippedSection,
     SteeringSection,
 )
+from latentcli.results.inside import Attention
+from latentcli.results.language import Generation
 
 FACT = "The capital of France is"
 CLEAN, CORRUPT = "The Eiffel Tower is in the city of", "The Colosseum is in the city of"
 # a prompt whose plain continuation is neutral, and a pair whose push shows in its first words
 STEERED_PROMPT, PAIR = "My day at work was", ("I hate", "I love")
 WRITTEN = 20
+LOOKS = 3  # blocks named where the last token looks at the subject most
 
 
 def lens_section(model: Decoder) -> LensSection:
@@ -37,9 +43,34 @@ def lens_section(model: Decoder) -> LensSection:
 
 
 def attention_section(model: Decoder) -> AttentionSection:
-    return AttentionSection(name="attention", title="Where the heads look",
-                            attention=attention(model, CLEAN),
+    """Where the heads look from the last token, and where they look at the subject (the
+    tokens the patching section's two prompts differ in) most; with, from patching the last
+    position alone, the block from which the fact is there, to say whether those looks come
+    just before it."""
+    looked = attention(model, CLEAN)
+    try:
+        last = patch(model, CLEAN, CORRUPT, positions=[looked.position])
+    except UsageError:  # prompts of other lengths on this tokenizer: no subject to speak of
+        subject: tuple[int, ...] = ()
+        moved = None
+    else:
+        subject = tuple(p for p, (a, b) in enumerate(zip(last.tokens_clean, last.tokens_corrupt,
+                                                          strict=True)) if a != b)
+        held = [row[looked.position] >= HOLDS for row in last.recovered]
+        moved = next((block for block in range(len(held)) if all(held[block:])), None)
+    return AttentionSection(name="attention", title="Where the heads look", attention=looked,
+                            subject=subject, looks=_looks(looked, subject), moved=moved,
                             command=f'latent attention "{CLEAN}"')
+
+
+def _looks(looked: Attention, subject: tuple[int, ...]) -> tuple[int, ...]:
+    """The `LOOKS` blocks whose heads, on average, weigh ``subject`` most from the query (ties:
+    the earlier block), in block order."""
+    if not subject:
+        return ()
+    weights = [sum(block.mean[p] for p in subject) for block in looked.layers]
+    ranked = sorted(range(len(weights)), key=lambda block: (-weights[block], block))
+    return tuple(sorted(looked.layers[block].layer for block in ranked[:LOOKS]))
 
 
 def patch_section(model: Decoder) -> PatchSection | SkippedSection:
@@ -58,7 +89,35 @@ def steering_section(model: Decoder) -> SteeringSection:
     written = generate(model, STEERED_PROMPT, WRITTEN, Sampling(),
                        steering=SteeringChoice((PAIR,)))
     return SteeringSection(name="steering", title="Steering a model", generation=written,
+                           limit=WRITTEN, pushes=pushes(model, written),
                            command=f'latent generate "{STEERED_PROMPT}" --steer "{pair}"')
+
+
+def pushes(model: Decoder, written: Generation) -> tuple[Push, ...]:
+    """ActAdd's push at each position it steers, against the prompt's stream entering the same
+    block: how big the push is, and where it is zero (a token both phrases share, with the same
+    tokens before it, has the same stream in both). Empty for a push of one vector (not
+    ActAdd)."""
+    steering = written.steering
+    assert steering is not None
+    added = steer_vector(model, steering.pairs, steering.method, steering.layer,
+                         steering.strength, steering.start).vector
+    if added.ndim != 2:
+        return ()
+    stream = model.network.resid_pre([list(written.prompt_token_ids)], steering.layer)[0]
+    readable = model.tokenizer.readable
+    (toward, away), = steering.pairs
+    sides = [[readable(i) for i in model.prompt(text, sink=True).ids[1:]] for text in (toward,
+                                                                                      away)]
+    found = []
+    for row, vector in enumerate(added):
+        position = steering.start + row
+        inside = position < len(stream)
+        found.append(Push(position=position, toward=sides[0][row], away=sides[1][row],
+                          token=readable(written.prompt_token_ids[position]) if inside else "",
+                          push=float(np.linalg.norm(vector)),
+                          stream=float(np.linalg.norm(stream[position])) if inside else 0.0))
+    return tuple(found)
 
 
 # what a skipped section would have shown (`SkippedSection.shows`), as the word sections say it

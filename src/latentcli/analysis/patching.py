@@ -43,10 +43,11 @@ SHOWN_TOKENS = 12  # of each tokenization, in the message refusing prompts of un
 
 def patch(model: Decoder, clean: str, corrupt: str, track: str | None = None,
           against: str | None = None, site: str = "resid",
-          progress: Progress = no_progress) -> Patching:
+          progress: Progress = no_progress, positions: Sequence[int] | None = None) -> Patching:
     """The clean run's activation at ``site`` put into the corrupt run at every block and
-    position; the answers are each run's top next token unless ``track`` (the clean answer) or
-    ``against`` (the corrupt one) name them. ``progress`` counts the blocks run."""
+    position (or only at ``positions``, the other cells left 0: a caller that needs one column
+    runs one); the answers are each run's top next token unless ``track`` (the clean
+    answer) or ``against`` (the corrupt one) name them. ``progress`` counts the blocks run."""
     check_site(site)
     ids_clean = model.prompt(clean, noun="the clean prompt").ids
     ids_corrupt = model.prompt(corrupt, noun="the corrupt prompt").ids
@@ -56,6 +57,10 @@ def patch(model: Decoder, clean: str, corrupt: str, track: str | None = None,
                          "prompts of the same number of tokens")
     network = model.network
     layers, count = network.layers, len(ids_clean)
+    chosen = range(count) if positions is None else sorted(set(positions))
+    if any(not 0 <= position < count for position in chosen):
+        raise ParameterError("positions", f"must be from 0 to {count - 1} (the prompts are "
+                                          f"{count} tokens)")
     patched = [f"blocks.{layer}.{SITES[site]}" for layer in range(layers)]
     entering = [f"blocks.{layer}.resid_pre" for layer in range(layers)]
     clean_logits, from_clean = network.run_with_cache([ids_clean], patched)
@@ -81,14 +86,14 @@ def patch(model: Decoder, clean: str, corrupt: str, track: str | None = None,
     # a column's patched runs are rows of one growing batch: the run patched at block L joins
     # it there, from the corrupt residual entering L; a batch holds at most POSITIONS positions
     columns = max(1, POSITIONS // (count * layers))
-    progress(0, layers * -(-count // columns))
-    for chunk, first in enumerate(range(0, count, columns)):
+    progress(0, layers * -(-len(chosen) // columns))
+    for chunk, first in enumerate(range(0, len(chosen), columns)):
 
         def ran(blocks: int, before: int = chunk * layers) -> None:
             progress(before + blocks)
 
         sites, leaving = _patched_runs(network, from_clean, from_corrupt, patched, entering,
-                                       range(first, min(count, first + columns)), ran)
+                                       chosen[first:first + columns], ran)
         for rows in range(0, len(sites), LOGITS):
             logits = network.logits(leaving[rows:rows + LOGITS, -1])
             where = tuple(np.array(sites[rows:rows + LOGITS]).T)

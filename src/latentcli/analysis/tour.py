@@ -16,6 +16,7 @@ from latentcli.analysis.evaluation import Section
 from latentcli.core.space import Space, normalise_rows
 from latentcli.core.vocabulary import vocabulary_from_words
 from latentcli.errors import LatentError, UsageError
+from latentcli.results import Scored
 from latentcli.results.explain import (
     ContextSection,
     DimensionPoint,
@@ -102,7 +103,7 @@ def map_section(space: Space) -> MapSection:
     whole = sum(len({cluster_of[word] for word in group}) == 1 for group in groups.values())
     return MapSection(name="map", title=TITLES["map"][0], map=result,
                       groups={name: tuple(group) for name, group in groups.items()},
-                      groups_whole=whole,
+                      groups_whole=whole, fetch_encoder=FETCH_ENCODER,
                       command=f"latent map {' '.join(g[0] for g in groups.values())} "
                               "--neighbors 5")
 
@@ -184,6 +185,7 @@ def directions_section(space: Space) -> DirectionsSection:
     return DirectionsSection(
         name="directions", title=TITLES["directions"][0],
         axis=axis(space, low, high, usable, ranked),
+        ends=axis(space, low, high, usable, (low, high)).words,
         steer=moved, is_analogy=whole.neighbors == analogy(
             space, f"{word} - {away} + {toward}", 3).results,
         command=f"latent steer {word} --toward {toward} --away {away} --steps 8")
@@ -268,11 +270,15 @@ def context_section(space: Space) -> ContextSection:
     units, _ = normalise_rows(np.stack([word_use(*use, reader.encoder)[2] for use in (
         (CONTEXT_WORD, CONTEXTS[0]), (CONTEXT_WORD, SAME_SENSE), UNRELATED)]))
     same, unrelated = np.clip(units[1:].astype(np.float64) @ units[0].astype(np.float64), -1, 1)
-    return ContextSection(name="context", title=TITLES["context"][0],
-                          context=in_context(reader, space, CONTEXT_WORD, CONTEXTS, top=3),
+    context = in_context(reader, space, CONTEXT_WORD, CONTEXTS, top=3)
+    nearest = [use.neighbors[0].word for use in context.contexts if use.neighbors]
+    return ContextSection(name="context", title=TITLES["context"][0], context=context,
                           same_sentence=SAME_SENSE, same=float(same),
                           unrelated_word=word, unrelated_sentence=sentence,
                           unrelated=float(unrelated),
+                          static_nearest=tuple(Scored(word=near, similarity=_cosine(
+                              space, CONTEXT_WORD, near)) for near in nearest
+                              if space.known((near,))),
                           command=f"latent context {CONTEXT_WORD} {quoted}")
 
 

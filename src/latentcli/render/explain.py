@@ -6,7 +6,6 @@ from the result objects (never typed in here), and nothing is wider than 80 colu
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 
 from rich.console import Console
@@ -14,6 +13,7 @@ from rich.text import Text
 
 from latentcli.render.bars import bars, heat_strip
 from latentcli.render.queries import describe_terms
+from latentcli.render.wrap import fold, whole
 from latentcli.results.explain import (
     AxisPosition,
     Decomposition,
@@ -39,10 +39,10 @@ def show_strip(console: Console, values: Sequence[float], colour: bool) -> None:
     console.print(Text("  - ") + lower)
 
 
-def para(console: Console, text: str) -> None:
-    """A paragraph wrapped at 80 columns, never inside a word (t-SNE, questions-words.txt)."""
-    console.print("\n".join(textwrap.wrap(text, WIDTH, break_on_hyphens=False)),
-                  highlight=False)
+def para(console: Console, text: str, indent: str = "") -> None:
+    """A paragraph folded to the terminal, at most 80 columns, never inside a word (t-SNE,
+    questions-words.txt) or a `render.wrap.whole` phrase; ``indent`` starts its later lines."""
+    console.print(fold(text, min(WIDTH, console.width), indent), highlight=False)
 
 
 def shown(value: float, digits: int = 4) -> float:
@@ -64,7 +64,8 @@ def decomposition_lines(decomposition: Decomposition) -> list[str]:
     sign the sum gives it (a subtracted word's cosine changes sign), over |q|.
 
     Every figure is computed from the rounded figures printed before it; when the rounded shares
-    add up to other last digits than the exact score, the last line says so.
+    add up to other last digits than the exact score, the last line says so. Each line's
+    arithmetic is one `render.wrap.whole` phrase: print the lines with `arithmetic`.
     """
     lines = []
     length = shown(decomposition.length)
@@ -75,13 +76,20 @@ def decomposition_lines(decomposition: Decomposition) -> list[str]:
         how = "added:" if part.weight > 0 else "subtracted:"
         size = "" if abs(part.weight) == 1 else f"{abs(part.weight):g} x "
         signed = "-" if (part.weight > 0) != (cosine >= 0) else "+"
-        lines.append(f"  {sign} {part.word:<12} cosine {cosine:+.4f}, {how:<11} "
-                     f"{signed}{size}{abs(cosine):.4f} / {length:.4f} = {share:+.4f}")
+        lines.append(f"  {sign} {part.word:<12} cosine {cosine:+.4f}, {how:<11} " + whole(
+            f"{signed}{size}{abs(cosine):.4f} / {length:.4f} = {share:+.4f}"))
     total, score = shown(sum(shares)), shown(decomposition.score)
     word = decomposition.word
     lines.append(f"  = {word} scores {total:.4f}" if total == score else
                  f"  = {total:.4f}  (the lines' sum; {word} scores {score:.4f} before rounding)")
     return lines
+
+
+def arithmetic(console: Console, decomposition: Decomposition) -> None:
+    """`decomposition_lines`, each on its own line; on a terminal too narrow for one, its
+    arithmetic goes whole onto the next."""
+    for line in decomposition_lines(decomposition):
+        para(console, line, indent="    ")
 
 
 def _scored_lines(console: Console, rows: Sequence[tuple[str, float]], indent: str = "  ") -> None:
@@ -141,7 +149,8 @@ def word_explanation(console: Console, result: WordExplanation, colour: bool) ->
         console.print()
         para(console, f"Clustered (k-means: groups around centres that move to the middle of "
                       f"their words until nothing changes) with its {group.size - 1} nearest "
-                      f"words into {group.k} groups, '{result.word}' lands in this one: "
+                      f"words into {group.k} groups (of the counts tried, the one whose groups "
+                      f"stand most clearly apart), '{result.word}' lands in this one: "
                       f"{', '.join(group.members)}. latent names it '{group.label}': "
                       f"{group.label_method}.")
     console.print()
@@ -177,8 +186,7 @@ def expression_explanation(console: Console, result: ExpressionExplanation) -> N
                   "printed:")
     for decomposition in result.decompositions:
         console.print()
-        for line in decomposition_lines(decomposition):
-            console.print(line, highlight=False)
+        arithmetic(console, decomposition)
     if result.expect:
         console.print()
         mul_rank = (f" and {ordinal(result.expect_rank_mul)} by 3CosMul"
@@ -211,13 +219,16 @@ def _offset(console: Console, offset: OffsetExplanation, restrict: int) -> None:
                       "pair, so whether it is one consistent relation is not measured.")
         return
     verdict = ("Largely yes" if mean >= 0.7 else "Partly" if mean >= 0.4 else "Hardly")
+    pairs = list(offset.consistency)
+    some = len(pairs) > 5
+    if some:
+        pairs = [*pairs[:3], *pairs[-2:]]
     para(console, f"Is it one consistent relation? {verdict}: against the "
                   f"{len(offset.consistency)} other pairs of the '{offset.relation}' section of "
                   "the standard analogy test (questions-words.txt), its cosine averages "
-                  f"{mean:.2f} (1 would be the very same arrow):")
-    pairs = list(offset.consistency)
-    if len(pairs) > 5:
-        pairs = [*pairs[:3], *pairs[-2:]]
+                  f"{mean:.2f} (1 would be the very same arrow)"
+                  + ("; the 3 pairs nearest it and the 2 furthest:" if some else ":"))
+
     for pair, drawn in zip(pairs, bars([pair.similarity for pair in pairs]), strict=True):
         console.print(f"  {pair.a + ' → ' + pair.b:<28} {pair.similarity:+.3f}  {drawn}",
                       highlight=False)

@@ -18,6 +18,7 @@ from rich.text import Text
 from latentcli.errors import clip
 from latentcli.render.language import quoted
 from latentcli.render.tables import emit, plain_table
+from latentcli.render.wrap import whole
 from latentcli.results.inside import Attention, AttentionLayer, Patching
 
 SHADES = " ░▒▓█"  # a value of 0, ¼, ½, ¾, 1 (rounded to the nearest)
@@ -113,13 +114,14 @@ def attention_view(console: Console, result: Attention) -> None:
                 tokens=tokens, values=[row[1] for row in rows],
                 extra=(extra, [row[2] for row in rows],
                        "hardest: the head putting most weight on one token besides position 0, "
-                       "that token and its %" if mean else
+                       + whole("that token and its %") if mean else
                        "most: the token weighed most besides position 0, and its %")
                 if seen > 1 else None)
     query = quoted(result.tokens[result.position])
     heads = len(result.layers[0].heads) if mean or by_head else None
-    draw(console, f"Attention from {query} (position {result.position}) over "
-                  f"{quoted(clip(result.prompt))}: % of its weight, {whose}   ({result.model})",
+    draw(console, f"Attention from {whole(query)} (position {result.position}) over "
+                  f"{whole(quoted(clip(result.prompt)) + ':')} {whole('% of its weight')}, "
+                  f"{whole(whose)}   ({result.model})",
          grid, ["In each block a token takes a mix of the vectors of the tokens up to it, each "
                 "weighed (the weights add up to 100%)"
                 + (f"; the block's {heads} heads (h0-h{heads - 1}) each weigh on their own"
@@ -141,9 +143,9 @@ def sink(result: Attention) -> str:
         return "Position 0 can only look at itself."
     share = sum(head.weights[0] for layer in result.layers for head in layer.heads) / sum(
         len(layer.heads) for layer in result.layers)
-    return (f"Position 0 ({quoted(result.tokens[0])}) draws {share:.0%} of the attention: the "
-            "attention sink, where heads with nothing to read park their weight, whatever the "
-            "first token is.")
+    return (f"Position 0 ({whole(quoted(result.tokens[0]))}) draws {share:.0%} of the "
+            "attention: the attention sink, where heads with nothing to read park their "
+            "weight, whatever the first token is.")
 
 
 def patching_view(console: Console, result: Patching) -> None:
@@ -158,9 +160,10 @@ def patching_view(console: Console, result: Patching) -> None:
     grid = Grid(heading="block", labels=[str(layer) for layer in range(len(result.recovered))],
                 tokens=[spaced(token) for token in result.tokens_clean], values=result.recovered,
                 under=("corrupt", under))
-    draw(console, f"Patching {what} from {quoted(clip(result.clean))} into "
-                  f"{quoted(clip(result.corrupt))}   ({result.model})", grid,
-         [f"% of the logit difference {good} - {bad} recovered (clean run "
-          f"{result.difference_clean:.2f}, corrupt {result.difference_corrupt:.2f}) when the "
-          "clean run's activation is put back at one block and position",
+    draw(console, f"Patching {what} from {whole(quoted(clip(result.clean)))} into "
+                  f"{whole(quoted(clip(result.corrupt)))}   ({result.model})", grid,
+         [f"% of the logit difference {whole(f'{good} - {bad}')} recovered "
+          f"({whole(f'clean run {result.difference_clean:.2f}')}, "
+          f"{whole(f'corrupt {result.difference_corrupt:.2f}')}) when the clean run's "
+          "activation is put back at one block and position",
           Text(result.reading)])

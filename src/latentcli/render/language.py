@@ -14,15 +14,18 @@ from rich.text import Text
 from latentcli.errors import clip
 from latentcli.render.bars import bar
 from latentcli.render.tables import bar_column, emit, plain_table
+from latentcli.render.wrap import whole
 from latentcli.results.language import Generation, Generations, Lens, Lenses, TokenProbability
 
 SPARKS = "▁▂▃▄▅▆▇█"
 # a steering setting left to its default, as the output names it (blocks are numbered from 0)
 BLOCK_WORDS = {"layer": "block"}
 HEAT = " ░▒▓█"
+HEAT_SCALE = "░ .25 ▒ .5 ▓ .75 █ 1"  # the legend of `HEAT`'s steps
 # A character `render.escape.escape` wrote by its code, found in a text it escaped (a backslash is
 # printable and stays as it is, so a token holding one followed by such letters reads the same).
 ESCAPED = re.compile(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|[ntr])")
+LETTER = re.compile(r" [A-Z]")  # a token that may begin any word starting with that letter
 UNNAMED = {"\n": "line break", "\t": "tab", "\r": "carriage return"}  # Unicode names none
 
 
@@ -43,7 +46,7 @@ def generation(console: Console, result: Generation) -> None:
         how, method = f"along the direction in {clip(steering.direction)}", ""
     else:
         (toward, away), more = steering.pairs[0], len(steering.pairs) - 1
-        how = f"toward {quoted(clip(toward))}, away from {quoted(clip(away))}" + (
+        how = f"toward {whole(quoted(clip(toward)))}, away from {whole(quoted(clip(away)))}" + (
             f" and {more} more pair{'s' * (more > 1)}" if more else "")
         method = f"{steering.method}, "
     chosen = [BLOCK_WORDS.get(name, name) for name in steering.defaults]
@@ -51,8 +54,10 @@ def generation(console: Console, result: Generation) -> None:
     prompt = Text(clip(result.prompt), style="dim")
     table.add_row(prompt + Text(steering.unsteered.text), prompt + Text(result.continuation.text))
     many = len(chosen) > 1
-    emit(console, f"Steering {result.model} {how}\n{method}added entering block {steering.layer}, "
-                  f"strength {steering.strength:g}, from position {steering.start} on", table,
+    where = (f"block {steering.layer}", f"strength {steering.strength:g}",
+             f"from position {steering.start} on")
+    emit(console, f"Steering {result.model} {how}\n{method}added entering "
+                  + ", ".join(map(whole, where)), table,
          [f"(the {_listing(chosen)} {'are' if many else 'is'} the default{'s' * many})"
           if chosen else None,
           "position 0 holds the start token latent puts first when steering; it is never "
@@ -71,7 +76,7 @@ def escape_note(texts: Iterable[str]) -> str | None:
     found = list(dict.fromkeys(code for text in texts for code in ESCAPED.findall(text)))
     if not found:
         return None
-    names = [_named(code.encode().decode("unicode_escape")) for code in found]
+    names = [whole(_named(code.encode().decode("unicode_escape"))) for code in found]
     if len(found) == 1:
         return f"{quoted(found[0])}, a character written by its code, is {names[0]}"
     return (f"{_listing([quoted(code) for code in found])}, characters written by their code, "
@@ -126,17 +131,35 @@ def lens_view(console: Console, result: Lens) -> None:
         table.add_row(*row)
     ranks = [[layer.tracked[index].rank for layer in result.layers]
              for index in range(len(tracked))]
-    emit(console, f"Logit lens: {quoted(clip(result.prompt))} → {quoted(result.final.token)} "
-                  f"(p {result.final.probability:.2f})   ({result.model})", table,
-         [*(Text(f"rank of {quoted(token)}, block 0 → {len(down) - 1} (taller: nearer rank 1):\n"
-                 f"  {sparkline(down, vocabulary)}")
+    emit(console, f"Logit lens: {whole(quoted(clip(result.prompt)))} → "
+                  f"{whole(f'{quoted(result.final.token)} (p {result.final.probability:.2f})')}"
+                  f"   ({result.model})", table,
+         [*(Text(f"rank of {quoted(token)}, block 0 → {len(down) - 1} (taller: nearer rank 1, "
+                 f"on a log scale):\n  {sparkline(down, vocabulary)}")
             for token, down in zip(tracked, ranks, strict=True)),
           "block N: the stream after block N (from 0), read as if it were the last\n"
-          "top: the likeliest next token; p: its probability, heat: ░ .25 ▒ .5 ▓ .75 █ 1\n"
+          f"top: the likeliest next token; p: its probability, heat: {whole(HEAT_SCALE)}\n"
           "next: the runners-up"
           + "".join(f"; rank {quoted(token)}: its place among {vocabulary:,} tokens (1: top)"
                     for token in tracked[:1]),
-          escape_note(shown)])
+          escape_note(shown), _pieces(result)])
+
+
+def _pieces(result: Lens) -> str | None:
+    """What two kinds of token in the table are, when it shows them: a word of the prompt read
+    back on top before the answer, and a space with one capital letter (the first piece of a
+    word the lens cannot name)."""
+    words = set(result.prompt.split())
+    echo = next((layer for layer in result.layers[:-1]
+                 if layer.top[0].token.strip() in words
+                 and layer.top[0].token != result.final.token), None)
+    piece = next((token.token for layer in result.layers for token in layer.top
+                  if LETTER.fullmatch(token.token)), None)
+    said = [f"{quoted(echo.top[0].token)}, on top after block {echo.layer}, is a word of the "
+            "prompt read back" if echo else "",
+            f"{quoted(piece)} is a space and {piece[1]}, the first piece of a longer word"
+            if piece else ""]
+    return "; ".join(part for part in said if part) or None
 
 
 def _runners_up(tokens: Sequence[TokenProbability], room: int) -> str:
@@ -162,7 +185,8 @@ def generations(console: Console, result: Generations) -> None:
             cell += Text(f"\n(unsteered: {generation.steering.unsteered.text})", style="dim")
         cells.append(cell)
     table.add_row(*cells)
-    emit(console, f"{len(result.models)} models continue {quoted(clip(result.models[0].prompt))}",
+    emit(console, f"{len(result.models)} models continue "
+                  f"{whole(quoted(clip(result.models[0].prompt)))}",
          table)
 
 
@@ -189,7 +213,8 @@ def lenses_view(console: Console, result: Lenses) -> None:
                       "" if repeated else quoted(layer.top[0].token),
                       "" if repeated or rank is None else f"{rank:,}"]
         table.add_row(*cells)
-    emit(console, f"Logit lens on {quoted(clip(result.models[0].prompt))}, models side by side "
+    emit(console, f"Logit lens on {whole(quoted(clip(result.models[0].prompt)))}, models side "
+                  "by side "
                   "(each block at its depth in its model: the share of its blocks run)", table,
          [_formed(lens) for lens in result.models])
 

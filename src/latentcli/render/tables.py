@@ -13,6 +13,8 @@ from rich.console import Console
 from rich.table import Column, Table
 from rich.text import Text
 
+from latentcli.render.wrap import fold
+
 PLAIN_ABOVE = 200  # rows; rich's layout costs time per row, so long tables go plain
 SHORT_TEXT = 50  # characters of a text shown in a table cell
 
@@ -42,13 +44,18 @@ def _is_bar(column: Column) -> bool:
 def emit(console: Console, title: str | None, table: Table,
          captions: Iterable[str | Text | None] = ()) -> None:
     """A bold title (if any), the table (see `_show`), then its captions: a string is printed
-    dim, a `Text` as it is styled, and None (a caption with nothing to say) not at all."""
+    dim, a `Text` as it is styled, and None (a caption with nothing to say) not at all. Titles
+    and captions are folded to the terminal by `render.wrap.fold` (a phrase kept whole stays on
+    one line), but for a `Text` styled in parts, which rich folds."""
     if title is not None:
-        console.print(Text(title, style="bold"))
+        console.print(Text(fold(title, console.width), style="bold"))
     _show(console, table)
     for caption in captions:
+        if isinstance(caption, Text) and not caption.spans:
+            caption = Text(fold(caption.plain, console.width), style=caption.style)
         if caption is not None:
-            console.print(caption if isinstance(caption, Text) else Text(caption, style="dim"))
+            console.print(caption if isinstance(caption, Text) else
+                          Text(fold(caption, console.width), style="dim"))
 
 
 def _show(console: Console, table: Table) -> None:

@@ -8,7 +8,7 @@ result objects (never typed in here), so the text stays true on any model. Nothi
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from rich.console import Console
@@ -17,14 +17,15 @@ from rich.text import Text
 from latentcli.render.bars import BAR_WIDTH, bar, bars
 from latentcli.render.explain import (
     WIDTH,
-    decomposition_lines,
+    arithmetic,
     ordinal,
     para,
     show_strip,
     shown_shares,
 )
 from latentcli.render.inside import Grid, draw, sink, spaced
-from latentcli.render.language import escape_note, sparkline
+from latentcli.render.language import SPARKS, escape_note, sparkline
+from latentcli.render.wrap import whole
 from latentcli.results.explain import (
     AttentionSection,
     ContextSection,
@@ -42,10 +43,19 @@ from latentcli.results.explain import (
     TourSection,
     VectorSection,
 )
+from latentcli.results.language import LensLayer
 
 MAP_HEIGHT = 20
+# the word a contraction's end comes from, for a reader who meets "'m" among the nearest words
+CONTRACTIONS = {"'m": "I'm", "'s": "it's", "'re": "you're", "'ve": "I've", "'ll": "I'll",
+                "'d": "I'd", "n't": "don't"}
 SHARE = 0.2  # a patched position named beside the one carrying the most
 SENSE = 0.05  # a cosine gap between a word's two senses below this is said to show nothing
+
+
+def _q(text: str) -> str:
+    """``text`` between quotes, kept on one line (`render.wrap.whole`)."""
+    return whole(f"'{text}'")
 
 
 def _listing(words: tuple[str, ...] | list[str]) -> str:
@@ -114,7 +124,7 @@ def _sizes(section: ModelSection) -> str:
             f"to search: its {section.words:,} {TIMES} {section.dims} numbers take "
             f"{section.bytes / 1e6:,.0f} MB, where {largest} dimensions would take "
             f"{section.bytes * more / 1e6:,.0f} MB and make every search compare {more:g} times "
-            "as many numbers. Section 7 shows what more dimensions buy.")
+            "as many numbers. Section 7 shows what fewer dimensions lose.")
 
 
 def _vector(console: Console, section: VectorSection, colour: bool) -> None:
@@ -135,7 +145,8 @@ def _vector(console: Console, section: VectorSection, colour: bool) -> None:
                   f"'{section.word}'); to compare words, latent first scales every arrow to "
                   "length 1, dividing each number by the length. Cosine similarity is then the "
                   "sum of the products of two words' numbers: with 2 numbers, "
-                  f"{EXAMPLE_A} and {EXAMPLE_C} give {_products(EXAMPLE_A, EXAMPLE_C)}. It is 1 "
+                  f"{whole(str(EXAMPLE_A))} and {whole(str(EXAMPLE_C))} give "
+                  f"{whole(_products(EXAMPLE_A, EXAMPLE_C))}. It is 1 "
                   "for the same direction, 0 for unrelated (at right angles), below 0 for words "
                   "leaning opposite ways" + (":" if section.pairs else "."))
     if section.pairs:
@@ -156,10 +167,14 @@ def _map(console: Console, section: MapSection, colour: bool) -> None:
                   f"{groups} groups by cosine alone, with k-means clustering: guess {groups} "
                   "centres, put each word with its nearest centre, move each centre to the "
                   "middle of its words, and repeat until nothing moves. Nobody told it which "
-                  f"word goes where; {section.groups_whole} of the {groups} groups came out "
-                  "whole. latent then named each group with one word, "
-                  f"{section.map.clustering.clusters[0].label_method}. A name is one word near "
-                  "the whole group, so it can be "
+                  f"word goes where, only how many groups: {groups}, one per kind of word (left "
+                  "to choose, latent keeps the count whose groups stand most clearly apart). "
+                  f"{section.groups_whole} of the {groups} came out whole. latent then named "
+                  "each group with one word, "
+                  f"{section.map.clustering.clusters[0].label_method}. (Fetched: downloaded once "
+                  f"into latent's cache, by {whole(f'`{section.fetch_encoder}`')} or the first "
+                  "`latent context`; naming never downloads it.) A name is one word near the "
+                  "whole group, so it can be "
                   "a word often seen beside the members rather than the category a person would "
                   "say; a word on the map never names a group.")
     console.print()
@@ -180,7 +195,8 @@ def _map(console: Console, section: MapSection, colour: bool) -> None:
                       f"(the mean squared distance of the words from their average): PC1 holds "
                       f"{x:.1%} of it, PC2 {y:.1%}; the rest is flattened away. Each mark's shape "
                       "is its group; its word follows it.")
-    console.print(Text(map_plot(section.map, WIDTH, MAP_HEIGHT, colour).rstrip("\n")))
+    console.print(Text(map_plot(section.map, min(WIDTH, console.width), MAP_HEIGHT,
+                                colour).rstrip("\n")))
     para(console, "Trust, under the map, is the figure to read it by: it checks what a map is "
                   "read for, who is near whom; the variance shares count every distance, the "
                   "far ones most (section 5 shows the two apart).")
@@ -206,20 +222,20 @@ def _math(console: Console, section: MathSection) -> None:
     total = tuple(a + b for a, b in zip(EXAMPLE_A, EXAMPLE_B, strict=True))
     length = math.hypot(*total)
     dot = sum(x * y for x, y in zip(total, EXAMPLE_C, strict=True))
+    quotient = f"({_products(total, EXAMPLE_C)}) / {length:.2f} = {dot / length:.2f}"
     para(console, f"Why '{parts.word}'? Adding arrows adds their numbers, and a cosine is a sum "
-                  "of products, so the score splits word by word. With 2 numbers, a = "
-                  f"{EXAMPLE_A} plus b = {EXAMPLE_B} is {tuple(map(float, total))}, an arrow "
-                  f"{length:.2f} long; its cosine with {EXAMPLE_C} is the products' sum divided "
-                  f"by that length: ({_products(total, EXAMPLE_C)}) / {length:.2f} = "
-                  f"{dot / length:.2f}. The {_number(dot)} splits into a's "
-                  f"{_products(EXAMPLE_A, EXAMPLE_C)} plus b's {_products(EXAMPLE_B, EXAMPLE_C)}, "
-                  "each divided by the same length. "
+                  "of products, so the score splits word by word. With 2 numbers, "
+                  f"{whole(f'a = {EXAMPLE_A}')} plus {whole(f'b = {EXAMPLE_B}')} is "
+                  f"{whole(str(tuple(map(float, total))))}, an arrow {length:.2f} long; its "
+                  f"cosine with {whole(str(EXAMPLE_C))} is the products' sum divided by that "
+                  f"length: {whole(quotient)}. The {_number(dot)} splits into a's "
+                  f"{whole(_products(EXAMPLE_A, EXAMPLE_C))} plus b's "
+                  f"{whole(_products(EXAMPLE_B, EXAMPLE_C))}, each divided by the same length. "
                   f"Here the sum is {parts.length:.4f} long, not 1 (the arrows partly cancel), "
                   f"so each word's cosine with '{parts.word}' takes the word's sign in the sum "
                   "(a subtracted word's cosine changes sign) and is divided by that length. Each "
                   "line uses the rounded numbers printed:")
-    for line in decomposition_lines(parts):
-        console.print(line, highlight=False)
+    arithmetic(console, parts)
     reasons = list(zip(parts.contributions, shown_shares(parts), strict=True))
     gains = [_reason(part, share) for part, share in reasons if share > 0]
     losses = [_reason(part, share) for part, share in reasons if share <= 0]
@@ -253,8 +269,12 @@ def _squeeze(console: Console, section: SqueezeSection) -> None:
              for seed, near in zip(seeds, section.brought, strict=True)]
     seed, small = next(((seed, small) for seed, small in plain if small), ("", []))
     if small:
+        cut = next((word for word in small if word in CONTRACTIONS), None)
         para(console, f"Nearest words are words that share a word's sentences, not only "
-                      f"synonyms: '{seed}' brings {_listing([f'{w!r}' for w in small])}.")
+                      f"synonyms: '{seed}' brings {_listing([f'{w!r}' for w in small])}."
+                      + (f" {cut!r} is the end of {CONTRACTIONS[cut]!r}, cut off at the "
+                         "apostrophe when the model's text was split into words." if cut
+                         else ""))
 
 
 def _directions(console: Console, section: DirectionsSection) -> None:
@@ -269,6 +289,7 @@ def _directions(console: Console, section: DirectionsSection) -> None:
     for item, drawn in zip(ranked, bars([item.projection for item in ranked]), strict=True):
         console.print(f"  {item.word:<12} {item.projection:+.3f}  {drawn}", highlight=False)
     console.print()
+    para(console, _ends(section))
     para(console, "A direction sums up how words are used, not what a dictionary says: a word "
                   "with another common sense ('poor': short of money; 'great': large) or used "
                   "in both kinds of sentence can sit away from where a person would put it.")
@@ -285,6 +306,19 @@ def _directions(console: Console, section: DirectionsSection) -> None:
     for step in steer.steps:
         words = ", ".join(f"{near.word} {near.similarity:.2f}" for near in step.neighbors)
         console.print(f"  strength {step.strength:4.2f}:  {words}", highlight=False)
+
+
+def _ends(section: DirectionsSection) -> str:
+    """For scale, where the direction's own end words score, and which ranked words go past
+    them."""
+    ends = {end.word: end.projection for end in section.ends}
+    low, high = ends[section.axis.start], ends[section.axis.end]
+    beyond = [f"'{item.word}'" for item in section.axis.words
+              if not low <= item.projection <= high]
+    return (f"For scale, '{section.axis.start}' itself scores {low:+.3f} and "
+            f"'{section.axis.end}' {high:+.3f}, not -1 and 1: a word's arrow points many ways "
+            "besides this one." + (f" {_listing(beyond)} {'go' if len(beyond) > 1 else 'goes'} "
+                                   "past them." if beyond else ""))
 
 
 def _dimensions(console: Console, section: DimensionsSection) -> None:
@@ -315,27 +349,47 @@ def _dimensions(console: Console, section: DimensionsSection) -> None:
 def _context(console: Console, section: ContextSection) -> None:
     result = section.context
     word, other = result.word, section.unrelated_word
-    para(console, f"{result.static_model} has one vector for '{word}'. This section visits "
-                  f"another model's space: {result.model}, a sentence encoder, a small neural "
-                  "network that reads a whole sentence and gives each word a vector shaped by "
-                  "the words around it, one per use. Each use's nearest words:")
+    static = ", ".join(near.word for near in result.static_neighbors)
+    para(console, f"{result.static_model} has one vector for '{word}', the same in every "
+                  + (f"sentence; its nearest words: {static}. " if static else "sentence. ")
+                  + "This section visits another model's space: "
+                  f"{result.model}, a sentence encoder, a small neural network that reads a "
+                  "whole sentence and gives each word a vector shaped by the words around it, "
+                  "one per use. Each use's nearest words:")
     for use in result.contexts:
         console.print(f"  {use.sentence:<22} → {', '.join(n.word for n in use.neighbors)}",
                       highlight=False)
     first, second = result.contexts[0].sentence, result.contexts[1].sentence
+    cosine = result.similarity[0][1]
+    leaning = _leaning(section)
+    para(console, f"{leaning}The encoder's two vectors for '{word}' have a cosine of "
+                  f"{cosine:.2f}. Is {cosine:.2f} high or low? The first '{word}' (in "
+                  f"{_q(first)}) by cosine against a use of the same sense, the other "
+                  "use, and another word in an unrelated sentence:")
     rows = [(f"{word}, same sense", section.same_sentence, section.same),
-            (f"{word}, other sense", second, result.similarity[0][1]),
+            (f"{word}, other sense", second, cosine),
             (f"{other}, unrelated", section.unrelated_sentence, section.unrelated)]
-    para(console, f"Is {result.similarity[0][1]:.2f} high or low? The first '{word}' (in "
-                  f"'{first}') by cosine against a use of the same sense, the other use, and "
-                  "another word in an unrelated sentence:")
     kind, said = max(len(row[0]) for row in rows), max(len(row[1]) for row in rows)
     room = max(5, min(BAR_WIDTH, WIDTH - kind - said - 15))  # the bars take what is left
-    for (label, sentence, cosine), drawn in zip(rows, bars([row[2] for row in rows], room),
-                                                strict=True):
-        console.print(f"  {label:<{kind}}  {sentence:<{said}}  {cosine:+.2f}  {drawn}",
+    for (label, sentence, value), drawn in zip(rows, bars([row[2] for row in rows], room),
+                                               strict=True):
+        console.print(f"  {label:<{kind}}  {sentence:<{said}}  {value:+.2f}  {drawn}",
                       highlight=False)
     para(console, _sense(section))
+
+
+def _leaning(section: ContextSection) -> str:
+    """Which use's nearest word the static model's one vector sits nearer: the contrast the
+    encoder's two vectors are about."""
+    nearest = section.static_nearest
+    if len(nearest) != 2 or nearest[0].word == nearest[1].word:
+        return ""
+    near, far = sorted(nearest, key=lambda scored: -scored.similarity)
+    leans = ("its one vector leans to one sense" if near.similarity - far.similarity >= SENSE
+             else "its one vector sits between the two senses")
+    return (f"In {section.context.static_model}, '{section.context.word}' has cosine "
+            f"{near.similarity:.2f} with '{near.word}' and {far.similarity:.2f} with "
+            f"'{far.word}': {leans}, where the encoder gives each use its own. ")
 
 
 def _sense(section: ContextSection) -> str:
@@ -377,11 +431,13 @@ def _lens(console: Console, section: LensSection) -> None:
                   "residual stream: this model's latent space. After the last block, the last "
                   "token's vector becomes a score for every token of the list (its logit); the "
                   "scores, made into probabilities (p, adding up to 1), pick the next token.")
-    para(console, f"Given '{lens.prompt}', {lens.model} answers '{answer}' (p "
+    step = lens.vocabulary ** (1 / (len(SPARKS) - 1))
+    para(console, f"Given {_q(lens.prompt)}, {lens.model} answers '{answer}' (p "
                   f"{lens.final.probability:.2f}). The logit lens takes that last step early: it "
                   "reads the stream after each block as if it were the last. The answer's rank "
                   f"among the {lens.vocabulary:,} tokens (1: the model's pick) after each block, "
-                  "taller as it nears 1:")
+                  f"taller as it nears 1, on a log scale (each step up is a rank about "
+                  f"{step:.1f} times nearer 1):")
     console.print(f"  {sparkline(ranks, lens.vocabulary)}", highlight=False)
     worst = max(range(first + 1), key=lambda i: (ranks[i], -i))
     shown = sorted({0, worst, blocks // 2, *range(max(0, first - 3), blocks)})
@@ -391,14 +447,34 @@ def _lens(console: Console, section: LensSection) -> None:
     wanders = (f" A rank that moves from {ranks[0]:,} (block 0) to {ranks[worst]:,} (block "
                f"{worst}) says nothing either way: thousands down a list of "
                f"{lens.vocabulary:,}, both mean 'not yet'." if worst > 0 else "")
-    para(console, f"'{answer}' ranks first {where}. Before that the lens mostly reads filler: "
-                  "a space, a full stop, a comma." + wanders + " Does the model not know "
-                  "the answer yet, or can the lens not read it? The lens can only read the "
-                  "stream the way the last block leaves it; a middle block may hold the answer "
-                  "in a form of its own, and the patching section below finds where it is. "
-                  "(`latent lens` prints a row per block: top is the token read there, p its "
-                  "probability, drawn as heat, next the runners-up"
+    filler = _filler(lens.layers[:first])
+    read = (f" Before that the lens mostly reads {filler}: the commonest tokens of all, what a "
+            "reading that knows little of what comes next falls back on." if filler else "")
+    para(console, f"'{answer}' ranks first {where}.{read}{wanders} Does the model not know the "
+                  "answer yet, or can the lens not read it? The lens can only read the stream "
+                  "the way the last block leaves it; a middle block may hold the answer in a "
+                  "form of its own, which the lens cannot tell from not knowing. Patching can "
+                  "look for it: the patching section (11) finds where a fact of the same kind "
+                  "sits, on another prompt. (`latent lens` prints a row per block: top is the "
+                  "token read there, p its probability, drawn as heat, next the runners-up"
                   + (f"; {note}" if note else "") + ".)")
+
+
+# filler tokens by name, as the lens section says what it reads before the answer
+FILLER = {" ": "a space", ".": "a full stop", ",": "a comma", "\\n": "a line break"}
+
+
+def _filler(layers: Sequence[LensLayer]) -> str:
+    """The three tokens the lens reads most before the answer (by their probability summed over
+    those blocks), named: ``a space, a full stop, a comma``; empty when none is filler."""
+    mass: dict[str, float] = {}
+    for layer in layers:
+        for token in layer.top:
+            mass[token.token] = mass.get(token.token, 0.0) + token.probability
+    most = sorted(mass, key=lambda token: (-mass[token], token))[:3]
+    if not any(token in FILLER for token in most):
+        return ""
+    return ", ".join(FILLER.get(token, _q(token)) for token in most)
 
 
 def _attention(console: Console, section: AttentionSection) -> None:
@@ -410,9 +486,10 @@ def _attention(console: Console, section: AttentionSection) -> None:
                   "100%): that is how the words of a prompt reach one another. Then its second "
                   f"part works on each token alone. A block has {heads} attention heads, each "
                   "weighing the tokens in its own way. From the last token of "
-                  f"'{result.prompt}', where the next word is chosen, here is the weight the "
-                  f"heads give each token on average, in %, at some of the {blocks} blocks:")
-    rows = sorted({*range(0, blocks, max(1, -(-blocks // 6))), blocks - 1})
+                  f"{_q(result.prompt)}, where the next word is chosen, here is the "
+                  f"weight the heads give each token on average, in %, at some of the {blocks} "
+                  "blocks:")
+    rows = sorted({*range(0, blocks, max(1, -(-blocks // 6))), blocks - 1, *section.looks})
     draw(console, None, Grid(heading="block", labels=[str(b) for b in rows], tokens=tokens,
                              values=[result.layers[b].mean for b in rows]), [])
     earlier = range(1, result.position)  # neither the first token nor the last itself
@@ -422,11 +499,35 @@ def _attention(console: Console, section: AttentionSection) -> None:
     if looks:
         weight, block, head, position = max(looks)
         strongest = (f" The strongest single look at an earlier word: head {-head} of block "
-                     f"{-block} puts {weight:.0%} of its weight on '{result.tokens[position]}'. "
-                     "A head that looks hard at one word is how a block brings what that word "
-                     "holds to the last token; the next section finds where the fact travels.")
+                     f"{-block} puts {weight:.0%} of its weight on "
+                     f"{_q(result.tokens[position])}. A head that looks hard at one "
+                     "word is how a block brings what that word holds to the last token.")
     para(console, f"{sink(result)} (That share is the mean over every block and head.)"
                   + strongest)
+    if section.looks:
+        para(console, _subject(section))
+
+
+def _subject(section: AttentionSection) -> str:
+    """Where the last token looks at the subject most, and whether that comes just before the
+    block from which the patching section finds the fact on the last token."""
+    result, looks, moved = section.attention, section.looks, section.moved
+    named = _listing([_q(result.tokens[p]) for p in section.subject])
+    shares = _listing([f"{sum(result.layers[b].mean[p] for p in section.subject):.0%}"
+                       for b in looks])
+    weight, head, block = max((sum(h.weights[p] for p in section.subject), h.head, b)
+                              for b in looks for h in result.layers[b].heads)
+    said = (f"From {_q(result.tokens[result.position])}, the heads look at the "
+            f"subject ({named}) most in blocks {_listing([str(b) for b in looks])}: {shares} of "
+            f"the weight on average, and head {head} of block {block} puts {weight:.0%} there.")
+    if moved is None:
+        return said
+    last = _q(result.tokens[result.position])
+    if max(looks) < moved:
+        right = "right " if max(looks) == moved - 1 else ""
+        return (f"{said} This is where the patching section (11) sees the fact move onto "
+                f"{last}: it is there from block {moved} on, {right}after them.")
+    return f"{said} The patching section (11) finds the fact on {last} from block {moved} on."
 
 
 def _patch(console: Console, section: PatchSection) -> None:
@@ -458,10 +559,13 @@ def _patch(console: Console, section: PatchSection) -> None:
                              values=[result.recovered[b] for b in rows],
                              under=("corrupt", under)), [])
     shared = [p for p, value in enumerate(result.recovered[0]) if value >= SHARE]
+    most = max(shared, key=lambda p: (result.recovered[0][p], -p)) if shared else 0
     sharing = "" if len(shared) < 2 else (
         " At block 0 several tokens carry part of it: "
-        + ", ".join(f"'{result.tokens_clean[p]}' {result.recovered[0][p]:.0%}" for p in shared)
-        + "; the sentence names the one that carries most.")
+        + ", ".join(f"{_q(result.tokens_clean[p])} {result.recovered[0][p]:.0%}"
+                    for p in shared)
+        + f"; the sentence before names only {_q(result.tokens_clean[most])}, which "
+          "carries most.")
     para(console, f"{result.reading}{sharing} At block 0 a token the two prompts share holds "
                   "the same vector in both runs, so copying it changes nothing; only attention "
                   "(the section before), block by block, carries what the subject's tokens hold "
@@ -478,9 +582,9 @@ def _steering(console: Console, section: SteeringSection) -> None:
     para(console, "Steering changes what a model writes without retraining it: it adds a "
                   f"direction to {written.model}'s stream while the model writes (activation "
                   "addition, 'actadd' in the output). Here the direction is the model's stream "
-                  f"for '{toward}' minus its stream for '{away}' as they enter block "
+                  f"for {_q(toward)} minus its stream for {_q(away)} as they enter block "
                   f"{layer}{before}, the same subtraction as king - man, made on the model's own "
-                  f"vectors: a push toward '{toward}'. It is multiplied by "
+                  f"vectors: a push toward {_q(toward)}. It is multiplied by "
                   f"{steering.strength:g} and added from position {start} on"
                   + (", token by token: the phrases' first tokens' difference at position "
                      f"{start}, their second tokens' at position {start + 1}, and so on; the "
@@ -490,15 +594,19 @@ def _steering(console: Console, section: SteeringSection) -> None:
                   + ". When "
                   "steering, latent puts a start token before the prompt, at position 0: the "
                   "model parks much of its attention there and its stream is huge and means "
-                  "nothing, so it is left alone (and both runs have it). "
-                  f"Block {layer} and strength {steering.strength:g} are what latent picks "
+                  "nothing, so it is left alone (and both runs have it).")
+    if section.pushes:
+        para(console, _pushes(section))
+    para(console, f"Block {layer} and strength {steering.strength:g} are what latent picks "
                   "when you give one pair and no settings: early enough that every later block "
-                  "builds on the push, strong enough to show, as the difference of two short "
-                  "phrases is small beside the stream; the command's --layer (a block) and "
-                  "--strength try others. The same prompt, without and with it (unsteered and "
-                  "steered, as `latent generate` says):")
-    para(console, f"Without: {written.prompt}{steering.unsteered.text}")
-    para(console, f"With:    {written.prompt}{written.continuation.text}")
+                  "builds on the push, strong enough to show; the command's --layer (a block) "
+                  "and --strength try others. The same prompt, without and with it (unsteered "
+                  "and steered, as `latent generate` says):")
+    for label, tokens, text in (("Without: ", steering.unsteered.tokens, steering.unsteered.text),
+                                ("With:    ", written.continuation.tokens,
+                                 written.continuation.text)):
+        cut = "…" if len(tokens) >= section.limit else ""
+        para(console, f"{label}{written.prompt}{text}{cut}", indent=" " * len(label))
     plain, pushed = steering.unsteered.tokens, written.continuation.tokens
     if plain == pushed:
         para(console, "Here the push changed nothing that was written: try a larger strength.")
@@ -510,9 +618,39 @@ def _steering(console: Console, section: SteeringSection) -> None:
     ended = "(it stopped)"
     para(console, f"What changed: each run takes the likeliest token at every step, and they "
                   f"write {common} "
-                  f"{repr(plain[part]) if part < len(plain) else ended} without the push, "
-                  f"{repr(pushed[part]) if part < len(pushed) else ended} with it; every later "
-                  "token follows from that choice.")
+                  f"{_q(plain[part]) if part < len(plain) else ended} without the push, "
+                  f"{_q(pushed[part]) if part < len(pushed) else ended} with it; every later "
+                  f"token follows from that choice. Each text stops after {section.limit} "
+                  f"tokens {whole('(… marks the cut).')}")
+
+
+def _pushes(section: SteeringSection) -> str:
+    """Where the push is zero and why, and how long it is beside the prompt's stream."""
+    strength = section.generation.steering.strength if section.generation.steering else 1.0
+    zero = [push for push in section.pushes if push.push == 0]
+    landing = [push for push in section.pushes if push.push > 0]
+    said = ""
+    if zero:
+        same = _listing([_q(push.toward) for push in zero])
+        said = (f"Both phrases have {same} at position{'s' * (len(zero) > 1)} "
+                f"{_listing([str(push.position) for push in zero])}, with the same tokens before "
+                "it, and a token's stream depends only on itself and the tokens before it: "
+                f"there the difference is zero. ")
+    if not landing:
+        return said + "The push adds nothing."
+    where = landing[0]
+    on = f", on the prompt's {_q(where.token)}" if where.token else ""
+    differences = " and ".join(f"{_q(push.toward)} minus {_q(push.away)}" for push in landing)
+    said += (f"The push lands {'only ' if zero else ''}at position"
+             f"{'s' * (len(landing) > 1)} {_listing([str(push.position) for push in landing])} "
+             f"({differences}){on}.")
+    if where.stream > 0:
+        said += (f" There the difference is {where.push / strength / where.stream:.2f} times as "
+                 f"long as the prompt's stream; times {strength:g}, the push is "
+                 f"{where.push / where.stream:.1f} times as long"
+                 + (": it outweighs what the prompt put there." if where.push > where.stream
+                    else ", smaller than what the prompt put there."))
+    return said
 
 
 # Each section's text, by the section's type (the map and the vector also take the colour flag).
@@ -541,11 +679,12 @@ def tour_section(console: Console, number: int, section: TourSection | SkippedSe
     else:
         _WRITERS[type(section)](console, section)
     explore = f"Explore further:  {section.command}"
-    console.print(Text(explore if len(explore) <= WIDTH else
-                       "Explore further:\n  " + _continued(section.command), style="dim"))
+    width = min(WIDTH, console.width)
+    console.print(Text(explore if len(explore) <= width else
+                       "Explore further:\n  " + _continued(section.command, width), style="dim"))
 
 
-def _continued(command: str) -> str:
+def _continued(command: str, width: int = WIDTH) -> str:
     """A command too long for a line, cut between its arguments with the shell's `\\`, so it can
     be copied and run as it is (never broken inside a quoted argument)."""
     import shlex
@@ -553,7 +692,7 @@ def _continued(command: str) -> str:
     lines = [""]
     for word in (shlex.quote(arg) if " " not in arg else f'"{arg}"'
                  for arg in shlex.split(command)):
-        if lines[-1] and len(lines[-1]) + 1 + len(word) > WIDTH - 6:
+        if lines[-1] and len(lines[-1]) + 1 + len(word) > width - 6:
             lines.append(word)
         else:
             lines[-1] = f"{lines[-1]} {word}".strip()

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from latentcli.results import AnalogyResult, Scored
 from latentcli.results.context import ContextResult
-from latentcli.results.directions import AxisResult, SteerResult
+from latentcli.results.directions import AxisResult, Projection, SteerResult
 from latentcli.results.inside import Attention, Patching
 from latentcli.results.jsonform import HIDDEN, Result, renamed
 from latentcli.results.language import Generation, Lens
@@ -76,6 +76,7 @@ class MapSection(Titled):
     groups: dict[str, tuple[str, ...]]
     groups_whole: int
     map: MapResult
+    fetch_encoder: str  # the command that downloads the encoder naming groups
     command: str
 
 
@@ -212,6 +213,7 @@ class DirectionsSection(Titled):
     """Tour: words ranked along a direction, and a word steered along another."""
 
     axis: AxisResult
+    ends: tuple[Projection, ...]  # for scale: the direction's own end words, ranked along it
     steer: SteerResult
     is_analogy: bool  # the step at strength 1 has exactly the analogy's answers (words, scores)
     command: str
@@ -255,6 +257,8 @@ class ContextSection(Titled):
     unrelated_word: str
     unrelated_sentence: str
     unrelated: float
+    static_nearest: tuple[Scored, ...]  # the static model's cosine of the word with each use's
+    # nearest word: which sense its one vector sits with
     command: str
 
 
@@ -271,6 +275,10 @@ class AttentionSection(Titled):
     """Tour: where each block's attention heads look from a prompt's last token."""
 
     attention: Attention
+    subject: tuple[int, ...]  # the positions where the patching section's two prompts differ
+    looks: tuple[int, ...]  # the blocks where the last token weighs the subject most
+    moved: int | None  # the first block from which patching the last position alone restores
+    # the fact (at least half of it) to the end; None if it never does
     command: str
 
 
@@ -283,10 +291,26 @@ class PatchSection(Titled):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Push(Result):
+    """What steering adds at one position entering its block, beside the stream already there:
+    the two phrases' tokens at that position, the prompt's token (empty past the prompt's end),
+    and the lengths of the added vector (strength x difference) and of the prompt's stream."""
+
+    position: int
+    toward: str
+    away: str
+    token: str
+    push: float
+    stream: float
+
+
+@dataclass(frozen=True, kw_only=True)
 class SteeringSection(Titled):
     """Tour: one steered generation beside the unsteered one."""
 
     generation: Generation
+    limit: int  # the most tokens each run writes: a text this long was cut there
+    pushes: tuple[Push, ...]  # what ActAdd adds at each position it steers
     command: str
 
 
