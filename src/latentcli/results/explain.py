@@ -153,6 +153,7 @@ class Neighborhood(Result):
     label: str
     members: tuple[str, ...]
     label_method: str = ""
+    furthest: str = ""  # the member besides the word furthest from the group's middle
 
 
 @dataclass(frozen=True, kw_only=True)
