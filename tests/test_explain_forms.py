@@ -26,6 +26,38 @@ def test_word_explanation_on_the_real_model(glove):
     assert result.neighborhood is not None and "queen" in result.neighborhood.members
 
 
+def test_the_member_furthest_from_the_group_s_middle_is_named(glove, runner):
+    """The word's group is words near one another, not a category: the member besides the word
+    least near the middle of the members' arrows is the one named."""
+    result = explain_word(glove, "king", 5)
+    group = result.neighborhood
+    units = np.stack([glove.lookup(word).unit for word in group.members]).astype(np.float64)
+    middle = units.mean(axis=0) / np.linalg.norm(units.mean(axis=0))
+    others = [(float(unit @ middle), word) for word, unit in zip(group.members, units, strict=True)
+              if word != "king"]
+    assert group.furthest == min(others)[1]
+    text = " ".join(runner.invoke(app, ["explain", "king"]).stdout.split())
+    assert f"the member furthest from this group's middle is '{group.furthest}'." in text
+
+
+@pytest.mark.parametrize(("share", "at", "said"), [
+    (0.04, 1, "more 'man' than 96% puts it 4% of the way from 'man'"),
+    (0.0, 0, "more 'man' than 100% puts it 0% of the way from 'man'"),
+    (0.5, 10, "more 'woman' than 50% puts it 50% of the way from 'woman'"),
+    (0.76, 15, "more 'woman' than 76% puts it 24% of the way from 'woman'"),
+    (1.0, 20, "more 'woman' than 100% puts it 0% of the way from 'woman'")])
+def test_the_dot_on_a_direction_stands_at_the_word_s_share(share, at, said):
+    """The line's 21 places run from 0% to 100% of the common words lying further toward the
+    first end: the dot sits at the nearest place to the share, and the legend says where."""
+    from latentcli.render.explain import _axis_line, _placed
+    from latentcli.results.explain import AxisPosition
+
+    position = AxisPosition(axis="gender", low="man", high="woman", position=0.1, share=share)
+    line = _axis_line(position).split("man ", 1)[1]
+    assert line.index("●") == at and len(line.split(" ")[0]) == 21
+    assert _placed(position) == said
+
+
 def test_expression_explanation_adds_up_and_ranks(glove):
     result = explain_expression(glove, "king - man + woman", "queen", 5)
     assert result.add == analogy(glove, "king - man + woman", 5, "add")
@@ -76,7 +108,8 @@ def test_cli_text_forms(runner, tiny_model):
     text = runner.invoke(app, ["explain", "king - man + woman", "-m", str(tiny_model)]).stdout
     assert "3CosAdd" in text and "cosine" in text and "allowed back" in text
     text = runner.invoke(app, ["explain", "queen", "-m", str(tiny_model)]).stdout
-    assert "Nearest words, by cosine, among the 10 most frequent words:" in text
+    assert "Nearest words, by cosine, among the 10 most frequent words ('queen' itself left " \
+        "out):" in " ".join(text.split())
     assert "long" in text
 
 

@@ -91,20 +91,40 @@ def test_the_directions_section_gives_the_end_words_as_its_scale(glove, tour):
     beyond = [f"'{item.word}'" for item in section.axis.words
               if not ends["bad"] <= item.projection <= ends["good"]]
     assert beyond and " and ".join(beyond) in text.split("For scale")[1]
+    # on bad → good alone the two ends sit evenly about 0; the average moves their middle, and
+    # the words between 0 and that middle are said to fall on bad's side
+    single = glove.lookup("good").unit.astype(np.float64) - glove.lookup("bad").unit
+    alone = {end.word: end.projection for end in section.alone}
+    assert alone["bad"] == pytest.approx(-alone["good"], abs=1e-6)
+    assert alone["good"] == pytest.approx(float(glove.lookup("good").unit @ single)
+                                          / np.linalg.norm(single), abs=1e-6)
+    middle = (ends["bad"] + ends["good"]) / 2
+    assert (f"alone they would score {alone['bad']:+.3f} and {alone['good']:+.3f}, evenly about "
+            f"0; the other pairs move their middle to {middle:+.3f}, so 0 is not neutral") in text
+    below = [item for item in section.axis.words if 0 <= item.projection < middle]
+    assert below  # 'boring', 'poor', 'okay'
+    said = text.split("so 0 is not neutral")[1].split("side of it")[0]
+    for item in below:
+        assert f"'{item.word}' ({item.projection:+.3f})" in said
 
 
 def test_the_map_and_squeeze_sections_say_how_many_groups_what_fetched_means_and_m(tour):
     from rich.console import Console
 
-    from latentcli.render.tour import CONTRACTIONS, tour_section
+    from latentcli.render.tour import CONTRACTIONS, _akin, tour_section
 
     out = io.StringIO()
     for number, name in ((3, "map"), (5, "squeeze")):
         tour_section(Console(file=out, width=80), number, tour[name], colour=False)
     text = " ".join(out.getvalue().split())
     groups = len(tour["map"].groups)
-    assert f"only how many groups: {groups}, one per kind of word" in text
+    assert f"only how many groups: {groups}, one per kind of word (when not told" in text
     assert "by `latent models get all-minilm-l6-v2` or the first `latent context`" in text
+    # a name spelled otherwise than the tour's own name for the group is said to be the model's
+    for cluster in tour["map"].map.clustering.clusters:
+        for name in tour["map"].groups:
+            spelled = f"'{cluster.label}' is the model's word (the tour spells it {name})"
+            assert (spelled in text) is _akin(cluster.label, name)
     brought = [word for near in tour["squeeze"].brought for word in near]
     cut = [word for word in brought if word in CONTRACTIONS]
     assert cut  # GloVe's 'happy' brings "'m"
@@ -180,7 +200,8 @@ def test_the_built_in_model_says_why_it_has_50_dimensions(runner, glove, monkeyp
     largest = max(BUILT_IN_SIZES)
     assert (f"It was published in {len(BUILT_IN_SIZES)} sizes (50, 100, 200 and {largest} "
             "dimensions), and latent ships the smallest") in text
-    assert (f"take {model.bytes / 1e6:,.0f} MB, where {largest} dimensions would take "
+    assert (f"{len(glove):,} \N{MULTIPLICATION SIGN} {glove.dims} numbers, 4 bytes each, take "
+            f"{model.bytes / 1e6:,.0f} MB, where {largest} dimensions would take "
             f"{model.bytes * largest / glove.dims / 1e6:,.0f} MB") in text
     assert f"compare {largest // glove.dims} times as many numbers" in text
     assert "Section 7 shows what fewer dimensions lose." in text
@@ -259,6 +280,7 @@ def _context_section(same: float, other: float, unrelated: float):
                            similarity=((1.0, other), (other, 1.0)), static_model="glove",
                            static_neighbors=near)
     return ContextSection(name="context", title="Words in context", context=result,
+                          candidates=20_000, layers=6,
                           same_sentence=SAME_SENSE, same=same, unrelated_word="table",
                           unrelated_sentence="she set the table for dinner",
                           unrelated=unrelated, static_nearest=(), command="latent context bank")
@@ -359,6 +381,18 @@ def test_the_language_sections_read_what_smollm_computes(runner, smollm_cache, m
             in text["patch"])
     for shown in text.values():
         assert "layer" not in shown.replace("--layer", "")  # one word for a block
+    # the gaps the percentages are measured on, as `latent patch` prints them
+    import re
+
+    shown = " ".join(runner.invoke(app, ["patch", CLEAN, CORRUPT, *model]).stdout.split())
+    clean, corrupt = re.search(r"clean run (\S+), corrupt (\S+)\)", shown).groups()
+    assert f"{clean} in the clean run, {corrupt} in the corrupt one" in text["patch"]
+    # the model's numbers, counted from its weights, read into its name
+    parameters = sections["lens"]["parameters"]
+    assert f"the {round(parameters / 1e6)}m in its name is for its {parameters:,} numbers" in \
+        text["lens"] and "135m" in "smollm2-135m"
+    words = len(steered["text"].split())
+    assert f"with the push, {len(pushed)} make {words} words" in text["steering"]
     _check_the_subject_looks(sections["attention"], patched, text["attention"])
     _check_the_push(sections["steering"], text["steering"])
     _check_the_lens(sections["lens"]["lens"], text["lens"])
@@ -376,13 +410,21 @@ def _check_the_subject_looks(section, patched, text):
     weights = [sum(np.mean([head["weights"][p] for head in layer["heads"]]) for p in differ)
                for layer in section["attention"]["layers"]]
     assert section["looks"] == sorted(np.argsort(weights, kind="stable")[::-1][:3].tolist())
+    # as printed: each block's share is its subject cells as the table rounds them, added up
+    cells = [sum(round(100 * np.mean([head["weights"][p] for head in layer["heads"]]))
+                 for p in differ) for layer in section["attention"]["layers"]]
     last = [row[-1] >= HOLDS for row in patched["recovered"]]
     moved = next(block for block in range(len(last)) if all(last[block:]))
     assert section["moved"] == moved and max(section["looks"]) < moved
     looks = section["looks"]
     assert (f"most in blocks {looks[0]}, {looks[1]} and {looks[2]}: "
-            f"{weights[looks[0]]:.0%}, {weights[looks[1]]:.0%} and {weights[looks[2]]:.0%}"
-            in text)
+            f"{cells[looks[0]]}%, {cells[looks[1]]}% and {cells[looks[2]]}%" in text)
+    # block 0 weighs the subject about as much, and patching ' of' right after it brings back
+    # nothing of the fact: the share is the last column of the whole grid, a block further on
+    assert section["last"] == pytest.approx([row[-1] for row in patched["recovered"]], abs=1e-4)
+    assert (f"Block 0 gives the subject about as much ({cells[0]}%), but it does not carry the "
+            f"fact: patched right after block 0, ' of' brings back "
+            f"{round(100 * patched['recovered'][1][-1])}% of it") in text
     assert (f"This is where the patching section (11) sees the fact move onto ' of': it is "
             f"there from block {moved} on") in text
 
@@ -409,7 +451,8 @@ def _check_the_lens(lens, text):
     vocabulary = int(re.search(r"a fixed list of ([\d,]+)", text)[1].replace(",", ""))
     from latentcli.render.language import SPARKS
 
-    assert f"each step up is a rank about {vocabulary ** (1 / (len(SPARKS) - 1)):.1f} times" in text
+    assert f"each step up divides the rank by about {vocabulary ** (1 / (len(SPARKS) - 1)):.1f}" \
+        in text
     ranks = [layer["tracked"][0]["rank"] for layer in lens["layers"]]
     first = next(i for i, rank in enumerate(ranks) if all(r == 1 for r in ranks[i:]))
     mass: dict[str, float] = {}
@@ -457,10 +500,10 @@ def test_the_steering_section_says_where_the_texts_part(plain, pushed, said):
                         unsteered=written(plain))
     section = SteeringSection(name="steering", title="Steering a model", command="latent …",
                               generation=Generation(model="m", prompt="My day was",
-                                                    prompt_token_ids=(1, 2, 3),
+                                                    prompt_token_ids=(1, 2, 3), max_tokens=2,
                                                     continuation=written(pushed),
                                                     steering=steering),
-                              limit=2, pushes=())
+                              pushes=())
     out = io.StringIO()
     tour_section(Console(file=out, width=80), 11, section, colour=False)
     text = " ".join(out.getvalue().split())
@@ -484,10 +527,10 @@ def _steering_section(pushes):
                         unsteered=written((" a",)))
     return SteeringSection(name="steering", title="Steering a model", command="latent …",
                            generation=Generation(model="m", prompt="My day was",
-                                                 prompt_token_ids=(0, 1, 2, 3),
+                                                 prompt_token_ids=(0, 1, 2, 3), max_tokens=20,
                                                  continuation=written((" b",)),
                                                  steering=steering),
-                           limit=20, pushes=pushes)
+                           pushes=pushes)
 
 
 def test_the_steering_section_says_where_the_push_is_zero_and_how_big_it_is():
@@ -517,3 +560,155 @@ def test_the_steering_section_says_where_the_push_is_zero_and_how_big_it_is():
     text = " ".join(out.getvalue().split())
     assert "zero" not in text and "The push lands at position 1 ('I' minus 'You')" in text
     assert f"the push is {10 / 95.1:.1f} times as long, smaller than" in text
+
+
+def _text(section, number: int = 1) -> str:
+    """A section as an 80-column terminal shows it, every line checked to fit, then as one line."""
+    from rich.console import Console
+
+    from latentcli.render.tour import tour_section
+
+    out = io.StringIO()
+    tour_section(Console(file=out, width=80), number, section, colour=False)
+    assert max(len(line) for line in out.getvalue().splitlines()) <= 80
+    return " ".join(out.getvalue().split())
+
+
+@pytest.mark.parametrize(("model", "said"), [
+    ("all-minilm-l6-v2", "a sentence encoder (l6: its 6 layers, or blocks, as section 9 calls "
+                         "them; v2: version 2)"),
+    ("encoder", "a sentence encoder (it has 6 layers, or blocks, as section 9 calls them)")])
+def test_words_in_context_reads_the_encoder_s_name_and_says_where_its_words_come_from(model,
+                                                                                     said):
+    """"l6-v2" is read from the encoder's own layer count, only where the name says it; the
+    nearest words are said to come from the candidates the encoder read."""
+    from dataclasses import replace
+
+    section = _context_section(0.89, 0.78, 0.06)
+    section = replace(section, context=replace(section.context, model=model))
+    text = _text(section, 8)
+    assert said in text
+    assert ("Each use's nearest words, among the 20,000 most frequent words of glove, each read "
+            "alone by the encoder (forms of 'bank' left out):") in text
+    assert "To tell, compare the first 'bank' (in 'the river bank'), by cosine, with" in text
+
+
+@pytest.mark.parametrize(("name", "training", "said"), [
+    ("smollm2-135m", "Made, somewhere", "The one here, smollm2-135m, is Made, somewhere; the 135m "
+                                        "in its name is for its 134,515,008 numbers, all set by "
+                                        "training."),
+    ("other", None, "The one here, other: its weights hold 134,515,008 numbers, all set by "
+                    "training.")])
+def test_the_lens_section_says_what_the_model_is_and_how_many_numbers_it_holds(name, training,
+                                                                              said):
+    from dataclasses import replace
+
+    from latentcli.results.explain import LensSection
+    from test_language_model_cli import _lens_with
+
+    lens = replace(_lens_with("\xa0"), model=name)
+    text = _text(LensSection(name="lens", title="Inside a language model", lens=lens,
+                             parameters=134_515_008, training=training, command="latent lens"), 9)
+    assert said in text
+    assert ("each read, for every token, the vectors of the tokens up to it and add something "
+            "to its vector") in text
+    assert "residual stream (residual: what a block adds on top of what is there)" in text
+
+
+def _attention_section(subject_weight_at_0: float):
+    """Five blocks of one head over 'The A b is of', the subject ' A b'; block 0 weighs it
+    ``subject_weight_at_0`` (halves on each token), blocks 2 and 3 (the looks) 30% and 50%."""
+    from latentcli.results.explain import AttentionSection
+    from latentcli.results.inside import Attention, AttentionLayer, HeadWeights
+
+    def block(layer: int, subject: float) -> AttentionLayer:
+        rest = (1 - subject) / 3
+        weights = (rest, subject * 0.4, subject * 0.6, rest, rest)
+        return AttentionLayer(layer=layer, heads=(HeadWeights(head=0, weights=weights),))
+
+    result = Attention(model="m", prompt="The A b is of", tokens=("The", " A", " b", " is", " of"),
+                       position=4, layers=tuple(block(layer, subject) for layer, subject in
+                                                enumerate((subject_weight_at_0, 0.1, 0.3, 0.5,
+                                                           0.1))))
+    return AttentionSection(name="attention", title="Where the heads look", attention=result,
+                            subject=(1, 2), looks=(2, 3), moved=4,
+                            last=(0.0, 0.003, -0.004, 0.2, 0.8), command="latent attention")
+
+
+def test_the_attention_section_sets_a_block_as_strong_on_the_subject_beside_the_looks():
+    """A block outside the looks that weighs the subject about as much is set beside them by
+    what patching the last token right after each brings back (a small loss shows as 0%, never
+    -0%); one far below is not mentioned. The head that weighs the subject most is tied to its
+    largest single token."""
+    text = _text(_attention_section(0.29), 10)
+    assert ("most in blocks 2 and 3: 30% and 50% of the weight on average; head 0 of block 3 "
+            "puts 50% on them together (30% on ' b' alone).") in text
+    assert ("Block 0 gives the subject about as much (29%), but it does not carry the fact: "
+            "patched right after block 0, ' of' brings back 0% of it, against 20% and 80% right "
+            "after blocks 2 and 3.") in text
+    assert "-0%" not in text
+    assert "from block 4 on, right after them" in text
+    assert "about as much" not in _text(_attention_section(0.2), 10)
+
+
+def _patching(first_row):
+    from latentcli.results.inside import Patching
+    from latentcli.results.language import TokenProbability
+
+    tokens = ("The", " E", "iffel", " Tower", " is", " in", " the", " city", " of")
+    rows = [first_row, *([(0.0, 0.0, 0.9, 0.4, 0.0, 0.0, 0.0, 0.0, 0.0)] * 2),
+            *([(0.0, 0.0, 0.0, 0.0, 0.0, 0.16, 0.0, 0.0, 0.8)] * 2)]
+    return Patching(model="m", clean="The Eiffel Tower is in the city of",
+                    corrupt="The Colosseum is in the city of", tokens_clean=tokens,
+                    tokens_corrupt=("The", " Col", "osse", "um", *tokens[4:]),
+                    clean_answer=TokenProbability(token=" Paris", id=1, probability=0.5),
+                    corrupt_answer=TokenProbability(token=" Rome", id=2, probability=0.5),
+                    recovered=tuple(rows), probability=tuple((0.5,) * 9 for _ in rows),
+                    difference_clean=2.864, difference_corrupt=-8.704, reading="Reading.")
+
+
+@pytest.mark.parametrize(("first_row", "said"), [
+    ((0.0, 0.244, 0.786, 0.434, 0.0, 0.0, 0.0, 0.0, 0.0),
+     "Each cell is a run of its own, so a row need not add up to 100%: at block 0, ' E', 'iffel' "
+     "and ' Tower' bring back 24%, 79% and 43%, 146% together, as their effects overlap."),
+    ((0.0, 0.0, 0.9, 0.1, 0.0, 0.0, 0.0, 0.0, 0.0),
+     "Each cell is a run of its own, so a row need not add up to 100%. A token")])
+def test_the_patching_section_says_each_cell_is_a_run_with_the_gap_it_is_measured_on(first_row,
+                                                                                    said):
+    """The two runs' logit gaps are given; a row adding past 100% is explained on block 0 with
+    the sum of the percentages as printed; the shared tokens the reading names are the ones
+    said to have got their part through attention."""
+    from latentcli.results.explain import PatchSection
+
+    text = _text(PatchSection(name="patch", title="Where a fact sits", patching=_patching(
+        first_row), shared=(5, 8), command="latent patch"), 11)
+    assert ("(' Paris' less ' Rome': 2.86 in the clean run, -8.70 in the corrupt one; 100: back "
+            "to 2.86; below 0: further toward ' Rome')") in text
+    assert "Run the corrupt prompt again, once for each cell below" in text
+    assert said in text
+    assert "A token the two prompts share, like ' in' or ' of', holds the same vector" in text
+
+
+@pytest.mark.parametrize(("tokens", "said"), [
+    ((" a", " nightmare", ".", " I", " met", " ", "1", "0", "0", " people", ","),
+     "Tokens are not words: with the push, 11 make 6 words, as '.' and ',' are tokens of their "
+     "own and 100 takes 4 (' ', '1', '0', '0')."),
+    ((" a", " night", "mare"), "Tokens are not words: with the push, 3 make 2 words, as a rare "
+                               "word takes several."),
+    ((" a", " day"), None)])
+def test_the_steering_section_says_why_its_tokens_make_fewer_words(tokens, said):
+    """Punctuation marks and a number's digits are tokens of their own; a text with as many
+    words as tokens says nothing."""
+    from dataclasses import replace
+
+    from latentcli.results.language import Continuation
+
+    section = _steering_section(())
+    written = Continuation(token_ids=tuple(range(len(tokens))), tokens=tokens,
+                           text="".join(tokens))
+    text = _text(replace(section, generation=replace(section.generation, continuation=written)),
+                 12)
+    if said is None:
+        assert "Tokens are not words" not in text
+    else:
+        assert said in text

@@ -376,8 +376,8 @@ def grid(rows: dict[range, dict[int, float]], layers: int = 30) -> list[list[flo
 @pytest.mark.parametrize(("rows", "layers", "site", "sentence"), [
     ({range(0, 21): {2: 0.8, 3: 0.4}, range(21, 25): {2: 0.3, 8: 0.4},
       range(25, 30): {8: 0.75}}, 30, "resid",
-     "The fact sits on 'iffel' through block 20, then on the last position (' of') from block "
-     "25."),
+     "The fact sits on 'iffel' through block 20 (' Tower' holds 40% too), then on the last "
+     "position (' of') from block 25."),
     ({range(0, 30): {8: 0.6}}, 30, "resid", "The fact sits on the last position (' of') at "
                                             "every block."),
     ({range(3, 6): {3: 0.9}, range(19, 20): {8: 0.7}}, 30, "attn",
@@ -390,7 +390,17 @@ def grid(rows: dict[range, dict[int, float]], layers: int = 30) -> list[list[flo
      "The fact sits on no single position: no patch restores half of the difference (the "
      "most, 0.31, at ' Tower' in block 12)."),
     ({range(0, 30): {2: 0.6, 3: 0.6}}, 30, "resid", "The fact sits on 'iffel' at every "
-                                                    "block."),  # a tie: the first position
+                                                    "block (' Tower' holds 60% too)."),  # a tie:
+    # the first position holds it, the other a part
+    # a part is named only where it holds at least PART at every block of the stretch, with
+    # the range it restores; two parts, the first saying "holds"
+    ({range(0, 10): {2: 0.9, 3: 0.3, 4: 0.12}, range(10, 30): {2: 0.9, 3: 0.5, 4: 0.15}},
+     30, "resid",
+     "The fact sits on 'iffel' at every block (' Tower' holds 30% to 50% too, ' is' 12% to "
+     "15%)."),
+    ({range(0, 10): {2: 0.9, 3: 0.3, 4: 0.12}, range(10, 30): {2: 0.9, 3: 0.5, 4: 0.15},
+      range(5, 6): {4: 0.08}}, 30, "resid",
+     "The fact sits on 'iffel' at every block (' Tower' holds 30% to 50% too)."),
 ])
 def test_the_reading_of_a_grid(rows: dict[range, dict[int, float]], layers: int, site: str,
                                sentence: str) -> None:

@@ -71,7 +71,8 @@ def test_renamed_hidden_and_inlined_fields():
                            pearson_p=None, spearman=None, spearman_p=None, notes=("n",))
     assert "notes" not in pairs.to_dict() and pairs.to_dict()["oov_percent"] == 50.0
     generation = Generation(model="m", prompt="p", prompt_token_ids=(1,), notes=("n",),
+                            max_tokens=1,
                             continuation=Continuation(token_ids=(2,), tokens=("t",), text="t"))
     assert json.dumps(generation.to_dict()) == (
-        '{"model": "m", "prompt": "p", "prompt_token_ids": [1], "token_ids": [2], '
-        '"tokens": ["t"], "text": "t", "steering": null}')
+        '{"model": "m", "prompt": "p", "prompt_token_ids": [1], "max_tokens": 1, '
+        '"token_ids": [2], "tokens": ["t"], "text": "t", "steering": null}')

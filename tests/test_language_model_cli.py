@@ -27,8 +27,9 @@ def test_generate_json_has_the_documented_keys(runner) -> None:
     result = run(runner, "generate", "The cat", "-m", TINY, "--max-tokens", "6", "--json")
     assert result.exit_code == 0, result.stderr
     answer = json.loads(result.stdout)
-    assert list(answer) == ["model", "prompt", "prompt_token_ids", "token_ids", "tokens", "text",
-                            "steering"]
+    assert list(answer) == ["model", "prompt", "prompt_token_ids", "max_tokens", "token_ids",
+                            "tokens", "text", "steering"]
+    assert answer["max_tokens"] == 6
     assert answer["model"] == "tiny-llama.gguf" and answer["steering"] is None
     assert len(answer["token_ids"]) == len(answer["tokens"]) <= 6
     plain = run(runner, "generate", "The cat", "-m", TINY, "--max-tokens", "6")
@@ -49,6 +50,31 @@ def test_steering_states_its_defaults_and_keeps_the_unsteered_text(runner) -> No
     assert "actadd, added entering block 0, strength 8, from position 1 on" in shown.stdout
     assert "(the method, block and strength are the defaults)" in shown.stdout
     assert "unsteered" in shown.stdout and "layer" not in shown.stdout  # one word for a block
+
+
+@pytest.mark.parametrize(("plain", "pushed"), [(3, 2), (2, 3)])
+def test_the_side_by_side_marks_a_text_cut_by_the_token_limit(plain: int, pushed: int) -> None:
+    """A text as long as --max-tokens was cut there and ends with …; one that stopped before
+    (an end-of-turn token) does not; the caption says the limit."""
+    from rich.console import Console
+
+    from latentcli.render.language import generation
+    from latentcli.results.language import Continuation, Generation, Steering
+
+    def written(count: int) -> Continuation:
+        return Continuation(token_ids=tuple(range(count)), tokens=(" w",) * count,
+                            text=" w" * count)
+
+    steering = Steering(method="actadd", layer=1, strength=8.0, pairs=(("a", "b"),), start=1,
+                        defaults=(), unsteered=written(plain))
+    out = io.StringIO()
+    generation(Console(file=out, width=80), Generation(
+        model="m", prompt="P", prompt_token_ids=(0, 1), max_tokens=3,
+        continuation=written(pushed), steering=steering))
+    row = next(line for line in out.getvalue().splitlines() if line.startswith("P"))
+    left, right = row.split()[:plain + 1], row.split()[plain + 1:]
+    assert left[-1].endswith("…") is (plain == 3) and right[-1].endswith("…") is (pushed == 3)
+    assert "each text stops after 3 tokens (--max-tokens); … marks the cut" in out.getvalue()
 
 
 def test_mean_difference_from_a_pairs_file(runner, tmp_path: Path) -> None:
@@ -300,7 +326,7 @@ def test_the_lens_legend_names_an_escaped_character_only_when_its_table_shows_on
 
     def tour(console, lens) -> None:  # type: ignore[no-untyped-def]
         section = LensSection(name="lens", title="Inside a language model", lens=lens,
-                              command="latent lens")
+                              parameters=1000, training=None, command="latent lens")
         tour_section(console, 9, section, colour=False)
 
     two = shown(lens_view, _lens_with("\xa0", "\n"))

@@ -27,6 +27,18 @@ def test_each_model_answers_as_it_would_alone(runner, command: list[str]) -> Non
     assert json.loads(together.stdout) == {"models": alone}
 
 
+def test_the_continuations_mark_a_text_cut_by_the_token_limit(runner) -> None:
+    """Side by side, a text that wrote --max-tokens tokens was cut there: it ends with …, and
+    the caption says the limit."""
+    argv = ["generate", "The cat sat", *MODELS, "--max-tokens", "4"]
+    written = json.loads(runner.invoke(app, [*argv, "--json"]).stdout)["models"]
+    shown = runner.invoke(app, argv, env={"COLUMNS": "80"}).stdout
+    assert "each text stops after 4 tokens (--max-tokens); … marks the cut" in shown
+    row = next(line for line in shown.splitlines() if line.startswith("The cat sat"))
+    for generation, cell in zip(written, row.split("The cat sat")[1:], strict=True):
+        assert cell.rstrip().endswith("…") is (len(generation["tokens"]) == 4), cell
+
+
 def test_the_lenses_are_drawn_by_depth_with_where_each_answer_forms(runner) -> None:
     shown = runner.invoke(app, ["lens", "The cat sat", *MODELS])
     assert shown.exit_code == 0, shown.stderr

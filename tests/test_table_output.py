@@ -107,7 +107,7 @@ RESULTS = {
                                                      probability=0.1),))
                      for layer in range(3)))),
     "generate": (generation, Generation(
-        model="tiny-lm", prompt="The cat", prompt_token_ids=(1, 2),
+        model="tiny-lm", prompt="The cat", prompt_token_ids=(1, 2), max_tokens=40,
         continuation=continuation(" is happy to see you again today"),
         steering=Steering(method="mean", layer=10, strength=4.0, pairs=(("happy", "sad"),),
                           start=1, defaults=("layer",),

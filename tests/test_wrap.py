@@ -44,13 +44,29 @@ def test_a_quoted_token_keeps_its_opening_quote():
         assert not any(line.endswith("('") for line in lines)
 
 
-def test_a_last_word_alone_gets_company_from_the_line_above():
+def test_a_last_line_of_one_or_two_words_gets_company_from_the_line_above():
+    """"can remain." or "each other." alone on the last line read as strays: words come down
+    from the line above until the last line has three, while that line keeps two and the last
+    line has room."""
     assert fold("a use mixes the word with its sentence remain.", 38).split("\n") == [
-        "a use mixes the word with its", "sentence remain."]
-    # a line above with one word keeps it; a last line of two words is left as it is
+        "a use mixes the word with", "its sentence remain."]
+    assert fold("so another sense's neighbours can remain.", 34).split("\n") == [
+        "so another sense's", "neighbours can remain."]
+    # a line above with one word keeps it; a last line with no room for a third is left
     assert fold("antidisestablishment remain.", 22).split("\n") == ["antidisestablishment",
                                                                  "remain."]
     assert fold("one two three four five", 13).split("\n") == ["one two three", "four five"]
+
+
+@pytest.mark.parametrize("width", range(36, 81))  # the longer command is 36 characters
+def test_a_backticked_command_is_never_split(width):
+    text = ("downloaded once into latent's cache, by `latent models get all-minilm-l6-v2` or "
+            "the first `latent context`; naming never downloads it")
+    lines = fold(text, width).split("\n")
+    assert all(len(line) <= width for line in lines)
+    for command in ("`latent models get all-minilm-l6-v2`", "`latent context`"):
+        assert any(command in line for line in lines), lines
+    assert " ".join(fold(text, width).split()) == text
 
 
 def test_later_lines_take_the_indent():

@@ -108,7 +108,21 @@ def _neighborhood(space: Space, found: WordRow, restrict: int) -> Neighborhood |
     clustering = fit_clusters(space, selection, None, "kmeans", 0)
     mine = clustering.result.clusters[clustering.assignment[0]]
     return Neighborhood(size=len(selection), k=clustering.result.k, label=mine.label,
-                        members=mine.members, label_method=mine.label_method)
+                        members=mine.members, label_method=mine.label_method,
+                        furthest=_furthest(space, mine.members, found.word))
+
+
+def _furthest(space: Space, members: tuple[str, ...], word: str) -> str:
+    """The member besides ``word`` furthest (by cosine) from the middle of the group's arrows:
+    the one most likely there for sharing the others' sentences rather than their kind. Empty
+    for a group of fewer than three."""
+    if len(members) < 3:
+        return ""
+    units = np.stack([space.lookup(member).unit for member in members]).astype(np.float64)
+    middle = units.mean(axis=0)
+    closeness = units @ middle
+    return min((member for member in members if member != word),
+               key=lambda member: (float(closeness[members.index(member)]), member))
 
 
 def explain_expression(space: Space, text: str, expect: str | None = None,

@@ -42,11 +42,11 @@ def generate(model: Decoder, prompt: str, max_tokens: int, sampling: Sampling,
         raise ParameterError("max_tokens", "must be at least 1")
     text = model.prompt(prompt, chat, sink=steering is not None)
     if isinstance(max_tokens, Default):
-        max_tokens = max(1, min(max_tokens, model.context - len(text.ids)))
+        max_tokens = int(max(1, min(max_tokens, model.context - len(text.ids))))
     model.check_room(len(text.ids), max_tokens)
     if steering is None:
         return Generation(model=model.name, prompt=prompt, prompt_token_ids=tuple(text.ids),
-                          continuation=continuation(model, model.generate(
+                          max_tokens=max_tokens, continuation=continuation(model, model.generate(
                               text.ids, max_tokens, sampling, listen=listen)))
     method, layer, strength, defaults = steering.resolve(model.network.layers)
     steer = steer_vector(model, steering.pairs, method, layer, strength, text.start, progress,
@@ -54,7 +54,7 @@ def generate(model: Decoder, prompt: str, max_tokens: int, sampling: Sampling,
     plain, steered = (continuation(model, ids)
                       for ids in side_by_side(model, text.ids, max_tokens, sampling, steer))
     return Generation(model=model.name, prompt=prompt, prompt_token_ids=tuple(text.ids),
-                      continuation=steered,
+                      max_tokens=max_tokens, continuation=steered,
                       steering=Steering(method=method, layer=layer, strength=strength,
                                         pairs=steering.pairs, start=steer.start,
                                         defaults=defaults, unsteered=plain,

@@ -14,7 +14,7 @@ import numpy as np
 from latentcli.analysis.attention import attention
 from latentcli.analysis.generation import generate
 from latentcli.analysis.lens import lens
-from latentcli.analysis.patching import HOLDS, patch
+from latentcli.analysis.patching import HOLDS, patch, stretches
 from latentcli.analysis.steering import SteeringChoice, steer_vector
 from latentcli.errors import UsageError
 from latentcli.networks.decoder.decoder import Decoder, Sampling
@@ -35,32 +35,43 @@ CLEAN, CORRUPT = "The Eiffel Tower is in the city of", "The Colosseum is in the 
 STEERED_PROMPT, PAIR = "My day at work was", ("I hate", "I love")
 WRITTEN = 20
 LOOKS = 3  # blocks named where the last token looks at the subject most
+# What is known of how the built-in language model was made (its model card, Allal et al. 2025)
+TRAINING = {"smollm2-135m": "SmolLM2, from Hugging Face (2024): it learned to predict the next "
+                            "token over 2 trillion tokens of text, then to follow "
+                            "instructions"}
 
 
 def lens_section(model: Decoder) -> LensSection:
+    """The lens on a fact, with what the model is: how many numbers its weights hold (every
+    tensor, the embedding counted once when the output shares it) and, for the built-in one,
+    how it was made."""
     return LensSection(name="lens", title="Inside a language model", lens=lens(model, FACT, top=3),
-                       command=f'latent lens "{FACT}"')
+                       parameters=sum(int(tensor.size)
+                                      for tensor in model.weights.tensors.values()),
+                       training=TRAINING.get(model.name), command=f'latent lens "{FACT}"')
 
 
 def attention_section(model: Decoder) -> AttentionSection:
     """Where the heads look from the last token, and where they look at the subject (the
     tokens the patching section's two prompts differ in) most; with, from patching the last
-    position alone, the block from which the fact is there, to say whether those looks come
-    just before it."""
+    position alone, the share of the fact it holds entering each block and the block from which
+    the fact is there, to say whether those looks (or another block's as strong) carry it."""
     looked = attention(model, CLEAN)
     try:
         last = patch(model, CLEAN, CORRUPT, positions=[looked.position])
     except UsageError:  # prompts of other lengths on this tokenizer: no subject to speak of
         subject: tuple[int, ...] = ()
+        shares: tuple[float, ...] = ()
         moved = None
     else:
         subject = tuple(p for p, (a, b) in enumerate(zip(last.tokens_clean, last.tokens_corrupt,
                                                           strict=True)) if a != b)
-        held = [row[looked.position] >= HOLDS for row in last.recovered]
+        shares = tuple(row[looked.position] for row in last.recovered)
+        held = [share >= HOLDS for share in shares]
         moved = next((block for block in range(len(held)) if all(held[block:])), None)
     return AttentionSection(name="attention", title="Where the heads look", attention=looked,
                             subject=subject, looks=_looks(looked, subject), moved=moved,
-                            command=f'latent attention "{CLEAN}"')
+                            last=shares, command=f'latent attention "{CLEAN}"')
 
 
 def _looks(looked: Attention, subject: tuple[int, ...]) -> tuple[int, ...]:
@@ -80,8 +91,11 @@ def patch_section(model: Decoder) -> PatchSection | SkippedSection:
         patching = patch(model, CLEAN, CORRUPT)
     except UsageError as error:
         return skipped("patch", f"on {model.name}, {error}")
+    shared = sorted({p for stretch in stretches(patching.recovered)
+                     for p in (stretch.position, *stretch.parts)
+                     if patching.tokens_clean[p] == patching.tokens_corrupt[p]})
     return PatchSection(name="patch", title="Where a fact sits", patching=patching,
-                        command=f'latent patch "{CLEAN}" "{CORRUPT}"')
+                        shared=tuple(shared), command=f'latent patch "{CLEAN}" "{CORRUPT}"')
 
 
 def steering_section(model: Decoder) -> SteeringSection:
@@ -89,7 +103,7 @@ def steering_section(model: Decoder) -> SteeringSection:
     written = generate(model, STEERED_PROMPT, WRITTEN, Sampling(),
                        steering=SteeringChoice((PAIR,)))
     return SteeringSection(name="steering", title="Steering a model", generation=written,
-                           limit=WRITTEN, pushes=pushes(model, written),
+                           pushes=pushes(model, written),
                            command=f'latent generate "{STEERED_PROMPT}" --steer "{pair}"')
 
 

@@ -18,6 +18,7 @@ nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -38,6 +39,7 @@ SITES = {"resid": "resid_pre", "attn": "attn_out", "mlp": "mlp_out"}
 POSITIONS = 8192  # positions in one batch of patched runs (rows x the prompt's tokens)
 LOGITS = 128  # rows of logits over the vocabulary computed at once
 HOLDS = 0.5  # a position holds the fact at a block when patching it alone restores this share
+PART = 0.1  # another position holds part of it when patching it restores this share throughout
 SHOWN_TOKENS = 12  # of each tokenization, in the message refusing prompts of unequal counts
 
 
@@ -185,33 +187,68 @@ def _rows(grid: npt.NDArray[np.float64]) -> tuple[tuple[float, ...], ...]:
     return tuple(tuple(float(value) for value in row) for row in grid)
 
 
-def reading(recovered: Sequence[Sequence[float]], tokens: Sequence[str],
-            site: str = "resid") -> str:
-    """One sentence saying where the fact sits: at each block, the position whose patch restores
-    the most, when that is at least `HOLDS` of the difference; consecutive blocks held by one
-    position make one stretch, read in order ("the fact sits on 'iffel' through block 23, then
-    on the last position (' of') from block 24")."""
+class Stretch(NamedTuple):
+    """Blocks ``first`` to ``last`` in which ``position`` holds the fact, and the other
+    positions holding part of it at each of them."""
+
+    position: int
+    first: int
+    last: int
+    parts: tuple[int, ...]
+
+
+def stretches(recovered: Sequence[Sequence[float]]) -> list[Stretch]:
+    """Where the fact sits, block by block: at each block the position whose patch restores the
+    most, when that is at least `HOLDS`; consecutive blocks held by one position make one
+    stretch, with the positions restoring at least `PART` at every block of it."""
     grid = np.asarray(recovered, dtype=np.float64)
-    layers = len(grid)
-    stretches: list[list[int]] = []  # position, first block, last block
+    found: list[list[int]] = []  # position, first block, last block
     for layer, row in enumerate(grid):
         position = int(np.argmax(row))  # ties: the first position
         if row[position] < HOLDS:
             continue
-        if stretches and stretches[-1][0] == position and stretches[-1][2] == layer - 1:
-            stretches[-1][2] = layer
+        if found and found[-1][0] == position and found[-1][2] == layer - 1:
+            found[-1][2] = layer
         else:
-            stretches.append([position, layer, layer])
+            found.append([position, layer, layer])
+    return [Stretch(position, first, last, tuple(
+        int(p) for p in np.flatnonzero(grid[first:last + 1].min(axis=0) >= PART) if p != position))
+        for position, first, last in found]
+
+
+def reading(recovered: Sequence[Sequence[float]], tokens: Sequence[str],
+            site: str = "resid") -> str:
+    """One sentence saying where the fact sits, stretch by stretch (`stretches`), read in order,
+    with the share each position holding part of it restores ("the fact sits on 'iffel' through
+    block 23 (' Tower' holds 31% to 48% too), then on the last position (' of') from block
+    24")."""
+    grid = np.asarray(recovered, dtype=np.float64)
     subject = {"resid": "The fact sits", "attn": "The attention output carries the fact",
                "mlp": "The MLP output carries the fact"}[site]
-    if not stretches:
+    found = stretches(recovered)
+    if not found:
         layer, position = divmod(int(np.argmax(grid)), grid.shape[1])
         return (f"{subject} on no single position: no patch restores half of the difference "
                 f"(the most, {grid[layer, position]:.2f}, at {_where(tokens, position)} in "
                 f"block {layer}).")
-    said = [f"on {_where(tokens, position)} {_when(start, end, layers)}"
-            for position, start, end in stretches]
+    said = [f"on {_where(tokens, stretch.position)} "
+            f"{_when(stretch.first, stretch.last, len(grid))}"
+            + _parts(grid[stretch.first:stretch.last + 1], stretch.parts, tokens)
+            for stretch in found]
     return f"{subject} {', then '.join(said)}."
+
+
+def _parts(grid: npt.NDArray[np.float64], parts: Sequence[int], tokens: Sequence[str]) -> str:
+    """`` (' Tower' holds 31% to 48% too)``: what the positions holding part of the fact
+    restore over a stretch's blocks (``grid``), the first saying "holds"; empty when none
+    does."""
+    shares: list[str] = []
+    for position in parts:
+        low, high = (f"{value:.0%}" for value in (grid[:, position].min(),
+                                                   grid[:, position].max()))
+        shares.append(f"{_where(tokens, position)}{' holds' * (not shares)} "
+                      f"{low if low == high else f'{low} to {high}'}{' too' * (not shares)}")
+    return f" ({', '.join(shares)})" if shares else ""
 
 
 def _where(tokens: Sequence[str], position: int) -> str:

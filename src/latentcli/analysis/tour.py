@@ -186,6 +186,7 @@ def directions_section(space: Space) -> DirectionsSection:
         name="directions", title=TITLES["directions"][0],
         axis=axis(space, low, high, usable, ranked),
         ends=axis(space, low, high, usable, (low, high)).words,
+        alone=axis(space, low, high, (), (low, high)).words if usable else (),
         steer=moved, is_analogy=whole.neighbors == analogy(
             space, f"{word} - {away} + {toward}", 3).results,
         command=f"latent steer {word} --toward {toward} --away {away} --steps 8")
@@ -273,6 +274,7 @@ def context_section(space: Space) -> ContextSection:
     context = in_context(reader, space, CONTEXT_WORD, CONTEXTS, top=3)
     nearest = [use.neighbors[0].word for use in context.contexts if use.neighbors]
     return ContextSection(name="context", title=TITLES["context"][0], context=context,
+                          candidates=len(reader), layers=reader.encoder.layers,
                           same_sentence=SAME_SENSE, same=float(same),
                           unrelated_word=word, unrelated_sentence=sentence,
                           unrelated=float(unrelated),

@@ -37,6 +37,9 @@ class WordPieces(Protocol):
 class TextEncoder(Protocol):
     """Texts → raw (not normalised) vectors, and one text → its word pieces."""
 
+    @property
+    def layers(self) -> int: ...
+
     def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]: ...
 
     def token_vectors(self, text: str) -> WordPieces: ...

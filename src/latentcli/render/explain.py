@@ -101,12 +101,26 @@ def _scored_lines(console: Console, rows: Sequence[tuple[str, float]], indent: s
 def _axis_line(position: AxisPosition) -> str:
     """``man ─────●──── woman`` with the marker at the word's share of common words."""
     track = 21
-    at = min(track - 1, int(position.share * track))
+    at = round(position.share * (track - 1))  # 0: no word further toward low; 20: all are
     line = "─" * at + "●" + "─" * (track - 1 - at)
-    towards = position.high if position.share >= 0.5 else position.low
-    share = position.share if position.share >= 0.5 else 1 - position.share
+    towards, share = _leaning(position)
     return (f"  {position.axis:<12}{position.low:>7} {line} {position.high:<9} "
             f"more '{towards}' than {share:.0%}")
+
+
+def _leaning(position: AxisPosition) -> tuple[str, float]:
+    """The end the word leans to, and the share of the common words it is further toward it
+    than."""
+    if position.share >= 0.5:
+        return position.high, position.share
+    return position.low, 1 - position.share
+
+
+def _placed(position: AxisPosition) -> str:
+    """Where the ● of `_axis_line` sits, said for the reader: ``more 'man' than 96% puts it 4%
+    of the way from 'man'``."""
+    end, share = _leaning(position)
+    return f"more '{end}' than {share:.0%} puts it {1 - share:.0%} of the way from '{end}'"
 
 
 def word_explanation(console: Console, result: WordExplanation, colour: bool) -> None:
@@ -127,7 +141,8 @@ def word_explanation(console: Console, result: WordExplanation, colour: bool) ->
                   "such arrows' numbers (1: same direction, 0: unrelated, below 0: opposite "
                   "leanings).")
     console.print()
-    console.print(f"Nearest words, by cosine, among {frequent}:", highlight=False)
+    itself = f" ('{result.word}' itself left out)" if result.neighbors else ""
+    para(console, f"Nearest words, by cosine, among {frequent}{itself}:")
     _scored_lines(console, [(near.word, near.similarity) for near in result.neighbors])
     para(console, "Nearest words are words used in the same places, not only words of like "
                   "meaning: names, numerals and words often seen beside it rank high too.")
@@ -137,7 +152,8 @@ def word_explanation(console: Console, result: WordExplanation, colour: bool) ->
         para(console, "Where it falls on a few named directions, compared with "
                       f"{frequent}. Each direction is the average arrow over a few pairs of "
                       f"opposite words, named by its first pair. More '{first.low}' than N% means "
-                      f"that N% of those words lie further toward '{first.high}'.")
+                      f"that N% of those words lie further toward '{first.high}'. The ● stands "
+                      f"where the word ranks among them: {_placed(first)}.")
         for position in result.axes:
             console.print(_axis_line(position), highlight=False)
         para(console, "A place on a direction tells how the word is used, not what it names: "
@@ -152,7 +168,11 @@ def word_explanation(console: Console, result: WordExplanation, colour: bool) ->
                       f"words into {group.k} groups (of the counts tried, the one whose groups "
                       f"stand most clearly apart), '{result.word}' lands in this one: "
                       f"{', '.join(group.members)}. latent names it '{group.label}': "
-                      f"{group.label_method}.")
+                      f"{group.label_method}."
+                      + (" A group is words near one another, not a category, so it can hold a "
+                         "word that shares the members' sentences without being of their kind; "
+                         f"the member furthest from this group's middle is '{group.furthest}'."
+                         if group.furthest else ""))
     console.print()
     console.print(Text(f"Explore further:  latent map {result.word} --neighbors 10",
                        style="dim"))

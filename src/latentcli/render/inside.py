@@ -165,5 +165,8 @@ def patching_view(console: Console, result: Patching) -> None:
          [f"% of the logit difference {whole(f'{good} - {bad}')} recovered "
           f"({whole(f'clean run {result.difference_clean:.2f}')}, "
           f"{whole(f'corrupt {result.difference_corrupt:.2f}')}) when the clean run's "
-          "activation is put back at one block and position",
+          "activation (the vector it computed there) is put back at one block and position; "
+          "each cell is a run of its own, so a row can add up past 100%",
+          "residual: short for the residual stream, one vector per token, the running sum "
+          "that each block adds to" if result.site == "resid" else None,
           Text(result.reading)])

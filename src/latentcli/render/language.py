@@ -15,7 +15,14 @@ from latentcli.errors import clip
 from latentcli.render.bars import bar
 from latentcli.render.tables import bar_column, emit, plain_table
 from latentcli.render.wrap import whole
-from latentcli.results.language import Generation, Generations, Lens, Lenses, TokenProbability
+from latentcli.results.language import (
+    Continuation,
+    Generation,
+    Generations,
+    Lens,
+    Lenses,
+    TokenProbability,
+)
 
 SPARKS = "▁▂▃▄▅▆▇█"
 # a steering setting left to its default, as the output names it (blocks are numbered from 0)
@@ -52,17 +59,28 @@ def generation(console: Console, result: Generation) -> None:
     chosen = [BLOCK_WORDS.get(name, name) for name in steering.defaults]
     table = plain_table(Column("unsteered", ratio=1), Column("steered", ratio=1), expand=True)
     prompt = Text(clip(result.prompt), style="dim")
-    table.add_row(prompt + Text(steering.unsteered.text), prompt + Text(result.continuation.text))
+    table.add_row(*(prompt + Text(written.text + cut(written, result.max_tokens))
+                    for written in (steering.unsteered, result.continuation)))
     many = len(chosen) > 1
     where = (f"block {steering.layer}", f"strength {steering.strength:g}",
              f"from position {steering.start} on")
     emit(console, f"Steering {result.model} {how}\n{method}added entering "
                   + ", ".join(map(whole, where)), table,
          [f"(the {_listing(chosen)} {'are' if many else 'is'} the default{'s' * many})"
-          if chosen else None,
+          if chosen else None, limit_note(result.max_tokens),
           "position 0 holds the start token latent puts first when steering; it is never "
           "steered" if steering.start == 1 else f"positions 0-{steering.start - 1} (the start "
           "token and the chat template) are never steered"])
+
+
+def cut(written: Continuation, limit: int) -> str:
+    """``…`` after a text the token limit cut (it wrote ``limit`` tokens), else nothing."""
+    return "…" if len(written.tokens) >= limit else ""
+
+
+def limit_note(limit: int) -> str:
+    """What the `cut` mark means, with the limit."""
+    return f"each text stops after {limit} tokens (--max-tokens); … marks the cut"
 
 
 def _listing(names: Sequence[str]) -> str:
@@ -180,14 +198,18 @@ def generations(console: Console, result: Generations) -> None:
                         expand=True)
     cells = []
     for generation in result.models:
-        cell = Text(clip(generation.prompt), style="dim") + Text(generation.continuation.text)
+        limit = generation.max_tokens
+        cell = Text(clip(generation.prompt), style="dim") + Text(
+            generation.continuation.text + cut(generation.continuation, limit))
         if generation.steering is not None:
-            cell += Text(f"\n(unsteered: {generation.steering.unsteered.text})", style="dim")
+            unsteered = generation.steering.unsteered
+            cell += Text(f"\n(unsteered: {unsteered.text}{cut(unsteered, limit)})", style="dim")
         cells.append(cell)
     table.add_row(*cells)
+    limits = {generation.max_tokens for generation in result.models}
     emit(console, f"{len(result.models)} models continue "
                   f"{whole(quoted(clip(result.models[0].prompt)))}",
-         table)
+         table, [limit_note(min(limits)) if len(limits) == 1 else None])
 
 
 def lenses_view(console: Console, result: Lenses) -> None:

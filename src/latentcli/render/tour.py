@@ -8,6 +8,7 @@ result objects (never typed in here), so the text stays true on any model. Nothi
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -24,7 +25,7 @@ from latentcli.render.explain import (
     shown_shares,
 )
 from latentcli.render.inside import Grid, draw, sink, spaced
-from latentcli.render.language import SPARKS, escape_note, sparkline
+from latentcli.render.language import SPARKS, cut, escape_note, sparkline
 from latentcli.render.wrap import whole
 from latentcli.results.explain import (
     AttentionSection,
@@ -43,14 +44,16 @@ from latentcli.results.explain import (
     TourSection,
     VectorSection,
 )
-from latentcli.results.language import LensLayer
+from latentcli.results.inside import Patching
+from latentcli.results.language import Continuation, LensLayer
 
 MAP_HEIGHT = 20
 # the word a contraction's end comes from, for a reader who meets "'m" among the nearest words
 CONTRACTIONS = {"'m": "I'm", "'s": "it's", "'re": "you're", "'ve": "I've", "'ll": "I'll",
                 "'d": "I'd", "n't": "don't"}
-SHARE = 0.2  # a patched position named beside the one carrying the most
+SHARE = 0.2  # a position named at block 0 as bringing back part of the fact
 SENSE = 0.05  # a cosine gap between a word's two senses below this is said to show nothing
+RIVAL = 2  # a block weighing the subject within these points of the named ones is set beside them
 
 
 def _q(text: str) -> str:
@@ -58,9 +61,10 @@ def _q(text: str) -> str:
     return whole(f"'{text}'")
 
 
-def _listing(words: tuple[str, ...] | list[str]) -> str:
-    """``a, b and c``."""
-    return ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else "".join(words)
+def _listing(words: tuple[str, ...] | list[str], conjunction: str = "and") -> str:
+    """``a, b and c`` (or ``a, b or c``)."""
+    return (", ".join(words[:-1]) + f" {conjunction} {words[-1]}" if len(words) > 1
+            else "".join(words))
 
 
 def _akin(name: str, member: str) -> bool:
@@ -120,10 +124,11 @@ def _sizes(section: ModelSection) -> str:
     sizes, largest = section.published_dims, max(section.published_dims)
     more = largest / section.dims
     return (f" It was published in {len(sizes)} sizes ({_listing([str(d) for d in sizes])} "
-            "dimensions), and latent ships the smallest, the smallest download and the fastest "
-            f"to search: its {section.words:,} {TIMES} {section.dims} numbers take "
+            "dimensions), and latent ships the smallest, the quickest to download and to "
+            f"search: its {section.words:,} {TIMES} {section.dims} numbers, "
+            f"{section.bytes / (section.words * section.dims):g} bytes each, take "
             f"{section.bytes / 1e6:,.0f} MB, where {largest} dimensions would take "
-            f"{section.bytes * more / 1e6:,.0f} MB and make every search compare {more:g} times "
+            f"{section.bytes * more / 1e6:,.0f} MB and make each search compare {more:g} times "
             "as many numbers. Section 7 shows what fewer dimensions lose.")
 
 
@@ -167,8 +172,8 @@ def _map(console: Console, section: MapSection, colour: bool) -> None:
                   f"{groups} groups by cosine alone, with k-means clustering: guess {groups} "
                   "centres, put each word with its nearest centre, move each centre to the "
                   "middle of its words, and repeat until nothing moves. Nobody told it which "
-                  f"word goes where, only how many groups: {groups}, one per kind of word (left "
-                  "to choose, latent keeps the count whose groups stand most clearly apart). "
+                  f"word goes where, only how many groups: {groups}, one per kind of word (when "
+                  "not told, latent keeps the count whose groups stand most clearly apart). "
                   f"{section.groups_whole} of the {groups} came out whole. latent then named "
                   "each group with one word, "
                   f"{section.map.clustering.clusters[0].label_method}. (Fetched: downloaded once "
@@ -183,10 +188,15 @@ def _map(console: Console, section: MapSection, colour: bool) -> None:
     console.print()
     kin = [(cluster.label, member) for cluster in section.map.clustering.clusters
            for member in cluster.members if _akin(cluster.label, member)]
-    if kin:
+    spelled = [(cluster.label, name) for cluster in section.map.clustering.clusters
+               for name in section.groups if _akin(cluster.label, name)]
+    spelling = "".join(f"'{label}' is the model's word (the tour spells it {name}). "
+                       for label, name in spelled)
+    if kin or spelling:
         examples = _listing([f"'{label}' beside {member}" for label, member in kin])
-        para(console, f"Note {examples}: the word nearest a whole group can be another spelling "
-                      "of a member, or a word built on one, when nothing names the set better.")
+        para(console, spelling + (f"Note {examples}: the word nearest a whole group can be "
+                                  "another spelling of a member, or a word built on one, when "
+                                  "nothing names the set better." if kin else ""))
         console.print()
     if x is not None and y is not None:
         para(console, "A page has 2 dimensions. PCA (principal component analysis) keeps the "
@@ -260,9 +270,10 @@ def _squeeze(console: Console, section: SqueezeSection) -> None:
                   f"keep {section.pca_trust:.0%} of the neighbours: variance counts every "
                   "distance, the far ones most, so far-apart groups drag it down; trust counts "
                   "only who is near whom, which is what a map is read for. t-SNE (t-distributed "
-                  "stochastic neighbour embedding) instead starts from random points and moves "
-                  "them, step by step, until each word's near neighbours sit near it, giving up "
-                  f"on large distances. On the PCA map '{section.worst_word}' fares worst, keeping "
+                  "stochastic neighbour embedding) instead starts from the PCA map and moves the "
+                  "points, step by step, until each word's near neighbours sit near it, giving "
+                  "up on large distances (its figure is the same on every run). On the PCA "
+                  f"map '{section.worst_word}' fares worst, keeping "
                   f"{section.worst_trust:.0%} of its neighbours. A map hides most dimensions: "
                   "trust it for what is close, not for what is far.")
     plain = [(seed, [word for word in near if len(word) <= 2 or "'" in word])
@@ -309,16 +320,28 @@ def _directions(console: Console, section: DirectionsSection) -> None:
 
 
 def _ends(section: DirectionsSection) -> str:
-    """For scale, where the direction's own end words score, and which ranked words go past
-    them."""
-    ends = {end.word: end.projection for end in section.ends}
-    low, high = ends[section.axis.start], ends[section.axis.end]
+    """For scale, where the direction's own end words score, which ranked words go past them,
+    and, when other pairs are averaged in, why 0 is not their middle and which words fall on the
+    low end's side of it."""
+    start, end = section.axis.start, section.axis.end
+    ends = {item.word: item.projection for item in section.ends}
+    low, high = ends[start], ends[end]
     beyond = [f"'{item.word}'" for item in section.axis.words
               if not low <= item.projection <= high]
-    return (f"For scale, '{section.axis.start}' itself scores {low:+.3f} and "
-            f"'{section.axis.end}' {high:+.3f}, not -1 and 1: a word's arrow points many ways "
-            "besides this one." + (f" {_listing(beyond)} {'go' if len(beyond) > 1 else 'goes'} "
-                                   "past them." if beyond else ""))
+    said = (f"For scale, '{start}' itself scores {low:+.3f} and '{end}' {high:+.3f}, not -1 and "
+            "1: a word's arrow points many ways besides this one."
+            + (f" {_listing(beyond)} {'go' if len(beyond) > 1 else 'goes'} past them."
+               if beyond else ""))
+    if not section.alone:
+        return said
+    alone = {item.word: item.projection for item in section.alone}
+    middle = (low + high) / 2
+    below = [f"'{item.word}' ({item.projection:+.3f})" for item in section.axis.words
+             if low <= item.projection < middle and item.projection >= 0]
+    return (f"{said} On {start} → {end} alone they would score {alone[start]:+.3f} and "
+            f"{alone[end]:+.3f}, evenly about 0; the other pairs move their middle to "
+            f"{middle:+.3f}, so 0 is not neutral"
+            + (f": {_listing(below)} fall on '{start}''s side of it." if below else "."))
 
 
 def _dimensions(console: Console, section: DimensionsSection) -> None:
@@ -342,8 +365,7 @@ def _dimensions(console: Console, section: DimensionsSection) -> None:
                   "is room for one more independent way in which words differ. Even all "
                   f"{last.dims} answer {last.accuracy:.0%}: an analogy holds only roughly in how "
                   "words are used, and the sum of three arrows often lands nearer a word close "
-                  "to the answer (a plural, a neighbour) than on it; models with more dimensions, "
-                  "trained on more text, answer more.")
+                  "to the answer (a plural, a neighbour) than on it.")
 
 
 def _context(console: Console, section: ContextSection) -> None:
@@ -353,9 +375,11 @@ def _context(console: Console, section: ContextSection) -> None:
     para(console, f"{result.static_model} has one vector for '{word}', the same in every "
                   + (f"sentence; its nearest words: {static}. " if static else "sentence. ")
                   + "This section visits another model's space: "
-                  f"{result.model}, a sentence encoder, a small neural network that reads a "
-                  "whole sentence and gives each word a vector shaped by the words around it, "
-                  "one per use. Each use's nearest words:")
+                  f"{result.model}, a sentence encoder ({_layers(section)}), a small neural "
+                  "network that reads a whole sentence and gives each word a vector shaped by "
+                  "the words around it, one per use. Each use's nearest words, among the "
+                  f"{section.candidates:,} most frequent words of {result.static_model}, each "
+                  f"read alone by the encoder (forms of '{word}' left out):")
     for use in result.contexts:
         console.print(f"  {use.sentence:<22} → {', '.join(n.word for n in use.neighbors)}",
                       highlight=False)
@@ -363,9 +387,9 @@ def _context(console: Console, section: ContextSection) -> None:
     cosine = result.similarity[0][1]
     leaning = _leaning(section)
     para(console, f"{leaning}The encoder's two vectors for '{word}' have a cosine of "
-                  f"{cosine:.2f}. Is {cosine:.2f} high or low? The first '{word}' (in "
-                  f"{_q(first)}) by cosine against a use of the same sense, the other "
-                  "use, and another word in an unrelated sentence:")
+                  f"{cosine:.2f}. Is {cosine:.2f} high or low? To tell, compare the first "
+                  f"'{word}' (in {_q(first)}), by cosine, with a use of the same sense, the "
+                  "other use, and another word in an unrelated sentence:")
     rows = [(f"{word}, same sense", section.same_sentence, section.same),
             (f"{word}, other sense", second, cosine),
             (f"{other}, unrelated", section.unrelated_sentence, section.unrelated)]
@@ -376,6 +400,17 @@ def _context(console: Console, section: ContextSection) -> None:
         console.print(f"  {label:<{kind}}  {sentence:<{said}}  {value:+.2f}  {drawn}",
                       highlight=False)
     para(console, _sense(section))
+
+
+def _layers(section: ContextSection) -> str:
+    """The encoder's layers, read into its name where it says them: ``l6: its 6 layers, or
+    blocks, as section 9 calls them; v2: version 2``."""
+    parts = section.context.model.lower().split("-")
+    layers = f"{section.layers} layers, or blocks, as section 9 calls them"
+    named = f"l{section.layers}" in parts
+    version = next((part for part in parts if re.fullmatch(r"v\d+", part)), None)
+    return ((f"l{section.layers}: its {layers}" if named else f"it has {layers}")
+            + (f"; {version}: version {version[1:]}" if named and version else ""))
 
 
 def _leaning(section: ContextSection) -> str:
@@ -425,10 +460,12 @@ def _lens(console: Console, section: LensSection) -> None:
                   "too. It reads tokens, not words: pieces from a fixed list of "
                   f"{lens.vocabulary:,} (a common word is one token, a rare one several), and a "
                   f"token usually carries the space before it: the answer below is '{answer}', "
-                  "space included. Each token gets a vector, its embedding; then "
-                  f"{blocks} blocks, numbered 0 to {blocks - 1}, each read all the vectors and "
-                  "add something to each. That running sum, one vector per token, is the "
-                  "residual stream: this model's latent space. After the last block, the last "
+                  f"space included. {_made(section)} Each token gets a vector, its embedding; "
+                  f"then {blocks} blocks, numbered 0 to {blocks - 1}, each read, for every "
+                  "token, the vectors of the tokens up to it and add something to its vector. "
+                  "That running sum, one vector per token, is the residual stream (residual: "
+                  "what a block adds on top of what is there): this model's latent space. "
+                  "After the last block, the last "
                   "token's vector becomes a score for every token of the list (its logit); the "
                   "scores, made into probabilities (p, adding up to 1), pick the next token.")
     step = lens.vocabulary ** (1 / (len(SPARKS) - 1))
@@ -436,8 +473,8 @@ def _lens(console: Console, section: LensSection) -> None:
                   f"{lens.final.probability:.2f}). The logit lens takes that last step early: it "
                   "reads the stream after each block as if it were the last. The answer's rank "
                   f"among the {lens.vocabulary:,} tokens (1: the model's pick) after each block, "
-                  f"taller as it nears 1, on a log scale (each step up is a rank about "
-                  f"{step:.1f} times nearer 1):")
+                  f"taller as it nears 1, on a log scale (each step up divides the rank by "
+                  f"about {step:.1f}):")
     console.print(f"  {sparkline(ranks, lens.vocabulary)}", highlight=False)
     worst = max(range(first + 1), key=lambda i: (ranks[i], -i))
     shown = sorted({0, worst, blocks // 2, *range(max(0, first - 3), blocks)})
@@ -458,6 +495,17 @@ def _lens(console: Console, section: LensSection) -> None:
                   "sits, on another prompt. (`latent lens` prints a row per block: top is the "
                   "token read there, p its probability, drawn as heat, next the runners-up"
                   + (f"; {note}" if note else "") + ".)")
+
+
+def _made(section: LensSection) -> str:
+    """What the model is: how it was made when that is known, and how many numbers its weights
+    hold, read into its name where the name says them (135m)."""
+    model, count = section.lens.model, section.parameters
+    size = f"{round(count / 1e6)}m"
+    numbers = (f"the {size} in its name is for its {count:,} numbers"
+               if size in model.split("-") else f"its weights hold {count:,} numbers")
+    made = f", is {section.training}; {numbers}" if section.training else f": {numbers}"
+    return f"The one here, {model}{made}, all set by training."
 
 
 # filler tokens by name, as the lens section says what it reads before the answer
@@ -481,7 +529,8 @@ def _attention(console: Console, section: AttentionSection) -> None:
     result = section.attention
     blocks, heads = len(result.layers), len(result.layers[0].heads)
     tokens = [spaced(token) for token in result.tokens]
-    para(console, "A block does two things to the stream. Its attention lets each token take in "
+    para(console, f"Each of {result.model}'s blocks does two things to the stream. Its "
+                  "attention lets each token take in "
                   "a weighted mix of the vectors of the tokens up to it (the weights add up to "
                   "100%): that is how the words of a prompt reach one another. Then its second "
                   f"part works on each token alone. A block has {heads} attention heads, each "
@@ -509,20 +558,28 @@ def _attention(console: Console, section: AttentionSection) -> None:
 
 
 def _subject(section: AttentionSection) -> str:
-    """Where the last token looks at the subject most, and whether that comes just before the
-    block from which the patching section finds the fact on the last token."""
+    """Where the last token looks at the subject most, how much a block outside those that
+    looks about as hard carries (by patching the last token right after it), and whether those
+    looks come just before the block from which the patching section finds the fact on the last
+    token."""
     result, looks, moved = section.attention, section.looks, section.moved
     named = _listing([_q(result.tokens[p]) for p in section.subject])
-    shares = _listing([f"{sum(result.layers[b].mean[p] for p in section.subject):.0%}"
-                       for b in looks])
+    # the subject's share at each block as its cells above add up (the table rounds each cell)
+    weights = [sum(round(100 * block.mean[p]) for p in section.subject) for block in result.layers]
+    shares = _listing([f"{weights[b]}%" for b in looks])
     weight, head, block = max((sum(h.weights[p] for p in section.subject), h.head, b)
                               for b in looks for h in result.layers[b].heads)
+    most = max(section.subject, key=lambda p: result.layers[block].heads[head].weights[p])
+    alone = (f" ({result.layers[block].heads[head].weights[most]:.0%} on "
+             f"{_q(result.tokens[most])} alone)" if len(section.subject) > 1 else "")
     said = (f"From {_q(result.tokens[result.position])}, the heads look at the "
             f"subject ({named}) most in blocks {_listing([str(b) for b in looks])}: {shares} of "
-            f"the weight on average, and head {head} of block {block} puts {weight:.0%} there.")
+            f"the weight on average; head {head} of block {block} puts {weight:.0%} on "
+            f"{'them together' if alone else 'it'}{alone}.")
     if moved is None:
         return said
     last = _q(result.tokens[result.position])
+    said += _rival(section, weights)
     if max(looks) < moved:
         right = "right " if max(looks) == moved - 1 else ""
         return (f"{said} This is where the patching section (11) sees the fact move onto "
@@ -530,23 +587,51 @@ def _subject(section: AttentionSection) -> str:
     return f"{said} The patching section (11) finds the fact on {last} from block {moved} on."
 
 
+def _rival(section: AttentionSection, weights: list[int]) -> str:
+    """A block outside the named ones that gives the subject about as much weight (``weights``,
+    in %: within `RIVAL` points), set beside them by what patching the last token right after
+    each brings back: whether its look carries the fact. Empty when there is none."""
+    looks, after = section.looks, section.last
+    others = [b for b in range(len(weights)) if b not in looks and b + 1 < len(after)]
+    if not others or max(looks) + 1 >= len(after):  # no block after it to patch
+        return ""
+    rival = max(others, key=lambda b: (weights[b], -b))
+    if weights[rival] < min(weights[b] for b in looks) - RIVAL:
+        return ""
+    last = _q(section.attention.tokens[section.attention.position])
+    brought = _listing([_percent(after[b + 1]) for b in looks])
+    return (f" Block {rival} gives the subject about as much ({weights[rival]}%), but it does "
+            f"not carry the fact: patched right after {whole(f'block {rival}')}, {last} brings "
+            f"back {_percent(after[rival + 1])} of it, against {brought} right after blocks "
+            f"{_listing([str(b) for b in looks])}.")
+
+
+def _percent(share: float) -> str:
+    """``share`` as a whole percentage, never ``-0%`` (as ``:.0%`` writes a small loss)."""
+    return f"{round(100 * share)}%"
+
+
 def _patch(console: Console, section: PatchSection) -> None:
     result = section.patching
     good, bad = result.clean_answer.token, result.corrupt_answer.token
     blocks = len(result.recovered)
-    para(console, "The lens shows when an answer becomes readable; activation patching finds "
-                  f"where in {result.model}'s stream the fact behind it sits. Take two prompts "
-                  f"that differ in their subject: '{result.clean}' (it answers '{good}'; `latent "
-                  f"patch` calls this run clean) and '{result.corrupt}' (it answers '{bad}'; the "
-                  f"corrupt run), {len(result.tokens_clean)} tokens each. Run the corrupt prompt "
-                  "again, but copy in the clean run's stream at one token as it enters one "
-                  f"block; if the answer swings back from '{bad}' to '{good}', that spot carried "
-                  "the fact. How far each copy swings it, in % (100: all the way, measured on "
-                  "the gap between the two answers' logits; below 0: further toward "
-                  f"'{bad}'), at some of the {blocks} blocks. Here block N is the stream "
-                  "entering block N (block 0: the token vectors before any block), where the "
-                  "lens counted after it; ␣ marks a space, and the second row shows the corrupt "
-                  "prompt's tokens where they differ:")
+    para(console, f"Activation patching finds where in {result.model}'s stream a fact sits (an "
+                  "activation is a vector the model computes on the way, here the stream at one "
+                  f"token). Take two prompts that differ in their subject: {_q(result.clean)} "
+                  f"(it answers '{good}'; `latent patch` calls this run clean) and "
+                  f"{_q(result.corrupt)} (it answers '{bad}'; the corrupt run), "
+                  f"{len(result.tokens_clean)} tokens each. Run the "
+                  "corrupt prompt again, once for each cell below, copying in the clean run's "
+                  "stream at the cell's token as it enters the cell's block; if the answer "
+                  f"swings back from '{bad}' to '{good}', that spot carried the fact. How far "
+                  "each copy swings it, in %, measured on the gap between the two answers' "
+                  f"logits ('{good}' less '{bad}': {result.difference_clean:.2f} in the clean "
+                  f"run, {result.difference_corrupt:.2f} in the corrupt one; 100: back to "
+                  f"{result.difference_clean:.2f}; below 0: further toward '{bad}'), at some of "
+                  f"the {blocks} blocks. Here block N is the stream entering block N (block 0: "
+                  "the token vectors before any block), where the lens counted after it; ␣ marks "
+                  "a space, and the second row shows the corrupt prompt's tokens where they "
+                  "differ:")
     picked = [int(max(range(len(row)), key=lambda p: (row[p], -p))) if max(row) >= 0.5 else -1
               for row in result.recovered]
     turns = {b for b in range(1, blocks) if picked[b] != picked[b - 1]}
@@ -558,18 +643,32 @@ def _patch(console: Console, section: PatchSection) -> None:
                              tokens=[spaced(t) for t in result.tokens_clean],
                              values=[result.recovered[b] for b in rows],
                              under=("corrupt", under)), [])
+    para(console, f"{result.reading}{_separate(result)} {_shared(section)}")
+
+
+def _separate(result: Patching) -> str:
+    """Why a row can add up past 100%, shown on block 0 when several tokens there each bring
+    back part (with the sum of the percentages as printed)."""
     shared = [p for p, value in enumerate(result.recovered[0]) if value >= SHARE]
-    most = max(shared, key=lambda p: (result.recovered[0][p], -p)) if shared else 0
-    sharing = "" if len(shared) < 2 else (
-        " At block 0 several tokens carry part of it: "
-        + ", ".join(f"{_q(result.tokens_clean[p])} {result.recovered[0][p]:.0%}"
-                    for p in shared)
-        + f"; the sentence before names only {_q(result.tokens_clean[most])}, which "
-          "carries most.")
-    para(console, f"{result.reading}{sharing} At block 0 a token the two prompts share holds "
-                  "the same vector in both runs, so copying it changes nothing; only attention "
-                  "(the section before), block by block, carries what the subject's tokens hold "
-                  "to later tokens, and the last token is where the next one is chosen.")
+    said = " Each cell is a run of its own, so a row need not add up to 100%"
+    if len(shared) < 2:
+        return said + "."
+    shown = [round(100 * result.recovered[0][p]) for p in shared]
+    return (f"{said}: at block 0, {_listing([_q(result.tokens_clean[p]) for p in shared])} "
+            f"bring back {_listing([f'{value}%' for value in shown])}, "
+            f"{sum(shown)}% together, as their effects overlap.")
+
+
+def _shared(section: PatchSection) -> str:
+    """Why a token the two prompts share can hold part of the fact after block 0 (naming those
+    the reading names), and where the next token is chosen."""
+    tokens = section.patching.tokens_clean
+    named = _listing([_q(tokens[p]) for p in section.shared], "or")
+    like = f", like {named}," if named else ""
+    return (f"A token the two prompts share{like} holds the same vector in both runs at block "
+            "0, so copying it there changes nothing; what it holds of the fact later, attention "
+            "(section 10) brought it from the subject's tokens, block by block, and the last "
+            "token is where the next one is chosen.")
 
 
 def _steering(console: Console, section: SteeringSection) -> None:
@@ -583,7 +682,7 @@ def _steering(console: Console, section: SteeringSection) -> None:
                   f"direction to {written.model}'s stream while the model writes (activation "
                   "addition, 'actadd' in the output). Here the direction is the model's stream "
                   f"for {_q(toward)} minus its stream for {_q(away)} as they enter block "
-                  f"{layer}{before}, the same subtraction as king - man, made on the model's own "
+                  f"{layer}{before}, the same subtraction as king - man, on the model's own "
                   f"vectors: a push toward {_q(toward)}. It is multiplied by "
                   f"{steering.strength:g} and added from position {start} on"
                   + (", token by token: the phrases' first tokens' difference at position "
@@ -591,10 +690,9 @@ def _steering(console: Console, section: SteeringSection) -> None:
                      "words the model then writes get no push of their own, they follow from "
                      "the pushed ones" if steering.method == "actadd" else
                      ", at every position, the words the model writes too")
-                  + ". When "
-                  "steering, latent puts a start token before the prompt, at position 0: the "
-                  "model parks much of its attention there and its stream is huge and means "
-                  "nothing, so it is left alone (and both runs have it).")
+                  + ". When steering, latent puts a start token at position 0, before the "
+                  "prompt: the attention sink of section 10, whose stream is huge and means "
+                  "nothing, so it is left alone (both runs have it).")
     if section.pushes:
         para(console, _pushes(section))
     para(console, f"Block {layer} and strength {steering.strength:g} are what latent picks "
@@ -602,11 +700,9 @@ def _steering(console: Console, section: SteeringSection) -> None:
                   "builds on the push, strong enough to show; the command's --layer (a block) "
                   "and --strength try others. The same prompt, without and with it (unsteered "
                   "and steered, as `latent generate` says):")
-    for label, tokens, text in (("Without: ", steering.unsteered.tokens, steering.unsteered.text),
-                                ("With:    ", written.continuation.tokens,
-                                 written.continuation.text)):
-        cut = "…" if len(tokens) >= section.limit else ""
-        para(console, f"{label}{written.prompt}{text}{cut}", indent=" " * len(label))
+    for label, text in (("Without: ", steering.unsteered), ("With:    ", written.continuation)):
+        para(console, f"{label}{written.prompt}{text.text}{cut(text, written.max_tokens)}",
+             indent=" " * len(label))
     plain, pushed = steering.unsteered.tokens, written.continuation.tokens
     if plain == pushed:
         para(console, "Here the push changed nothing that was written: try a larger strength.")
@@ -620,8 +716,34 @@ def _steering(console: Console, section: SteeringSection) -> None:
                   f"write {common} "
                   f"{_q(plain[part]) if part < len(plain) else ended} without the push, "
                   f"{_q(pushed[part]) if part < len(pushed) else ended} with it; every later "
-                  f"token follows from that choice. Each text stops after {section.limit} "
-                  f"tokens {whole('(… marks the cut).')}")
+                  f"token follows from that choice. Each text stops after {written.max_tokens} "
+                  f"tokens {whole('(… marks the cut).')}{_words(written.continuation)}")
+
+
+def _words(written: Continuation) -> str:
+    """Why a text's tokens make fewer words: its punctuation marks are tokens of their own, and
+    a number takes a token a digit (its first one shown). Empty when they make as many."""
+    tokens, words = written.tokens, len(written.text.split())
+    if words >= len(tokens):
+        return ""
+    said = []
+    marks = list(dict.fromkeys(token.strip() for token in tokens
+                               if token.strip() and not any(c.isalnum() for c in token)))
+    if marks:
+        own = "are tokens of their own" if len(marks) > 1 else "is a token of its own"
+        said.append(f"{_listing([_q(mark) for mark in marks])} {own}")
+    first = next((i for i, token in enumerate(tokens) if token.strip().isdigit()), None)
+    if first is not None:
+        last = first
+        while last + 1 < len(tokens) and tokens[last + 1].isdigit():
+            last += 1
+        if first > 0 and tokens[first - 1] == " ":  # the space before a number's digits
+            first -= 1
+        number = tokens[first:last + 1]
+        said.append(f"{''.join(number).strip()} takes {len(number)} "
+                    + whole(f"({', '.join(_q(token) for token in number)})"))
+    why = f", as {_listing(said)}" if said else ", as a rare word takes several"
+    return f" Tokens are not words: with the push, {len(tokens)} make {words} words{why}."
 
 
 def _pushes(section: SteeringSection) -> str:

@@ -1,8 +1,9 @@
 """Text folded to the terminal's width by latent itself, never inside a phrase kept whole.
 
-A quoted prompt, an equation or "corrupt -8.70" read wrongly when a line ends inside them, and a
-last line of one word reads as a stray. Rich breaks lines at any space, so prose that must not be
-split is folded here first, into lines that already fit, and rich prints them as they are. A
+A quoted prompt, an equation, "corrupt -8.70" or a `backticked command` read wrongly when a line
+ends inside them, and a last line of one or two words reads as a stray. Rich breaks lines at any
+space, so prose that must not be split is folded here first, into lines that already fit, and
+rich prints them as they are. A
 phrase is kept whole by joining its words with no-break spaces (`whole`); every text a renderer
 gets has had its own no-break spaces escaped (`render.escape`), so the only ones left are these.
 """
@@ -15,6 +16,8 @@ import textwrap
 KEEP = "\N{NO-BREAK SPACE}"  # textwrap breaks only at ASCII whitespace
 # a quoted token that begins with a space (' Paris'): its quote is never left at a line's end
 SPACED_TOKEN = re.compile(r"(^|[\s(\[])' (?=\S+?')")
+COMMAND = re.compile(r"`[^`\n]+`")  # a command to type, kept whole when it fits on a line
+COMPANY = 3  # the fewest words (or whole phrases) a paragraph's last line is left with
 
 
 def whole(text: str) -> str:
@@ -25,9 +28,12 @@ def whole(text: str) -> str:
 def fold(text: str, width: int, indent: str = "") -> str:
     """``text`` in lines of at most ``width`` characters, broken between words (never at a
     hyphen, never inside a `whole` phrase unless it is longer than a line), each line of the
-    text folded on its own; ``indent`` starts every line after a line's first. A paragraph never
-    ends in a word alone on its line when the line above can give it company."""
+    text folded on its own; ``indent`` starts every line after a line's first. A `backticked`
+    command no longer than a line is kept whole, and a paragraph never ends in fewer than
+    `COMPANY` words on its line when the line above can give them company."""
     lines: list[str] = []
+    text = COMMAND.sub(lambda found: whole(found[0]) if len(found[0]) <= width else found[0],
+                       text)
     for line in SPACED_TOKEN.sub(rf"\1'{KEEP}", text).split("\n"):
         lines += _company(textwrap.wrap(line, width, break_on_hyphens=False,
                                         subsequent_indent=indent) or [""], width, indent)
@@ -35,12 +41,13 @@ def fold(text: str, width: int, indent: str = "") -> str:
 
 
 def _company(lines: list[str], width: int, indent: str) -> list[str]:
-    """``lines`` with the last word (or `whole` phrase) of the line before the last moved down,
-    when the last line is one word and the line before keeps two or more."""
-    if len(lines) < 2 or " " in lines[-1].strip().replace(KEEP, " "):
-        return lines
-    kept, _, moved = lines[-2].rstrip().rpartition(" ")
-    last = f"{indent}{moved} {lines[-1][len(indent):]}"
-    if " " not in kept.strip() or len(last) > width:
-        return lines
-    return [*lines[:-2], kept, last]
+    """``lines`` with the last words (or `whole` phrases) of the line before the last moved down,
+    one at a time while the last line has fewer than `COMPANY` words, the line before keeps two
+    or more and the last line has room."""
+    while len(lines) > 1 and len([word for word in lines[-1].split(" ") if word]) < COMPANY:
+        kept, _, moved = lines[-2].rstrip().rpartition(" ")
+        last = f"{indent}{moved} {lines[-1][len(indent):]}"
+        if " " not in kept.strip() or len(last) > width:
+            break
+        lines = [*lines[:-2], kept, last]
+    return lines

@@ -153,6 +153,7 @@ class Neighborhood(Result):
     label: str
     members: tuple[str, ...]
     label_method: str = ""
+    furthest: str = ""  # the member besides the word furthest from the group's middle
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -214,6 +215,8 @@ class DirectionsSection(Titled):
 
     axis: AxisResult
     ends: tuple[Projection, ...]  # for scale: the direction's own end words, ranked along it
+    alone: tuple[Projection, ...]  # the end words on their own pair's direction (which puts
+    # them evenly about 0), beside ``ends`` on the average; empty when there is no other pair
     steer: SteerResult
     is_analogy: bool  # the step at strength 1 has exactly the analogy's answers (words, scores)
     command: str
@@ -252,6 +255,8 @@ class ContextSection(Titled):
     and with another word in an unrelated sentence."""
 
     context: ContextResult
+    candidates: int  # how many words the encoder's nearest words are drawn from
+    layers: int  # the encoder's layers (the "l6" of all-minilm-l6-v2)
     same_sentence: str
     same: float
     unrelated_word: str
@@ -267,6 +272,8 @@ class LensSection(Titled):
     """Tour: the logit lens on a fact, computed live on the built-in language model."""
 
     lens: Lens
+    parameters: int  # the numbers the model's weights hold (its "135m")
+    training: str | None  # how the built-in language model was made; None for another
     command: str
 
 
@@ -279,6 +286,8 @@ class AttentionSection(Titled):
     looks: tuple[int, ...]  # the blocks where the last token weighs the subject most
     moved: int | None  # the first block from which patching the last position alone restores
     # the fact (at least half of it) to the end; None if it never does
+    last: tuple[float, ...]  # the share of the fact patching the last position alone restores,
+    # entering each block (empty without a subject)
     command: str
 
 
@@ -287,6 +296,8 @@ class PatchSection(Titled):
     """Tour: activation patching on two prompts that differ in their subject, computed live."""
 
     patching: Patching
+    shared: tuple[int, ...]  # positions where the reading finds the fact, or part of it, on a
+    # token the two prompts share
     command: str
 
 
@@ -309,7 +320,6 @@ class SteeringSection(Titled):
     """Tour: one steered generation beside the unsteered one."""
 
     generation: Generation
-    limit: int  # the most tokens each run writes: a text this long was cut there
     pushes: tuple[Push, ...]  # what ActAdd adds at each position it steers
     command: str
 

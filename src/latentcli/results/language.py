@@ -38,6 +38,7 @@ class Generation(Result):
     model: str
     prompt: str
     prompt_token_ids: tuple[int, ...]
+    max_tokens: int  # the most tokens each run writes: a text this long was cut there
     continuation: Continuation = field(metadata=INLINE)  # its keys are the object's own
     steering: Steering | None = None
     notes: tuple[str, ...] = field(default=(), compare=False, metadata=HIDDEN)

@@ -65,6 +65,10 @@ class LazyEncoder:
                              f"{self.choice.name}, the encoder that made it, which cannot be "
                              f"opened: {error}") from None
 
+    @property
+    def layers(self) -> int:
+        return self.loaded.layers
+
     def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         return self.loaded.encode(list(texts))
 

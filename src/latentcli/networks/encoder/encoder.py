@@ -86,6 +86,11 @@ class Encoder:
         """Length of the vectors `encode` returns."""
         return self.network.dims * len(self.directory.pooling)
 
+    @property
+    def layers(self) -> int:
+        """How many transformer layers the network runs (the "L6" of all-MiniLM-L6-v2)."""
+        return len(self.network.layers)
+
     def tokenize(self, text: str) -> Encoding:
         """The ids the model sees for ``text`` (lowercased first if the model asks for it)."""
         return self.tokenizer.encode(text.lower() if self.directory.lowercase else text)
