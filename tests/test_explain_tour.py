@@ -36,6 +36,32 @@ def test_contributions_follow_the_formula_on_hand_made_vectors():
     assert parts.score == pytest.approx(1 / np.sqrt(2))
 
 
+def test_the_terms_cosines_with_each_other_give_the_sums_length(tiny_space):
+    """|q|² = Σ wᵢ² + 2 Σ wᵢ·wⱼ·cos(uᵢ, uⱼ): the cosines kept pair by pair (1-2, 1-3, 2-3) give
+    the length every share is divided by, and the page's root of them is that length."""
+    from latentcli.render.explain import length_worked
+
+    terms, weights = [tiny_space.at(row) for row in (0, 2, 3)], [1.0, -1.0, 1.0]
+    parts = decompose(terms, weights, tiny_space.at(1))
+    units = [np.asarray(term.unit, dtype=np.float64) for term in terms]
+    assert parts.between == pytest.approx([units[0] @ units[1], units[0] @ units[2],
+                                           units[1] @ units[2]], abs=1e-12)
+    pairs = [(0, 1), (0, 2), (1, 2)]
+    squared = sum(w * w for w in weights) + 2 * sum(
+        weights[i] * weights[j] * cosine for (i, j), cosine in zip(pairs, parts.between,
+                                                                   strict=True))
+    # the stored unit arrows are float32, 1 long to about 1e-7
+    assert np.sqrt(squared) == pytest.approx(parts.length, abs=1e-6)
+    said = length_worked(parts).replace("\N{NO-BREAK SPACE}", " ")
+    # worked from the cosines as printed; where those give other last digits, the length follows
+    rounded = [float(f"{cosine:.4f}") for cosine in parts.between]
+    root = np.sqrt(3 + 2 * (-rounded[0] + rounded[1] - rounded[2]))
+    assert said.startswith("√(3 ") and f") = {root:.4f}" in said
+    assert (f"({parts.length:.4f} before rounding)" in said) is (f"{root:.4f}"
+                                                                 != f"{parts.length:.4f}")
+    assert f"{terms[0].word}·{terms[1].word} {parts.between[0]:+.4f}" in said
+
+
 @pytest.fixture
 def tour(glove):
     return {name: run_section(glove, name) for name in SECTIONS}
@@ -103,9 +129,12 @@ def test_the_directions_section_gives_the_end_words_as_its_scale(glove, tour):
             f"0; the other pairs move their middle to {middle:+.3f}, so 0 is not neutral") in text
     below = [item for item in section.axis.words if 0 <= item.projection < middle]
     assert below  # 'boring', 'poor', 'okay'
-    said = text.split("so 0 is not neutral")[1].split("side of it")[0]
+    said = text.split("so 0 is not neutral")[1].split("fall on the side of 'bad'.")[0]
     for item in below:
         assert f"'{item.word}' ({item.projection:+.3f})" in said
+    # the legend says which end is which, not that 0 divides them (it does not, as said above)
+    assert "with it (lower: nearer 'bad'; higher: nearer 'good'):" in text
+    assert "below 0: leaning" not in text
 
 
 def test_the_map_and_squeeze_sections_say_how_many_groups_what_fetched_means_and_m(tour):
@@ -119,7 +148,17 @@ def test_the_map_and_squeeze_sections_say_how_many_groups_what_fetched_means_and
     text = " ".join(out.getvalue().split())
     groups = len(tour["map"].groups)
     assert f"only how many groups: {groups}, one per kind of word (when not told" in text
-    assert "by `latent models get all-minilm-l6-v2` or the first `latent context`" in text
+    # how "stand most clearly apart" is measured, and fetching said apart from the naming
+    assert "stand most clearly apart, by the silhouette: how much nearer each word is" in text
+    assert ("(Fetching downloads the encoder once: `latent models get all-minilm-l6-v2` or the "
+            "first `latent context`; naming never does.)") in text
+    # the shares flattened away, said with why
+    x, y = (tour["map"].map.x_axis.explained_variance, tour["map"].map.y_axis.explained_variance)
+    assert (f"the other {100 - round(100 * x, 1) - round(100 * y, 1):.1f}% is flattened away: "
+            "the groups differ in more ways than two axes show") in text
+    explained = tour["squeeze"].explained
+    assert (f"hold {explained:.0%} of these words' variance (the other "
+            f"{100 - round(100 * explained)}% is flattened away") in text
     # a name spelled otherwise than the tour's own name for the group is said to be the model's
     for cluster in tour["map"].map.clustering.clusters:
         for name in tour["map"].groups:
@@ -204,7 +243,9 @@ def test_the_built_in_model_says_why_it_has_50_dimensions(runner, glove, monkeyp
             f"{model.bytes / 1e6:,.0f} MB, where {largest} dimensions would take "
             f"{model.bytes * largest / glove.dims / 1e6:,.0f} MB") in text
     assert f"compare {largest // glove.dims} times as many numbers" in text
-    assert "Section 7 shows what fewer dimensions lose." in text
+    # what more dimensions would gain is not measured, and the text says so
+    assert ("Section 7 measures what fewer dimensions lose; what more would gain it cannot, "
+            "without the larger models.") in text
 
 
 def test_one_section(runner, tiny_model):
@@ -391,6 +432,9 @@ def test_the_language_sections_read_what_smollm_computes(runner, smollm_cache, m
     parameters = sections["lens"]["parameters"]
     assert f"the {round(parameters / 1e6)}m in its name is for its {parameters:,} numbers" in \
         text["lens"] and "135m" in "smollm2-135m"
+    # the command to explore writes as many tokens as the tour did; the start token is named
+    assert sections["steering"]["command"].endswith(f"--max-tokens {steered['max_tokens']}")
+    assert f"a start token ('{sections['steering']['start']}'," in text["steering"]
     words = len(steered["text"].split())
     assert f"with the push, {len(pushed)} make {words} words" in text["steering"]
     _check_the_subject_looks(sections["attention"], patched, text["attention"])
@@ -475,6 +519,12 @@ def test_a_long_command_to_explore_is_cut_between_arguments_and_still_runs():
     lines = _continued(command).split("\n")
     assert len(lines) == 2 and all(len("  " + line) <= 80 for line in lines)
     assert shlex.split(_continued(command).replace("\\\n", "")) == shlex.split(command)
+    # an option is never cut from its value
+    command = 'latent generate "My day at work was" --steer "I hate:I love" --max-tokens 20'
+    lines = _continued(command).split("\n")
+    assert lines[-1].strip() == "--max-tokens 20" and all(len("  " + line) <= 80
+                                                          for line in lines)
+    assert shlex.split(_continued(command).replace("\\\n", "")) == shlex.split(command)
 
 
 @pytest.mark.parametrize(("plain", "pushed", "said"), [
@@ -526,6 +576,7 @@ def _steering_section(pushes):
                         start=1, defaults=("method", "layer", "strength"),
                         unsteered=written((" a",)))
     return SteeringSection(name="steering", title="Steering a model", command="latent …",
+                           start="<|endoftext|>",
                            generation=Generation(model="m", prompt="My day was",
                                                  prompt_token_ids=(0, 1, 2, 3), max_tokens=20,
                                                  continuation=written((" b",)),
@@ -549,6 +600,11 @@ def test_the_steering_section_says_where_the_push_is_zero_and_how_big_it_is():
     assert max(len(line) for line in out.getvalue().splitlines()) <= 80
     text = " ".join(out.getvalue().split())
     assert "Both phrases have 'I' at position 1" in text and "the difference is zero" in text
+    # the start token is named, and the text no longer claims what it does not show of it
+    assert ("a start token ('<|endoftext|>', which marks where a text begins) at position 0, "
+            "before the prompt: the attention sink of section 10; the push leaves it alone"
+            in text and "huge" not in text)
+    assert "Each text stops after 20 tokens (… marks the cut), as the command below asks" in text
     assert "The push lands only at position 2 (' hate' minus ' love'), on the prompt's ' day'" \
         in text
     assert (f"There the difference is {529.8 / 8 / 106.4:.2f} times as long as the prompt's "
@@ -645,7 +701,7 @@ def test_the_attention_section_sets_a_block_as_strong_on_the_subject_beside_the_
             "puts 50% on them together (30% on ' b' alone).") in text
     assert ("Block 0 gives the subject about as much (29%), but it does not carry the fact: "
             "patched right after block 0, ' of' brings back 0% of it, against 20% and 80% right "
-            "after blocks 2 and 3.") in text
+            "after blocks 2 and 3 (entering 3 and 4, as section 11's rows count them).") in text
     assert "-0%" not in text
     assert "from block 4 on, right after them" in text
     assert "about as much" not in _text(_attention_section(0.2), 10)
@@ -682,8 +738,11 @@ def test_the_patching_section_says_each_cell_is_a_run_with_the_gap_it_is_measure
 
     text = _text(PatchSection(name="patch", title="Where a fact sits", patching=_patching(
         first_row), shared=(5, 8), command="latent patch"), 11)
-    assert ("(' Paris' less ' Rome': 2.86 in the clean run, -8.70 in the corrupt one; 100: back "
-            "to 2.86; below 0: further toward ' Rome')") in text
+    # the scale, with the last token's first cell of half or more worked back into a gap
+    assert ("(' Paris' less ' Rome': 2.86 in the clean run, -8.70 in the corrupt one; 0: the "
+            "gap stays at -8.70; 100: back to 2.86, a span of 11.56; 80, as at ' of' entering "
+            "block 3, leaves a gap of -8.70 + 0.80 \N{MULTIPLICATION SIGN} 11.56 = +0.55, so "
+            "' Paris' wins; below 0: further toward ' Rome').") in text
     assert "Run the corrupt prompt again, once for each cell below" in text
     assert said in text
     assert "A token the two prompts share, like ' in' or ' of', holds the same vector" in text

@@ -23,6 +23,12 @@ TOTAL = re.compile(rf"^\s+= (?:\S+ scores )?({NUMBER})(?:\s+\(.*\))?$")
 RIGHT = re.compile(r"(\d+\.\d)% right\s+\(\s*(\d+)/(\d+)\)")
 PRODUCTS = re.compile(rf"((?:{NUMBER} {TIMES} {NUMBER} [+{MINUS}] )+{NUMBER} {TIMES} {NUMBER}) = "
                       rf"({NUMBER})")
+# the length of an analogy's sum from the words' cosines with each other
+ROOT = re.compile(rf"√\(({NUMBER}(?: [+-] {NUMBER} {TIMES} {NUMBER})+)\) = ({NUMBER})")
+# a patching cell turned back into the gap it leaves: corrupt + share x span
+GAP = re.compile(rf"gap of ({NUMBER}) \+ ({NUMBER}) {TIMES} ({NUMBER}) = ({NUMBER})")
+# the map's two variance shares and the share flattened away
+FLATTENED = re.compile(rf"PC1 holds ({NUMBER})% of it, PC2 ({NUMBER})%; the other ({NUMBER})%")
 GAINS = re.compile(rf"(?:resembling|being unlike) (\S+) \(({NUMBER})\)")
 
 
@@ -70,6 +76,18 @@ def check_arithmetic(text: str) -> int:
         value = sum((-1 if sign == MINUS else 1) * float(a) * float(b) for sign, a, b in products)
         assert _as_printed(value, result) == result, (terms, result)
         checked += 1
+    for terms, result in ROOT.findall(flat):
+        first, *rest = re.findall(rf"([+-]?) ?({NUMBER})(?: {TIMES} ({NUMBER}))?", terms)
+        value = float(first[1]) + sum((-1 if sign == "-" else 1) * float(a) * float(b)
+                                      for sign, a, b in rest)
+        assert _as_printed(value ** 0.5, result) == result, (terms, result)
+        checked += 1
+    for start, share, span, result in GAP.findall(flat):
+        assert _as_printed(float(start) + float(share) * float(span), result) == result
+        checked += 1
+    for first, second, rest in FLATTENED.findall(flat):
+        assert f"{100 - float(first) - float(second):.1f}" == rest, (first, second, rest)
+        checked += 1
     for word, share in GAINS.findall(flat):
         if word in shown:
             assert _as_printed(float(shown[word]), share) == share, (word, share, shown[word])
@@ -106,6 +124,14 @@ def test_the_checker_catches_a_sum_off_by_one_digit():
         check_arithmetic("  45.3% right  (141/312)")
     with pytest.raises(AssertionError):
         check_arithmetic(f"0.6 {TIMES} 0.8 + 0.8 {TIMES} 0.6 = 0.97")
+    root = f"√(3 - 2 {TIMES} 0.5309 + 2 {TIMES} 0.4113 - 2 {TIMES} 0.8860) = 0.9944"
+    assert check_arithmetic(root) == 1
+    with pytest.raises(AssertionError):
+        check_arithmetic(root.replace("0.9944", "0.9945"))
+    with pytest.raises(AssertionError):
+        check_arithmetic(f"a gap of -8.70 + 0.79 {TIMES} 11.56 = +0.44")
+    with pytest.raises(AssertionError):
+        check_arithmetic("PC1 holds 25.7% of it, PC2 20.4%; the other 54.0%")
 
 
 @pytest.mark.parametrize("argv", [

@@ -30,5 +30,8 @@ def decompose(terms: Sequence[WordRow], weights: Sequence[float],
         Contribution(word=term.word, weight=weight, cosine=float(cosine),
                      contribution=float(weight * cosine / length))
         for term, weight, cosine in zip(terms, weights, cosines, strict=True))
+    pairs = units @ units.T
+    between = tuple(float(pairs[i, j]) for i in range(len(terms))
+                    for j in range(i + 1, len(terms)))
     return Decomposition(word=answer.word, score=float(total @ target / length),
-                         contributions=parts, length=length)
+                         contributions=parts, length=length, between=between)

@@ -104,7 +104,9 @@ def steering_section(model: Decoder) -> SteeringSection:
                        steering=SteeringChoice((PAIR,)))
     return SteeringSection(name="steering", title="Steering a model", generation=written,
                            pushes=pushes(model, written),
-                           command=f'latent generate "{STEERED_PROMPT}" --steer "{pair}"')
+                           command=f'latent generate "{STEERED_PROMPT}" --steer "{pair}" '
+                                   f"--max-tokens {WRITTEN}",
+                           start="" if model.sink is None else model.tokenizer.readable(model.sink))
 
 
 def pushes(model: Decoder, written: Generation) -> tuple[Push, ...]:

@@ -6,6 +6,7 @@ from the result objects (never typed in here), and nothing is wider than 80 colu
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from rich.console import Console
@@ -39,6 +40,12 @@ def show_strip(console: Console, values: Sequence[float], colour: bool) -> None:
     console.print(Text("  - ") + lower)
 
 
+TIMES = "\N{MULTIPLICATION SIGN}"
+# how "groups stand most clearly apart" is measured, in one plain clause
+APART = ("by the silhouette: how much nearer each word is to its own group than to the next "
+         "one")
+
+
 def para(console: Console, text: str, indent: str = "") -> None:
     """A paragraph folded to the terminal, at most 80 columns, never inside a word (t-SNE,
     questions-words.txt) or a `render.wrap.whole` phrase; ``indent`` starts its later lines."""
@@ -57,6 +64,30 @@ def shown_shares(decomposition: Decomposition) -> list[float]:
     length = shown(decomposition.length)
     return [shown(float(f"{part.weight:g}") * shown(part.cosine) / length)
             for part in decomposition.contributions]
+
+
+def length_worked(decomposition: Decomposition) -> str:
+    """Where the sum's length comes from, worked out from the terms' cosines with each other as
+    printed: ``√(3 - 2 x 0.7650 + ...) = 0.9944``, then the cosines named; when the rounded
+    cosines give other last digits than the length, the length follows. Empty without them."""
+    parts, between = decomposition.contributions, decomposition.between
+    pairs = [(a, b) for i, a in enumerate(parts) for b in parts[i + 1:]]
+    if not between or len(between) != len(pairs):
+        return ""
+    squares = sum(float(f"{part.weight:g}") ** 2 for part in parts)
+    terms, total = [f"{squares:g}"], squares
+    for (a, b), cosine in zip(pairs, map(shown, between), strict=True):
+        times = 2 * float(f"{a.weight:g}") * float(f"{b.weight:g}")
+        sign = "-" if (times > 0) != (cosine >= 0) else "+"
+        terms.append(f"{sign} {abs(times):g} {TIMES} {abs(cosine):.4f}")
+        total += times * cosine
+    named = ", ".join(f"{a.word}·{b.word} {cosine:+.4f}"
+                      for (a, b), cosine in zip(pairs, between, strict=True))
+    root, length = shown(math.sqrt(max(total, 0.0))), shown(decomposition.length)
+    differs = f" ({length:.4f} before rounding)" if root != length else ""
+    return (whole(f"√({' '.join(terms)}) = {root:.4f}") + differs
+            + ", the arrows' squared lengths (1 each) plus twice each pair's cosine, signed "
+            f"as the pair is in the sum ({named})")
 
 
 def decomposition_lines(decomposition: Decomposition) -> list[str]:
@@ -166,7 +197,7 @@ def word_explanation(console: Console, result: WordExplanation, colour: bool) ->
         para(console, f"Clustered (k-means: groups around centres that move to the middle of "
                       f"their words until nothing changes) with its {group.size - 1} nearest "
                       f"words into {group.k} groups (of the counts tried, the one whose groups "
-                      f"stand most clearly apart), '{result.word}' lands in this one: "
+                      f"stand most clearly apart, {APART}), '{result.word}' lands in this one: "
                       f"{', '.join(group.members)}. latent names it '{group.label}': "
                       f"{group.label_method}."
                       + (" A group is words near one another, not a category, so it can hold a "
@@ -198,8 +229,10 @@ def expression_explanation(console: Console, result: ExpressionExplanation) -> N
                       highlight=False)
     console.print()
     length = result.decompositions[0].length if result.decompositions else 0.0
+    worked = length_worked(result.decompositions[0]) if result.decompositions else ""
     para(console, f"A 3CosAdd score is the cosine with the sum, an arrow of length {length:.4f} "
-                  "(each word's arrow is 1 long, but they partly cancel). A cosine is a sum of "
+                  "(each word's arrow is 1 long, but they partly cancel"
+                  + (f"; its length is {worked}" if worked else "") + "). A cosine is a sum of "
                   "products, so it splits exactly into each word's cosine with the answer, given "
                   "the word's sign in the sum (a subtracted word's cosine changes sign) and "
                   "divided by that length. Each line is worked out from the rounded numbers "

@@ -123,7 +123,8 @@ def attention_view(console: Console, result: Attention) -> None:
                   f"{whole(quoted(clip(result.prompt)) + ':')} {whole('% of its weight')}, "
                   f"{whole(whose)}   ({result.model})",
          grid, ["In each block a token takes a mix of the vectors of the tokens up to it, each "
-                "weighed (the weights add up to 100%)"
+                "weighed (the weights add up to 100%; a row of rounded cells can miss it by a "
+                "point or two)"
                 + (f"; the block's {heads} heads (h0-h{heads - 1}) each weigh on their own"
                    if heads else "") + "; ␣ marks a space.", sink(result)])
 

@@ -17,8 +17,11 @@ from rich.text import Text
 
 from latentcli.render.bars import BAR_WIDTH, bar, bars
 from latentcli.render.explain import (
+    APART,
+    TIMES,
     WIDTH,
     arithmetic,
+    length_worked,
     ordinal,
     para,
     show_strip,
@@ -83,7 +86,6 @@ def _reason(part: Contribution, share: float) -> str:
     return f"{likeness} {part.word} ({share:+.2f})"
 
 
-TIMES = "\N{MULTIPLICATION SIGN}"
 # Two-number arrows for the worked examples: a and b as two words, c as an answer.
 EXAMPLE_A, EXAMPLE_B, EXAMPLE_C = (0.6, 0.8), (1.0, 0.0), (0.8, 0.6)
 
@@ -129,7 +131,8 @@ def _sizes(section: ModelSection) -> str:
             f"{section.bytes / (section.words * section.dims):g} bytes each, take "
             f"{section.bytes / 1e6:,.0f} MB, where {largest} dimensions would take "
             f"{section.bytes * more / 1e6:,.0f} MB and make each search compare {more:g} times "
-            "as many numbers. Section 7 shows what fewer dimensions lose.")
+            "as many numbers. Section 7 measures what fewer dimensions lose; what more "
+            "would gain it cannot, without the larger models.")
 
 
 def _vector(console: Console, section: VectorSection, colour: bool) -> None:
@@ -173,15 +176,13 @@ def _map(console: Console, section: MapSection, colour: bool) -> None:
                   "centres, put each word with its nearest centre, move each centre to the "
                   "middle of its words, and repeat until nothing moves. Nobody told it which "
                   f"word goes where, only how many groups: {groups}, one per kind of word (when "
-                  "not told, latent keeps the count whose groups stand most clearly apart). "
+                  "not told, latent keeps the count whose groups stand most clearly apart, "
+                  f"{APART}). "
                   f"{section.groups_whole} of the {groups} came out whole. latent then named "
                   "each group with one word, "
-                  f"{section.map.clustering.clusters[0].label_method}. (Fetched: downloaded once "
-                  f"into latent's cache, by {whole(f'`{section.fetch_encoder}`')} or the first "
-                  "`latent context`; naming never downloads it.) A name is one word near the "
-                  "whole group, so it can be "
-                  "a word often seen beside the members rather than the category a person would "
-                  "say; a word on the map never names a group.")
+                  f"{section.map.clustering.clusters[0].label_method}. A name is one word near the "
+                  "whole group, so it can be a word often seen beside the members rather than "
+                  "the category a person would say; a word on the map never names a group.")
     console.print()
     for cluster in section.map.clustering.clusters:
         console.print(f"  {cluster.label:>10}:  {', '.join(cluster.members)}", highlight=False)
@@ -197,19 +198,25 @@ def _map(console: Console, section: MapSection, colour: bool) -> None:
         para(console, spelling + (f"Note {examples}: the word nearest a whole group can be "
                                   "another spelling of a member, or a word built on one, when "
                                   "nothing names the set better." if kin else ""))
-        console.print()
+    fetch = whole(f"`{section.fetch_encoder}`")
+    para(console, f"(Fetching downloads the encoder once: {fetch} or the first `latent context`; "
+                  "naming never does.)")
+    console.print()
     if x is not None and y is not None:
         para(console, "A page has 2 dimensions. PCA (principal component analysis) keeps the "
                       "two directions along which these words are most spread out: PC1, across, "
                       "then PC2, up, at right angles to it. Spread is measured by the variance "
                       f"(the mean squared distance of the words from their average): PC1 holds "
-                      f"{x:.1%} of it, PC2 {y:.1%}; the rest is flattened away. Each mark's shape "
-                      "is its group; its word follows it.")
+                      f"{x:.1%} of it, PC2 {y:.1%}; the other "
+                      f"{100 - round(100 * x, 1) - round(100 * y, 1):.1f}% is flattened "
+                      "away: the groups differ in more ways than two axes show. Each mark's "
+                      "shape is its group; its word follows it.")
     console.print(Text(map_plot(section.map, min(WIDTH, console.width), MAP_HEIGHT,
                                 colour).rstrip("\n")))
     para(console, "Trust, under the map, is the figure to read it by: it checks what a map is "
                   "read for, who is near whom; the variance shares count every distance, the "
-                  "far ones most (section 5 shows the two apart).")
+                  "far ones most (section 5 shows the two apart). The command below draws a map of "
+                  "its own, from one word of each group and its nearest.")
 
 
 def _math(console: Console, section: MathSection) -> None:
@@ -241,10 +248,10 @@ def _math(console: Console, section: MathSection) -> None:
                   f"length: {whole(quotient)}. The {_number(dot)} splits into a's "
                   f"{whole(_products(EXAMPLE_A, EXAMPLE_C))} plus b's "
                   f"{whole(_products(EXAMPLE_B, EXAMPLE_C))}, each divided by the same length. "
-                  f"Here the sum is {parts.length:.4f} long, not 1 (the arrows partly cancel), "
-                  f"so each word's cosine with '{parts.word}' takes the word's sign in the sum "
-                  "(a subtracted word's cosine changes sign) and is divided by that length. Each "
-                  "line uses the rounded numbers printed:")
+                  f"Here the sum is {parts.length:.4f} long, not 1 (the arrows partly cancel): "
+                  f"{length_worked(parts)}. Each line divides a word's cosine with "
+                  f"'{parts.word}', signed as the word is in the sum (a subtracted word's cosine "
+                  "changes sign), by that length, from the rounded numbers printed:")
     arithmetic(console, parts)
     reasons = list(zip(parts.contributions, shown_shares(parts), strict=True))
     gains = [_reason(part, share) for part, share in reasons if share > 0]
@@ -266,8 +273,10 @@ def _squeeze(console: Console, section: SqueezeSection) -> None:
     console.print(f"  PCA map    keeps {section.pca_trust:6.1%}  {pca}", highlight=False)
     console.print(f"  t-SNE map  keeps {section.tsne_trust:6.1%}  {tsne}", highlight=False)
     console.print()
-    para(console, f"PCA's two axes hold {section.explained:.0%} of these words' variance, yet "
-                  f"keep {section.pca_trust:.0%} of the neighbours: variance counts every "
+    para(console, f"PCA's two axes hold {section.explained:.0%} of these words' variance (the "
+                  f"other {100 - round(100 * section.explained)}% is flattened away: they differ "
+                  "in more ways than two axes show), yet keep "
+                  f"{section.pca_trust:.0%} of the neighbours: variance counts every "
                   "distance, the far ones most, so far-apart groups drag it down; trust counts "
                   "only who is near whom, which is what a map is read for. t-SNE (t-distributed "
                   "stochastic neighbour embedding) instead starts from the PCA map and moves the "
@@ -294,7 +303,7 @@ def _directions(console: Console, section: DirectionsSection) -> None:
         if axis.pairs else ""
     para(console, f"A direction is the arrow from one word to another: {axis.start} → "
                   f"{axis.end}{others}. The tour ranked {len(axis.words)} words by their cosine "
-                  f"with it (below 0: leaning toward '{axis.start}'):")
+                  f"with it (lower: nearer '{axis.start}'; higher: nearer '{axis.end}'):")
     console.print()
     ranked = sorted(axis.words, key=lambda item: item.projection)
     for item, drawn in zip(ranked, bars([item.projection for item in ranked]), strict=True):
@@ -341,7 +350,7 @@ def _ends(section: DirectionsSection) -> str:
     return (f"{said} On {start} → {end} alone they would score {alone[start]:+.3f} and "
             f"{alone[end]:+.3f}, evenly about 0; the other pairs move their middle to "
             f"{middle:+.3f}, so 0 is not neutral"
-            + (f": {_listing(below)} fall on '{start}''s side of it." if below else "."))
+            + (f": {_listing(below)} fall on the side of '{start}'." if below else "."))
 
 
 def _dimensions(console: Console, section: DimensionsSection) -> None:
@@ -365,7 +374,9 @@ def _dimensions(console: Console, section: DimensionsSection) -> None:
                   "is room for one more independent way in which words differ. Even all "
                   f"{last.dims} answer {last.accuracy:.0%}: an analogy holds only roughly in how "
                   "words are used, and the sum of three arrows often lands nearer a word close "
-                  "to the answer (a plural, a neighbour) than on it.")
+                  "to the answer (a plural, a neighbour) than on it. The tour can only cut "
+                  f"dimensions away: what more than {last.dims} would gain, it cannot measure "
+                  "without a larger model.")
 
 
 def _context(console: Console, section: ContextSection) -> None:
@@ -376,7 +387,8 @@ def _context(console: Console, section: ContextSection) -> None:
                   + (f"sentence; its nearest words: {static}. " if static else "sentence. ")
                   + "This section visits another model's space: "
                   f"{result.model}, a sentence encoder ({_layers(section)}), a small neural "
-                  "network that reads a whole sentence and gives each word a vector shaped by "
+                  "network (blocks of numbers set by training, each turning vectors into new "
+                  "ones) that reads a whole sentence and gives each word a vector shaped by "
                   "the words around it, one per use. Each use's nearest words, among the "
                   f"{section.candidates:,} most frequent words of {result.static_model}, each "
                   f"read alone by the encoder (forms of '{word}' left out):")
@@ -466,15 +478,17 @@ def _lens(console: Console, section: LensSection) -> None:
                   "That running sum, one vector per token, is the residual stream (residual: "
                   "what a block adds on top of what is there): this model's latent space. "
                   "After the last block, the last "
-                  "token's vector becomes a score for every token of the list (its logit); the "
-                  "scores, made into probabilities (p, adding up to 1), pick the next token.")
+                  "token's vector is scored against each token's own vector in the list (its "
+                  "logit: the sum of the products of their numbers, a cosine without the scaling "
+                  "to length 1); the scores, made into probabilities (p, adding up to 1), pick "
+                  "the next token.")
     step = lens.vocabulary ** (1 / (len(SPARKS) - 1))
     para(console, f"Given {_q(lens.prompt)}, {lens.model} answers '{answer}' (p "
                   f"{lens.final.probability:.2f}). The logit lens takes that last step early: it "
-                  "reads the stream after each block as if it were the last. The answer's rank "
-                  f"among the {lens.vocabulary:,} tokens (1: the model's pick) after each block, "
-                  f"taller as it nears 1, on a log scale (each step up divides the rank by "
-                  f"about {step:.1f}):")
+                  "reads the stream after each block as if it were the last. Below, the answer's "
+                  f"rank among the {lens.vocabulary:,} tokens (1: the model's pick) after each "
+                  "block is drawn taller as it nears 1, on a log scale (each step up divides the "
+                  f"rank by about {step:.1f}):")
     console.print(f"  {sparkline(ranks, lens.vocabulary)}", highlight=False)
     worst = max(range(first + 1), key=lambda i: (ranks[i], -i))
     shown = sorted({0, worst, blocks // 2, *range(max(0, first - 3), blocks)})
@@ -532,12 +546,14 @@ def _attention(console: Console, section: AttentionSection) -> None:
     para(console, f"Each of {result.model}'s blocks does two things to the stream. Its "
                   "attention lets each token take in "
                   "a weighted mix of the vectors of the tokens up to it (the weights add up to "
-                  "100%): that is how the words of a prompt reach one another. Then its second "
-                  f"part works on each token alone. A block has {heads} attention heads, each "
+                  "100%, the rounded cells below to within a point or two): "
+                  "that is how the words of a prompt reach one another. Then its second part "
+                  "(the MLP, a small network of its own) reworks each token alone. A block has "
+                  f"{heads} attention heads, each "
                   "weighing the tokens in its own way. From the last token of "
                   f"{_q(result.prompt)}, where the next word is chosen, here is the "
                   f"weight the heads give each token on average, in %, at some of the {blocks} "
-                  "blocks:")
+                  f"blocks {whole('(␣ marks a space)')}:")
     rows = sorted({*range(0, blocks, max(1, -(-blocks // 6))), blocks - 1, *section.looks})
     draw(console, None, Grid(heading="block", labels=[str(b) for b in rows], tokens=tokens,
                              values=[result.layers[b].mean for b in rows]), [])
@@ -603,7 +619,8 @@ def _rival(section: AttentionSection, weights: list[int]) -> str:
     return (f" Block {rival} gives the subject about as much ({weights[rival]}%), but it does "
             f"not carry the fact: patched right after {whole(f'block {rival}')}, {last} brings "
             f"back {_percent(after[rival + 1])} of it, against {brought} right after blocks "
-            f"{_listing([str(b) for b in looks])}.")
+            f"{_listing([str(b) for b in looks])} (entering "
+            f"{_listing([str(b + 1) for b in looks])}, as section 11's rows count them).")
 
 
 def _percent(share: float) -> str:
@@ -623,20 +640,20 @@ def _patch(console: Console, section: PatchSection) -> None:
                   f"{len(result.tokens_clean)} tokens each. Run the "
                   "corrupt prompt again, once for each cell below, copying in the clean run's "
                   "stream at the cell's token as it enters the cell's block; if the answer "
-                  f"swings back from '{bad}' to '{good}', that spot carried the fact. How far "
-                  "each copy swings it, in %, measured on the gap between the two answers' "
-                  f"logits ('{good}' less '{bad}': {result.difference_clean:.2f} in the clean "
-                  f"run, {result.difference_corrupt:.2f} in the corrupt one; 100: back to "
-                  f"{result.difference_clean:.2f}; below 0: further toward '{bad}'), at some of "
-                  f"the {blocks} blocks. Here block N is the stream entering block N (block 0: "
-                  "the token vectors before any block), where the lens counted after it; ␣ marks "
-                  "a space, and the second row shows the corrupt prompt's tokens where they "
+                  f"swings back from '{bad}' to '{good}', that spot carried the fact. Each "
+                  "cell says, in %, how far its copy swings it, on the gap between the two "
+                  f"answers' logits ('{good}' less '{bad}': {result.difference_clean:.2f} in "
+                  f"the clean run, {result.difference_corrupt:.2f} in the corrupt one; "
+                  f"{_scale(result)}; below 0: further toward '{bad}'). The table shows some "
+                  f"of the {blocks} blocks. Here block N is the stream entering block N (block 0: "
+                  "the token vectors before any block), where the lens counted after it; the "
+                  "second row shows the corrupt prompt's tokens where they "
                   "differ:")
     picked = [int(max(range(len(row)), key=lambda p: (row[p], -p))) if max(row) >= 0.5 else -1
               for row in result.recovered]
     turns = {b for b in range(1, blocks) if picked[b] != picked[b - 1]}
     rows = sorted({*range(0, blocks, max(1, -(-blocks // 6))), blocks - 1, *turns,
-                   *(b - 1 for b in turns)})
+                   *(b - k for b in turns for k in (1, 2) if b >= k)})
     under = ["" if clean == corrupt else spaced(corrupt)
              for clean, corrupt in zip(result.tokens_clean, result.tokens_corrupt, strict=True)]
     draw(console, None, Grid(heading="block", labels=[str(b) for b in rows],
@@ -644,6 +661,27 @@ def _patch(console: Console, section: PatchSection) -> None:
                              values=[result.recovered[b] for b in rows],
                              under=("corrupt", under)), [])
     para(console, f"{result.reading}{_separate(result)} {_shared(section)}")
+
+
+def _scale(result: Patching) -> str:
+    """The patching scale with one worked cell, from the rounded figures printed: the last
+    position where it first brings back at least half of the fact (else the largest cell),
+    turned back into the gap it leaves: ``79: -8.70 + 0.79 x 11.56 = +0.43``."""
+    clean, corrupt = round(result.difference_clean, 2), round(result.difference_corrupt, 2)
+    span, last = clean - corrupt, len(result.tokens_clean) - 1
+    block, position = next(((b, last) for b, row in enumerate(result.recovered)
+                            if row[last] >= 0.5),
+                           max(((b, p) for b, row in enumerate(result.recovered)
+                                for p in range(len(row))),
+                               key=lambda cell: result.recovered[cell[0]][cell[1]]))
+    share = round(100 * result.recovered[block][position])
+    gap = corrupt + share / 100 * span
+    winner = result.clean_answer.token if gap > 0 else result.corrupt_answer.token
+    return (f"0: the gap stays at {corrupt:.2f}; 100: back to {clean:.2f}, a span of "
+            f"{span:.2f}; {share}, as at {_q(result.tokens_clean[position])} entering "
+            f"{whole(f'block {block}')}, leaves a gap of "
+            f"{whole(f'{corrupt:.2f} + {share / 100:.2f} {TIMES} {span:.2f} = {gap:+.2f}')}, "
+            f"so '{winner}' wins")
 
 
 def _separate(result: Patching) -> str:
@@ -690,9 +728,11 @@ def _steering(console: Console, section: SteeringSection) -> None:
                      "words the model then writes get no push of their own, they follow from "
                      "the pushed ones" if steering.method == "actadd" else
                      ", at every position, the words the model writes too")
-                  + ". When steering, latent puts a start token at position 0, before the "
-                  "prompt: the attention sink of section 10, whose stream is huge and means "
-                  "nothing, so it is left alone (both runs have it).")
+                  + ". When steering, latent puts a start token"
+                  + (f" ({_q(section.start)}, which marks where a text begins)"
+                     if section.start else "")
+                  + " at position 0, before the prompt: the attention sink of section 10; the "
+                  "push leaves it alone, and both runs have it.")
     if section.pushes:
         para(console, _pushes(section))
     para(console, f"Block {layer} and strength {steering.strength:g} are what latent picks "
@@ -717,7 +757,8 @@ def _steering(console: Console, section: SteeringSection) -> None:
                   f"{_q(plain[part]) if part < len(plain) else ended} without the push, "
                   f"{_q(pushed[part]) if part < len(pushed) else ended} with it; every later "
                   f"token follows from that choice. Each text stops after {written.max_tokens} "
-                  f"tokens {whole('(… marks the cut).')}{_words(written.continuation)}")
+                  f"tokens {whole('(… marks the cut)')}, as the command below asks with "
+                  f"--max-tokens.{_words(written.continuation)}")
 
 
 def _words(written: Continuation) -> str:
@@ -808,12 +849,20 @@ def tour_section(console: Console, number: int, section: TourSection | SkippedSe
 
 def _continued(command: str, width: int = WIDTH) -> str:
     """A command too long for a line, cut between its arguments with the shell's `\\`, so it can
-    be copied and run as it is (never broken inside a quoted argument)."""
+    be copied and run as it is (never broken inside a quoted argument, nor between an option and
+    its value)."""
     import shlex
 
+    words: list[str] = []
+    for arg in shlex.split(command):
+        word = shlex.quote(arg) if " " not in arg else f'"{arg}"'
+        if words and words[-1].startswith("--") and " " not in words[-1] \
+                and not arg.startswith("-"):
+            words[-1] += f" {word}"  # an option stays with its value
+        else:
+            words.append(word)
     lines = [""]
-    for word in (shlex.quote(arg) if " " not in arg else f'"{arg}"'
-                 for arg in shlex.split(command)):
+    for word in words:
         if lines[-1] and len(lines[-1]) + 1 + len(word) > width - 6:
             lines.append(word)
         else:

@@ -17,7 +17,9 @@ KEEP = "\N{NO-BREAK SPACE}"  # textwrap breaks only at ASCII whitespace
 # a quoted token that begins with a space (' Paris'): its quote is never left at a line's end
 SPACED_TOKEN = re.compile(r"(^|[\s(\[])' (?=\S+?')")
 COMMAND = re.compile(r"`[^`\n]+`")  # a command to type, kept whole when it fits on a line
-COMPANY = 3  # the fewest words (or whole phrases) a paragraph's last line is left with
+# the fewest words (or whole phrases) a paragraph's last line is left with: each word moved down
+# ends the line above early, which reads as a flaw too, so only a lone last word gets company
+COMPANY = 2
 
 
 def whole(text: str) -> str:

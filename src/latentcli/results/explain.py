@@ -34,6 +34,9 @@ class Decomposition(Result):
     score: float
     contributions: tuple[Contribution, ...]
     length: float
+    # the terms' cosines with each other, pair by pair (1-2, 1-3, ..., 2-3, ...): with the
+    # weights they give the length, |q|² = Σ wᵢ² + 2 Σ wᵢ·wⱼ·cos(uᵢ, uⱼ)
+    between: tuple[float, ...] = field(default=(), metadata=HIDDEN)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -322,6 +325,7 @@ class SteeringSection(Titled):
     generation: Generation
     pushes: tuple[Push, ...]  # what ActAdd adds at each position it steers
     command: str
+    start: str = ""  # the start token put at position 0 when steering, as the tokenizer reads it
 
 
 TourSection = (ModelSection | MapSection | VectorSection | MathSection | SqueezeSection
