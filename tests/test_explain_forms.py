@@ -37,7 +37,8 @@ def test_the_member_furthest_from_the_group_s_middle_is_named(glove, runner):
               if word != "king"]
     assert group.furthest == min(others)[1]
     text = " ".join(runner.invoke(app, ["explain", "king"]).stdout.split())
-    assert f"the member furthest from this group's middle is '{group.furthest}'." in text
+    assert f"the member besides 'king' furthest from this group's middle is '{group.furthest}'." \
+        in text
 
 
 @pytest.mark.parametrize(("share", "at", "said"), [
@@ -190,3 +191,12 @@ def test_explain_json_keys_are_documented(runner, tiny_model):
     expression = json.loads(runner.invoke(app, ["explain", "king - man + woman", "--json", "-m",
                                                 str(tiny_model)]).stdout)
     assert set(expression) == _documented("### An analogy")
+
+
+def test_a_weighted_sum_s_length_is_worked_in_words_that_fit_its_weights(runner):
+    """With a weight other than 1, the worked length says each weight squared and each pair's
+    weights times its cosine (5 = 2² + 1², 4 = 2 · 2 · 1), not 'squared lengths (1 each)'."""
+    text = " ".join(runner.invoke(app, ["explain", "2*king - man"]).stdout.split())
+    assert "√(5 - 4 \N{MULTIPLICATION SIGN} " in text
+    assert "each weight squared (the arrows are 1 long) plus twice each pair's weights" in text
+    assert "(1 each)" not in text

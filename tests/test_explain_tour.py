@@ -1,5 +1,6 @@
 """The tour of `latent explain`: every figure recomputed from the model, on any model."""
 
+import dataclasses
 import io
 import json
 
@@ -705,6 +706,15 @@ def test_the_attention_section_sets_a_block_as_strong_on_the_subject_beside_the_
     assert "-0%" not in text
     assert "from block 4 on, right after them" in text
     assert "about as much" not in _text(_attention_section(0.2), 10)
+
+
+def test_a_block_as_strong_on_the_subject_that_carries_the_fact_is_said_to():
+    """When patching right after the rival block brings back as much as after the looks, the
+    tour says it carries the fact too, never that it does not."""
+    carrying = dataclasses.replace(_attention_section(0.29), last=(0.0, 0.5, -0.004, 0.2, 0.8))
+    text = _text(carrying, 10)
+    assert "Block 0 gives the subject about as much (29%), and it carries the fact too: " in text
+    assert "does not carry" not in text
 
 
 def _patching(first_row):

@@ -589,9 +589,10 @@ def test_texts_are_grouped_less_their_shared_direction_with_more_starts():
 def test_alike_texts_and_many_texts_fall_back_to_what_words_get():
     """Identical texts have no direction of their own once their mean is taken away: they are
     grouped as they are; past the exact k-means's size the starts are k-means++'s usual few."""
-    alike = _units(np.ones((4, 3)))
-    grouped, restarts = grouped_by(alike, texts=True)
-    assert grouped is alike and restarts == KMEANS_RESTARTS
+    for count in (3, 4, 5, 7, 12):  # the mean of random rows leaves rounding, not zeros
+        alike = np.repeat(_units(np.random.default_rng(count).normal(size=(1, 8))), count, axis=0)
+        grouped, restarts = grouped_by(alike, texts=True)
+        assert grouped is alike and restarts == KMEANS_RESTARTS
     many = _units(np.random.default_rng(2).normal(size=(KMEANS_EXACT_UP_TO + 1, 4)))
     grouped, restarts = grouped_by(many, texts=True)
     assert restarts == KMEANS_RESTARTS and grouped is not many

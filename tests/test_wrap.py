@@ -29,10 +29,16 @@ def test_a_whole_phrase_is_never_split_and_no_line_is_too_wide(width):
     assert " ".join(folded.split()) == " ".join(text.replace(KEEP, " ").split())
 
 
-def test_a_phrase_longer_than_a_line_is_cut_to_fit():
-    folded = fold(f"see {whole('a phrase far longer than the line it must go on')}", 12)
-    assert all(len(line) <= 12 for line in folded.split("\n"))
-    assert "".join(folded.split()) == "seeaphrasefarlongerthanthelineitmustgoon"
+def test_a_phrase_longer_than_a_line_is_broken_between_its_words():
+    """A phrase that cannot fit is broken as prose is, never inside a word or a number (a
+    figure cut in two reads as two other figures), on the first line and indented ones."""
+    phrase = "√(3 - 2 * 0.5309 + 2 * 0.4113) = 0.9944 and 'The Eiffel Tower is in the city of'"
+    words = phrase.split()
+    for width in range(12, len(phrase) + 8):
+        for indent in ("", "  "):
+            folded = fold(f"see {whole(phrase)}", width, indent).split("\n")
+            assert all(len(line) <= width for line in folded), (width, folded)
+            assert " ".join(folded).split() == ["see", *words], (width, folded)
 
 
 def test_a_quoted_token_keeps_its_opening_quote():

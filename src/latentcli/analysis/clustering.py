@@ -34,6 +34,7 @@ KMEANS_RESTARTS = 4
 # with the shared part removed and, up to `KMEANS_EXACT_UP_TO` of them (where starts are cheap),
 # more starts (docs/structure.md, "How texts are grouped").
 TEXT_RESTARTS = 20
+ALIKE = 1e-4  # a text this near the mean has no direction of its own: only rounding is left
 # Agglomerative clustering keeps every pairwise distance (n² / 2 float64s: 10,000 words ~400 MB);
 # k-means is linear, but is still capped to keep a run to seconds. The silhouette, quadratic too,
 # is estimated on a fixed sample beyond SILHOUETTE_SAMPLE words.
@@ -119,7 +120,7 @@ def grouped_by(vectors: Matrix, texts: bool) -> tuple[Matrix, int]:
         return vectors, KMEANS_RESTARTS
     units = np.asarray(vectors, dtype=np.float32)
     centred, lengths = normalise_rows(units - units.mean(axis=0))
-    if not np.all(lengths > 0):
+    if not np.all(lengths > ALIKE):
         return vectors, KMEANS_RESTARTS
     return centred, TEXT_RESTARTS if len(units) <= KMEANS_EXACT_UP_TO else KMEANS_RESTARTS
 

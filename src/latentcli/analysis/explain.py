@@ -109,20 +109,16 @@ def _neighborhood(space: Space, found: WordRow, restrict: int) -> Neighborhood |
     mine = clustering.result.clusters[clustering.assignment[0]]
     return Neighborhood(size=len(selection), k=clustering.result.k, label=mine.label,
                         members=mine.members, label_method=mine.label_method,
-                        furthest=_furthest(space, mine.members, found.word))
+                        furthest=_furthest(mine.members, found.word))
 
 
-def _furthest(space: Space, members: tuple[str, ...], word: str) -> str:
-    """The member besides ``word`` furthest (by cosine) from the middle of the group's arrows:
-    the one most likely there for sharing the others' sentences rather than their kind. Empty
-    for a group of fewer than three."""
+def _furthest(members: tuple[str, ...], word: str) -> str:
+    """The member besides ``word`` furthest from the middle of the group's arrows (members come
+    most central first): the one most likely there for sharing the others' sentences rather
+    than their kind. Empty for a group of fewer than three."""
     if len(members) < 3:
         return ""
-    units = np.stack([space.lookup(member).unit for member in members]).astype(np.float64)
-    middle = units.mean(axis=0)
-    closeness = units @ middle
-    return min((member for member in members if member != word),
-               key=lambda member: (float(closeness[members.index(member)]), member))
+    return next(member for member in reversed(members) if member != word)
 
 
 def explain_expression(space: Space, text: str, expect: str | None = None,

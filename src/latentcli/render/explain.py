@@ -85,9 +85,11 @@ def length_worked(decomposition: Decomposition) -> str:
                       for (a, b), cosine in zip(pairs, between, strict=True))
     root, length = shown(math.sqrt(max(total, 0.0))), shown(decomposition.length)
     differs = f" ({length:.4f} before rounding)" if root != length else ""
-    return (whole(f"√({' '.join(terms)}) = {root:.4f}") + differs
-            + ", the arrows' squared lengths (1 each) plus twice each pair's cosine, signed "
-            f"as the pair is in the sum ({named})")
+    weighted = any(float(f"{part.weight:g}") not in (1.0, -1.0) for part in parts)
+    how = ("each weight squared (the arrows are 1 long) plus twice each pair's weights times "
+           "its cosine" if weighted else "the arrows' squared lengths (1 each) plus twice each "
+           "pair's cosine, signed as the pair is in the sum")
+    return whole(f"√({' '.join(terms)}) = {root:.4f}") + differs + f", {how} ({named})"
 
 
 def decomposition_lines(decomposition: Decomposition) -> list[str]:
@@ -202,7 +204,8 @@ def word_explanation(console: Console, result: WordExplanation, colour: bool) ->
                       f"{group.label_method}."
                       + (" A group is words near one another, not a category, so it can hold a "
                          "word that shares the members' sentences without being of their kind; "
-                         f"the member furthest from this group's middle is '{group.furthest}'."
+                         f"the member besides '{result.word}' furthest from this group's "
+                         f"middle is '{group.furthest}'."
                          if group.furthest else ""))
     console.print()
     console.print(Text(f"Explore further:  latent map {result.word} --neighbors 10",

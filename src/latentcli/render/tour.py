@@ -616,8 +616,11 @@ def _rival(section: AttentionSection, weights: list[int]) -> str:
         return ""
     last = _q(section.attention.tokens[section.attention.position])
     brought = _listing([_percent(after[b + 1]) for b in looks])
-    return (f" Block {rival} gives the subject about as much ({weights[rival]}%), but it does "
-            f"not carry the fact: patched right after {whole(f'block {rival}')}, {last} brings "
+    carries = ("but it does not carry the fact" if after[rival + 1] < min(after[b + 1]
+                                                                          for b in looks)
+               else "and it carries the fact too")
+    return (f" Block {rival} gives the subject about as much ({weights[rival]}%), {carries}: "
+            f"patched right after {whole(f'block {rival}')}, {last} brings "
             f"back {_percent(after[rival + 1])} of it, against {brought} right after blocks "
             f"{_listing([str(b) for b in looks])} (entering "
             f"{_listing([str(b + 1) for b in looks])}, as section 11's rows count them).")
