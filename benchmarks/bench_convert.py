@@ -11,16 +11,14 @@ prints medians and the speed-up.
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from latentcli.store.entries import write_entry
 from latentcli.store.readers import read_vectors
+from timing import median_seconds
 
 
 def write_files(directory: Path, rows: int, dims: int) -> tuple[Path, Path]:
@@ -47,15 +45,6 @@ def convert(path: Path, cache: Path) -> None:
     write_entry(entry, vectors.words, vectors.matrix, {"name": path.name, "source": {}})
 
 
-def median_time(function: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=400_000)
@@ -80,8 +69,8 @@ def main() -> None:
              lambda: KeyedVectors.load_word2vec_format(binary, binary=True), 2.0),
         ]
         for name, ours, theirs, target in cases:
-            mine = median_time(ours, options.repeat)
-            baseline = median_time(theirs, options.repeat)
+            mine = median_seconds(ours, options.repeat)
+            baseline = median_seconds(theirs, options.repeat)
             print(f"{name:16} latent {mine:7.2f} s   gensim {baseline:7.2f} s   "
                   f"speed-up {baseline / mine:5.1f}x (target >= {target:g}x)")
 

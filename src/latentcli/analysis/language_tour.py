@@ -15,7 +15,7 @@ from latentcli.analysis.attention import attention
 from latentcli.analysis.generation import generate
 from latentcli.analysis.lens import lens
 from latentcli.analysis.patching import HOLDS, patch, stretches
-from latentcli.analysis.steering import SteeringChoice, steer_vector
+from latentcli.analysis.steering import SteeringChoice, side, steer_vector
 from latentcli.errors import UsageError
 from latentcli.networks.decoder.decoder import Decoder, Sampling
 from latentcli.results.explain import (
@@ -123,8 +123,7 @@ def pushes(model: Decoder, written: Generation) -> tuple[Push, ...]:
     stream = model.network.resid_pre([list(written.prompt_token_ids)], steering.layer)[0]
     readable = model.tokenizer.readable
     (toward, away), = steering.pairs
-    sides = [[readable(i) for i in model.prompt(text, sink=True).ids[1:]] for text in (toward,
-                                                                                      away)]
+    sides = [[readable(i) for i in side(model, text)[1:]] for text in (toward, away)]
     found = []
     for row, vector in enumerate(added):
         position = steering.start + row

@@ -141,7 +141,7 @@ def steer_vector(model: Decoder, pairs: Sequence[tuple[str, str]], method: str,
         raise UsageError("ActAdd takes one pair; --method mean averages several")
     if method == "actadd":
         (toward, away), = pairs
-        a, b = (model.network.resid_pre([_side(model, text)], layer)[0]
+        a, b = (model.network.resid_pre([side(model, text)], layer)[0]
                 for text in (toward, away))
         if len(a) != len(b):
             raise UsageError(f"{clip(toward)!r} is {len(a) - 1} tokens and {clip(away)!r} "
@@ -162,7 +162,7 @@ def _scaled(direction: Array, strength: float, layer: int, start: int) -> Steeri
     return SteeringVector(layer, scaled, start=start)
 
 
-def _side(model: Decoder, text: str) -> list[int]:
+def side(model: Decoder, text: str) -> list[int]:
     """One side of a pair as the model reads it: after the sink token."""
     return model.prompt(text, sink=True, noun=f"the steering text {clip(text)!r}").ids
 
@@ -179,7 +179,7 @@ def _mean_difference(model: Decoder, pairs: Sequence[tuple[str, str]], layer: in
         weights[toward] += 1
         weights[away] -= 1
     texts = [text for text, weight in weights.items() if weight]
-    ids = [_side(model, text) for text in texts]
+    ids = [side(model, text) for text in texts]
     total = np.zeros(model.network.config.hidden, dtype=np.float64)
     done = 0
     progress(done, len(ids))

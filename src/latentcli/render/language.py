@@ -209,7 +209,7 @@ def generations(console: Console, result: Generations) -> None:
     limits = {generation.max_tokens for generation in result.models}
     emit(console, f"{len(result.models)} models continue "
                   f"{whole(quoted(clip(result.models[0].prompt)))}",
-         table, [limit_note(min(limits)) if len(limits) == 1 else None])
+         table, [limit_note(next(iter(limits))) if len(limits) == 1 else None])
 
 
 def lenses_view(console: Console, result: Lenses) -> None:

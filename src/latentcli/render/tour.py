@@ -28,7 +28,7 @@ from latentcli.render.explain import (
     shown_shares,
 )
 from latentcli.render.inside import Grid, draw, sink, spaced
-from latentcli.render.language import SPARKS, cut, escape_note, sparkline
+from latentcli.render.language import SPARKS, cut, escape_note, quoted, sparkline
 from latentcli.render.wrap import whole
 from latentcli.results.explain import (
     AttentionSection,
@@ -60,8 +60,9 @@ RIVAL = 2  # a block weighing the subject within these points of the named ones 
 
 
 def _q(text: str) -> str:
-    """``text`` between quotes, kept on one line (`render.wrap.whole`)."""
-    return whole(f"'{text}'")
+    """``text`` between quotes (`render.language.quoted`), kept on one line (`render.wrap.whole`).
+    """
+    return whole(quoted(text))
 
 
 def _listing(words: tuple[str, ...] | list[str], conjunction: str = "and") -> str:
@@ -792,7 +793,9 @@ def _words(written: Continuation) -> str:
 
 def _pushes(section: SteeringSection) -> str:
     """Where the push is zero and why, and how long it is beside the prompt's stream."""
-    strength = section.generation.steering.strength if section.generation.steering else 1.0
+    steering = section.generation.steering
+    assert steering is not None  # the tour's steering section always steers
+    strength = steering.strength
     zero = [push for push in section.pushes if push.push == 0]
     landing = [push for push in section.pushes if push.push > 0]
     said = ""
